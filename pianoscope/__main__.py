@@ -1,0 +1,9 @@
+"""`python -m pianoscope` is the same as the `pianoscope` command."""
+
+from __future__ import annotations
+
+import sys
+
+from pianoscope.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Offline analysis of a whole recording into an Analysis and its JSON/CSV/MIDI exports."""

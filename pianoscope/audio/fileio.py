@@ -1,0 +1,195 @@
+"""Load any recording libsndfile reads as float32 mono at 44.1 kHz, block by block.
+
+Long files are never read whole: `iter_audio_blocks` reads a bounded block, mixes it to mono and
+resamples it with `scipy.signal.resample_poly` using enough context on both sides that the blocks
+join exactly as if the whole file had been resampled at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from scipy.signal import resample_poly
+
+from pianoscope.errors import AudioFileError
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE_HZ = 44_100
+DEFAULT_BLOCK_S = 10.0
+# resample_poly's default Kaiser filter spans 10 * max(up, down) taps on each side of the
+# upsampled signal; this many input samples of context (rounded up) make block edges exact.
+_FILTER_HALF_LENGTH_FACTOR = 10
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What a recording's header says about it."""
+
+    path: Path
+    sample_rate_hz: int
+    channels: int
+    frames: int
+    format: str
+    subtype: str
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate_hz if self.sample_rate_hz else 0.0
+
+
+def probe_audio(path: str | Path) -> AudioInfo:
+    """Read the header of an audio file; raises AudioFileError if it is not a readable recording."""
+    path = Path(path)
+    with _open(path) as handle:
+        return _info(path, handle)
+
+
+def iter_audio_blocks(
+    path: str | Path,
+    *,
+    sample_rate_hz: int = SAMPLE_RATE_HZ,
+    block_s: float = DEFAULT_BLOCK_S,
+    channel: int | None = None,
+) -> Iterator[np.ndarray]:
+    """Yield consecutive float32 mono blocks of about `block_s` seconds at `sample_rate_hz`.
+
+    `channel` picks one input channel (0-based); None mixes all channels to mono. Memory stays
+    bounded by the block size whatever the file's length. Raises AudioFileError for unreadable
+    files and for samples that are NaN or infinite.
+    """
+    path = Path(path)
+    with _open(path) as handle:
+        info = _info(path, handle)
+        if info.frames == 0:
+            raise AudioFileError(f"{path.name} holds no audio (it is empty or only a header).")
+        if channel is not None and not 0 <= channel < info.channels:
+            raise AudioFileError(
+                f"{path.name} has {info.channels} channel(s); channel {channel + 1} does not exist."
+            )
+        ratio = Fraction(sample_rate_hz, info.sample_rate_hz)
+        up, down = ratio.numerator, ratio.denominator
+        context = 0 if up == down else _context_frames(up, down)
+        block_frames = max(down, context, int(block_s * info.sample_rate_hz) // down * down)
+        yield from _resampled_blocks(handle, info, channel, up, down, block_frames, context)
+
+
+def load_audio(
+    path: str | Path, *, sample_rate_hz: int = SAMPLE_RATE_HZ, channel: int | None = None
+) -> np.ndarray:
+    """Load a whole recording as float32 mono at `sample_rate_hz` (see `iter_audio_blocks`)."""
+    blocks = list(iter_audio_blocks(path, sample_rate_hz=sample_rate_hz, channel=channel))
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+
+
+def write_audio(path: str | Path, samples: np.ndarray, sample_rate_hz: int = SAMPLE_RATE_HZ) -> None:
+    """Write float samples to WAV/FLAC/OGG (chosen by extension); raises AudioFileError on failure."""
+    path = Path(path)
+    subtype = "PCM_16" if path.suffix.lower() in {".flac", ".wav"} else None
+    try:
+        sf.write(str(path), np.asarray(samples, dtype=np.float32), sample_rate_hz, subtype=subtype)
+    except (sf.LibsndfileError, OSError, TypeError, ValueError) as error:
+        raise AudioFileError(f"Could not write {path.name}: {_reason(error)}") from error
+
+
+def _open(path: Path) -> sf.SoundFile:
+    if not path.exists():
+        raise AudioFileError(f"{path} does not exist.")
+    if path.is_dir():
+        raise AudioFileError(f"{path} is a folder, not an audio file.")
+    if path.stat().st_size == 0:
+        raise AudioFileError(f"{path.name} is empty (0 bytes).")
+    try:
+        return sf.SoundFile(str(path))
+    except (sf.LibsndfileError, RuntimeError, OSError, TypeError, ValueError) as error:
+        raise AudioFileError(
+            f"{path.name} is not an audio file Pianoscope can read ({_reason(error)}). "
+            "WAV, FLAC, OGG and the other formats of libsndfile are supported."
+        ) from error
+
+
+def _info(path: Path, handle: sf.SoundFile) -> AudioInfo:
+    if handle.samplerate <= 0 or handle.channels <= 0:
+        raise AudioFileError(f"{path.name} has an invalid header (rate or channel count is zero).")
+    return AudioInfo(
+        path=path,
+        sample_rate_hz=int(handle.samplerate),
+        channels=int(handle.channels),
+        frames=max(0, int(handle.frames)),
+        format=handle.format,
+        subtype=handle.subtype,
+    )
+
+
+def _context_frames(up: int, down: int) -> int:
+    """Input frames of context, a multiple of `down`, covering the resampling filter's reach."""
+    reach = math.ceil(_FILTER_HALF_LENGTH_FACTOR * max(up, down) / up) + 1
+    return math.ceil(reach / down) * down
+
+
+def _resampled_blocks(
+    handle: sf.SoundFile,
+    info: AudioInfo,
+    channel: int | None,
+    up: int,
+    down: int,
+    block_frames: int,
+    context: int,
+) -> Iterator[np.ndarray]:
+    """Read blocks of `block_frames` (a multiple of `down`) plus context, resample, trim, yield."""
+    history = np.zeros(0, dtype=np.float32)
+    pending = _read_mono(handle, info, channel, block_frames)
+    start_frame = 0
+    while pending.size:
+        lookahead = _read_mono(handle, info, channel, block_frames)
+        if up == down:
+            yield pending
+        else:
+            window = np.concatenate([history, pending, lookahead[:context]])
+            resampled = resample_poly(window, up, down)
+            first = history.size * up // down
+            count = _output_count(start_frame + pending.size, up, down) - _output_count(
+                start_frame, up, down
+            )
+            yield resampled[first : first + count].astype(np.float32)
+            history = np.concatenate([history, pending])[-context:]
+        start_frame += pending.size
+        pending = lookahead
+
+
+def _output_count(input_frames: int, up: int, down: int) -> int:
+    """Output length resample_poly gives for `input_frames` input samples."""
+    return math.ceil(input_frames * up / down)
+
+
+def _read_mono(
+    handle: sf.SoundFile, info: AudioInfo, channel: int | None, frames: int
+) -> np.ndarray:
+    """Read up to `frames` frames as float32 mono; a truncated tail ends the file early."""
+    try:
+        data = handle.read(frames, dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError) as error:
+        log.warning("%s: stopped reading at a damaged block (%s)", info.path.name, error)
+        return np.zeros(0, dtype=np.float32)
+    if data.size == 0:
+        return np.zeros(0, dtype=np.float32)
+    mono = data[:, channel] if channel is not None else data.mean(axis=1, dtype=np.float32)
+    if not np.all(np.isfinite(mono)):
+        bad = int(np.flatnonzero(~np.isfinite(mono))[0]) + handle.tell() - data.shape[0]
+        raise AudioFileError(
+            f"{info.path.name} contains invalid samples (NaN or infinity) "
+            f"at {bad / info.sample_rate_hz:.2f} s; the file is damaged."
+        )
+    return np.ascontiguousarray(mono, dtype=np.float32)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[-1] if text else type(error).__name__

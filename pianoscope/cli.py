@@ -1,0 +1,59 @@
+"""The `pianoscope` command: the GUI by default, sub-commands for headless work.
+
+Each group of sub-commands lives in an `app/` module exposing `register(subparsers)`; this file
+only assembles them, so the GUI and the CLI call the same use cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from pianoscope import __version__
+from pianoscope.errors import PianoscopeError
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES = (
+    "pianoscope.app.audio_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pianoscope",
+        description="Record and analyse piano playing. Without a sub-command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"pianoscope {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument(
+        "--demo", action="store_true", help="play the bundled demo recording as live input"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command is None:
+            from pianoscope.gui.launch import run_gui
+
+            return run_gui(demo=args.demo)
+        return int(args.run(args) or 0)
+    except PianoscopeError as error:
+        print(f"pianoscope: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pianoscope: cancelled", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Pure numpy/scipy signal processing: spectra, corrected spectrum, pitch, onsets, features."""

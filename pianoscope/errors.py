@@ -1,0 +1,19 @@
+"""One small error hierarchy whose messages are written for a teacher, not a stack trace."""
+
+from __future__ import annotations
+
+
+class PianoscopeError(Exception):
+    """Base of every error Pianoscope raises on purpose; its message is shown to the user."""
+
+
+class AudioDeviceError(PianoscopeError):
+    """The sound input or output device is missing, busy, unplugged or cannot do what was asked."""
+
+
+class AudioFileError(PianoscopeError):
+    """An audio file cannot be read or written: empty, truncated, corrupt, unsupported or full disk."""
+
+
+class RecordingError(PianoscopeError):
+    """A recording could not be started or finished; what was recorded so far is kept."""

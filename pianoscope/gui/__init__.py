@@ -1,0 +1,1 @@
+"""The Qt user interface; the only layer that imports Qt."""

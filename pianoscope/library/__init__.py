@@ -1,0 +1,1 @@
+"""The teacher's SQLite library of students, pieces, sessions and recordings."""

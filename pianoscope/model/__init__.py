@@ -1,0 +1,1 @@
+"""The CNN + LSTM classifier: labels, data synthesis, training, evaluation, streaming inference."""

@@ -1,0 +1,1 @@
+"""Shipped data files: weights, demo recording, model card (see README.md here)."""
