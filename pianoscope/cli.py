@@ -17,9 +17,7 @@ from pianoscope.errors import PianoscopeError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = (
-    "pianoscope.app.audio_commands",
-)
+COMMAND_MODULES = ("pianoscope.app.audio_commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:

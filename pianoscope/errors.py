@@ -12,7 +12,7 @@ class AudioDeviceError(PianoscopeError):
 
 
 class AudioFileError(PianoscopeError):
-    """An audio file cannot be read or written: empty, truncated, corrupt, unsupported or full disk."""
+    """An audio file cannot be read or written: empty, corrupt, unsupported, or the disk is full."""
 
 
 class RecordingError(PianoscopeError):

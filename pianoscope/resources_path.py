@@ -1,4 +1,4 @@
-"""Where the shipped resources (weights, demo recording) live, in a checkout or an installed wheel."""
+"""Where the shipped resources (weights, demo recording) live, in a checkout or a wheel."""
 
 from __future__ import annotations
 

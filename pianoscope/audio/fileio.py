@@ -89,8 +89,10 @@ def load_audio(
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
 
 
-def write_audio(path: str | Path, samples: np.ndarray, sample_rate_hz: int = SAMPLE_RATE_HZ) -> None:
-    """Write float samples to WAV/FLAC/OGG (chosen by extension); raises AudioFileError on failure."""
+def write_audio(
+    path: str | Path, samples: np.ndarray, sample_rate_hz: int = SAMPLE_RATE_HZ
+) -> None:
+    """Write float samples as WAV/FLAC/OGG (by extension); raises AudioFileError on failure."""
     path = Path(path)
     subtype = "PCM_16" if path.suffix.lower() in {".flac", ".wav"} else None
     try:

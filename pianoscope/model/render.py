@@ -67,9 +67,23 @@ def render_midi(
     with tempfile.TemporaryDirectory(prefix="pianoscope-render-") as tmp:
         wav_path = Path(tmp) / "render.wav"
         command = [
-            executable, "-ni", "-q", "-R", "0", "-C", "0", "-g", str(gain),
-            "-r", str(sample_rate_hz), "-F", str(wav_path), "-O", "float",
-            str(soundfont_path(soundfont)), str(midi_path),
+            executable,
+            "-ni",
+            "-q",
+            "-R",
+            "0",
+            "-C",
+            "0",
+            "-g",
+            str(gain),
+            "-r",
+            str(sample_rate_hz),
+            "-F",
+            str(wav_path),
+            "-O",
+            "float",
+            str(soundfont_path(soundfont)),
+            str(midi_path),
         ]
         result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
         if result.returncode != 0 or not wav_path.is_file():
