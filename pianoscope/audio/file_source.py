@@ -1,0 +1,112 @@
+"""Play a recording into a ring buffer at real-time pace (or N times faster), as a microphone would.
+
+The demo mode and the tests use this so that everything downstream runs the same live path.
+Blocks are written when they would have finished arriving from a real device.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from pathlib import Path
+
+from pianoscope.audio.fileio import SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
+from pianoscope.audio.ringbuffer import RingBuffer
+from pianoscope.audio.source import DEFAULT_RING_SECONDS
+from pianoscope.errors import PianoscopeError
+
+log = logging.getLogger(__name__)
+
+
+class FileSource:
+    """A recording played as live input; `speed=math.inf` writes as fast as possible."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        speed: float = 1.0,
+        loop: bool = False,
+        block_frames: int = 512,
+        ring_seconds: float = DEFAULT_RING_SECONDS,
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.path = Path(path)
+        self._speed = speed
+        self._loop = loop
+        self._block_frames = block_frames
+        self.ring = RingBuffer(int(ring_seconds * SAMPLE_RATE_HZ))
+        self._stop = threading.Event()
+        self._finished = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._error: PianoscopeError | None = None
+
+    @property
+    def sample_rate_hz(self) -> int:
+        return SAMPLE_RATE_HZ
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.name} (file)"
+
+    @property
+    def overflow_count(self) -> int:
+        return 0
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and not self._finished.is_set()
+
+    @property
+    def finished(self) -> threading.Event:
+        """Set once the whole file has been played (never, when looping) or on stop/error."""
+        return self._finished
+
+    def start(self) -> None:
+        """Check the file is readable (raises AudioFileError), then start playing it."""
+        probe_audio(self.path)
+        self._stop.clear()
+        self._finished.clear()
+        self._thread = threading.Thread(target=self._run, name="file-source", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        try:
+            self._play()
+        except PianoscopeError as error:
+            log.error("%s", error)
+            self._error = error
+        finally:
+            self._finished.set()
+
+    def _play(self) -> None:
+        rate = SAMPLE_RATE_HZ * self._speed
+        started_s = time.monotonic()
+        written = 0
+        while True:
+            for block in iter_audio_blocks(self.path, block_s=1.0):
+                for offset in range(0, block.size, self._block_frames):
+                    chunk = block[offset : offset + self._block_frames]
+                    if not math.isinf(rate):
+                        delay_s = started_s + (written + chunk.size) / rate - time.monotonic()
+                        if delay_s > 0 and self._stop.wait(delay_s):
+                            return
+                    if self._stop.is_set():
+                        return
+                    self.ring.write(chunk)
+                    written += chunk.size
+            if not self._loop:
+                return

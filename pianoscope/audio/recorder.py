@@ -1,0 +1,281 @@
+"""Drain a ring buffer to disk so that a crash loses at most about one second.
+
+While recording, samples go in small chunks to a WAV journal (`take.flac.partial.wav`) whose header
+libsndfile rewrites on every flush, so the journal opens after `kill -9` or a power cut (it is
+fsynced every second). On a clean stop the journal becomes the requested file: renamed for WAV,
+encoded block-wise for FLAC. A JSON sidecar (`take.flac.json`) written at the start and updated at
+the end keeps the metadata; `find_interrupted` and `recover` turn a left-over journal into a normal
+recording.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from pianoscope.audio.ringbuffer import RingBuffer, RingReader
+from pianoscope.audio.wav_journal import WavJournal
+from pianoscope.errors import AudioFileError, RecordingError
+
+log = logging.getLogger(__name__)
+
+JOURNAL_SUFFIX = ".partial.wav"
+SIDECAR_SUFFIX = ".json"
+FORMATS = {".flac": "FLAC", ".wav": "WAV"}
+_FLAC_SUBTYPE = "PCM_24"
+_TRANSCODE_BLOCK_FRAMES = 1 << 18
+
+
+@dataclass(frozen=True)
+class RecordingMetadata:
+    """What the sidecar JSON says about a take."""
+
+    started_at: str
+    device: str
+    sample_rate_hz: int
+    format: str
+    state: str = "recording"
+    student: str | None = None
+    piece: str | None = None
+    duration_s: float | None = None
+    lost_samples: int = 0
+
+
+@dataclass(frozen=True)
+class RecordingResult:
+    """A finished take: where it is and how long it lasted."""
+
+    path: Path
+    duration_s: float
+    lost_samples: int
+    error: str | None = None
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + JOURNAL_SUFFIX)
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+class Recorder:
+    """Writes everything `ring` receives from `start()` to `stop()` into `path` (FLAC or WAV)."""
+
+    def __init__(
+        self,
+        ring: RingBuffer,
+        path: str | Path,
+        *,
+        sample_rate_hz: int,
+        device: str = "",
+        student: str | None = None,
+        piece: str | None = None,
+        chunk_s: float = 0.25,
+        fsync_interval_s: float = 1.0,
+    ) -> None:
+        self.path = Path(path)
+        if self.path.suffix.lower() not in FORMATS:
+            raise RecordingError(
+                f"Recordings are saved as .flac or .wav, not {self.path.suffix or 'no extension'}."
+            )
+        self._ring = ring
+        self._sample_rate_hz = sample_rate_hz
+        self._chunk_s = chunk_s
+        self._fsync_interval_s = fsync_interval_s
+        self._metadata = RecordingMetadata(
+            started_at="",
+            device=device,
+            sample_rate_hz=sample_rate_hz,
+            format=FORMATS[self.path.suffix.lower()],
+            student=student,
+            piece=piece,
+        )
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._journal: WavJournal | None = None
+        self._lost = 0
+        self._error: str | None = None
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds safely written so far."""
+        return self._journal.frames / self._sample_rate_hz if self._journal else 0.0
+
+    @property
+    def error(self) -> str | None:
+        """Why recording stopped early (disk full ...), or None."""
+        return self._error
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Create the journal and sidecar and start draining; raises RecordingError if it can't."""
+        if self.path.exists() or journal_path(self.path).exists():
+            raise RecordingError(f"{self.path} already exists; choose another name.")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = WavJournal(journal_path(self.path), self._sample_rate_hz)
+            self._metadata = replace(
+                self._metadata, started_at=dt.datetime.now(dt.timezone.utc).isoformat()
+            )
+            _write_sidecar(self.path, self._metadata)
+        except OSError as error:
+            if self._journal is not None:
+                self._journal.close()
+            raise RecordingError(f"Cannot record to {self.path}: {error.strerror}.") from error
+        self._thread = threading.Thread(
+            target=self._drain, args=(self._ring.reader(),), name="recorder"
+        )
+        self._thread.start()
+
+    def stop(self) -> RecordingResult:
+        """Finish the take: write what is left, close the journal and produce the final file."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        duration_s = self.elapsed_s
+        try:
+            finalise(self.path)
+        except (OSError, AudioFileError) as error:
+            kept = journal_path(self.path)
+            self._error = (
+                f"Could not finish {self.path.name} ({error}); the take is kept in {kept}."
+            )
+            log.error("%s", self._error)
+            return RecordingResult(kept, duration_s, self._lost, self._error)
+        metadata = replace(
+            self._metadata, state="complete", duration_s=duration_s, lost_samples=self._lost
+        )
+        with contextlib.suppress(OSError):
+            _write_sidecar(self.path, metadata)
+        return RecordingResult(self.path, duration_s, self._lost, self._error)
+
+    def _drain(self, reader: RingReader) -> None:
+        """Recorder thread: every chunk_s, append what the ring received; fsync every second."""
+        journal = self._journal
+        last_sync_s = time.monotonic()
+        stopping = False
+        while not stopping:
+            stopping = self._stop.wait(self._chunk_s)
+            result = reader.read()
+            try:
+                if result.lost:
+                    log.warning("recorder fell behind: %d samples lost", result.lost)
+                    self._lost += result.lost
+                    journal.append(np.zeros(result.lost, dtype=np.float32))
+                journal.append(result.samples)
+                if stopping or time.monotonic() - last_sync_s >= self._fsync_interval_s:
+                    journal.sync()
+                    last_sync_s = time.monotonic()
+            except OSError as error:
+                self._error = (
+                    f"Recording stopped: could not write to {self.path.parent} "
+                    f"({error.strerror}). The first {self.elapsed_s:.1f} s are kept."
+                )
+                log.error("%s", self._error)
+                stopping = True
+        journal.close()
+
+
+def finalise(path: Path) -> Path:
+    """Turn the journal of `path` into `path` itself (rename for WAV, block-wise encode for FLAC).
+
+    The journal is removed only after the final file is complete, so a failure keeps the take.
+    """
+    journal = journal_path(path)
+    if FORMATS[path.suffix.lower()] == "WAV":
+        os.replace(journal, path)
+        return path
+    temporary = path.with_name(path.name + ".encoding")
+    try:
+        with (
+            sf.SoundFile(str(journal)) as source,
+            sf.SoundFile(
+                str(temporary),
+                "w",
+                samplerate=source.samplerate,
+                channels=1,
+                format="FLAC",
+                subtype=_FLAC_SUBTYPE,
+            ) as target,
+        ):
+            for block in source.blocks(_TRANSCODE_BLOCK_FRAMES, dtype="float32"):
+                target.write(np.clip(block, -1.0, 1.0))
+        os.replace(temporary, path)
+    except (sf.LibsndfileError, RuntimeError, AssertionError) as error:
+        # pysoundfile reports a short write (full disk) as AssertionError.
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise AudioFileError(f"could not encode FLAC: {error or 'disk full'}") from error
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    journal.unlink()
+    return path
+
+
+def find_interrupted(folder: str | Path) -> list[Path]:
+    """Takes that never finished (a journal is left), as the paths they were meant to have."""
+    return sorted(
+        journal.with_name(journal.name[: -len(JOURNAL_SUFFIX)])
+        for journal in Path(folder).rglob("*" + JOURNAL_SUFFIX)
+    )
+
+
+def recover(path: str | Path) -> RecordingResult:
+    """Finish an interrupted take from its journal and mark its sidecar as recovered."""
+    path = Path(path)
+    journal = journal_path(path)
+    if not journal.is_file():
+        raise RecordingError(f"There is nothing to recover for {path.name}.")
+    frames = sf.info(str(journal)).frames
+    sample_rate_hz = sf.info(str(journal)).samplerate
+    finalise(path)
+    duration_s = frames / sample_rate_hz
+    try:
+        metadata = read_sidecar(path)
+    except RecordingError:
+        metadata = RecordingMetadata(
+            started_at="",
+            device="",
+            sample_rate_hz=sample_rate_hz,
+            format=FORMATS[path.suffix.lower()],
+        )
+    _write_sidecar(path, replace(metadata, state="recovered", duration_s=duration_s))
+    return RecordingResult(path, duration_s, metadata.lost_samples)
+
+
+def read_sidecar(path: str | Path) -> RecordingMetadata:
+    """The metadata of a take, validated; raises RecordingError if the sidecar is unusable."""
+    sidecar = sidecar_path(Path(path))
+    try:
+        raw = json.loads(sidecar.read_text(encoding="utf-8"))
+        fields = {name: raw[name] for name in RecordingMetadata.__dataclass_fields__ if name in raw}
+        metadata = RecordingMetadata(**fields)
+    except (OSError, ValueError, TypeError) as error:
+        raise RecordingError(f"The notes kept with {Path(path).name} are unreadable.") from error
+    if not isinstance(metadata.sample_rate_hz, int) or metadata.sample_rate_hz <= 0:
+        raise RecordingError(f"The notes kept with {Path(path).name} have an invalid sample rate.")
+    return metadata
+
+
+def _write_sidecar(path: Path, metadata: RecordingMetadata) -> None:
+    """Write the sidecar atomically (temporary file, then rename)."""
+    sidecar = sidecar_path(path)
+    temporary = sidecar.with_name(sidecar.name + ".tmp")
+    temporary.write_text(json.dumps(asdict(metadata), indent=2), encoding="utf-8")
+    os.replace(temporary, sidecar)
