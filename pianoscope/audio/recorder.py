@@ -81,10 +81,14 @@ class Recorder:
         device: str = "",
         student: str | None = None,
         piece: str | None = None,
+        max_frames: int | None = None,
+        from_start: bool = False,
         chunk_s: float = 0.25,
         fsync_interval_s: float = 1.0,
     ) -> None:
         self.path = Path(path)
+        self._max_frames = max_frames
+        self._from_start = from_start
         if self.path.suffix.lower() not in FORMATS:
             raise RecordingError(
                 f"Recordings are saved as .flac or .wav, not {self.path.suffix or 'no extension'}."
@@ -119,6 +123,7 @@ class Recorder:
 
     @property
     def running(self) -> bool:
+        """True until stopped, until `max_frames` are written, or until a write failed."""
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
@@ -137,7 +142,9 @@ class Recorder:
                 self._journal.close()
             raise RecordingError(f"Cannot record to {self.path}: {error.strerror}.") from error
         self._thread = threading.Thread(
-            target=self._drain, args=(self._ring.reader(),), name="recorder"
+            target=self._drain,
+            args=(self._ring.reader(from_start=self._from_start),),
+            name="recorder",
         )
         self._thread.start()
 
@@ -176,7 +183,11 @@ class Recorder:
                     log.warning("recorder fell behind: %d samples lost", result.lost)
                     self._lost += result.lost
                     journal.append(np.zeros(result.lost, dtype=np.float32))
-                journal.append(result.samples)
+                samples = result.samples
+                if self._max_frames is not None:
+                    samples = samples[: max(0, self._max_frames - journal.frames)]
+                    stopping = stopping or journal.frames + samples.size >= self._max_frames
+                journal.append(samples)
                 if stopping or time.monotonic() - last_sync_s >= self._fsync_interval_s:
                     journal.sync()
                     last_sync_s = time.monotonic()

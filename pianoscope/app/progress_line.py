@@ -1,0 +1,33 @@
+"""A one-line progress display on stderr for long CLI operations."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class ProgressLine:
+    """Rewrites one terminal line at most `max_rate_hz` times a second; `close()` ends it."""
+
+    def __init__(self, stream: TextIO = sys.stderr, *, max_rate_hz: float = 10.0) -> None:
+        self._stream = stream
+        self._min_interval_s = 1.0 / max_rate_hz
+        self._last_s = 0.0
+        self._width = 0
+
+    def show(self, text: str, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_s < self._min_interval_s:
+            return
+        self._last_s = now
+        padding = " " * max(0, self._width - len(text))
+        self._stream.write("\r" + text + padding)
+        self._stream.flush()
+        self._width = len(text)
+
+    def close(self) -> None:
+        if self._width:
+            self._stream.write("\n")
+            self._stream.flush()
+            self._width = 0

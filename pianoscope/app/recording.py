@@ -1,0 +1,90 @@
+"""Record a take from any audio source, headless: the use case behind `pianoscope record`.
+
+The source is watched while recording; if it fails (device unplugged) or the disk fills up, the
+take is closed and kept and the reason is returned instead of raised, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pianoscope.audio.recorder import Recorder, RecordingResult
+from pianoscope.audio.source import AudioSource
+from pianoscope.errors import PianoscopeError
+
+ProgressCallback = Callable[[float, float], None]
+"""Called with (seconds recorded, seconds wanted) while recording."""
+
+
+@dataclass(frozen=True)
+class TakeReport:
+    """How a take went: the file, what the input reported, and why it ended early if it did."""
+
+    recording: RecordingResult
+    device: str
+    sample_rate_hz: int
+    overflow_count: int
+    problem: str | None
+
+
+def record_take(
+    source: AudioSource,
+    path: str | Path,
+    *,
+    seconds: float,
+    student: str | None = None,
+    piece: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    poll_s: float = 0.05,
+) -> TakeReport:
+    """Start `source`, record `seconds` of its audio to `path`, stop, and report.
+
+    Raises PianoscopeError only if the take cannot start at all; later failures are reported in
+    `TakeReport.problem` with everything recorded until then kept.
+    """
+    cancel = cancel or threading.Event()
+    source.start()
+    recorder = Recorder(
+        source.ring,
+        path,
+        sample_rate_hz=source.sample_rate_hz,
+        device=source.name,
+        student=student,
+        piece=piece,
+        max_frames=round(seconds * source.sample_rate_hz),
+        from_start=True,
+    )
+    try:
+        recorder.start()
+    except PianoscopeError:
+        source.stop()
+        raise
+    problem: str | None = None
+    try:
+        while recorder.running and not cancel.is_set():
+            try:
+                source.check()
+            except PianoscopeError as error:
+                problem = str(error)
+                break
+            if progress is not None:
+                progress(recorder.elapsed_s, seconds)
+            time.sleep(poll_s)
+    finally:
+        source.stop()
+        result = recorder.stop()
+    problem = problem or result.error
+    if progress is not None:
+        progress(result.duration_s, seconds)
+    return TakeReport(
+        recording=result,
+        device=source.name,
+        sample_rate_hz=source.sample_rate_hz,
+        overflow_count=source.overflow_count,
+        problem=problem,
+    )
