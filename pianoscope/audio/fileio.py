@@ -27,6 +27,7 @@ DEFAULT_BLOCK_S = 10.0
 # resample_poly's default Kaiser filter spans 10 * max(up, down) taps on each side of the
 # upsampled signal; this many input samples of context (rounded up) make block edges exact.
 _FILTER_HALF_LENGTH_FACTOR = 10
+_SALVAGE_STEP_FRAMES = 1024
 
 
 @dataclass(frozen=True)
@@ -174,12 +175,8 @@ def _output_count(input_frames: int, up: int, down: int) -> int:
 def _read_mono(
     handle: sf.SoundFile, info: AudioInfo, channel: int | None, frames: int
 ) -> np.ndarray:
-    """Read up to `frames` frames as float32 mono; a truncated tail ends the file early."""
-    try:
-        data = handle.read(frames, dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError) as error:
-        log.warning("%s: stopped reading at a damaged block (%s)", info.path.name, error)
-        return np.zeros(0, dtype=np.float32)
+    """Read up to `frames` frames as float32 mono; a damaged tail ends the file where it breaks."""
+    data = _read_salvaging(handle, info, frames)
     if data.size == 0:
         return np.zeros(0, dtype=np.float32)
     mono = data[:, channel] if channel is not None else data.mean(axis=1, dtype=np.float32)
@@ -190,6 +187,45 @@ def _read_mono(
             f"at {bad / info.sample_rate_hz:.2f} s; the file is damaged."
         )
     return np.ascontiguousarray(mono, dtype=np.float32)
+
+
+def _read_salvaging(handle: sf.SoundFile, info: AudioInfo, frames: int) -> np.ndarray:
+    """Read `frames` frames; if the decoder fails part-way, return the frames before the damage.
+
+    A failed read leaves libsndfile's position undefined, so the block is re-read from its start
+    in small steps until the step that fails.
+    """
+    if handle.closed:
+        return np.zeros((0, info.channels), np.float32)
+    start = handle.tell()
+    try:
+        return handle.read(frames, dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError) as error:
+        reason = error
+    good: list[np.ndarray] = []
+    try:
+        handle.seek(start)
+        while sum(part.shape[0] for part in good) < frames:
+            part = handle.read(_SALVAGE_STEP_FRAMES, dtype="float32", always_2d=True)
+            if part.shape[0] == 0:
+                break
+            good.append(part)
+    except (sf.LibsndfileError, RuntimeError):
+        pass
+    _mark_exhausted(handle)
+    kept_s = (start + sum(part.shape[0] for part in good)) / info.sample_rate_hz
+    log.warning(
+        "%s is damaged after %.2f s (%s); reading stops there", info.path.name, kept_s, reason
+    )
+    return np.concatenate(good)[:frames] if good else np.zeros((0, info.channels), np.float32)
+
+
+def _mark_exhausted(handle: sf.SoundFile) -> None:
+    """After damage, make further reads return nothing (seek to the end if possible)."""
+    try:
+        handle.seek(0, sf.SEEK_END)
+    except (sf.LibsndfileError, RuntimeError):
+        handle.close()
 
 
 def _reason(error: BaseException) -> str:
