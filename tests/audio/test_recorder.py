@@ -1,0 +1,217 @@
+"""The recorder: complete takes, crash safety (kill -9), a full disk, sidecar metadata."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from pianoscope.app.recording import record_take
+from pianoscope.audio.file_source import FileSource
+from pianoscope.audio.fileio import load_audio
+from pianoscope.audio.recorder import (
+    Recorder,
+    find_interrupted,
+    journal_path,
+    read_sidecar,
+    recover,
+    sidecar_path,
+)
+from pianoscope.audio.ringbuffer import RingBuffer
+from pianoscope.errors import RecordingError
+from pianoscope.resources_path import demo_recording_path
+
+RATE = 44_100
+
+
+@pytest.fixture(scope="module")
+def demo() -> np.ndarray:
+    return load_audio(demo_recording_path())
+
+
+@pytest.mark.parametrize("suffix", [".flac", ".wav"])
+def test_take_from_file_source_is_sample_exact(tmp_path, demo, suffix):
+    out = tmp_path / f"take{suffix}"
+    report = record_take(
+        FileSource(demo_recording_path(), speed=math.inf),
+        out,
+        seconds=5.0,
+        student="Ada",
+        piece="Clair de lune",
+    )
+    assert report.problem is None
+    recorded = load_audio(out)
+    assert recorded.size == 5 * RATE
+    np.testing.assert_allclose(recorded, demo[: 5 * RATE], atol=2e-5)  # 24-bit FLAC
+    metadata = read_sidecar(out)
+    assert (metadata.student, metadata.piece, metadata.state) == (
+        "Ada",
+        "Clair de lune",
+        "complete",
+    )
+    assert metadata.sample_rate_hz == RATE
+    assert metadata.duration_s == pytest.approx(5.0)
+    assert not journal_path(out).exists()
+
+
+def test_existing_file_is_never_overwritten(tmp_path):
+    out = tmp_path / "take.flac"
+    out.write_bytes(b"precious")
+    with pytest.raises(RecordingError, match="already exists"):
+        Recorder(RingBuffer(100), out, sample_rate_hz=RATE).start()
+    assert out.read_bytes() == b"precious"
+
+
+def test_unsupported_extension_is_refused(tmp_path):
+    with pytest.raises(RecordingError, match=r"\.flac or \.wav"):
+        Recorder(RingBuffer(100), tmp_path / "take.mp3", sample_rate_hz=RATE)
+
+
+def test_unwritable_folder_is_refused_clearly(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(RecordingError, match="Cannot record to"):
+        Recorder(RingBuffer(100), blocker / "take.flac", sample_rate_hz=RATE).start()
+
+
+def _journal_frames(path: Path) -> int:
+    try:
+        return sf.info(str(path)).frames
+    except (sf.LibsndfileError, RuntimeError):
+        return 0
+
+
+def test_recording_survives_kill_9_missing_at_most_one_second(tmp_path, demo):
+    out = tmp_path / "killed.flac"
+    command = [
+        sys.executable,
+        "-m",
+        "pianoscope",
+        "record",
+        str(out),
+        "--seconds",
+        "20",
+        "--from-file",
+        str(demo_recording_path()),
+        "--student",
+        "Ada",
+        "--piece",
+        "Etude",
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    journal = journal_path(out)
+    first_frames = 0
+    deadline = time.monotonic() + 20
+    while first_frames == 0:
+        assert time.monotonic() < deadline, "the recorder never wrote anything"
+        first_frames = _journal_frames(journal)
+        first_s = time.monotonic()
+        time.sleep(0.005)
+    time.sleep(3.0)
+    produced = first_frames + (time.monotonic() - first_s) * RATE
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    assert not out.exists()
+    kept = load_audio(journal)  # the journal opens as it is
+    missing_s = (produced - kept.size) / RATE
+    print(
+        f"\nkill -9 after {produced / RATE:.2f} s: kept {kept.size / RATE:.2f} s, "
+        f"missing {missing_s:.2f} s"
+    )
+    assert missing_s <= 1.0
+    np.testing.assert_allclose(kept, demo[: kept.size], atol=1e-6)
+    assert find_interrupted(tmp_path) == [out]
+
+    result = recover(out)
+    assert result.path == out
+    assert load_audio(out).size == kept.size
+    metadata = json.loads(sidecar_path(out).read_text())
+    assert metadata["state"] == "recovered"
+    assert (metadata["student"], metadata["piece"]) == ("Ada", "Etude")
+    assert find_interrupted(tmp_path) == []
+
+
+def _limit_file_size() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+
+def test_full_disk_closes_and_keeps_the_take_and_says_so(tmp_path, demo):
+    """An OS-level write failure (file size limit: EFBIG) mid-take ends it cleanly."""
+    out = tmp_path / "full.flac"
+    command = [
+        sys.executable,
+        "-m",
+        "pianoscope",
+        "record",
+        str(out),
+        "--seconds",
+        "20",
+        "--from-file",
+        str(demo_recording_path()),
+        "--speed",
+        "8",
+    ]
+    finished = subprocess.run(
+        command,
+        preexec_fn=_limit_file_size,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert "could not write" in finished.stderr
+    assert "are kept" in finished.stderr
+    kept = load_audio(out)
+    assert 4.0 * RATE < kept.size < 6.0 * RATE
+    np.testing.assert_allclose(kept, demo[: kept.size], atol=2e-5)
+    assert not journal_path(out).exists()
+
+
+def test_sidecar_that_is_not_json_is_reported(tmp_path):
+    out = tmp_path / "x.flac"
+    sidecar_path(out).write_text("{not json")
+    with pytest.raises(RecordingError, match="unreadable"):
+        read_sidecar(out)
+
+
+def test_recorder_reports_lost_samples_as_silence_not_gaps(tmp_path):
+    ring = RingBuffer(1_000)
+    out = tmp_path / "lag.wav"
+    recorder = Recorder(ring, out, sample_rate_hz=RATE, chunk_s=10.0, from_start=True)
+    recorder.start()
+    ring.write(np.ones(5_000, np.float32))
+    result = recorder.stop()
+    audio, _ = sf.read(out, dtype="float32")
+    assert result.lost_samples == 4_000
+    assert audio.size == 5_000
+    assert np.all(audio[:4_000] == 0) and np.all(audio[4_000:] == 1)
+
+
+def test_journal_header_is_valid_while_recording(tmp_path):
+    ring = RingBuffer(RATE)
+    out = tmp_path / "live.wav"
+    recorder = Recorder(ring, out, sample_rate_hz=RATE, chunk_s=0.01, from_start=True)
+    recorder.start()
+    try:
+        for i in range(5):
+            ring.write(np.full(1_000, i / 10, np.float32))
+            deadline = time.monotonic() + 2
+            while _journal_frames(journal_path(out)) < (i + 1) * 1_000:
+                assert time.monotonic() < deadline
+                time.sleep(0.005)
+    finally:
+        recorder.stop()
+    assert os.path.getsize(out) == 44 + 5_000 * 4
