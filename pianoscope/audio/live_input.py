@@ -164,7 +164,10 @@ class LiveInput:
             self.ring.write(indata[:, 0])
         elif frames <= self._scratch.shape[0]:
             mono = self._scratch[:frames]
-            np.mean(indata, axis=1, out=mono)
+            np.copyto(mono, indata[:, 0])
+            for channel in range(1, indata.shape[1]):
+                mono += indata[:, channel]
+            mono *= 1.0 / indata.shape[1]
             self.ring.write(mono)
         else:
             self.ring.write(indata.mean(axis=1, dtype=np.float32))

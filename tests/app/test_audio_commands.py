@@ -1,0 +1,76 @@
+"""`pianoscope devices` and `pianoscope record` as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pianoscope.audio.fileio import load_audio
+from pianoscope.audio.recorder import read_sidecar
+from pianoscope.resources_path import demo_recording_path
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pianoscope", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.pulse
+def test_devices_lists_the_virtual_microphone(virtual_mic):
+    finished = _run("devices")
+    assert finished.returncode == 0
+    assert virtual_mic in finished.stdout
+
+
+@pytest.mark.pulse
+def test_record_from_the_microphone_writes_the_take_and_sidecar(virtual_mic, tmp_path):
+    out = tmp_path / "mic.flac"
+    finished = _run(
+        "record",
+        str(out),
+        "--seconds",
+        "1.5",
+        "--device",
+        virtual_mic,
+        "--student",
+        "Ada",
+        "--piece",
+        "Scales",
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "0 overflows" in finished.stdout
+    assert load_audio(out).size == pytest.approx(1.5 * 44_100, abs=1)
+    metadata = read_sidecar(out)
+    assert (metadata.device, metadata.student, metadata.piece) == (virtual_mic, "Ada", "Scales")
+
+
+def test_record_with_unknown_device_says_what_exists(virtual_mic, tmp_path):
+    finished = _run("record", str(tmp_path / "x.flac"), "--seconds", "1", "--device", "Bösendorfer")
+    assert finished.returncode == 2
+    assert "no sound input called 'Bösendorfer'" in finished.stderr
+    assert "Available:" in finished.stderr
+    assert not (tmp_path / "x.flac").exists()
+
+
+def test_record_from_file_shows_progress_and_exits_zero(tmp_path):
+    out = tmp_path / "demo.wav"
+    finished = _run(
+        "record",
+        str(out),
+        "--seconds",
+        "2",
+        "--from-file",
+        str(demo_recording_path()),
+        "--speed",
+        "inf",
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "Recording" in finished.stderr  # first progress line is always shown
+    assert load_audio(out).size == 2 * 44_100
