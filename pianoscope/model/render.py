@@ -9,13 +9,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import mido
 import numpy as np
 
 from pianoscope.audio.fileio import load_audio
 from pianoscope.errors import PianoscopeError
+from pianoscope.model.midi_gen import Phrase
 
 SAMPLE_RATE_HZ = 44_100
 
@@ -89,3 +92,105 @@ def render_midi(
         if result.returncode != 0 or not wav_path.is_file():
             raise RenderError(f"FluidSynth failed on {midi_path.name}: {result.stderr.strip()}")
         return load_audio(wav_path, sample_rate_hz=sample_rate_hz)
+
+
+@dataclass(frozen=True)
+class MidiSlot:
+    """One phrase to render with a program, detuned by `detune_cents` through the pitch wheel."""
+
+    phrase: Phrase
+    program: int
+    detune_cents: float = 0.0
+
+
+MIDI_TICKS_PER_S = 960  # 480 ticks per beat at the default 120 bpm
+PITCH_BEND_RANGE_CENTS = 200.0  # the General MIDI default FluidSynth uses
+_CONTROL_SUSTAIN = 64
+_CONTROL_ALL_SOUND_OFF = 120
+_CONTROL_ALL_NOTES_OFF = 123
+
+
+def render_phrases(
+    slots: Sequence[MidiSlot], soundfont: str, *, gap_s: float = 2.0, gain: float = 0.5
+) -> list[np.ndarray]:
+    """Render many phrases in one FluidSynth run and cut them apart.
+
+    FluidSynth's start-up (loading the SoundFont) costs far more than rendering a few seconds,
+    so the phrases are laid end to end with `gap_s` of silence after each, sound is cut off
+    (all-sound-off) at the end of every gap, and each clip is returned as exactly its phrase's
+    duration of float32 audio.
+    """
+    if not slots:
+        return []
+    starts_s = []
+    time_s = 0.0
+    for slot in slots:
+        starts_s.append(time_s)
+        time_s += slot.phrase.duration_s + gap_s
+    with tempfile.TemporaryDirectory(prefix="pianoscope-midi-") as tmp:
+        midi_path = Path(tmp) / "phrases.mid"
+        _write_slots_midi(midi_path, slots, starts_s, gap_s)
+        audio = render_midi(midi_path, soundfont, gain=gain)
+    total = round(time_s * SAMPLE_RATE_HZ)
+    if audio.size < total:
+        audio = np.concatenate([audio, np.zeros(total - audio.size, dtype=np.float32)])
+    clips = []
+    for slot, start_s in zip(slots, starts_s, strict=True):
+        first = round(start_s * SAMPLE_RATE_HZ)
+        clips.append(audio[first : first + round(slot.phrase.duration_s * SAMPLE_RATE_HZ)])
+    return clips
+
+
+def _write_slots_midi(
+    path: Path, slots: Sequence[MidiSlot], starts_s: Sequence[float], gap_s: float
+) -> None:
+    """One track on channel 0: per slot program, pitch bend, notes and pedal, then a reset."""
+    events: list[tuple[int, int, mido.Message]] = []  # (tick, order, message)
+
+    def add(time_s: float, order: int, message: mido.Message) -> None:
+        events.append((round(time_s * MIDI_TICKS_PER_S), order, message))
+
+    for slot, start_s in zip(slots, starts_s, strict=True):
+        bend = round(slot.detune_cents / PITCH_BEND_RANGE_CENTS * 8192)
+        add(start_s, 0, mido.Message("program_change", program=slot.program))
+        add(start_s, 0, mido.Message("pitchwheel", pitch=max(-8192, min(8191, bend))))
+        for note in slot.phrase.notes:
+            add(
+                start_s + note.start_s,
+                2,
+                mido.Message("note_on", note=note.pitch, velocity=note.velocity),
+            )
+            add(
+                start_s + note.start_s + note.duration_s,
+                1,
+                mido.Message("note_off", note=note.pitch, velocity=0),
+            )
+        for change_s, down in slot.phrase.pedal_changes:
+            value = 127 if down else 0
+            add(
+                start_s + change_s,
+                1,
+                mido.Message("control_change", control=_CONTROL_SUSTAIN, value=value),
+            )
+        end_s = start_s + slot.phrase.duration_s
+        add(end_s, 1, mido.Message("control_change", control=_CONTROL_SUSTAIN, value=0))
+        add(end_s, 1, mido.Message("control_change", control=_CONTROL_ALL_NOTES_OFF, value=0))
+        add(
+            end_s + gap_s * 0.75,
+            1,
+            mido.Message("control_change", control=_CONTROL_ALL_SOUND_OFF, value=0),
+        )
+    add(
+        starts_s[-1] + slots[-1].phrase.duration_s + gap_s,
+        3,
+        mido.Message("control_change", control=_CONTROL_ALL_SOUND_OFF, value=0),
+    )
+    events.sort(key=lambda event: (event[0], event[1]))
+    midi = mido.MidiFile(ticks_per_beat=MIDI_TICKS_PER_S // 2)
+    track = mido.MidiTrack()
+    midi.tracks.append(track)
+    previous_tick = 0
+    for tick, _, message in events:
+        track.append(message.copy(time=tick - previous_tick))
+        previous_tick = tick
+    midi.save(str(path))

@@ -1,0 +1,51 @@
+"""Level calibration: the level cue of intensity is read relative to a per-input reference.
+
+Training convention: every training instrument is scaled so that the calibration phrase (single
+mf notes, velocity 72, from C3 to E5) reads `REFERENCE_LEVEL_DB` as its playing level. In the app
+a teacher plays a few mf notes once; `calibrate` measures them and the offset moves the input to
+that convention. Uncalibrated input is assumed to follow the convention already (offset 0 dB).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pianoscope.dsp.features import log_mel
+
+REFERENCE_LEVEL_DB = -30.0
+# Frames louder than this percentile define the playing level: onsets and sustained tones count,
+# rests and decays between notes do not.
+PLAYING_LEVEL_PERCENTILE = 95.0
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Offset in dB between an input's mf level and the training convention."""
+
+    offset_db: float = 0.0
+
+    def apply(self, features_db: np.ndarray) -> np.ndarray:
+        """Features moved to the training level convention."""
+        return features_db - np.float32(self.offset_db)
+
+
+def frame_levels_db(features_db: np.ndarray) -> np.ndarray:
+    """Total power of each frame in dB, from log-mel features of shape (frames, bands)."""
+    return 10.0 * np.log10(np.sum(10.0 ** (features_db.astype(np.float64) / 10.0), axis=-1))
+
+
+def playing_level_db(features_db: np.ndarray) -> float:
+    """Level of the playing in a window: the 95th percentile of its frame levels, in dB."""
+    if features_db.shape[0] == 0:
+        return float("-inf")
+    return float(np.percentile(frame_levels_db(features_db), PLAYING_LEVEL_PERCENTILE))
+
+
+def calibrate(mf_audio: np.ndarray) -> Calibration:
+    """Calibration from a recording of a few mf notes (float32 mono at 44.1 kHz, >= 0.5 s)."""
+    features_db = log_mel(mf_audio)
+    if features_db.shape[0] < 20:
+        raise ValueError("calibration needs at least half a second of mf notes")
+    return Calibration(playing_level_db(features_db) - REFERENCE_LEVEL_DB)
