@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian/Ubuntu machine (run as root or with sudo):
+#   bash scripts/dev.sh demo    install everything, open Pianoscope playing the demo as live input
+#   bash scripts/dev.sh test    install everything, start the virtual microphone, run all tests
+#   bash scripts/dev.sh install only install (system packages + .venv with the project)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # audio: PortAudio, libsndfile, the PulseAudio virtual microphone used by the tests
+  libportaudio2 libsndfile1 libasound2-plugins pulseaudio pulseaudio-utils
+  # Qt: a real X window under Xvfb (xcb plugin) and offscreen rendering
+  xvfb xauth libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
+  libxcb-xinerama0 libxcb-xkb1
+  # training data and test renderings: FluidSynth and the three SoundFonts
+  fluidsynth fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont
+  # reports: PDF pages to PNG for checking the lesson report
+  poppler-utils
+)
+VENV=.venv
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/pianoscope-xdg}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_system() {
+  local missing=()
+  for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "==> installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+  if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
+}
+
+install_python() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating $VENV"
+    python3 -m venv "$VENV"
+  fi
+  echo "==> installing pianoscope and its development tools into $VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  # constraints/dev.txt pins torch to the CPU build used for development and CI.
+  "$VENV/bin/python" -m pip install -q -c constraints/dev.txt -e ".[dev,train,bench]"
+}
+
+case "${1:-}" in
+install)
+  install_system
+  install_python
+  ;;
+demo)
+  install_system
+  install_python
+  exec "$VENV/bin/pianoscope" --demo
+  ;;
+test)
+  install_system
+  install_python
+  scripts/virtual_mic.sh start
+  shift
+  exec "$VENV/bin/python" -m pytest "$@"
+  ;;
+*)
+  echo "usage: bash scripts/dev.sh demo|test|install" >&2
+  exit 64
+  ;;
+esac
