@@ -43,6 +43,7 @@ class FileSource:
         self._finished = threading.Event()
         self._thread: threading.Thread | None = None
         self._error: PianoscopeError | None = None
+        self._last_block_time_s = 0.0
 
     @property
     def sample_rate_hz(self) -> int:
@@ -55,6 +56,10 @@ class FileSource:
     @property
     def overflow_count(self) -> int:
         return 0
+
+    @property
+    def last_block_time_s(self) -> float:
+        return self._last_block_time_s
 
     @property
     def running(self) -> bool:
@@ -107,6 +112,7 @@ class FileSource:
                     if self._stop.is_set():
                         return
                     self.ring.write(chunk)
+                    self._last_block_time_s = time.monotonic()
                     written += chunk.size
             if not self._loop:
                 return

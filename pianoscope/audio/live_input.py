@@ -77,6 +77,10 @@ class LiveInput:
         return self._callbacks
 
     @property
+    def last_block_time_s(self) -> float:
+        return self._last_callback_s
+
+    @property
     def running(self) -> bool:
         return self._stream is not None and not self._finished.is_set()
 
