@@ -17,7 +17,11 @@ from pianoscope.errors import PianoscopeError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = ("pianoscope.app.audio_commands",)
+COMMAND_MODULES = (
+    "pianoscope.app.audio_commands",
+    "pianoscope.app.model_commands",
+    "pianoscope.app.analysis_commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

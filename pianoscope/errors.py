@@ -25,3 +25,7 @@ class OperationCancelled(PianoscopeError):
 
 class ModelError(PianoscopeError):
     """The classifier's weights are missing, damaged or do not fit this version of Pianoscope."""
+
+
+class AnalysisError(PianoscopeError):
+    """A recording could not be analysed (nothing audible, a time outside it, bad settings)."""

@@ -1,0 +1,174 @@
+"""`pianoscope train` and `pianoscope evaluate`: reproduce and judge the shipped classifier."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pianoscope.app.progress_line import ProgressLine
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: Any) -> None:
+    train = subparsers.add_parser(
+        "train",
+        help="render the training data and train the classifier from scratch",
+        description="Render the training data with FluidSynth (cached), train the classifier "
+        "and save its weights. Reproduces resources/classifier.pt.",
+    )
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="weights file to write (default: the shipped resources/classifier.pt)",
+    )
+    train.add_argument("--cache", type=Path, default=None, help="dataset cache folder")
+    train.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
+    train.add_argument("--threads", type=int, default=None, help="torch threads (default 1)")
+    train.set_defaults(run=_run_train)
+
+    evaluate = subparsers.add_parser(
+        "evaluate",
+        help="judge the classifier on the held-out set and write its report",
+        description="Per-head accuracy and confusion matrices on held-out clips (new content "
+        "and seeds); writes report.json and PNG confusion matrices, and the model card.",
+    )
+    evaluate.add_argument("--weights", type=Path, default=None, help="weights file to judge")
+    evaluate.add_argument("--cache", type=Path, default=None, help="dataset cache folder")
+    evaluate.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/evaluation"),
+        help="folder for report.json and the PNGs (default out/evaluation)",
+    )
+    evaluate.add_argument(
+        "--model-card",
+        type=Path,
+        default=None,
+        help="also write the model card (markdown) to this path",
+    )
+    evaluate.set_defaults(run=_run_evaluate)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from pianoscope.model.recipe import TRAIN_CONFIG, TRAIN_SPEC, VALIDATION_SPEC, default_cache_dir
+    from pianoscope.model.synth import build_dataset
+    from pianoscope.model.train import save_training, train_network
+
+    cache = args.cache or default_cache_dir()
+    config = TRAIN_CONFIG
+    if args.epochs is not None:
+        config = replace(config, epochs=args.epochs)
+    if args.threads is not None:
+        config = replace(config, threads=args.threads)
+    started = time.monotonic()
+    line = _Progress()
+    train = build_dataset(TRAIN_SPEC, cache, progress=line.counter("rendering training clips"))
+    validation = build_dataset(
+        VALIDATION_SPEC, cache, progress=line.counter("rendering validation clips")
+    )
+    line.done()
+    result = train_network(train, config, validation=validation, progress=line.fraction)
+    line.done()
+    out = args.out or _shipped_weights_path()
+    minutes = (time.monotonic() - started) / 60.0
+    last = result.history[-1]
+    notes = (
+        f"`pianoscope train` ({config.epochs} epochs, {config.threads} thread(s), seed "
+        f"{config.seed}) took {minutes:.1f} min including data rendering; last epoch "
+        f"validation accuracy {last.validation_accuracy}."
+    )
+    save_training(result, config, out, notes=notes)
+    print(f"Saved {out} ({out.stat().st_size / 1024:.0f} KiB) after {minutes:.1f} min.")
+    for record in result.history:
+        print(
+            f"epoch {record.epoch:2d} loss {record.loss:.3f} "
+            + " ".join(f"{k} {v:.3f}" for k, v in record.validation_accuracy.items())
+        )
+    return 0
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from pianoscope.model.evaluate import evaluate, write_report
+    from pianoscope.model.inference import Classifier
+    from pianoscope.model.model_card import model_card
+    from pianoscope.model.recipe import HELDOUT_SPEC, default_cache_dir
+    from pianoscope.model.synth import build_dataset
+    from pianoscope.model.weights import load_weights
+
+    weights = args.weights or _shipped_weights_path()
+    line = _Progress()
+    dataset = build_dataset(
+        HELDOUT_SPEC,
+        args.cache or default_cache_dir(),
+        progress=line.counter("rendering held-out clips"),
+    )
+    line.done()
+    classifier = Classifier(weights)
+    report = evaluate(classifier, dataset)
+    written = write_report(report, args.out)
+    print(
+        f"piano {100 * report.piano.accuracy:.1f} %  form {100 * report.form.accuracy:.1f} %  "
+        f"intensity {100 * report.intensity.accuracy:.1f} %  "
+        f"(off by >1 class {100 * report.intensity_off_by_more_than_one:.1f} %)"
+    )
+    print(
+        f"held-out pianos called unknown {100 * report.held_out_pianos_called_unknown:.1f} %, "
+        f"known pianos called unknown {100 * report.known_called_unknown:.1f} %"
+    )
+    for name in ("piano", "form", "intensity"):
+        head = getattr(report, name)
+        print(f"\n{name} confusion (rows truth, columns {', '.join(head.predicted_labels)}):")
+        for label, counts in zip(head.true_labels, head.confusion, strict=True):
+            print(f"  {label:>18} " + " ".join(f"{c:5d}" for c in counts))
+    if args.model_card is not None:
+        notes = str(load_weights(weights).metadata.get("notes", ""))
+        args.model_card.write_text(model_card(report, notes), encoding="utf-8")
+        written.append(args.model_card)
+    print("\nWrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _shipped_weights_path() -> Path:
+    """resources/classifier.pt of this checkout or installation (it may not exist yet)."""
+    from importlib import resources
+
+    from pianoscope.model.inference import WEIGHTS_NAME
+
+    return Path(str(resources.files("pianoscope.resources").joinpath(WEIGHTS_NAME)))
+
+
+class _Progress:
+    """Counts and fractions shown on the shared one-line progress display, with ETA."""
+
+    def __init__(self) -> None:
+        self._line = ProgressLine()
+        self._started = time.monotonic()
+
+    def counter(self, what: str) -> Callable[[int, int], None]:
+        def show(done: int, total: int) -> None:
+            self._show(f"{what}: {done}/{total}", done / max(total, 1), force=done == total)
+
+        return show
+
+    def fraction(self, done: float, status: str) -> None:
+        self._show(f"training {status}", done, force=done >= 1.0)
+
+    def done(self) -> None:
+        self._line.close()
+        self._started = time.monotonic()
+
+    def _show(self, text: str, fraction: float, *, force: bool) -> None:
+        elapsed = time.monotonic() - self._started
+        remaining = elapsed / fraction - elapsed if fraction > 0 else 0.0
+        self._line.show(
+            f"{text}  {100 * fraction:5.1f} %  {elapsed:.0f} s, ~{remaining:.0f} s left",
+            force=force,
+        )

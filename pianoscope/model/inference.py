@@ -1,0 +1,181 @@
+"""Streaming inference for the live engine and the offline analysis: audio window → Prediction.
+
+The classifier thread calls `Classifier.predict` every ~250 ms with the newest ~2 s of audio;
+the analysis pipeline calls it (or `predict_features`) per 2-second segment. One call computes
+the log-mel features, applies the input's calibration, decides silence from the playing level
+and runs the network once (about 3 ms on one CPU thread, see bench/bench_model_inference.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from pianoscope.dsp.features import log_mel, samples_for_frames
+from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, playing_level_db
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS, UNKNOWN
+from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.train import WINDOW_FRAMES
+from pianoscope.model.weights import load_weights
+from pianoscope.resources_path import resource_path
+
+log = logging.getLogger(__name__)
+
+WEIGHTS_NAME = "classifier.pt"
+WINDOW_SAMPLES = samples_for_frames(WINDOW_FRAMES)  # 88 064 samples ≈ 2.0 s
+# Shorter input than this is not classified (the conv blocks need a few frames).
+MIN_FRAMES = 16
+# Playing quieter than this, relative to the calibrated mf level, counts as silence: pp notes
+# read about -16 dB re mf, a quiet room 40 dB or more below it.
+SILENCE_BELOW_MF_DB = 40.0
+
+
+@dataclass(frozen=True)
+class HeadProbabilities:
+    """One head's softmax output over its labels."""
+
+    labels: tuple[str, ...]
+    probabilities: tuple[float, ...]
+
+    @property
+    def label(self) -> str:
+        return self.labels[int(np.argmax(self.probabilities))]
+
+    @property
+    def probability(self) -> float:
+        return float(max(self.probabilities))
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(self.labels, self.probabilities, strict=True))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the classifier says about one window.
+
+    `piano` holds the probabilities among the four known pianos; `unknown_score` (1 − P(known))
+    is the out-of-set score and `is_unknown` its decision at the shipped threshold. `is_silent`
+    means nothing loud enough to classify was heard: then `piano_label` and the labels are None.
+    `level_db` is the playing level relative to the calibrated mf level.
+    """
+
+    piano: HeadProbabilities
+    form: HeadProbabilities
+    intensity: HeadProbabilities
+    unknown_score: float
+    is_unknown: bool
+    is_silent: bool
+    level_db: float
+
+    @property
+    def piano_label(self) -> str | None:
+        if self.is_silent:
+            return None
+        return UNKNOWN if self.is_unknown else self.piano.label
+
+    @property
+    def form_label(self) -> str | None:
+        return None if self.is_silent or self.is_unknown else self.form.label
+
+    @property
+    def intensity_label(self) -> str | None:
+        return None if self.is_silent or self.is_unknown else self.intensity.label
+
+
+class Classifier:
+    """The shipped network behind a thread-safe `predict`; one instance per input.
+
+    `threads` sets torch's intra-op threads for the process (None leaves it alone); the live
+    engine uses one so the classifier never competes with the audio and analysis threads.
+    """
+
+    def __init__(
+        self,
+        weights_path: Path | None = None,
+        *,
+        calibration: Calibration | None = None,
+        threads: int | None = 1,
+    ) -> None:
+        loaded = load_weights(weights_path or resource_path(WEIGHTS_NAME))
+        self._network = loaded.network
+        self.unknown_threshold = loaded.unknown_threshold
+        self.calibration = calibration or Calibration()
+        self._lock = threading.Lock()
+        if threads is not None:
+            torch.set_num_threads(threads)
+
+    @classmethod
+    def from_network(
+        cls,
+        network: PianoscopeNet,
+        unknown_threshold: float,
+        calibration: Calibration | None = None,
+    ) -> Classifier:
+        """A classifier around an in-memory network (training, evaluation, tests)."""
+        classifier = cls.__new__(cls)
+        classifier._network = network.eval()
+        classifier.unknown_threshold = unknown_threshold
+        classifier.calibration = calibration or Calibration()
+        classifier._lock = threading.Lock()
+        return classifier
+
+    def set_calibration(self, calibration: Calibration) -> None:
+        """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
+        self.calibration = calibration
+
+    def predict(self, audio: np.ndarray) -> Prediction:
+        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored)."""
+        return self.predict_features(log_mel(np.asarray(audio)[-WINDOW_SAMPLES:]))
+
+    def predict_features(self, features_db: np.ndarray) -> Prediction:
+        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features."""
+        return self.predict_feature_batch(features_db[-WINDOW_FRAMES:][None])[0]
+
+    def predict_feature_batch(self, windows_db: np.ndarray) -> list[Prediction]:
+        """Classify a batch of equally long windows (batch, frames, bands) of raw features."""
+        calibrated = self.calibration.apply(np.asarray(windows_db, dtype=np.float32))
+        levels_db = np.array([playing_level_db(w) for w in calibrated]) - REFERENCE_LEVEL_DB
+        if calibrated.shape[1] < MIN_FRAMES:
+            return [_silent(level) for level in levels_db]
+        with self._lock, torch.inference_mode():
+            logits = self._network(torch.from_numpy(calibrated))
+            piano = torch.softmax(logits.piano, dim=1).numpy()
+            form = torch.softmax(logits.form, dim=1).numpy()
+            intensity = torch.softmax(logits.intensity, dim=1).numpy()
+            known = torch.sigmoid(logits.known).numpy()
+        return [
+            Prediction(
+                piano=_head(PIANO_LABELS, piano[i]),
+                form=_head(FORM_LABELS, form[i]),
+                intensity=_head(INTENSITY_LABELS, intensity[i]),
+                unknown_score=float(1.0 - known[i]),
+                is_unknown=bool(known[i] < self.unknown_threshold),
+                is_silent=bool(levels_db[i] < -SILENCE_BELOW_MF_DB),
+                level_db=float(levels_db[i]),
+            )
+            for i in range(calibrated.shape[0])
+        ]
+
+
+def _head(labels: tuple[str, ...], probabilities: np.ndarray) -> HeadProbabilities:
+    return HeadProbabilities(labels, tuple(float(p) for p in probabilities))
+
+
+def _silent(level_db: float) -> Prediction:
+    def uniform(labels: tuple[str, ...]) -> HeadProbabilities:
+        return HeadProbabilities(labels, tuple(1.0 / len(labels) for _ in labels))
+
+    return Prediction(
+        uniform(PIANO_LABELS),
+        uniform(FORM_LABELS),
+        uniform(INTENSITY_LABELS),
+        unknown_score=1.0,
+        is_unknown=True,
+        is_silent=True,
+        level_db=float(level_db),
+    )

@@ -1,0 +1,128 @@
+"""The classifier network: LeNet-5-style conv + pooling blocks, an LSTM over time, four heads.
+
+Input is a window of log-mel features in dB, already moved to the training level convention by
+the calibration (see `pianoscope.model.calibration`). The network splits it into two cues:
+
+- timbre: the features minus the window's mean power level, so a gain change does not alter
+  them at all; the conv blocks see only this gain-invariant spectral shape;
+- level: each frame's total power relative to `REFERENCE_LEVEL_DB` (mf), and the window's mean,
+  fed beside the conv features into the LSTM.
+
+Both reach every head; the intensity head learns how much to trust each (timbre where the
+samples carry it, level everywhere). Each conv layer's output size follows
+(map − kernel + 2·padding) / stride + 1; with 'same' padding only the pooling shrinks the map:
+64 bands × 169 frames → 32 × 84 → 16 × 42 → 4 × 42, i.e. 42 LSTM steps of 128 + 2 values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+import torch
+from torch import nn
+
+from pianoscope.dsp.features import N_MELS
+from pianoscope.model.calibration import REFERENCE_LEVEL_DB
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+
+DB_SCALE = 20.0  # dB per unit at the network input
+SHAPE_FLOOR_DB = -80.0  # spectral shape below the window level is clipped here
+TIME_REDUCTION = 4  # the two 2×2 poolings
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Sizes of the network; stored with the weights so a file always rebuilds its network."""
+
+    n_mels: int = N_MELS
+    conv_channels: tuple[int, int, int] = (8, 16, 32)
+    lstm_hidden: int = 64
+    dropout: float = 0.2
+
+    def to_dict(self) -> dict[str, object]:
+        values = asdict(self)
+        values["conv_channels"] = list(self.conv_channels)
+        return values
+
+    @classmethod
+    def from_dict(cls, values: dict[str, object]) -> NetworkConfig:
+        return cls(**{**values, "conv_channels": tuple(values["conv_channels"])})
+
+
+DEFAULT_NETWORK = NetworkConfig()
+
+
+class HeadLogits(NamedTuple):
+    """Unnormalised outputs: (batch, 4) piano, (batch, 4) form, (batch, 5) intensity, and
+    (batch,) `known`, the logit that the input is one of the four pianos (out-of-set score)."""
+
+    piano: torch.Tensor
+    form: torch.Tensor
+    intensity: torch.Tensor
+    known: torch.Tensor
+
+
+class PianoscopeNet(nn.Module):
+    """CNN + LSTM over (batch, frames, bands) log-mel windows in dB; see the module docstring."""
+
+    def __init__(self, config: NetworkConfig = DEFAULT_NETWORK) -> None:
+        super().__init__()
+        self.config = config
+        c1, c2, c3 = config.conv_channels
+        self.conv = nn.Sequential(
+            _conv_block(1, c1, kernel=5, pool=(2, 2)),
+            _conv_block(c1, c2, kernel=5, pool=(2, 2)),
+            _conv_block(c2, c3, kernel=3, pool=(4, 1)),
+        )
+        conv_features = c3 * (config.n_mels // 16)
+        self.lstm = nn.LSTM(conv_features + 2, config.lstm_hidden, batch_first=True)
+        self.dropout = nn.Dropout(config.dropout)
+        summary = 2 * config.lstm_hidden
+        self.piano_head = nn.Linear(summary, len(PIANO_LABELS))
+        self.form_head = nn.Linear(summary, len(FORM_LABELS))
+        self.intensity_head = nn.Linear(summary, len(INTENSITY_LABELS))
+        self.known_head = nn.Linear(summary, 1)
+
+    def forward(self, features_db: torch.Tensor) -> HeadLogits:
+        shape, level = split_cues(features_db)
+        maps = self.conv(shape.transpose(1, 2).unsqueeze(1))  # (batch, channels, bands, frames)
+        steps = maps.flatten(1, 2).transpose(1, 2)  # (batch, frames / 4, channels · bands)
+        pooled_level = nn.functional.avg_pool1d(level.transpose(1, 2), TIME_REDUCTION)
+        steps = torch.cat([steps, pooled_level.transpose(1, 2)[:, : steps.shape[1]]], dim=2)
+        outputs, (hidden, _) = self.lstm(steps)
+        summary = self.dropout(torch.cat([hidden[-1], outputs.mean(dim=1)], dim=1))
+        return HeadLogits(
+            self.piano_head(summary),
+            self.form_head(summary),
+            self.intensity_head(summary),
+            self.known_head(summary).squeeze(1),
+        )
+
+
+def split_cues(features_db: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gain-invariant spectral shape (batch, frames, bands) and level (batch, frames, 2).
+
+    Level channels: the frame's total power and the window's mean power, both in dB relative
+    to the mf reference level, divided by `DB_SCALE`.
+    """
+    frame_level_db = 10.0 * torch.log10(torch.sum(10.0 ** (features_db / 10.0), dim=2))
+    window_level_db = 10.0 * torch.log10(
+        torch.mean(10.0 ** (frame_level_db / 10.0), dim=1, keepdim=True)
+    )
+    shape = torch.clamp(features_db - window_level_db.unsqueeze(2), min=SHAPE_FLOOR_DB)
+    shape = shape / DB_SCALE + 2.0
+    level = torch.stack([frame_level_db, window_level_db.expand_as(frame_level_db)], dim=2)
+    level = torch.clamp((level - REFERENCE_LEVEL_DB) / DB_SCALE, min=-4.0)
+    return shape, level
+
+
+def _conv_block(
+    in_channels: int, out_channels: int, *, kernel: int, pool: tuple[int, int]
+) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, kernel, padding=kernel // 2),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(),
+        nn.MaxPool2d(pool),
+    )

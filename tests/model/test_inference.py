@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from pianoscope.audio.ringbuffer import RingBuffer
+from pianoscope.dsp.features import SAMPLE_RATE_HZ
+from pianoscope.errors import ModelError
+from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, calibrate
+from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.weights import save_weights
+
+
+@pytest.fixture(scope="module")
+def untrained_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("weights") / "classifier.pt"
+    save_weights(path, PianoscopeNet().eval(), unknown_threshold=0.5)
+    return path
+
+
+def _tone(amplitude: float, duration_s: float = 2.0, freq_hz: float = 261.6) -> np.ndarray:
+    time_s = np.arange(int(duration_s * SAMPLE_RATE_HZ)) / SAMPLE_RATE_HZ
+    decay = np.exp(-(time_s % 0.5) * 4.0)
+    return (amplitude * decay * np.sin(2 * np.pi * freq_hz * time_s)).astype(np.float32)
+
+
+def test_prediction_has_normalised_heads_and_is_frozen(untrained_weights: Path) -> None:
+    prediction = Classifier(untrained_weights).predict(_tone(0.1))
+    assert prediction.piano.labels == PIANO_LABELS
+    assert prediction.form.labels == FORM_LABELS
+    assert prediction.intensity.labels == INTENSITY_LABELS
+    for head in (prediction.piano, prediction.form, prediction.intensity):
+        assert sum(head.probabilities) == pytest.approx(1.0, abs=1e-5)
+    assert 0.0 <= prediction.unknown_score <= 1.0
+    assert not prediction.is_silent
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prediction.is_silent = True  # type: ignore[misc]
+
+
+def test_silence_is_reported_silent_without_labels(untrained_weights: Path) -> None:
+    prediction = Classifier(untrained_weights).predict(np.zeros(WINDOW_SAMPLES, np.float32))
+    assert prediction.is_silent
+    assert prediction.piano_label is None
+    assert prediction.form_label is None
+
+
+def test_a_very_short_input_is_silent_not_an_error(untrained_weights: Path) -> None:
+    assert Classifier(untrained_weights).predict(_tone(0.1, duration_s=0.05)).is_silent
+
+
+def test_only_the_newest_two_seconds_count(untrained_weights: Path) -> None:
+    classifier = Classifier(untrained_weights)
+    window = _tone(0.1)
+    older = np.concatenate([np.random.default_rng(0).normal(0, 0.5, 5 * SAMPLE_RATE_HZ), window])
+    assert classifier.predict(older.astype(np.float32)) == classifier.predict(window)
+
+
+def test_calibration_moves_a_quiet_input_to_the_reference_level(untrained_weights: Path) -> None:
+    quiet_mf = _tone(0.005)
+    calibration = calibrate(quiet_mf)
+    assert calibration.offset_db < -15.0
+    calibrated = Classifier(untrained_weights, calibration=calibration).predict(quiet_mf)
+    assert calibrated.level_db == pytest.approx(0.0, abs=0.5)
+    uncalibrated = Classifier(untrained_weights).predict(quiet_mf)
+    assert uncalibrated.level_db == pytest.approx(calibrated.level_db + calibration.offset_db)
+    assert REFERENCE_LEVEL_DB + calibration.offset_db < REFERENCE_LEVEL_DB
+
+
+def test_missing_weights_raise_a_model_error_for_the_teacher(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="missing"):
+        Classifier(tmp_path / "nothing.pt")
+
+
+def test_damaged_weights_raise_a_model_error(tmp_path: Path) -> None:
+    path = tmp_path / "classifier.pt"
+    path.write_bytes(b"not a weights file")
+    with pytest.raises(ModelError):
+        Classifier(path)
+
+
+def test_classifier_thread_reads_the_ring_like_the_live_engine(untrained_weights: Path) -> None:
+    """A writer fills the ring in 512-sample blocks; a worker predicts every 250 ms of audio."""
+    ring = RingBuffer(4 * SAMPLE_RATE_HZ)
+    classifier = Classifier(untrained_weights, calibration=Calibration(0.0))
+    predictions: list[Prediction] = []
+    durations_s: list[float] = []
+    stop = threading.Event()
+
+    def classify() -> None:
+        next_at = WINDOW_SAMPLES
+        while not stop.is_set() or ring.written >= next_at:
+            if ring.written < next_at:
+                time.sleep(0.001)
+                continue
+            window = ring.latest(WINDOW_SAMPLES).samples
+            started = time.perf_counter()
+            predictions.append(classifier.predict(window))
+            durations_s.append(time.perf_counter() - started)
+            next_at += SAMPLE_RATE_HZ // 4
+
+    worker = threading.Thread(target=classify)
+    worker.start()
+    audio = _tone(0.1, duration_s=4.0)
+    for start in range(0, audio.size, 512):
+        ring.write(audio[start : start + 512])
+        time.sleep(0.0005)
+    stop.set()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert len(predictions) >= 6
+    assert all(not p.is_silent for p in predictions)
+    assert float(np.median(durations_s)) < 0.05

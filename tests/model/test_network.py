@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from pianoscope.model.labels import IGNORE_INDEX
+from pianoscope.model.network import PianoscopeNet, split_cues
+from pianoscope.model.synth import UNKNOWN_INDEX, Dataset
+from pianoscope.model.train import TrainConfig, train_network, validation_accuracy
+from pianoscope.model.weights import MAX_WEIGHTS_BYTES, load_weights, save_weights
+
+
+def test_heads_have_the_label_counts_for_any_window_length() -> None:
+    network = PianoscopeNet().eval()
+    for frames in (16, 169, 300):
+        logits = network(torch.full((3, frames, 64), -50.0))
+        assert logits.piano.shape == (3, 4)
+        assert logits.form.shape == (3, 4)
+        assert logits.intensity.shape == (3, 5)
+        assert logits.known.shape == (3,)
+
+
+def test_spectral_shape_is_gain_invariant_and_level_follows_gain() -> None:
+    features = torch.randn(2, 169, 64) * 10 - 50
+    shape, level = split_cues(features)
+    louder_shape, louder_level = split_cues(features + 12.0)
+    torch.testing.assert_close(shape, louder_shape, atol=1e-4, rtol=0)
+    torch.testing.assert_close(louder_level - level, torch.full_like(level, 12.0 / 20.0))
+
+
+def test_weights_file_is_under_2_mb_and_round_trips_with_weights_only(tmp_path: Path) -> None:
+    network = PianoscopeNet().eval()
+    path = tmp_path / "classifier.pt"
+    save_weights(path, network, unknown_threshold=0.4, metadata={"note": "test"})
+    assert path.stat().st_size <= MAX_WEIGHTS_BYTES
+    loaded = load_weights(path)
+    assert loaded.unknown_threshold == 0.4
+    window = torch.randn(1, 169, 64) * 10 - 50
+    torch.testing.assert_close(loaded.network(window), network(window))
+
+
+def _toy_dataset(rng: np.random.Generator, clips: int) -> Dataset:
+    """Separable toy clips: piano = which band group is lit, form = which of four high bands is
+    lit too, intensity = level; a fifth of the clips are noise labelled unknown."""
+    frames, bands = 40, 64
+    piano = rng.integers(0, 4, clips)
+    form = rng.integers(0, 4, clips)
+    intensity = rng.integers(0, 5, clips)
+    unknown = rng.random(clips) < 0.2
+    time = np.arange(frames)
+    features = np.full((clips, frames, bands), -90.0) + rng.normal(0, 1, (clips, frames, bands))
+    for i in range(clips):
+        if unknown[i]:
+            features[i] = -60 + rng.normal(0, 8, (frames, bands))
+            continue
+        level = -50.0 + 10.0 * intensity[i]
+        pulse = (np.sin(2 * np.pi * time / 8) > 0) * 10.0 - 10.0
+        lit = slice(4 + 12 * piano[i], 12 + 12 * piano[i])
+        features[i][:, lit] = (level + pulse)[:, None]
+        features[i][:, 52 + 3 * form[i] : 54 + 3 * form[i]] = level - 6.0
+    return Dataset(
+        features.astype(np.float16),
+        np.where(unknown, UNKNOWN_INDEX, piano),
+        np.where(unknown, IGNORE_INDEX, form),
+        np.where(unknown, IGNORE_INDEX, intensity),
+        np.where(unknown, "noise", "known"),
+        np.where(unknown, "noise", "toy"),
+    )
+
+
+def test_a_tiny_training_run_learns_a_separable_toy_split() -> None:
+    rng = np.random.default_rng(0)
+    train, held_out = _toy_dataset(rng, 320), _toy_dataset(rng, 120)
+    config = TrainConfig(epochs=12, batch_size=32, learning_rate=1e-2, window_frames=32)
+    result = train_network(train, config)
+    accuracy = validation_accuracy(result.network, held_out, window_frames=32)
+    assert accuracy["piano"] >= 0.9
+    assert accuracy["form"] >= 0.9
+    assert accuracy["intensity"] >= 0.9
+    assert accuracy["known"] >= 0.9
+    assert len(result.history) == 12
+    assert 0.0 < result.unknown_threshold < 1.0
