@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+
+import mido
+import numpy as np
+import pytest
+from conftest import PLAYED, SAMPLE_RATE_HZ
+
+from pianoscope.analysis.export import write_csv, write_json, write_midi
+from pianoscope.analysis.pipeline import analyse_file
+from pianoscope.analysis.progress import Cancelled, CancelToken
+from pianoscope.analysis.result import Label, SegmentLabels
+from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
+from pianoscope.errors import AnalysisError, AudioFileError
+
+
+def test_analysis_finds_the_played_notes_at_their_onsets(arpeggio_file) -> None:
+    analysis = analyse_file(arpeggio_file)
+    found = [(round(n.onset_s, 2), n.midi) for n in analysis.notes]
+    print("\nfound:", found)
+    assert [m for _, m in found] == [m for _, m in PLAYED]
+    for note, (onset_s, _) in zip(analysis.notes, PLAYED, strict=True):
+        assert abs(note.onset_s - onset_s) <= 0.05
+        assert note.offset_s > note.onset_s
+        assert 1 <= note.velocity <= 127 and 0.0 < note.confidence <= 1.0
+    assert analysis.duration_s == pytest.approx(PLAYED[-1][0] + 0.5 + 2.2, abs=1e-3)
+
+
+def test_json_follows_the_design_contract(arpeggio_file, tmp_path) -> None:
+    analysis = analyse_file(arpeggio_file)
+    out = tmp_path / "analysis.json"
+    write_json(analysis.to_json_dict(), out)
+    data = json.loads(out.read_text())
+    assert {"file", "duration_s", "sample_rate", "notes", "segments", "summary"} <= data.keys()
+    assert data["sample_rate"] == SAMPLE_RATE_HZ
+    assert set(data["notes"][0]) == {
+        "onset_s",
+        "offset_s",
+        "midi",
+        "name",
+        "velocity",
+        "confidence",
+    }
+    assert data["notes"][0]["name"] == "C4"
+    assert set(data["summary"]) >= {
+        "piano",
+        "form_share",
+        "intensity_share",
+        "dynamic_range_db",
+        "tempo_bpm",
+        "note_count",
+    }
+    assert data["summary"]["note_count"] == len(PLAYED)
+    assert data["summary"]["dynamic_range_db"] > 0.0
+
+
+def test_segments_cover_the_recording_in_order_with_null_labels_without_a_classifier(
+    arpeggio_file,
+) -> None:
+    data = analyse_file(arpeggio_file).to_json_dict()
+    segments = data["segments"]
+    assert segments[0]["start_s"] == 0.0
+    assert all(a["end_s"] == b["start_s"] for a, b in itertools.pairwise(segments))
+    assert segments[-1]["end_s"] == pytest.approx(data["duration_s"], abs=1e-3)
+    assert all(s[h] is None for s in segments for h in ("piano", "form", "intensity"))
+    assert data["summary"]["piano"] is None and data["summary"]["form_share"] == {}
+
+
+def test_labeller_labels_sounding_segments_and_the_summary_counts_them(arpeggio_file) -> None:
+    calls = []
+
+    def labeller(samples: np.ndarray, rate: int) -> SegmentLabels:
+        calls.append(samples.size / rate)
+        return SegmentLabels(Label("grand-fluidr3", 0.9), Label("arpeggio", 0.8), Label("mf", 0.7))
+
+    data = analyse_file(arpeggio_file, labeller=labeller).to_json_dict()
+    labelled = [s for s in data["segments"] if s["piano"] is not None]
+    silent = [s for s in data["segments"] if s["piano"] is None]
+    assert calls and all(length <= 2.0 for length in calls)
+    assert len(labelled) == len(calls) and silent, "the silent tail is not labelled"
+    assert labelled[0]["form"] == {"label": "arpeggio", "p": 0.8}
+    assert data["summary"]["piano"] == "grand-fluidr3"
+    assert data["summary"]["form_share"] == {"arpeggio": 1.0}
+
+
+def test_block_size_does_not_change_the_result(arpeggio_file) -> None:
+    small = analyse_file(arpeggio_file, block_s=0.7)
+    large = analyse_file(arpeggio_file, block_s=10.0)
+    assert small.notes == large.notes
+    np.testing.assert_allclose(small.loudness.rms_db, large.loudness.rms_db, atol=1e-4)
+
+
+def test_progress_rises_to_one_and_cancel_stops_the_work(arpeggio_file) -> None:
+    fractions: list[float] = []
+    analyse_file(arpeggio_file, progress=fractions.append, block_s=1.0)
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions) and len(fractions) > 3
+
+    token = CancelToken()
+
+    def cancel_halfway(fraction: float) -> None:
+        if fraction > 0.4:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        analyse_file(arpeggio_file, progress=cancel_halfway, cancel=token, block_s=1.0)
+
+
+def test_csv_and_midi_exports_hold_the_notes(arpeggio_file, tmp_path) -> None:
+    analysis = analyse_file(arpeggio_file)
+    write_csv(analysis, tmp_path / "notes.csv")
+    write_csv(analysis, tmp_path / "segments.csv", segments=True)
+    write_midi(analysis, tmp_path / "notes.mid")
+    with open(tmp_path / "notes.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["midi"]) for r in rows] == [m for _, m in PLAYED]
+    with open(tmp_path / "segments.csv", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == len(analysis.segments)
+    midi = mido.MidiFile(tmp_path / "notes.mid")
+    played, now_s = [], 0.0
+    for message in midi:
+        now_s += message.time
+        if message.type == "note_on" and message.velocity > 0:
+            played.append((round(now_s, 2), message.note))
+    assert [m for _, m in played] == [m for _, m in PLAYED]
+    assert all(abs(t - n.onset_s) < 0.01 for (t, _), n in zip(played, analysis.notes, strict=True))
+
+
+def test_spectrum_at_a_time_gives_the_note_its_partials_and_b(arpeggio_file) -> None:
+    onset_s, _ = PLAYED[2]  # G4
+    data = spectrum_json(analyse_window_at(arpeggio_file, onset_s + 0.05), onset_s + 0.05)
+    print("\n", {k: v for k, v in data.items() if k != "partials"})
+    assert data["note"] == "G4" and abs(data["cents"]) < 2.0 and data["fft_size"] == 8192
+    assert data["inharmonicity_b"] == pytest.approx(3e-4, rel=0.2)
+    first = data["partials"][0]
+    assert set(first) == {"freq_hz", "amp_db", "a1_hz", "t60_s", "harmonic", "cents_from_harmonic"}
+    assert first["harmonic"] == 1 and first["cents_from_harmonic"] == pytest.approx(0.0, abs=0.5)
+    # The tone decays at 1.5 + 0.4 n per second: a1 = decay / 2 pi.
+    assert first["a1_hz"] == pytest.approx(1.9 / (2 * np.pi), rel=0.1)
+
+
+def test_spectrum_outside_the_recording_and_unreadable_files_are_reported(
+    arpeggio_file, tmp_path
+) -> None:
+    with pytest.raises(AnalysisError, match="outside"):
+        analyse_window_at(arpeggio_file, 99.0)
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"not audio at all")
+    with pytest.raises(AudioFileError):
+        analyse_file(broken)
