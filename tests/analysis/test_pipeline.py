@@ -7,7 +7,7 @@ import json
 import mido
 import numpy as np
 import pytest
-from conftest import PLAYED, SAMPLE_RATE_HZ
+from synthetic_recordings import PLAYED, SAMPLE_RATE_HZ
 
 from pianoscope.analysis.export import write_csv, write_json, write_midi
 from pianoscope.analysis.pipeline import analyse_file
