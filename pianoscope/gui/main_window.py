@@ -1,0 +1,284 @@
+"""The live window: dockable panels fed by the engine on a display-rate timer.
+
+The timer only reads the engine's newest published results and draws them; all computing is in
+the engine's threads. Errors from the engine are shown in a banner; the window keeps running.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from pianoscope.app.live_engine import LiveEngine
+from pianoscope.app.live_session import (
+    InputChoice,
+    default_recordings_folder,
+    open_source,
+    take_path,
+)
+from pianoscope.app.live_settings import LiveSettings
+from pianoscope.errors import PianoscopeError
+from pianoscope.gui.panels.level_meter import LevelMeter
+from pianoscope.gui.panels.note_readout import NoteReadout
+from pianoscope.gui.panels.partials_table import PartialsTable
+from pianoscope.gui.panels.scope import ScopePanel
+from pianoscope.gui.panels.spectrogram import SpectrogramPanel
+from pianoscope.gui.panels.spectrum import SpectrumPanel
+from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
+
+log = logging.getLogger(__name__)
+
+DISPLAY_INTERVAL_MS = 16
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Pianoscope's live window."""
+
+    def __init__(
+        self,
+        *,
+        settings: LiveSettings | None = None,
+        recordings_folder: Path | None = None,
+        qsettings: QtCore.QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Pianoscope")
+        self.resize(1280, 820)
+        self.qsettings = qsettings or QtCore.QSettings("Pianoscope", "Pianoscope")
+        self.live_settings = settings or LiveSettings()
+        self.recordings_folder = recordings_folder or default_recordings_folder()
+        self.engine: LiveEngine | None = None
+        self.input_choice = InputChoice()
+        self.last_recording: Path | None = None
+        self._frames_drawn = 0
+        self._fps = 0.0
+        self._fps_window_start = time.monotonic()
+        self._last_frame_index = -1
+
+        self._build_panels()
+        self._build_toolbar()
+        self._build_status_bar()
+        restored = self.restoreGeometry(
+            self.qsettings.value("window/geometry", QtCore.QByteArray())
+        ) and self.restoreState(self.qsettings.value("window/state", QtCore.QByteArray()))
+        if not restored:
+            QtCore.QTimer.singleShot(0, self._default_dock_sizes)
+
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(DISPLAY_INTERVAL_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+
+    # -- layout ----------------------------------------------------------------------------
+    def _build_panels(self) -> None:
+        self.banner = QtWidgets.QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#f2dede;color:#a94442;padding:6px;")
+        self.banner.hide()
+        log_scale = self.live_settings.frequency_scale == "log"
+        self.spectrum = SpectrumPanel(log_scale=log_scale)
+        central = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.spectrum)
+        self.setCentralWidget(central)
+
+        self.level_meter = LevelMeter()
+        self.scope = ScopePanel()
+        self.spectrogram = SpectrogramPanel(log_scale=log_scale)
+        self.note_readout = NoteReadout()
+        self.partials_table = PartialsTable()
+        self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        left = QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
+        right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = QtCore.Qt.DockWidgetArea.BottomDockWidgetArea
+        for title, widget, area in (
+            ("Level", self.level_meter, left),
+            ("Note", self.note_readout, left),
+            ("Scope", self.scope, left),
+            ("Partials", self.partials_table, right),
+            ("Spectrogram", self.spectrogram, bottom),
+        ):
+            dock = QtWidgets.QDockWidget(title, self)
+            dock.setObjectName(f"dock-{title.lower()}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[title] = dock
+        self.resizeDocks([self.docks["Spectrogram"]], [260], QtCore.Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["Level"], self.docks["Partials"]],
+            [300, 380],
+            QtCore.Qt.Orientation.Horizontal,
+        )
+
+    def _default_dock_sizes(self) -> None:
+        """First start: a large spectrum, a strip of spectrogram, narrow side panels."""
+        vertical, horizontal = QtCore.Qt.Orientation.Vertical, QtCore.Qt.Orientation.Horizontal
+        self.resizeDocks([self.docks["Spectrogram"]], [self.height() // 3], vertical)
+        self.resizeDocks([self.docks["Level"], self.docks["Partials"]], [300, 420], horizontal)
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar("Transport")
+        toolbar.setObjectName("toolbar-transport")
+        self.start_action = QtGui.QAction("Start", self)
+        self.start_action.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key.Key_Space))
+        self.start_action.setCheckable(True)
+        self.start_action.triggered.connect(self._toggle_running)
+        self.record_action = QtGui.QAction("Record", self)
+        self.record_action.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key.Key_R))
+        self.record_action.setCheckable(True)
+        self.record_action.triggered.connect(self._toggle_recording)
+        self.demo_action = QtGui.QAction("Demo", self)
+        self.demo_action.triggered.connect(self.start_demo)
+        toolbar.addAction(self.start_action)
+        toolbar.addAction(self.record_action)
+        toolbar.addAction(self.demo_action)
+        toolbar.addSeparator()
+        self.student_edit = QtWidgets.QLineEdit(self.qsettings.value("take/student", ""))
+        self.student_edit.setPlaceholderText("student")
+        self.piece_edit = QtWidgets.QLineEdit(self.qsettings.value("take/piece", ""))
+        self.piece_edit.setPlaceholderText("piece")
+        for edit in (self.student_edit, self.piece_edit):
+            edit.setMaximumWidth(180)
+            toolbar.addWidget(edit)
+        self.elapsed_label = QtWidgets.QLabel("")
+        toolbar.addWidget(self.elapsed_label)
+
+    def _build_status_bar(self) -> None:
+        self.status_label = QtWidgets.QLabel("stopped")
+        self.statusBar().addPermanentWidget(self.status_label)
+
+    # -- actions ---------------------------------------------------------------------------
+    def start_demo(self) -> None:
+        """Play the bundled recording as live input."""
+        self.start_input(InputChoice.demo())
+
+    def start_input(self, choice: InputChoice) -> None:
+        """(Re)start the engine on an input; a failure is shown, not raised."""
+        self.stop_input()
+        self.input_choice = choice
+        engine = LiveEngine(open_source(choice), self.live_settings)
+        try:
+            engine.start()
+        except PianoscopeError as error:
+            self.show_problem(str(error))
+            self.start_action.setChecked(False)
+            return
+        self.engine = engine
+        self.banner.hide()
+        self.level_meter.set_device_name(engine.source.name)
+        self.start_action.setChecked(True)
+        self.start_action.setText("Stop")
+
+    def stop_input(self) -> None:
+        engine, self.engine = self.engine, None
+        if engine is not None:
+            result = engine.stop()
+            if result is not None:
+                self._recording_finished(result.path)
+        self.start_action.setChecked(False)
+        self.start_action.setText("Start")
+        self.record_action.setChecked(False)
+
+    def start_recording(self) -> None:
+        if self.engine is None:
+            self.start_input(self.input_choice)
+        if self.engine is None:
+            self.record_action.setChecked(False)
+            return
+        student = self.student_edit.text().strip() or None
+        piece = self.piece_edit.text().strip() or None
+        path = take_path(self.recordings_folder, student, piece)
+        try:
+            self.engine.start_recording(path, student=student, piece=piece)
+        except PianoscopeError as error:
+            self.show_problem(str(error))
+            self.record_action.setChecked(False)
+            return
+        self.record_action.setChecked(True)
+
+    def stop_recording(self) -> None:
+        if self.engine is not None:
+            result = self.engine.stop_recording()
+            if result is not None:
+                self._recording_finished(result.path)
+        self.record_action.setChecked(False)
+
+    def show_problem(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
+        log.warning("%s", message)
+
+    def _toggle_running(self, checked: bool) -> None:
+        if checked:
+            self.start_input(self.input_choice)
+        else:
+            self.stop_input()
+
+    def _toggle_recording(self, checked: bool) -> None:
+        if checked:
+            self.start_recording()
+        else:
+            self.stop_recording()
+
+    def _recording_finished(self, path: Path) -> None:
+        self.last_recording = path
+        self.statusBar().showMessage(f"Saved {path}", 10_000)
+
+    # -- display ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Timer tick: draw the newest results; never computes, never waits."""
+        engine = self.engine
+        if engine is None:
+            return
+        if engine.problem and self.banner.text() != engine.problem:
+            self.show_problem(engine.problem)
+            if not engine.recording:
+                self.record_action.setChecked(False)
+        frame = engine.latest_frame
+        if frame is not None and frame.end_index != self._last_frame_index:
+            self._last_frame_index = frame.end_index
+            self.spectrum.show_frame(frame)
+            self.scope.show_frame(frame)
+            self.level_meter.show_frame(frame)
+            self.note_readout.show_frame(frame)
+            self.partials_table.show_frame(frame)
+        if engine.spectrogram is not None:
+            self.spectrogram.show_spectrogram(engine.spectrogram)
+        self._count_frame()
+        self._show_status(engine)
+
+    def _count_frame(self) -> None:
+        self._frames_drawn += 1
+        elapsed = time.monotonic() - self._fps_window_start
+        if elapsed >= 1.0:
+            self._fps = self._frames_drawn / elapsed
+            self._frames_drawn = 0
+            self._fps_window_start = time.monotonic()
+
+    @property
+    def display_fps(self) -> float:
+        return self._fps
+
+    def _show_status(self, engine: LiveEngine) -> None:
+        stats = engine.stats()
+        self.status_label.setText(
+            f"{stats.sample_rate_hz} Hz   overflows {stats.overflow_count}   "
+            f"analysis CPU {stats.analysis_load * 100:.0f} %   "
+            f"latency p99 {stats.latency_p99_ms:.1f} ms   {self._fps:.0f} fps"
+        )
+        if stats.recording_s is not None:
+            minutes, seconds = divmod(stats.recording_s, 60)
+            self.elapsed_label.setText(f"  ● REC {int(minutes):02d}:{seconds:04.1f}")
+        else:
+            self.elapsed_label.setText("")
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.stop_input()
+        self.qsettings.setValue("window/state", self.saveState())
+        self.qsettings.setValue("window/geometry", self.saveGeometry())
+        self.qsettings.setValue("take/student", self.student_edit.text())
+        self.qsettings.setValue("take/piece", self.piece_edit.text())
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Live panels: each a widget with `show_frame(frame)` that only draws what it is given."""
