@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
 from pianoscope.app.progress_line import ProgressLine
@@ -79,13 +78,14 @@ def run_record(args: argparse.Namespace) -> int:
     finally:
         line.close()
     recording = report.recording
+    if recording.path is None:
+        print(f"pianoscope: nothing was recorded. {report.problem or ''}".strip(), file=sys.stderr)
+        return 2
     print(
         f"Saved {recording.duration_s:.1f} s to {recording.path} "
         f"({report.device}, {report.sample_rate_hz} Hz, {report.overflow_count} overflows)"
     )
     if report.problem:
         print(f"pianoscope: {report.problem}", file=sys.stderr)
-        return 2
-    if math.isclose(recording.duration_s, 0.0):
         return 2
     return 0

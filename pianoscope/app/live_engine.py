@@ -195,7 +195,7 @@ class LiveEngine:
                 self._problem = str(error)
                 log.error("%s", error)
                 result = self.stop_recording()
-                if result is not None:
+                if result is not None and result.path is not None:
                     self._problem += f" The recording is saved as {result.path.name}."
         recorder = self._recorder
         if recorder is not None and recorder.error and not recorder.running:

@@ -147,22 +147,23 @@ def _resampled_blocks(
     context: int,
 ) -> Iterator[np.ndarray]:
     """Read blocks of `block_frames` (a multiple of `down`) plus context, resample, trim, yield."""
+    if up == down:
+        while (block := _read_mono(handle, info, channel, block_frames)).size:
+            yield block
+        return
     history = np.zeros(0, dtype=np.float32)
     pending = _read_mono(handle, info, channel, block_frames)
     start_frame = 0
     while pending.size:
         lookahead = _read_mono(handle, info, channel, block_frames)
-        if up == down:
-            yield pending
-        else:
-            window = np.concatenate([history, pending, lookahead[:context]])
-            resampled = resample_poly(window, up, down)
-            first = history.size * up // down
-            count = _output_count(start_frame + pending.size, up, down) - _output_count(
-                start_frame, up, down
-            )
-            yield resampled[first : first + count].astype(np.float32)
-            history = np.concatenate([history, pending])[-context:]
+        window = np.concatenate([history, pending, lookahead[:context]])
+        resampled = resample_poly(window, up, down)
+        first = history.size * up // down
+        count = _output_count(start_frame + pending.size, up, down) - _output_count(
+            start_frame, up, down
+        )
+        yield resampled[first : first + count].astype(np.float32)
+        history = np.concatenate([history, pending])[-context:]
         start_frame += pending.size
         pending = lookahead
 

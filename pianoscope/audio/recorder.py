@@ -53,9 +53,9 @@ class RecordingMetadata:
 
 @dataclass(frozen=True)
 class RecordingResult:
-    """A finished take: where it is and how long it lasted."""
+    """A finished take: where it is (None when nothing was recorded) and how long it lasted."""
 
-    path: Path
+    path: Path | None
     duration_s: float
     lost_samples: int
     error: str | None = None
@@ -154,6 +154,9 @@ class Recorder:
         if self._thread is not None:
             self._thread.join()
         duration_s = self.elapsed_s
+        if duration_s == 0.0:
+            self._discard_empty_take()
+            return RecordingResult(None, 0.0, self._lost, self._error or "Nothing was recorded.")
         try:
             finalise(self.path)
         except (OSError, AudioFileError) as error:
@@ -169,6 +172,12 @@ class Recorder:
         with contextlib.suppress(OSError):
             _write_sidecar(self.path, metadata)
         return RecordingResult(self.path, duration_s, self._lost, self._error)
+
+    def _discard_empty_take(self) -> None:
+        """A take without a single sample leaves no files behind."""
+        for leftover in (journal_path(self.path), sidecar_path(self.path)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def _drain(self, reader: RingReader) -> None:
         """Recorder thread: every chunk_s, append what the ring received; fsync every second."""

@@ -176,7 +176,7 @@ class MainWindow(QtWidgets.QMainWindow):
         engine, self.engine = self.engine, None
         if engine is not None:
             result = engine.stop()
-            if result is not None:
+            if result is not None and result.path is not None:
                 self._recording_finished(result.path)
         self.start_action.setChecked(False)
         self.start_action.setText("Start")
@@ -202,7 +202,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def stop_recording(self) -> None:
         if self.engine is not None:
             result = self.engine.stop_recording()
-            if result is not None:
+            if result is not None and result.path is not None:
                 self._recording_finished(result.path)
         self.record_action.setChecked(False)
 

@@ -1,0 +1,124 @@
+"""The live engine without any GUI: frames, spectrogram, statistics, recording, failures."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from pianoscope.app.live_engine import LiveEngine
+from pianoscope.app.live_session import InputChoice, open_source, take_path
+from pianoscope.app.live_settings import LiveSettings
+from pianoscope.audio.file_source import FileSource
+from pianoscope.audio.fileio import load_audio
+from pianoscope.audio.recorder import read_sidecar
+
+RATE = 44_100
+
+
+def _wait_for(condition, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.fixture()
+def a4_tone(tmp_path):
+    t = np.arange(4 * RATE) / RATE
+    tone = sum(0.3 / n * np.sin(2 * np.pi * 440.0 * n * t) for n in range(1, 6)) * np.exp(-t / 2)
+    path = tmp_path / "a4.wav"
+    sf.write(path, tone.astype(np.float32), RATE, subtype="FLOAT")
+    return path
+
+
+def test_engine_publishes_frames_with_the_played_note(a4_tone):
+    engine = LiveEngine(FileSource(a4_tone), LiveSettings(fft_size=8192, hop_frames=1024))
+    engine.start()
+    try:
+        _wait_for(lambda: engine.stats().frames_analysed >= 20)
+        frame = engine.latest_frame
+        assert frame.pitch is not None
+        assert frame.pitch.note == "A4"
+        assert abs(frame.pitch.cents) < 2
+        assert frame.spectrum_db.shape == (8192 // 2 + 1,)
+        assert not frame.spectrum_db.flags.writeable
+        assert np.all(frame.peak_hold_db >= frame.spectrum_db - 1e-3)
+        assert frame.freq_hz[np.argmax(frame.spectrum_db)] == pytest.approx(440, abs=6)
+        assert any(abs(p.freq_hz - 880) < 2 for p in frame.partials)
+        assert engine.spectrogram.count >= 20
+        image = engine.spectrogram.image()
+        assert image.shape == (engine.spectrogram.columns, 384)
+        stats = engine.stats()
+        assert stats.overflow_count == 0
+        assert 0 < stats.latency_p50_ms < 100
+    finally:
+        engine.stop()
+
+
+def test_spectrogram_row_holds_the_tone_frequency(a4_tone):
+    engine = LiveEngine(FileSource(a4_tone))
+    engine.start()
+    try:
+        _wait_for(lambda: engine.spectrogram.count >= 20)
+        column = engine.spectrogram.image()[-1]
+        rows = engine.spectrogram.rows_hz
+        loudest = int(np.argmax(column))
+        assert rows[loudest] <= 440 <= rows[loudest + 1]
+    finally:
+        engine.stop()
+
+
+def test_engine_records_what_it_analyses(tmp_path):
+    engine = LiveEngine(open_source(InputChoice.demo()))
+    engine.start()
+    try:
+        path = take_path(tmp_path, "Ada Lovelace", "Für Elise / Bagatelle")
+        engine.start_recording(path, student="Ada Lovelace", piece="Für Elise / Bagatelle")
+        time.sleep(1.5)
+        assert engine.stats().recording_s > 0.5
+        result = engine.stop_recording()
+    finally:
+        engine.stop()
+    assert result.path == path
+    assert path.parent.name == "Ada Lovelace"
+    assert "/" not in path.name and path.suffix == ".flac"
+    assert 1.0 * RATE < load_audio(path).size < 2.5 * RATE
+    assert read_sidecar(path).piece == "Für Elise / Bagatelle"
+
+
+def test_failing_source_is_reported_and_the_take_is_kept(tmp_path):
+    samples = (0.2 * np.sin(2 * np.pi * 220 * np.arange(3 * RATE) / RATE)).astype(np.float32)
+    samples[int(1.5 * RATE)] = np.nan
+    damaged = tmp_path / "damaged.wav"
+    sf.write(damaged, samples, RATE, subtype="FLOAT")
+    engine = LiveEngine(FileSource(damaged, speed=2.0))
+    engine.start()
+    engine.start_recording(tmp_path / "take.flac")
+    try:
+        _wait_for(lambda: engine.problem is not None)
+    finally:
+        engine.stop()
+    assert "NaN or infinity" in engine.problem
+    assert "take.flac" in engine.problem
+    assert not engine.recording
+    assert load_audio(tmp_path / "take.flac").size > 0.5 * RATE
+
+
+def test_settings_change_takes_effect_while_running(a4_tone):
+    engine = LiveEngine(FileSource(a4_tone, loop=True))
+    engine.start()
+    try:
+        _wait_for(lambda: engine.latest_frame is not None)
+        engine.apply_settings(LiveSettings(fft_size=4096, window_name="blackman-harris"))
+        _wait_for(lambda: engine.latest_frame.spectrum_db.size == 4096 // 2 + 1)
+    finally:
+        engine.stop()
+
+
+def test_take_path_makes_names_safe(tmp_path):
+    path = take_path(tmp_path, "../../etc", "..")
+    assert path.resolve().is_relative_to(tmp_path.resolve())
+    assert take_path(tmp_path, None, None).parent.name == "Unnamed"
