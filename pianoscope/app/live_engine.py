@@ -192,11 +192,12 @@ class LiveEngine:
             self.source.check()
         except PianoscopeError as error:
             if self._problem is None:
-                self._problem = str(error)
-                log.error("%s", error)
+                message = str(error)
                 result = self.stop_recording()
                 if result is not None and result.path is not None:
-                    self._problem += f" The recording is saved as {result.path.name}."
+                    message += f" The recording is saved as {result.path.name}."
+                log.error("%s", message)
+                self._problem = message
         recorder = self._recorder
         if recorder is not None and recorder.error and not recorder.running:
             self._problem = recorder.error

@@ -1,0 +1,31 @@
+"""GUI fixtures: a window with its own settings file and recordings folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from pianoscope.gui.main_window import MainWindow
+from pianoscope.gui.qt import QtCore
+
+
+@pytest.fixture()
+def settings_file(tmp_path):
+    return tmp_path / "pianoscope.ini"
+
+
+@pytest.fixture()
+def make_window(qtbot, tmp_path, settings_file):
+    """Factory for windows sharing one settings file (to test persistence across restarts)."""
+    windows = []
+
+    def make() -> MainWindow:
+        qsettings = QtCore.QSettings(str(settings_file), QtCore.QSettings.Format.IniFormat)
+        window = MainWindow(recordings_folder=tmp_path / "recordings", qsettings=qsettings)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.stop_input()

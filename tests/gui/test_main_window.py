@@ -1,0 +1,114 @@
+"""The live window, offscreen: demo input reaches every panel, recording, settings, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import soundfile as sf
+
+from pianoscope.app.live_session import InputChoice
+from pianoscope.audio.fileio import load_audio
+from pianoscope.audio.recorder import read_sidecar
+from pianoscope.gui.panels.level_meter import FLOOR_DB
+
+RATE = 44_100
+
+
+def test_demo_feeds_every_panel(make_window, qtbot):
+    window = make_window()
+    window.start_demo()
+    qtbot.waitUntil(lambda: window.partials_table.shown_rows > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.spectrogram._drawn_count >= 30, timeout=10_000)
+    x, y = window.spectrum.raw_curve.getData()
+    assert x.size == window.live_settings.fft_size // 2
+    assert np.max(y) > -80
+    assert window.spectrum.corrected_curve.getData()[0].size > x.size
+    assert window.level_meter.rms_dbfs > FLOOR_DB
+    assert window.note_readout.note_label.text() != "–"
+    assert window.scope.curve.getData()[1].size == round(0.04 * RATE)
+    image = window.spectrogram.image_item.image
+    assert image is not None and np.max(image) > -100
+    assert "overflows 0" in window.status_label.text()
+    assert window.level_meter.device_name == "demo.flac (file)"
+
+
+def test_demo_shows_the_first_note_of_the_bundled_clip(make_window, qtbot):
+    """The demo opens with a legato C4 (MIDI 60), played for 0.75 s."""
+    window = make_window()
+    window.start_demo()
+    qtbot.waitUntil(lambda: window.engine.latest_frame is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.engine.latest_frame.time_s > 0.3, timeout=5_000)
+    qtbot.wait(50)
+    assert window.note_readout.note_label.text().startswith("C4")
+
+
+def test_record_and_stop_writes_a_playable_file(make_window, qtbot, tmp_path):
+    window = make_window()
+    window.student_edit.setText("Ada")
+    window.piece_edit.setText("Scales")
+    window.start_demo()
+    window.record_action.trigger()
+    assert window.engine.recording
+    qtbot.waitUntil(lambda: "REC" in window.elapsed_label.text(), timeout=5_000)
+    qtbot.wait(1500)
+    window.record_action.trigger()
+    assert not window.engine.recording
+    path = window.last_recording
+    assert path is not None and path.is_file()
+    assert path.is_relative_to(tmp_path / "recordings" / "Ada")
+    assert 1.0 * RATE < load_audio(path).size < 3.0 * RATE
+    assert read_sidecar(path).piece == "Scales"
+
+
+def test_settings_and_layout_persist_across_a_restart(make_window, qtbot):
+    window = make_window()
+    window.student_edit.setText("Clara")
+    window.piece_edit.setText("Träumerei")
+    window.docks["Scope"].hide()
+    window.close()
+    reopened = make_window()
+    assert reopened.student_edit.text() == "Clara"
+    assert reopened.piece_edit.text() == "Träumerei"
+    assert reopened.docks["Scope"].isHidden()
+    assert not reopened.docks["Spectrogram"].isHidden()
+
+
+def test_missing_device_is_shown_and_the_window_keeps_working(make_window, qtbot):
+    window = make_window()
+    window.start_input(InputChoice(device="Steinway Model D USB"))
+    assert window.banner.isVisible()
+    assert "no sound input called 'Steinway Model D USB'" in window.banner.text()
+    assert window.engine is None
+    assert not window.start_action.isChecked()
+    window.start_demo()
+    assert not window.banner.isVisible()
+    qtbot.waitUntil(lambda: window.engine.latest_frame is not None, timeout=5_000)
+
+
+def test_input_failure_while_recording_is_shown_and_the_take_kept(make_window, qtbot, tmp_path):
+    samples = (0.2 * np.sin(2 * np.pi * 330 * np.arange(3 * RATE) / RATE)).astype(np.float32)
+    samples[int(2.2 * RATE)] = np.inf
+    damaged = tmp_path / "damaged.wav"
+    sf.write(damaged, samples, RATE, subtype="FLOAT")
+    window = make_window()
+    window.start_input(InputChoice(file=damaged, loop=False, speed=2.0))
+    window.record_action.trigger()
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+    assert "damaged" in window.banner.text()
+    assert "saved as" in window.banner.text()
+    assert not window.record_action.isChecked()
+    recordings = list((tmp_path / "recordings").rglob("*.flac"))
+    assert len(recordings) == 1
+    assert load_audio(recordings[0]).size > 0.5 * RATE
+    window.start_demo()
+    qtbot.waitUntil(lambda: window.engine.latest_frame is not None, timeout=5_000)
+
+
+def test_space_starts_and_stops(make_window, qtbot):
+    window = make_window()
+    window.input_choice = InputChoice.demo()
+    window.start_action.trigger()
+    assert window.engine is not None and window.engine.running
+    window.start_action.trigger()
+    assert window.engine is None
+    assert window.start_action.shortcut().toString() == "Space"
+    assert window.record_action.shortcut().toString() == "R"
