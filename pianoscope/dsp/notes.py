@@ -1,13 +1,19 @@
 """Polyphonic note events: onsets from spectral flux, pitches by iterative harmonic salience.
 
-At each onset the spectrum just after it is compared with the one just before; what is new
-(the positive difference) holds the partials of the notes that started. On a 1/3-semitone
-band spectrum of that difference the pitch with the largest harmonic salience is taken, its
-harmonics are cancelled with a spectral-smoothness estimate of its own amplitudes (Klapuri
-2006), so a shared partial keeps what the other notes put into it, and the search repeats
-until the salience falls below an absolute floor or a fraction of the first note's. A note
-ends when its lowest harmonics fall NOTE_END_DROP_DB below their peak or the key is struck
-again.
+Spectra are reduced to a peak map on a 1/3-semitone axis (`pitch_bands`). At each onset the
+map just after it is compared with the one just before; what is new (the positive difference)
+holds the partials of the notes that started. The key with the largest harmonic salience (sum
+of its first HARMONICS harmonics' amplitudes, weighted 1/sqrt(n), times the squared share of its
+low harmonics that are present) is taken, its harmonics are cancelled with a spectral-smoothness
+estimate of its own amplitudes (Klapuri 2006), so a shared partial keeps what the other notes
+put into it, and the search repeats until the salience falls below an absolute floor or a
+fraction of the first note's. An onset with nothing new is taken as a soft re-strike of the
+key still sounding. A note ends when its two lowest harmonics fall NOTE_END_DROP_DB below
+their peak or the key is struck again.
+
+Velocity is an estimate from level only: 127 · 10^((L − VELOCITY_127_DB) / 40) for the note's
+strongest new partial L in dBFS (the General MIDI curve, amplitude ∝ velocity²), calibrated on
+FluidR3 at render gain 0.5; another input needs its own calibration.
 """
 
 from __future__ import annotations
@@ -29,8 +35,9 @@ HARMONIC_WEIGHT_EXPONENT = 0.5
 MAX_POLYPHONY = 6
 PRESENCE_HARMONICS = 6
 PRESENCE_RATIO = 10 ** (-30 / 20)  # a harmonic within 30 dB of the loudest new partial counts
-HARMONIC_COMPRESSION = 1.0
+# A key needs its 1st or 2nd harmonic within this of its strongest (see _has_low_harmonics).
 LOW_HARMONIC_DROP_DB = 20.0
+# A re-strike's harmonics keep at least this share of their level from before the onset.
 RESTRIKE_MIN_RATIO = 0.7
 # Windows placed so the 8192-sample frames see 180 ms after and before the attack.
 AFTER_ONSET_S = 0.09
@@ -40,8 +47,7 @@ MIN_LEVEL_DB = -70.0
 MIN_RELATIVE_SALIENCE = 0.3
 NOTE_END_DROP_DB = 30.0
 # Level of the strongest new partial of a velocity-127 note, dBFS (FluidR3 grand C4 rendered
-# at gain 0.5), and the General MIDI
-# velocity curve (amplitude proportional to velocity squared: 40 dB per decade).
+# at gain 0.5), and the General MIDI velocity curve (amplitude ∝ velocity²: 40 dB per decade).
 VELOCITY_127_DB = -27.5
 VELOCITY_DB_PER_DECADE = 40.0
 
@@ -180,10 +186,10 @@ def _pitches(novelty: np.ndarray) -> list[tuple[int, float, float]]:
     plausible = _presence(original, valid, float(novelty.max())) ** 2 * _has_low_harmonics(original)
     found: list[tuple[int, float, float]] = []
     first_salience = 0.0
-    min_salience = 10.0 ** (MIN_LEVEL_DB / 20.0 * HARMONIC_COMPRESSION)
+    min_salience = 10.0 ** (MIN_LEVEL_DB / 20.0)
     for _ in range(MAX_POLYPHONY):
         amplitudes = residual[windows].max(axis=2) * valid
-        salience = (amplitudes**HARMONIC_COMPRESSION * weights).sum(axis=1) * plausible
+        salience = (amplitudes * weights).sum(axis=1) * plausible
         salience[[midi - LOWEST_MIDI for midi, _, _ in found]] = 0.0
         best = int(salience.argmax())
         if salience[best] < min_salience or salience[best] < MIN_RELATIVE_SALIENCE * first_salience:
