@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -74,3 +75,31 @@ def test_record_from_file_shows_progress_and_exits_zero(tmp_path):
     assert finished.returncode == 0, finished.stderr
     assert "Recording" in finished.stderr  # first progress line is always shown
     assert load_audio(out).size == 2 * 44_100
+
+
+def test_no_sound_system_at_all_is_explained(tmp_path):
+    """With no reachable sound server, PortAudio lists no input: say so, record nothing."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_SERVER": "unix:/nonexistent"}
+    devices = subprocess.run(
+        [sys.executable, "-m", "pianoscope", "devices"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert devices.returncode == 1
+    assert "No sound inputs found" in devices.stdout
+    record = subprocess.run(
+        [sys.executable, "-m", "pianoscope", "record", str(tmp_path / "x.flac"), "--seconds", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert record.returncode == 2
+    assert "No microphone or sound input was found" in record.stderr
+    assert not list(tmp_path.glob("x.flac*"))
