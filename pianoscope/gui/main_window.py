@@ -6,6 +6,7 @@ the engine's threads. Errors from the engine are shown in a banner; the window k
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from pianoscope.app.live_session import (
     take_path,
 )
 from pianoscope.app.live_settings import LiveSettings
+from pianoscope.audio.devices import list_input_devices
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.panels.level_meter import LevelMeter
 from pianoscope.gui.panels.note_readout import NoteReadout
@@ -26,6 +28,14 @@ from pianoscope.gui.panels.scope import ScopePanel
 from pianoscope.gui.panels.spectrogram import SpectrogramPanel
 from pianoscope.gui.panels.spectrum import SpectrumPanel
 from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
+from pianoscope.gui.settings_dialog import SettingsDialog
+from pianoscope.gui.settings_store import (
+    DisplaySettings,
+    load_display_settings,
+    load_input_choice,
+    load_live_settings,
+    save,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +56,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle("Pianoscope")
         self.resize(1280, 820)
         self.qsettings = qsettings or QtCore.QSettings("Pianoscope", "Pianoscope")
-        self.live_settings = settings or LiveSettings()
+        self.live_settings = settings or load_live_settings(self.qsettings)
+        self.display_settings = load_display_settings(self.qsettings)
         self.recordings_folder = recordings_folder or default_recordings_folder()
         self.engine: LiveEngine | None = None
-        self.input_choice = InputChoice()
+        self.input_choice = load_input_choice(self.qsettings)
         self.last_recording: Path | None = None
         self._frames_drawn = 0
         self._fps = 0.0
@@ -76,18 +87,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#f2dede;color:#a94442;padding:6px;")
         self.banner.hide()
-        log_scale = self.live_settings.frequency_scale == "log"
-        self.spectrum = SpectrumPanel(log_scale=log_scale)
+        self.spectrum, self.spectrogram = self._scale_panels()
         central = QtWidgets.QWidget()
-        layout = QtWidgets.QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.spectrum)
+        self.central_layout = QtWidgets.QVBoxLayout(central)
+        self.central_layout.setContentsMargins(0, 0, 0, 0)
+        self.central_layout.addWidget(self.banner)
+        self.central_layout.addWidget(self.spectrum)
         self.setCentralWidget(central)
 
         self.level_meter = LevelMeter()
         self.scope = ScopePanel()
-        self.spectrogram = SpectrogramPanel(log_scale=log_scale)
         self.note_readout = NoteReadout()
         self.partials_table = PartialsTable()
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
@@ -113,6 +122,20 @@ class MainWindow(QtWidgets.QMainWindow):
             QtCore.Qt.Orientation.Horizontal,
         )
 
+    def _scale_panels(self) -> tuple[SpectrumPanel, SpectrogramPanel]:
+        """The two panels whose frequency axis depends on the scale setting."""
+        log_scale = self.live_settings.frequency_scale == "log"
+        display = self.display_settings
+        spectrum = SpectrumPanel(
+            log_scale=log_scale, db_range=(display.spectrum_min_db, display.spectrum_max_db)
+        )
+        spectrogram = SpectrogramPanel(
+            log_scale=log_scale,
+            db_range=(display.spectrogram_min_db, display.spectrogram_max_db),
+            colour_map=display.colour_map,
+        )
+        return spectrum, spectrogram
+
     def _default_dock_sizes(self) -> None:
         """First start: a large spectrum, a strip of spectrogram, narrow side panels."""
         vertical, horizontal = QtCore.Qt.Orientation.Vertical, QtCore.Qt.Orientation.Horizontal
@@ -135,6 +158,10 @@ class MainWindow(QtWidgets.QMainWindow):
         toolbar.addAction(self.start_action)
         toolbar.addAction(self.record_action)
         toolbar.addAction(self.demo_action)
+        self.settings_action = QtGui.QAction("Settings…", self)
+        self.settings_action.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        toolbar.addAction(self.settings_action)
         toolbar.addSeparator()
         self.student_edit = QtWidgets.QLineEdit(self.qsettings.value("take/student", ""))
         self.student_edit.setPlaceholderText("student")
@@ -205,6 +232,49 @@ class MainWindow(QtWidgets.QMainWindow):
             if result is not None and result.path is not None:
                 self._recording_finished(result.path)
         self.record_action.setChecked(False)
+
+    def open_settings(self) -> None:
+        """Show the settings dialog and apply what the user chose."""
+        try:
+            devices = list_input_devices()
+        except PianoscopeError as error:
+            self.show_problem(str(error))
+            devices = []
+        dialog = SettingsDialog(
+            self.live_settings, self.display_settings, self.input_choice, devices, self
+        )
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.apply_settings(*dialog.result_settings())
+
+    def apply_settings(
+        self, live: LiveSettings, display: DisplaySettings, choice: InputChoice
+    ) -> None:
+        """Use and remember new settings; the input restarts only if it changed."""
+        rebuild = (live.frequency_scale, display) != (
+            self.live_settings.frequency_scale,
+            self.display_settings,
+        )
+        self.live_settings, self.display_settings = live, display
+        save(self.qsettings, "live", live)
+        save(self.qsettings, "display", display)
+        save(self.qsettings, "input", dataclasses.replace(choice, file=None))
+        if rebuild:
+            self._rebuild_scale_panels()
+        if self.engine is not None:
+            self.engine.apply_settings(live)
+        if choice != self.input_choice:
+            running = self.engine is not None and self.input_choice.file is None
+            self.input_choice = choice
+            if running:
+                self.start_input(choice)
+
+    def _rebuild_scale_panels(self) -> None:
+        old_spectrum, old_spectrogram = self.spectrum, self.spectrogram
+        self.spectrum, self.spectrogram = self._scale_panels()
+        self.central_layout.replaceWidget(old_spectrum, self.spectrum)
+        self.docks["Spectrogram"].setWidget(self.spectrogram)
+        old_spectrum.deleteLater()
+        old_spectrogram.deleteLater()
 
     def show_problem(self, message: str) -> None:
         self.banner.setText(message)

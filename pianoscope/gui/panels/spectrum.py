@@ -23,7 +23,7 @@ class SpectrumPanel(pg.PlotWidget):
         self.setLabel("left", "level", units="dBFS")
         self.setLabel("bottom", "note / frequency (Hz)" if log_scale else "frequency (Hz)")
         self.showGrid(x=True, y=True, alpha=0.2)
-        self.setYRange(*db_range)
+        self.setYRange(*db_range, padding=0)
         self.setXRange(*self._x((27.5, 8000.0)))
         self.addLegend(offset=(-10, 10))
         self.hold_curve = self.plot(pen=pg.mkPen((150, 150, 150), width=1), name="peak hold")
