@@ -43,6 +43,7 @@ class EngineStats:
     latency_p50_ms: float
     latency_p99_ms: float
     recording_s: float | None
+    recording_paused: bool
 
 
 class LiveEngine:
@@ -118,6 +119,15 @@ class LiveEngine:
             recorder, self._recorder = self._recorder, None
         return recorder.stop() if recorder is not None else None
 
+    def set_recording_paused(self, paused: bool) -> None:
+        """Pause or resume the running recording (no-op without one)."""
+        recorder = self._recorder
+        if recorder is not None:
+            if paused:
+                recorder.pause()
+            else:
+                recorder.resume()
+
     # -- published results (any thread) ---------------------------------------------------
     @property
     def latest_frame(self) -> LiveFrame | None:
@@ -148,6 +158,7 @@ class LiveEngine:
             latency_p50_ms=float(np.percentile(latencies, 50)),
             latency_p99_ms=float(np.percentile(latencies, 99)),
             recording_s=recorder.elapsed_s if recorder is not None else None,
+            recording_paused=recorder is not None and recorder.paused,
         )
 
     # -- analysis thread --------------------------------------------------------------------

@@ -110,11 +110,23 @@ class Recorder:
         self._journal: WavJournal | None = None
         self._lost = 0
         self._error: str | None = None
+        self._paused = threading.Event()
 
     @property
     def elapsed_s(self) -> float:
         """Seconds safely written so far."""
         return self._journal.frames / self._sample_rate_hz if self._journal else 0.0
+
+    @property
+    def paused(self) -> bool:
+        return self._paused.is_set()
+
+    def pause(self) -> None:
+        """Stop writing until `resume()`; what arrives meanwhile is not part of the take."""
+        self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
 
     @property
     def error(self) -> str | None:
@@ -187,6 +199,8 @@ class Recorder:
         while not stopping:
             stopping = self._stop.wait(self._chunk_s)
             result = reader.read()
+            if self._paused.is_set():
+                continue
             try:
                 if result.lost:
                     log.warning("recorder fell behind: %d samples lost", result.lost)

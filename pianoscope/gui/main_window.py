@@ -153,10 +153,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.record_action.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key.Key_R))
         self.record_action.setCheckable(True)
         self.record_action.triggered.connect(self._toggle_recording)
+        self.pause_action = QtGui.QAction("Pause", self)
+        self.pause_action.setShortcut(QtGui.QKeySequence(QtCore.Qt.Key.Key_P))
+        self.pause_action.setCheckable(True)
+        self.pause_action.setEnabled(False)
+        self.pause_action.triggered.connect(self._toggle_pause)
         self.demo_action = QtGui.QAction("Demo", self)
         self.demo_action.triggered.connect(self.start_demo)
         toolbar.addAction(self.start_action)
         toolbar.addAction(self.record_action)
+        toolbar.addAction(self.pause_action)
         toolbar.addAction(self.demo_action)
         self.settings_action = QtGui.QAction("Settings…", self)
         self.settings_action.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
@@ -293,6 +299,10 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.stop_recording()
 
+    def _toggle_pause(self, checked: bool) -> None:
+        if self.engine is not None:
+            self.engine.set_recording_paused(checked)
+
     def _recording_finished(self, path: Path) -> None:
         self.last_recording = path
         self.statusBar().showMessage(f"Saved {path}", 10_000)
@@ -339,11 +349,16 @@ class MainWindow(QtWidgets.QMainWindow):
             f"analysis CPU {stats.analysis_load * 100:.0f} %   "
             f"latency p99 {stats.latency_p99_ms:.1f} ms   {self._fps:.0f} fps"
         )
-        if stats.recording_s is not None:
-            minutes, seconds = divmod(stats.recording_s, 60)
-            self.elapsed_label.setText(f"  ● REC {int(minutes):02d}:{seconds:04.1f}")
-        else:
+        recording = stats.recording_s is not None
+        self.pause_action.setEnabled(recording)
+        if not recording:
+            self.pause_action.setChecked(False)
+            self.record_action.setChecked(False)
             self.elapsed_label.setText("")
+            return
+        minutes, seconds = divmod(stats.recording_s, 60)
+        state = "PAUSED" if stats.recording_paused else "● REC"
+        self.elapsed_label.setText(f"  {state} {int(minutes):02d}:{seconds:04.1f}")
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.stop_input()

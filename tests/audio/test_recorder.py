@@ -215,3 +215,31 @@ def test_journal_header_is_valid_while_recording(tmp_path):
     finally:
         recorder.stop()
     assert os.path.getsize(out) == 44 + 5_000 * 4
+
+
+def test_paused_audio_is_left_out_of_the_take(tmp_path):
+    ring = RingBuffer(RATE)
+    out = tmp_path / "paused.wav"
+    recorder = Recorder(ring, out, sample_rate_hz=RATE, chunk_s=0.01, from_start=True)
+    recorder.start()
+
+    def write_and_settle(value: float) -> None:
+        target = ring.written + 1_000
+        ring.write(np.full(1_000, value, np.float32))
+        deadline = time.monotonic() + 2
+        while ring.written < target:
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        time.sleep(0.1)  # several drain chunks: the recorder has consumed it
+
+    write_and_settle(0.1)
+    recorder.pause()
+    time.sleep(0.05)
+    write_and_settle(0.2)
+    recorder.resume()
+    time.sleep(0.05)
+    write_and_settle(0.3)
+    recorder.stop()
+    audio, _ = sf.read(out, dtype="float32")
+    np.testing.assert_allclose(np.unique(audio), [0.1, 0.3], atol=1e-6)
+    assert audio.size == 2_000

@@ -112,3 +112,22 @@ def test_space_starts_and_stops(make_window, qtbot):
     assert window.engine is None
     assert window.start_action.shortcut().toString() == "Space"
     assert window.record_action.shortcut().toString() == "R"
+
+
+def test_pause_stops_the_take_clock(make_window, qtbot):
+    window = make_window()
+    window.start_demo()
+    assert not window.pause_action.isEnabled()
+    window.record_action.trigger()
+    qtbot.waitUntil(lambda: window.pause_action.isEnabled(), timeout=5_000)
+    qtbot.wait(600)
+    window.pause_action.trigger()
+    qtbot.waitUntil(lambda: "PAUSED" in window.elapsed_label.text(), timeout=5_000)
+    qtbot.wait(300)
+    paused_at = window.engine.stats().recording_s
+    qtbot.wait(800)
+    assert window.engine.stats().recording_s == paused_at
+    window.pause_action.trigger()
+    qtbot.waitUntil(lambda: window.engine.stats().recording_s > paused_at + 0.3, timeout=5_000)
+    window.record_action.trigger()
+    assert not window.pause_action.isChecked()
