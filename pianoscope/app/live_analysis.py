@@ -11,18 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from pianoscope.app.live_settings import LiveSettings
-from pianoscope.dsp.corrected_spectrum import (
-    Partial,
-    corrected_spectrum_db,
-    display_axis_hz,
-    estimate_partials,
-)
-from pianoscope.dsp.levels import rms_db
-from pianoscope.dsp.pitch import PitchEstimate, estimate_pitch
+from pianoscope.dsp.corrected_spectrum import Partial
+from pianoscope.dsp.frame import analyse_frame
+from pianoscope.dsp.pitch import PitchEstimate
 from pianoscope.dsp.stft import (
-    SILENCE_DB,
     frequencies_hz,
-    magnitude,
     smooth_power,
     smoothing_coefficient,
     to_db,
@@ -30,8 +23,6 @@ from pianoscope.dsp.stft import (
 
 SCOPE_S = 0.04
 CLIP_LEVEL = 0.999
-# Below this level no partials are sought: nothing is playing.
-PARTIALS_FLOOR_DBFS = -75.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +35,7 @@ class LiveFrame:
     waveform: np.ndarray
     peak_dbfs: float
     rms_dbfs: float
+    a_weighted_dbfs: float
     clipped: bool
     freq_hz: np.ndarray
     spectrum_db: np.ndarray
@@ -72,43 +64,32 @@ class LiveAnalyser:
         fft_size = self.settings.fft_size
         if window.size < fft_size:
             window = np.concatenate([np.zeros(fft_size - window.size, np.float32), window])
-        power = np.square(magnitude(window[None, :], self.settings.window_name)[0])
+        analysis = analyse_frame(window, self.sample_rate_hz, window_name=self.settings.window_name)
+        power = np.power(10.0, analysis.spectrum_db / 10.0, dtype=np.float32)
         self._smoothed_power = smooth_power(self._smoothed_power, power, self._smoothing)
         spectrum_db = to_db(self._smoothed_power, power=True)
         if self._peak_hold_db is None:
             self._peak_hold_db = spectrum_db.copy()
         else:
             self._peak_hold_db = np.maximum(self._peak_hold_db - self._hold_decay_db, spectrum_db)
-        level_dbfs = rms_db(window[-self.settings.hop_frames :])
-        partials: tuple[Partial, ...] = ()
-        if level_dbfs > PARTIALS_FLOOR_DBFS:
-            partials = estimate_partials(
-                window, self.sample_rate_hz, window_name=self.settings.window_name
-            )
-        pitch = estimate_pitch(partials) if partials else None
-        corrected_freq_hz = display_axis_hz(self.freq_hz, partials)
-        corrected_db = (
-            corrected_spectrum_db(partials, corrected_freq_hz)
-            if partials
-            else np.full(corrected_freq_hz.size, SILENCE_DB, np.float32)
-        )
         scope = window[-round(SCOPE_S * self.sample_rate_hz) :]
-        peak = float(np.max(np.abs(scope))) if scope.size else 0.0
+        newest = window[-self.settings.hop_frames :]
         return LiveFrame(
             end_index=end_index,
             time_s=end_index / self.sample_rate_hz,
             sample_rate_hz=self.sample_rate_hz,
             waveform=_read_only(scope.copy()),
-            peak_dbfs=float(to_db(np.array([peak]))[0]),
-            rms_dbfs=level_dbfs,
-            clipped=bool(np.max(np.abs(window[-self.settings.hop_frames :])) >= CLIP_LEVEL),
+            peak_dbfs=float(to_db(np.array([np.max(np.abs(scope), initial=0.0)]))[0]),
+            rms_dbfs=analysis.rms_db,
+            a_weighted_dbfs=analysis.a_weighted_db,
+            clipped=bool(np.max(np.abs(newest), initial=0.0) >= CLIP_LEVEL),
             freq_hz=self.freq_hz,
             spectrum_db=_read_only(spectrum_db),
             peak_hold_db=_read_only(self._peak_hold_db.copy()),
-            corrected_freq_hz=_read_only(np.asarray(corrected_freq_hz)),
-            corrected_db=_read_only(np.asarray(corrected_db, dtype=np.float32)),
-            partials=partials,
-            pitch=pitch,
+            corrected_freq_hz=analysis.corrected_freq_hz,
+            corrected_db=analysis.corrected_db,
+            partials=analysis.partials,
+            pitch=analysis.pitch,
         )
 
 
