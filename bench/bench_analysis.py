@@ -4,8 +4,8 @@ equivalent calls on the same file, and note-event F1 against Basic Pitch when it
     nice python bench/bench_analysis.py [--minutes 10] [--basic-pitch PYTHON]
 
 The recording (random melodies and chords, rendered once) is cached under
-~/.cache/pianoscope-bench/. Memory is the peak RSS of a child process that only imports the
-analysis pipeline. `--basic-pitch` names a Python interpreter that has the `basic-pitch`
+~/.cache/pianoscope-bench/. Memory is the peak RSS (VmHWM) of a child process that only
+imports the analysis pipeline. `--basic-pitch` names a Python interpreter that has the `basic-pitch`
 package (kept out of Pianoscope's environment: it pins TensorFlow).
 """
 
@@ -31,15 +31,17 @@ CACHE_DIR = Path.home() / ".cache" / "pianoscope-bench"
 SAMPLE_RATE_HZ = 44_100
 CHORD_SHAPES = ((0, 4, 7), (0, 3, 7), (0, 4, 7, 10), (0, 3, 8), (0, 5, 9))
 
+# Peak memory is VmHWM, which exec resets; ru_maxrss would carry over the parent's peak.
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pianoscope.analysis.pipeline import analyse_file
 start = time.perf_counter()
 analysis = analyse_file(sys.argv[1])
 elapsed = time.perf_counter() - start
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()
 print(json.dumps({"elapsed_s": elapsed, "duration_s": analysis.duration_s,
                   "notes": len(analysis.notes), "tempo_bpm": analysis.tempo_bpm,
-                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "max_rss_mb": int(status[0]) / 1024}))
 """
 
 _LIBROSA = """
