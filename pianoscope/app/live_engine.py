@@ -11,17 +11,23 @@ import collections
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pianoscope.app.classifier_worker import ClassifierWorker, load_shipped_classifier
 from pianoscope.app.live_analysis import LiveAnalyser, LiveFrame
 from pianoscope.app.live_settings import LiveSettings
 from pianoscope.app.spectrogram_buffer import SpectrogramBuffer
 from pianoscope.audio.recorder import Recorder, RecordingResult
 from pianoscope.audio.source import AudioSource
 from pianoscope.errors import PianoscopeError, RecordingError
+
+if TYPE_CHECKING:
+    from pianoscope.model.inference import Classifier
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +46,7 @@ class EngineStats:
     frames_analysed: int
     hops_skipped: int
     analysis_load: float
+    classifier_load: float
     latency_p50_ms: float
     latency_p99_ms: float
     recording_s: float | None
@@ -49,9 +56,18 @@ class EngineStats:
 class LiveEngine:
     """Runs the analysis of one audio source; optionally records it."""
 
-    def __init__(self, source: AudioSource, settings: LiveSettings | None = None) -> None:
+    def __init__(
+        self,
+        source: AudioSource,
+        settings: LiveSettings | None = None,
+        *,
+        load_classifier: Callable[[], Classifier] | None = load_shipped_classifier,
+    ) -> None:
+        """`load_classifier=None` runs without the classifier (spectra only)."""
         self.source = source
         self.settings = settings or LiveSettings()
+        self._load_classifier = load_classifier
+        self.classifier: ClassifierWorker | None = None
         self._analyser: LiveAnalyser | None = None
         self._spectrogram: SpectrogramBuffer | None = None
         self._latest: LiveFrame | None = None
@@ -74,11 +90,18 @@ class LiveEngine:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="live-analysis", daemon=True)
         self._thread.start()
+        if self._load_classifier is not None:
+            self.classifier = ClassifierWorker(
+                self.source.ring, self.source.sample_rate_hz, load_classifier=self._load_classifier
+            )
+            self.classifier.start()
 
     def stop(self) -> RecordingResult | None:
         """Stop analysis and input; a running recording is finished and returned."""
         result = self.stop_recording()
         self._stop.set()
+        if self.classifier is not None:
+            self.classifier.stop()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
@@ -155,6 +178,7 @@ class LiveEngine:
             frames_analysed=self._frames,
             hops_skipped=self._skipped,
             analysis_load=self._load,
+            classifier_load=self.classifier.load if self.classifier is not None else 0.0,
             latency_p50_ms=float(np.percentile(latencies, 50)),
             latency_p99_ms=float(np.percentile(latencies, 99)),
             recording_s=recorder.elapsed_s if recorder is not None else None,

@@ -21,6 +21,7 @@ from pianoscope.app.live_session import (
 from pianoscope.app.live_settings import LiveSettings
 from pianoscope.audio.devices import list_input_devices
 from pianoscope.errors import PianoscopeError
+from pianoscope.gui.panels.classifier_panel import ClassifierPanel
 from pianoscope.gui.panels.level_meter import LevelMeter
 from pianoscope.gui.panels.note_readout import NoteReadout
 from pianoscope.gui.panels.partials_table import PartialsTable
@@ -99,6 +100,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scope = ScopePanel()
         self.note_readout = NoteReadout()
         self.partials_table = PartialsTable()
+        self.classifier_panel = ClassifierPanel()
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         left = QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
         right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
@@ -107,6 +109,7 @@ class MainWindow(QtWidgets.QMainWindow):
             ("Level", self.level_meter, left),
             ("Note", self.note_readout, left),
             ("Scope", self.scope, left),
+            ("Classifier", self.classifier_panel, right),
             ("Partials", self.partials_table, right),
             ("Spectrogram", self.spectrogram, bottom),
         ):
@@ -327,8 +330,20 @@ class MainWindow(QtWidgets.QMainWindow):
             self.partials_table.show_frame(frame)
         if engine.spectrogram is not None:
             self.spectrogram.show_spectrogram(engine.spectrogram)
+        self._show_classifier(engine)
         self._count_frame()
         self._show_status(engine)
+
+    def _show_classifier(self, engine: LiveEngine) -> None:
+        worker = engine.classifier
+        if worker is None:
+            return
+        if worker.problem:
+            self.classifier_panel.show_problem(worker.problem)
+            return
+        latest = worker.latest
+        if latest is not None and not self.classifier_panel.is_showing(latest):
+            self.classifier_panel.show_prediction(latest, worker.history())
 
     def _count_frame(self) -> None:
         self._frames_drawn += 1
@@ -347,6 +362,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.status_label.setText(
             f"{stats.sample_rate_hz} Hz   overflows {stats.overflow_count}   "
             f"analysis CPU {stats.analysis_load * 100:.0f} %   "
+            f"classifier CPU {stats.classifier_load * 100:.0f} %   "
             f"latency p99 {stats.latency_p99_ms:.1f} ms   {self._fps:.0f} fps"
         )
         recording = stats.recording_s is not None

@@ -1,0 +1,133 @@
+"""The classifier thread: every ~250 ms, classify the newest ~2 s of the ring.
+
+The network is loaded inside the thread so that opening the window never waits for torch. A
+missing or unreadable model is reported (`problem`) and the rest of the live view keeps running.
+Predictions are published as immutable `TimedPrediction`s with a history of the last minute.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from pianoscope.audio.ringbuffer import RingBuffer
+from pianoscope.errors import PianoscopeError
+
+if TYPE_CHECKING:  # torch is imported only when the classifier thread loads the model
+    from pianoscope.model.inference import Classifier, Prediction
+
+log = logging.getLogger(__name__)
+
+MODEL_SAMPLE_RATE_HZ = 44_100
+INTERVAL_S = 0.25
+HISTORY_S = 60.0
+
+
+@dataclass(frozen=True)
+class TimedPrediction:
+    """A prediction for the window ending at `time_s` (seconds of input since start)."""
+
+    time_s: float
+    prediction: Prediction
+
+
+def load_shipped_classifier() -> Classifier:
+    """The shipped classifier, using one torch thread so it never starves the audio threads."""
+    from pianoscope.model.inference import Classifier
+
+    return Classifier(threads=1)
+
+
+class ClassifierWorker:
+    """Runs a classifier over a ring buffer on its own thread."""
+
+    def __init__(
+        self,
+        ring: RingBuffer,
+        sample_rate_hz: int,
+        *,
+        load_classifier: Callable[[], Classifier] = load_shipped_classifier,
+        interval_s: float = INTERVAL_S,
+    ) -> None:
+        self._ring = ring
+        self._sample_rate_hz = sample_rate_hz
+        self._load_classifier = load_classifier
+        self._interval_s = interval_s
+        self._history: collections.deque[TimedPrediction] = collections.deque(
+            maxlen=round(HISTORY_S / interval_s)
+        )
+        self._latest: TimedPrediction | None = None
+        self._problem: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._load = 0.0
+        self.classifier: Classifier | None = None
+
+    @property
+    def latest(self) -> TimedPrediction | None:
+        return self._latest
+
+    @property
+    def problem(self) -> str | None:
+        return self._problem
+
+    @property
+    def load(self) -> float:
+        """Fraction of one core the classifier thread used recently."""
+        return self._load
+
+    def history(self) -> tuple[TimedPrediction, ...]:
+        """Predictions of the last minute, oldest first."""
+        return tuple(self._history)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="classifier", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        try:
+            self.classifier = self._load_classifier()
+        except (PianoscopeError, OSError, RuntimeError, ValueError) as error:
+            self._problem = f"The classifier is not available ({error}); spectra still work."
+            log.error("%s", self._problem)
+            return
+        from pianoscope.model.inference import WINDOW_SAMPLES
+
+        needed = round(WINDOW_SAMPLES * self._sample_rate_hz / MODEL_SAMPLE_RATE_HZ)
+        ratio = Fraction(MODEL_SAMPLE_RATE_HZ, self._sample_rate_hz)
+        window_start_s, window_cpu_s = time.monotonic(), time.thread_time()
+        next_s = time.monotonic()
+        while not self._stop.wait(max(0.0, next_s - time.monotonic())):
+            next_s += self._interval_s
+            latest = self._ring.latest(needed)
+            if latest.samples.size == 0:
+                continue
+            audio = latest.samples
+            if ratio != 1:
+                audio = resample_poly(audio, ratio.numerator, ratio.denominator).astype(np.float32)
+            prediction = self.classifier.predict(audio)
+            timed = TimedPrediction(latest.end_index / self._sample_rate_hz, prediction)
+            self._history.append(timed)
+            self._latest = timed
+            now_s = time.monotonic()
+            if now_s - window_start_s >= 2.0:
+                self._load = (time.thread_time() - window_cpu_s) / (now_s - window_start_s)
+                window_start_s, window_cpu_s = now_s, time.thread_time()
+            if now_s > next_s + self._interval_s:
+                next_s = now_s
