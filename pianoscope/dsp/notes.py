@@ -45,6 +45,8 @@ BEFORE_ONSET_S = 0.11
 # A key whose harmonics sum to less than one partial at this level is not a note.
 MIN_LEVEL_DB = -70.0
 MIN_RELATIVE_SALIENCE = 0.3
+# The octave above a key already found shares all its partials: it must be stronger to count.
+OCTAVE_RELATIVE_SALIENCE = 0.5
 NOTE_END_DROP_DB = 30.0
 # Level of the strongest new partial of a velocity-127 note, dBFS (FluidR3 grand C4 rendered
 # at gain 0.5), and the General MIDI velocity curve (amplitude ∝ velocity²: 40 dB per decade).
@@ -191,6 +193,9 @@ def _pitches(novelty: np.ndarray) -> list[tuple[int, float, float]]:
         amplitudes = residual[windows].max(axis=2) * valid
         salience = (amplitudes * weights).sum(axis=1) * plausible
         salience[[midi - LOWEST_MIDI for midi, _, _ in found]] = 0.0
+        octaves_up = [midi - LOWEST_MIDI + 12 for midi, _, _ in found]
+        octaves_up = [i for i in octaves_up if i < salience.size]
+        salience[octaves_up] *= MIN_RELATIVE_SALIENCE / OCTAVE_RELATIVE_SALIENCE
         best = int(salience.argmax())
         if salience[best] < min_salience or salience[best] < MIN_RELATIVE_SALIENCE * first_salience:
             break
