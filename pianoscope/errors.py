@@ -29,3 +29,7 @@ class ModelError(PianoscopeError):
 
 class AnalysisError(PianoscopeError):
     """A recording could not be analysed (nothing audible, a time outside it, bad settings)."""
+
+
+class CalibrationError(PianoscopeError):
+    """The level calibration could not be measured (nothing, or too little, was played)."""

@@ -21,6 +21,7 @@ from scipy.signal import resample_poly
 
 from pianoscope.audio.ringbuffer import RingBuffer
 from pianoscope.errors import PianoscopeError
+from pianoscope.model.calibration import Calibration
 
 if TYPE_CHECKING:  # torch is imported only when the classifier thread loads the model
     from pianoscope.model.inference import Classifier, Prediction
@@ -47,6 +48,14 @@ def load_shipped_classifier() -> Classifier:
     return Classifier(threads=1)
 
 
+def to_model_rate(audio: np.ndarray, sample_rate_hz: int) -> np.ndarray:
+    """Audio resampled to the 44.1 kHz the model and its features were trained at."""
+    if sample_rate_hz == MODEL_SAMPLE_RATE_HZ:
+        return audio
+    ratio = Fraction(MODEL_SAMPLE_RATE_HZ, sample_rate_hz)
+    return resample_poly(audio, ratio.numerator, ratio.denominator).astype(np.float32)
+
+
 class ClassifierWorker:
     """Runs a classifier over a ring buffer on its own thread."""
 
@@ -70,6 +79,7 @@ class ClassifierWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._load = 0.0
+        self._calibration = Calibration()
         self.classifier: Classifier | None = None
 
     @property
@@ -84,6 +94,16 @@ class ClassifierWorker:
     def load(self) -> float:
         """Fraction of one core the classifier thread used recently."""
         return self._load
+
+    @property
+    def calibration(self) -> Calibration:
+        return self._calibration
+
+    def set_calibration(self, calibration: Calibration) -> None:
+        """Read levels relative to this input's calibration (now, or as soon as loaded)."""
+        self._calibration = calibration
+        if self.classifier is not None:
+            self.classifier.set_calibration(calibration)
 
     def history(self) -> tuple[TimedPrediction, ...]:
         """Predictions of the last minute, oldest first."""
@@ -102,7 +122,9 @@ class ClassifierWorker:
 
     def _run(self) -> None:
         try:
-            self.classifier = self._load_classifier()
+            classifier = self._load_classifier()
+            classifier.set_calibration(self._calibration)
+            self.classifier = classifier
         except (PianoscopeError, OSError, RuntimeError, ValueError) as error:
             self._problem = f"The classifier is not available ({error}); spectra still work."
             log.error("%s", self._problem)
@@ -110,7 +132,6 @@ class ClassifierWorker:
         from pianoscope.model.inference import WINDOW_SAMPLES
 
         needed = round(WINDOW_SAMPLES * self._sample_rate_hz / MODEL_SAMPLE_RATE_HZ)
-        ratio = Fraction(MODEL_SAMPLE_RATE_HZ, self._sample_rate_hz)
         window_start_s, window_cpu_s = time.monotonic(), time.thread_time()
         next_s = time.monotonic()
         while not self._stop.wait(max(0.0, next_s - time.monotonic())):
@@ -118,9 +139,7 @@ class ClassifierWorker:
             latest = self._ring.latest(needed)
             if latest.samples.size == 0:
                 continue
-            audio = latest.samples
-            if ratio != 1:
-                audio = resample_poly(audio, ratio.numerator, ratio.denominator).astype(np.float32)
+            audio = to_model_rate(latest.samples, self._sample_rate_hz)
             prediction = self.classifier.predict(audio)
             timed = TimedPrediction(latest.end_index / self._sample_rate_hz, prediction)
             self._history.append(timed)

@@ -18,13 +18,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pianoscope.app.classifier_worker import ClassifierWorker, load_shipped_classifier
+from pianoscope.app.classifier_worker import (
+    MODEL_SAMPLE_RATE_HZ,
+    ClassifierWorker,
+    load_shipped_classifier,
+    to_model_rate,
+)
 from pianoscope.app.live_analysis import LiveAnalyser, LiveFrame
 from pianoscope.app.live_settings import LiveSettings
 from pianoscope.app.spectrogram_buffer import SpectrogramBuffer
 from pianoscope.audio.recorder import Recorder, RecordingResult
 from pianoscope.audio.source import AudioSource
-from pianoscope.errors import PianoscopeError, RecordingError
+from pianoscope.dsp.levels import rms_db
+from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
+from pianoscope.model.calibration import Calibration, calibrate
 
 if TYPE_CHECKING:
     from pianoscope.model.inference import Classifier
@@ -35,6 +42,8 @@ _POLL_S = 0.002
 _CHECK_INTERVAL_S = 0.1
 _LOAD_WINDOW_S = 2.0
 _LATENCY_HISTORY = 2000
+# Calibration input quieter than this (dBFS) is taken as nothing played.
+CALIBRATION_FLOOR_DBFS = -55.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class LiveEngine:
         self.source = source
         self.settings = settings or LiveSettings()
         self._load_classifier = load_classifier
+        self._calibration = Calibration()
         self.classifier: ClassifierWorker | None = None
         self._analyser: LiveAnalyser | None = None
         self._spectrogram: SpectrogramBuffer | None = None
@@ -94,6 +104,7 @@ class LiveEngine:
             self.classifier = ClassifierWorker(
                 self.source.ring, self.source.sample_rate_hz, load_classifier=self._load_classifier
             )
+            self.classifier.set_calibration(self._calibration)
             self.classifier.start()
 
     def stop(self) -> RecordingResult | None:
@@ -141,6 +152,26 @@ class LiveEngine:
         with self._recorder_lock:
             recorder, self._recorder = self._recorder, None
         return recorder.stop() if recorder is not None else None
+
+    def measure_calibration(self, seconds: float) -> Calibration:
+        """Calibration from the last `seconds` of input, which should be a few mf notes.
+
+        Raises CalibrationError when there was too little or nothing audible.
+        """
+        latest = self.source.ring.latest(round(seconds * self.source.sample_rate_hz))
+        audio = to_model_rate(latest.samples, self.source.sample_rate_hz)
+        if audio.size < MODEL_SAMPLE_RATE_HZ // 2 or rms_db(audio) < CALIBRATION_FLOOR_DBFS:
+            raise CalibrationError(
+                "Nothing loud enough was heard to calibrate. Play a few notes mezzo-forte "
+                "(medium loud) while the calibration runs."
+            )
+        return calibrate(audio)
+
+    def set_calibration(self, calibration: Calibration) -> None:
+        """Use an input calibration for the intensity level cue."""
+        self._calibration = calibration
+        if self.classifier is not None:
+            self.classifier.set_calibration(calibration)
 
     def set_recording_paused(self, paused: bool) -> None:
         """Pause or resume the running recording (no-op without one)."""

@@ -21,6 +21,7 @@ from pianoscope.app.live_session import (
 from pianoscope.app.live_settings import LiveSettings
 from pianoscope.audio.devices import list_input_devices
 from pianoscope.errors import PianoscopeError
+from pianoscope.gui.calibration_dialog import CALIBRATION_S, CalibrationDialog
 from pianoscope.gui.panels.classifier_panel import ClassifierPanel
 from pianoscope.gui.panels.level_meter import LevelMeter
 from pianoscope.gui.panels.note_readout import NoteReadout
@@ -37,6 +38,7 @@ from pianoscope.gui.settings_store import (
     load_live_settings,
     save,
 )
+from pianoscope.model.calibration import Calibration
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.engine: LiveEngine | None = None
         self.input_choice = load_input_choice(self.qsettings)
         self.last_recording: Path | None = None
+        self.calibration_seconds = CALIBRATION_S
         self._frames_drawn = 0
         self._fps = 0.0
         self._fps_window_start = time.monotonic()
@@ -167,6 +170,9 @@ class MainWindow(QtWidgets.QMainWindow):
         toolbar.addAction(self.record_action)
         toolbar.addAction(self.pause_action)
         toolbar.addAction(self.demo_action)
+        self.calibrate_action = QtGui.QAction("Calibrate level…", self)
+        self.calibrate_action.triggered.connect(self.open_calibration)
+        toolbar.addAction(self.calibrate_action)
         self.settings_action = QtGui.QAction("Settings…", self)
         self.settings_action.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
@@ -203,6 +209,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.start_action.setChecked(False)
             return
         self.engine = engine
+        engine.set_calibration(self.stored_calibration(engine.source.name))
         self.banner.hide()
         self.level_meter.set_device_name(engine.source.name)
         self.start_action.setChecked(True)
@@ -241,6 +248,36 @@ class MainWindow(QtWidgets.QMainWindow):
             if result is not None and result.path is not None:
                 self._recording_finished(result.path)
         self.record_action.setChecked(False)
+
+    def open_calibration(self) -> CalibrationDialog | None:
+        """Listen to a few mf notes and calibrate the intensity level for this input."""
+        if self.engine is None:
+            self.start_input(self.input_choice)
+        if self.engine is None:
+            return None
+        dialog = CalibrationDialog(self.engine, self, seconds=self.calibration_seconds)
+        dialog.accepted.connect(lambda: self._calibrated(dialog.calibration))
+        dialog.start()
+        dialog.open()
+        return dialog
+
+    def _calibrated(self, calibration: Calibration | None) -> None:
+        if calibration is None or self.engine is None:
+            return
+        self.engine.set_calibration(calibration)
+        self.qsettings.setValue(_calibration_key(self.engine.source.name), calibration.offset_db)
+        self.statusBar().showMessage(
+            f"Calibrated {self.engine.source.name}: its mf level is "
+            f"{calibration.offset_db:+.1f} dB from the reference.",
+            10_000,
+        )
+
+    def stored_calibration(self, input_name: str) -> Calibration:
+        """The calibration saved for an input, or none (the training level convention)."""
+        try:
+            return Calibration(float(self.qsettings.value(_calibration_key(input_name), 0.0)))
+        except (TypeError, ValueError):
+            return Calibration()
 
     def open_settings(self) -> None:
         """Show the settings dialog and apply what the user chose."""
@@ -383,3 +420,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.qsettings.setValue("take/student", self.student_edit.text())
         self.qsettings.setValue("take/piece", self.piece_edit.text())
         super().closeEvent(event)
+
+
+def _calibration_key(input_name: str) -> str:
+    return "calibration/" + input_name.replace("/", "_")
