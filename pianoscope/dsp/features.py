@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 import scipy.fft
+import scipy.sparse
 from scipy.signal import get_window
 
 SAMPLE_RATE_HZ = 44_100
@@ -86,7 +87,7 @@ def log_mel(samples: np.ndarray, config: FeatureConfig = DEFAULT_CONFIG) -> np.n
     frames = np.lib.stride_tricks.sliding_window_view(samples, config.n_fft)[:: config.hop_length]
     spectrum = scipy.fft.rfft(frames[:n_frames] * _hann(config.n_fft), axis=1, workers=1)
     power = spectrum.real**2 + spectrum.imag**2
-    mel_power = power @ _filterbank_t_float32(config) * np.float32(_power_scale(config.n_fft))
+    mel_power = (_sparse_filterbank(config) @ power.T).T * np.float32(_power_scale(config.n_fft))
     floor_power = np.float32(10.0 ** (config.floor_db / 10.0))
     return np.float32(10.0) * np.log10(np.maximum(mel_power, floor_power))
 
@@ -116,9 +117,11 @@ def _hann(n_fft: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=4)
-def _filterbank_t_float32(config: FeatureConfig) -> np.ndarray:
-    """The filterbank transposed to (bins, bands) in float32, for one fast matrix product."""
-    return np.ascontiguousarray(mel_filterbank(config).T, dtype=np.float32)
+def _sparse_filterbank(config: FeatureConfig) -> scipy.sparse.csr_matrix:
+    """The filterbank as a float32 sparse matrix: each band touches few bins, and scipy's sparse
+    product runs on the calling thread, where a dense BLAS product may spread over threads and
+    stall for tens of milliseconds on a busy machine."""
+    return scipy.sparse.csr_matrix(mel_filterbank(config).astype(np.float32))
 
 
 @lru_cache(maxsize=4)

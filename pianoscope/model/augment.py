@@ -19,7 +19,7 @@ from pianoscope.dsp.features import SAMPLE_RATE_HZ
 class AugmentConfig:
     """Ranges of the random augmentations (uniform draws) and how often each is applied."""
 
-    gain_db: float = 3.0  # ± range: calibration is never exact
+    gain_db: float = 1.0  # ± range: what is left of the level after calibration
     reverb_probability: float = 0.5
     rt60_s: tuple[float, float] = (0.2, 0.8)
     reverb_wet: tuple[float, float] = (0.1, 0.4)

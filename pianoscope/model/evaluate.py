@@ -10,8 +10,10 @@ approximation that ignores the noise's frame-to-frame fluctuation (stated in the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.stats import spearmanr
@@ -31,6 +33,7 @@ from pianoscope.model.train import WINDOW_FRAMES
 
 GAIN_TEST_PIANO = "grand-musescore"
 GAIN_STEPS_DB = (-12.0, 12.0)
+MISCALIBRATION_DB = (-3.0, 3.0)
 NOISE_SNR_DB = 20.0
 
 
@@ -52,7 +55,7 @@ class EvaluationReport:
     intensity: HeadReport
     piano_accuracy_among_four: float
     intensity_off_by_more_than_one: float
-    intensity_spearman_per_piano: dict[str, float]
+    intensity_spearman_per_piano: dict[str, float | None]  # None: a constant prediction
     intensity_accuracy_per_piano: dict[str, float]
     known_called_unknown: float
     held_out_pianos_called_unknown: float
@@ -60,6 +63,7 @@ class EvaluationReport:
     negatives_called_unknown: float
     noise_called_unknown_or_silent: float
     gain_changes_intensity: dict[str, float]  # GAIN_TEST_PIANO, per gain step
+    intensity_accuracy_miscalibrated: dict[str, float]  # all known pianos, per calibration error
     noise_20db_accuracy: dict[str, float]  # per head, approximate (see module docstring)
     unknown_threshold: float
 
@@ -95,7 +99,7 @@ def evaluate(classifier: Classifier, dataset: Dataset) -> EvaluationReport:
         ),
         intensity_off_by_more_than_one=float(np.mean(np.abs(intensity - true_intensity) > 1)),
         intensity_spearman_per_piano=_per_piano(
-            true_piano, lambda m: float(spearmanr(true_intensity[m], intensity[m])[0])
+            true_piano, lambda m: _spearman(true_intensity[m], intensity[m])
         ),
         intensity_accuracy_per_piano=_per_piano(
             true_piano, lambda m: float(np.mean(true_intensity[m] == intensity[m]))
@@ -109,6 +113,7 @@ def evaluate(classifier: Classifier, dataset: Dataset) -> EvaluationReport:
         negatives_called_unknown=_share(not_piano, kind == KIND_NEGATIVE),
         noise_called_unknown_or_silent=_share(not_piano, kind == KIND_NOISE),
         gain_changes_intensity=_gain_changes(classifier, windows, dataset, intensity),
+        intensity_accuracy_miscalibrated=_miscalibrated(classifier, windows, dataset),
         noise_20db_accuracy=_noise_accuracy(classifier, windows, dataset),
         unknown_threshold=classifier.unknown_threshold,
     )
@@ -171,8 +176,14 @@ def _head_report(
     )
 
 
-def _per_piano(true_piano: np.ndarray, metric) -> dict[str, float]:
+def _per_piano(true_piano: np.ndarray, metric: Callable[[np.ndarray], Any]) -> dict[str, Any]:
     return {label: metric(true_piano == i) for i, label in enumerate(PIANO_LABELS)}
+
+
+def _spearman(truth: np.ndarray, predicted: np.ndarray) -> float | None:
+    if np.ptp(truth) == 0 or np.ptp(predicted) == 0:
+        return None
+    return float(spearmanr(truth, predicted)[0])
 
 
 def _share(flags: np.ndarray, mask: np.ndarray) -> float:
@@ -192,6 +203,19 @@ def _gain_changes(
         moved = _intensity_indices(_predict(classifier, shifted))
         changes[f"{gain_db:+.0f} dB"] = float(np.mean(moved != reference))
     return changes
+
+
+def _miscalibrated(
+    classifier: Classifier, windows: np.ndarray, dataset: Dataset
+) -> dict[str, float]:
+    """Intensity accuracy on known windows when the calibration is off by a few dB."""
+    known = dataset.kind == KIND_KNOWN
+    accuracy = {}
+    for error_db in MISCALIBRATION_DB:
+        shifted = np.maximum(windows[known] + np.float32(error_db), np.float32(FLOOR_DB))
+        predicted = _intensity_indices(_predict(classifier, shifted))
+        accuracy[f"{error_db:+.0f} dB"] = float(np.mean(predicted == dataset.intensity[known]))
+    return accuracy
 
 
 def _noise_accuracy(

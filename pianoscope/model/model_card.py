@@ -63,6 +63,10 @@ def model_card(report: EvaluationReport, training_notes: str) -> str:
             for step, share in report.gain_changes_intensity.items()
         ),
         *(
+            f"| intensity accuracy with the calibration off by {step} | {100 * value:.1f} % | |"
+            for step, value in report.intensity_accuracy_miscalibrated.items()
+        ),
+        *(
             f"| {head} accuracy with white noise at 20 dB SNR (feature-domain estimate) | "
             f"{100 * value:.1f} % | drop <= 5 points |"
             for head, value in report.noise_20db_accuracy.items()
@@ -74,7 +78,7 @@ def model_card(report: EvaluationReport, training_notes: str) -> str:
         "|---|---|---|",
         *(
             f"| {piano} | {100 * report.intensity_accuracy_per_piano[piano]:.1f} % | "
-            f"{report.intensity_spearman_per_piano[piano]:.3f} |"
+            f"{_number(report.intensity_spearman_per_piano[piano])} |"
             for piano in report.intensity_accuracy_per_piano
         ),
         "",
@@ -129,6 +133,10 @@ def model_card(report: EvaluationReport, training_notes: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _number(value: float | None) -> str:
+    return "undefined (constant prediction)" if value is None else f"{value:.3f}"
 
 
 def _names(instruments: tuple[Instrument, ...]) -> str:

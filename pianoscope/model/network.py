@@ -5,13 +5,14 @@ the calibration (see `pianoscope.model.calibration`). The network splits it into
 
 - timbre: the features minus the window's mean power level, so a gain change does not alter
   them at all; the conv blocks see only this gain-invariant spectral shape;
-- level: each frame's total power relative to `REFERENCE_LEVEL_DB` (mf), and the window's mean,
-  fed beside the conv features into the LSTM.
+- level: the frames' total power relative to `REFERENCE_LEVEL_DB` (mf), its mean and its peak
+  over each LSTM step (the peak keeps the onsets that pooling would smear), and the window's
+  mean, fed beside the conv features into the LSTM.
 
 Both reach every head; the intensity head learns how much to trust each (timbre where the
 samples carry it, level everywhere). Each conv layer's output size follows
 (map − kernel + 2·padding) / stride + 1; with 'same' padding only the pooling shrinks the map:
-64 bands × 169 frames → 32 × 84 → 16 × 42 → 4 × 42, i.e. 42 LSTM steps of 128 + 2 values.
+64 bands × 169 frames → 32 × 84 → 16 × 42 → 4 × 42, i.e. 42 LSTM steps of 128 + 3 values.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 DB_SCALE = 20.0  # dB per unit at the network input
 SHAPE_FLOOR_DB = -80.0  # spectral shape below the window level is clipped here
 TIME_REDUCTION = 4  # the two 2×2 poolings
+LEVEL_CHANNELS = 3  # per LSTM step: mean and peak frame level, window level
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class NetworkConfig:
 
     n_mels: int = N_MELS
     conv_channels: tuple[int, int, int] = (8, 16, 32)
-    lstm_hidden: int = 64
+    lstm_hidden: int = 96
     dropout: float = 0.2
 
     def to_dict(self) -> dict[str, object]:
@@ -76,7 +78,7 @@ class PianoscopeNet(nn.Module):
             _conv_block(c2, c3, kernel=3, pool=(4, 1)),
         )
         conv_features = c3 * (config.n_mels // 16)
-        self.lstm = nn.LSTM(conv_features + 2, config.lstm_hidden, batch_first=True)
+        self.lstm = nn.LSTM(conv_features + LEVEL_CHANNELS, config.lstm_hidden, batch_first=True)
         self.dropout = nn.Dropout(config.dropout)
         summary = 2 * config.lstm_hidden
         self.piano_head = nn.Linear(summary, len(PIANO_LABELS))
@@ -88,8 +90,7 @@ class PianoscopeNet(nn.Module):
         shape, level = split_cues(features_db)
         maps = self.conv(shape.transpose(1, 2).unsqueeze(1))  # (batch, channels, bands, frames)
         steps = maps.flatten(1, 2).transpose(1, 2)  # (batch, frames / 4, channels · bands)
-        pooled_level = nn.functional.avg_pool1d(level.transpose(1, 2), TIME_REDUCTION)
-        steps = torch.cat([steps, pooled_level.transpose(1, 2)[:, : steps.shape[1]]], dim=2)
+        steps = torch.cat([steps, pool_level(level)[:, : steps.shape[1]]], dim=2)
         outputs, (hidden, _) = self.lstm(steps)
         summary = self.dropout(torch.cat([hidden[-1], outputs.mean(dim=1)], dim=1))
         return HeadLogits(
@@ -98,6 +99,22 @@ class PianoscopeNet(nn.Module):
             self.intensity_head(summary),
             self.known_head(summary).squeeze(1),
         )
+
+
+def pool_level(level: torch.Tensor) -> torch.Tensor:
+    """(batch, frames, 2) level → (batch, frames / 4, 3): frame level mean and peak per LSTM
+    step, and the window level."""
+    channels = level.transpose(1, 2)
+    frame_level = channels[:, :1]
+    pooled = torch.cat(
+        [
+            nn.functional.avg_pool1d(frame_level, TIME_REDUCTION),
+            nn.functional.max_pool1d(frame_level, TIME_REDUCTION),
+            nn.functional.avg_pool1d(channels[:, 1:], TIME_REDUCTION),
+        ],
+        dim=1,
+    )
+    return pooled.transpose(1, 2)
 
 
 def split_cues(features_db: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -35,4 +35,4 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("pianoscope")) / "datasets"
 
 
-TRAIN_CONFIG = TrainConfig(epochs=16, batch_size=64, learning_rate=3e-3, seed=0, threads=1)
+TRAIN_CONFIG = TrainConfig(epochs=30, batch_size=64, learning_rate=3e-3, seed=0, threads=1)

@@ -35,7 +35,7 @@ TrainProgress = Callable[[float, str], None]
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 16
+    epochs: int = 30
     batch_size: int = 64
     learning_rate: float = 3e-3
     weight_decay: float = 1e-4

@@ -18,7 +18,7 @@ from pianoscope.errors import ModelError
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.network import NetworkConfig, PianoscopeNet
 
-WEIGHTS_FORMAT = 1
+WEIGHTS_FORMAT = 2
 MAX_WEIGHTS_BYTES = 2 * 1024 * 1024
 
 
@@ -68,7 +68,10 @@ def load_weights(path: Path) -> LoadedWeights:
     if payload["labels"] != _labels() or payload["features"] != asdict(DEFAULT_CONFIG):
         raise ModelError(f"{path.name} was trained for other labels or features than these.")
     network = PianoscopeNet(NetworkConfig.from_dict(payload["network"]))
-    network.load_state_dict(payload["state_dict"])
+    try:
+        network.load_state_dict(payload["state_dict"])
+    except RuntimeError as error:
+        raise ModelError(f"{path.name} does not fit this version's network: {error}") from error
     network.eval()
     return LoadedWeights(network, float(payload["unknown_threshold"]), payload["metadata"])
 

@@ -1,0 +1,55 @@
+"""Latency of one live classifier call (features + network) on one CPU thread.
+
+Prints median and 99th percentile in milliseconds for the log-mel features of 2 s of audio, the
+network on those features, and the whole `Classifier.predict` call (target: <= 5 ms).
+Uses the shipped weights, or `--weights PATH`.
+
+    python bench/bench_model_inference.py [--calls 500] [--weights PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from pianoscope.dsp.features import log_mel
+from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
+
+
+def _timings_ms(call: Callable[[], object], calls: int) -> np.ndarray:
+    for _ in range(20):
+        call()
+    durations = np.empty(calls)
+    for i in range(calls):
+        started = time.perf_counter()
+        call()
+        durations[i] = time.perf_counter() - started
+    return durations * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--weights", type=Path, default=None)
+    args = parser.parse_args()
+    classifier = Classifier(args.weights, threads=1)
+    audio = (np.random.default_rng(0).standard_normal(WINDOW_SAMPLES) * 0.05).astype(np.float32)
+    features = log_mel(audio)
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, {args.calls} calls")
+    for name, call in (
+        ("log-mel features (2 s)", lambda: log_mel(audio)),
+        ("network on features", lambda: classifier.predict_features(features)),
+        ("Classifier.predict (2 s audio)", lambda: classifier.predict(audio)),
+    ):
+        timings = _timings_ms(call, args.calls)
+        median, p99 = np.median(timings), np.percentile(timings, 99)
+        print(f"{name:32s} median {median:6.2f} ms   p99 {p99:6.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
