@@ -75,9 +75,17 @@ def test_other_input_rates_are_resampled_for_the_model():
     seen = []
 
     class Recording:
+        """The real classifier, remembering what it was given."""
+
+        def __init__(self):
+            self.classifier = _untrained_classifier()
+
+        def set_calibration(self, calibration):
+            self.classifier.set_calibration(calibration)
+
         def predict(self, audio):
             seen.append(audio)
-            return _untrained_classifier().predict(audio)
+            return self.classifier.predict(audio)
 
     worker = ClassifierWorker(ring, rate, load_classifier=Recording)
     worker.start()
