@@ -14,9 +14,9 @@ class ProgressLine:
     instead of carriage returns.
     """
 
-    def __init__(self, stream: TextIO = sys.stderr, *, max_rate_hz: float = 10.0) -> None:
-        self._stream = stream
-        self._terminal = stream.isatty()
+    def __init__(self, stream: TextIO | None = None, *, max_rate_hz: float = 10.0) -> None:
+        self._stream = stream or sys.stderr
+        self._terminal = self._stream.isatty()
         self._min_interval_s = 1.0 / max_rate_hz if self._terminal else 2.0
         self._last_s = 0.0
         self._width = 0
