@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,12 @@ def write_midi(analysis: Analysis, path: str | Path) -> None:
 
 
 def _write_text(path: str | Path, text: str) -> None:
+    """Write via a temporary file and a rename, so a reader never sees half a file."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
     except OSError as error:
+        temporary.unlink(missing_ok=True)
         raise AnalysisError(f"Could not write {path}: {error.strerror or error}") from error

@@ -1,0 +1,234 @@
+"""Analyse every recording in a folder tree in parallel: a process pool, or a Dask cluster.
+
+One JSON per recording (the `pianoscope analyse` contract) lands under the output folder at the
+recording's relative path, written atomically, so an interrupted batch resumes by skipping the
+recordings whose JSON exists. A failure is reported for its file and the batch goes on. The
+summary CSV lists every recording with its status and headline numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from pianoscope.analysis.export import write_json
+from pianoscope.analysis.pipeline import analyse_file
+from pianoscope.audio.recorder import JOURNAL_SUFFIX
+from pianoscope.errors import PianoscopeError
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".oga", ".aif", ".aiff", ".mp3", ".opus"})
+SUMMARY_NAME = "summary.csv"
+SUMMARY_FIELDS = (
+    "file",
+    "status",
+    "duration_s",
+    "note_count",
+    "tempo_bpm",
+    "dynamic_range_db",
+    "piano",
+    "error",
+)
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """The outcome for one recording."""
+
+    file: str
+    status: str  # "done", "skipped" (already done) or "failed"
+    output: str | None
+    error: str | None
+    elapsed_s: float
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    items: tuple[BatchItem, ...]
+    elapsed_s: float
+    summary_csv: Path
+
+    @property
+    def failed(self) -> tuple[BatchItem, ...]:
+        return tuple(item for item in self.items if item.status == "failed")
+
+    @property
+    def audio_s(self) -> float:
+        """Seconds of audio analysed in this run (skipped recordings not counted)."""
+        return sum(item.duration_s for item in self.items if item.status == "done")
+
+
+BatchProgress = Callable[[int, int, BatchItem], None]
+"""Called after each recording with (finished, total, item)."""
+
+
+def find_recordings(root: str | Path) -> list[Path]:
+    """Audio files under `root` (recursively, sorted), leaving out journals and hidden files."""
+    root = Path(root)
+    if not root.is_dir():
+        raise PianoscopeError(f"{root} is not a folder.")
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in AUDIO_SUFFIXES
+        and not path.name.endswith(JOURNAL_SUFFIX)
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+
+
+def output_path(recording: Path, root: Path, out: Path) -> Path:
+    """Where a recording's JSON goes: the same relative path under `out`, plus `.json`."""
+    relative = recording.relative_to(root)
+    target = (out / relative).with_name(relative.name + ".json")
+    if not target.resolve().is_relative_to(out.resolve()):
+        raise PianoscopeError(f"{recording} would be written outside {out}.")
+    return target
+
+
+def analyse_to_json(source: str, target: str) -> BatchItem:
+    """Worker task (runs in another process or on a Dask worker): analyse one file to JSON."""
+    started = time.monotonic()
+    try:
+        analysis = analyse_file(source)
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        write_json(analysis.to_json_dict(), target)
+    except (PianoscopeError, OSError, ValueError) as error:
+        return BatchItem(source, "failed", None, str(error), time.monotonic() - started, 0.0)
+    return BatchItem(source, "done", target, None, time.monotonic() - started, analysis.duration_s)
+
+
+def run_batch(
+    root: str | Path,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: BatchProgress | None = None,
+) -> BatchReport:
+    """Analyse every recording under `root` not yet done in `out`; write the summary CSV.
+
+    `scheduler` ("tcp://host:port") sends the work to a Dask distributed cluster instead of a
+    local process pool of `workers` processes (default: one per core).
+    """
+    root, out = Path(root), Path(out)
+    started = time.monotonic()
+    recordings = find_recordings(root)
+    out.mkdir(parents=True, exist_ok=True)
+    items: list[BatchItem] = []
+    todo: list[tuple[str, str]] = []
+    for recording in recordings:
+        target = output_path(recording, root, out)
+        if target.is_file():
+            items.append(BatchItem(str(recording), "skipped", str(target), None, 0.0, 0.0))
+        else:
+            todo.append((str(recording), str(target)))
+    total = len(recordings)
+    for item in items:
+        _report(progress, len(items), total, item)
+    runner = _run_on_dask(todo, scheduler) if scheduler else _run_locally(todo, workers)
+    for item in runner:
+        items.append(item)
+        _report(progress, len(items), total, item)
+    summary = write_summary(out, recordings, items)
+    return BatchReport(tuple(items), time.monotonic() - started, summary)
+
+
+def write_summary(out: Path, recordings: list[Path], items: list[BatchItem]) -> Path:
+    """One row per recording in tree order, read back from its JSON when it has one."""
+    by_file = {item.file: item for item in items}
+    rows = []
+    for recording in recordings:
+        item = by_file.get(str(recording))
+        row = {field: "" for field in SUMMARY_FIELDS}
+        row["file"] = str(recording)
+        if item is None or item.status == "failed":
+            row["status"] = "failed"
+            row["error"] = item.error if item else "not analysed"
+        else:
+            row["status"] = "ok"
+            row.update(_summary_numbers(Path(item.output)))
+        rows.append(row)
+    summary = out / SUMMARY_NAME
+    temporary = summary.with_name(f".{SUMMARY_NAME}.tmp")
+    with open(temporary, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SUMMARY_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(temporary, summary)
+    return summary
+
+
+def _summary_numbers(json_path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(json_path.read_text(encoding="utf-8"))
+        summary = data["summary"]
+        return {
+            "duration_s": data["duration_s"],
+            "note_count": summary["note_count"],
+            "tempo_bpm": summary["tempo_bpm"] if summary["tempo_bpm"] is not None else "",
+            "dynamic_range_db": summary["dynamic_range_db"],
+            "piano": summary["piano"] or "",
+        }
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return {"status": "failed", "error": f"unreadable result {json_path.name}: {error}"}
+
+
+def _run_locally(todo: list[tuple[str, str]], workers: int | None) -> Iterator[BatchItem]:
+    if not todo:
+        return
+    workers = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(analyse_to_json, source, target) for source, target in todo]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _run_on_dask(todo: list[tuple[str, str]], scheduler: str) -> Iterator[BatchItem]:
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_as_completed
+    except ImportError as error:
+        raise PianoscopeError(
+            "Dask is not installed: install Pianoscope with the 'cluster' extra "
+            "(pip install 'pianoscope[cluster]')."
+        ) from error
+    if not todo:
+        return
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as error:
+        raise PianoscopeError(
+            f"Could not reach the Dask scheduler at {scheduler}: {error}"
+        ) from error
+    with client:
+        futures = [
+            client.submit(analyse_to_json, source, target, pure=False) for source, target in todo
+        ]
+        try:
+            for future in dask_as_completed(futures):
+                yield future.result()
+        except BaseException:
+            client.cancel(futures)
+            raise
+
+
+def _report(progress: BatchProgress | None, done: int, total: int, item: BatchItem) -> None:
+    if item.status == "failed":
+        log.info("%s: %s", item.file, item.error)
+    if progress is not None:
+        progress(done, total, item)

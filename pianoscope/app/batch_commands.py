@@ -1,0 +1,55 @@
+"""`pianoscope batch DIR --out OUT`: analyse a folder tree locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pianoscope.app.batch import BatchItem, run_batch
+from pianoscope.app.progress_line import ProgressLine
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    batch = subparsers.add_parser(
+        "batch", help="analyse every recording in a folder tree (resumable, parallel)"
+    )
+    batch.add_argument("folder", help="folder searched recursively for recordings")
+    batch.add_argument("--out", required=True, help="folder for the JSON results and summary.csv")
+    batch.add_argument("--workers", type=int, help="local processes (default: one per core)")
+    batch.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed cluster"
+    )
+    batch.set_defaults(run=run_batch_command)
+
+
+def run_batch_command(args: argparse.Namespace) -> int:
+    line = ProgressLine()
+    failures = 0
+
+    def show(done: int, total: int, item: BatchItem) -> None:
+        nonlocal failures
+        if item.status == "failed":
+            failures += 1
+            line.show(f"failed: {item.file}: {item.error}", force=True)
+            line.close()
+        line.show(f"Analysed {done}/{total} recordings ({failures} failed)", force=done == total)
+
+    try:
+        report = run_batch(
+            args.folder, args.out, workers=args.workers, scheduler=args.scheduler, progress=show
+        )
+    except KeyboardInterrupt:
+        line.close()
+        print(
+            "pianoscope: batch interrupted; run the same command again to resume.", file=sys.stderr
+        )
+        return 130
+    line.close()
+    done = sum(1 for item in report.items if item.status == "done")
+    skipped = sum(1 for item in report.items if item.status == "skipped")
+    speed = report.audio_s / report.elapsed_s if report.elapsed_s else 0.0
+    print(
+        f"{done} analysed, {skipped} already done, {len(report.failed)} failed in "
+        f"{report.elapsed_s:.1f} s ({speed:.0f}x real time). Summary: {report.summary_csv}"
+    )
+    return 1 if report.failed else 0
