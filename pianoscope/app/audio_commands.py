@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from pianoscope.app.progress_line import ProgressLine
@@ -19,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     record = subparsers.add_parser("record", help="record a take without the window")
     record.add_argument("out", help="file to write: .flac (default choice) or .wav")
-    record.add_argument("--seconds", type=float, required=True, help="length of the take")
+    record.add_argument(
+        "--seconds", type=positive_seconds, required=True, help="length of the take"
+    )
     record.add_argument("--device", help="input device number or name (default: system input)")
     record.add_argument("--channel", type=int, help="record only this channel (1-based)")
     record.add_argument("--rate", type=int, default=DEFAULT_SAMPLE_RATE_HZ, help="sample rate, Hz")
@@ -35,6 +38,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--speed", type=float, default=1.0, help="with --from-file: playback speed (inf: unpaced)"
     )
     record.set_defaults(run=run_record)
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a finite number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def run_devices(_args: argparse.Namespace) -> int:

@@ -180,7 +180,13 @@ def _read_mono(
     data = _read_salvaging(handle, info, frames)
     if data.size == 0:
         return np.zeros(0, dtype=np.float32)
-    mono = data[:, channel] if channel is not None else data.mean(axis=1, dtype=np.float32)
+    if channel is not None:
+        mono = data[:, channel]
+    elif data.shape[1] == 1:
+        mono = data[:, 0]
+    else:
+        with np.errstate(invalid="ignore", over="ignore"):  # non-finite input is reported below
+            mono = data.mean(axis=1, dtype=np.float32)
     if not np.all(np.isfinite(mono)):
         bad = int(np.flatnonzero(~np.isfinite(mono))[0]) + handle.tell() - data.shape[0]
         raise AudioFileError(

@@ -296,15 +296,49 @@ def recover(path: str | Path) -> RecordingResult:
 def read_sidecar(path: str | Path) -> RecordingMetadata:
     """The metadata of a take, validated; raises RecordingError if the sidecar is unusable."""
     sidecar = sidecar_path(Path(path))
+    name = Path(path).name
     try:
         raw = json.loads(sidecar.read_text(encoding="utf-8"))
-        fields = {name: raw[name] for name in RecordingMetadata.__dataclass_fields__ if name in raw}
-        metadata = RecordingMetadata(**fields)
-    except (OSError, ValueError, TypeError) as error:
-        raise RecordingError(f"The notes kept with {Path(path).name} are unreadable.") from error
-    if not isinstance(metadata.sample_rate_hz, int) or metadata.sample_rate_hz <= 0:
-        raise RecordingError(f"The notes kept with {Path(path).name} have an invalid sample rate.")
-    return metadata
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise RecordingError(f"The notes kept with {name} are unreadable.") from error
+    if not isinstance(raw, dict):
+        raise RecordingError(f"The notes kept with {name} are unreadable.")
+    fields = {key: raw[key] for key in RecordingMetadata.__dataclass_fields__ if key in raw}
+    problem = _sidecar_problem(fields)
+    if problem:
+        raise RecordingError(f"The notes kept with {name} are invalid: {problem}.")
+    return RecordingMetadata(**fields)
+
+
+def _sidecar_problem(fields: dict[str, object]) -> str | None:
+    """What is wrong with sidecar fields, or None; types are checked before any use."""
+    for required in ("started_at", "device", "sample_rate_hz", "format"):
+        if required not in fields:
+            return f"{required} is missing"
+    text_fields = ("started_at", "device", "format", "state")
+    if any(not isinstance(fields.get(key, ""), str) for key in text_fields):
+        return "a text field holds something else"
+    if any(
+        fields.get(key) is not None and not isinstance(fields[key], str)
+        for key in ("student", "piece")
+    ):
+        return "student or piece is not text"
+    rate = fields["sample_rate_hz"]
+    if isinstance(rate, bool) or not isinstance(rate, int) or not 1_000 <= rate <= 768_000:
+        return "the sample rate is not a plausible whole number of Hz"
+    if fields["format"] not in FORMATS.values():
+        return "the format is neither FLAC nor WAV"
+    duration = fields.get("duration_s")
+    if duration is not None and (
+        isinstance(duration, bool)
+        or not isinstance(duration, int | float)
+        or not 0 <= duration < 1e7
+    ):
+        return "the duration is not a plausible number of seconds"
+    lost = fields.get("lost_samples", 0)
+    if isinstance(lost, bool) or not isinstance(lost, int) or lost < 0:
+        return "the lost-sample count is not a whole number"
+    return None
 
 
 def _write_sidecar(path: Path, metadata: RecordingMetadata) -> None:
