@@ -19,6 +19,7 @@ from pianoscope.app.live_session import (
     take_path,
 )
 from pianoscope.app.live_settings import LiveSettings
+from pianoscope.app.recovery import find_interrupted_takes, recover_takes
 from pianoscope.audio.devices import list_input_devices
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.calibration_dialog import CALIBRATION_S, CalibrationDialog
@@ -79,6 +80,10 @@ class MainWindow(QtWidgets.QMainWindow):
         ) and self.restoreState(self.qsettings.value("window/state", QtCore.QByteArray()))
         if not restored:
             QtCore.QTimer.singleShot(0, self._default_dock_sizes)
+
+        self.interrupted_takes = find_interrupted_takes(self.recordings_folder)
+        if self.interrupted_takes:
+            QtCore.QTimer.singleShot(0, self.offer_recovery)
 
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(DISPLAY_INTERVAL_MS)
@@ -248,6 +253,36 @@ class MainWindow(QtWidgets.QMainWindow):
             if result is not None and result.path is not None:
                 self._recording_finished(result.path)
         self.record_action.setChecked(False)
+
+    def offer_recovery(self) -> QtWidgets.QMessageBox:
+        """Ask whether to recover takes that a crash or power cut left unfinished."""
+        names = "\n".join(
+            f"• {path.relative_to(self.recordings_folder)}" for path in self.interrupted_takes
+        )
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Question,
+            "Recover interrupted recordings?",
+            f"Pianoscope was stopped while recording (a crash or a power cut). These takes "
+            f"can be recovered, with everything up to the last second:\n{names}",
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QtWidgets.QMessageBox.StandardButton.Yes).setText("Recover")
+        box.button(QtWidgets.QMessageBox.StandardButton.No).setText("Later")
+        box.accepted.connect(self.recover_interrupted)
+        box.open()
+        return box
+
+    def recover_interrupted(self) -> list[Path]:
+        """Finish every interrupted take; failures are shown, the others are recovered."""
+        recovered, problems = recover_takes(self.interrupted_takes)
+        self.interrupted_takes = [path for path in self.interrupted_takes if path not in recovered]
+        if problems:
+            self.show_problem(" ".join(problems))
+        if recovered:
+            self.last_recording = recovered[-1]
+            self.statusBar().showMessage(f"Recovered {len(recovered)} recording(s).", 10_000)
+        return recovered
 
     def open_calibration(self) -> CalibrationDialog | None:
         """Listen to a few mf notes and calibrate the intensity level for this input."""
