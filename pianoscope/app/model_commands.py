@@ -100,6 +100,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     from pianoscope.model.inference import Classifier
     from pianoscope.model.model_card import model_card
     from pianoscope.model.recipe import HELDOUT_SPEC, default_cache_dir
+    from pianoscope.model.robustness import measure_noise_robustness
     from pianoscope.model.synth import build_dataset
     from pianoscope.model.weights import load_weights
 
@@ -112,7 +113,11 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     )
     line.done()
     classifier = Classifier(weights)
-    report = evaluate(classifier, dataset)
+    noise = measure_noise_robustness(
+        classifier, progress=line.counter("rendering clips for the noise test")
+    )
+    line.done()
+    report = evaluate(classifier, dataset, noise)
     written = write_report(report, args.out)
     print(
         f"piano {100 * report.piano.accuracy:.1f} %  form {100 * report.form.accuracy:.1f} %  "

@@ -112,7 +112,9 @@ _FIELDS = ("features_db", "piano", "form", "intensity", "kind", "source")
 
 
 @dataclass(frozen=True)
-class _ClipPlan:
+class ClipPlan:
+    """One clip to make: its kind, source program, labels and the seed of everything random."""
+
     kind: str
     instrument: Instrument | None
     piano: int
@@ -143,17 +145,17 @@ def build_dataset(
     return dataset
 
 
-def plan_clips(spec: DatasetSpec) -> list[_ClipPlan]:
+def plan_clips(spec: DatasetSpec) -> list[ClipPlan]:
     """The clips of a spec with their labels and per-clip seeds, in a fixed order."""
     root = np.random.SeedSequence([spec.seed, *spec.split.encode()])
     rng = np.random.default_rng(root)
-    plans: list[_ClipPlan] = []
+    plans: list[ClipPlan] = []
     for label in spec.pianos:
         piano = PIANO_LABELS.index(label)
         for form in range(len(FORM_LABELS)):
             for intensity in range(len(INTENSITY_LABELS)):
                 plans += [
-                    _ClipPlan(KIND_KNOWN, KNOWN_PIANOS[piano], piano, form, intensity, 0)
+                    ClipPlan(KIND_KNOWN, KNOWN_PIANOS[piano], piano, form, intensity, 0)
                     for _ in range(spec.clips_per_class)
                 ]
     plans += _random_source_plans(rng, KIND_NEGATIVE, TRAINING_NEGATIVES, spec.negative_clips)
@@ -161,23 +163,23 @@ def plan_clips(spec: DatasetSpec) -> list[_ClipPlan]:
         rng, KIND_HELD_OUT_PIANO, HELD_OUT_PIANOS, spec.held_out_piano_clips
     )
     plans += [
-        _ClipPlan(KIND_NOISE, None, UNKNOWN_INDEX, IGNORE_INDEX, IGNORE_INDEX, 0)
+        ClipPlan(KIND_NOISE, None, UNKNOWN_INDEX, IGNORE_INDEX, IGNORE_INDEX, 0)
         for _ in range(spec.noise_clips)
     ]
     seeds = rng.integers(0, 2**63 - 1, size=len(plans))
     return [
-        _ClipPlan(p.kind, p.instrument, p.piano, p.form, p.intensity, int(s))
+        ClipPlan(p.kind, p.instrument, p.piano, p.form, p.intensity, int(s))
         for p, s in zip(plans, seeds, strict=True)
     ]
 
 
 def _random_source_plans(
     rng: np.random.Generator, kind: str, sources: Sequence[Instrument], count: int
-) -> list[_ClipPlan]:
+) -> list[ClipPlan]:
     """`count` clips spread evenly over `sources` (round robin from a random start)."""
     offset = int(rng.integers(len(sources)))
     return [
-        _ClipPlan(
+        ClipPlan(
             kind,
             sources[(offset + i) % len(sources)],
             UNKNOWN_INDEX,
@@ -189,22 +191,32 @@ def _random_source_plans(
     ]
 
 
+def iter_clip_audio(
+    spec: DatasetSpec,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(index into `plan_clips(spec)`, augmented float32 audio) of every clip, batch by batch."""
+    plans = plan_clips(spec)
+    done = 0
+    for indices, audio_clips in _rendered_batches(plans, spec.clip_s, cancel):
+        for index, audio in zip(indices, audio_clips, strict=True):
+            rng = np.random.default_rng([plans[index].seed, 1])
+            yield index, audio if spec.augment is None else augment(audio, rng, spec.augment)
+        done += len(indices)
+        if progress is not None:
+            progress(done, len(plans))
+
+
 def _render_dataset(
     spec: DatasetSpec, progress: ProgressCallback | None, cancel: threading.Event | None
 ) -> Dataset:
     plans = plan_clips(spec)
     n_frames = _frames_per_clip(spec.clip_s)
     features = np.zeros((len(plans), n_frames, N_MELS), dtype=np.float16)
-    done = 0
-    for indices, audio_clips in _rendered_batches(plans, spec.clip_s, cancel):
-        for index, audio in zip(indices, audio_clips, strict=True):
-            rng = np.random.default_rng([plans[index].seed, 1])
-            if spec.augment is not None:
-                audio = augment(audio, rng, spec.augment)
-            features[index] = log_mel(audio)[:n_frames]
-        done += len(indices)
-        if progress is not None:
-            progress(done, len(plans))
+    for index, audio in iter_clip_audio(spec, progress=progress, cancel=cancel):
+        features[index] = log_mel(audio)[:n_frames]
     is_known = np.array([p.kind == KIND_KNOWN for p in plans])
     return Dataset(
         features_db=features,
@@ -223,7 +235,7 @@ def _frames_per_clip(clip_s: float) -> int:
 
 
 def _rendered_batches(
-    plans: Sequence[_ClipPlan], clip_s: float, cancel: threading.Event | None
+    plans: Sequence[ClipPlan], clip_s: float, cancel: threading.Event | None
 ) -> Iterator[tuple[list[int], list[np.ndarray]]]:
     """Yield (plan indices, level-normalised dry audio) batch by batch, one SoundFont per run."""
     noise = [i for i, p in enumerate(plans) if p.instrument is None]
@@ -242,7 +254,7 @@ def _rendered_batches(
             yield chunk, _render_chunk([plans[i] for i in chunk], soundfont, clip_s)
 
 
-def _render_chunk(plans: Sequence[_ClipPlan], soundfont: str, clip_s: float) -> list[np.ndarray]:
+def _render_chunk(plans: Sequence[ClipPlan], soundfont: str, clip_s: float) -> list[np.ndarray]:
     """Render one chunk with a calibration phrase per program first, and scale to convention."""
     programs = sorted({p.instrument.program for p in plans if p.instrument})
     slots = [MidiSlot(calibration_phrase(), program) for program in programs]
