@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from crash_takes import start_demo_take
 
 from pianoscope.app.recording import record_take
 from pianoscope.audio.file_source import FileSource
@@ -93,22 +94,7 @@ def _journal_frames(path: Path) -> int:
 
 def test_recording_survives_kill_9_missing_at_most_one_second(tmp_path, demo):
     out = tmp_path / "killed.flac"
-    command = [
-        sys.executable,
-        "-m",
-        "pianoscope",
-        "record",
-        str(out),
-        "--seconds",
-        "20",
-        "--from-file",
-        str(demo_recording_path()),
-        "--student",
-        "Ada",
-        "--piece",
-        "Etude",
-    ]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    process = start_demo_take(out, student="Ada", piece="Etude")
     journal = journal_path(out)
     first_frames = 0
     deadline = time.monotonic() + 20
