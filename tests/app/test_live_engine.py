@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -122,3 +124,42 @@ def test_take_path_makes_names_safe(tmp_path):
     path = take_path(tmp_path, "../../etc", "..")
     assert path.resolve().is_relative_to(tmp_path.resolve())
     assert take_path(tmp_path, None, None).parent.name == "Unnamed"
+
+
+DISK_FULL_SCRIPT = """
+import math, resource, signal, sys, time
+from pianoscope.app.live_engine import LiveEngine
+from pianoscope.audio.file_source import FileSource
+from pianoscope.resources_path import demo_recording_path
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))
+engine = LiveEngine(FileSource(demo_recording_path(), speed=8.0, loop=True), load_classifier=None)
+engine.start()
+engine.start_recording(sys.argv[1])
+deadline = time.monotonic() + 30
+while engine.problem is None and time.monotonic() < deadline:
+    time.sleep(0.05)
+frames = engine.stats().frames_analysed
+time.sleep(0.5)
+still_running = engine.running and engine.stats().frames_analysed > frames
+engine.stop()
+print(engine.problem)
+print("running" if still_running else "stopped")
+"""
+
+
+def test_full_disk_while_recording_is_reported_and_the_engine_keeps_running(tmp_path):
+    """An OS-level write failure (file size limit) ends the take, keeps it, and says so."""
+    out = tmp_path / "full.flac"
+    finished = subprocess.run(
+        [sys.executable, "-c", DISK_FULL_SCRIPT, str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    problem, state = finished.stdout.strip().splitlines()[-2:]
+    assert "could not write" in problem and "are kept" in problem
+    assert state == "running"
+    kept = load_audio(out)
+    assert 2.0 * RATE < kept.size < 4.5 * RATE
