@@ -8,7 +8,11 @@ printed at the end of the module.
 from __future__ import annotations
 
 import io
+import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +23,7 @@ from hypothesis import strategies as st
 from pianoscope.audio.fileio import load_audio, probe_audio
 from pianoscope.errors import AudioFileError
 
+HARNESS = Path(__file__).with_name("atheris_loaders.py")
 TIME_BOUND_S = 5.0
 TRIED = {"inputs": 0, "loaded": 0, "refused": 0}
 
@@ -115,6 +120,36 @@ def test_probe_never_fails_with_anything_but_audio_file_error(tmp_path, steps):
     else:
         assert info.sample_rate_hz > 0 and info.channels > 0
         TRIED["loaded"] += 1
+
+
+def test_coverage_guided_fuzzing_with_atheris_finds_no_crash(tmp_path):
+    """atheris mutates the valid seeds for a bounded number of runs; any other exception fails."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for index, (suffix, data) in enumerate(sorted(SEEDS.items())):
+        selector = [".wav", ".flac", ".ogg", ".aiff"].index(suffix.replace(".float", ""))
+        (corpus / f"seed{index}").write_bytes(bytes([selector]) + data)
+    runs = 1500
+    finished = subprocess.run(
+        [
+            sys.executable,
+            str(HARNESS),
+            f"-runs={runs}",
+            "-max_len=16384",
+            "-timeout=10",
+            "-seed=1",
+            str(corpus),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    done = re.search(r"Done (\d+) runs", finished.stderr)
+    assert done and int(done.group(1)) >= runs
+    TRIED["inputs"] += int(done.group(1))
+    print(f"\natheris: {done.group(1)} runs without a crash")
 
 
 def test_report_how_many_inputs_were_tried():

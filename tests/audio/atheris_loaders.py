@@ -1,0 +1,43 @@
+"""Coverage-guided fuzzing of the audio loader and the sidecar reader with atheris.
+
+Run by tests/audio/test_fileio_fuzz.py as a subprocess (`python atheris_loaders.py -runs=N
+CORPUS`); any exception other than the documented errors, a crash or a hang fails it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+from pathlib import Path
+
+import atheris
+
+with atheris.instrument_imports():
+    from pianoscope.audio.fileio import load_audio
+    from pianoscope.audio.recorder import read_sidecar, sidecar_path
+    from pianoscope.errors import AudioFileError, RecordingError
+
+SUFFIXES = (".wav", ".flac", ".ogg", ".aiff")
+WORK = Path(tempfile.mkdtemp(prefix="pianoscope-atheris-"))
+
+
+def test_one_input(data: bytes) -> None:
+    if not data:
+        return
+    selector, payload = data[0], data[1:]
+    if selector % 5 == 4:
+        take = WORK / "take.flac"
+        sidecar_path(take).write_bytes(payload)
+        with contextlib.suppress(RecordingError):
+            read_sidecar(take)
+        return
+    path = WORK / f"input{SUFFIXES[selector % 4]}"
+    path.write_bytes(payload)
+    with contextlib.suppress(AudioFileError):
+        load_audio(path)
+
+
+if __name__ == "__main__":
+    atheris.Setup(sys.argv, test_one_input)
+    atheris.Fuzz()
