@@ -33,3 +33,7 @@ class AnalysisError(PianoscopeError):
 
 class CalibrationError(PianoscopeError):
     """The level calibration could not be measured (nothing, or too little, was played)."""
+
+
+class LibraryError(PianoscopeError):
+    """The library (its database, files, a backup or an import) cannot do what was asked."""

@@ -1,0 +1,261 @@
+"""Bring audio into the library: copy it to `recordings/<student>/<piece>/` and file it.
+
+Files are copied block by block while their SHA-256 is computed, so a long take never sits in
+memory and the same audio imported twice is filed once. A take's sidecar (`take.flac.json`)
+travels with it and supplies the date, device, student and piece when the caller does not.
+Imported folders are walked without following links, so nothing outside them is picked up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pianoscope.audio.fileio import AudioInfo, probe_audio
+from pianoscope.audio.recorder import JOURNAL_SUFFIX, RecordingMetadata, read_sidecar, sidecar_path
+from pianoscope.errors import AudioFileError, LibraryError, RecordingError
+from pianoscope.library.paths import relative_inside, safe_name
+from pianoscope.library.records import Recording, parse_time
+from pianoscope.library.store import RECORDINGS_FOLDER, Library
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = frozenset({".flac", ".wav", ".ogg", ".aiff", ".aif", ".mp3"})
+COPY_BLOCK_BYTES = 1 << 20
+NO_STUDENT = "No student"
+NO_PIECE = "No piece"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """One file brought in; `duplicate` when the same audio was already filed (nothing copied)."""
+
+    source: Path
+    recording: Recording
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class FolderImport:
+    """What importing a folder did: files filed, and files left out with the reason why."""
+
+    imported: tuple[ImportResult, ...]
+    skipped: tuple[tuple[Path, str], ...]
+
+
+def recording_folder(library: Library, student: str | None, piece: str | None) -> Path:
+    """`<library>/recordings/<student>/<piece>`: where the live window should record takes."""
+    return (
+        library.root
+        / RECORDINGS_FOLDER
+        / safe_name(student, NO_STUDENT)
+        / safe_name(piece, NO_PIECE)
+    )
+
+
+def import_file(
+    library: Library, source: str | Path, *, student: str | None = None, piece: str | None = None
+) -> ImportResult:
+    """Copy one recording into the library and file it under `student` and `piece`.
+
+    Without `student`/`piece`, the sidecar's are used. Raises LibraryError when the file is not
+    readable audio or cannot be copied.
+    """
+    source = Path(source)
+    info = _probe(source)
+    metadata = _sidecar(source)
+    student = student or (metadata.student if metadata else None)
+    piece = piece or (metadata.piece if metadata else None)
+    folder = recording_folder(library, student, piece)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary, digest = _copy_hashing(source, folder)
+    except OSError as error:
+        raise LibraryError(
+            f"{source.name} could not be copied into the library ({error})."
+        ) from error
+    existing = library.find_by_hash(digest)
+    if existing is not None:
+        temporary.unlink()
+        log.info("%s is already in the library as %s", source.name, existing.path)
+        return ImportResult(source, existing, duplicate=True)
+    target = _free_name(folder, safe_name(source.stem, "take") + source.suffix.lower())
+    os.replace(temporary, target)
+    try:
+        if metadata is not None:
+            shutil.copyfile(sidecar_path(source), sidecar_path(target))
+        recording = _file(
+            library,
+            target,
+            info.duration_s,
+            info.sample_rate_hz,
+            metadata,
+            student,
+            piece,
+            digest,
+            _recorded_at(source, metadata),
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        sidecar_path(target).unlink(missing_ok=True)
+        raise
+    return ImportResult(source, recording, duplicate=False)
+
+
+def import_folder(
+    library: Library, folder: str | Path, *, student: str | None = None, piece: str | None = None
+) -> FolderImport:
+    """Import every recording under `folder` (links are not followed); a bad file is skipped."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise LibraryError(f"{folder} is not a folder.")
+    imported: list[ImportResult] = []
+    skipped: list[tuple[Path, str]] = []
+    files, links = _audio_files(folder)
+    skipped.extend((link, "it is a link; links are not followed") for link in links)
+    for path in files:
+        try:
+            imported.append(import_file(library, path, student=student, piece=piece))
+        except LibraryError as error:
+            skipped.append((path, str(error)))
+    return FolderImport(tuple(imported), tuple(skipped))
+
+
+def file_take(
+    library: Library, take: str | Path, *, student: str | None = None, piece: str | None = None
+) -> ImportResult:
+    """File a take just recorded: in place if it was recorded inside the library, else copied."""
+    take = Path(take)
+    if not take.resolve().is_relative_to(library.root.resolve()):
+        return import_file(library, take, student=student, piece=piece)
+    relative = relative_inside(library.root, take)
+    already = library.find_by_path(relative)
+    if already is not None:
+        return ImportResult(take, already, duplicate=True)
+    info = _probe(take)
+    metadata = _sidecar(take)
+    student = student or (metadata.student if metadata else None)
+    piece = piece or (metadata.piece if metadata else None)
+    recording = _file(
+        library,
+        take,
+        info.duration_s,
+        info.sample_rate_hz,
+        metadata,
+        student,
+        piece,
+        _hash(take),
+        _recorded_at(take, metadata),
+    )
+    return ImportResult(take, recording, duplicate=False)
+
+
+def _file(
+    library: Library,
+    target: Path,
+    duration_s: float,
+    sample_rate_hz: int,
+    metadata: RecordingMetadata | None,
+    student: str | None,
+    piece: str | None,
+    digest: str,
+    recorded_at: dt.datetime,
+) -> Recording:
+    student_row = library.ensure_student(student) if student else None
+    piece_row = library.ensure_piece(piece) if piece else None
+    session = library.ensure_session(student_row.id, recorded_at) if student_row else None
+    return library.add_recording(
+        relative_inside(library.root, target),
+        recorded_at=recorded_at,
+        duration_s=duration_s,
+        sample_rate_hz=sample_rate_hz,
+        device=metadata.device if metadata else "",
+        student_id=student_row.id if student_row else None,
+        piece_id=piece_row.id if piece_row else None,
+        session_id=session.id if session else None,
+        content_sha256=digest,
+    )
+
+
+def _probe(source: Path) -> AudioInfo:
+    if not source.is_file():
+        raise LibraryError(f"{source} is not a file.")
+    try:
+        return probe_audio(source)
+    except AudioFileError as error:
+        raise LibraryError(f"{source.name} was not imported: {error}") from error
+
+
+def _sidecar(source: Path) -> RecordingMetadata | None:
+    """The take's validated sidecar, or None when it has none or it is unusable."""
+    if not sidecar_path(source).is_file():
+        return None
+    try:
+        return read_sidecar(source)
+    except RecordingError as error:
+        log.warning("%s: sidecar ignored: %s", source.name, error)
+        return None
+
+
+def _recorded_at(source: Path, metadata: RecordingMetadata | None) -> dt.datetime:
+    if metadata is not None:
+        try:
+            return parse_time(metadata.started_at)
+        except LibraryError:
+            log.warning("%s: the sidecar's start time is not a date", source.name)
+    return dt.datetime.fromtimestamp(source.stat().st_mtime, dt.timezone.utc)
+
+
+def _copy_hashing(source: Path, folder: Path) -> tuple[Path, str]:
+    """Copy `source` into a temporary file in `folder`; returns it and the content's SHA-256."""
+    digest = hashlib.sha256()
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".importing-")
+    try:
+        with os.fdopen(handle, "wb") as target, source.open("rb") as origin:
+            while block := origin.read(COPY_BLOCK_BYTES):
+                digest.update(block)
+                target.write(block)
+            target.flush()
+            os.fsync(target.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name), digest.hexdigest()
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as origin:
+        while block := origin.read(COPY_BLOCK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`folder/name`, or `folder/stem (2).ext`, ... if taken."""
+    candidate = folder / name
+    stem, suffix = candidate.stem, candidate.suffix
+    number = 2
+    while candidate.exists() or sidecar_path(candidate).exists():
+        candidate = folder / f"{stem} ({number}){suffix}"
+        number += 1
+    return candidate
+
+
+def _audio_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Audio files under `folder`, sorted, and links found there (neither followed nor taken)."""
+    found, links = [], []
+    for directory, subfolders, files in os.walk(folder, followlinks=False):
+        subfolders.sort()
+        for name in sorted(files):
+            path = Path(directory) / name
+            if path.suffix.lower() not in AUDIO_SUFFIXES or name.endswith(JOURNAL_SUFFIX):
+                continue
+            (links if path.is_symlink() else found).append(path)
+    return found, links

@@ -1,0 +1,469 @@
+"""The library database: students, pieces, sessions, recordings, comments, analysis summaries.
+
+One `Library` wraps one SQLite connection in WAL mode, so the GUI can read while a background
+analysis writes. Writes take the write lock up front (`BEGIN IMMEDIATE`) and wait up to
+`BUSY_TIMEOUT_MS` for another writer, in this or another process, instead of failing with
+"database is locked". A `Library` may be shared between threads: calls are serialised by a lock.
+Every query is parameterised; names typed by a teacher never become SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from pianoscope.errors import LibraryError
+from pianoscope.library.paths import resolve_inside
+from pianoscope.library.records import (
+    AnalysisSummary,
+    Comment,
+    Piece,
+    Recording,
+    Session,
+    Student,
+    iso_utc,
+    parse_time,
+    share_from_json,
+    share_to_json,
+)
+from pianoscope.library.schema import migrate
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "library.sqlite3"
+RECORDINGS_FOLDER = "recordings"
+TRASH_FOLDER = "trash"
+BUSY_TIMEOUT_MS = 30_000
+
+_RECORDING_SELECT = """
+SELECT r.id, r.path, r.title, r.student_id, s.name AS student, r.piece_id, p.title AS piece,
+       r.session_id, r.recorded_at, r.duration_s, r.device, r.sample_rate_hz, r.content_sha256,
+       r.trashed_at
+FROM recordings r
+LEFT JOIN students s ON s.id = r.student_id
+LEFT JOIN pieces p ON p.id = r.piece_id
+"""
+
+
+def default_library_folder() -> Path:
+    """The library folder unless the user chose another (`--library PATH`)."""
+    return platformdirs.user_data_path("pianoscope") / "library"
+
+
+def connect(database: Path) -> sqlite3.Connection:
+    """A connection with the library's settings: autocommit, WAL, foreign keys, busy timeout."""
+    try:
+        connection = sqlite3.connect(
+            database, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.Error as error:
+        raise LibraryError(
+            f"The library database {database} cannot be opened ({error})."
+        ) from error
+    return connection
+
+
+class Library:
+    """A library folder: `library.sqlite3`, `recordings/<student>/<piece>/...` and `trash/`."""
+
+    def __init__(self, root: Path, connection: sqlite3.Connection) -> None:
+        self.root = root
+        self._connection = connection
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, root: str | Path | None = None) -> Library:
+        """Open (creating and migrating if needed) the library in `root`."""
+        root = Path(root) if root is not None else default_library_folder()
+        try:
+            (root / RECORDINGS_FOLDER).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LibraryError(f"The library folder {root} cannot be created ({error}).") from error
+        connection = connect(root / DATABASE_NAME)
+        try:
+            migrate(connection)
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            raise LibraryError(f"The library database in {root} is damaged ({error}).") from error
+        except BaseException:
+            connection.close()
+            raise
+        return cls(root, connection)
+
+    @property
+    def database_path(self) -> Path:
+        return self.root / DATABASE_NAME
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- students, pieces, sessions ------------------------------------------------------------
+
+    def ensure_student(self, name: str) -> Student:
+        """The student called `name` (case-insensitive), created if new."""
+        name = _clean_name(name, "student")
+        with self._write() as cursor:
+            cursor.execute("INSERT OR IGNORE INTO students(name) VALUES (?)", (name,))
+            row = cursor.execute("SELECT id, name FROM students WHERE name = ?", (name,)).fetchone()
+        return Student(row["id"], row["name"])
+
+    def students(self) -> list[Student]:
+        rows = self._read("SELECT id, name FROM students ORDER BY name COLLATE NOCASE")
+        return [Student(row["id"], row["name"]) for row in rows]
+
+    def rename_student(self, student_id: int, name: str) -> Student:
+        name = _clean_name(name, "student")
+        self._update_one("UPDATE students SET name = ? WHERE id = ?", (name, student_id), name)
+        return Student(student_id, name)
+
+    def ensure_piece(self, title: str) -> Piece:
+        """The piece called `title` (case-insensitive), created if new."""
+        title = _clean_name(title, "piece")
+        with self._write() as cursor:
+            cursor.execute("INSERT OR IGNORE INTO pieces(title) VALUES (?)", (title,))
+            row = cursor.execute(
+                "SELECT id, title FROM pieces WHERE title = ?", (title,)
+            ).fetchone()
+        return Piece(row["id"], row["title"])
+
+    def pieces(self, student_id: int | None = None) -> list[Piece]:
+        """All pieces, or those with at least one recording of `student_id`."""
+        if student_id is None:
+            rows = self._read("SELECT id, title FROM pieces ORDER BY title COLLATE NOCASE")
+        else:
+            rows = self._read(
+                "SELECT DISTINCT p.id, p.title FROM pieces p JOIN recordings r ON r.piece_id = p.id"
+                " WHERE r.student_id = ? AND r.trashed_at IS NULL ORDER BY p.title COLLATE NOCASE",
+                (student_id,),
+            )
+        return [Piece(row["id"], row["title"]) for row in rows]
+
+    def rename_piece(self, piece_id: int, title: str) -> Piece:
+        title = _clean_name(title, "piece")
+        self._update_one("UPDATE pieces SET title = ? WHERE id = ?", (title, piece_id), title)
+        return Piece(piece_id, title)
+
+    def ensure_session(self, student_id: int, when: dt.datetime, note: str = "") -> Session:
+        """The student's session (lesson) on the calendar day of `when`, started if none."""
+        day = when.astimezone().date()
+        for session in self.sessions(student_id):
+            if session.started_at.astimezone().date() == day:
+                return session
+        with self._write() as cursor:
+            cursor.execute(
+                "INSERT INTO sessions(student_id, started_at, note) VALUES (?, ?, ?)",
+                (student_id, iso_utc(when), note),
+            )
+            session_id = cursor.lastrowid
+        return Session(session_id, student_id, parse_time(iso_utc(when)), note)
+
+    def sessions(self, student_id: int) -> list[Session]:
+        rows = self._read(
+            "SELECT id, student_id, started_at, note FROM sessions WHERE student_id = ?"
+            " ORDER BY started_at",
+            (student_id,),
+        )
+        return [
+            Session(row["id"], row["student_id"], parse_time(row["started_at"]), row["note"])
+            for row in rows
+        ]
+
+    # -- recordings ----------------------------------------------------------------------------
+
+    def add_recording(
+        self,
+        path: str,
+        *,
+        recorded_at: dt.datetime,
+        duration_s: float,
+        sample_rate_hz: int,
+        device: str = "",
+        student_id: int | None = None,
+        piece_id: int | None = None,
+        session_id: int | None = None,
+        title: str = "",
+        content_sha256: str | None = None,
+    ) -> Recording:
+        """File a take whose audio already lies at `path` (relative to the library folder)."""
+        resolve_inside(self.root, path)
+        with self._write() as cursor:
+            cursor.execute(
+                "INSERT INTO recordings(path, title, student_id, piece_id, session_id, recorded_at,"
+                " duration_s, device, sample_rate_hz, content_sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    path,
+                    title,
+                    student_id,
+                    piece_id,
+                    session_id,
+                    iso_utc(recorded_at),
+                    float(duration_s),
+                    device,
+                    int(sample_rate_hz),
+                    content_sha256,
+                ),
+            )
+            recording_id = cursor.lastrowid
+        return self.recording(recording_id)
+
+    def recording(self, recording_id: int) -> Recording:
+        rows = self._read(_RECORDING_SELECT + " WHERE r.id = ?", (recording_id,))
+        if not rows:
+            raise LibraryError("This recording is no longer in the library.")
+        return _recording(rows[0])
+
+    def recordings(
+        self,
+        *,
+        student_id: int | None = None,
+        piece_id: int | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        trashed: bool = False,
+    ) -> list[Recording]:
+        """Recordings, oldest first, filtered by student, piece and date range [since, until)."""
+        conditions = ["r.trashed_at IS NOT NULL" if trashed else "r.trashed_at IS NULL"]
+        params: list[Any] = []
+        for column, value in (("r.student_id = ?", student_id), ("r.piece_id = ?", piece_id)):
+            if value is not None:
+                conditions.append(column)
+                params.append(value)
+        if since is not None:
+            conditions.append("r.recorded_at >= ?")
+            params.append(iso_utc(since))
+        if until is not None:
+            conditions.append("r.recorded_at < ?")
+            params.append(iso_utc(until))
+        sql = f"{_RECORDING_SELECT} WHERE {' AND '.join(conditions)} ORDER BY r.recorded_at, r.id"
+        return [_recording(row) for row in self._read(sql, params)]
+
+    def find_by_hash(self, content_sha256: str) -> Recording | None:
+        rows = self._read(_RECORDING_SELECT + " WHERE r.content_sha256 = ?", (content_sha256,))
+        return _recording(rows[0]) if rows else None
+
+    def find_by_path(self, path: str) -> Recording | None:
+        rows = self._read(_RECORDING_SELECT + " WHERE r.path = ?", (path,))
+        return _recording(rows[0]) if rows else None
+
+    def search(self, text: str) -> list[Recording]:
+        """Recordings (not in the trash) whose student, piece, title, file or comments match."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = (
+            _RECORDING_SELECT + " WHERE r.trashed_at IS NULL AND (s.name LIKE :p ESCAPE '\\'"
+            " OR p.title LIKE :p ESCAPE '\\' OR r.title LIKE :p ESCAPE '\\'"
+            " OR r.path LIKE :p ESCAPE '\\' OR EXISTS (SELECT 1 FROM comments c"
+            " WHERE c.recording_id = r.id AND c.text LIKE :p ESCAPE '\\'))"
+            " ORDER BY r.recorded_at, r.id"
+        )
+        return [_recording(row) for row in self._read(sql, {"p": pattern})]
+
+    def rename_recording(self, recording_id: int, title: str) -> Recording:
+        """Give a take a title shown instead of its file name (the file keeps its name)."""
+        title = " ".join(title.split())
+        self._update_one(
+            "UPDATE recordings SET title = ? WHERE id = ?", (title, recording_id), title
+        )
+        return self.recording(recording_id)
+
+    def move_recording(self, recording_id: int, path: str, trashed_at: dt.datetime | None) -> None:
+        """Record that a take's file now lies at `path` (in or out of the trash)."""
+        resolve_inside(self.root, path)
+        stamp = iso_utc(trashed_at) if trashed_at else None
+        self._update_one(
+            "UPDATE recordings SET path = ?, trashed_at = ? WHERE id = ?",
+            (path, stamp, recording_id),
+            path,
+        )
+
+    def forget_recording(self, recording_id: int) -> None:
+        """Remove a take's row with its comments and summary (its file is the caller's job)."""
+        self._update_one("DELETE FROM recordings WHERE id = ?", (recording_id,), "")
+
+    def path_of(self, recording: Recording) -> Path:
+        """The absolute path of a take's audio, checked to lie inside the library folder."""
+        return resolve_inside(self.root, recording.path)
+
+    # -- comments and analysis summaries -------------------------------------------------------
+
+    def add_comment(self, recording_id: int, text: str, time_s: float | None = None) -> Comment:
+        text = text.strip()
+        if not text:
+            raise LibraryError("A comment needs some text.")
+        now = dt.datetime.now(dt.timezone.utc)
+        with self._write() as cursor:
+            cursor.execute(
+                "INSERT INTO comments(recording_id, time_s, text, created_at) VALUES (?, ?, ?, ?)",
+                (recording_id, time_s, text, iso_utc(now)),
+            )
+            comment_id = cursor.lastrowid
+        return Comment(comment_id, recording_id, time_s, text, parse_time(iso_utc(now)))
+
+    def comments(self, recording_id: int) -> list[Comment]:
+        rows = self._read(
+            "SELECT id, recording_id, time_s, text, created_at FROM comments"
+            " WHERE recording_id = ? ORDER BY COALESCE(time_s, 0), id",
+            (recording_id,),
+        )
+        return [
+            Comment(r["id"], r["recording_id"], r["time_s"], r["text"], parse_time(r["created_at"]))
+            for r in rows
+        ]
+
+    def store_summary(self, recording_id: int, summary: AnalysisSummary) -> None:
+        """Keep (or replace) the analysis summary of a take."""
+        with self._write() as cursor:
+            cursor.execute(
+                "INSERT OR REPLACE INTO analysis_summaries(recording_id, analysed_at, tempo_bpm,"
+                " dynamic_range_db, note_count, piano, form_share, intensity_share)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    recording_id,
+                    iso_utc(dt.datetime.now(dt.timezone.utc)),
+                    summary.tempo_bpm,
+                    summary.dynamic_range_db,
+                    summary.note_count,
+                    summary.piano,
+                    share_to_json(summary.form_share),
+                    share_to_json(summary.intensity_share),
+                ),
+            )
+
+    def summary(self, recording_id: int) -> AnalysisSummary | None:
+        rows = self._read(
+            "SELECT * FROM analysis_summaries WHERE recording_id = ?", (recording_id,)
+        )
+        return _summary(rows[0]) if rows else None
+
+    def summaries(
+        self, student_id: int, piece_id: int | None = None
+    ) -> list[tuple[Recording, AnalysisSummary | None]]:
+        """A student's takes (of one piece, or all), oldest first, each with its summary."""
+        return [
+            (recording, self.summary(recording.id))
+            for recording in self.recordings(student_id=student_id, piece_id=piece_id)
+        ]
+
+    def snapshot(self, target: Path) -> None:
+        """Copy the database to `target` with SQLite's backup API: consistent even mid-write."""
+        with self._lock:
+            destination = sqlite3.connect(target)
+            try:
+                self._connection.backup(destination)
+            except sqlite3.Error as error:
+                raise _library_error(error) from error
+            finally:
+                destination.close()
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _read(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._connection.execute(sql, params).fetchall()
+            except sqlite3.Error as error:
+                raise _library_error(error) from error
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        """One write transaction; the write lock is taken at BEGIN so it never has to upgrade."""
+        with self._lock:
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise _library_error(error) from error
+            try:
+                yield cursor
+                cursor.execute("COMMIT")
+            except sqlite3.IntegrityError as error:
+                cursor.execute("ROLLBACK")
+                raise LibraryError(_integrity_message(error)) from error
+            except sqlite3.Error as error:
+                cursor.execute("ROLLBACK")
+                raise _library_error(error) from error
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+
+    def _update_one(self, sql: str, params: tuple[Any, ...], name: str) -> None:
+        with self._write() as cursor:
+            cursor.execute(sql, params)
+            if cursor.rowcount != 1:
+                raise LibraryError(
+                    f"Nothing to change for {name!r}: it is no longer in the library."
+                )
+
+
+def _clean_name(text: str, what: str) -> str:
+    name = " ".join(str(text).split())
+    if not name:
+        raise LibraryError(f"A {what} needs a name.")
+    if len(name) > 200:
+        raise LibraryError(f"The {what} name is too long (at most 200 characters).")
+    return name
+
+
+def _recording(row: sqlite3.Row) -> Recording:
+    return Recording(
+        id=row["id"],
+        path=row["path"],
+        title=row["title"],
+        student_id=row["student_id"],
+        student=row["student"],
+        piece_id=row["piece_id"],
+        piece=row["piece"],
+        session_id=row["session_id"],
+        recorded_at=parse_time(row["recorded_at"]),
+        duration_s=row["duration_s"],
+        device=row["device"],
+        sample_rate_hz=row["sample_rate_hz"],
+        content_sha256=row["content_sha256"],
+        trashed_at=parse_time(row["trashed_at"]) if row["trashed_at"] else None,
+    )
+
+
+def _summary(row: sqlite3.Row) -> AnalysisSummary:
+    return AnalysisSummary(
+        tempo_bpm=row["tempo_bpm"],
+        dynamic_range_db=row["dynamic_range_db"],
+        note_count=row["note_count"],
+        piano=row["piano"],
+        form_share=share_from_json(row["form_share"]),
+        intensity_share=share_from_json(row["intensity_share"]),
+    )
+
+
+def _integrity_message(error: sqlite3.IntegrityError) -> str:
+    text = str(error)
+    if "UNIQUE" in text:
+        return "That name or file is already in the library."
+    if "FOREIGN KEY" in text:
+        return "That student, piece, session or recording is not in the library (any more)."
+    return f"The library refused the change ({text})."
+
+
+def _library_error(error: sqlite3.Error) -> LibraryError:
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return LibraryError("The library is busy with another task; please try again.")
+    return LibraryError(f"The library database could not be used ({error}).")
