@@ -70,20 +70,35 @@ def _run_train(args: argparse.Namespace) -> int:
         config = replace(config, threads=args.threads)
     started = time.monotonic()
     line = _Progress()
-    train = build_dataset(TRAIN_SPEC, cache, progress=line.counter("rendering training clips"))
+    rendered: list[str] = []
+
+    def counting(what: str) -> Callable[[int, int], None]:
+        show = line.counter(what)
+
+        def progress(done: int, total: int) -> None:
+            if what not in rendered:
+                rendered.append(what)
+            show(done, total)
+
+        return progress
+
+    train = build_dataset(TRAIN_SPEC, cache, progress=counting("rendering training clips"))
     validation = build_dataset(
-        VALIDATION_SPEC, cache, progress=line.counter("rendering validation clips")
+        VALIDATION_SPEC, cache, progress=counting("rendering validation clips")
     )
     line.done()
+    data_minutes = (time.monotonic() - started) / 60.0
     result = train_network(train, config, validation=validation, progress=line.fraction)
     line.done()
     out = args.out or _shipped_weights_path()
     minutes = (time.monotonic() - started) / 60.0
     last = result.history[-1]
+    data_source = "rendered from scratch" if len(rendered) == 2 else "partly or wholly from cache"
     notes = (
         f"`pianoscope train` ({config.epochs} epochs, {config.threads} thread(s), seed "
-        f"{config.seed}) took {minutes:.1f} min including data rendering; last epoch "
-        f"validation accuracy {last.validation_accuracy}."
+        f"{config.seed}) took {minutes:.1f} min in all: {data_minutes:.1f} min for the data "
+        f"({data_source}), {minutes - data_minutes:.1f} min training. Last epoch validation "
+        f"accuracy: {', '.join(f'{k} {v:.3f}' for k, v in last.validation_accuracy.items())}."
     )
     save_training(result, config, out, notes=notes)
     print(f"Saved {out} ({out.stat().st_size / 1024:.0f} KiB) after {minutes:.1f} min.")
@@ -124,6 +139,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         f"intensity {100 * report.intensity.accuracy:.1f} %  "
         f"(off by >1 class {100 * report.intensity_off_by_more_than_one:.1f} %)"
     )
+    print(f"white noise at {noise.snr_db:.0f} dB SNR costs (points): {noise.drop_points()}")
     print(
         f"held-out pianos called unknown {100 * report.held_out_pianos_called_unknown:.1f} %, "
         f"known pianos called unknown {100 * report.known_called_unknown:.1f} %"

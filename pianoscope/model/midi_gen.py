@@ -26,8 +26,10 @@ HIGHEST_PITCH = 108
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 NATURAL_MINOR = (0, 2, 3, 5, 7, 8, 10)
 HARMONIC_MINOR = (0, 2, 3, 5, 7, 8, 11)
-# Probability that the sustain pedal is used, per form: staccato is rarely pedalled.
-PEDAL_PROBABILITY = {"legato": 0.5, "staccato": 0.15, "chords": 0.5, "arpeggio": 0.6}
+# Probability that the sustain pedal is used, per form. Staccato is never pedalled here: with the
+# dampers lifted the short notes ring on, the articulation that defines staccato is not in the
+# sound any more, and such clips would teach the model labels it cannot hear.
+PEDAL_PROBABILITY = {"legato": 0.5, "staccato": 0.0, "chords": 0.5, "arpeggio": 0.6}
 
 
 @dataclass(frozen=True)

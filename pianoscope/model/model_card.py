@@ -102,8 +102,9 @@ def model_card(report: EvaluationReport, training_notes: str) -> str:
         f"clips of pianos never trained on ({_names(HELD_OUT_PIANOS)}).",
         "- Content (pianoscope/model/midi_gen.py): random keys, registers E2-C6, tempi 60-160 "
         "bpm; legato lines with overlapping notes, staccato lines, block chords, broken chords; "
-        "every note's velocity inside its intensity class; sustain pedal in 15-60 % of phrases "
-        "depending on form.",
+        "every note's velocity inside its intensity class; sustain pedal in half the legato and "
+        "chord phrases and 60 % of the arpeggios, never in staccato (a held pedal removes the "
+        "articulation from the sound).",
         "- Rendering: FluidSynth 2.3, dry, 44.1 kHz; each program scaled so that mf single notes "
         "read -30 dB (the level convention); detuned up to ±15 cents by pitch bend.",
         "- Augmentation: gain ±3 dB, room reverb (RT60 0.2-0.8 s) in half the clips, white / "

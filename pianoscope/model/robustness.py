@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pianoscope.dsp.features import log_mel
+from pianoscope.dsp.features import N_MELS, log_mel
 from pianoscope.model.inference import Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.synth import DatasetSpec, ProgressCallback, iter_clip_audio, plan_clips
@@ -47,13 +47,14 @@ def measure_noise_robustness(
 ) -> NoiseRobustness:
     """Render `spec`'s clips and compare head accuracies clean and at `snr_db` white noise."""
     plans = plan_clips(spec)
-    clean_windows, noisy_windows = [], []
+    clean_windows = np.zeros((len(plans), WINDOW_FRAMES, N_MELS), dtype=np.float32)
+    noisy_windows = np.zeros_like(clean_windows)
     for index, audio in iter_clip_audio(spec, progress=progress, cancel=cancel):
         rng = np.random.default_rng([plans[index].seed, 3])
         noise_rms = np.sqrt(np.mean(audio.astype(np.float64) ** 2)) * 10.0 ** (-snr_db / 20.0)
         noisy = audio + (rng.standard_normal(audio.size) * noise_rms).astype(np.float32)
-        clean_windows.append(_centre(log_mel(audio)))
-        noisy_windows.append(_centre(log_mel(noisy)))
+        clean_windows[index] = _centre(log_mel(audio))
+        noisy_windows[index] = _centre(log_mel(noisy))
     truth = {
         "piano": np.array([p.piano for p in plans]),
         "form": np.array([p.form for p in plans]),
@@ -62,8 +63,8 @@ def measure_noise_robustness(
     return NoiseRobustness(
         snr_db,
         len(plans),
-        _accuracy(classifier.predict_feature_batch(np.stack(clean_windows)), truth),
-        _accuracy(classifier.predict_feature_batch(np.stack(noisy_windows)), truth),
+        _accuracy(classifier.predict_feature_batch(clean_windows), truth),
+        _accuracy(classifier.predict_feature_batch(noisy_windows), truth),
     )
 
 
