@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "pianoscope.app.audio_commands",
     "pianoscope.app.model_commands",
     "pianoscope.app.analysis_commands",
+    "pianoscope.app.review_commands",
     "pianoscope.app.batch_commands",
 )
 

@@ -31,6 +31,7 @@ from pianoscope.gui.panels.scope import ScopePanel
 from pianoscope.gui.panels.spectrogram import SpectrogramPanel
 from pianoscope.gui.panels.spectrum import SpectrumPanel
 from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
+from pianoscope.gui.review_window import AUDIO_FILTER, ReviewWindow, open_review_window
 from pianoscope.gui.settings_dialog import SettingsDialog
 from pianoscope.gui.settings_store import (
     DisplaySettings,
@@ -74,6 +75,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self._build_panels()
         self._build_toolbar()
+        self._build_review_menu()
         self._build_status_bar()
         restored = self.restoreGeometry(
             self.qsettings.value("window/geometry", QtCore.QByteArray())
@@ -192,6 +194,28 @@ class MainWindow(QtWidgets.QMainWindow):
             toolbar.addWidget(edit)
         self.elapsed_label = QtWidgets.QLabel("")
         toolbar.addWidget(self.elapsed_label)
+
+    def _build_review_menu(self) -> None:
+        """Open a saved recording, or the take just recorded, in a review window."""
+        self.review_windows: list[ReviewWindow] = []
+        menu = self.menuBar().addMenu("&Review")
+        self.open_recording_action = menu.addAction("Open recording…")
+        self.open_recording_action.triggered.connect(self.open_recording)
+        self.review_last_action = menu.addAction("Review last take")
+        self.review_last_action.setEnabled(False)
+        self.review_last_action.triggered.connect(lambda: self.open_review(self.last_recording))
+
+    def open_recording(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Open recording", str(self.recordings_folder), AUDIO_FILTER
+        )
+        if path:
+            self.open_review(Path(path))
+
+    def open_review(self, path: Path | None) -> ReviewWindow:
+        window = open_review_window(path, qsettings=self.qsettings)
+        self.review_windows = [w for w in self.review_windows if w.isVisible()] + [window]
+        return window
 
     def _build_status_bar(self) -> None:
         self.status_label = QtWidgets.QLabel("stopped")
@@ -380,6 +404,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _recording_finished(self, path: Path) -> None:
         self.last_recording = path
+        self.review_last_action.setEnabled(True)
         self.statusBar().showMessage(f"Saved {path}", 10_000)
 
     # -- display ---------------------------------------------------------------------------

@@ -1,0 +1,53 @@
+"""Adapter from the shipped classifier to the analysis pipeline's `SegmentLabeller`.
+
+The pipeline hands over each sounding 2 s segment; the classifier's `Prediction` becomes the
+three `Label`s of the JSON contract. `unknown` (not one of the four pianos) is kept as the piano
+label with its out-of-set score, and form and intensity are then left null, as in the live view.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
+from pianoscope.app.classifier_worker import to_model_rate
+from pianoscope.errors import PianoscopeError
+
+if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
+    from pianoscope.model.inference import Classifier, Prediction
+
+log = logging.getLogger(__name__)
+
+
+def labels_from_prediction(prediction: Prediction) -> SegmentLabels | None:
+    """The segment labels of one prediction; None for silence."""
+    if prediction.is_silent:
+        return None
+    if prediction.is_unknown:
+        return SegmentLabels(Label("unknown", prediction.unknown_score), None, None)
+    return SegmentLabels(
+        Label(prediction.piano.label, prediction.piano.probability),
+        Label(prediction.form.label, prediction.form.probability),
+        Label(prediction.intensity.label, prediction.intensity.probability),
+    )
+
+
+def classifier_labeller(classifier: Classifier) -> SegmentLabeller:
+    def label(samples: np.ndarray, sample_rate_hz: int) -> SegmentLabels | None:
+        return labels_from_prediction(classifier.predict(to_model_rate(samples, sample_rate_hz)))
+
+    return label
+
+
+def shipped_labeller() -> SegmentLabeller | None:
+    """A labeller from the shipped weights, or None (logged) when they do not load."""
+    try:
+        from pianoscope.model.inference import Classifier
+
+        return classifier_labeller(Classifier(threads=1))
+    except (PianoscopeError, FileNotFoundError, ImportError) as error:
+        log.warning("segments stay unlabelled: %s", error)
+        return None

@@ -1,0 +1,1 @@
+"""Widgets of the review window (one recording on a shared time axis)."""
