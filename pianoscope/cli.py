@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "pianoscope.app.analysis_commands",
     "pianoscope.app.review_commands",
     "pianoscope.app.batch_commands",
+    "pianoscope.app.library_commands",
 )
 
 
