@@ -20,6 +20,7 @@ from pianoscope.app.live_session import (
 )
 from pianoscope.app.live_settings import LiveSettings
 from pianoscope.app.recovery import find_interrupted_takes, recover_takes
+from pianoscope.app.review import warm_waveform_cache
 from pianoscope.audio.devices import list_input_devices
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.calibration_dialog import CALIBRATION_S, CalibrationDialog
@@ -45,6 +46,10 @@ from pianoscope.model.calibration import Calibration
 log = logging.getLogger(__name__)
 
 DISPLAY_INTERVAL_MS = 16
+# Plots redraw at most 30 times a second and text (notes, partials) 8 times: more is wasted on
+# the eye and costs the drawing time that keeps the window responsive.
+PLOT_INTERVAL_S = 1 / 30
+TEXT_INTERVAL_S = 1 / 8
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -72,6 +77,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._fps = 0.0
         self._fps_window_start = time.monotonic()
         self._last_frame_index = -1
+        self._last_drawn_s: dict[str, float] = {}
 
         self._build_panels()
         self._build_toolbar()
@@ -405,6 +411,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _recording_finished(self, path: Path) -> None:
         self.last_recording = path
         self.review_last_action.setEnabled(True)
+        warm_waveform_cache(path)
         self.statusBar().showMessage(f"Saved {path}", 10_000)
 
     # -- display ---------------------------------------------------------------------------
@@ -417,19 +424,29 @@ class MainWindow(QtWidgets.QMainWindow):
             self.show_problem(engine.problem)
             if not engine.recording:
                 self.record_action.setChecked(False)
+        now_s = time.monotonic()
         frame = engine.latest_frame
         if frame is not None and frame.end_index != self._last_frame_index:
-            self._last_frame_index = frame.end_index
-            self.spectrum.show_frame(frame)
-            self.scope.show_frame(frame)
-            self.level_meter.show_frame(frame)
-            self.note_readout.show_frame(frame)
-            self.partials_table.show_frame(frame)
-        if engine.spectrogram is not None:
+            if self._due("plots", now_s, PLOT_INTERVAL_S):
+                self._last_frame_index = frame.end_index
+                self.spectrum.show_frame(frame)
+                self.scope.show_frame(frame)
+                self.level_meter.show_frame(frame)
+            if self._due("text", now_s, TEXT_INTERVAL_S):
+                self.note_readout.show_frame(frame)
+                self.partials_table.show_frame(frame)
+        if engine.spectrogram is not None and self._due("spectrogram", now_s, PLOT_INTERVAL_S):
             self.spectrogram.show_spectrogram(engine.spectrogram)
         self._show_classifier(engine)
         self._count_frame()
         self._show_status(engine)
+
+    def _due(self, what: str, now_s: float, interval_s: float) -> bool:
+        """True at most once per `interval_s` for each kind of panel."""
+        if now_s - self._last_drawn_s.get(what, 0.0) < interval_s:
+            return False
+        self._last_drawn_s[what] = now_s
+        return True
 
     def _show_classifier(self, engine: LiveEngine) -> None:
         worker = engine.classifier

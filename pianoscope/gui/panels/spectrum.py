@@ -26,9 +26,12 @@ class SpectrumPanel(pg.PlotWidget):
         self.setYRange(*db_range, padding=0)
         self.setXRange(*self._x((27.5, 8000.0)))
         self.addLegend(offset=(-10, 10))
-        self.hold_curve = self.plot(pen=pg.mkPen((150, 150, 150), width=1), name="peak hold")
-        self.raw_curve = self.plot(pen=pg.mkPen("#4aa3df", width=1), name="FFT")
-        self.corrected_curve = self.plot(pen=pg.mkPen("#e8743b", width=2), name="corrected")
+        fast = {"skipFiniteCheck": True}  # dB values are always finite (floored)
+        self.hold_curve = self.plot(
+            pen=pg.mkPen((150, 150, 150), width=1), name="peak hold", **fast
+        )
+        self.raw_curve = self.plot(pen=pg.mkPen("#4aa3df", width=1), name="FFT", **fast)
+        self.corrected_curve = self.plot(pen=pg.mkPen("#e8743b", width=2), name="corrected", **fast)
         self.markers = pg.ScatterPlotItem(size=8, brush=pg.mkBrush("#e8743b"), symbol="t")
         self.addItem(self.markers)
         self.readout = pg.TextItem(anchor=(0, 0))
