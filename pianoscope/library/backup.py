@@ -27,7 +27,13 @@ from pathlib import Path
 from pianoscope import __version__
 from pianoscope.errors import LibraryError
 from pianoscope.library.paths import check_relative, resolve_inside
-from pianoscope.library.schema import CURRENT_VERSION, migrate, schema_version
+from pianoscope.library.schema import (
+    CURRENT_VERSION,
+    expected_schema,
+    migrate,
+    schema_objects,
+    schema_version,
+)
 from pianoscope.library.store import DATABASE_NAME, RECORDINGS_FOLDER, TRASH_FOLDER, Library
 
 log = logging.getLogger(__name__)
@@ -141,6 +147,7 @@ def restore(zip_path: str | Path, root: str | Path) -> RestoreResult:
     try:
         _unpack(zip_path, contents, staging)
         _check_database(staging)
+        _check_rows(staging)
         previous = _swap(staging, root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -239,29 +246,40 @@ def _unpack(zip_path: Path, contents: BackupContents, staging: Path) -> None:
 
 
 def _check_database(staging: Path) -> None:
-    """Integrity, schema version, no triggers or views, and every stored path inside."""
+    """Integrity, and exactly the tables our migrations make for its schema version."""
     connection = sqlite3.connect(staging / DATABASE_NAME, isolation_level=None)
     try:
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.execute("PRAGMA cell_size_check = ON")
         if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise LibraryError("The backup's database is damaged.")
-        if not 1 <= schema_version(connection) <= CURRENT_VERSION:
+        version = schema_version(connection)
+        if not 1 <= version <= CURRENT_VERSION:
             raise LibraryError("The backup's database is not a Pianoscope library.")
-        extra = connection.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')"
-        ).fetchall()
-        if extra:
-            raise LibraryError("The backup's database holds things a library never has.")
+        if schema_objects(connection) != expected_schema(version):
+            raise LibraryError(
+                "The backup's database is not laid out like a Pianoscope library"
+                " (tables, triggers or views differ)."
+            )
         migrate(connection)
-        for (path,) in connection.execute("SELECT path FROM recordings"):
-            if not resolve_inside(staging, path).is_file():
-                log.warning("restored library: %s is listed but missing", path)
         connection.execute("PRAGMA journal_mode = WAL")
     except sqlite3.Error as error:
         raise LibraryError(f"The backup's database is damaged ({error}).") from error
     finally:
         connection.close()
+
+
+def _check_rows(staging: Path) -> None:
+    """Read every row back as the library will, so damaged values stop the restore now."""
+    with Library.open(staging) as restored:
+        for student in restored.students():
+            restored.sessions(student.id)
+        restored.pieces()
+        for recording in restored.recordings() + restored.recordings(trashed=True):
+            if not restored.path_of(recording).is_file():
+                log.warning("restored library: %s is listed but missing", recording.path)
+            restored.comments(recording.id)
+            restored.summary(recording.id)
 
 
 def _swap(staging: Path, root: Path) -> Path | None:

@@ -8,6 +8,7 @@ a released migration: add a new one.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 
 from pianoscope.errors import LibraryError
@@ -91,6 +92,30 @@ def migrate(connection: sqlite3.Connection) -> int:
     for version in range(before + 1, CURRENT_VERSION + 1):
         _apply(connection, version)
     return before
+
+
+def schema_objects(connection: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """Every table, index, trigger and view as (type, name, SQL with spacing normalised)."""
+    rows = connection.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return {(kind, name, _normalised(sql or "")) for kind, name, sql in rows}
+
+
+def expected_schema(version: int) -> set[tuple[str, str, str]]:
+    """What `schema_objects` gives for a database our migrations brought to `version`."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for step in range(1, version + 1):
+            _apply(connection, step)
+        return schema_objects(connection)
+    finally:
+        connection.close()
+
+
+def _normalised(sql: str) -> str:
+    """SQL with runs of spaces collapsed and none around brackets and commas."""
+    return re.sub(r"\s*([(),])\s*", r"\1", " ".join(sql.split()))
 
 
 def _apply(connection: sqlite3.Connection, version: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import math
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -164,12 +165,21 @@ class Library:
         return Piece(piece_id, title)
 
     def ensure_session(self, student_id: int, when: dt.datetime, note: str = "") -> Session:
-        """The student's session (lesson) on the calendar day of `when`, started if none."""
+        """The student's session (lesson) on the calendar day of `when`, started if none.
+
+        Looked up and created in one write transaction, so two writers filing takes of the same
+        lesson at once still share one session.
+        """
         day = when.astimezone().date()
-        for session in self.sessions(student_id):
-            if session.started_at.astimezone().date() == day:
-                return session
         with self._write() as cursor:
+            rows = cursor.execute(
+                "SELECT id, student_id, started_at, note FROM sessions WHERE student_id = ?"
+                " ORDER BY started_at",
+                (student_id,),
+            ).fetchall()
+            for session in map(_session, rows):
+                if session.started_at.astimezone().date() == day:
+                    return session
             cursor.execute(
                 "INSERT INTO sessions(student_id, started_at, note) VALUES (?, ?, ?)",
                 (student_id, iso_utc(when), note),
@@ -183,10 +193,7 @@ class Library:
             " ORDER BY started_at",
             (student_id,),
         )
-        return [
-            Session(row["id"], row["student_id"], parse_time(row["started_at"]), row["note"])
-            for row in rows
-        ]
+        return [_session(row) for row in rows]
 
     # -- recordings ----------------------------------------------------------------------------
 
@@ -424,34 +431,59 @@ def _clean_name(text: str, what: str) -> str:
     return name
 
 
+def _session(row: sqlite3.Row) -> Session:
+    return Session(
+        _value(row, "id", int),
+        _value(row, "student_id", int),
+        parse_time(row["started_at"]),
+        _value(row, "note", str),
+    )
+
+
 def _recording(row: sqlite3.Row) -> Recording:
+    """A recordings row, each value checked: a restored database is not trusted blindly."""
+    trashed_at = _value(row, "trashed_at", str, optional=True)
     return Recording(
-        id=row["id"],
-        path=row["path"],
-        title=row["title"],
-        student_id=row["student_id"],
-        student=row["student"],
-        piece_id=row["piece_id"],
-        piece=row["piece"],
-        session_id=row["session_id"],
+        id=_value(row, "id", int),
+        path=_value(row, "path", str),
+        title=_value(row, "title", str),
+        student_id=_value(row, "student_id", int, optional=True),
+        student=_value(row, "student", str, optional=True),
+        piece_id=_value(row, "piece_id", int, optional=True),
+        piece=_value(row, "piece", str, optional=True),
+        session_id=_value(row, "session_id", int, optional=True),
         recorded_at=parse_time(row["recorded_at"]),
-        duration_s=row["duration_s"],
-        device=row["device"],
-        sample_rate_hz=row["sample_rate_hz"],
-        content_sha256=row["content_sha256"],
-        trashed_at=parse_time(row["trashed_at"]) if row["trashed_at"] else None,
+        duration_s=_value(row, "duration_s", float),
+        device=_value(row, "device", str),
+        sample_rate_hz=_value(row, "sample_rate_hz", int),
+        content_sha256=_value(row, "content_sha256", str, optional=True),
+        trashed_at=parse_time(trashed_at) if trashed_at else None,
     )
 
 
 def _summary(row: sqlite3.Row) -> AnalysisSummary:
     return AnalysisSummary(
-        tempo_bpm=row["tempo_bpm"],
-        dynamic_range_db=row["dynamic_range_db"],
-        note_count=row["note_count"],
-        piano=row["piano"],
+        tempo_bpm=_value(row, "tempo_bpm", float, optional=True),
+        dynamic_range_db=_value(row, "dynamic_range_db", float),
+        note_count=_value(row, "note_count", int),
+        piano=_value(row, "piano", str, optional=True),
         form_share=share_from_json(row["form_share"]),
         intensity_share=share_from_json(row["intensity_share"]),
     )
+
+
+def _value(row: sqlite3.Row, column: str, kind: type, *, optional: bool = False) -> Any:
+    """`row[column]` if it is of `kind` (floats finite, numbers not negative), else raise."""
+    value = row[column]
+    if value is None and optional:
+        return None
+    if kind is float and isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, kind) or (
+        kind in (int, float) and not (math.isfinite(value) and value >= 0)
+    ):
+        raise LibraryError(f"The library database holds a damaged {column.replace('_', ' ')}.")
+    return value
 
 
 def _integrity_message(error: sqlite3.IntegrityError) -> str:

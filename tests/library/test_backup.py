@@ -164,14 +164,38 @@ def test_a_database_whose_stored_paths_leave_the_library_is_refused(tmp_path):
     assert not (tmp_path / "lib").exists()
 
 
-def test_a_database_with_triggers_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ["CREATE TRIGGER sneaky AFTER INSERT ON comments BEGIN DELETE FROM recordings; END"],
+        ["CREATE VIEW everything AS SELECT * FROM recordings"],
+        ["CREATE TABLE extra (x)"],
+        [  # the same table without its CHECK constraints
+            "DROP TABLE analysis_summaries",
+            "CREATE TABLE analysis_summaries (recording_id INTEGER PRIMARY KEY, analysed_at TEXT,"
+            " tempo_bpm, dynamic_range_db, note_count, piano, form_share, intensity_share)",
+        ],
+    ],
+)
+def test_a_database_not_laid_out_like_a_library_is_refused(tmp_path, statements):
+    make_zip(tmp_path / "odd.zip", {DATABASE_NAME: database_bytes(tmp_path, statements)})
+    with pytest.raises(LibraryError, match="not laid out like a Pianoscope library"):
+        restore(tmp_path / "odd.zip", tmp_path / "lib")
+    assert not (tmp_path / "lib").exists()
+
+
+def test_damaged_values_in_a_restored_database_are_refused(tmp_path):
     data = database_bytes(
         tmp_path,
-        ["CREATE TRIGGER sneaky AFTER INSERT ON comments BEGIN DELETE FROM recordings; END"],
+        [
+            "INSERT INTO recordings(path, recorded_at, duration_s, sample_rate_hz)"
+            " VALUES ('recordings/a.wav', 'yesterday', 'long', 44100)"
+        ],
     )
-    make_zip(tmp_path / "trigger.zip", {DATABASE_NAME: data})
-    with pytest.raises(LibraryError, match="never has"):
-        restore(tmp_path / "trigger.zip", tmp_path / "lib")
+    make_zip(tmp_path / "values.zip", {DATABASE_NAME: data, "recordings/a.wav": b"x"})
+    with pytest.raises(LibraryError, match=r"not a valid date|damaged"):
+        restore(tmp_path / "values.zip", tmp_path / "lib")
+    assert not (tmp_path / "lib").exists()
 
 
 def test_a_minimal_valid_backup_is_read_and_restored(tmp_path):
