@@ -85,8 +85,12 @@ def import_file(
         temporary.unlink()
         log.info("%s is already in the library as %s", source.name, existing.path)
         return ImportResult(source, existing, duplicate=True)
-    target = _free_name(folder, safe_name(source.stem, "take") + source.suffix.lower())
-    os.replace(temporary, target)
+    try:
+        target = _reserve_name(folder, safe_name(source.stem, "take") + source.suffix.lower())
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise LibraryError(f"{source.name} could not be filed in the library ({error}).") from error
     try:
         if metadata is not None:
             shutil.copyfile(sidecar_path(source), sidecar_path(target))
@@ -237,15 +241,24 @@ def _hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    """`folder/name`, or `folder/stem (2).ext`, ... if taken."""
+def _reserve_name(folder: Path, name: str) -> Path:
+    """Create and return `folder/name`, or `folder/stem (2).ext`, ... : the first free one.
+
+    Creating the file exclusively reserves the name, so two imports at once never overwrite
+    each other's take.
+    """
     candidate = folder / name
     stem, suffix = candidate.stem, candidate.suffix
     number = 2
-    while candidate.exists() or sidecar_path(candidate).exists():
+    while True:
+        if not sidecar_path(candidate).exists():
+            try:
+                candidate.open("xb").close()
+                return candidate
+            except FileExistsError:
+                pass
         candidate = folder / f"{stem} ({number}){suffix}"
         number += 1
-    return candidate
 
 
 def _audio_files(folder: Path) -> tuple[list[Path], list[Path]]:

@@ -134,7 +134,7 @@ class Library:
 
     def rename_student(self, student_id: int, name: str) -> Student:
         name = _clean_name(name, "student")
-        self._update_one("UPDATE students SET name = ? WHERE id = ?", (name, student_id), name)
+        self._update_one("UPDATE students SET name = ? WHERE id = ?", (name, student_id), "student")
         return Student(student_id, name)
 
     def ensure_piece(self, title: str) -> Piece:
@@ -161,7 +161,7 @@ class Library:
 
     def rename_piece(self, piece_id: int, title: str) -> Piece:
         title = _clean_name(title, "piece")
-        self._update_one("UPDATE pieces SET title = ? WHERE id = ?", (title, piece_id), title)
+        self._update_one("UPDATE pieces SET title = ? WHERE id = ?", (title, piece_id), "piece")
         return Piece(piece_id, title)
 
     def ensure_session(self, student_id: int, when: dt.datetime, note: str = "") -> Session:
@@ -289,7 +289,7 @@ class Library:
         """Give a take a title shown instead of its file name (the file keeps its name)."""
         title = " ".join(title.split())
         self._update_one(
-            "UPDATE recordings SET title = ? WHERE id = ?", (title, recording_id), title
+            "UPDATE recordings SET title = ? WHERE id = ?", (title, recording_id), "recording"
         )
         return self.recording(recording_id)
 
@@ -300,12 +300,12 @@ class Library:
         self._update_one(
             "UPDATE recordings SET path = ?, trashed_at = ? WHERE id = ?",
             (path, stamp, recording_id),
-            path,
+            "recording",
         )
 
     def forget_recording(self, recording_id: int) -> None:
         """Remove a take's row with its comments and summary (its file is the caller's job)."""
-        self._update_one("DELETE FROM recordings WHERE id = ?", (recording_id,), "")
+        self._update_one("DELETE FROM recordings WHERE id = ?", (recording_id,), "recording")
 
     def path_of(self, recording: Recording) -> Path:
         """The absolute path of a take's audio, checked to lie inside the library folder."""
@@ -413,13 +413,12 @@ class Library:
                 cursor.execute("ROLLBACK")
                 raise
 
-    def _update_one(self, sql: str, params: tuple[Any, ...], name: str) -> None:
+    def _update_one(self, sql: str, params: tuple[Any, ...], what: str) -> None:
+        """Run a statement that must touch exactly one row of a `what` (student, ...)."""
         with self._write() as cursor:
             cursor.execute(sql, params)
             if cursor.rowcount != 1:
-                raise LibraryError(
-                    f"Nothing to change for {name!r}: it is no longer in the library."
-                )
+                raise LibraryError(f"This {what} is no longer in the library.")
 
 
 def _clean_name(text: str, what: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 
 import pytest
 from library_takes import write_take
@@ -113,3 +114,24 @@ def test_a_take_recorded_elsewhere_is_copied_in(library, take_factory):
     result = file_take(library, take)
     assert result.recording.path == "recordings/Ada/Minuet/live.flac"
     assert take.is_file()
+
+
+def test_imports_running_at_once_never_overwrite_each_others_files(library, tmp_path):
+    sources = [
+        write_take(tmp_path / f"src{index}" / "take.wav", freq_hz=200.0 + 50 * index)
+        for index in range(6)
+    ]
+    results: list = []
+    threads = [
+        threading.Thread(
+            target=lambda s=source: results.append(import_file(library, s, student="A", piece="P"))
+        )
+        for source in sources
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({r.recording.path for r in results}) == len(sources)
+    for result in results:
+        assert library.path_of(result.recording).read_bytes() == result.source.read_bytes()
