@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _POLL_S = 0.002
+# The GIL is handed between threads every this many seconds (Python's default is 5 ms): a short
+# interval lets the analysis thread run soon after audio arrives even while the GUI thread draws.
+GIL_SWITCH_INTERVAL_S = 0.001
 _CHECK_INTERVAL_S = 0.1
 _LOAD_WINDOW_S = 2.0
 _LATENCY_HISTORY = 2000
@@ -95,6 +99,7 @@ class LiveEngine:
     def start(self) -> None:
         """Start the source and the analysis thread; raises PianoscopeError if the input fails."""
         self.source.start()
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_S))
         self._configure(self.settings)
         self._problem = None
         self._stop.clear()
