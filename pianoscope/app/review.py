@@ -16,7 +16,8 @@ from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import Analysis, SegmentLabeller
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.segment_labeller import shipped_labeller
-from pianoscope.app.waveform_pyramid import WaveformPyramid, build_pyramid
+from pianoscope.app.waveform_cache import cached_pyramid, default_cache_folder
+from pianoscope.app.waveform_pyramid import WaveformPyramid
 from pianoscope.audio.fileio import AudioInfo, probe_audio
 from pianoscope.audio.recorder import read_sidecar, sidecar_path
 from pianoscope.errors import RecordingError
@@ -62,11 +63,24 @@ def open_recording(path: str | Path) -> ReviewedRecording:
     return ReviewedRecording(path, info, student, piece, recorded_at)
 
 
-def pyramid_job(recording: ReviewedRecording) -> BackgroundJob[WaveformPyramid]:
+def pyramid_job(
+    recording: ReviewedRecording, cache_folder: Path | None = None
+) -> BackgroundJob[WaveformPyramid]:
+    """Build (or load from `cache_folder`) the waveform pyramid on a thread."""
     return BackgroundJob(
         "waveform overview",
-        lambda progress, cancel: build_pyramid(recording.path, progress=progress, cancel=cancel),
+        lambda progress, cancel: cached_pyramid(
+            recording.path, cache_folder, progress=progress, cancel=cancel
+        ),
     )
+
+
+def warm_waveform_cache(path: str | Path) -> BackgroundJob[WaveformPyramid]:
+    """Build a finished take's pyramid in the background so that reviewing it opens at once."""
+    return BackgroundJob(
+        "waveform cache",
+        lambda progress, cancel: cached_pyramid(path, default_cache_folder(), cancel=cancel),
+    ).start()
 
 
 def analysis_job(

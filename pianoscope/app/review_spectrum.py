@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from pianoscope.app.live_analysis import SCOPE_S, LiveFrame
-from pianoscope.audio.region import read_frames
+from pianoscope.audio.region import read_frames, read_windows
 from pianoscope.dsp.frame import analyse_frame
 from pianoscope.dsp.stft import frequencies_hz, spectrum, to_db
 
@@ -81,7 +81,7 @@ def spectrogram_region(
         region = read_frames(path, first, int(starts[-1]) - first + fft)
         frames = np.stack([region[s - first : s - first + fft] for s in starts])
     else:
-        frames = np.stack([read_frames(path, int(s), fft) for s in starts])
+        frames = read_windows(path, starts, fft)
     spectra_db = to_db(np.abs(spectrum(frames)))
     rows_hz = _row_edges_hz(request, sample_rate_hz)
     image = _to_rows(spectra_db, frequencies_hz(fft, sample_rate_hz), rows_hz)

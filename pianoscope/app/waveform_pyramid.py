@@ -23,6 +23,8 @@ from pianoscope.audio.region import iter_frames
 BASE_BUCKET = 64
 READ_BLOCK_FRAMES = BASE_BUCKET * 8192
 READER_THREADS = 2
+FLOAT_SUBTYPES = {"FLOAT", "DOUBLE", "VORBIS", "OPUS", "MPEG_LAYER_III"}
+INT16_FULL_SCALE = 32768.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ def build_pyramid(
     low = np.zeros(buckets, dtype=np.float32)
     high = np.zeros(buckets, dtype=np.float32)
     part_buckets = math.ceil(buckets / max(1, threads))
+    # Integer files are read as int16 (three times faster than float32, and a display needs no
+    # more than 16 bits); float files as float32, which keeps peaks above full scale.
+    integer = info.subtype not in FLOAT_SUBTYPES
     done = [0] * max(1, threads)
 
     def report(part: int, frames: int) -> None:
@@ -88,18 +93,30 @@ def build_pyramid(
 
     def read_part(part: int) -> None:
         start_bucket = part * part_buckets
-        _fill(path, start_bucket, part_buckets, low, high, cancel, lambda f: report(part, f))
+        _fill(
+            path, start_bucket, part_buckets, low, high, integer, cancel, lambda f: report(part, f)
+        )
 
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         list(pool.map(read_part, range(max(1, threads))))
     if cancel is not None:
         cancel.check()
+    if integer:
+        low /= INT16_FULL_SCALE
+        high /= INT16_FULL_SCALE
+    progress(1.0)
+    return pyramid_from_base(info.sample_rate_hz, info.frames, low, high)
+
+
+def pyramid_from_base(
+    sample_rate_hz: int, frames: int, low: np.ndarray, high: np.ndarray
+) -> WaveformPyramid:
+    """Every coarser level from the finest one (min/max of `BASE_BUCKET` samples)."""
     lows, highs = [low], [high]
     while lows[-1].size > 1:
         lows.append(_pairwise(lows[-1], np.minimum))
         highs.append(_pairwise(highs[-1], np.maximum))
-    progress(1.0)
-    return WaveformPyramid(info.sample_rate_hz, info.frames, tuple(lows), tuple(highs))
+    return WaveformPyramid(sample_rate_hz, frames, tuple(lows), tuple(highs))
 
 
 def _fill(
@@ -108,6 +125,7 @@ def _fill(
     count: int,
     low: np.ndarray,
     high: np.ndarray,
+    integer: bool,
     cancel: CancelToken | None,
     report: Callable[[int], None],
 ) -> None:
@@ -115,7 +133,11 @@ def _fill(
     bucket = start_bucket
     read = 0
     for block in iter_frames(
-        path, start_bucket * BASE_BUCKET, count * BASE_BUCKET, block_frames=READ_BLOCK_FRAMES
+        path,
+        start_bucket * BASE_BUCKET,
+        count * BASE_BUCKET,
+        block_frames=READ_BLOCK_FRAMES,
+        dtype="int16" if integer else "float32",
     ):
         if cancel is not None:
             cancel.check()

@@ -28,6 +28,7 @@ from pianoscope.app.review import (
 )
 from pianoscope.app.review_spectrum import SpectrogramRequest, frame_at, spectrogram_region
 from pianoscope.app.segment_labeller import shipped_labeller
+from pianoscope.app.waveform_cache import default_cache_folder
 from pianoscope.app.waveform_pyramid import WaveformPyramid
 from pianoscope.audio.playback import MIN_SPEED, Player
 from pianoscope.dsp.pitch import hz_to_midi
@@ -62,6 +63,8 @@ SPEEDS = (1.0, 0.9, 0.75, 0.6, 0.5)
 AUDIO_FILTER = "Recordings (*.flac *.wav *.ogg *.aiff *.aif);;All files (*)"
 
 PlayerFactory = Callable[[Path], Player]
+# Marks "use the user's cache folder" (None switches the waveform cache off).
+DEFAULT_CACHE = Path("<default waveform cache>")
 
 
 class ReviewWindow(QtWidgets.QMainWindow):
@@ -73,6 +76,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         qsettings: QtCore.QSettings | None = None,
         labeller_factory: LabellerFactory = shipped_labeller,
         player_factory: PlayerFactory = Player,
+        waveform_cache: Path | None = DEFAULT_CACHE,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Pianoscope – review")
@@ -81,6 +85,9 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.qsettings = qsettings or QtCore.QSettings("Pianoscope", "Pianoscope")
         self._labeller_factory = labeller_factory
         self._player_factory = player_factory
+        self._waveform_cache = (
+            default_cache_folder() if waveform_cache is DEFAULT_CACHE else waveform_cache
+        )
         self.recording: ReviewedRecording | None = None
         self.pyramid: WaveformPyramid | None = None
         self.analysis: Analysis | None = None
@@ -286,10 +293,9 @@ class ReviewWindow(QtWidgets.QMainWindow):
                 recording.path, recording.info.sample_rate_hz, request
             ),
         )
-        self._pyramid_job = pyramid_job(recording).start()
+        self._pyramid_job = pyramid_job(recording, self._waveform_cache).start()
         self._show_progress("Reading the waveform…")
         self._comments_changed()
-        self._spectrogram_timer.start()
         return True
 
     def _close_recording(self, *, wait_s: float = 0.0) -> None:
@@ -364,6 +370,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.overview.show_pyramid(pyramid)
         self.overview.show_visible(*self.waveform.visible_range_s())
         self.waveform.show_pyramid(pyramid)
+        self._spectrogram_timer.start()
         self.overview.viewport().repaint()
         self.overview_ready_s = time.monotonic() - self._opened_at
         log.info("overview drawn %.2f s after opening", self.overview_ready_s)
@@ -454,7 +461,9 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.waveform.setXRange(start_s, end_s, padding=0)
 
     def _request_spectrogram(self) -> None:
-        if self.spectrogram_worker is not None:
+        """Ask for the visible span's image; not before the overview is up, which it would
+        otherwise slow down by competing for the disk and the CPU."""
+        if self.spectrogram_worker is not None and self.pyramid is not None:
             self.spectrogram_worker.request(self.spectrogram.request_for_view())
 
     def _spectrogram_settings_changed(self) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
+import soundfile as sf
 from review_signals import RATE, write
 
 from pianoscope.analysis.progress import Cancelled, CancelToken
+from pianoscope.app.waveform_cache import cache_file, cached_pyramid, load_cached
 from pianoscope.app.waveform_pyramid import BASE_BUCKET, build_pyramid
 from pianoscope.audio.region import read_frames
 
@@ -62,3 +66,40 @@ def test_progress_reaches_one_and_cancel_stops_the_build(noise_file):
     token.cancel()
     with pytest.raises(Cancelled):
         build_pyramid(path, cancel=token)
+
+
+def test_cached_pyramid_is_reused_until_the_file_changes(noise_file, tmp_path):
+    path, _ = noise_file
+    folder = tmp_path / "cache"
+    built = cached_pyramid(path, folder)
+    assert cache_file(path, folder).is_file()
+    loaded = load_cached(path, folder)
+    assert loaded is not None and loaded.frames == built.frames
+    np.testing.assert_allclose(loaded.highs[-1], built.highs[-1], atol=1e-3)
+    assert len(loaded.lows) == len(built.lows)
+    copy = tmp_path / "copy.wav"
+    copy.write_bytes(path.read_bytes())
+    cached_pyramid(copy, folder)
+    os.utime(copy, ns=(0, 0))
+    assert load_cached(copy, folder) is None
+
+
+def test_damaged_cache_is_rebuilt_not_shown(noise_file, tmp_path):
+    path, _ = noise_file
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    cache_file(path, folder).write_bytes(b"not numpy")
+    assert load_cached(path, folder) is None
+    assert cached_pyramid(path, folder).frames == build_pyramid(path).frames
+
+
+def test_float_files_keep_peaks_above_full_scale_and_stereo_is_mixed(tmp_path):
+    left = np.zeros(RATE, np.float32)
+    left[100] = 1.5
+    path = tmp_path / "hot.wav"
+    sf.write(str(path), np.stack([left, -left], axis=1), RATE, subtype="FLOAT")
+    assert build_pyramid(path).highs[-1][0] == 0.0  # the two channels cancel in the mix
+    sf.write(str(path), left, RATE, subtype="FLOAT")
+    assert build_pyramid(path).highs[-1][0] == pytest.approx(1.5)
+    sf.write(str(path), np.stack([left, left], axis=1) / 2, RATE, subtype="PCM_16")
+    assert build_pyramid(path).highs[-1][0] == pytest.approx(0.75, abs=1e-4)

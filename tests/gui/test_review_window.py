@@ -55,6 +55,7 @@ def make_review(qtbot, tmp_path):
     def make(**kwargs) -> ReviewWindow:
         settings = QtCore.QSettings(str(tmp_path / "review.ini"), QtCore.QSettings.Format.IniFormat)
         kwargs.setdefault("labeller_factory", fake_labeller)
+        kwargs.setdefault("waveform_cache", tmp_path / "waveforms")
         window = ReviewWindow(qsettings=settings, **kwargs)
         window.resize(1400, 900)
         qtbot.addWidget(window)

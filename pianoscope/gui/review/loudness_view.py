@@ -31,7 +31,7 @@ class LoudnessPlot(TimePlot):
         self.markings = dynamic_markings(loudness)
         self.marking_items = []
         for marking in self.markings:
-            item = pg.TextItem(marking.marking, color="#222", anchor=(0, 0))
+            item = pg.TextItem(marking.marking, color="#ffd27f", anchor=(0, 0))
             font = item.textItem.font()
             font.setItalic(True)
             font.setBold(True)
