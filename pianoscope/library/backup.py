@@ -86,8 +86,8 @@ def backup(library: Library, out_path: str | Path) -> BackupInfo:
     out_path = Path(out_path).absolute()
     if out_path.resolve().is_relative_to(library.root.resolve()):
         raise LibraryError("Please save the backup outside the library folder.")
-    files = _library_files(library.root)
     temporary = out_path.with_name(out_path.name + ".partial")
+    written = total = 0
     try:
         with tempfile.TemporaryDirectory(prefix="pianoscope-backup-") as scratch:
             database = Path(scratch) / DATABASE_NAME
@@ -102,20 +102,27 @@ def backup(library: Library, out_path: str | Path) -> BackupInfo:
             with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
                 archive.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2))
                 archive.write(database, DATABASE_NAME)
-                for relative in files:
+                # Listed after the snapshot: a take filed meanwhile is an unlisted extra file,
+                # one deleted meanwhile is skipped; both restore cleanly.
+                for relative in _library_files(library.root):
                     compression = (
                         zipfile.ZIP_STORED
                         if Path(relative).suffix.lower() in _COMPRESSED_SUFFIXES
                         else zipfile.ZIP_DEFLATED
                     )
-                    archive.write(library.root / relative, relative, compress_type=compression)
+                    try:
+                        archive.write(library.root / relative, relative, compress_type=compression)
+                    except FileNotFoundError:
+                        log.warning("backup: %s disappeared while backing up", relative)
+                        continue
+                    written += 1
+                    total += archive.getinfo(relative).file_size
         os.replace(temporary, out_path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise LibraryError(f"The backup {out_path.name} could not be written ({error}).") from error
-    total = sum((library.root / relative).stat().st_size for relative in files)
-    log.info("backup %s: %d files, %d bytes", out_path, len(files), total)
-    return BackupInfo(out_path, len(files), total)
+    log.info("backup %s: %d files, %d bytes", out_path, written, total)
+    return BackupInfo(out_path, written, total)
 
 
 def read_backup(zip_path: str | Path) -> BackupContents:
@@ -139,11 +146,16 @@ def restore(zip_path: str | Path, root: str | Path) -> RestoreResult:
     """
     zip_path, root = Path(zip_path), Path(root).absolute()
     contents = read_backup(zip_path)
-    root.parent.mkdir(parents=True, exist_ok=True)
     needed = sum(size for _, size in contents.members)
-    if needed > shutil.disk_usage(root.parent).free:
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(root.parent).free
+        staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.restoring-"))
+    except OSError as error:
+        raise LibraryError(f"The library cannot be restored into {root} ({error}).") from error
+    if needed > free:
+        shutil.rmtree(staging, ignore_errors=True)
         raise LibraryError("There is not enough free disk space to restore this backup.")
-    staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.restoring-"))
     try:
         _unpack(zip_path, contents, staging)
         _check_database(staging)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import stat
+import threading
 import zipfile
 
 import pytest
@@ -206,3 +207,31 @@ def test_a_minimal_valid_backup_is_read_and_restored(tmp_path):
     assert dict(contents.members)["recordings/a.wav"] == 100
     restore(tmp_path / "ok.zip", tmp_path / "lib")
     assert (tmp_path / "lib" / "recordings" / "a.wav").read_bytes() == b"x" * 100
+
+
+def test_a_backup_taken_while_comments_are_being_written_is_consistent(tmp_path, take_factory):
+    filled_library(tmp_path / "lib", take_factory)
+    stop = threading.Event()
+
+    def keep_commenting() -> None:
+        with Library.open(tmp_path / "lib") as writer:
+            (recording,) = writer.recordings()
+            while not stop.is_set():
+                writer.add_comment(recording.id, "again")
+
+    thread = threading.Thread(target=keep_commenting)
+    thread.start()
+    try:
+        with Library.open(tmp_path / "lib") as library:
+            for index in range(3):
+                backup(library, tmp_path / f"backup{index}.zip")
+    finally:
+        stop.set()
+        thread.join()
+    counts = []
+    for index in range(3):
+        result = restore(tmp_path / f"backup{index}.zip", tmp_path / f"restored{index}")
+        with Library.open(result.root) as restored:
+            (recording,) = restored.recordings()
+            counts.append(len(restored.comments(recording.id)))
+    assert counts == sorted(counts) and counts[-1] > 1
