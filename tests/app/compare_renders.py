@@ -56,16 +56,21 @@ def midi_bytes(tempo_bpm: float, second_half_bpm: float | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def rendered(tmp_dir: Path, tempo_bpm: float, second_half_bpm: float | None = None) -> np.ndarray:
-    """The score rendered with FluidR3_GM's grand piano (gain 0.5), cached by MIDI content."""
+def rendered(
+    tmp_dir: Path,
+    tempo_bpm: float,
+    second_half_bpm: float | None = None,
+    soundfont: str = FLUIDR3,
+) -> np.ndarray:
+    """The score rendered with a SoundFont's grand piano (gain 0.5), cached by MIDI content."""
     data = midi_bytes(tempo_bpm, second_half_bpm)
-    key = hashlib.sha256(data + FLUIDR3.encode()).hexdigest()[:20]
+    key = hashlib.sha256(data + soundfont.encode()).hexdigest()[:20]
     cached = CACHE_DIR / f"compare-{key}.npy"
     if cached.is_file():
         return np.load(cached)
     midi_path = tmp_dir / f"{key}.mid"
     midi_path.write_bytes(data)
-    samples = render_midi(midi_path, FLUIDR3, gain=0.5)
+    samples = render_midi(midi_path, soundfont, gain=0.5)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     np.save(cached, samples)
     return samples

@@ -12,6 +12,7 @@ from pianoscope.analysis.align import align
 from pianoscope.app.compare import compare_files, compare_takes
 from pianoscope.audio.fileio import write_audio
 from pianoscope.errors import AnalysisError
+from pianoscope.model.render import TIMGM
 
 TIMINGS: dict[str, float] = {}
 
@@ -39,6 +40,15 @@ def test_dtw_recovers_the_tempo_ratio_of_one_midi_rendered_at_two_tempi(tmp_path
     assert any(
         f"{p} % {change}" in comparison.summary[0] for p in (percent - 1, percent, percent + 1)
     )
+
+
+@pytest.mark.fluidsynth
+def test_the_tempo_ratio_holds_when_the_take_is_played_on_another_piano(tmp_path):
+    reference = rendered(tmp_path, 120.0)
+    take = rendered(tmp_path, 100.0, soundfont=TIMGM)
+    comparison = compare_takes(reference, take, SAMPLE_RATE_HZ)
+    assert comparison.tempo_ratio == pytest.approx(100.0 / 120.0, rel=0.03)
+    assert comparison.alignment.take_time_at(14.0) == pytest.approx(14.0 * 1.2, abs=0.15)
 
 
 @pytest.mark.fluidsynth
