@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from pianoscope.errors import LibraryError
 from pianoscope.library.backup import MANIFEST_NAME, restore
-from pianoscope.library.paths import resolve_inside
+from pianoscope.library.paths import check_relative, resolve_inside, safe_name
 from pianoscope.library.store import DATABASE_NAME, Library
 
-TRIED = {"paths": 0, "paths_accepted": 0, "zips": 0, "zips_restored": 0}
+TRIED = {"paths": 0, "paths_accepted": 0, "zips": 0, "zips_restored": 0, "names": 0}
 FUZZ = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -66,6 +66,31 @@ def test_stored_paths_resolve_inside_the_library_or_raise(fenced_root, relative)
     assert not any(
         parent.is_symlink() for parent in [resolved, *resolved.parents] if parent != root
     )
+
+
+@pytest.fixture(scope="module")
+def plain_root(tmp_path_factory) -> Path:
+    """A library root without links, as the library itself makes them."""
+    root = tmp_path_factory.mktemp("plain") / "lib"
+    (root / "recordings").mkdir(parents=True)
+    return root
+
+
+@FUZZ
+@given(student=st.text(max_size=90) | st.none(), piece=paths, stem=paths)
+def test_names_from_imported_files_make_one_plain_folder_or_file_name(
+    plain_root, student, piece, stem
+):
+    TRIED["names"] += 1
+    for text in (student, piece, stem):
+        name = safe_name(text, "fallback")
+        assert name and "/" not in name and "\\" not in name and "\x00" not in name
+        assert name not in (".", "..") and len(name) <= 80
+        check_relative(name)
+    relative = (
+        f"recordings/{safe_name(student, 'a')}/{safe_name(piece, 'b')}/{safe_name(stem, 'c')}"
+    )
+    assert resolve_inside(plain_root, relative).is_relative_to(plain_root.resolve())
 
 
 def test_known_escapes_are_refused(fenced_root):
@@ -163,7 +188,8 @@ def test_damaged_backup_bytes_restore_or_raise(tmp_path, database_bytes, positio
 def test_fuzzing_tried_enough_inputs():
     print(
         f"\nlibrary fuzz: {TRIED['paths']} stored paths ({TRIED['paths_accepted']} accepted), "
+        f"{TRIED['names']} student/piece/file names, "
         f"{TRIED['zips']} backup zips ({TRIED['zips_restored']} restored)"
     )
-    assert TRIED["paths"] >= 300 and TRIED["zips"] >= 600
+    assert TRIED["paths"] >= 300 and TRIED["zips"] >= 600 and TRIED["names"] >= 300
     assert TRIED["paths_accepted"] > 0 and TRIED["zips_restored"] > 0
