@@ -17,6 +17,10 @@ MAX_PATH_CHARS = 1024
 MAX_PART_CHARS = 255
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w \-,'()]")
+# Names Windows reserves for devices, whatever the extension.
+_WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)]
+)
 
 
 def check_relative(text: str) -> PurePosixPath:
@@ -62,4 +66,6 @@ def relative_inside(root: Path, path: Path) -> str:
 def safe_name(text: str | None, fallback: str) -> str:
     """A folder or file name made from free text: no separators, no dot-names, at most 80 chars."""
     cleaned = _UNSAFE_NAME_CHARS.sub("_", text or "").strip(" ._")[:80].strip(" ._")
+    if cleaned.split(".")[0].upper() in _WINDOWS_DEVICES:
+        cleaned = f"{cleaned}_"
     return cleaned or fallback
