@@ -1,7 +1,7 @@
 """Deleting a take moves it to `<library>/trash/` first, so a slip of the mouse costs nothing.
 
 The row stays (marked `trashed_at`) with its comments and summary until the trash is emptied;
-`restore` puts the file back under its student and piece.
+`restore_from_trash` puts the file back under its student and piece.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def move_to_trash(library: Library, recording_id: int) -> Recording:
     return library.recording(recording.id)
 
 
-def restore(library: Library, recording_id: int) -> Recording:
+def restore_from_trash(library: Library, recording_id: int) -> Recording:
     """Take a recording out of the trash, back under its student and piece."""
     recording = library.recording(recording_id)
     if recording.trashed_at is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pianoscope.library.importer import import_file
-from pianoscope.library.trash import empty_trash, move_to_trash, restore
+from pianoscope.library.trash import empty_trash, move_to_trash, restore_from_trash
 
 
 def test_delete_moves_the_file_and_sidecar_to_the_trash_and_hides_the_take(library, take_factory):
@@ -24,7 +24,7 @@ def test_delete_moves_the_file_and_sidecar_to_the_trash_and_hides_the_take(libra
 def test_restore_brings_a_take_back_under_its_student_and_piece(library, take_factory):
     recording = import_file(library, take_factory("a.wav"), student="Ada", piece="M").recording
     move_to_trash(library, recording.id)
-    back = restore(library, recording.id)
+    back = restore_from_trash(library, recording.id)
     assert back.trashed_at is None and back.path == recording.path
     assert library.path_of(back).is_file()
     assert library.recordings() == [back]
