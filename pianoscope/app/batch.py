@@ -114,11 +114,13 @@ def run_batch(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: BatchProgress | None = None,
+    connect_timeout_s: float = 10.0,
 ) -> BatchReport:
     """Analyse every recording under `root` not yet done in `out`; write the summary CSV.
 
     `scheduler` ("tcp://host:port") sends the work to a Dask distributed cluster instead of a
-    local process pool of `workers` processes (default: one per core).
+    local process pool of `workers` processes (default: one per core); an unreachable scheduler
+    is reported after `connect_timeout_s`.
     """
     root, out = Path(root), Path(out)
     started = time.monotonic()
@@ -135,7 +137,10 @@ def run_batch(
     total = len(recordings)
     for item in items:
         _report(progress, len(items), total, item)
-    runner = _run_on_dask(todo, scheduler) if scheduler else _run_locally(todo, workers)
+    if scheduler:
+        runner = _run_on_dask(todo, scheduler, connect_timeout_s)
+    else:
+        runner = _run_locally(todo, workers)
     for item in runner:
         items.append(item)
         _report(progress, len(items), total, item)
@@ -198,7 +203,9 @@ def _run_locally(todo: list[tuple[str, str]], workers: int | None) -> Iterator[B
             raise
 
 
-def _run_on_dask(todo: list[tuple[str, str]], scheduler: str) -> Iterator[BatchItem]:
+def _run_on_dask(
+    todo: list[tuple[str, str]], scheduler: str, connect_timeout_s: float
+) -> Iterator[BatchItem]:
     try:
         from distributed import Client
         from distributed import as_completed as dask_as_completed
@@ -210,7 +217,7 @@ def _run_on_dask(todo: list[tuple[str, str]], scheduler: str) -> Iterator[BatchI
     if not todo:
         return
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler, timeout=f"{connect_timeout_s}s")
     except (OSError, TimeoutError) as error:
         raise PianoscopeError(
             f"Could not reach the Dask scheduler at {scheduler}: {error}"

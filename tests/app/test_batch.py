@@ -119,7 +119,9 @@ def test_dask_cluster_gives_the_same_results_as_one_process(recordings, tmp_path
 
 def test_unreachable_scheduler_is_a_clear_error(recordings, tmp_path):
     with pytest.raises(PianoscopeError, match="Could not reach the Dask scheduler"):
-        run_batch(recordings, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
+        run_batch(
+            recordings, tmp_path / "out", scheduler="tcp://127.0.0.1:9", connect_timeout_s=2.0
+        )
 
 
 def test_outputs_stay_inside_the_output_folder(tmp_path):
