@@ -11,6 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
+from pianoscope.model.gan import GanConfig
 from pianoscope.model.synth import DatasetSpec
 from pianoscope.model.train import TrainConfig
 
@@ -36,3 +37,7 @@ def default_cache_dir() -> Path:
 
 
 TRAIN_CONFIG = TrainConfig(epochs=30, batch_size=64, learning_rate=3e-3, seed=0, threads=1)
+
+# Optional GAN augmentation (`pianoscope train --gan`); see pianoscope.model.gan.
+GAN_CONFIG = GanConfig(steps=800, batch_size=32, learning_rate=2e-4, seed=0, threads=1)
+GAN_PATCH_PROBABILITY = 0.3

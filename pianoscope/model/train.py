@@ -20,6 +20,7 @@ import torch
 from torch import nn
 
 from pianoscope.errors import OperationCancelled
+from pianoscope.model.gan import PATCH_FRAMES, Generator, condition_vector, generate
 from pianoscope.model.labels import IGNORE_INDEX
 from pianoscope.model.network import DEFAULT_NETWORK, HeadLogits, NetworkConfig, PianoscopeNet
 from pianoscope.model.synth import UNKNOWN_INDEX, Dataset
@@ -42,6 +43,8 @@ class TrainConfig:
     window_frames: int = WINDOW_FRAMES
     seed: int = 0
     threads: int = 1
+    # Share of known-piano windows in which a GAN patch replaces 32 frames (0: no GAN).
+    gan_patch_probability: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,13 @@ def train_network(
     validation: Dataset | None = None,
     progress: TrainProgress | None = None,
     cancel: threading.Event | None = None,
+    generator: Generator | None = None,
 ) -> TrainResult:
-    """Train a fresh network on `train`; deterministic for a given seed and thread count."""
+    """Train a fresh network on `train`; deterministic for a given seed and thread count.
+
+    With a GAN `generator` and `config.gan_patch_probability` > 0, generated patches are mixed
+    into the training windows (see `pianoscope.model.gan`).
+    """
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     rng = np.random.default_rng(config.seed)
@@ -92,6 +100,8 @@ def train_network(
                 raise OperationCancelled("Training was cancelled.")
             indices = np.sort(order[batch * config.batch_size : (batch + 1) * config.batch_size])
             inputs, targets = _batch(train, indices, config.window_frames, rng)
+            if generator is not None and config.gan_patch_probability > 0:
+                _mix_gan_patches(inputs, targets, generator, config.gan_patch_probability, rng)
             loss = _loss(network(inputs), targets)
             optimizer.zero_grad()
             loss.backward()
@@ -196,6 +206,30 @@ def _batch(
         "known": torch.from_numpy((piano != UNKNOWN_INDEX).astype(np.float32)),
     }
     return torch.from_numpy(windows.astype(np.float32)), targets
+
+
+def _mix_gan_patches(
+    inputs: torch.Tensor,
+    targets: dict[str, torch.Tensor],
+    generator: Generator,
+    probability: float,
+    rng: np.random.Generator,
+) -> None:
+    """Replace a random PATCH_FRAMES stretch of some known windows by a generated patch."""
+    chosen = np.flatnonzero(
+        (targets["known"].numpy() > 0) & (rng.random(inputs.shape[0]) < probability)
+    )
+    if chosen.size == 0:
+        return
+    condition = condition_vector(
+        targets["piano"].numpy()[chosen],
+        targets["form"].numpy()[chosen],
+        targets["intensity"].numpy()[chosen],
+    )
+    patches = generate(generator, condition, int(rng.integers(2**31)))
+    starts = rng.integers(0, inputs.shape[1] - PATCH_FRAMES + 1, size=chosen.size)
+    for row, start, patch in zip(chosen, starts, patches, strict=True):
+        inputs[row, start : start + PATCH_FRAMES] = torch.from_numpy(patch)
 
 
 _cross_entropy = nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
