@@ -10,6 +10,7 @@ from pathlib import Path
 from pianoscope.app.compare import SECTION_S, compare_files
 from pianoscope.app.library_analysis import analyse_recording, not_analysed
 from pianoscope.app.progress_line import ProgressLine
+from pianoscope.app.segment_labeller import shipped_labeller
 from pianoscope.errors import LibraryError
 from pianoscope.library.backup import backup, restore
 from pianoscope.library.importer import import_file, import_folder
@@ -51,6 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     analyse = commands.add_parser(
         "analyse", parents=[common], help="analyse the takes not analysed yet (for progress)"
+    )
+    analyse.add_argument(
+        "--no-classifier",
+        action="store_true",
+        help="skip piano, form and intensity labels (faster; progress then lacks their shares)",
     )
     analyse.set_defaults(run=run_analyse)
 
@@ -121,6 +127,7 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_analyse(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         pending = not_analysed(library)
+        labeller = None if args.no_classifier or not pending else shipped_labeller()
         line = ProgressLine(sys.stderr)
         try:
             for index, recording in enumerate(pending, start=1):
@@ -128,8 +135,9 @@ def run_analyse(args: argparse.Namespace) -> int:
                 analyse_recording(
                     library,
                     recording.id,
+                    labeller=labeller,
                     progress=lambda f, i=index, n=name: line.show(
-                        f"analysing {i}/{len(pending)} {n}: {f:4.0%}"
+                        f"analysing {i}/{len(pending)} {n}: {f:4.0%}", force=f >= 1.0
                     ),
                 )
         finally:
@@ -148,7 +156,7 @@ def run_progress(args: argparse.Namespace) -> int:
             tempo = f"{point.tempo_bpm:9.1f}" if point.tempo_bpm is not None else "        -"
             day = point.recorded_at.astimezone().date()
             print(f"{day}  {tempo}  {point.dynamic_range_db:16.1f}  {point.note_count:5d}")
-        print(f"practice: {series.total_practice_minutes:.0f} min on {len(series.practice)} day(s)")
+        print(f"practice: {series.total_practice_minutes:.1f} min on {len(series.practice)} day(s)")
     return 0
 
 
