@@ -57,6 +57,14 @@ def register(subparsers: Any) -> None:
         default=None,
         help="also write the model card (markdown) to this path",
     )
+    evaluate.add_argument(
+        "--compare",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "WEIGHTS"),
+        help="also judge another weights file and list it in the model card (repeatable)",
+    )
     evaluate.set_defaults(run=_run_evaluate)
 
 
@@ -151,7 +159,7 @@ def _train_gan(train: Any, validation: Any, line: _Progress) -> tuple[Any, str]:
 def _run_evaluate(args: argparse.Namespace) -> int:
     from pianoscope.model.evaluate import evaluate, write_report
     from pianoscope.model.inference import Classifier
-    from pianoscope.model.model_card import model_card
+    from pianoscope.model.model_card import Alternative, model_card
     from pianoscope.model.recipe import HELDOUT_SPEC, default_cache_dir
     from pianoscope.model.robustness import measure_noise_robustness
     from pianoscope.model.synth import build_dataset
@@ -188,8 +196,16 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         for label, counts in zip(head.true_labels, head.confusion, strict=True):
             print(f"  {label:>18} " + " ".join(f"{c:5d}" for c in counts))
     if args.model_card is not None:
+        alternatives = tuple(
+            Alternative(
+                name,
+                evaluate(Classifier(Path(path)), dataset),
+                str(load_weights(Path(path)).metadata.get("notes", "")),
+            )
+            for name, path in args.compare
+        )
         notes = str(load_weights(weights).metadata.get("notes", ""))
-        args.model_card.write_text(model_card(report, notes), encoding="utf-8")
+        args.model_card.write_text(model_card(report, notes, alternatives), encoding="utf-8")
         written.append(args.model_card)
     print("\nWrote " + ", ".join(str(p) for p in written))
     return 0

@@ -5,6 +5,8 @@ Written by `pianoscope evaluate` from the measured report, so its numbers are ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pianoscope.model.evaluate import EvaluationReport, HeadReport
 from pianoscope.model.recipe import HELDOUT_SPEC, TRAIN_SPEC, VALIDATION_SPEC
 from pianoscope.model.render import Instrument
@@ -22,7 +24,18 @@ TARGETS = (
 )
 
 
-def model_card(report: EvaluationReport, training_notes: str) -> str:
+@dataclass(frozen=True)
+class Alternative:
+    """Another trained variant judged on the same held-out set, e.g. with GAN augmentation."""
+
+    name: str
+    report: EvaluationReport
+    training_notes: str
+
+
+def model_card(
+    report: EvaluationReport, training_notes: str, alternatives: tuple[Alternative, ...] = ()
+) -> str:
     """Markdown text of the model card."""
     lines = [
         "# Pianoscope classifier: model card",
@@ -123,13 +136,36 @@ def model_card(report: EvaluationReport, training_notes: str) -> str:
         "- Trained on synthesised pianos only: a real piano in a real room is a new piano to it, "
         "and it will often say `unknown`; the form and intensity heads are still reported.",
         "- Intensity on the level-only pianos is only as good as the calibration.",
-        "- No GAN augmentation in this version.",
         "",
         "## Training run",
         training_notes,
         "",
+        *_alternative_lines(report, alternatives),
     ]
     return "\n".join(lines)
+
+
+def _alternative_lines(
+    report: EvaluationReport, alternatives: tuple[Alternative, ...]
+) -> list[str]:
+    if not alternatives:
+        return []
+    lines = [
+        "## Variants judged on the same held-out set",
+        "",
+        "| variant | piano | form | intensity | held-out pianos called unknown |",
+        "|---|---|---|---|---|",
+    ]
+    for name, variant in (("shipped", report), *((a.name, a.report) for a in alternatives)):
+        lines.append(
+            f"| {name} | {100 * variant.piano.accuracy:.1f} % "
+            f"| {100 * variant.form.accuracy:.1f} % | {100 * variant.intensity.accuracy:.1f} % "
+            f"| {100 * variant.held_out_pianos_called_unknown:.1f} % |"
+        )
+    lines.append("")
+    lines += [f"- {a.name}: {a.training_notes}" for a in alternatives]
+    lines.append("")
+    return lines
 
 
 def _noise_rows(report: EvaluationReport) -> list[str]:

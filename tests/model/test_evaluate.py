@@ -7,7 +7,7 @@ import torch
 
 from pianoscope.model.evaluate import evaluate, write_report
 from pianoscope.model.inference import Classifier
-from pianoscope.model.model_card import model_card
+from pianoscope.model.model_card import Alternative, model_card
 from pianoscope.model.network import PianoscopeNet
 from pianoscope.model.synth import Dataset
 
@@ -26,6 +26,8 @@ def test_report_counts_every_window_and_writes_json_pngs_and_card(
     assert json.loads((tmp_path / "report.json").read_text())["windows"] == report.windows
     for png in (p for p in written if p.suffix == ".png"):
         assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    card = model_card(report, "test run")
+    card = model_card(report, "test run", (Alternative("with GAN", report, "gan notes"),))
     assert "| form accuracy |" in card
     assert "test run" in card
+    assert "| with GAN |" in card
+    assert "gan notes" in card
