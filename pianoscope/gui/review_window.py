@@ -26,6 +26,7 @@ from pianoscope.app.review import (
     open_recording,
     pyramid_job,
 )
+from pianoscope.app.review_readout import readout_at
 from pianoscope.app.review_spectrum import SpectrogramRequest, frame_at, spectrogram_region
 from pianoscope.app.segment_labeller import shipped_labeller
 from pianoscope.app.waveform_cache import default_cache_folder
@@ -49,6 +50,7 @@ from pianoscope.gui.review.spectrogram_view import (
 )
 from pianoscope.gui.review.time_plot import TimePlot
 from pianoscope.gui.review.waveform import OverviewPlot, WaveformPlot
+from pianoscope.gui.settings_store import load, save
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ INITIAL_VIEW_S = 120.0
 MIN_VIEW_S = 0.05
 MOMENT_FFT_SIZE = 8192
 MAX_RECENT = 8
+SPECTROGRAM_GROUP = "review-spectrogram"
 CLOSE_WAIT_S = 5.0
 SPEEDS = (1.0, 0.9, 0.75, 0.6, 0.5)
 AUDIO_FILTER = "Recordings (*.flac *.wav *.ogg *.aiff *.aif);;All files (*)"
@@ -125,7 +128,9 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.banner.hide()
         self.overview = OverviewPlot()
         self.waveform = WaveformPlot()
-        self.spectrogram = SpectrogramPlot()
+        self.spectrogram = SpectrogramPlot(
+            load(self.qsettings, SPECTROGRAM_GROUP, SpectrogramSettings())
+        )
         self.loudness = LoudnessPlot()
         self.classifier = ClassifierTimeline()
         self.piano_roll = PianoRoll()
@@ -145,6 +150,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
             if plot is not self.waveform:
                 plot.setXLink(self.waveform)
             plot.time_picked.connect(self.select_time)
+            plot.time_hovered.connect(self.show_readout)
             if plot is not self.piano_roll:
                 plot.getAxis("bottom").setStyle(showValues=False)
         self.piano_roll.setLabel("bottom", "time", units="s")
@@ -176,6 +182,8 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.resizeDocks([self.docks["Moment"]], [440], QtCore.Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
+        self.readout_label = QtWidgets.QLabel("")
+        self.statusBar().addWidget(self.readout_label, 1)
         self.progress_label = QtWidgets.QLabel("")
         self.progress_bar = QtWidgets.QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -213,6 +221,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.fft_combo.setCurrentIndex(FFT_SIZES.index(settings.fft_size))
         self.colour_combo = QtWidgets.QComboBox()
         self.colour_combo.addItems(COLOUR_MAPS)
+        self.colour_combo.setCurrentText(settings.colour_map)
         self.min_db_spin = _db_spin(settings.min_db)
         self.max_db_spin = _db_spin(settings.max_db)
         self.log_check = QtWidgets.QCheckBox("log frequency")
@@ -439,6 +448,10 @@ class ReviewWindow(QtWidgets.QMainWindow):
         if self.player is not None and not self.player.playing:
             self.player.seek(time_s)
 
+    def show_readout(self, time_s: float) -> None:
+        """What the analysis says under the mouse (a crosshair readout along the timeline)."""
+        self.readout_label.setText(readout_at(self.analysis, time_s))
+
     def _note_picked(self, note) -> None:
         self.moment.note_info.setText(note_text(note))
 
@@ -470,15 +483,15 @@ class ReviewWindow(QtWidgets.QMainWindow):
         low, high = self.min_db_spin.value(), self.max_db_spin.value()
         if high <= low:
             return
-        self.spectrogram.apply_settings(
-            SpectrogramSettings(
-                fft_size=int(self.fft_combo.currentData()),
-                colour_map=self.colour_combo.currentText(),
-                min_db=low,
-                max_db=high,
-                log_frequency=self.log_check.isChecked(),
-            )
+        settings = SpectrogramSettings(
+            fft_size=int(self.fft_combo.currentData()),
+            colour_map=self.colour_combo.currentText(),
+            min_db=float(low),
+            max_db=float(high),
+            log_frequency=self.log_check.isChecked(),
         )
+        self.spectrogram.apply_settings(settings)
+        save(self.qsettings, SPECTROGRAM_GROUP, settings)
         self._shown_spectrogram = None
         self._spectrogram_timer.start()
 

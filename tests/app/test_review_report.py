@@ -48,3 +48,15 @@ def test_lesson_report_holds_summary_markings_and_comments(tmp_path):
     assert report.student == "–"
     assert [m.marking for m in report.markings][-1] in ("f", "ff")
     assert format_time(75.25) == "1:15.2"
+
+
+def test_readout_tells_level_labels_and_sounding_notes(tmp_path):
+    from pianoscope.app.review_readout import readout_at
+
+    path = write(tmp_path / "take.wav", np.concatenate([tone(261.63, 1.5), tone(0.0, 1.0)]))
+    analysis = analyse_file(path, labeller=lambda s, r: None)
+    text = readout_at(analysis, 0.5)
+    assert text.startswith("0:00.5 (0.500 s)")
+    assert "dB(A)" in text and "notes C4" in text
+    assert "notes" not in readout_at(analysis, 2.2)
+    assert readout_at(None, 1.0) == "0:01.0 (1.000 s)"

@@ -321,6 +321,18 @@ def test_spectrogram_settings_redraw_the_image(analysed, qtbot):
     assert window.spectrogram.image_item.levels[0] == -90
 
 
+def test_spectrogram_settings_are_remembered(make_review):
+    first = make_review()
+    first.fft_combo.setCurrentIndex(1)
+    first.colour_combo.setCurrentText("magma")
+    first.log_check.setChecked(False)
+    first.close()
+    second = make_review()
+    assert second.spectrogram.settings.fft_size == 2048
+    assert second.colour_combo.currentText() == "magma"
+    assert not second.log_check.isChecked()
+
+
 @pytest.mark.pulse
 def test_playback_moves_the_cursor_and_pause_keeps_the_place(
     make_review, demo_copy, qtbot, virtual_mic
@@ -369,3 +381,13 @@ def test_sixty_minute_take_opens_and_draws_its_overview_within_the_bound(make_re
     x, _ = window.overview.curve.getData()
     assert x[-1] == pytest.approx(3600.0, abs=5.0) and x.size < 20_000
     assert window.waveform.visible_range_s()[1] == pytest.approx(120.0, abs=1.0)
+
+
+def test_moving_the_mouse_over_the_timeline_shows_a_readout(analysed, qtbot):
+    window = analysed
+    plot = window.loudness
+    scene = plot.plotItem.vb.mapViewToScene(QtCore.QPointF(0.3, -40.0))
+    qtbot.mouseMove(plot.viewport(), pos=plot.mapFromScene(scene))
+    qtbot.waitUntil(lambda: "dB(A)" in window.readout_label.text(), timeout=5_000)
+    assert "0:00.3" in window.readout_label.text()
+    assert "grand-fluidr3 / legato" in window.readout_label.text()

@@ -29,6 +29,12 @@ class SpectrogramSettings:
     max_db: float = -10.0
     log_frequency: bool = True
 
+    def __post_init__(self) -> None:
+        if self.fft_size not in FFT_SIZES or self.colour_map not in COLOUR_MAPS:
+            raise ValueError(f"unsupported spectrogram settings {self}")
+        if not self.min_db < self.max_db:
+            raise ValueError("the dB range must have its minimum below its maximum")
+
 
 class SpectrogramPlot(TimePlot):
     def __init__(self, settings: SpectrogramSettings | None = None) -> None:

@@ -14,9 +14,11 @@ PLAY_PEN = pg.mkPen("#2ca02c", width=2)
 
 
 class TimePlot(pg.PlotWidget):
-    """`time_picked(seconds)` when the user clicks or drags the moment cursor."""
+    """`time_picked(seconds)` on a click or a drag of the moment cursor; `time_hovered` as the
+    mouse moves, for the readout."""
 
     time_picked = QtCore.Signal(float)
+    time_hovered = QtCore.Signal(float)
 
     def __init__(self, title: str, *, axis_label: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -36,6 +38,7 @@ class TimePlot(pg.PlotWidget):
             self.addItem(line, ignoreBounds=True)
         self.cursor.sigDragged.connect(lambda line: self.time_picked.emit(float(line.value())))
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.scene().sigMouseMoved.connect(self._moved)
 
     def time_at(self, scene_position: QtCore.QPointF) -> float | None:
         """Seconds under a scene position, or None outside the plotting area."""
@@ -54,6 +57,11 @@ class TimePlot(pg.PlotWidget):
         time_s = self.time_at(event.scenePos())
         if time_s is not None:
             self.clicked_at(time_s, event.scenePos())
+
+    def _moved(self, scene_position: QtCore.QPointF) -> None:
+        time_s = self.time_at(scene_position)
+        if time_s is not None:
+            self.time_hovered.emit(time_s)
 
     def set_cursor(self, time_s: float) -> None:
         self.cursor.blockSignals(True)
