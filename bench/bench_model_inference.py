@@ -10,6 +10,7 @@ Uses the shipped weights, or `--weights PATH`.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,15 +22,18 @@ from pianoscope.dsp.features import log_mel
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 
 
-def _timings_ms(call: Callable[[], object], calls: int) -> np.ndarray:
-    for _ in range(20):
-        call()
-    durations = np.empty(calls)
+def _timings_ms(named_calls: dict[str, Callable[[], object]], calls: int) -> dict[str, np.ndarray]:
+    """Interleaved timings, so a burst of load on a shared machine hits every call alike."""
+    for call in named_calls.values():
+        for _ in range(20):
+            call()
+    durations = {name: np.empty(calls) for name in named_calls}
     for i in range(calls):
-        started = time.perf_counter()
-        call()
-        durations[i] = time.perf_counter() - started
-    return durations * 1e3
+        for name, call in named_calls.items():
+            started = time.perf_counter()
+            call()
+            durations[name][i] = time.perf_counter() - started
+    return {name: values * 1e3 for name, values in durations.items()}
 
 
 def main() -> None:
@@ -40,13 +44,17 @@ def main() -> None:
     classifier = Classifier(args.weights, threads=1)
     audio = (np.random.default_rng(0).standard_normal(WINDOW_SAMPLES) * 0.05).astype(np.float32)
     features = log_mel(audio)
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, {args.calls} calls")
-    for name, call in (
-        ("log-mel features (2 s)", lambda: log_mel(audio)),
-        ("network on features", lambda: classifier.predict_features(features)),
-        ("Classifier.predict (2 s audio)", lambda: classifier.predict(audio)),
-    ):
-        timings = _timings_ms(call, args.calls)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"torch {torch.__version__}, threads {torch.get_num_threads()}, {args.calls} calls, "
+        f"load average {load} on {os.cpu_count()} CPUs"
+    )
+    named_calls = {
+        "log-mel features (2 s)": lambda: log_mel(audio),
+        "network on features": lambda: classifier.predict_features(features),
+        "Classifier.predict (2 s audio)": lambda: classifier.predict(audio),
+    }
+    for name, timings in _timings_ms(named_calls, args.calls).items():
         median, p99 = np.median(timings), np.percentile(timings, 99)
         print(f"{name:32s} median {median:6.2f} ms   p99 {p99:6.2f} ms")
 
