@@ -20,6 +20,7 @@ from scipy.stats import spearmanr
 from pianoscope.dsp.features import FLOOR_DB
 from pianoscope.model.inference import Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS, UNKNOWN
+from pianoscope.model.network import WINDOW_FRAMES
 from pianoscope.model.report_png import write_confusion_png
 from pianoscope.model.robustness import NoiseRobustness
 from pianoscope.model.synth import (
@@ -29,7 +30,6 @@ from pianoscope.model.synth import (
     KIND_NOISE,
     Dataset,
 )
-from pianoscope.model.train import WINDOW_FRAMES
 
 GAIN_TEST_PIANO = "grand-musescore"
 GAIN_STEPS_DB = (-12.0, 12.0)

@@ -19,8 +19,7 @@ import torch
 from pianoscope.dsp.features import log_mel, samples_for_frames
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, playing_level_db
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS, UNKNOWN
-from pianoscope.model.network import PianoscopeNet
-from pianoscope.model.train import WINDOW_FRAMES
+from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
 from pianoscope.model.weights import load_weights
 from pianoscope.resources_path import resource_path
 

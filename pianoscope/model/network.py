@@ -29,6 +29,7 @@ from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 
 DB_SCALE = 20.0  # dB per unit at the network input
 SHAPE_FLOOR_DB = -80.0  # spectral shape below the window level is clipped here
+WINDOW_FRAMES = 169  # one classified window: 2 s of features (dsp.features.frame_count)
 TIME_REDUCTION = 4  # the two 2×2 poolings
 LEVEL_CHANNELS = 3  # per LSTM step: mean and peak frame level, window level
 

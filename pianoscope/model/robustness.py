@@ -16,8 +16,8 @@ import numpy as np
 from pianoscope.dsp.features import N_MELS, log_mel
 from pianoscope.model.inference import Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.network import WINDOW_FRAMES
 from pianoscope.model.synth import DatasetSpec, ProgressCallback, iter_clip_audio, plan_clips
-from pianoscope.model.train import WINDOW_FRAMES
 
 NOISE_SPEC = DatasetSpec(
     "noise-robustness", seed=5_150, clips_per_class=3, negative_clips=0, noise_clips=0

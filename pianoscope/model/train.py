@@ -22,13 +22,17 @@ from torch import nn
 from pianoscope.errors import OperationCancelled
 from pianoscope.model.gan import PATCH_FRAMES, Generator, condition_vector, generate
 from pianoscope.model.labels import IGNORE_INDEX
-from pianoscope.model.network import DEFAULT_NETWORK, HeadLogits, NetworkConfig, PianoscopeNet
+from pianoscope.model.network import (
+    DEFAULT_NETWORK,
+    WINDOW_FRAMES,
+    HeadLogits,
+    NetworkConfig,
+    PianoscopeNet,
+)
 from pianoscope.model.synth import UNKNOWN_INDEX, Dataset
 from pianoscope.model.weights import save_weights
 
 log = logging.getLogger(__name__)
-
-WINDOW_FRAMES = 169  # 2 s of features (see pianoscope.dsp.features.frame_count)
 
 # progress(fraction done in [0, 1], short status text)
 TrainProgress = Callable[[float, str], None]
