@@ -25,6 +25,7 @@ import numpy as np
 from pianoscope.app.live_session import InputChoice
 from pianoscope.gui.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
+from pianoscope.library.store import Library
 from pianoscope.resources_path import demo_recording_path
 
 
@@ -38,7 +39,7 @@ def main() -> None:
     player = None
     with tempfile.TemporaryDirectory() as tmp:
         qsettings = QtCore.QSettings(str(Path(tmp) / "s.ini"), QtCore.QSettings.Format.IniFormat)
-        window = MainWindow(qsettings=qsettings, recordings_folder=Path(tmp))
+        window = MainWindow(qsettings=qsettings, library=Library.open(Path(tmp) / "library"))
         window.resize(1440, 900)
         window.show()
         if args.mic:

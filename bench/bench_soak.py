@@ -24,6 +24,7 @@ from pianoscope.app.live_session import InputChoice
 from pianoscope.audio.fileio import probe_audio
 from pianoscope.gui.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
+from pianoscope.library.store import Library
 from pianoscope.resources_path import demo_recording_path
 
 WARM_UP_S = 60.0
@@ -55,7 +56,7 @@ def run_soak(seconds: float, folder: Path, *, warm_up_s: float = WARM_UP_S) -> S
     """Play the demo into the virtual mic in a loop and run the full window on it."""
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     qsettings = QtCore.QSettings(str(folder / "s.ini"), QtCore.QSettings.Format.IniFormat)
-    window = MainWindow(qsettings=qsettings, recordings_folder=folder / "takes")
+    window = MainWindow(qsettings=qsettings, library=Library.open(folder / "library"))
     window.show()
     player = subprocess.Popen(
         ["bash", "-c", f"while true; do paplay '{demo_recording_path()}'; done"],

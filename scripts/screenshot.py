@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pianoscope.gui.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
+from pianoscope.library.store import Library
 
 SETTLE_S = 7.0
 
@@ -22,7 +23,7 @@ def main(out_dir: Path) -> None:
     app = QtWidgets.QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         qsettings = QtCore.QSettings(str(Path(tmp) / "s.ini"), QtCore.QSettings.Format.IniFormat)
-        window = MainWindow(qsettings=qsettings, recordings_folder=Path(tmp))
+        window = MainWindow(qsettings=qsettings, library=Library.open(Path(tmp) / "library"))
         window.resize(1440, 900)
         window.show()
         window.student_edit.setText("Ada")

@@ -87,6 +87,8 @@ class LiveEngine:
         self._latest: LiveFrame | None = None
         self._recorder: Recorder | None = None
         self._recorder_lock = threading.Lock()
+        self.last_result: RecordingResult | None = None
+        """The most recently finished take, also one the engine ended itself (device lost)."""
         self._problem: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -156,7 +158,10 @@ class LiveEngine:
         """Finish the current recording (if any) and return where it is."""
         with self._recorder_lock:
             recorder, self._recorder = self._recorder, None
-        return recorder.stop() if recorder is not None else None
+        if recorder is None:
+            return None
+        self.last_result = recorder.stop()
+        return self.last_result
 
     def measure_calibration(self, seconds: float) -> Calibration:
         """Calibration from the last `seconds` of input, which should be a few mf notes.

@@ -11,17 +11,15 @@ import logging
 import time
 from pathlib import Path
 
+from pianoscope.app.library_filing import new_take_path
 from pianoscope.app.live_engine import LiveEngine
-from pianoscope.app.live_session import (
-    InputChoice,
-    default_recordings_folder,
-    open_source,
-    take_path,
-)
+from pianoscope.app.live_session import InputChoice, open_source
 from pianoscope.app.live_settings import LiveSettings
 from pianoscope.app.recovery import find_interrupted_takes, recover_takes
 from pianoscope.app.review import warm_waveform_cache
+from pianoscope.app.take_filer import TakeFiler
 from pianoscope.audio.devices import list_input_devices
+from pianoscope.audio.recorder import RecordingResult
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.calibration_dialog import CALIBRATION_S, CalibrationDialog
 from pianoscope.gui.panels.classifier_panel import ClassifierPanel
@@ -41,6 +39,7 @@ from pianoscope.gui.settings_store import (
     load_live_settings,
     save,
 )
+from pianoscope.library.store import RECORDINGS_FOLDER, Library
 from pianoscope.model.calibration import Calibration
 
 log = logging.getLogger(__name__)
@@ -59,16 +58,20 @@ class MainWindow(QtWidgets.QMainWindow):
         self,
         *,
         settings: LiveSettings | None = None,
-        recordings_folder: Path | None = None,
+        library: Library | None = None,
         qsettings: QtCore.QSettings | None = None,
     ) -> None:
+        """`library` is where takes are filed (default: the user's library folder)."""
         super().__init__()
         self.setWindowTitle("Pianoscope")
         self.resize(1280, 820)
         self.qsettings = qsettings or QtCore.QSettings("Pianoscope", "Pianoscope")
         self.live_settings = settings or load_live_settings(self.qsettings)
         self.display_settings = load_display_settings(self.qsettings)
-        self.recordings_folder = recordings_folder or default_recordings_folder()
+        self.library = library or Library.open()
+        self.recordings_folder = self.library.root / RECORDINGS_FOLDER
+        self.take_filer = TakeFiler(self.library)
+        self._handled_result: RecordingResult | None = None
         self.engine: LiveEngine | None = None
         self.input_choice = load_input_choice(self.qsettings)
         self.last_recording: Path | None = None
@@ -253,9 +256,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def stop_input(self) -> None:
         engine, self.engine = self.engine, None
         if engine is not None:
-            result = engine.stop()
-            if result is not None and result.path is not None:
-                self._recording_finished(result.path)
+            engine.stop()
+            self._collect_finished_take(engine)
         self.start_action.setChecked(False)
         self.start_action.setText("Start")
         self.record_action.setChecked(False)
@@ -268,7 +270,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         student = self.student_edit.text().strip() or None
         piece = self.piece_edit.text().strip() or None
-        path = take_path(self.recordings_folder, student, piece)
+        path = new_take_path(self.library, student, piece)
         try:
             self.engine.start_recording(path, student=student, piece=piece)
         except PianoscopeError as error:
@@ -279,9 +281,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def stop_recording(self) -> None:
         if self.engine is not None:
-            result = self.engine.stop_recording()
-            if result is not None and result.path is not None:
-                self._recording_finished(result.path)
+            self.engine.stop_recording()
+            self._collect_finished_take(self.engine)
         self.record_action.setChecked(False)
 
     def offer_recovery(self) -> QtWidgets.QMessageBox:
@@ -309,6 +310,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.interrupted_takes = [path for path in self.interrupted_takes if path not in recovered]
         if problems:
             self.show_problem(" ".join(problems))
+        for path in recovered:
+            self.take_filer.submit(path, None, None)
         if recovered:
             self.last_recording = recovered[-1]
             self.statusBar().showMessage(f"Recovered {len(recovered)} recording(s).", 10_000)
@@ -408,7 +411,20 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.engine is not None:
             self.engine.set_recording_paused(checked)
 
+    def _collect_finished_take(self, engine: LiveEngine) -> None:
+        """Handle the engine's newest finished take once, however it ended."""
+        result = engine.last_result
+        if result is None or result is self._handled_result:
+            return
+        self._handled_result = result
+        if result.path is not None:
+            self._recording_finished(result.path)
+
     def _recording_finished(self, path: Path) -> None:
+        """A take is on disk: file it in the library (in the background) and offer review."""
+        metadata_student = self.student_edit.text().strip() or None
+        metadata_piece = self.piece_edit.text().strip() or None
+        self.take_filer.submit(path, metadata_student, metadata_piece)
         self.last_recording = path
         self.review_last_action.setEnabled(True)
         warm_waveform_cache(path)
@@ -424,6 +440,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.show_problem(engine.problem)
             if not engine.recording:
                 self.record_action.setChecked(False)
+        self._collect_finished_take(engine)
+        for problem in self.take_filer.take_problems():
+            self.show_problem(problem)
         now_s = time.monotonic()
         frame = engine.latest_frame
         if frame is not None and frame.end_index != self._last_frame_index:

@@ -6,6 +6,7 @@ import pytest
 
 from pianoscope.gui.main_window import MainWindow
 from pianoscope.gui.qt import QtCore
+from pianoscope.library.store import Library
 
 
 @pytest.fixture()
@@ -17,10 +18,13 @@ def settings_file(tmp_path):
 def make_window(qtbot, tmp_path, settings_file):
     """Factory for windows sharing one settings file (to test persistence across restarts)."""
     windows = []
+    libraries = []
 
     def make() -> MainWindow:
         qsettings = QtCore.QSettings(str(settings_file), QtCore.QSettings.Format.IniFormat)
-        window = MainWindow(recordings_folder=tmp_path / "recordings", qsettings=qsettings)
+        library = Library.open(tmp_path / "library")
+        libraries.append(library)
+        window = MainWindow(library=library, qsettings=qsettings)
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
@@ -29,3 +33,6 @@ def make_window(qtbot, tmp_path, settings_file):
     yield make
     for window in windows:
         window.stop_input()
+        window.take_filer.wait_idle(30)
+    for library in libraries:
+        library.close()

@@ -54,9 +54,16 @@ def test_record_and_stop_writes_a_playable_file(make_window, qtbot, tmp_path):
     assert not window.engine.recording
     path = window.last_recording
     assert path is not None and path.is_file()
-    assert path.is_relative_to(tmp_path / "recordings" / "Ada")
+    assert path.is_relative_to(window.recordings_folder / "Ada" / "Scales")
     assert 1.0 * RATE < load_audio(path).size < 3.0 * RATE
     assert read_sidecar(path).piece == "Scales"
+    assert window.take_filer.wait_idle(60)
+    [filed] = window.take_filer.filed()
+    assert filed.path == path and filed.analysed
+    [recording] = window.library.recordings()
+    assert (recording.student, recording.piece) == ("Ada", "Scales")
+    assert window.library.path_of(recording) == path
+    assert window.library.summary(recording.id).note_count >= 1
 
 
 def test_settings_and_layout_persist_across_a_restart(make_window, qtbot):
@@ -96,7 +103,7 @@ def test_input_failure_while_recording_is_shown_and_the_take_kept(make_window, q
     assert "damaged" in window.banner.text()
     assert "saved as" in window.banner.text()
     assert not window.record_action.isChecked()
-    recordings = list((tmp_path / "recordings").rglob("*.flac"))
+    recordings = list(window.recordings_folder.rglob("*.flac"))
     assert len(recordings) == 1
     assert load_audio(recordings[0]).size > 0.5 * RATE
     window.start_demo()

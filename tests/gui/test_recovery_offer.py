@@ -10,7 +10,7 @@ from pianoscope.gui.qt import QtCore, QtWidgets
 
 
 def test_window_offers_and_performs_recovery(make_window, qtbot, tmp_path):
-    take = tmp_path / "recordings" / "Ada" / "take.flac"
+    take = tmp_path / "library" / "recordings" / "Ada" / "take.flac"
     take.parent.mkdir(parents=True)
     kill_mid_take(take)
     window = make_window()
