@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="play the bundled demo recording as live input"
     )
+    parser.add_argument(
+        "--library",
+        dest="window_library",
+        metavar="PATH",
+        help="library folder the window files takes in (default: the user data folder)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -54,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from pianoscope.gui.launch import run_gui
 
-            return run_gui(demo=args.demo)
+            return run_gui(demo=args.demo, library_root=args.window_library)
         return int(args.run(args) or 0)
     except PianoscopeError as error:
         print(f"pianoscope: {error}", file=sys.stderr)
