@@ -105,10 +105,10 @@ class LatestRequestWorker(Generic[T, R]):
             self._condition.notify()
 
     def stop(self) -> None:
+        """Ask the thread to end after its current computation; does not wait for it."""
         with self._condition:
             self._stopped = True
             self._condition.notify()
-        self._thread.join(timeout=5.0)
 
     @property
     def busy(self) -> bool:

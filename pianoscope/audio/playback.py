@@ -20,7 +20,7 @@ import numpy as np
 import sounddevice as sd
 
 from pianoscope.audio.fileio import probe_audio
-from pianoscope.audio.region import read_frames
+from pianoscope.audio.region import iter_frames
 from pianoscope.audio.time_stretch import TimeStretcher
 from pianoscope.errors import AudioDeviceError
 
@@ -200,27 +200,24 @@ class Player:
     def _feed(
         self, generation: int, start: float, loop: tuple[int, int] | None, speed: float
     ) -> None:
+        """Read from `start` to the end (or round the loop) until stopped; one open file per
+        pass, the time-stretcher's state carried across the loop's seam."""
         stretcher = TimeStretcher(speed) if speed < 1.0 else None
-        read_at = int(start)
-        source_at = float(start)
+        first = int(start)
         while not self._stop_feeder.is_set():
             end = loop[1] if loop is not None else self.frames
-            if read_at >= end:
-                if loop is None:
-                    self._put(None)
+            source_at = float(first)
+            for block in iter_frames(self.path, first, end - first, block_frames=READ_FRAMES):
+                samples = stretcher.feed(block) if stretcher is not None else block
+                if samples.size:
+                    self._put(_Chunk(samples, source_at, speed, generation))
+                    source_at = min(source_at + samples.size * speed, float(end))
+                if self._stop_feeder.is_set():
                     return
-                read_at = loop[0]
-                source_at = float(read_at)
-            count = min(READ_FRAMES, end - read_at)
-            samples = read_frames(self.path, read_at, count)
-            read_at += count
-            if stretcher is not None:
-                samples = stretcher.feed(samples)
-            if samples.size:
-                self._put(_Chunk(samples, source_at, speed, generation))
-                source_at += samples.size * speed
-                if source_at >= end:
-                    source_at = float(loop[0]) if loop is not None else float(end)
+            if loop is None:
+                self._put(None)
+                return
+            first = loop[0]
 
     def _put(self, chunk: _Chunk | None) -> None:
         while not self._stop_feeder.is_set():

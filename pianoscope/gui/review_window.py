@@ -32,6 +32,7 @@ from pianoscope.app.segment_labeller import shipped_labeller
 from pianoscope.app.waveform_cache import default_cache_folder
 from pianoscope.app.waveform_pyramid import WaveformPyramid
 from pianoscope.audio.playback import MIN_SPEED, Player
+from pianoscope.audio.region import read_frames
 from pianoscope.dsp.pitch import hz_to_midi
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
@@ -105,6 +106,8 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self._shown_spectrogram: SpectrogramRequest | None = None
         self.spectrum_worker: LatestRequestWorker | None = None
         self.spectrogram_worker: LatestRequestWorker | None = None
+        self.samples_worker: LatestRequestWorker | None = None
+        self._shown_samples: tuple[float, float] | None = None
 
         self._build_views()
         self._build_docks()
@@ -156,6 +159,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.piano_roll.setLabel("bottom", "time", units="s")
         self.piano_roll.note_picked.connect(self._note_picked)
         self.waveform.sigXRangeChanged.connect(self._view_changed)
+        self.waveform.detail_wanted.connect(self._request_samples)
         self.overview.region_moved.connect(self._overview_moved)
         central = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(central)
@@ -296,6 +300,13 @@ class ReviewWindow(QtWidgets.QMainWindow):
             "moment spectrum",
             lambda t: frame_at(recording.path, recording.info.sample_rate_hz, t, MOMENT_FFT_SIZE),
         )
+        rate = recording.info.sample_rate_hz
+        self.samples_worker = LatestRequestWorker(
+            "waveform samples",
+            lambda span: read_frames(
+                recording.path, round(span[0] * rate), round((span[1] - span[0]) * rate) + 1
+            ),
+        )
         self.spectrogram_worker = LatestRequestWorker(
             "spectrogram",
             lambda request: spectrogram_region(
@@ -317,11 +328,12 @@ class ReviewWindow(QtWidgets.QMainWindow):
             if job is not None:
                 job.cancel()
                 job.wait(wait_s)
-        for worker in (self.spectrum_worker, self.spectrogram_worker):
+        for worker in (self.spectrum_worker, self.spectrogram_worker, self.samples_worker):
             if worker is not None:
                 worker.stop()
         self._pyramid_job = self._analysis_job = None
-        self.spectrum_worker = self.spectrogram_worker = None
+        self.spectrum_worker = self.spectrogram_worker = self.samples_worker = None
+        self._shown_samples = None
         self.pyramid = self.analysis = None
         self.overview_ready_s = None
         self._shown_moment = -1
@@ -344,6 +356,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self._poll_jobs()
         self._poll_moment()
         self._poll_spectrogram()
+        self._poll_samples()
         self._poll_player()
 
     def _poll_jobs(self) -> None:
@@ -417,6 +430,19 @@ class ReviewWindow(QtWidgets.QMainWindow):
         if request != self._shown_spectrogram:
             self._shown_spectrogram = request
             self.spectrogram.show_image(image)
+
+    def _poll_samples(self) -> None:
+        worker = self.samples_worker
+        if worker is None or worker.latest is None or worker.latest[0] == self._shown_samples:
+            return
+        span, samples = worker.latest
+        self._shown_samples = span
+        self.waveform.show_samples(span[0], samples)
+
+    def _request_samples(self, start_s: float, end_s: float) -> None:
+        if self.samples_worker is not None:
+            self._shown_samples = None
+            self.samples_worker.request((max(0.0, start_s), end_s))
 
     def _poll_player(self) -> None:
         player = self.player

@@ -168,6 +168,12 @@ def test_overview_region_and_zoom_move_together(analysed, qtbot):
     assert window.overview.region.getRegion() == pytest.approx((5.0, 7.0), abs=0.01)
     envelope_x, _ = window.waveform.curve.getData()
     assert envelope_x[1] - envelope_x[0] <= 4 * BASE_BUCKET / 44_100
+    window.waveform.setXRange(5.0, 5.05, padding=0)
+    qtbot.waitUntil(lambda: window.waveform.curve.getData()[0].size > 2000, timeout=5_000)
+    detail_x, detail_y = window.waveform.curve.getData()
+    assert np.diff(detail_x)[:10] == pytest.approx(1 / 44_100)
+    assert detail_x[0] == pytest.approx(5.0, abs=1e-4)
+    assert np.max(np.abs(detail_y)) > 0.001
     window.overview.region.setRegion((10.0, 14.0))
     assert window.piano_roll.visible_range_s() == pytest.approx((10.0, 14.0), abs=0.01)
 

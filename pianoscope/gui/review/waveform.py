@@ -14,6 +14,7 @@ from pianoscope.gui.review.time_plot import LEFT_AXIS_PX, TimePlot
 
 WAVE_PEN = pg.mkPen("#4aa3df", width=1)
 REGION_BRUSH = pg.mkBrush(255, 200, 0, 60)
+DETAIL_SAMPLES_PER_PX = 8
 
 
 def zigzag(envelope: Envelope) -> tuple[np.ndarray, np.ndarray]:
@@ -66,12 +67,19 @@ class OverviewPlot(pg.PlotWidget):
 
 
 class WaveformPlot(TimePlot):
-    """The waveform of the visible span at the finest pyramid level that fits the width."""
+    """The waveform of the visible span at the finest pyramid level that fits the width.
+
+    Zoomed in to fewer than `DETAIL_SAMPLES_PER_PX` samples per pixel, it asks for the samples
+    themselves (`detail_wanted(start_s, end_s)`) and draws them when `show_samples` hands them in.
+    """
+
+    detail_wanted = QtCore.Signal(float, float)
 
     def __init__(self) -> None:
         super().__init__("waveform")
         self.curve = self.plot(pen=WAVE_PEN)
         self.pyramid: WaveformPyramid | None = None
+        self.detail = False
         self.loop_region = pg.LinearRegionItem(brush=pg.mkBrush(44, 160, 44, 50))
         self.loop_region.hide()
         self.addItem(self.loop_region, ignoreBounds=True)
@@ -86,10 +94,21 @@ class WaveformPlot(TimePlot):
         if self.pyramid is None:
             return
         start_s, end_s = self.visible_range_s()
+        samples = (end_s - start_s) * self.pyramid.sample_rate_hz
+        self.detail = samples <= DETAIL_SAMPLES_PER_PX * self.width_px()
+        if self.detail:
+            self.detail_wanted.emit(start_s, end_s)
         envelope = self.pyramid.envelope(start_s, end_s, self.width_px())
         self.curve.setData(*zigzag(envelope))
         peak = float(max(np.max(np.abs(self.pyramid.lows[-1])), np.max(self.pyramid.highs[-1])))
         self.setYRange(-max(peak, 1e-3), max(peak, 1e-3), padding=0.05)
+
+    def show_samples(self, start_s: float, samples: np.ndarray) -> None:
+        """The samples themselves from `start_s`, if the view is still zoomed in that far."""
+        if not self.detail or self.pyramid is None:
+            return
+        time_s = start_s + np.arange(samples.size) / self.pyramid.sample_rate_hz
+        self.curve.setData(time_s, samples)
 
     def show_comments(self, comments) -> None:
         """A labelled dashed line at each comment."""
