@@ -22,6 +22,7 @@ from pianoscope.audio.devices import list_input_devices
 from pianoscope.audio.recorder import RecordingResult
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.calibration_dialog import CALIBRATION_S, CalibrationDialog
+from pianoscope.gui.library_window import LibraryWindow
 from pianoscope.gui.panels.classifier_panel import ClassifierPanel
 from pianoscope.gui.panels.level_meter import LevelMeter
 from pianoscope.gui.panels.note_readout import NoteReadout
@@ -213,6 +214,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.review_last_action = menu.addAction("Review last take")
         self.review_last_action.setEnabled(False)
         self.review_last_action.triggered.connect(lambda: self.open_review(self.last_recording))
+        self.library_action = menu.addAction("Library…")
+        self.library_action.setShortcut(QtGui.QKeySequence("Ctrl+L"))
+        self.library_action.triggered.connect(self.open_library)
+        self.library_windows: list[LibraryWindow] = []
+
+    def open_library(self) -> LibraryWindow:
+        """Browse the library: takes, progress over time, comparisons."""
+        window = LibraryWindow(self.library, open_review=self.open_review)
+        window.show()
+        self.library_windows = [w for w in self.library_windows if w.isVisible()] + [window]
+        return window
 
     def open_recording(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(

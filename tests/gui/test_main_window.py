@@ -138,3 +138,11 @@ def test_pause_stops_the_take_clock(make_window, qtbot):
     qtbot.waitUntil(lambda: window.engine.stats().recording_s > paused_at + 0.3, timeout=5_000)
     window.record_action.trigger()
     assert not window.pause_action.isChecked()
+
+
+def test_library_window_opens_on_the_window_library(make_window, qtbot):
+    window = make_window()
+    library_window = window.open_library()
+    qtbot.addWidget(library_window)
+    assert library_window.library is window.library
+    assert window.library_action.shortcut().toString() == "Ctrl+L"

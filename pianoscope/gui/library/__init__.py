@@ -1,0 +1,1 @@
+"""Widgets of the library window: progress charts and the take comparison."""

@@ -1,0 +1,75 @@
+"""Two takes side by side on the reference's time axis: tempo per section and loudness, with
+sections that differ most highlighted and the summary in sentences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pianoscope.app.compare import TakeComparison
+from pianoscope.gui.qt import QtCore, QtWidgets, pg
+
+# Sections slower or faster than this (5 %) or louder/softer by 3 dB are highlighted.
+TEMPO_HIGHLIGHT = 0.05
+LEVEL_HIGHLIGHT_DB = 3.0
+
+
+class CompareView(QtWidgets.QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary = QtWidgets.QLabel("Select two takes and press Compare.")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.tempo_plot = self.graphics.addPlot(row=0, col=0)
+        self.tempo_plot.setLabel("left", "tempo, take / reference")
+        self.tempo_plot.addLine(y=1.0, pen=pg.mkPen((150, 150, 150), style=QtCore.Qt.DashLine))
+        self.level_plot = self.graphics.addPlot(row=1, col=0)
+        self.level_plot.setLabel("left", "level (dBFS)")
+        self.level_plot.setLabel("bottom", "reference time", units="s")
+        self.level_plot.addLegend(offset=(-5, 5))
+        self.level_plot.setXLink(self.tempo_plot)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.graphics)
+        self.highlighted: list[int] = []
+
+    def show_comparison(self, comparison: TakeComparison) -> None:
+        self.summary.setText("\n".join(comparison.summary))
+        self.tempo_plot.clear()
+        self.level_plot.clear()
+        self.tempo_plot.addLine(y=1.0, pen=pg.mkPen((150, 150, 150), style=QtCore.Qt.DashLine))
+        self.highlighted = []
+        for index, section in enumerate(comparison.sections):
+            differs = (
+                abs(section.tempo_ratio - 1.0) > TEMPO_HIGHLIGHT
+                or abs(section.level_difference_db) > LEVEL_HIGHLIGHT_DB
+            )
+            brush = "#e8743b" if differs else "#4aa3df"
+            width = section.reference_end_s - section.reference_start_s
+            self.tempo_plot.addItem(
+                pg.BarGraphItem(
+                    x0=[section.reference_start_s],
+                    width=[width * 0.95],
+                    y0=[1.0],
+                    height=[section.tempo_ratio - 1.0],
+                    brush=brush,
+                )
+            )
+            if differs:
+                self.highlighted.append(index)
+                region = pg.LinearRegionItem(
+                    (section.reference_start_s, section.reference_end_s),
+                    movable=False,
+                    brush=pg.mkBrush(232, 116, 59, 40),
+                )
+                self.level_plot.addItem(region)
+        reference = comparison.reference_levels
+        take = comparison.take_levels
+        reference_time = np.arange(reference.rms_db.size) * reference.frame_s
+        self.level_plot.plot(reference_time, reference.rms_db, pen="#4aa3df", name="reference")
+        take_time = np.arange(take.rms_db.size) * take.frame_s
+        # The take's loudness drawn at the reference moments it plays: side by side in the music.
+        take_on_reference = np.interp(
+            comparison.alignment.take_time_at(reference_time), take_time, take.rms_db
+        )
+        self.level_plot.plot(reference_time, take_on_reference, pen="#e8743b", name="take")

@@ -1,0 +1,87 @@
+"""Progress over time for a student (and piece): tempo, dynamic range, notes, forms,
+intensities and practice minutes, one small chart each on a shared date axis."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from pianoscope.gui.panels.classifier_panel import PALETTE
+from pianoscope.gui.qt import QtWidgets, pg
+from pianoscope.library.progress import ProgressSeries
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
+
+
+class ProgressCharts(QtWidgets.QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = QtWidgets.QLabel("Choose a student or a piece.")
+        self.title.setStyleSheet("font-weight:bold;")
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.graphics)
+        self.plots: dict[str, pg.PlotItem] = {}
+        for row, (key, label) in enumerate(
+            (
+                ("tempo", "tempo (BPM)"),
+                ("dynamic_range", "dynamic range (dB)"),
+                ("notes", "notes"),
+                ("form", "playing form (share)"),
+                ("intensity", "intensity (share)"),
+                ("practice", "practice (min/day)"),
+            )
+        ):
+            plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
+            plot.setLabel("left", label)
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            if key in ("form", "intensity"):
+                plot.addLegend(offset=(-5, 5))
+            self.plots[key] = plot
+        for key in ("dynamic_range", "notes", "form", "intensity", "practice"):
+            self.plots[key].setXLink(self.plots["tempo"])
+
+    def show_series(self, series: ProgressSeries, title: str) -> None:
+        """Draw the series; takes without analysis are simply absent."""
+        self.title.setText(
+            f"{title}: {len(series.points)} analysed take(s), "
+            f"{series.total_practice_minutes:.0f} minutes recorded"
+        )
+        for plot in self.plots.values():
+            plot.clear()
+        times = np.array([point.recorded_at.timestamp() for point in series.points])
+        symbol = {"symbol": "o", "symbolSize": 7}
+        tempo = np.array([np.nan if p.tempo_bpm is None else p.tempo_bpm for p in series.points])
+        self.plots["tempo"].plot(times, tempo, pen="#4aa3df", **symbol)
+        self.plots["dynamic_range"].plot(
+            times, [p.dynamic_range_db for p in series.points], pen="#e8743b", **symbol
+        )
+        self.plots["notes"].plot(
+            times, [p.note_count for p in series.points], pen="#5cb85c", **symbol
+        )
+        for head, labels in (("form", FORM_LABELS), ("intensity", INTENSITY_LABELS)):
+            for index, label in enumerate(labels):
+                colour = tuple(int(c) for c in PALETTE[index % len(PALETTE)])
+                self.plots[head].plot(
+                    times,
+                    series.share_series(head, label),
+                    pen=pg.mkPen(colour, width=2),
+                    name=label,
+                    symbol="o",
+                    symbolSize=5,
+                    symbolBrush=colour,
+                )
+        if series.practice:
+            days = np.array(
+                [_midday_timestamp(day.day) for day in series.practice], dtype=np.float64
+            )
+            minutes = [day.minutes for day in series.practice]
+            self.plots["practice"].addItem(
+                pg.BarGraphItem(x=days, height=minutes, width=0.8 * 86_400, brush="#9b59b6")
+            )
+
+
+def _midday_timestamp(day: dt.date) -> float:
+    """Bars for a day are centred on its noon."""
+    return dt.datetime.combine(day, dt.time(12)).timestamp()
