@@ -7,8 +7,11 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from pianoscope.analysis.pipeline import analyse_file
+from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.compare import TakeComparison, compare_files
+from pianoscope.app.segment_labeller import shipped_labeller
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.library.compare_view import CompareView
 from pianoscope.gui.library.progress_charts import ProgressCharts
@@ -250,12 +253,21 @@ class LibraryWindow(QtWidgets.QMainWindow):
             return None
         reference, take = (self.library.path_of(t) for t in takes)
 
+        def work(progress, cancel) -> tuple[TakeComparison, Analysis, Analysis]:
+            comparison = compare_files(reference, take)
+            labeller = shipped_labeller()
+            progress(0.4)
+            analyses = [
+                analyse_file(path, cancel=cancel, labeller=labeller) for path in (reference, take)
+            ]
+            return comparison, analyses[0], analyses[1]
+
         def done(result: object) -> None:
-            assert isinstance(result, TakeComparison)
-            self.compare_view.show_comparison(result)
+            comparison, reference_analysis, take_analysis = result
+            self.compare_view.show_comparison(comparison, reference_analysis, take_analysis)
             self.tabs.setCurrentWidget(self.compare_view)
 
-        return self._run_job("Comparing takes", lambda _p, _c: compare_files(reference, take), done)
+        return self._run_job("Comparing takes", work, done)
 
     # -- background work -----------------------------------------------------------------
     @property

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from pianoscope.analysis.result import Analysis
 from pianoscope.app.compare import TakeComparison
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
+from pianoscope.gui.review.classifier_timeline import label_rgb, segment_label
 
 # Sections slower or faster than this (5 %) or louder/softer by 3 dB are highlighted.
 TEMPO_HIGHLIGHT = 0.05
 LEVEL_HIGHLIGHT_DB = 3.0
+TIMELINE_ROWS = ("reference form", "take form", "reference intensity", "take intensity")
 
 
 class CompareView(QtWidgets.QWidget):
@@ -28,12 +31,25 @@ class CompareView(QtWidgets.QWidget):
         self.level_plot.setLabel("bottom", "reference time", units="s")
         self.level_plot.addLegend(offset=(-5, 5))
         self.level_plot.setXLink(self.tempo_plot)
+        self.timeline_plot = self.graphics.addPlot(row=2, col=0)
+        self.timeline_plot.setXLink(self.tempo_plot)
+        self.timeline_plot.setYRange(0, len(TIMELINE_ROWS), padding=0)
+        self.timeline_plot.getAxis("left").setTicks(
+            [[(len(TIMELINE_ROWS) - 1 - i + 0.5, name) for i, name in enumerate(TIMELINE_ROWS)]]
+        )
+        self.timeline_labels: dict[str, list[str]] = {}
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.graphics)
         self.highlighted: list[int] = []
 
-    def show_comparison(self, comparison: TakeComparison) -> None:
+    def show_comparison(
+        self,
+        comparison: TakeComparison,
+        reference_analysis: Analysis | None = None,
+        take_analysis: Analysis | None = None,
+    ) -> None:
+        """Draw the comparison; with both analyses, their classifier timelines too."""
         self.summary.setText("\n".join(comparison.summary))
         self.tempo_plot.clear()
         self.level_plot.clear()
@@ -73,3 +89,35 @@ class CompareView(QtWidgets.QWidget):
             comparison.alignment.take_time_at(reference_time), take_time, take.rms_db
         )
         self.level_plot.plot(reference_time, take_on_reference, pen="#e8743b", name="take")
+        self.timeline_plot.clear()
+        self.timeline_labels = {}
+        if reference_analysis is not None and take_analysis is not None:
+            self._show_timelines(comparison, reference_analysis, take_analysis)
+
+    def _show_timelines(
+        self, comparison: TakeComparison, reference: Analysis, take: Analysis
+    ) -> None:
+        """Form and intensity bands of both takes, the take's drawn at the reference moments
+        it plays, so a difference in the music lines up vertically."""
+        alignment = comparison.alignment
+        for row, name in enumerate(TIMELINE_ROWS):
+            who, head = name.split(" ")
+            analysis = reference if who == "reference" else take
+            starts = np.array([s.start_s for s in analysis.segments])
+            ends = np.array([s.end_s for s in analysis.segments])
+            if who == "take":  # take time -> reference time (the alignment is monotonic)
+                starts = np.interp(starts, alignment.take_time_s, alignment.reference_time_s)
+                ends = np.interp(ends, alignment.take_time_s, alignment.reference_time_s)
+            labels = [segment_label(segment, head) for segment in analysis.segments]
+            self.timeline_labels[name] = labels
+            y = len(TIMELINE_ROWS) - 1 - row
+            self.timeline_plot.addItem(
+                pg.BarGraphItem(
+                    x0=starts,
+                    width=np.maximum(ends - starts, 1e-3),
+                    y0=np.full(starts.size, y + 0.05),
+                    height=np.full(starts.size, 0.9),
+                    brushes=[pg.mkBrush(*label_rgb(head, label)) for label in labels],
+                    pen=pg.mkPen(None),
+                )
+            )
