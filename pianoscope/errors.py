@@ -37,3 +37,7 @@ class CalibrationError(PianoscopeError):
 
 class LibraryError(PianoscopeError):
     """The library (its database, files, a backup or an import) cannot do what was asked."""
+
+
+class EnrolmentError(PianoscopeError):
+    """The teacher's pianos could not be enrolled, or an enrolment file cannot be used."""

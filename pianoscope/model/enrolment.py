@@ -1,0 +1,597 @@
+"""Enrolment: teach the classifier the teacher's own pianos by fine-tuning a new piano head.
+
+The teacher gives one to two minutes of playing per piano (2 to 8 pianos). The shipped
+network's trunk (conv blocks and LSTM) stays frozen: it already turns a 2 s window into a
+summary vector that separates pianos, so only a new linear head over the teacher's names is
+trained, on summaries computed once. That keeps fine-tuning to seconds on one CPU core and
+cannot spoil the form and intensity heads, which keep coming from the shipped model.
+
+Validation is by time: the last `VALIDATION_SHARE` of each piano's audio is held out and no
+window straddles the split, so neighbouring, overlapping windows never sit on both sides.
+
+The shipped `known` head cannot tell "one of your pianos" (it was trained on the four, and some
+other pianos are its negatives). The enrolled classifier therefore decides `unknown` itself:
+a window whose summary lies far from every enrolled piano (distance to the piano's mean in
+standardised summary space, beyond what the enrolment windows reach) is called unknown.
+
+The enrolment file is a plain dict of tensors, strings and numbers (`torch.save`), loaded with
+`weights_only=True`; it names the trunk it was made for, so new shipped weights ask for a new
+enrolment instead of giving wrong answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import pickle
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
+from pianoscope.dsp.features import N_MELS, SAMPLE_RATE_HZ, log_mel
+from pianoscope.errors import EnrolmentError
+from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, playing_level_db
+from pianoscope.model.inference import (
+    SILENCE_BELOW_MF_DB,
+    WEIGHTS_NAME,
+    WINDOW_SAMPLES,
+    Classifier,
+    HeadProbabilities,
+    Prediction,
+)
+from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
+from pianoscope.model.weights import LoadedWeights, load_weights
+from pianoscope.resources_path import resource_path
+
+log = logging.getLogger(__name__)
+
+ENROLMENT_FORMAT = 1
+ENROLMENT_KIND = "pianoscope-enrolment"
+ENROLMENT_SUFFIX = ".enrolment.pt"
+MAX_ENROLMENT_BYTES = 1024 * 1024
+MIN_PIANOS = 2
+MAX_PIANOS = 8
+MAX_NAME_LENGTH = 40
+MIN_SECONDS_PER_PIANO = 30.0
+VALIDATION_SHARE = 0.2
+WINDOW_HOP_FRAMES = 43  # a new window every ~0.5 s
+# The teacher's recording level differs between enrolment and use; training the head on
+# summaries of the same windows at other gains keeps the level cue from deciding the piano.
+TRAINING_GAINS_DB = (-12.0, -6.0, 0.0, 6.0)
+# A window is unknown when its distance to the nearest piano exceeds this many times the
+# distance that covers `UNKNOWN_QUANTILE` of the validation windows (new playing, unlike the
+# training windows the centroids were computed from, so the margin can stay small).
+UNKNOWN_QUANTILE = 0.99
+UNKNOWN_MARGIN = 1.1
+_HEAD_PREFIXES = ("piano_head.", "form_head.", "intensity_head.", "known_head.")
+_BATCH_WINDOWS = 64
+
+
+@dataclass(frozen=True)
+class FineTuneConfig:
+    """Training of the new head: full AdamW steps over the cached summaries."""
+
+    steps: int = 400
+    learning_rate: float = 0.01
+    weight_decay: float = 1e-3
+    batch_size: int = 256
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A trained piano head for the teacher's names and what deciding `unknown` needs.
+
+    `centroids` are the pianos' mean summaries after standardising with `summary_mean` and
+    `summary_scale`; `unknown_distance` is the RMS distance per dimension beyond which a
+    window is unknown.
+    """
+
+    names: tuple[str, ...]
+    head_weight: torch.Tensor  # (pianos, summary)
+    head_bias: torch.Tensor  # (pianos,)
+    summary_mean: torch.Tensor  # (summary,)
+    summary_scale: torch.Tensor  # (summary,)
+    centroids: torch.Tensor  # (pianos, summary)
+    unknown_distance: float
+    trunk: str  # fingerprint of the trunk the head was trained on
+    validation_accuracy: float
+    metadata: dict[str, object]
+
+
+# -- preparing the teacher's audio ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """Feature windows (windows, frames, bands) in dB and their piano index."""
+
+    features_db: np.ndarray
+    piano: np.ndarray
+
+
+def split_by_time(
+    recordings: Sequence[np.ndarray], validation_share: float = VALIDATION_SHARE
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Training and validation parts of one piano's recordings: the last `validation_share` of
+    the total duration (recordings taken in order) is validation; a recording crossing the
+    split point is cut there, so no window can contain audio from both sides."""
+    total = sum(int(r.size) for r in recordings)
+    split_at = round(total * (1.0 - validation_share))
+    train, validation = [], []
+    start = 0
+    for recording in recordings:
+        end = start + recording.size
+        cut = min(max(split_at - start, 0), recording.size)
+        if cut > 0:
+            train.append(recording[:cut])
+        if cut < recording.size:
+            validation.append(recording[cut:])
+        start = end
+    return train, validation
+
+
+def cut_windows(audio: np.ndarray, hop_frames: int = WINDOW_HOP_FRAMES) -> np.ndarray:
+    """Overlapping `WINDOW_FRAMES` windows (windows, frames, bands) of log-mel features in dB.
+
+    The features of the whole part are computed once and sliced: framing is "valid", so a slice
+    equals the features of that 2 s of audio computed alone. Silent windows (rests, the room
+    before playing starts) are dropped, as the classifier would not label them either.
+    """
+    features_db = log_mel(audio)
+    starts = range(0, features_db.shape[0] - WINDOW_FRAMES + 1, hop_frames)
+    windows = [features_db[s : s + WINDOW_FRAMES] for s in starts]
+    playing = [
+        w for w in windows if playing_level_db(w) - REFERENCE_LEVEL_DB >= -SILENCE_BELOW_MF_DB
+    ]
+    if not playing:
+        return np.zeros((0, WINDOW_FRAMES, features_db.shape[1]), dtype=np.float32)
+    return np.stack(playing).astype(np.float32)
+
+
+def validate_names(names: Sequence[str]) -> tuple[str, ...]:
+    """The pianos' names, checked: 2 to 8 distinct, non-empty, printable, short."""
+    cleaned = tuple(name.strip() if isinstance(name, str) else "" for name in names)
+    if not MIN_PIANOS <= len(cleaned) <= MAX_PIANOS:
+        raise EnrolmentError(
+            f"Enrol between {MIN_PIANOS} and {MAX_PIANOS} pianos (got {len(cleaned)})."
+        )
+    for name in cleaned:
+        if not name or not name.isprintable() or len(name) > MAX_NAME_LENGTH:
+            raise EnrolmentError(
+                f"Each piano needs a name of 1 to {MAX_NAME_LENGTH} printable characters "
+                f"(got {name!r})."
+            )
+    if len({name.casefold() for name in cleaned}) != len(cleaned):
+        raise EnrolmentError("Two pianos have the same name; give each piano its own name.")
+    return cleaned
+
+
+# -- the trunk's summary ---------------------------------------------------------------------
+
+
+def trunk_fingerprint(network: PianoscopeNet) -> str:
+    """A short hash of everything but the heads: an enrolment fits exactly this trunk."""
+    digest = hashlib.sha256()
+    for key, value in sorted(network.state_dict().items()):
+        if not key.startswith(_HEAD_PREFIXES):
+            digest.update(key.encode())
+            digest.update(value.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+@contextmanager
+def _capturing_summaries(network: PianoscopeNet) -> Iterator[list[torch.Tensor]]:
+    """Collect what enters the piano head (the trunk's summary) while the block runs.
+
+    A hook instead of a copy of `forward`, so the summary is by construction the one the
+    shipped heads see."""
+    captured: list[torch.Tensor] = []
+    handle = network.piano_head.register_forward_pre_hook(
+        lambda _module, inputs: captured.append(inputs[0].detach())
+    )
+    try:
+        yield captured
+    finally:
+        handle.remove()
+
+
+def summaries(
+    network: PianoscopeNet,
+    windows_db: np.ndarray,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> torch.Tensor:
+    """The trunk's summary (windows, summary) of feature windows, in eval mode (no dropout)."""
+    network.eval()
+    parts: list[torch.Tensor] = []
+    with torch.inference_mode(), _capturing_summaries(network) as captured:
+        for first in range(0, windows_db.shape[0], _BATCH_WINDOWS):
+            if cancel is not None:
+                cancel.check()
+            network(torch.from_numpy(windows_db[first : first + _BATCH_WINDOWS]))
+            parts.append(captured.pop())
+            progress(min(1.0, (first + _BATCH_WINDOWS) / windows_db.shape[0]))
+    if not parts:
+        return torch.zeros((0, network.piano_head.in_features))
+    return torch.cat(parts).clone()
+
+
+# -- enrolling -------------------------------------------------------------------------------
+
+
+def enrol(
+    recordings: Mapping[str, Sequence[np.ndarray]],
+    network: PianoscopeNet,
+    config: FineTuneConfig = FineTuneConfig(),
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Enrolment:
+    """Fine-tune a piano head on the teacher's pianos: name → recordings (float32 mono, 44.1 kHz).
+
+    Progress: features to 10 %, the trunk's summaries to 85 %, the head's training to 100 %.
+    Raises EnrolmentError when the names or the audio cannot make a usable enrolment, and
+    `Cancelled` when `cancel` is set.
+    """
+    started_s = time.monotonic()
+    names = validate_names(list(recordings))
+    train_parts: list[_Windows] = []
+    validation_parts: list[_Windows] = []
+    seconds: dict[str, float] = {}
+    for index, name in enumerate(names):
+        audio = [np.asarray(r, dtype=np.float32).ravel() for r in recordings[name]]
+        seconds[name] = sum(r.size for r in audio) / SAMPLE_RATE_HZ
+        if seconds[name] < MIN_SECONDS_PER_PIANO:
+            raise EnrolmentError(
+                f"{name}: {seconds[name]:.0f} s of audio is too little; record at least "
+                f"{MIN_SECONDS_PER_PIANO:.0f} s (one to two minutes is best)."
+            )
+        train_audio, validation_audio = split_by_time(audio)
+        train_parts.append(_labelled(train_audio, index))
+        validation_parts.append(_labelled(validation_audio, index))
+        for part, what in ((train_parts[-1], "training"), (validation_parts[-1], "checking")):
+            if part.piano.size == 0:
+                raise EnrolmentError(
+                    f"{name}: nothing loud enough to learn from in the {what} part of the "
+                    "recordings; play throughout the recording."
+                )
+        if cancel is not None:
+            cancel.check()
+        progress(0.1 * (index + 1) / len(names))
+    train = _concatenate(train_parts)
+    validation = _concatenate(validation_parts)
+
+    gained = np.concatenate([train.features_db + np.float32(g) for g in TRAINING_GAINS_DB])
+    gained_piano = np.tile(train.piano, len(TRAINING_GAINS_DB))
+    all_windows = np.concatenate([gained, validation.features_db])
+    embedded = summaries(
+        network,
+        all_windows,
+        progress=lambda f: progress(0.1 + 0.75 * f),
+        cancel=cancel,
+    )
+    train_summary, validation_summary = embedded[: gained.shape[0]], embedded[gained.shape[0] :]
+    train_target = torch.from_numpy(gained_piano)
+
+    mean = train_summary.mean(dim=0)
+    scale = train_summary.std(dim=0).clamp(min=1e-4)
+    head = _train_head(
+        (train_summary - mean) / scale,
+        train_target,
+        len(names),
+        config,
+        progress=lambda f: progress(0.85 + 0.15 * f),
+        cancel=cancel,
+    )
+    weight = head.weight.detach() / scale  # fold the standardisation into the head
+    bias = head.bias.detach() - weight @ mean
+    with torch.no_grad():
+        predicted = (validation_summary @ weight.T + bias).argmax(dim=1).numpy()
+    accuracy = float(np.mean(predicted == validation.piano))
+
+    standard = (train_summary - mean) / scale
+    centroids = torch.stack([standard[train_target == i].mean(dim=0) for i in range(len(names))])
+    distances = _nearest_distance((validation_summary - mean) / scale, centroids)
+    threshold = float(torch.quantile(distances, UNKNOWN_QUANTILE)) * UNKNOWN_MARGIN
+    elapsed_s = time.monotonic() - started_s
+    log.info("enrolled %s: validation accuracy %.3f in %.1f s", names, accuracy, elapsed_s)
+    progress(1.0)
+    return Enrolment(
+        names=names,
+        head_weight=weight.clone(),
+        head_bias=bias.clone(),
+        summary_mean=mean.clone(),
+        summary_scale=scale.clone(),
+        centroids=centroids.clone(),
+        unknown_distance=threshold,
+        trunk=trunk_fingerprint(network),
+        validation_accuracy=accuracy,
+        metadata={
+            "seconds": seconds,
+            "training_windows": int(train.piano.size),
+            "validation_windows": int(validation.piano.size),
+            "fine_tune_seconds": round(elapsed_s, 2),
+            "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    )
+
+
+def _labelled(parts: Sequence[np.ndarray], piano: int) -> _Windows:
+    windows = [cut_windows(p) for p in parts if p.size >= WINDOW_SAMPLES]
+    features = (
+        np.concatenate(windows)
+        if windows
+        else np.zeros((0, WINDOW_FRAMES, N_MELS), dtype=np.float32)
+    )
+    return _Windows(features, np.full(features.shape[0], piano, dtype=np.int64))
+
+
+def _concatenate(parts: Sequence[_Windows]) -> _Windows:
+    return _Windows(
+        np.concatenate([p.features_db for p in parts]), np.concatenate([p.piano for p in parts])
+    )
+
+
+def _train_head(
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    pianos: int,
+    config: FineTuneConfig,
+    *,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> nn.Linear:
+    """A linear head on standardised summaries; classes weighted so a piano with more audio
+    does not win the doubtful windows."""
+    generator = torch.Generator().manual_seed(config.seed)
+    head = nn.Linear(inputs.shape[1], pianos)
+    with torch.no_grad():
+        head.weight.copy_(torch.randn(head.weight.shape, generator=generator) * 0.01)
+        head.bias.zero_()
+    counts = torch.bincount(targets, minlength=pianos).float()
+    loss_function = nn.CrossEntropyLoss(weight=counts.sum() / (pianos * counts.clamp(min=1)))
+    optimizer = torch.optim.AdamW(
+        head.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+    )
+    for step in range(config.steps):
+        if cancel is not None and step % 20 == 0:
+            cancel.check()
+        batch = torch.randint(0, inputs.shape[0], (config.batch_size,), generator=generator)
+        loss = loss_function(head(inputs[batch]), targets[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        progress((step + 1) / config.steps)
+    return head
+
+
+def _nearest_distance(standard: torch.Tensor, centroids: torch.Tensor) -> torch.Tensor:
+    """RMS distance per dimension from each standardised summary to its nearest centroid."""
+    return torch.cdist(standard, centroids).min(dim=1).values / standard.shape[1] ** 0.5
+
+
+# -- the enrolment file ----------------------------------------------------------------------
+
+_TENSORS = ("head_weight", "head_bias", "summary_mean", "summary_scale", "centroids")
+
+
+def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
+    """Write the enrolment file atomically (a crash never leaves half a file); returns `path`."""
+    payload: dict[str, object] = {
+        "format": ENROLMENT_FORMAT,
+        "kind": ENROLMENT_KIND,
+        "names": json.dumps(list(enrolment.names)),
+        "unknown_distance": float(enrolment.unknown_distance),
+        "trunk": enrolment.trunk,
+        "validation_accuracy": float(enrolment.validation_accuracy),
+        "metadata": json.dumps(enrolment.metadata),
+    }
+    for name in _TENSORS:
+        payload[name] = getattr(enrolment, name).detach().to(torch.float32).clone()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    torch.save(payload, partial)
+    partial.replace(path)
+    return path
+
+
+def load_enrolment(path: Path, network: PianoscopeNet | None = None) -> Enrolment:
+    """Read and check an enrolment file; with `network`, also that it fits that trunk.
+
+    Raises EnrolmentError with a sentence for the teacher for anything missing, damaged, of
+    another version or made for other classifier weights.
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_ENROLMENT_BYTES:
+            raise EnrolmentError(f"{path.name} is too large to be a Pianoscope enrolment.")
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError as error:
+        raise EnrolmentError(
+            f"The enrolment {path.name} is missing; enrol the pianos again."
+        ) from error
+    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
+        raise EnrolmentError(
+            f"The enrolment {path.name} is damaged; enrol the pianos again."
+        ) from error
+    if not isinstance(payload, dict) or payload.get("kind") != ENROLMENT_KIND:
+        raise EnrolmentError(f"{path.name} is not a Pianoscope enrolment.")
+    if payload.get("format") != ENROLMENT_FORMAT:
+        raise EnrolmentError(
+            f"{path.name} was made by another version of Pianoscope; enrol the pianos again."
+        )
+    try:
+        enrolment = _from_payload(payload)
+    except (KeyError, TypeError, ValueError, json.JSONDecodeError) as error:
+        raise EnrolmentError(f"The enrolment {path.name} is damaged: {error}") from error
+    if network is not None:
+        check_fits(enrolment, network, path.name)
+    return enrolment
+
+
+def _from_payload(payload: dict[str, object]) -> Enrolment:
+    names_value = json.loads(_typed(payload, "names", str))
+    if not isinstance(names_value, list) or not all(isinstance(n, str) for n in names_value):
+        raise ValueError("the piano names are not a list of names")
+    try:
+        names = validate_names(names_value)
+    except EnrolmentError as error:
+        raise ValueError(str(error)) from error
+    metadata = json.loads(_typed(payload, "metadata", str))
+    if not isinstance(metadata, dict):
+        raise ValueError("its notes are not a table")
+    tensors = {name: _typed(payload, name, torch.Tensor) for name in _TENSORS}
+    for name, tensor in tensors.items():
+        if tensor.dtype != torch.float32 or not bool(torch.isfinite(tensor).all()):
+            raise ValueError(f"{name} is not finite float32")
+    pianos = len(names)
+    width = tensors["summary_mean"].shape[0] if tensors["summary_mean"].dim() == 1 else 0
+    expected = {
+        "head_weight": (pianos, width),
+        "head_bias": (pianos,),
+        "summary_mean": (width,),
+        "summary_scale": (width,),
+        "centroids": (pianos, width),
+    }
+    for name, shape in expected.items():
+        if tuple(tensors[name].shape) != shape or width < 1:
+            raise ValueError(f"{name} has shape {tuple(tensors[name].shape)}, expected {shape}")
+    if not bool((tensors["summary_scale"] > 0).all()):
+        raise ValueError("summary_scale is not positive")
+    unknown_distance = float(_typed(payload, "unknown_distance", float))
+    accuracy = float(_typed(payload, "validation_accuracy", float))
+    if not (unknown_distance > 0 and np.isfinite(unknown_distance)) or not 0 <= accuracy <= 1:
+        raise ValueError("its thresholds are out of range")
+    return Enrolment(
+        names=names,
+        unknown_distance=unknown_distance,
+        trunk=_typed(payload, "trunk", str),
+        validation_accuracy=accuracy,
+        metadata=metadata,
+        **tensors,
+    )
+
+
+def _typed(payload: Mapping[str, object], key: str, kind: type) -> object:
+    value = payload[key]
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, kind):
+        raise TypeError(f"{key} is a {type(value).__name__}, expected {kind.__name__}")
+    return value
+
+
+def check_fits(enrolment: Enrolment, network: PianoscopeNet, name: str = "The enrolment") -> None:
+    """Raise EnrolmentError unless the enrolment's head was trained on this network's trunk."""
+    width = network.piano_head.in_features
+    if enrolment.head_weight.shape[1] != width or enrolment.trunk != trunk_fingerprint(network):
+        raise EnrolmentError(
+            f"{name} was made for another version of the classifier; enrol the pianos again "
+            "(the shipped model is used until then)."
+        )
+
+
+# -- classifying with the teacher's names ----------------------------------------------------
+
+
+class EnrolledClassifier:
+    """The shipped classifier whose piano answer is the teacher's names.
+
+    Form, intensity, silence and the level come from the shipped network; the same forward pass
+    hands its summary to the enrolled head and to the out-of-set test. Thread-safe like
+    `Classifier`, and a drop-in for it in the live engine and the analysis.
+    """
+
+    def __init__(
+        self,
+        enrolment: Enrolment,
+        loaded: LoadedWeights,
+        *,
+        calibration: Calibration | None = None,
+    ) -> None:
+        check_fits(enrolment, loaded.network)
+        self.enrolment = enrolment
+        self._base = Classifier.from_network(loaded.network, loaded.unknown_threshold, calibration)
+        self._captured: list[torch.Tensor] = []
+        loaded.network.piano_head.register_forward_pre_hook(
+            lambda _module, inputs: self._captured.append(inputs[0].detach())
+        )
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(
+        cls,
+        enrolment_path: Path,
+        weights_path: Path | None = None,
+        *,
+        calibration: Calibration | None = None,
+        threads: int | None = 1,
+    ) -> EnrolledClassifier:
+        """The enrolment on top of the shipped (or given) weights; EnrolmentError / ModelError
+        when either cannot be used."""
+        loaded = load_weights(weights_path or resource_path(WEIGHTS_NAME))
+        enrolment = load_enrolment(enrolment_path)
+        if threads is not None:
+            torch.set_num_threads(threads)
+        return cls(enrolment, loaded, calibration=calibration)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.enrolment.names
+
+    @property
+    def calibration(self) -> Calibration:
+        return self._base.calibration
+
+    def set_calibration(self, calibration: Calibration) -> None:
+        """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
+        self._base.set_calibration(calibration)
+
+    def predict(self, audio: np.ndarray) -> Prediction:
+        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored)."""
+        return self.predict_features(log_mel(np.asarray(audio)[-WINDOW_SAMPLES:]))
+
+    def predict_features(self, features_db: np.ndarray) -> Prediction:
+        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features."""
+        return self.predict_feature_batch(features_db[-WINDOW_FRAMES:][None])[0]
+
+    def predict_feature_batch(self, windows_db: np.ndarray) -> list[Prediction]:
+        """Classify a batch of equally long windows (batch, frames, bands) of raw features."""
+        with self._lock:
+            self._captured.clear()
+            shipped = self._base.predict_feature_batch(windows_db)
+            summary = self._captured[-1] if self._captured else None
+        if summary is None:  # too short to run the network: the shipped answer is silence
+            uniform = tuple(1.0 / len(self.names) for _ in self.names)
+            return [
+                dataclasses.replace(p, piano=HeadProbabilities(self.names, uniform))
+                for p in shipped
+            ]
+        enrolment = self.enrolment
+        with torch.inference_mode():
+            probabilities = torch.softmax(
+                summary @ enrolment.head_weight.T + enrolment.head_bias, dim=1
+            ).numpy()
+            standard = (summary - enrolment.summary_mean) / enrolment.summary_scale
+            distance = _nearest_distance(standard, enrolment.centroids).numpy()
+        return [
+            dataclasses.replace(
+                prediction,
+                piano=HeadProbabilities(self.names, tuple(float(p) for p in probabilities[i])),
+                unknown_score=float(distance[i] / (distance[i] + enrolment.unknown_distance)),
+                is_unknown=prediction.is_silent or bool(distance[i] > enrolment.unknown_distance),
+            )
+            for i, prediction in enumerate(shipped)
+        ]
