@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "pianoscope.app.review_commands",
     "pianoscope.app.batch_commands",
     "pianoscope.app.library_commands",
+    "pianoscope.app.enrolment_commands",
 )
 
 

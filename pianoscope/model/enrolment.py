@@ -250,8 +250,8 @@ def enrol(
     train_parts: list[_Windows] = []
     validation_parts: list[_Windows] = []
     seconds: dict[str, float] = {}
-    for index, name in enumerate(names):
-        audio = [np.asarray(r, dtype=np.float32).ravel() for r in recordings[name]]
+    for index, (name, given) in enumerate(zip(names, recordings.values(), strict=True)):
+        audio = [np.asarray(r, dtype=np.float32).ravel() for r in given]
         seconds[name] = sum(r.size for r in audio) / SAMPLE_RATE_HZ
         if seconds[name] < MIN_SECONDS_PER_PIANO:
             raise EnrolmentError(

@@ -1,0 +1,171 @@
+"""Enrol the teacher's own pianos and choose which classifier the app uses.
+
+The GUI dialog and `pianoscope enrol` share this use case: recordings per piano name → audio →
+a fine-tuned piano head (`pianoscope.model.enrolment`) → an enrolment file in the enrolment
+folder. Which enrolment is in use is one small JSON file beside them; without it, or when the
+enrolment no longer fits the shipped weights, the shipped classifier is used, so the default
+never goes away.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import platformdirs
+
+from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
+from pianoscope.audio.fileio import load_audio
+from pianoscope.errors import EnrolmentError, PianoscopeError
+
+if TYPE_CHECKING:  # torch is imported only when enrolling or loading a classifier
+    from pianoscope.model.enrolment import EnrolledClassifier
+    from pianoscope.model.inference import Classifier
+
+log = logging.getLogger(__name__)
+
+ACTIVE_NAME = "active.json"
+LOADING_SHARE = 0.15  # of the progress bar, for reading the recordings
+
+
+@dataclass(frozen=True)
+class PianoRecordings:
+    """One piano to enrol: the teacher's name for it and recordings of it (1-2 minutes)."""
+
+    name: str
+    paths: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    """What an enrolment produced, for the dialog and the CLI to report."""
+
+    path: Path
+    names: tuple[str, ...]
+    validation_accuracy: float  # windows of the held-out last fifth of each piano's audio
+    audio_s: dict[str, float]  # seconds of recordings per piano
+    seconds: float  # wall time of loading and fine-tuning
+
+
+def default_enrolment_folder() -> Path:
+    """Where enrolments and the choice of the active one live (the user data folder)."""
+    return platformdirs.user_data_path("pianoscope") / "enrolments"
+
+
+def enrol_pianos(
+    pianos: Sequence[PianoRecordings],
+    folder: Path | None = None,
+    *,
+    weights_path: Path | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> EnrolmentResult:
+    """Load each piano's recordings, fine-tune the piano head and save the enrolment file.
+
+    The new enrolment is not put into use: the teacher first sees its validation accuracy
+    (see `use_enrolment`). Raises EnrolmentError or AudioFileError with a sentence for the
+    teacher, and `Cancelled` when `cancel` is set.
+    """
+    from pianoscope.model.enrolment import (
+        ENROLMENT_SUFFIX,
+        enrol,
+        save_enrolment,
+        validate_names,
+    )
+    from pianoscope.model.inference import WEIGHTS_NAME
+    from pianoscope.model.weights import load_weights
+    from pianoscope.resources_path import resource_path
+
+    started_s = time.monotonic()
+    validate_names([piano.name for piano in pianos])
+    for piano in pianos:
+        if not piano.paths:
+            raise EnrolmentError(f"Choose at least one recording of {piano.name}.")
+    files = sum(len(piano.paths) for piano in pianos)
+    audio: dict[str, list] = {}
+    loaded_files = 0
+    for piano in pianos:
+        recordings = audio.setdefault(piano.name, [])
+        for path in piano.paths:
+            if cancel is not None:
+                cancel.check()
+            recordings.append(load_audio(path))
+            loaded_files += 1
+            progress(LOADING_SHARE * loaded_files / files)
+    network = load_weights(weights_path or resource_path(WEIGHTS_NAME)).network
+    enrolment = enrol(
+        audio,
+        network,
+        progress=lambda f: progress(LOADING_SHARE + (1.0 - LOADING_SHARE) * f),
+        cancel=cancel,
+    )
+    folder = folder or default_enrolment_folder()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = save_enrolment(folder / f"pianos-{stamp}{ENROLMENT_SUFFIX}", enrolment)
+    seconds = time.monotonic() - started_s
+    log.info("enrolled %s into %s in %.1f s", enrolment.names, path, seconds)
+    return EnrolmentResult(
+        path=path,
+        names=enrolment.names,
+        validation_accuracy=enrolment.validation_accuracy,
+        audio_s=dict(enrolment.metadata["seconds"]),
+        seconds=seconds,
+    )
+
+
+def use_enrolment(enrolment_path: Path | None, folder: Path | None = None) -> None:
+    """Use this enrolment's names from now on, or the shipped model again (None).
+
+    The enrolment is checked first, so a damaged file is refused here rather than at the next
+    start of the live view."""
+    from pianoscope.model.enrolment import load_enrolment
+
+    active = (folder or default_enrolment_folder()) / ACTIVE_NAME
+    if enrolment_path is None:
+        active.unlink(missing_ok=True)
+        return
+    load_enrolment(enrolment_path)
+    active.parent.mkdir(parents=True, exist_ok=True)
+    partial = active.with_name(active.name + ".partial")
+    partial.write_text(json.dumps({"enrolment": str(Path(enrolment_path).resolve())}))
+    partial.replace(active)
+
+
+def active_enrolment(folder: Path | None = None) -> Path | None:
+    """The enrolment the teacher chose to use, or None for the shipped model."""
+    active = (folder or default_enrolment_folder()) / ACTIVE_NAME
+    try:
+        chosen = json.loads(active.read_text())["enrolment"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning("ignoring the unreadable choice of enrolment %s: %s", active, error)
+        return None
+    return Path(chosen) if isinstance(chosen, str) else None
+
+
+def active_classifier_loader(
+    folder: Path | None = None, *, threads: int | None = 1
+) -> Callable[[], Classifier | EnrolledClassifier]:
+    """A `load_classifier` for the live engine: the enrolled pianos if the teacher chose an
+    enrolment, else the shipped classifier. An enrolment that no longer loads (deleted, or
+    made for older weights) falls back to the shipped model with a warning in the log."""
+
+    def load() -> Classifier | EnrolledClassifier:
+        from pianoscope.model.enrolment import EnrolledClassifier
+        from pianoscope.model.inference import Classifier
+
+        chosen = active_enrolment(folder)
+        if chosen is not None:
+            try:
+                return EnrolledClassifier.load(chosen, threads=threads)
+            except PianoscopeError as error:
+                log.warning("using the shipped classifier: %s", error)
+        return Classifier(threads=threads)
+
+    return load
