@@ -110,11 +110,6 @@ class LatestRequestWorker(Generic[T, R]):
             self._stopped = True
             self._condition.notify()
 
-    @property
-    def busy(self) -> bool:
-        with self._condition:
-            return self._pending
-
     def _run(self) -> None:
         while True:
             with self._condition:

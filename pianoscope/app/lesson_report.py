@@ -17,6 +17,7 @@ from pianoscope.app.review import ReviewedRecording
 @dataclass(frozen=True)
 class LessonReport:
     title: str
+    file_name: str
     student: str
     piece: str
     date: str
@@ -40,6 +41,7 @@ def lesson_report(
     ]
     return LessonReport(
         title=f"Lesson report – {recording.path.name}",
+        file_name=recording.path.name,
         student=recording.student or "–",
         piece=recording.piece or "–",
         date=recording.recorded_at.strftime("%Y-%m-%d %H:%M"),

@@ -17,7 +17,7 @@ from pathlib import Path
 from pianoscope.analysis.export import write_csv, write_json, write_midi
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob, LatestRequestWorker
-from pianoscope.app.comments import CommentStore, comments_path
+from pianoscope.app.comments import CommentStore
 from pianoscope.app.lesson_report import lesson_report
 from pianoscope.app.review import (
     LabellerFactory,
@@ -694,10 +694,6 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.progress_bar.setValue(0)
         for widget in (self.progress_label, self.progress_bar, self.cancel_button):
             widget.setVisible(visible)
-
-    @property
-    def comments_file(self) -> Path | None:
-        return comments_path(self.recording.path) if self.recording else None
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self._close_recording(wait_s=CLOSE_WAIT_S)

@@ -20,7 +20,7 @@ from pianoscope.gui.review.classifier_timeline import label_rgb, segment_label
 DPI = 150
 MARGIN = 0.07  # of the page width
 FLOOR_DB = -80.0
-COMMENT_CHARS = 95
+COMMENT_CHARS = 78
 
 
 class ReportError(PianoscopeError):
@@ -97,7 +97,7 @@ def _x(rect: QtCore.QRect, time_s: float, duration_s: float) -> float:
 def _header(pages: _Pages, report: LessonReport) -> None:
     pages.text("Lesson report", size=20, bold=True, gap=1.4)
     pages.text(f"Student: {report.student}     Piece: {report.piece}", size=12)
-    pages.text(f"Recorded: {report.date}     File: {report.title.split(' – ', 1)[-1]}", size=10)
+    pages.text(f"Recorded: {report.date}     File: {report.file_name}", size=10)
     pages.y += round(0.1 * DPI)
 
 
@@ -141,22 +141,21 @@ def _classifier(pages: _Pages, analysis: Analysis, duration_s: float) -> None:
     small = QtGui.QFont("Helvetica", 1)
     small.setPointSizeF(7)
     painter.setFont(small)
+    names: list[tuple[QtCore.QPointF, str]] = []
     for row, head in enumerate(HEADS):
         top = rect.top() + row * row_height
         previous = None
         for segment in analysis.segments:
             label = segment_label(segment, head)
             x0, x1 = _x(rect, segment.start_s, duration_s), _x(rect, segment.end_s, duration_s)
-            painter.fillRect(
-                QtCore.QRectF(x0, top + 2, x1 - x0, row_height - 4),
-                QtGui.QColor(*label_rgb(head, label)),
-            )
+            colour = QtGui.QColor(*label_rgb(head, label))
+            painter.fillRect(QtCore.QRectF(x0, top + 2, x1 - x0, row_height - 4), colour)
             if label != previous:
-                painter.setPen(
-                    QtGui.QColor("white" if label in ("unknown", "silence") else "black")
-                )
-                painter.drawText(QtCore.QPointF(x0 + 3, top + row_height / 2 + 5), label)
+                names.append((QtCore.QPointF(x0 + 3, top + row_height / 2 + 5), label))
             previous = label
+    for point, label in names:  # after all bands, so that no band covers a name
+        painter.setPen(QtGui.QColor("white" if label in ("unknown", "silence") else "black"))
+        painter.drawText(point, label)
 
 
 def _piano_roll(pages: _Pages, analysis: Analysis, duration_s: float) -> None:

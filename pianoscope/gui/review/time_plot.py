@@ -23,7 +23,6 @@ class TimePlot(pg.PlotWidget):
     def __init__(self, title: str, *, axis_label: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.setObjectName(title)
-        self.title = title
         self.getAxis("left").setWidth(LEFT_AXIS_PX)
         self.getAxis("left").enableAutoSIPrefix(False)
         self.setMouseEnabled(x=True, y=False)

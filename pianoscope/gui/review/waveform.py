@@ -33,7 +33,6 @@ class OverviewPlot(pg.PlotWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("overview")
-        self.title = "overview"
         self.setFixedHeight(80)
         self.getAxis("left").setWidth(LEFT_AXIS_PX)
         self.getAxis("left").setTicks([[]])
