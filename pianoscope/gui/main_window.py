@@ -11,6 +11,7 @@ import logging
 import time
 from pathlib import Path
 
+from pianoscope.app.enrolment import active_classifier_loader
 from pianoscope.app.library_filing import new_take_path
 from pianoscope.app.live_engine import LiveEngine
 from pianoscope.app.live_session import InputChoice, open_source
@@ -218,6 +219,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.library_action.setShortcut(QtGui.QKeySequence("Ctrl+L"))
         self.library_action.triggered.connect(self.open_library)
         self.library_windows: list[LibraryWindow] = []
+        self.enrol_action = menu.addAction("Enrol your pianos…")
+        self.enrol_action.triggered.connect(self.open_enrolment)
+
+    def open_enrolment(self) -> QtWidgets.QDialog:
+        """Teach the classifier the teacher's own pianos (imported here: it needs torch)."""
+        from pianoscope.gui.enrolment_dialog import EnrolmentDialog
+
+        dialog = EnrolmentDialog(self)
+        dialog.open()
+        return dialog
 
     def open_library(self) -> LibraryWindow:
         """Browse the library: takes, progress over time, comparisons."""
@@ -251,7 +262,9 @@ class MainWindow(QtWidgets.QMainWindow):
         """(Re)start the engine on an input; a failure is shown, not raised."""
         self.stop_input()
         self.input_choice = choice
-        engine = LiveEngine(open_source(choice), self.live_settings)
+        engine = LiveEngine(
+            open_source(choice), self.live_settings, load_classifier=active_classifier_loader()
+        )
         try:
             engine.start()
         except PianoscopeError as error:
