@@ -31,6 +31,13 @@ log = logging.getLogger(__name__)
 
 ACTIVE_NAME = "active.json"
 LOADING_SHARE = 0.15  # of the progress bar, for reading the recordings
+# Below this validation accuracy the teacher is told the pianos sound too alike (e.g. two
+# programs of one SoundFont built from the same samples reach about 70 %).
+RELIABLE_ACCURACY = 0.85
+TOO_ALIKE = (
+    "These pianos sound too alike to tell apart reliably; record longer and more varied "
+    "playing, or keep the shipped model."
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,10 @@ class EnrolmentResult:
     validation_accuracy: float  # windows of the held-out last fifth of each piano's audio
     audio_s: dict[str, float]  # seconds of recordings per piano
     seconds: float  # wall time of loading and fine-tuning
+
+    @property
+    def reliable(self) -> bool:
+        return self.validation_accuracy >= RELIABLE_ACCURACY
 
 
 def default_enrolment_folder() -> Path:

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pianoscope.app.enrolment import PianoRecordings, enrol_pianos, use_enrolment
+from pianoscope.app.enrolment import TOO_ALIKE, PianoRecordings, enrol_pianos, use_enrolment
 from pianoscope.app.progress_line import ProgressLine
 from pianoscope.errors import EnrolmentError
 
@@ -72,6 +72,8 @@ def _run_enrol(args: argparse.Namespace) -> int:
         f"Validation accuracy {100 * result.validation_accuracy:.1f} % (2-second windows of the "
         f"last fifth of each piano's audio); took {result.seconds:.1f} s."
     )
+    if not result.reliable:
+        print(TOO_ALIKE)
     print(f"Saved {result.path}")
     if args.use:
         use_enrolment(result.path)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.enrolment import (
+    TOO_ALIKE,
     EnrolmentResult,
     PianoRecordings,
     enrol_pianos,
@@ -185,11 +186,12 @@ class EnrolmentDialog(QtWidgets.QDialog):
 
     def _show_result(self, result: EnrolmentResult) -> None:
         self.result = result
+        advice = "" if result.reliable else f" {TOO_ALIKE}"
         self.message.setText(
             f"{', '.join(result.names)}: {100 * result.validation_accuracy:.0f} % of the "
             "2-second windows in the last fifth of each piano's recordings were recognised "
-            f"(learnt in {result.seconds:.0f} s). Use these names in the live view from its "
-            "next Start on, or keep the shipped model?"
+            f"(learnt in {result.seconds:.0f} s).{advice} Use these names in the live view from "
+            "its next Start on, or keep the shipped model?"
         )
         self.use_button.show()
         self.keep_button.show()

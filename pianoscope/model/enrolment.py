@@ -67,7 +67,7 @@ VALIDATION_SHARE = 0.2
 WINDOW_HOP_FRAMES = 43  # a new window every ~0.5 s
 # The teacher's recording level differs between enrolment and use; training the head on
 # summaries of the same windows at other gains keeps the level cue from deciding the piano.
-TRAINING_GAINS_DB = (-12.0, -6.0, 0.0, 6.0)
+TRAINING_GAINS_DB = (-18.0, -12.0, -6.0, 0.0, 6.0, 12.0)
 # A window is unknown when its distance to the nearest piano exceeds this many times the
 # distance that covers `UNKNOWN_QUANTILE` of the validation windows (new playing, unlike the
 # training windows the centroids were computed from, so the margin can stay small).

@@ -11,6 +11,7 @@ from enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.app.enrolment import (
+    EnrolmentResult,
     PianoRecordings,
     active_classifier_loader,
     active_enrolment,
@@ -157,3 +158,10 @@ def test_enrol_command_errors_are_one_readable_line(capsys: pytest.CaptureFixtur
     assert "name the piano, then its recordings" in capsys.readouterr().err
     assert main(["enrol"]) == 2
     assert "between 2 and 8" in capsys.readouterr().err
+
+
+def test_pianos_that_sound_alike_are_flagged(tmp_path: Path) -> None:
+    def result(accuracy: float) -> EnrolmentResult:
+        return EnrolmentResult(tmp_path / "x.enrolment.pt", ("A", "B"), accuracy, {}, 1.0)
+
+    assert result(0.97).reliable and not result(0.70).reliable
