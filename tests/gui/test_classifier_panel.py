@@ -58,5 +58,27 @@ def test_panel_names_silence_and_unknown(qtbot):
     assert panel.head_labels["piano"].text() == "–"
     unknown = TimedPrediction(2.25, _prediction(0, unknown=True))
     panel.show_prediction(unknown, (silent, unknown))
-    assert panel.state_label.text().startswith("Not one of the four pianos")
+    assert panel.state_label.text().startswith("Not one of the known pianos")
     assert panel.head_labels["piano"].text().startswith("unknown")
+
+
+def test_bars_follow_a_change_in_the_number_of_pianos(qtbot):
+    panel = ClassifierPanel()
+    qtbot.addWidget(panel)
+    four = TimedPrediction(1.0, _prediction(1))
+    panel.show_prediction(four, (four,))
+    two_labels = ("Studio", "Hall")
+    enrolled = Prediction(
+        piano=HeadProbabilities(two_labels, (0.2, 0.8)),
+        form=four.prediction.form,
+        intensity=four.prediction.intensity,
+        unknown_score=0.1,
+        is_unknown=False,
+        is_silent=False,
+        level_db=-3.0,
+    )
+    timed = TimedPrediction(1.25, enrolled)
+    panel.show_prediction(timed, (four, timed))
+    visible = [bar for bar in panel.bars["piano"] if not bar.isHidden()]
+    assert [bar.format() for bar in visible] == ["Studio %p%", "Hall %p%"]
+    assert panel.head_labels["piano"].text() == "Hall  80%"

@@ -72,7 +72,7 @@ class ClassifierPanel(QtWidgets.QWidget):
             self.state_label.setText("No piano playing")
         elif prediction.is_unknown:
             self.state_label.setText(
-                f"Not one of the four pianos (unknown, score {prediction.unknown_score:.2f})"
+                f"Not one of the known pianos (unknown, score {prediction.unknown_score:.2f})"
             )
         else:
             self.state_label.setText("Piano playing")
@@ -86,6 +86,7 @@ class ClassifierPanel(QtWidgets.QWidget):
         self._show_history(history, timed.time_s)
 
     def _show_bars(self, head: str, labels: tuple[str, ...], values: tuple[float, ...]) -> None:
+        """One bar per label; bars beyond the labels (after a change of pianos) are hidden."""
         bars = self.bars[head]
         while len(bars) < len(labels):
             bar = QtWidgets.QProgressBar()
@@ -94,9 +95,11 @@ class ClassifierPanel(QtWidgets.QWidget):
             bar.setTextVisible(True)
             self._bar_rows[head].addWidget(bar)
             bars.append(bar)
-        for bar, label, value in zip(bars, labels, values, strict=False):
-            bar.setValue(round(100 * value))
-            bar.setFormat(f"{label} %p%")
+        for index, bar in enumerate(bars):
+            bar.setVisible(index < len(labels))
+            if index < len(labels):
+                bar.setValue(round(100 * values[index]))
+                bar.setFormat(f"{labels[index]} %p%")
 
     def _show_history(self, history: tuple[TimedPrediction, ...], now_s: float) -> None:
         if not history:
