@@ -55,3 +55,11 @@ def test_timeline_draws_one_band_per_segment_and_names_each_run(qtbot):
     assert timeline.labels["intensity"] == ["pp", "unknown", "silence", "not classified"]
     assert len(timeline.text_items) == 12
     assert len([i for i in timeline.plotItem.items if i in timeline.text_items]) == 12
+
+
+def test_a_long_take_names_only_its_longest_runs():
+    from pianoscope.gui.review.classifier_timeline import _named_runs
+
+    labels = ["legato", "staccato"] * 5 + ["chords"] * 6 + ["legato"]
+    assert _named_runs(labels, 100) == [*range(11), 16]
+    assert _named_runs(labels, 2) == [0, 10]  # the six-segment chords run, then the first

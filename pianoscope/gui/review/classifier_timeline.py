@@ -17,6 +17,7 @@ from pianoscope.gui.review.time_plot import TimePlot, rgb_brush
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 
 UNLABELLED_RGB = (200, 200, 200)
+MAX_NAMES_PER_ROW = 300
 LABELS = {"piano": PIANO_LABELS, "form": FORM_LABELS, "intensity": INTENSITY_LABELS}
 # Rows from the top: piano, form, intensity.
 ROW_OF = {head: len(HEADS) - 1 - i for i, head in enumerate(HEADS)}
@@ -71,10 +72,21 @@ class ClassifierTimeline(TimePlot):
             )
             self.addItem(bars)
             self.bars[head] = bars
-            for index, label in enumerate(labels):
-                if index == 0 or labels[index - 1] != label:
-                    dark = label in ("unknown", "silence")
-                    text = pg.TextItem(label, color="w" if dark else "k", anchor=(0, 0.5))
-                    text.setPos(starts[index], ROW_OF[head] + 0.5)
-                    self.addItem(text, ignoreBounds=True)
-                    self.text_items.append(text)
+            for index in _named_runs(labels, MAX_NAMES_PER_ROW):
+                label = labels[index]
+                dark = label in ("unknown", "silence")
+                text = pg.TextItem(label, color="w" if dark else "k", anchor=(0, 0.5))
+                text.setPos(starts[index], ROW_OF[head] + 0.5)
+                self.addItem(text, ignoreBounds=True)
+                self.text_items.append(text)
+
+
+def _named_runs(labels: list[str], most: int) -> list[int]:
+    """First segment of each run of one label; in a long take with more runs than `most`,
+    only the longest runs are named (the colours still show every segment)."""
+    starts = [i for i in range(len(labels)) if i == 0 or labels[i - 1] != labels[i]]
+    if len(starts) <= most:
+        return starts
+    ends = [*starts[1:], len(labels)]
+    longest = sorted(zip(starts, ends, strict=True), key=lambda run: run[0] - run[1])[:most]
+    return sorted(start for start, _ in longest)
