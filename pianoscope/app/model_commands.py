@@ -82,6 +82,8 @@ def _run_train(args: argparse.Namespace) -> int:
     from pianoscope.model.train import save_training, train_network
 
     cache = args.cache or default_cache_dir()
+    # Resolved before the long run: nothing is imported lazily after training.
+    out = args.out or _shipped_weights_path()
     config = TRAIN_CONFIG
     if args.epochs is not None:
         config = replace(config, epochs=args.epochs)
@@ -115,7 +117,6 @@ def _run_train(args: argparse.Namespace) -> int:
         train, config, validation=validation, progress=line.fraction, generator=generator
     )
     line.done()
-    out = args.out or _shipped_weights_path()
     minutes = (time.monotonic() - started) / 60.0
     last = result.history[-1]
     data_source = "rendered from scratch" if len(rendered) == 2 else "partly or wholly from cache"
