@@ -28,6 +28,14 @@ DEFAULT_BLOCK_S = 10.0
 # upsampled signal; this many input samples of context (rounded up) make block edges exact.
 _FILTER_HALF_LENGTH_FACTOR = 10
 _SALVAGE_STEP_FRAMES = 1024
+# At most this many samples (all channels) are read at once: 16 MB of float32.
+MAX_BLOCK_SAMPLES = 4_000_000
+# Sample rates outside this range are not audio Pianoscope can use (or a damaged header).
+MIN_SAMPLE_RATE_HZ = 1_000
+MAX_SAMPLE_RATE_HZ = 768_000
+# Exact resampling ratios with larger terms (odd rates such as 44 101 Hz) would need filters of
+# millions of taps; they are approximated within about one part per million instead.
+MAX_RATIO_TERM = 1_000
 
 
 @dataclass(frozen=True)
@@ -75,10 +83,11 @@ def iter_audio_blocks(
             raise AudioFileError(
                 f"{path.name} has {info.channels} channel(s); channel {channel + 1} does not exist."
             )
-        ratio = Fraction(sample_rate_hz, info.sample_rate_hz)
-        up, down = ratio.numerator, ratio.denominator
+        up, down = resampling_ratio(info.sample_rate_hz, sample_rate_hz)
         context = 0 if up == down else _context_frames(up, down)
-        block_frames = max(down, context, int(block_s * info.sample_rate_hz) // down * down)
+        # Bounded by samples, not seconds: a header may claim hundreds of channels.
+        wanted = min(int(block_s * info.sample_rate_hz), MAX_BLOCK_SAMPLES // info.channels)
+        block_frames = max(down, context, wanted // down * down)
         yield from _resampled_blocks(handle, info, channel, up, down, block_frames, context)
 
 
@@ -119,8 +128,13 @@ def _open(path: Path) -> sf.SoundFile:
 
 
 def _info(path: Path, handle: sf.SoundFile) -> AudioInfo:
-    if handle.samplerate <= 0 or handle.channels <= 0:
-        raise AudioFileError(f"{path.name} has an invalid header (rate or channel count is zero).")
+    if handle.channels <= 0:
+        raise AudioFileError(f"{path.name} has an invalid header (no channels).")
+    if not MIN_SAMPLE_RATE_HZ <= handle.samplerate <= MAX_SAMPLE_RATE_HZ:
+        raise AudioFileError(
+            f"{path.name} says its sample rate is {handle.samplerate} Hz, which is not a rate "
+            "of recorded sound; the file is damaged or not a recording."
+        )
     return AudioInfo(
         path=path,
         sample_rate_hz=int(handle.samplerate),
@@ -129,6 +143,15 @@ def _info(path: Path, handle: sf.SoundFile) -> AudioInfo:
         format=handle.format,
         subtype=handle.subtype,
     )
+
+
+def resampling_ratio(from_hz: int, to_hz: int) -> tuple[int, int]:
+    """(up, down) for resample_poly: exact for the usual rates, close for odd ones."""
+    ratio = Fraction(to_hz, from_hz)
+    if max(ratio.numerator, ratio.denominator) > MAX_RATIO_TERM:
+        ratio = ratio.limit_denominator(MAX_RATIO_TERM)
+        log.warning("resampling %d Hz to %d Hz approximately (%s)", from_hz, to_hz, ratio)
+    return ratio.numerator, ratio.denominator
 
 
 def _context_frames(up: int, down: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import threading
 from pathlib import Path
@@ -211,3 +212,37 @@ def test_loading_is_thread_safe_for_separate_files(tmp_path):
 def test_write_audio_to_missing_folder_fails_clearly(tmp_path):
     with pytest.raises(AudioFileError, match="Could not write"):
         write_audio(tmp_path / "no" / "such" / "dir.wav", np.zeros(10))
+
+
+def test_header_claiming_many_channels_is_read_in_bounded_blocks(tmp_path):
+    """Memory is bounded by samples, not seconds: 200 channels at 96 kHz stay small."""
+    path = tmp_path / "many.wav"
+    sf.write(path, np.zeros((96_000, 200), np.float32), 96_000, subtype="PCM_16")
+    sizes = [block.size for block in iter_audio_blocks(path)]
+    assert sum(sizes) == 44_100
+    input_samples_per_block = max(sizes) * 96_000 / 44_100 * 200
+    assert input_samples_per_block <= 4_000_000 * 1.01
+
+
+@pytest.mark.parametrize("rate", [44_101, 7_919])
+def test_odd_sample_rates_resample_quickly_and_keep_the_pitch(tmp_path, rate):
+    path = tmp_path / "odd.wav"
+    sf.write(path, _tone(440, 2.0, rate), rate, subtype="FLOAT")
+    audio = load_audio(path)
+    assert audio.size == pytest.approx(2 * 44_100, rel=1e-3)
+    assert _dominant_freq_hz(audio, 44_100) == pytest.approx(440, abs=1)
+
+
+def test_impossible_sample_rate_is_refused(tmp_path):
+    path = tmp_path / "fast.wav"
+    data = bytearray(_wav_bytes())
+    data[24:28] = struct.pack("<I", 50_000_000)
+    path.write_bytes(bytes(data))
+    with pytest.raises(AudioFileError, match="not a rate of recorded sound"):
+        load_audio(path)
+
+
+def _wav_bytes() -> bytes:
+    buffer = io.BytesIO()
+    sf.write(buffer, _tone(440, 0.1, 44_100), 44_100, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
