@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/pianoscope-xdg")
+# The user's data and settings (library, enrolments, QSettings) are never touched by tests.
+_USER_HOME = tempfile.mkdtemp(prefix="pianoscope-test-user-")
+os.environ["XDG_DATA_HOME"] = os.path.join(_USER_HOME, "data")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_USER_HOME, "config")
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("PIANOSCOPE_TEST_CACHE", Path.home() / ".cache" / "pianoscope-tests"))

@@ -146,3 +146,28 @@ def test_library_window_opens_on_the_window_library(make_window, qtbot):
     qtbot.addWidget(library_window)
     assert library_window.library is window.library
     assert window.library_action.shortcut().toString() == "Ctrl+L"
+
+
+def test_demo_is_classified_as_the_fluidr3_grand_in_the_panel(make_window, qtbot):
+    """The bundled clip is FluidR3_GM's grand piano: the shipped classifier must say so."""
+    window = make_window()
+    window.start_demo()
+    qtbot.waitUntil(
+        lambda: (
+            window.engine.classifier is not None and len(window.engine.classifier.history()) >= 12
+        ),
+        timeout=30_000,
+    )
+    assert window.engine.classifier.problem is None
+    pianos = [
+        timed.prediction.piano_label
+        for timed in window.engine.classifier.history()
+        if not timed.prediction.is_silent
+    ]
+    assert pianos.count("grand-fluidr3") >= 0.8 * len(pianos)
+    qtbot.waitUntil(
+        lambda: window.classifier_panel.head_labels["piano"].text().startswith("grand-fluidr3"),
+        timeout=5_000,
+    )
+    assert window.classifier_panel.state_label.text() == "Piano playing"
+    assert window.classifier_panel.history_image.image.shape[1] >= 12
