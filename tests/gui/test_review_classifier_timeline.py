@@ -40,6 +40,9 @@ def test_each_state_has_its_own_label_and_colour():
     assert label_rgb("form", "unknown") == UNKNOWN_RGB
     assert label_rgb("intensity", "silence") == SILENCE_RGB
     assert label_rgb("intensity", "not classified") == UNLABELLED_RGB
+    enrolled = label_rgb("piano", "studio Steinway")
+    assert enrolled in {tuple(int(c) for c in rgb) for rgb in PALETTE}
+    assert enrolled == label_rgb("piano", "studio Steinway")
 
 
 def test_timeline_draws_one_band_per_segment_and_names_each_run(qtbot):

@@ -7,6 +7,8 @@ label (no model available) light grey. Each run of one label is named once.
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
 from pianoscope.analysis.result import HEADS, Analysis, Segment
@@ -38,9 +40,12 @@ def label_rgb(head: str, label: str) -> tuple[int, int, int]:
         return SILENCE_RGB
     if label == "unknown":
         return UNKNOWN_RGB
-    if label in LABELS[head]:
-        return tuple(int(c) for c in PALETTE[LABELS[head].index(label) % len(PALETTE)])
-    return UNLABELLED_RGB
+    if label == "not classified":
+        return UNLABELLED_RGB
+    # A piano the teacher enrolled gets a colour of its own, the same in every take.
+    known = label in LABELS[head]
+    index = LABELS[head].index(label) if known else zlib.crc32(label.encode())
+    return tuple(int(c) for c in PALETTE[index % len(PALETTE)])
 
 
 class ClassifierTimeline(TimePlot):
