@@ -66,6 +66,11 @@ class TakeFiler:
         self._queue.put(reached)
         return reached.wait(timeout_s)
 
+    def _report(self, message: str) -> None:
+        log.error("%s", message)
+        with self._lock:
+            self._problems.append(message)
+
     def _run(self) -> None:
         labeller = None
         while True:
@@ -82,10 +87,11 @@ class TakeFiler:
                     analyse_recording(self.library, recording.id, labeller=labeller)
                     analysed = True
             except (PianoscopeError, OSError) as error:
-                message = f"{path.name} was saved but not filed in the library: {error}"
-                log.error("%s", message)
-                with self._lock:
-                    self._problems.append(message)
+                self._report(f"{path.name} was saved but not filed in the library: {error}")
+                continue
+            except Exception as error:  # a bug must not stop the filing of later takes
+                log.exception("filing %s failed", path)
+                self._report(f"{path.name} was saved but could not be filed ({error}).")
                 continue
             if recording is not None:
                 with self._lock:

@@ -44,9 +44,10 @@ class FrameStream:
     def feed(self, samples: np.ndarray) -> np.ndarray:
         """Every frame completed by `samples`, shape (n, frame_size)."""
         buffer = np.concatenate([self._buffer, np.asarray(samples, dtype=np.float32)])
-        count = (
-            0 if buffer.size < self.frame_size else (buffer.size - self.frame_size) // self.hop + 1
-        )
+        if buffer.size < self.frame_size:
+            self._buffer = buffer
+            return np.zeros((0, self.frame_size), dtype=np.float32)
+        count = (buffer.size - self.frame_size) // self.hop + 1
         frames = sliding_window_view(buffer, self.frame_size)[:: self.hop][:count].copy()
         self._buffer = buffer[count * self.hop :]
         return frames

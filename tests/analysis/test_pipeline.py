@@ -7,6 +7,7 @@ import json
 import mido
 import numpy as np
 import pytest
+import soundfile as sf
 from synthetic_recordings import PLAYED, SAMPLE_RATE_HZ
 
 from pianoscope.analysis.export import write_csv, write_json, write_midi
@@ -151,3 +152,13 @@ def test_spectrum_outside_the_recording_and_unreadable_files_are_reported(
     broken.write_bytes(b"not audio at all")
     with pytest.raises(AudioFileError):
         analyse_file(broken)
+
+
+@pytest.mark.parametrize("frames", [1, 100, 2_000])
+def test_very_short_recordings_are_analysed_without_error(tmp_path, frames):
+    """A take stopped at once (a few samples) must not break the analysis."""
+    path = tmp_path / "short.wav"
+    sf.write(path, np.full(frames, 0.1, np.float32), 44_100)
+    analysis = analyse_file(path)
+    assert analysis.duration_s == pytest.approx(frames / 44_100)
+    assert len(analysis.segments) == 1
