@@ -2,9 +2,9 @@
 
 Prints, for a synthesised 60-minute mono take (WAV and FLAC, 44.1 kHz, cached under
 ~/.cache/pianoscope-tests): the min/max pyramid build, the window's open-to-overview-drawn time,
-the same from the waveform cache (a second opening), and the naive alternative (soundfile reads the whole file, numpy takes min/max per bucket),
-with the ratio. `OVERVIEW_BOUND_S` is the bound tests/gui/test_review_window.py holds the
-window to for the WAV take.
+the same from the waveform cache (a second opening), and the naive alternative (soundfile reads
+the whole file, numpy takes min/max per bucket), with the ratio. `OVERVIEW_BOUND_S` is the bound
+tests/gui/test_review_window.py holds the window to for the WAV take.
 Run: QT_QPA_PLATFORM=offscreen python bench/bench_review.py
 """
 
