@@ -37,6 +37,8 @@ class SoakResult:
     rss_end_mb: float
     overflows: int
     recorded_s: float
+    frames_analysed: int
+    frames_expected: int
     classifier_predictions: int
     problem: str | None
 
@@ -77,9 +79,11 @@ def run_soak(seconds: float, folder: Path, *, warm_up_s: float = WARM_UP_S) -> S
         engine = window.engine
         stats = engine.stats()
         predictions = len(engine.classifier.history()) if engine.classifier else 0
+        expected = round(seconds * engine.source.sample_rate_hz / engine.settings.hop_frames)
         problem = engine.problem
         rss_end = rss_mb()
         window.stop_recording()
+        window.take_filer.wait_idle(120)
     finally:
         os.killpg(player.pid, 9)
         player.wait()
@@ -92,6 +96,8 @@ def run_soak(seconds: float, folder: Path, *, warm_up_s: float = WARM_UP_S) -> S
         rss_end_mb=rss_end,
         overflows=stats.overflow_count,
         recorded_s=recorded,
+        frames_analysed=stats.frames_analysed,
+        frames_expected=expected,
         classifier_predictions=predictions,
         problem=problem,
     )

@@ -233,6 +233,15 @@ class LiveEngine:
         self._spectrogram = SpectrogramBuffer(settings, rate)
 
     def _run(self) -> None:
+        """Analysis thread; a bug here is reported in the window instead of freezing it."""
+        try:
+            self._analyse_until_stopped()
+        except Exception as error:
+            log.exception("live analysis failed")
+            self._problem = f"The live analysis stopped unexpectedly ({error}). Please restart."
+            self.stop_recording()
+
+    def _analyse_until_stopped(self) -> None:
         ring = self.source.ring
         next_end = ring.written + self.settings.hop_frames
         last_check_s = load_start_s = time.monotonic()

@@ -76,7 +76,8 @@ class RingBuffer:
 
     def latest(self, frames: int) -> ReadResult:
         """Copy of the newest `frames` samples (fewer if fewer were ever written)."""
-        return self._copy(max(0, self._written - min(frames, self._capacity)), self._written)
+        end = self._written  # read once: the writer may advance while we copy
+        return self._copy(max(0, end - min(frames, self._capacity)), end)
 
     def _copy(self, start: int, end: int) -> ReadResult:
         """Copy samples [start, end) and drop from the front any the writer overran meanwhile."""

@@ -144,3 +144,30 @@ def test_concurrent_readers_never_see_garbage(capacity, block):
         thread.join()
     assert not errors
     assert accounted == {"fast": total_blocks * block, "slow": total_blocks * block}
+
+
+@settings(deadline=None, max_examples=10)
+@given(capacity=st.integers(1024, 8192), block=st.integers(1, 700), frames=st.integers(1, 1024))
+def test_latest_never_returns_more_than_asked_while_the_writer_runs(capacity, block, frames):
+    """A reader asking for the newest N samples gets at most N, in order, even mid-write."""
+    ring = RingBuffer(capacity)
+    done = threading.Event()
+    problems: list[str] = []
+
+    def read_latest() -> None:
+        while not done.is_set():
+            result = ring.latest(frames)
+            if result.samples.size > frames:
+                problems.append(f"asked {frames}, got {result.samples.size}")
+                return
+            if not np.array_equal(result.samples, _ramp(result.start_index, result.samples.size)):
+                problems.append(f"garbage at {result.start_index}")
+                return
+
+    reader = threading.Thread(target=read_latest)
+    reader.start()
+    for i in range(2000):
+        ring.write(_ramp(i * block, block))
+    done.set()
+    reader.join()
+    assert not problems

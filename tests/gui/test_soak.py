@@ -33,3 +33,5 @@ def test_short_soak_keeps_memory_flat_with_no_overflows_and_a_complete_take(
     assert result.overflows == 0
     assert result.recorded_s >= 39.0
     assert result.rss_growth_mb < 20.0
+    assert result.frames_analysed >= 0.9 * result.frames_expected
+    assert result.classifier_predictions >= 0.8 * 40 * 4
