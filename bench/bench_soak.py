@@ -68,6 +68,10 @@ def run_soak(seconds: float, folder: Path, *, warm_up_s: float = WARM_UP_S) -> S
         window.start_input(InputChoice(device="pulse"))
         if window.engine is None:
             raise RuntimeError(window.banner.text())
+        deadline = time.monotonic() + 10
+        while window.engine.source.ring.written == 0 and time.monotonic() < deadline:
+            app.processEvents()  # PulseAudio may take a second or two to deliver the first block
+            time.sleep(0.01)
         window.start_recording()
         started = time.monotonic()
         rss_warm = None
