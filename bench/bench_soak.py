@@ -120,8 +120,9 @@ def main() -> None:
     )
     print(
         f"  input overflows {result.overflows} (target 0); recording {result.recorded_s:.1f} s "
-        f"of {result.seconds:.0f} s; classifier predictions {result.classifier_predictions}; "
-        f"problem: {result.problem or 'none'}"
+        f"of {result.seconds:.0f} s; spectra {result.frames_analysed} of "
+        f"{result.frames_expected} hops; classifier predictions in the last minute "
+        f"{result.classifier_predictions}; problem: {result.problem or 'none'}"
     )
 
 
