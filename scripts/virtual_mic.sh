@@ -19,7 +19,7 @@ start)
   pactl set-default-source vmic.monitor
   # A permanent reader on the monitor keeps the source running, so a new stream's first
   # callback comes at once instead of 1-2 s late.
-  if ! pgrep -f "parec.*vmic.monitor" >/dev/null; then
+  if ! pactl list short source-outputs | grep -q .; then  # no reader on this server yet
     nohup parec --latency-msec=20 -d vmic.monitor >/dev/null 2>&1 &
   fi
   echo "virtual microphone ready (XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR)"

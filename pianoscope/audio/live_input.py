@@ -26,6 +26,7 @@ DEFAULT_SAMPLE_RATE_HZ = 44_100
 DEFAULT_BLOCK_FRAMES = 512
 _MAX_MIXED_CHANNELS = 8
 _SCRATCH_FRAMES = 1 << 16
+FIRST_BLOCK_TIMEOUT_S = 6.0
 
 
 class LiveInput:
@@ -152,7 +153,9 @@ class LiveInput:
                 "What was recorded until then is kept."
             )
         since_s = time.monotonic() - (self._last_callback_s or self._started_s)
-        if since_s > self._stall_timeout_s:
+        # Before the first block a sound server may take a couple of seconds to start delivering.
+        limit_s = self._stall_timeout_s if self._last_callback_s else FIRST_BLOCK_TIMEOUT_S
+        if since_s > limit_s:
             raise AudioDeviceError(
                 f"No sound has arrived from {self.name} for {since_s:.0f} s (was it unplugged?). "
                 "What was recorded until then is kept."

@@ -170,4 +170,6 @@ def test_demo_is_classified_as_the_fluidr3_grand_in_the_panel(make_window, qtbot
         timeout=5_000,
     )
     assert window.classifier_panel.state_label.text() == "Piano playing"
-    assert window.classifier_panel.history_image.image.shape[1] >= 12
+    qtbot.waitUntil(
+        lambda: window.classifier_panel.history_image.image.shape[1] >= 12, timeout=5_000
+    )
