@@ -1,7 +1,9 @@
 """The `pianoscope` command: the GUI by default, sub-commands for headless work.
 
-Each group of sub-commands lives in an `app/` module exposing `register(subparsers)`; this file
-only assembles them, so the GUI and the CLI call the same use cases.
+Each group of headless sub-commands lives in an `app/` module exposing `register(subparsers)`;
+this file assembles them, so the GUI and the CLI call the same use cases. The two ways of
+opening a window (no sub-command, `review FILE`) are here, importing `pianoscope.gui.launch`
+only when used: the `app/` layer never knows the GUI.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pianoscope import __version__
+from pianoscope.audio.fileio import probe_audio
 from pianoscope.errors import PianoscopeError
 
 log = logging.getLogger(__name__)
@@ -21,7 +25,6 @@ COMMAND_MODULES = (
     "pianoscope.app.audio_commands",
     "pianoscope.app.model_commands",
     "pianoscope.app.analysis_commands",
-    "pianoscope.app.review_commands",
     "pianoscope.app.batch_commands",
     "pianoscope.app.library_commands",
     "pianoscope.app.enrolment_commands",
@@ -47,7 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    review = subparsers.add_parser(
+        "review", help="open a recording in the review window (waveform, analysis, comments)"
+    )
+    review.add_argument("file", help="recording to review (WAV, FLAC, OGG, ...)")
+    review.set_defaults(run=_run_review)
     return parser
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    probe_audio(args.file)  # an unreadable file is reported before any window opens
+    from pianoscope.gui.launch import run_review
+
+    return run_review(Path(args.file))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,3 +30,13 @@ def test_pianoscope_error_becomes_a_message_and_exit_code_2(tmp_path, capsys):
     code = main(["record", str(tmp_path / "x.mp3"), "--seconds", "1", "--from-file", "nope.wav"])
     assert code == 2
     assert "pianoscope:" in capsys.readouterr().err
+
+
+def test_review_is_a_sub_command_with_help():
+    choices = build_parser()._subparsers._group_actions[0].choices
+    assert choices["review"].format_help().startswith("usage: pianoscope review")
+
+
+def test_reviewing_a_missing_file_is_a_readable_error(tmp_path, capsys):
+    assert main(["review", str(tmp_path / "missing.flac")]) == 2
+    assert "missing.flac does not exist" in capsys.readouterr().err

@@ -1,11 +1,16 @@
-"""Start the Qt application: the window, optionally playing the demo as live input."""
+"""Start the Qt application for the `pianoscope` command: the live window or a review window.
+
+The CLI imports this module lazily, so the headless sub-commands never load Qt.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from pianoscope.gui.main_window import MainWindow
 from pianoscope.gui.qt import QtWidgets
+from pianoscope.gui.review_window import open_review_window
 from pianoscope.gui.theme import ThemeFollower, apply_plot_colours
 from pianoscope.library.store import Library
 
@@ -13,9 +18,7 @@ from pianoscope.library.store import Library
 def run_gui(*, demo: bool = False, library_root: str | None = None) -> int:
     """Open the window (on the library in `library_root`, or the default one) and run Qt."""
     library = Library.open(library_root)
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
-    app.setApplicationName("Pianoscope")
-    app.setOrganizationName("Pianoscope")
+    app = _application()
     apply_plot_colours(app)
     window = MainWindow(library=library)
     window.theme_follower = ThemeFollower(app, window)
@@ -27,3 +30,18 @@ def run_gui(*, demo: bool = False, library_root: str | None = None) -> int:
     finally:
         window.take_filer.wait_idle(60)
         library.close()
+
+
+def run_review(path: Path) -> int:
+    """`pianoscope review FILE`: a Qt application showing only the review window."""
+    app = _application()
+    window = open_review_window(path)
+    window.raise_()
+    return app.exec()
+
+
+def _application() -> QtWidgets.QApplication:
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    app.setApplicationName("Pianoscope")
+    app.setOrganizationName("Pianoscope")
+    return app

@@ -9,7 +9,6 @@ cursor. Spectra for a clicked moment and the spectrogram of the visible span com
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -717,13 +716,3 @@ def open_review_window(path: str | Path | None = None, **kwargs: object) -> Revi
     if path is not None:
         window.open_recording(path)
     return window
-
-
-def run_review_app(path: Path) -> int:
-    """`pianoscope review FILE`: a Qt application showing only the review window."""
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
-    app.setApplicationName("Pianoscope")
-    app.setOrganizationName("Pianoscope")
-    window = open_review_window(path)
-    window.raise_()
-    return app.exec()
