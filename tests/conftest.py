@@ -35,3 +35,21 @@ def virtual_mic() -> str:
         pytest.fail("PulseAudio is not installed: run `make install` (or .ci/run) first.")
     subprocess.run([str(REPO / "scripts" / "virtual_mic.sh"), "start"], check=True)
     return "pulse"
+
+
+@pytest.fixture(scope="session")
+def own_pianos_enrolment(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An enrolment of the two unseen SoundFont pianos of `enrolment_renders` (90 s each),
+    made once per session (fine-tuning takes seconds), not yet chosen for use."""
+    from enrolment_renders import OWN_PIANOS, rendered
+
+    from pianoscope.app.enrolment import PianoRecordings, enrol_pianos
+    from pianoscope.audio.fileio import write_audio
+
+    folder = tmp_path_factory.mktemp("own-pianos")
+    pianos = []
+    for name, instrument in OWN_PIANOS.items():
+        path = folder / f"{name}.flac"
+        write_audio(path, rendered(instrument, seed=1))
+        pianos.append(PianoRecordings(name, (path,)))
+    return enrol_pianos(pianos, folder / "enrolments").path

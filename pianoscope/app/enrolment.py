@@ -160,23 +160,28 @@ def active_enrolment(folder: Path | None = None) -> Path | None:
     return Path(chosen) if isinstance(chosen, str) else None
 
 
+def user_classifier(
+    folder: Path | None = None, *, threads: int | None = 1
+) -> Classifier | EnrolledClassifier:
+    """The teacher's classifier, the one place that decides it for the live view, offline
+    analysis, review and the library: the enrolled pianos if the teacher chose an enrolment,
+    else the shipped classifier. An enrolment that no longer loads (deleted, or made for older
+    weights) falls back to the shipped model with a warning in the log. Loads torch."""
+    from pianoscope.model.enrolment import EnrolledClassifier
+    from pianoscope.model.inference import Classifier
+
+    chosen = active_enrolment(folder)
+    if chosen is not None:
+        try:
+            return EnrolledClassifier.load(chosen, threads=threads)
+        except PianoscopeError as error:
+            log.warning("using the shipped classifier: %s", error)
+    return Classifier(threads=threads)
+
+
 def active_classifier_loader(
     folder: Path | None = None, *, threads: int | None = 1
 ) -> Callable[[], Classifier | EnrolledClassifier]:
-    """A `load_classifier` for the live engine: the enrolled pianos if the teacher chose an
-    enrolment, else the shipped classifier. An enrolment that no longer loads (deleted, or
-    made for older weights) falls back to the shipped model with a warning in the log."""
-
-    def load() -> Classifier | EnrolledClassifier:
-        from pianoscope.model.enrolment import EnrolledClassifier
-        from pianoscope.model.inference import Classifier
-
-        chosen = active_enrolment(folder)
-        if chosen is not None:
-            try:
-                return EnrolledClassifier.load(chosen, threads=threads)
-            except PianoscopeError as error:
-                log.warning("using the shipped classifier: %s", error)
-        return Classifier(threads=threads)
-
-    return load
+    """A `load_classifier` for the live engine: `user_classifier`, loaded when the engine
+    starts (so a new choice of enrolment counts from the next Start)."""
+    return lambda: user_classifier(folder, threads=threads)

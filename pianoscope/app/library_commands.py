@@ -10,7 +10,7 @@ from pathlib import Path
 from pianoscope.app.compare import SECTION_S, compare_files
 from pianoscope.app.library_analysis import analyse_recording, not_analysed
 from pianoscope.app.progress_line import ProgressLine
-from pianoscope.app.segment_labeller import shipped_labeller
+from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.errors import LibraryError
 from pianoscope.library.backup import backup, restore
 from pianoscope.library.importer import import_file, import_folder
@@ -127,7 +127,7 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_analyse(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         pending = not_analysed(library)
-        labeller = None if args.no_classifier or not pending else shipped_labeller()
+        labeller = None if args.no_classifier or not pending else user_labeller()
         line = ProgressLine(sys.stderr)
         try:
             for index, recording in enumerate(pending, start=1):

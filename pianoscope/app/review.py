@@ -15,7 +15,7 @@ from pathlib import Path
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import Analysis, SegmentLabeller
 from pianoscope.app.background import BackgroundJob
-from pianoscope.app.segment_labeller import shipped_labeller
+from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.app.waveform_cache import cached_pyramid, default_cache_folder
 from pianoscope.app.waveform_pyramid import WaveformPyramid
 from pianoscope.audio.fileio import AudioInfo, probe_audio
@@ -84,7 +84,7 @@ def warm_waveform_cache(path: str | Path) -> BackgroundJob[WaveformPyramid]:
 
 
 def analysis_job(
-    recording: ReviewedRecording, labeller_factory: LabellerFactory = shipped_labeller
+    recording: ReviewedRecording, labeller_factory: LabellerFactory = user_labeller
 ) -> BackgroundJob[Analysis]:
     """Analyse on a thread; the classifier (torch) is loaded there too, not in the GUI."""
 

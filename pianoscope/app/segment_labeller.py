@@ -1,22 +1,27 @@
-"""Adapter from the shipped classifier to the analysis pipeline's `SegmentLabeller`.
+"""Adapter from the teacher's classifier to the analysis pipeline's `SegmentLabeller`.
 
 The pipeline hands over each sounding 2 s segment; the classifier's `Prediction` becomes the
-three `Label`s of the JSON contract. `unknown` (not one of the four pianos) is kept as the piano
-label with its out-of-set score, and form and intensity are then left null, as in the live view.
+three `Label`s of the JSON contract. `unknown` (not one of the known pianos) is kept as the
+piano label with its out-of-set score, and form and intensity are then left null, as in the
+live view. Offline analysis, review and the library all label with `user_labeller`, so they
+name the same pianos as the live view (the enrolled ones, once the teacher chose them).
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
 from pianoscope.app.classifier_worker import to_model_rate
+from pianoscope.app.enrolment import user_classifier
 from pianoscope.errors import PianoscopeError
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
+    from pianoscope.model.enrolment import EnrolledClassifier
     from pianoscope.model.inference import Classifier, Prediction
 
 log = logging.getLogger(__name__)
@@ -35,19 +40,18 @@ def labels_from_prediction(prediction: Prediction) -> SegmentLabels | None:
     )
 
 
-def classifier_labeller(classifier: Classifier) -> SegmentLabeller:
+def classifier_labeller(classifier: Classifier | EnrolledClassifier) -> SegmentLabeller:
     def label(samples: np.ndarray, sample_rate_hz: int) -> SegmentLabels | None:
         return labels_from_prediction(classifier.predict(to_model_rate(samples, sample_rate_hz)))
 
     return label
 
 
-def shipped_labeller() -> SegmentLabeller | None:
-    """A labeller from the shipped weights, or None (logged) when they do not load."""
+def user_labeller(enrolment_folder: Path | None = None) -> SegmentLabeller | None:
+    """A labeller from `user_classifier` (the enrolled pianos if the teacher chose them, else
+    the shipped model), or None (logged) when even the shipped weights do not load."""
     try:
-        from pianoscope.model.inference import Classifier
-
-        return classifier_labeller(Classifier(threads=1))
+        return classifier_labeller(user_classifier(enrolment_folder))
     except (PianoscopeError, FileNotFoundError, ImportError) as error:
         log.warning("segments stay unlabelled: %s", error)
         return None

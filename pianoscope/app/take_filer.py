@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pianoscope.app.library_analysis import analyse_recording
 from pianoscope.app.library_filing import file_recorded_take
-from pianoscope.app.segment_labeller import shipped_labeller
+from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.errors import PianoscopeError
 from pianoscope.library.records import Recording
 from pianoscope.library.store import Library
@@ -83,7 +83,7 @@ class TakeFiler:
                 recording = file_recorded_take(self.library, path, student, piece)
                 analysed = False
                 if recording is not None and self._analyse:
-                    labeller = labeller or shipped_labeller()
+                    labeller = labeller or user_labeller()
                     analyse_recording(self.library, recording.id, labeller=labeller)
                     analysed = True
             except (PianoscopeError, OSError) as error:

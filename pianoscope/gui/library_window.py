@@ -11,7 +11,7 @@ from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.compare import TakeComparison, compare_files
-from pianoscope.app.segment_labeller import shipped_labeller
+from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.library.compare_view import CompareView
 from pianoscope.gui.library.progress_charts import ProgressCharts
@@ -255,7 +255,7 @@ class LibraryWindow(QtWidgets.QMainWindow):
 
         def work(progress, cancel) -> tuple[TakeComparison, Analysis, Analysis]:
             comparison = compare_files(reference, take)
-            labeller = shipped_labeller()
+            labeller = user_labeller()
             progress(0.4)
             analyses = [
                 analyse_file(path, cancel=cancel, labeller=labeller) for path in (reference, take)

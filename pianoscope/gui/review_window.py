@@ -27,7 +27,7 @@ from pianoscope.app.review import (
 )
 from pianoscope.app.review_readout import readout_at
 from pianoscope.app.review_spectrum import SpectrogramRequest, frame_at, spectrogram_region
-from pianoscope.app.segment_labeller import shipped_labeller
+from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.app.waveform_cache import default_cache_folder
 from pianoscope.app.waveform_pyramid import WaveformPyramid
 from pianoscope.audio.playback import MIN_SPEED, Player
@@ -77,7 +77,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self,
         *,
         qsettings: QtCore.QSettings | None = None,
-        labeller_factory: LabellerFactory = shipped_labeller,
+        labeller_factory: LabellerFactory = user_labeller,
         player_factory: PlayerFactory = Player,
         waveform_cache: Path | None = DEFAULT_CACHE,
     ) -> None:

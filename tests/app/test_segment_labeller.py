@@ -8,7 +8,7 @@ from pianoscope.analysis.result import SegmentLabels
 from pianoscope.app.segment_labeller import (
     classifier_labeller,
     labels_from_prediction,
-    shipped_labeller,
+    user_labeller,
 )
 from pianoscope.model.inference import HeadProbabilities, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
@@ -57,6 +57,6 @@ def test_labeller_hands_the_classifier_audio_at_its_rate():
     assert seen == [44_100]
 
 
-def test_shipped_labeller_is_a_labeller_or_none_never_an_exception():
-    labeller = shipped_labeller()
+def test_user_labeller_is_a_labeller_or_none_never_an_exception():
+    labeller = user_labeller()
     assert labeller is None or callable(labeller)

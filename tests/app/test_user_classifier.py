@@ -1,0 +1,109 @@
+"""Offline analysis, review and the library label segments with the teacher's classifier: the
+enrolled pianos once chosen (as the live view), the shipped model otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from enrolment_renders import OWN_PIANOS, rendered
+
+from pianoscope.analysis.pipeline import analyse_file
+from pianoscope.analysis.result import Analysis
+from pianoscope.app.enrolment import use_enrolment
+from pianoscope.app.review import analysis_job, open_recording
+from pianoscope.app.segment_labeller import classifier_labeller, user_labeller
+from pianoscope.app.take_filer import TakeFiler
+from pianoscope.audio.fileio import write_audio
+from pianoscope.cli import main
+from pianoscope.library.importer import import_file
+from pianoscope.library.store import Library
+from pianoscope.model.inference import Classifier
+
+pytestmark = pytest.mark.fluidsynth
+
+ENROLLED = "Hall grand"
+
+
+@pytest.fixture(autouse=True)
+def user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The choice of enrolment goes to a throw-away user data folder for each test."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def take(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20 s of new playing (a seed enrolment never heard) on the enrolled "Hall grand"."""
+    path = tmp_path_factory.mktemp("takes") / "hall grand lesson.flac"
+    write_audio(path, rendered(OWN_PIANOS[ENROLLED], seed=3, seconds=20.0))
+    return path
+
+
+def piano_labels(analysis: Analysis) -> list[str]:
+    return [s.labels.piano.label for s in analysis.segments if s.labels is not None]
+
+
+def reviewed(take: Path) -> Analysis:
+    """The analysis the review window runs, with its default labeller."""
+    job = analysis_job(open_recording(take)).start()
+    assert job.wait(120)
+    assert job.result is not None, job.error
+    return job.result
+
+
+def test_review_analysis_of_an_enrolled_piano_names_it_in_its_segments(
+    own_pianos_enrolment: Path, take: Path
+) -> None:
+    use_enrolment(own_pianos_enrolment)
+    labels = piano_labels(reviewed(take))
+    print(f"segments of the enrolled piano: {labels}")
+    assert len(labels) >= 8
+    assert labels.count(ENROLLED) >= 0.8 * len(labels)
+
+
+def test_without_an_enrolment_segments_keep_the_shipped_labels(
+    own_pianos_enrolment: Path, take: Path
+) -> None:
+    shipped = analyse_file(take, labeller=classifier_labeller(Classifier(threads=1)))
+    assert reviewed(take).segments == shipped.segments
+    use_enrolment(own_pianos_enrolment)
+    use_enrolment(None)  # back to the shipped model: no enrolled name lingers
+    assert reviewed(take).segments == shipped.segments
+    assert ENROLLED not in piano_labels(shipped)
+
+
+def test_library_analysis_stores_the_enrolled_piano(
+    own_pianos_enrolment: Path, take: Path, tmp_path: Path
+) -> None:
+    use_enrolment(own_pianos_enrolment)
+    with Library.open(tmp_path / "library") as library:
+        recording = import_file(library, take).recording
+        assert main(["library", "analyse", "--library", str(library.root)]) == 0
+        summary = library.summary(recording.id)
+    assert summary is not None and summary.piano == ENROLLED
+
+
+def test_takes_filed_from_the_live_window_are_analysed_with_the_enrolled_pianos(
+    own_pianos_enrolment: Path, take: Path, tmp_path: Path
+) -> None:
+    use_enrolment(own_pianos_enrolment)
+    with Library.open(tmp_path / "library") as library:
+        filer = TakeFiler(library)
+        filer.submit(take, "Ada", "Minuet")
+        assert filer.wait_idle(120)
+        assert filer.take_problems() == []
+        (filed,) = filer.filed()
+        summary = library.summary(filed.recording.id)
+    assert filed.analysed and summary is not None and summary.piano == ENROLLED
+
+
+def test_the_labeller_follows_the_enrolment_chosen_in_a_given_folder(
+    own_pianos_enrolment: Path, take: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "elsewhere"
+    use_enrolment(own_pianos_enrolment, folder)
+    labeller = user_labeller(folder)
+    assert labeller is not None
+    labels = piano_labels(analyse_file(take, labeller=labeller))
+    assert labels.count(ENROLLED) >= 0.8 * len(labels)
