@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_POLL_S = 0.002
 # The GIL is handed between threads every this many seconds (Python's default is 5 ms): a short
 # interval lets the analysis thread run soon after audio arrives even while the GUI thread draws.
 GIL_SWITCH_INTERVAL_S = 0.001
@@ -254,10 +253,9 @@ class LiveEngine:
             if now_s - load_start_s >= _LOAD_WINDOW_S:
                 self._load = (time.thread_time() - load_cpu_s) / (now_s - load_start_s)
                 load_start_s, load_cpu_s = now_s, time.thread_time()
-            written = ring.written
-            if written < next_end:
-                time.sleep(_POLL_S)
+            if not ring.wait_until_written(next_end, _CHECK_INTERVAL_S):
                 continue
+            written = ring.written
             arrived_s = self.source.last_block_time_s
             analyser, spectrogram = self._analyser, self._spectrogram
             window = ring.latest(analyser.settings.fft_size)

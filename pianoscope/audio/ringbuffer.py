@@ -9,6 +9,7 @@ garbage.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,8 @@ class RingBuffer:
         self._capacity = capacity_frames
         self._written = 0
         self._writing_until = 0
+        # Readers that must react at once (the live analysis) sleep on this instead of polling.
+        self._new_samples = threading.Condition()
 
     @property
     def capacity(self) -> int:
@@ -68,6 +71,17 @@ class RingBuffer:
         if first < count:
             self._buffer[: count - first] = block[first:]
         self._written = self._writing_until
+        with self._new_samples:
+            self._new_samples.notify_all()
+
+    def wait_until_written(self, index: int, timeout_s: float) -> bool:
+        """Block until sample `index - 1` has been written or `timeout_s` passed; True if written.
+
+        Woken by each write, so a waiting reader runs as soon as its data is there instead of up
+        to a polling interval later.
+        """
+        with self._new_samples:
+            return self._new_samples.wait_for(lambda: self._written >= index, timeout_s)
 
     def reader(self, *, from_start: bool = False) -> RingReader:
         """A new reader positioned at the newest sample, or at the oldest one still held."""

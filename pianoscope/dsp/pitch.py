@@ -82,7 +82,7 @@ def estimate_pitch(
     candidates = candidates[(candidates >= min_hz) & (candidates <= max_hz)]
     if candidates.size == 0:
         return None
-    scores = np.array([_score(c, freq_hz, weights) for c in candidates])
+    scores = _scores(candidates, freq_hz, weights)
     fit = fit_harmonics(freq_hz, np.maximum(weights, 1e-6), float(candidates[scores.argmax()]))
     f0_hz = fit.first_partial_hz
     midi_float = hz_to_midi(f0_hz)
@@ -97,28 +97,32 @@ def estimate_pitch(
     )
 
 
-def _score(candidate_hz: float, freq_hz: np.ndarray, weights: np.ndarray) -> float:
-    """Explained weight minus a penalty per missing harmonic below the highest one matched.
+def _scores(candidates_hz: np.ndarray, freq_hz: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per candidate: explained weight minus a penalty per missing harmonic below the highest
+    one matched.
 
     Only the first _MAX_HARMONIC harmonics vote, so that a very low candidate cannot collect
-    every partial of the spectrum inside its ever wider stretched windows.
+    every partial of the spectrum inside its ever wider stretched windows. All candidates are
+    scored at once (candidates × partials): the live analysis thread runs this every hop.
     """
-    ratio = freq_hz / candidate_hz
+    ratio = freq_hz[None, :] / candidates_hz[:, None]
     numbers = np.rint(ratio)
     deviation = ratio / np.maximum(numbers, 1.0) - 1.0
     # Stiff strings run sharp in their upper partials: widen the window with the harmonic number.
     matched = (
-        (weights > 0.0)
+        (weights[None, :] > 0.0)
         & (numbers >= 1)
         & (numbers <= _MAX_HARMONIC)
         & (deviation >= -MATCH_FLAT)
         & (deviation <= MATCH_SHARP + MATCH_STRETCH * numbers**2)
         & (np.abs(ratio - numbers) <= 0.4)
     )
-    explained = float(weights[matched].sum())
-    if explained == 0.0:
-        return 0.0
-    highest = int(numbers[matched].max())
-    present = set(numbers[matched].astype(int).tolist())
-    missing = sum(1 for n in range(1, highest + 1) if n not in present)
-    return explained - _MISSING_PENALTY * float(weights[matched].max()) * missing
+    matched_weights = np.where(matched, weights[None, :], 0.0)
+    explained = matched_weights.sum(axis=1)
+    matched_numbers = np.where(matched, numbers, 0.0).astype(int)
+    present = np.zeros((candidates_hz.size, _MAX_HARMONIC + 1), dtype=bool)
+    present[np.arange(candidates_hz.size)[:, None], matched_numbers] = True
+    highest = matched_numbers.max(axis=1)
+    missing = highest - present[:, 1:].sum(axis=1)
+    scores = explained - _MISSING_PENALTY * matched_weights.max(axis=1) * missing
+    return np.where(explained > 0.0, scores, 0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 from hypothesis import given, settings
@@ -171,3 +172,32 @@ def test_latest_never_returns_more_than_asked_while_the_writer_runs(capacity, bl
     done.set()
     reader.join()
     assert not problems
+
+
+def test_waiting_reader_wakes_on_the_write_not_at_its_timeout():
+    ring = RingBuffer(1024)
+    woke_after_s: list[float] = []
+
+    def wait() -> None:
+        started = time.monotonic()
+        assert ring.wait_until_written(256, timeout_s=5.0)
+        woke_after_s.append(time.monotonic() - started)
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(0.05)
+    ring.write(np.ones(128, np.float32))
+    time.sleep(0.05)
+    assert not woke_after_s, "woke before its sample was written"
+    ring.write(np.ones(128, np.float32))
+    waiter.join(timeout=5.0)
+    assert woke_after_s and woke_after_s[0] < 1.0
+
+
+def test_waiting_for_samples_never_written_times_out():
+    ring = RingBuffer(64)
+    ring.write(np.ones(10, np.float32))
+    assert ring.wait_until_written(10, timeout_s=0.0)
+    started = time.monotonic()
+    assert not ring.wait_until_written(11, timeout_s=0.05)
+    assert time.monotonic() - started >= 0.04

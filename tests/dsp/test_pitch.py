@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.signal import butter, sosfiltfilt
 
+from pianoscope.dsp import pitch
 from pianoscope.dsp.corrected_spectrum import estimate_partials
 from pianoscope.dsp.pitch import estimate_pitch, hz_to_midi, midi_to_hz, note_name
 
@@ -88,3 +91,44 @@ def test_fluidr3_keyboard_f0_within_5_cents(keyboard_sweep) -> None:
     )
     assert exact[in_range].mean() >= 0.95
     assert within_reference[in_range].mean() >= 0.95
+
+
+def _one_candidate_score(candidate_hz: float, freq_hz: np.ndarray, weights: np.ndarray) -> float:
+    """The scoring rule written out for one candidate, as the module docstring states it."""
+    matched = [
+        (round(f / candidate_hz), w)
+        for f, w in zip(freq_hz, weights, strict=True)
+        if _matches(f, w, candidate_hz)
+    ]
+    if not matched:
+        return 0.0
+    present = {n for n, _ in matched}
+    missing = max(present) - len(present)
+    strongest = max(w for _, w in matched)
+    return sum(w for _, w in matched) - pitch._MISSING_PENALTY * strongest * missing
+
+
+def _matches(f: float, w: float, candidate_hz: float) -> bool:
+    n = round(f / candidate_hz)
+    deviation = f / (max(n, 1) * candidate_hz) - 1.0
+    return bool(
+        w > 0
+        and 1 <= n <= pitch._MAX_HARMONIC
+        and -pitch.MATCH_FLAT <= deviation <= pitch.MATCH_SHARP + pitch.MATCH_STRETCH * n * n
+        and abs(f / candidate_hz - n) <= 0.4
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    f0=st.floats(30.0, 2000.0),
+    harmonics=st.lists(st.integers(1, 20), min_size=1, max_size=12),
+    jitter=st.floats(-0.02, 0.02),
+    weights=st.lists(st.floats(0.0, 1.0), min_size=12, max_size=12),
+)
+def test_all_candidates_scored_at_once_match_the_rule_for_one(f0, harmonics, jitter, weights):
+    freq_hz = np.array([n * f0 * (1.0 + jitter * (i % 3 - 1)) for i, n in enumerate(harmonics)])
+    weight = np.array(weights[: freq_hz.size])
+    candidates = (freq_hz[:, None] / np.arange(1, 9)[None, :]).ravel()
+    expected = [_one_candidate_score(c, freq_hz, weight) for c in candidates]
+    np.testing.assert_allclose(pitch._scores(candidates, freq_hz, weight), expected, atol=1e-12)
