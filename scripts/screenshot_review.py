@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from pianoscope.app.comments import CommentStore
 from pianoscope.audio.recorder import RecordingMetadata, _write_sidecar
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.gui.review_window import ReviewWindow
+from pianoscope.library.comment_sidecar import CommentStore
 from pianoscope.resources_path import demo_recording_path
 
 SETTLE_S = 1.5

@@ -1,134 +1,96 @@
-"""Time-stamped comments on a recording ("bar 12: rushed"), kept in a JSON sidecar.
+"""The comments of a take under review, kept in their one home.
 
-The sidecar `take.flac.comments.json` sits next to the recording so that comments travel with
-it; it is validated on reading and written atomically (temporary file, then rename) so that a
-crash never leaves half a file.
+A take filed in a library keeps its comments in the library's database (where search and
+backups see them); only a recording outside any library keeps them in its comments sidecar
+(`pianoscope.library.comment_sidecar`). `open_comments` decides which, so the review window
+never has to, and both stores offer the same `comments` / `add` / `edit` / `delete`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-import os
-import uuid
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pianoscope.errors import PianoscopeError
+from pianoscope.library.comment_sidecar import Comment, CommentStore, checked_text, checked_time
+from pianoscope.library.importer import file_sidecar_comments
+from pianoscope.library.paths import relative_inside
+from pianoscope.library.records import Comment as LibraryComment
+from pianoscope.library.store import DATABASE_NAME, RECORDINGS_FOLDER, Library
 
 log = logging.getLogger(__name__)
 
-SUFFIX = ".comments.json"
-FORMAT_VERSION = 1
-MAX_TEXT_CHARS = 2000
 
+class LibraryComments:
+    """The comments of a filed take, read and written in its library. The library is opened
+    for each change, so no connection outlives the review and other windows' writes are seen."""
 
-class CommentsError(PianoscopeError):
-    """The comments kept with a recording cannot be read or saved."""
-
-
-@dataclass(frozen=True)
-class Comment:
-    time_s: float
-    text: str
-    id: str
-
-
-def comments_path(recording: str | Path) -> Path:
-    recording = Path(recording)
-    return recording.with_name(recording.name + SUFFIX)
-
-
-class CommentStore:
-    """The comments of one recording, sorted by time; every change is saved at once."""
-
-    def __init__(self, recording: str | Path) -> None:
-        self.path = comments_path(recording)
-        self._comments: list[Comment] = load_comments(recording)
+    def __init__(self, root: Path, recording_id: int) -> None:
+        self.root = root
+        self.recording_id = recording_id
+        with Library.open(root) as library:
+            self._comments = self._load(library)
 
     @property
     def comments(self) -> tuple[Comment, ...]:
-        return tuple(self._comments)
+        return self._comments
 
     def add(self, time_s: float, text: str) -> Comment:
-        comment = Comment(_valid_time(time_s), _valid_text(text), uuid.uuid4().hex[:12])
-        self._save([*self._comments, comment])
-        return comment
+        time_s, text = checked_time(time_s), checked_text(text)
+        with Library.open(self.root) as library:
+            added = library.add_comment(self.recording_id, text, time_s)
+            self._comments = self._load(library)
+        return _review_form(added)
 
     def edit(
         self, comment_id: str, *, text: str | None = None, time_s: float | None = None
     ) -> None:
-        old = self._find(comment_id)
-        new = replace(
-            old,
-            text=old.text if text is None else _valid_text(text),
-            time_s=old.time_s if time_s is None else _valid_time(time_s),
-        )
-        self._save([new if c.id == comment_id else c for c in self._comments])
+        text = None if text is None else checked_text(text)
+        time_s = None if time_s is None else checked_time(time_s)
+        with Library.open(self.root) as library:
+            library.edit_comment(int(comment_id), text=text, time_s=time_s)
+            self._comments = self._load(library)
 
     def delete(self, comment_id: str) -> None:
-        self._find(comment_id)
-        self._save([c for c in self._comments if c.id != comment_id])
+        with Library.open(self.root) as library:
+            library.delete_comment(int(comment_id))
+            self._comments = self._load(library)
 
-    def _find(self, comment_id: str) -> Comment:
-        for comment in self._comments:
-            if comment.id == comment_id:
-                return comment
-        raise CommentsError("That comment no longer exists.")
-
-    def _save(self, comments: list[Comment]) -> None:
-        comments = sorted(comments, key=lambda c: c.time_s)
-        data = {
-            "version": FORMAT_VERSION,
-            "comments": [
-                {"time_s": round(c.time_s, 3), "text": c.text, "id": c.id} for c in comments
-            ],
-        }
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        try:
-            temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError as error:
-            raise CommentsError(
-                f"The comment could not be saved next to the recording: {error.strerror or error}"
-            ) from error
-        self._comments = comments
+    def _load(self, library: Library) -> tuple[Comment, ...]:
+        return tuple(map(_review_form, library.comments(self.recording_id)))
 
 
-def load_comments(recording: str | Path) -> list[Comment]:
-    """The comments kept with a recording; none if there is no sidecar yet."""
-    path = comments_path(recording)
-    if not path.exists():
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        raw = data["comments"]
-        if data.get("version") != FORMAT_VERSION or not isinstance(raw, list):
-            raise ValueError("unknown layout")
-        comments = [
-            Comment(_valid_time(item["time_s"]), _valid_text(item["text"]), str(item["id"]))
-            for item in raw
-        ]
-    except (OSError, ValueError, KeyError, TypeError, CommentsError) as error:
-        raise CommentsError(
-            f"The comments kept with {Path(recording).name} ({path.name}) are damaged and were "
-            "not loaded; the file is left as it is."
-        ) from error
-    return sorted(comments, key=lambda c: c.time_s)
+TakeComments = CommentStore | LibraryComments
 
 
-def _valid_time(time_s: object) -> float:
-    if isinstance(time_s, bool) or not isinstance(time_s, int | float):
-        raise CommentsError("A comment's time must be a number of seconds.")
-    if not math.isfinite(time_s) or time_s < 0:
-        raise CommentsError("A comment's time must be a positive number of seconds.")
-    return float(time_s)
+def open_comments(recording: str | Path) -> TakeComments:
+    """The library's comments if `recording` is filed in a library, else its sidecar's.
+
+    A comments sidecar found beside a filed take (written while the take was being filed) is
+    brought into the library first, once, and removed. Raises LibraryError when the library
+    cannot be used, CommentsError when a sidecar is damaged.
+    """
+    recording = Path(recording)
+    root = library_root_of(recording)
+    if root is not None:
+        with Library.open(root) as library:
+            filed = library.find_by_path(relative_inside(root, recording))
+            if filed is not None:
+                file_sidecar_comments(library, filed.id, recording, remove=True)
+        if filed is not None:
+            log.info("comments of %s are kept in the library %s", recording.name, root)
+            return LibraryComments(root, filed.id)
+    return CommentStore(recording)
 
 
-def _valid_text(text: object) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise CommentsError("A comment needs some text.")
-    if len(text) > MAX_TEXT_CHARS:
-        raise CommentsError(f"A comment can be at most {MAX_TEXT_CHARS} characters long.")
-    return text.strip()
+def library_root_of(path: Path) -> Path | None:
+    """The nearest folder above `path` that is a library (its database and recordings
+    folder), or None."""
+    for folder in path.resolve().parents:
+        if (folder / DATABASE_NAME).is_file() and (folder / RECORDINGS_FOLDER).is_dir():
+            return folder
+    return None
+
+
+def _review_form(comment: LibraryComment) -> Comment:
+    """A library comment as review shows it (one without a time belongs to the start)."""
+    return Comment(comment.time_s or 0.0, comment.text, str(comment.id))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pianoscope.analysis.result import Analysis
-from pianoscope.app.comments import Comment
 from pianoscope.app.dynamics import DynamicMarking, dynamic_markings
 from pianoscope.app.review import ReviewedRecording
+from pianoscope.library.comment_sidecar import Comment
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from pianoscope.analysis.export import write_csv, write_json, write_midi
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob, LatestRequestWorker
-from pianoscope.app.comments import CommentStore
+from pianoscope.app.comments import TakeComments, open_comments
 from pianoscope.app.lesson_report import lesson_report
 from pianoscope.app.review import (
     LabellerFactory,
@@ -95,7 +95,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.pyramid: WaveformPyramid | None = None
         self.analysis: Analysis | None = None
         self.player: Player | None = None
-        self.comment_store: CommentStore | None = None
+        self.comment_store: TakeComments | None = None
         self.cursor_s = 0.0
         self.overview_ready_s: float | None = None
         self._opened_at = 0.0
@@ -279,7 +279,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         """Show a recording; a file that cannot be opened is explained in the banner."""
         try:
             recording = open_recording(path)
-            store = CommentStore(recording.path)
+            store = open_comments(recording.path)
         except PianoscopeError as error:
             self.show_problem(str(error))
             return False

@@ -3,7 +3,9 @@
 Files are copied block by block while their SHA-256 is computed, so a long take never sits in
 memory and the same audio imported twice is filed once. A take's sidecar (`take.flac.json`)
 travels with it and supplies the date, device, student and piece when the caller does not.
-Imported folders are walked without following links, so nothing outside them is picked up.
+Its comments sidecar (`take.flac.comments.json`) is read into the library's comments when the
+take is first filed: from then on the library is their one home. Imported folders are walked
+without following links, so nothing outside them is picked up.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from pianoscope.audio.fileio import AudioInfo, probe_audio
 from pianoscope.audio.recorder import JOURNAL_SUFFIX, RecordingMetadata, read_sidecar, sidecar_path
 from pianoscope.errors import AudioFileError, LibraryError, RecordingError
+from pianoscope.library.comment_sidecar import CommentsError, comments_path, load_comments
 from pianoscope.library.paths import relative_inside, safe_name
 from pianoscope.library.records import Recording, parse_time
 from pianoscope.library.store import RECORDINGS_FOLDER, Library
@@ -109,6 +112,7 @@ def import_file(
         target.unlink(missing_ok=True)
         sidecar_path(target).unlink(missing_ok=True)
         raise
+    file_sidecar_comments(library, recording.id, source)
     return ImportResult(source, recording, duplicate=False)
 
 
@@ -141,6 +145,7 @@ def file_take(
     relative = relative_inside(library.root, take)
     already = library.find_by_path(relative)
     if already is not None:
+        file_sidecar_comments(library, already.id, take, remove=True)
         return ImportResult(take, already, duplicate=True)
     info = _probe(take)
     metadata = _sidecar(take)
@@ -157,7 +162,33 @@ def file_take(
         _hash(take),
         _recorded_at(take, metadata),
     )
+    file_sidecar_comments(library, recording.id, take, remove=True)
     return ImportResult(take, recording, duplicate=False)
+
+
+def file_sidecar_comments(
+    library: Library, recording_id: int, audio: Path, *, remove: bool = False
+) -> int:
+    """Bring the comments sidecar of `audio` into the library's comments of `recording_id`;
+    returns how many were new. A sidecar comment imported before is not added again. With
+    `remove` (a sidecar inside the library) the sidecar is deleted once its comments are in
+    the database. A damaged sidecar is left alone, with a warning in the log."""
+    sidecar = comments_path(audio)
+    if not sidecar.is_file():
+        return 0
+    try:
+        comments = load_comments(audio)
+    except CommentsError as error:
+        log.warning("%s", error)
+        return 0
+    added = sum(
+        library.import_comment(recording_id, comment.id, comment.time_s, comment.text)
+        for comment in comments
+    )
+    if remove:
+        sidecar.unlink(missing_ok=True)
+    log.info("%d of %d comments of %s filed in the library", added, len(comments), audio.name)
+    return added
 
 
 def _file(

@@ -70,7 +70,18 @@ CREATE INDEX comments_by_recording ON comments(recording_id);
 CREATE INDEX sessions_by_student ON sessions(student_id, started_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_STUDENTS_PIECES_RECORDINGS, _V2_SESSIONS_SUMMARIES_TRASH)
+# A comment brought in from a recording's comments sidecar keeps the sidecar's id, so importing
+# the same sidecar again adds nothing.
+_V3_COMMENTS_FROM_SIDECARS = """
+ALTER TABLE comments ADD COLUMN sidecar_id TEXT;
+CREATE UNIQUE INDEX comments_by_sidecar_id ON comments(recording_id, sidecar_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1_STUDENTS_PIECES_RECORDINGS,
+    _V2_SESSIONS_SUMMARIES_TRASH,
+    _V3_COMMENTS_FROM_SIDECARS,
+)
 CURRENT_VERSION = len(MIGRATIONS)
 
 

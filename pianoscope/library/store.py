@@ -326,6 +326,33 @@ class Library:
             comment_id = cursor.lastrowid
         return Comment(comment_id, recording_id, time_s, text, parse_time(iso_utc(now)))
 
+    def import_comment(self, recording_id: int, sidecar_id: str, time_s: float, text: str) -> bool:
+        """Add a comment from the recording's comments sidecar unless that sidecar comment was
+        imported before (same `sidecar_id`); True when it was added."""
+        with self._write() as cursor:
+            cursor.execute(
+                "INSERT OR IGNORE INTO comments(recording_id, time_s, text, created_at, sidecar_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (recording_id, time_s, text, iso_utc(dt.datetime.now(dt.timezone.utc)), sidecar_id),
+            )
+            return cursor.rowcount == 1
+
+    def edit_comment(
+        self, comment_id: int, *, text: str | None = None, time_s: float | None = None
+    ) -> None:
+        """Change a comment's text and/or time (None keeps it)."""
+        if text is not None and not text.strip():
+            raise LibraryError("A comment needs some text.")
+        self._update_one(
+            "UPDATE comments SET text = COALESCE(?, text), time_s = COALESCE(?, time_s)"
+            " WHERE id = ?",
+            (text.strip() if text is not None else None, time_s, comment_id),
+            "comment",
+        )
+
+    def delete_comment(self, comment_id: int) -> None:
+        self._update_one("DELETE FROM comments WHERE id = ?", (comment_id,), "comment")
+
     def comments(self, recording_id: int) -> list[Comment]:
         rows = self._read(
             "SELECT id, recording_id, time_s, text, created_at FROM comments"

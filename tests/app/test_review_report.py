@@ -6,10 +6,10 @@ import numpy as np
 from review_signals import tone, write
 
 from pianoscope.analysis.pipeline import analyse_file
-from pianoscope.app.comments import CommentStore
 from pianoscope.app.lesson_report import format_time, lesson_report
 from pianoscope.app.review import analysis_job, open_recording, pyramid_job
 from pianoscope.audio.recorder import RecordingMetadata, _write_sidecar
+from pianoscope.library.comment_sidecar import CommentStore
 
 
 def test_open_recording_reads_student_piece_and_date_from_the_sidecar(tmp_path):

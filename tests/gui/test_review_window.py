@@ -198,8 +198,33 @@ def test_a_comment_is_found_after_reopening(make_review, demo_copy, qtbot):
     assert [c.text for c in make_review_store(demo_copy)] == ["bar 12: rushed"]
 
 
+def test_comments_on_a_take_in_the_library_are_kept_in_the_library(make_review, tmp_path):
+    from pianoscope.library.comment_sidecar import CommentStore, comments_path
+    from pianoscope.library.importer import import_file
+    from pianoscope.library.store import Library
+
+    outside = tmp_path / "outside" / "demo.flac"
+    outside.parent.mkdir()
+    shutil.copy(demo_recording_path(), outside)
+    CommentStore(outside).add(1.0, "from before the import")
+    with Library.open(tmp_path / "library") as library:
+        recording = import_file(library, outside, student="Ada").recording
+        path = library.path_of(recording)
+        window = make_review()
+        assert window.open_recording(path)
+        assert [c.text for c in window.comments.comments] == ["from before the import"]
+        window.comments.add_comment(12.0, "bar 12: rushed")
+        assert [(c.time_s, c.text) for c in library.comments(recording.id)] == [
+            (1.0, "from before the import"),
+            (12.0, "bar 12: rushed"),
+        ]
+        assert len(window.waveform.comment_lines) == 2
+        assert not comments_path(path).exists()
+        window.close()
+
+
 def make_review_store(path):
-    from pianoscope.app.comments import load_comments
+    from pianoscope.library.comment_sidecar import load_comments
 
     return load_comments(path)
 

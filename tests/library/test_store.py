@@ -102,6 +102,27 @@ def test_comments_and_summaries_are_kept_per_recording(library) -> None:
     assert library.summary(take.id).tempo_bpm == 100.0
 
 
+def test_comments_can_be_edited_and_deleted(library) -> None:
+    take = add_take(library, "a.wav", "Ada", "Minuet", 1)
+    comment = library.add_comment(take.id, "rushed", time_s=4.0)
+    library.edit_comment(comment.id, text="  rushed, left hand late ")
+    assert [(c.time_s, c.text) for c in library.comments(take.id)] == [
+        (4.0, "rushed, left hand late")
+    ]
+    library.edit_comment(comment.id, time_s=5.5)
+    assert [(c.time_s, c.text) for c in library.comments(take.id)] == [
+        (5.5, "rushed, left hand late")
+    ]
+    with pytest.raises(LibraryError, match="needs some text"):
+        library.edit_comment(comment.id, text="  ")
+    library.delete_comment(comment.id)
+    assert library.comments(take.id) == []
+    with pytest.raises(LibraryError, match="no longer in the library"):
+        library.edit_comment(comment.id, text="gone")
+    with pytest.raises(LibraryError, match="no longer in the library"):
+        library.delete_comment(comment.id)
+
+
 def test_a_damaged_stored_summary_raises_instead_of_being_used(library) -> None:
     take = add_take(library, "a.wav", "Ada", "Minuet", 3)
     library.store_summary(take.id, AnalysisSummary(96.0, 18.5, 143))

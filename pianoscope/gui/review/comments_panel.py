@@ -1,15 +1,17 @@
 """Comments on the take: add at the moment cursor, edit, delete; double-click to go there.
 
-The panel calls the `CommentStore` (which saves at once) and emits `changed` so the timeline
-redraws its markers; problems saving are shown to the teacher, not raised.
+The panel calls the take's comment store (the library's or the sidecar's, which save at once)
+and emits `changed` so the timeline redraws its markers; problems saving are shown to the
+teacher, not raised.
 """
 
 from __future__ import annotations
 
-from pianoscope.app.comments import Comment, CommentStore
+from pianoscope.app.comments import TakeComments
 from pianoscope.app.lesson_report import format_time
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.qt import QtCore, QtWidgets
+from pianoscope.library.comment_sidecar import Comment
 
 ID_ROLE = QtCore.Qt.ItemDataRole.UserRole
 
@@ -21,7 +23,7 @@ class CommentsPanel(QtWidgets.QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.store: CommentStore | None = None
+        self.store: TakeComments | None = None
         self.current_time_s = 0.0
         self.list = QtWidgets.QListWidget()
         self.list.itemDoubleClicked.connect(self._go_to)
@@ -44,7 +46,7 @@ class CommentsPanel(QtWidgets.QWidget):
     def comments(self) -> tuple[Comment, ...]:
         return self.store.comments if self.store is not None else ()
 
-    def set_store(self, store: CommentStore | None) -> None:
+    def set_store(self, store: TakeComments | None) -> None:
         self.store = store
         self.setEnabled(store is not None)
         self._refresh()

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pianoscope.app.comments import CommentsError, CommentStore, comments_path, load_comments
+from pianoscope.library.comment_sidecar import (
+    CommentsError,
+    CommentStore,
+    comments_path,
+    load_comments,
+)
 
 
 @pytest.fixture()
