@@ -1,4 +1,8 @@
-"""`pianoscope analyse` and `pianoscope spectrum`: offline analysis from the command line."""
+"""`pianoscope analyse` and `pianoscope spectrum`: offline analysis from the command line.
+
+`analyse` labels the segments with the teacher's classifier, the one review and the library
+use, so the command line names the same pianos; `--no-labels` skips it (and torch).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,19 @@ import sys
 from pathlib import Path
 
 from pianoscope.analysis.export import write_csv, write_json, write_midi
+from pianoscope.analysis.label_runs import label_runs
 from pianoscope.analysis.pipeline import analyse_file
-from pianoscope.analysis.result import Analysis
+from pianoscope.analysis.result import HEADS, Analysis, SegmentLabeller
 from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
 from pianoscope.app.progress_line import ProgressLine
+from pianoscope.app.segment_labeller import load_user_labeller
+from pianoscope.audio.fileio import probe_audio
 from pianoscope.dsp.frame import FrameAnalysis
 from pianoscope.dsp.windows import WINDOW_NAMES
+from pianoscope.errors import PianoscopeError
 
 SUMMARY_NOTES = 12
+SUMMARY_RUNS = 12  # stretches of equal labels listed in the summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,6 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write the notes as CSV to OUT and the 2 s segments to OUT's name + .segments.csv",
     )
     analyse.add_argument("--midi", metavar="OUT", help="write the notes as a MIDI file")
+    analyse.add_argument(
+        "--no-labels",
+        action="store_true",
+        help="leave the segments unlabelled (faster; no classifier, no torch)",
+    )
     analyse.set_defaults(run=run_analyse)
 
     spectrum = subparsers.add_parser(
@@ -45,11 +59,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
+    probe_audio(args.file)  # an unreadable file is reported before the classifier loads
+    labeller = None if args.no_labels else _labeller_or_warning()
     line = ProgressLine(sys.stderr)
     name = Path(args.file).name
     try:
         analysis = analyse_file(
             args.file,
+            labeller=labeller,
             progress=lambda fraction: line.show(
                 f"analysing {name}: {fraction:4.0%}", force=fraction >= 1.0
             ),
@@ -64,8 +81,18 @@ def run_analyse(args: argparse.Namespace) -> int:
     if args.midi:
         write_midi(analysis, args.midi)
     if not (args.json or args.csv or args.midi):
-        print(analysis_summary(analysis))
+        print(analysis_summary(analysis, labelled=labeller is not None))
     return 0
+
+
+def _labeller_or_warning() -> SegmentLabeller | None:
+    """The teacher's classifier; when it cannot be loaded, one line on stderr and no labels
+    (the rest of the analysis does not need it)."""
+    try:
+        return load_user_labeller()
+    except PianoscopeError as error:
+        print(f"pianoscope: warning: segments are not labelled: {error}", file=sys.stderr)
+        return None
 
 
 def run_spectrum(args: argparse.Namespace) -> int:
@@ -78,21 +105,18 @@ def run_spectrum(args: argparse.Namespace) -> int:
     return 0
 
 
-def analysis_summary(analysis: Analysis) -> str:
-    """A few readable lines about a take."""
+def analysis_summary(analysis: Analysis, *, labelled: bool) -> str:
+    """A few readable lines about a take: the headline numbers, what the classifier heard
+    (`labelled`: a classifier labelled the segments) and the first notes."""
     tempo = f"{analysis.tempo_bpm:.0f} BPM" if analysis.tempo_bpm else "no steady tempo"
     lines = [
         f"{Path(analysis.file).name}: {analysis.duration_s:.1f} s, {len(analysis.notes)} notes, "
         f"{tempo}, dynamic range {analysis.dynamic_range_db:.1f} dB",
     ]
-    labelled = [s for s in analysis.segments if s.labels is not None]
     if labelled:
-        lines.append(
-            f"piano: {analysis.piano}; form: {analysis.share('form')}; "
-            f"intensity: {analysis.share('intensity')}"
-        )
+        lines += _label_lines(analysis)
     else:
-        lines.append(f"{len(analysis.segments)} segments of 2 s, not labelled (no classifier)")
+        lines.append(f"{len(analysis.segments)} segments of 2 s, not labelled")
     for note in analysis.notes[:SUMMARY_NOTES]:
         lines.append(
             f"  {note.onset_s:8.3f} s  {note.name:<4} velocity {note.velocity:3d}  "
@@ -101,6 +125,24 @@ def analysis_summary(analysis: Analysis) -> str:
     if len(analysis.notes) > SUMMARY_NOTES:
         lines.append(f"  ... {len(analysis.notes) - SUMMARY_NOTES} more (use --csv or --json)")
     return "\n".join(lines)
+
+
+def _label_lines(analysis: Analysis) -> list[str]:
+    """Each head's shares (the dominant label first), then the stretches of equal labels."""
+    if not any(segment.labels is not None for segment in analysis.segments):
+        return [f"{len(analysis.segments)} segments of 2 s, all silent"]
+    lines = [f"{head}: {_shares(analysis.share(head))}" for head in HEADS]
+    runs = label_runs(analysis.segments)
+    for run in runs[:SUMMARY_RUNS]:
+        names = " ".join(name for name in (run.piano, run.form, run.intensity) if name)
+        lines.append(f"  {run.start_s:6.1f}-{run.end_s:6.1f} s  {names or 'silence'}")
+    if len(runs) > SUMMARY_RUNS:
+        lines.append(f"  ... {len(runs) - SUMMARY_RUNS} more stretches (use --csv or --json)")
+    return lines
+
+
+def _shares(shares: dict[str, float]) -> str:
+    return ", ".join(f"{label} {share:.0%}" for label, share in shares.items()) or "-"
 
 
 def spectrum_summary(frame: FrameAnalysis, time_s: float) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
 from pianoscope.app.classifier_worker import to_model_rate
 from pianoscope.app.enrolment import user_classifier
-from pianoscope.errors import PianoscopeError
+from pianoscope.errors import ModelError, PianoscopeError
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
     from pianoscope.model.enrolment import EnrolledClassifier
@@ -47,11 +47,23 @@ def classifier_labeller(classifier: Classifier | EnrolledClassifier) -> SegmentL
     return label
 
 
-def user_labeller(enrolment_folder: Path | None = None) -> SegmentLabeller | None:
+def load_user_labeller(enrolment_folder: Path | None = None) -> SegmentLabeller:
     """A labeller from `user_classifier` (the enrolled pianos if the teacher chose them, else
-    the shipped model), or None (logged) when even the shipped weights do not load."""
+    the shipped model). Raises ModelError, with the reason for the teacher, when even the
+    shipped weights do not load or torch is not installed, so a command can say why its
+    segments stay unlabelled."""
     try:
         return classifier_labeller(user_classifier(enrolment_folder))
-    except (PianoscopeError, FileNotFoundError, ImportError) as error:
+    except FileNotFoundError as error:
+        raise ModelError(f"The classifier's weights are missing: {error}") from error
+    except ImportError as error:
+        raise ModelError(f"The classifier needs torch, which cannot be loaded: {error}") from error
+
+
+def user_labeller(enrolment_folder: Path | None = None) -> SegmentLabeller | None:
+    """`load_user_labeller`, or None (logged) when the classifier cannot be loaded."""
+    try:
+        return load_user_labeller(enrolment_folder)
+    except PianoscopeError as error:
         log.warning("segments stay unlabelled: %s", error)
         return None
