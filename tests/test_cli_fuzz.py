@@ -36,6 +36,7 @@ TOKENS = [
     "--speed",
     "--from-file",
     "--demo",
+    "--no-labels",
     "-1",
     "0",
     "1e309",

@@ -4,14 +4,21 @@ One JSON per recording (the `pianoscope analyse` contract) lands under the outpu
 recording's relative path, written atomically, so an interrupted batch resumes by skipping the
 recordings whose JSON exists. A failure is reported for its file and the batch goes on. The
 summary CSV lists every recording with its status and headline numbers.
+
+Segments are labelled with the teacher's classifier (as `pianoscope analyse` does), loaded once
+per worker process and kept there: only file names cross to the workers, so the work stays
+picklable for the process pool and for Dask. A worker on another machine uses that machine's
+choice of enrolment.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,6 +27,8 @@ from pathlib import Path
 
 from pianoscope.analysis.export import write_json
 from pianoscope.analysis.pipeline import analyse_file
+from pianoscope.analysis.result import SegmentLabeller
+from pianoscope.app.segment_labeller import load_user_labeller
 from pianoscope.audio.recorder import JOURNAL_SUFFIX
 from pianoscope.errors import PianoscopeError
 
@@ -49,6 +58,7 @@ class BatchItem:
     error: str | None
     elapsed_s: float
     duration_s: float
+    warning: str | None = None  # why the segments are not labelled, when they should have been
 
 
 @dataclass(frozen=True)
@@ -95,16 +105,37 @@ def output_path(recording: Path, root: Path, out: Path) -> Path:
     return target
 
 
-def analyse_to_json(source: str, target: str) -> BatchItem:
-    """Worker task (runs in another process or on a Dask worker): analyse one file to JSON."""
+def analyse_to_json(source: str, target: str, labels: bool = True) -> BatchItem:
+    """Worker task (runs in another process or on a Dask worker): analyse one file to JSON,
+    its segments labelled by this worker's classifier unless `labels` is False."""
     started = time.monotonic()
+    labeller, warning = worker_labeller() if labels else (None, None)
     try:
-        analysis = analyse_file(source)
+        analysis = analyse_file(source, labeller=labeller)
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         write_json(analysis.to_json_dict(), target)
     except (PianoscopeError, OSError, ValueError) as error:
         return BatchItem(source, "failed", None, str(error), time.monotonic() - started, 0.0)
-    return BatchItem(source, "done", target, None, time.monotonic() - started, analysis.duration_s)
+    elapsed_s = time.monotonic() - started
+    return BatchItem(source, "done", target, None, elapsed_s, analysis.duration_s, warning)
+
+
+_loading_labeller = threading.Lock()  # a Dask worker may run several tasks in threads
+
+
+def worker_labeller() -> tuple[SegmentLabeller | None, str | None]:
+    """This process's labeller and, when the classifier does not load, why not. Loaded on the
+    first task and kept (torch and the weights take about a second; a file takes less)."""
+    with _loading_labeller:
+        return _load_labeller_once()
+
+
+@functools.cache
+def _load_labeller_once() -> tuple[SegmentLabeller | None, str | None]:
+    try:
+        return load_user_labeller(), None
+    except PianoscopeError as error:  # reported with each item, once by the command
+        return None, str(error)
 
 
 def run_batch(
@@ -115,8 +146,10 @@ def run_batch(
     scheduler: str | None = None,
     progress: BatchProgress | None = None,
     connect_timeout_s: float = 10.0,
+    labels: bool = True,
 ) -> BatchReport:
     """Analyse every recording under `root` not yet done in `out`; write the summary CSV.
+    `labels` labels the segments with the teacher's classifier (see `analyse_to_json`).
 
     `scheduler` ("tcp://host:port") sends the work to a Dask distributed cluster instead of a
     local process pool of `workers` processes (default: one per core); an unreachable scheduler
@@ -127,13 +160,13 @@ def run_batch(
     recordings = find_recordings(root)
     out.mkdir(parents=True, exist_ok=True)
     items: list[BatchItem] = []
-    todo: list[tuple[str, str]] = []
+    todo: list[tuple[str, str, bool]] = []
     for recording in recordings:
         target = output_path(recording, root, out)
         if target.is_file():
             items.append(BatchItem(str(recording), "skipped", str(target), None, 0.0, 0.0))
         else:
-            todo.append((str(recording), str(target)))
+            todo.append((str(recording), str(target), labels))
     total = len(recordings)
     for item in items:
         _report(progress, len(items), total, item)
@@ -188,12 +221,12 @@ def _summary_numbers(json_path: Path) -> dict[str, object]:
         return {"status": "failed", "error": f"unreadable result {json_path.name}: {error}"}
 
 
-def _run_locally(todo: list[tuple[str, str]], workers: int | None) -> Iterator[BatchItem]:
+def _run_locally(todo: list[tuple[str, str, bool]], workers: int | None) -> Iterator[BatchItem]:
     if not todo:
         return
     workers = workers or os.cpu_count() or 1
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(analyse_to_json, source, target) for source, target in todo]
+        futures = [pool.submit(analyse_to_json, *task) for task in todo]
         try:
             for future in as_completed(futures):
                 yield future.result()
@@ -204,7 +237,7 @@ def _run_locally(todo: list[tuple[str, str]], workers: int | None) -> Iterator[B
 
 
 def _run_on_dask(
-    todo: list[tuple[str, str]], scheduler: str, connect_timeout_s: float
+    todo: list[tuple[str, str, bool]], scheduler: str, connect_timeout_s: float
 ) -> Iterator[BatchItem]:
     try:
         from distributed import Client
@@ -223,9 +256,7 @@ def _run_on_dask(
             f"Could not reach the Dask scheduler at {scheduler}: {error}"
         ) from error
     with client:
-        futures = [
-            client.submit(analyse_to_json, source, target, pure=False) for source, target in todo
-        ]
+        futures = [client.submit(analyse_to_json, *task, pure=False) for task in todo]
         try:
             for future in dask_as_completed(futures):
                 yield future.result()

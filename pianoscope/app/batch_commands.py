@@ -19,15 +19,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     batch.add_argument(
         "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed cluster"
     )
+    batch.add_argument(
+        "--no-labels",
+        action="store_true",
+        help="leave the segments unlabelled (faster; no classifier, no torch)",
+    )
     batch.set_defaults(run=run_batch_command)
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
     line = ProgressLine()
     failures = 0
+    warned = False
 
     def show(done: int, total: int, item: BatchItem) -> None:
-        nonlocal failures
+        nonlocal failures, warned
+        if item.warning and not warned:  # every worker would say the same
+            warned = True
+            line.show(f"warning: segments are not labelled: {item.warning}", force=True)
+            line.close()
         if item.status == "failed":
             failures += 1
             line.show(f"failed: {item.file}: {item.error}", force=True)
@@ -36,7 +46,12 @@ def run_batch_command(args: argparse.Namespace) -> int:
 
     try:
         report = run_batch(
-            args.folder, args.out, workers=args.workers, scheduler=args.scheduler, progress=show
+            args.folder,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=show,
+            labels=not args.no_labels,
         )
     except KeyboardInterrupt:
         line.close()

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from without_torch import run_without_torch
 
 from pianoscope.audio.fileio import write_audio
 from pianoscope.cli import main
@@ -18,17 +17,6 @@ from pianoscope.resources_path import demo_recording_path
 SAMPLE_RATE_HZ = 44_100
 ARPEGGIO = (60, 64, 67, 72, 67, 64, 60)
 DEMO_PIANO = "grand-fluidr3"  # the bundled demo is rendered with FluidR3_GM's grand
-# Runs the command line in a Python that cannot import torch, as where it is not installed.
-WITHOUT_TORCH = """
-import sys
-class NoTorch:
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "torch":
-            raise ModuleNotFoundError(f"No module named {name!r}")
-sys.meta_path.insert(0, NoTorch())
-from pianoscope.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 def arpeggio() -> np.ndarray:
@@ -146,14 +134,7 @@ def test_analyse_with_no_labels_leaves_every_segment_null(recording, tmp_path, c
 
 def test_analyse_without_torch_warns_in_one_line_and_writes_null_labels(tmp_path) -> None:
     out = tmp_path / "demo.json"
-    command = ["analyse", str(demo_recording_path()), "--json", str(out)]
-    finished = subprocess.run(
-        [sys.executable, "-c", WITHOUT_TORCH, *command],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    finished = run_without_torch("analyse", str(demo_recording_path()), "--json", str(out))
     assert finished.returncode == 0, finished.stderr
     warnings = [line for line in finished.stderr.splitlines() if "not labelled" in line]
     assert warnings == [

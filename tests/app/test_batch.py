@@ -1,4 +1,5 @@
-"""`pianoscope batch`: local pool and Dask cluster agree, failures are per file, runs resume."""
+"""`pianoscope batch`: local pool and Dask cluster agree, failures are per file, runs resume,
+segments are labelled by each worker's classifier."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import distributed
 import numpy as np
 import pytest
 import soundfile as sf
+from without_torch import run_without_torch
 
-from pianoscope.app.batch import find_recordings, output_path, run_batch
+from pianoscope.app.batch import find_recordings, output_path, run_batch, worker_labeller
 from pianoscope.audio.fileio import load_audio
 from pianoscope.errors import PianoscopeError
 from pianoscope.resources_path import demo_recording_path
 
 RATE = 44_100
+DEMO_PIANO = "grand-fluidr3"
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +75,32 @@ def test_local_batch_writes_one_json_each_and_reports_the_failure(recordings, tm
         "clara/tone.ogg.json",
     ]
     assert results["clara/chords.flac.json"]["summary"]["note_count"] > 5
+    for name in ("ada/lesson 1/scales.flac.json", "clara/chords.flac.json"):
+        assert results[name]["summary"]["piano"] == DEMO_PIANO
+        assert results[name]["segments"][0]["piano"]["label"] == DEMO_PIANO
+        assert results[name]["segments"][0]["form"]["label"]
     assert results["clara/tone.ogg.json"]["duration_s"] == pytest.approx(4.0, abs=0.01)
     with open(out / "summary.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["status"] for row in rows] == ["ok", "ok", "failed", "ok", "ok"]
     assert rows[2]["error"]
     assert float(rows[0]["duration_s"]) == pytest.approx(6.0, abs=0.01)
+    assert [row["piano"] for row in rows[:2]] == [DEMO_PIANO, DEMO_PIANO]
+    assert all(item.warning is None for item in report.items)
+
+
+def test_batch_without_labels_leaves_segments_null(recordings, tmp_path):
+    out = tmp_path / "out"
+    run_batch(recordings, out, workers=1, labels=False)
+    for result in _json_results(out).values():
+        assert all(s["piano"] is s["form"] is s["intensity"] is None for s in result["segments"])
+        assert result["summary"]["piano"] is None
+
+
+def test_a_worker_loads_the_classifier_once():
+    labeller, warning = worker_labeller()
+    assert labeller is not None and warning is None
+    assert worker_labeller()[0] is labeller
 
 
 def test_batch_resumes_by_skipping_finished_recordings(recordings, tmp_path):
@@ -114,7 +137,9 @@ def test_dask_cluster_gives_the_same_results_as_one_process(recordings, tmp_path
         clustered = tmp_path / "cluster"
         report = run_batch(recordings, clustered, scheduler=cluster.scheduler_address)
     assert len(report.failed) == 1
-    assert _json_results(clustered) == _json_results(single)
+    results = _json_results(single)
+    assert results["clara/chords.flac.json"]["summary"]["piano"] == DEMO_PIANO
+    assert _json_results(clustered) == results
 
 
 def test_unreachable_scheduler_is_a_clear_error(recordings, tmp_path):
@@ -155,3 +180,17 @@ def test_batch_command_exit_status_and_summary(recordings, tmp_path):
     assert "4 analysed, 0 already done, 1 failed" in finished.stdout
     assert "broken.flac" in finished.stderr
     assert (out / "summary.csv").is_file()
+
+
+def test_batch_without_torch_warns_once_and_writes_null_labels(recordings, tmp_path):
+    out = tmp_path / "out"
+    finished = run_without_torch("batch", str(recordings), "--out", str(out), "--workers", "2")
+    assert finished.returncode == 1  # the broken recording
+    warnings = [line for line in finished.stderr.splitlines() if "not labelled" in line]
+    assert warnings == [
+        "warning: segments are not labelled: The classifier needs torch, which cannot be "
+        "loaded: No module named 'torch'"
+    ]
+    chords = json.loads((out / "clara" / "chords.flac.json").read_text())
+    assert chords["summary"]["note_count"] > 5
+    assert all(s["piano"] is None for s in chords["segments"])
