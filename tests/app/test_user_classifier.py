@@ -3,6 +3,8 @@ enrolled pianos once chosen (as the live view), the shipped model otherwise."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -82,6 +84,21 @@ def test_library_analysis_stores_the_enrolled_piano(
         assert main(["library", "analyse", "--library", str(library.root)]) == 0
         summary = library.summary(recording.id)
     assert summary is not None and summary.piano == ENROLLED
+
+
+def test_analyse_and_batch_commands_name_the_enrolled_piano(
+    own_pianos_enrolment: Path, take: Path, tmp_path: Path
+) -> None:
+    use_enrolment(own_pianos_enrolment)
+    out = tmp_path / "take.json"
+    assert main(["analyse", str(take), "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["summary"]["piano"] == ENROLLED
+    takes = tmp_path / "takes"
+    takes.mkdir()
+    shutil.copy(take, takes / take.name)
+    assert main(["batch", str(takes), "--out", str(tmp_path / "batch"), "--workers", "1"]) == 0
+    batch = json.loads((tmp_path / "batch" / f"{take.name}.json").read_text())
+    assert batch["summary"]["piano"] == ENROLLED
 
 
 def test_takes_filed_from_the_live_window_are_analysed_with_the_enrolled_pianos(
