@@ -19,9 +19,10 @@ def test_demo_feeds_every_panel(make_window, qtbot):
     qtbot.waitUntil(lambda: window.partials_table.shown_rows > 0, timeout=10_000)
     qtbot.waitUntil(lambda: window.spectrogram._drawn_count >= 30, timeout=10_000)
     x, y = window.spectrum.raw_curve.getData()
-    assert x.size == window.live_settings.fft_size // 2
+    # Drawn thinned to about one point per pixel column of the plot, every peak kept.
+    assert 100 < x.size <= window.spectrum.getPlotItem().vb.width() + 3
     assert np.max(y) > -80
-    assert window.spectrum.corrected_curve.getData()[0].size > x.size
+    assert window.spectrum.corrected_curve.getData()[0].size > 100
     assert window.level_meter.rms_dbfs > FLOOR_DB
     assert window.note_readout.note_label.text() != "–"
     assert window.scope.curve.getData()[1].size == round(0.04 * RATE)

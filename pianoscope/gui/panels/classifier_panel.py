@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from pianoscope.app.classifier_worker import HISTORY_S, TimedPrediction
+from pianoscope.gui.live_plot import cache_axes
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
 
 HEADS = ("piano", "form", "intensity")
@@ -55,6 +56,7 @@ class ClassifierPanel(QtWidgets.QWidget):
         self.history_plot.addItem(self.history_image)
         self.history_plot.setXRange(-HISTORY_S, 0, padding=0)
         self.history_plot.setYRange(0, len(HEADS), padding=0)
+        cache_axes(self.history_plot)
         layout.addWidget(self.history_plot)
         self._shown_time_s: float | None = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from pianoscope.app.spectrogram_buffer import SpectrogramBuffer
+from pianoscope.gui.live_plot import cache_axes
 from pianoscope.gui.note_axis import NoteAxis
 from pianoscope.gui.qt import QtCore, pg
 
@@ -26,6 +27,7 @@ class SpectrogramPanel(pg.PlotWidget):
         self.image_item.setLevels(db_range)
         self.db_range = db_range
         self._drawn_count = -1
+        cache_axes(self)
 
     def show_spectrogram(self, buffer: SpectrogramBuffer) -> None:
         """Redraw if new columns arrived since the last call."""

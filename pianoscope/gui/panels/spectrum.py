@@ -12,6 +12,7 @@ import numpy as np
 
 from pianoscope.app.live_analysis import LiveFrame
 from pianoscope.dsp.pitch import hz_to_midi, note_name
+from pianoscope.gui.live_plot import cache_axes, peak_envelope
 from pianoscope.gui.note_axis import NoteAxis
 from pianoscope.gui.qt import QtCore, pg
 
@@ -40,6 +41,7 @@ class SpectrumPanel(pg.PlotWidget):
         self.addItem(self.v_line, ignoreBounds=True)
         self._frame: LiveFrame | None = None
         self.scene().sigMouseMoved.connect(self._mouse_moved)
+        cache_axes(self)
 
     def _x(self, freq_hz):
         freq_hz = np.asarray(freq_hz, dtype=np.float64)
@@ -48,11 +50,13 @@ class SpectrumPanel(pg.PlotWidget):
     def show_frame(self, frame: LiveFrame) -> None:
         self._frame = frame
         x = self._x(frame.freq_hz[1:])
-        self.raw_curve.setData(x, frame.spectrum_db[1:])
-        self.hold_curve.setData(x, frame.peak_hold_db[1:])
+        self.raw_curve.setData(*self._thinned(x, frame.spectrum_db[1:]))
+        self.hold_curve.setData(*self._thinned(x, frame.peak_hold_db[1:]))
         corrected = frame.corrected_freq_hz > 0
         self.corrected_curve.setData(
-            self._x(frame.corrected_freq_hz[corrected]), frame.corrected_db[corrected]
+            *self._thinned(
+                self._x(frame.corrected_freq_hz[corrected]), frame.corrected_db[corrected]
+            )
         )
         if frame.partials:
             self.markers.setData(
@@ -60,6 +64,11 @@ class SpectrumPanel(pg.PlotWidget):
             )
         else:
             self.markers.clear()
+
+    def _thinned(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        view = self.getPlotItem().vb
+        low, high = view.viewRange()[0]
+        return peak_envelope(x, y, (low, high), max(int(view.width()), 100))
 
     def readout_text(self, freq_hz: float) -> str:
         """Frequency, nearest note with cents, and the spectrum's level there."""
