@@ -38,7 +38,7 @@ from pianoscope.model.sources import (
 
 log = logging.getLogger(__name__)
 
-DATASET_VERSION = 3  # bump when rendering, augmentation or features change
+DATASET_VERSION = 4  # bump when rendering, augmentation or features change
 UNKNOWN_INDEX = len(PIANO_LABELS)
 SLOTS_PER_RENDER = 150
 MAX_DETUNE_CENTS = 15.0

@@ -2,8 +2,17 @@
 
 Losses: cross-entropy of piano, form and intensity on known-piano clips only (a negative clip
 has no meaningful form or intensity label), and a binary cross-entropy of the `known` logit on
-every clip (the out-of-set score). The weights kept are those of the epoch with the best mean
-validation accuracy; the `unknown` threshold is then chosen on the validation set.
+every clip (the out-of-set score).
+
+Intensity has two cues (see `pianoscope.model.network`). On the timbre-bearing piano
+(`sources.TIMBRE_BEARING_PIANOS`) every window is played at a random input gain of up to
+±`timbre_gain_db` with its label kept, and a second copy at another gain must get the same
+intensity distribution (a symmetric KL term): the network learns that there level says nothing
+and timbre everything, so a teacher's gain knob does not change the class. On the level-only
+pianos the gain stays within the calibration's error (`AugmentConfig.gain_db`).
+
+The weights kept are those of the epoch with the best mean validation accuracy; the `unknown`
+threshold is then chosen on the validation set.
 """
 
 from __future__ import annotations
@@ -19,9 +28,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from pianoscope.dsp.features import FLOOR_DB
 from pianoscope.errors import OperationCancelled
 from pianoscope.model.gan import PATCH_FRAMES, Generator, condition_vector, generate
-from pianoscope.model.labels import IGNORE_INDEX
+from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
 from pianoscope.model.network import (
     DEFAULT_NETWORK,
     WINDOW_FRAMES,
@@ -29,10 +39,13 @@ from pianoscope.model.network import (
     NetworkConfig,
     PianoscopeNet,
 )
+from pianoscope.model.sources import TIMBRE_BEARING_PIANOS
 from pianoscope.model.synth import UNKNOWN_INDEX, Dataset
 from pianoscope.model.weights import save_weights
 
 log = logging.getLogger(__name__)
+
+TIMBRE_BEARING_INDICES = [PIANO_LABELS.index(label) for label in TIMBRE_BEARING_PIANOS]
 
 # progress(fraction done in [0, 1], short status text)
 TrainProgress = Callable[[float, str], None]
@@ -49,6 +62,10 @@ class TrainConfig:
     threads: int = 1
     # Share of known-piano windows in which a GAN patch replaces 32 frames (0: no GAN).
     gan_patch_probability: float = 0.0
+    # ± input gain on the timbre-bearing piano's windows, and the weight of the term asking two
+    # gains of one window for the same intensity (see the module docstring).
+    timbre_gain_db: float = 15.0
+    gain_consistency_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -106,7 +123,13 @@ def train_network(
             inputs, targets = _batch(train, indices, config.window_frames, rng)
             if generator is not None and config.gan_patch_probability > 0:
                 _mix_gan_patches(inputs, targets, generator, config.gan_patch_probability, rng)
-            loss = _loss(network(inputs), targets)
+            inputs, targets, pairs = _timbre_gain_pairs(inputs, targets, config, rng)
+            logits = network(inputs)
+            loss = _loss(logits, targets)
+            if pairs is not None:
+                loss = loss + config.gain_consistency_weight * _symmetric_kl(
+                    logits.intensity[pairs[0]], logits.intensity[pairs[1]]
+                )
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -234,6 +257,42 @@ def _mix_gan_patches(
     starts = rng.integers(0, inputs.shape[1] - PATCH_FRAMES + 1, size=chosen.size)
     for row, start, patch in zip(chosen, starts, patches, strict=True):
         inputs[row, start : start + PATCH_FRAMES] = torch.from_numpy(patch)
+
+
+def _timbre_gain_pairs(
+    inputs: torch.Tensor,
+    targets: dict[str, torch.Tensor],
+    config: TrainConfig,
+    rng: np.random.Generator,
+) -> tuple[torch.Tensor, dict[str, torch.Tensor], tuple[torch.Tensor, torch.Tensor] | None]:
+    """Random gains on the timbre-bearing piano's windows, plus a second copy of each at another
+    gain; returns the batch and the (first, second) row indices of the copies, if any."""
+    rows = np.flatnonzero(np.isin(targets["piano"].numpy(), TIMBRE_BEARING_INDICES))
+    if rows.size == 0 or config.timbre_gain_db <= 0:
+        return inputs, targets, None
+    gains = rng.uniform(-config.timbre_gain_db, config.timbre_gain_db, size=(2, rows.size))
+    originals = inputs[rows]
+    inputs[rows] = _with_gain(originals, gains[0])
+    if config.gain_consistency_weight <= 0:
+        return inputs, targets, None
+    first = inputs.shape[0]
+    inputs = torch.cat([inputs, _with_gain(originals, gains[1])])
+    targets = {name: torch.cat([values, values[rows]]) for name, values in targets.items()}
+    copies = torch.arange(first, first + rows.size)
+    return inputs, targets, (torch.from_numpy(rows), copies)
+
+
+def _with_gain(windows_db: torch.Tensor, gains_db: np.ndarray) -> torch.Tensor:
+    """Windows as if the input gain had been `gains_db` higher (exact above the feature floor)."""
+    shift = torch.from_numpy(gains_db.astype(np.float32))[:, None, None]
+    return torch.clamp(windows_db + shift, min=FLOOR_DB)
+
+
+def _symmetric_kl(first_logits: torch.Tensor, second_logits: torch.Tensor) -> torch.Tensor:
+    first, second = first_logits.log_softmax(dim=1), second_logits.log_softmax(dim=1)
+    forward = (first.exp() * (first - second)).sum(dim=1)
+    backward = (second.exp() * (second - first)).sum(dim=1)
+    return 0.5 * (forward + backward).mean()
 
 
 _cross_entropy = nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
