@@ -8,8 +8,16 @@ import torch
 from pianoscope.model.labels import IGNORE_INDEX
 from pianoscope.model.network import PianoscopeNet, split_cues
 from pianoscope.model.synth import UNKNOWN_INDEX, Dataset
-from pianoscope.model.train import TrainConfig, train_network, validation_accuracy
+from pianoscope.model.train import (
+    TIMBRE_BEARING_INDICES,
+    TrainConfig,
+    predict_logits,
+    train_network,
+    validation_accuracy,
+)
 from pianoscope.model.weights import MAX_WEIGHTS_BYTES, load_weights, save_weights
+
+TIMBRE = TIMBRE_BEARING_INDICES[0]
 
 
 def test_heads_have_the_label_counts_for_any_window_length() -> None:
@@ -43,7 +51,9 @@ def test_weights_file_is_under_2_mb_and_round_trips_with_weights_only(tmp_path: 
 
 def _toy_dataset(rng: np.random.Generator, clips: int) -> Dataset:
     """Separable toy clips: piano = which band group is lit, form = which of four high bands is
-    lit too, intensity = level; a fifth of the clips are noise labelled unknown."""
+    lit too, intensity = level, and on the timbre-bearing piano also the level of a neighbouring
+    band relative to the group (a gain-invariant "brightness"); a fifth of the clips are noise
+    labelled unknown."""
     frames, bands = 40, 64
     piano = rng.integers(0, 4, clips)
     form = rng.integers(0, 4, clips)
@@ -60,6 +70,11 @@ def _toy_dataset(rng: np.random.Generator, clips: int) -> Dataset:
         lit = slice(4 + 12 * piano[i], 12 + 12 * piano[i])
         features[i][:, lit] = (level + pulse)[:, None]
         features[i][:, 52 + 3 * form[i] : 54 + 3 * form[i]] = level - 6.0
+        if piano[i] == TIMBRE:
+            bright = 12 + 12 * piano[i]
+            features[i][:, bright : bright + 2] = (level - 30.0 + 6.0 * intensity[i] + pulse)[
+                :, None
+            ]
     return Dataset(
         features.astype(np.float16),
         np.where(unknown, UNKNOWN_INDEX, piano),
@@ -72,7 +87,7 @@ def _toy_dataset(rng: np.random.Generator, clips: int) -> Dataset:
 
 def test_a_tiny_training_run_learns_a_separable_toy_split() -> None:
     rng = np.random.default_rng(0)
-    train, held_out = _toy_dataset(rng, 320), _toy_dataset(rng, 120)
+    train, held_out = _toy_dataset(rng, 640), _toy_dataset(rng, 120)
     config = TrainConfig(epochs=12, batch_size=32, learning_rate=1e-2, window_frames=32)
     result = train_network(train, config)
     accuracy = validation_accuracy(result.network, held_out, window_frames=32)
@@ -82,3 +97,18 @@ def test_a_tiny_training_run_learns_a_separable_toy_split() -> None:
     assert accuracy["known"] >= 0.9
     assert len(result.history) == 12
     assert 0.0 < result.unknown_threshold < 1.0
+    # The timbre-bearing piano's intensity was learnt from its brightness, not its level.
+    timbre = held_out.subset(held_out.piano == TIMBRE)
+    classes = {}
+    for gain_db in (-12.0, 0.0, 12.0):
+        shifted = Dataset(
+            np.maximum(timbre.features_db.astype(np.float32) + gain_db, -100.0).astype(np.float16),
+            timbre.piano,
+            timbre.form,
+            timbre.intensity,
+            timbre.kind,
+            timbre.source,
+        )
+        classes[gain_db] = predict_logits(result.network, shifted, 32)["intensity"].argmax(1)
+    assert np.mean(classes[-12.0] != classes[0.0]) <= 0.15
+    assert np.mean(classes[12.0] != classes[0.0]) <= 0.15
