@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "analyse", parents=[common], help="analyse the takes not analysed yet (for progress)"
     )
     analyse.add_argument(
-        "--no-classifier",
+        "--no-labels",
         action="store_true",
         help="skip piano, form and intensity labels (faster; progress then lacks their shares)",
     )
@@ -127,7 +127,7 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_analyse(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         pending = not_analysed(library)
-        labeller = None if args.no_classifier or not pending else user_labeller()
+        labeller = None if args.no_labels or not pending else user_labeller()
         line = ProgressLine(sys.stderr)
         try:
             for index, recording in enumerate(pending, start=1):

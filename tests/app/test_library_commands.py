@@ -80,7 +80,7 @@ def test_analyse_then_progress_shows_tempo_and_practice(tmp_path, capsys):
     library = ["--library", str(tmp_path / "lib")]
     take(tmp_path / "a.wav", 0.5, student="Ada", piece="Minuet")
     main(["library", "import", str(tmp_path / "a.wav"), *library])
-    assert main(["library", "analyse", "--no-classifier", *library]) == 0
+    assert main(["library", "analyse", "--no-labels", *library]) == 0
     assert "analysed 1 take(s)" in capsys.readouterr().out
     assert main(["library", "progress", "--student", "Ada", "--piece", "minuet", *library]) == 0
     out = capsys.readouterr().out.splitlines()
