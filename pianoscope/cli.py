@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,3 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pianoscope: cancelled", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`pianoscope analyse FILE | head`): nothing is wrong, stop quietly.
+        # stdout is pointed at /dev/null so that Python's exit flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

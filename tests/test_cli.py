@@ -40,3 +40,22 @@ def test_review_is_a_sub_command_with_help():
 def test_reviewing_a_missing_file_is_a_readable_error(tmp_path, capsys):
     assert main(["review", str(tmp_path / "missing.flac")]) == 2
     assert "missing.flac does not exist" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly():
+    """`pianoscope analyse FILE | head`: the pipe closes, no traceback is printed.
+
+    The reader here (`true`) exits before reading anything, so every write hits a closed pipe.
+    """
+    from pianoscope.resources_path import demo_recording_path
+
+    command = f"'{sys.executable}' -m pianoscope analyse --no-labels '{demo_recording_path()}'"
+    finished = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command} | true"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in finished.stderr
+    assert "BrokenPipe" not in finished.stderr
+    assert finished.returncode == 0
