@@ -28,6 +28,7 @@ from pathlib import Path
 from pianoscope.analysis.export import write_json
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import SegmentLabeller
+from pianoscope.app.enrolment import active_enrolment
 from pianoscope.app.segment_labeller import load_user_labeller
 from pianoscope.audio.recorder import JOURNAL_SUFFIX
 from pianoscope.errors import PianoscopeError
@@ -125,13 +126,15 @@ _loading_labeller = threading.Lock()  # a Dask worker may run several tasks in t
 
 def worker_labeller() -> tuple[SegmentLabeller | None, str | None]:
     """This process's labeller and, when the classifier does not load, why not. Loaded on the
-    first task and kept (torch and the weights take about a second; a file takes less)."""
+    first task and kept while the teacher's choice of enrolment stays the same (torch and the
+    weights take about a second; a file takes less). Keyed by that choice because a forked
+    worker inherits its parent's cache, which may predate the choice."""
     with _loading_labeller:
-        return _load_labeller_once()
+        return _load_labeller_once(active_enrolment())
 
 
 @functools.cache
-def _load_labeller_once() -> tuple[SegmentLabeller | None, str | None]:
+def _load_labeller_once(enrolment: Path | None) -> tuple[SegmentLabeller | None, str | None]:
     try:
         return load_user_labeller(), None
     except PianoscopeError as error:  # reported with each item, once by the command
