@@ -4,6 +4,11 @@ Both are aligned in time on their chroma (`pianoscope.analysis.align`) after lea
 trailing silence is cut, so "bar 5" of one is matched with bar 5 of the other whatever the
 tempo. The comparison gives the tempo ratio overall and per section of the reference, levels
 and dynamic range of both, and a few plain sentences for the teacher.
+
+Sections are groups of the reference's bars (its beats from note onsets, grouped by a meter the
+teacher gives, `pianoscope.analysis.bars`), because a teacher thinks "bars 5-8", not "0:12 to
+0:24". A reference without a steady beat is cut into sections of about `section_s` seconds
+instead, and the summary says so rather than invent bars.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from pianoscope.analysis.align import Alignment, align
+from pianoscope.analysis.bars import Meter, bar_starts, beat_times
 from pianoscope.audio.fileio import load_audio
 from pianoscope.dsp.chroma import CHROMA_HOP, chroma
 from pianoscope.dsp.levels import LevelMeter, dynamic_range_db
@@ -45,7 +51,8 @@ class TakeLevels:
 
 @dataclass(frozen=True)
 class SectionComparison:
-    """One stretch of the reference and the matching stretch of the take."""
+    """One stretch of the reference and the matching stretch of the take; `first_bar` and
+    `last_bar` number the reference's bars it covers (from 1), None for a clock-time section."""
 
     reference_start_s: float
     reference_end_s: float
@@ -53,6 +60,24 @@ class SectionComparison:
     take_end_s: float
     tempo_ratio: float
     level_difference_db: float
+    first_bar: int | None = None
+    last_bar: int | None = None
+
+    @property
+    def bars(self) -> str | None:
+        """ "bars 5-8", "bar 13", or None for a clock-time section."""
+        if self.first_bar is None or self.last_bar is None:
+            return None
+        if self.first_bar == self.last_bar:
+            return f"bar {self.first_bar}"
+        return f"bars {self.first_bar}-{self.last_bar}"
+
+    @property
+    def place(self) -> str:
+        """Where it is, to start a sentence: "In bars 5-8" or "From 0:12 to 0:24"."""
+        if self.bars is not None:
+            return f"In {self.bars}"
+        return f"From {_clock(self.reference_start_s)} to {_clock(self.reference_end_s)}"
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,16 @@ class TakeComparison:
     reference_levels: TakeLevels
     take_levels: TakeLevels
     summary: tuple[str, ...]
+    reference_beats_s: np.ndarray | None
+    meter: Meter
+    section_s: float
+
+    @property
+    def bar_starts_s(self) -> np.ndarray:
+        """Reference times at which its bars 1, 2, ... start; empty without a steady beat."""
+        if self.reference_beats_s is None:
+            return np.zeros(0)
+        return bar_starts(self.reference_beats_s, self.meter)
 
     @property
     def dynamic_range_difference_db(self) -> float:
@@ -75,7 +110,11 @@ class TakeComparison:
 
 
 def compare_files(
-    reference_path: str | Path, take_path: str | Path, *, section_s: float = SECTION_S
+    reference_path: str | Path,
+    take_path: str | Path,
+    *,
+    meter: Meter | None = None,
+    section_s: float = SECTION_S,
 ) -> TakeComparison:
     """Load and compare two recordings; raises AudioFileError or AnalysisError."""
     reference_path, take_path = Path(reference_path), Path(take_path)
@@ -85,6 +124,7 @@ def compare_files(
         reference,
         take,
         COMPARE_SAMPLE_RATE_HZ,
+        meter=meter,
         section_s=section_s,
         reference_name=reference_path.name,
         take_name=take_path.name,
@@ -96,11 +136,16 @@ def compare_takes(
     take: np.ndarray,
     sample_rate_hz: int,
     *,
+    meter: Meter | None = None,
     section_s: float = SECTION_S,
     reference_name: str = "reference",
     take_name: str = "take",
 ) -> TakeComparison:
-    """Compare two mono recordings at the same sample rate (see the module docstring)."""
+    """Compare two mono recordings at the same sample rate (see the module docstring).
+
+    Sections are `meter.bars_per_section` bars of the reference (4/4 and 4 bars by default),
+    or `section_s` seconds when the reference has no steady beat.
+    """
     reference_levels, take_levels = levels(reference, sample_rate_hz), levels(take, sample_rate_hz)
     reference_start, reference_end = _sounding_span(reference_levels, reference_name)
     take_start, take_end = _sounding_span(take_levels, take_name)
@@ -112,18 +157,45 @@ def compare_takes(
         reference_offset_s=reference_start,
         take_offset_s=take_start,
     )
-    sections = _sections(alignment, reference_levels, take_levels, section_s)
+    beats = beat_times(reference, sample_rate_hz)
     tempo_ratio = alignment.tempo_ratio()
-    log.info("%s vs %s: tempo ratio %.3f", take_name, reference_name, tempo_ratio)
-    return TakeComparison(
+    log.info(
+        "%s vs %s: tempo ratio %.3f, %s",
+        take_name,
+        reference_name,
+        tempo_ratio,
+        "no steady beat" if beats is None else f"{beats.size} beats",
+    )
+    unsectioned = TakeComparison(
         reference=reference_name,
         take=take_name,
         alignment=alignment,
         tempo_ratio=tempo_ratio,
-        sections=sections,
+        sections=(),
         reference_levels=reference_levels,
         take_levels=take_levels,
-        summary=summary_sentences(tempo_ratio, sections, reference_levels, take_levels),
+        summary=(),
+        reference_beats_s=beats,
+        meter=meter or Meter(),
+        section_s=section_s,
+    )
+    return with_meter(unsectioned, unsectioned.meter)
+
+
+def with_meter(comparison: TakeComparison, meter: Meter) -> TakeComparison:
+    """The comparison in sections of another meter, with its summary; no audio is read again,
+    so the view can regroup as the teacher changes the meter."""
+    sections = _sections(comparison, meter)
+    return replace(
+        comparison,
+        meter=meter,
+        sections=sections,
+        summary=summary_sentences(
+            comparison.tempo_ratio,
+            sections,
+            comparison.reference_levels,
+            comparison.take_levels,
+        ),
     )
 
 
@@ -141,18 +213,28 @@ def summary_sentences(
     reference_levels: TakeLevels,
     take_levels: TakeLevels,
 ) -> tuple[str, ...]:
-    """A few sentences for the teacher, the most telling first."""
+    """A few sentences for the teacher, the most telling first.
+
+    A section is told when its tempo differs both from the reference's and from the take's
+    overall tempo, by SECTION_TEMPO_NOTABLE: what the overall sentence already says, or a
+    section played as the reference plays it, is not news.
+    """
     sentences = [f"Overall the take is {_tempo_phrase(tempo_ratio)}."]
+    if sections and sections[0].bars is None:
+        sentences.append(
+            "No steady beat was found in the reference, so its sections are in clock time,"
+            " not bars."
+        )
     notable = [
         section
         for section in sections
         if math.isfinite(section.tempo_ratio)
         and abs(section.tempo_ratio / tempo_ratio - 1.0) >= SECTION_TEMPO_NOTABLE
+        and abs(section.tempo_ratio - 1.0) >= SECTION_TEMPO_NOTABLE
     ]
     notable.sort(key=lambda section: -abs(math.log(section.tempo_ratio / tempo_ratio)))
     for section in sorted(notable[:MAX_SECTION_SENTENCES], key=lambda s: s.reference_start_s):
-        start, end = _clock(section.reference_start_s), _clock(section.reference_end_s)
-        sentences.append(f"From {start} to {end} it is {_tempo_phrase(section.tempo_ratio)}.")
+        sentences.append(f"{section.place} the take is {_tempo_phrase(section.tempo_ratio)}.")
     # Whole decibels, so that the sentence's own numbers add up.
     take_db, reference_db = (
         round(take_levels.dynamic_range_db),
@@ -177,15 +259,31 @@ def _tempo_phrase(ratio: float) -> str:
     return f"{abs(ratio - 1.0) * 100.0:.0f} % {faster_or_slower} than the reference"
 
 
-def _sections(
-    alignment: Alignment, reference: TakeLevels, take: TakeLevels, section_s: float
-) -> tuple[SectionComparison, ...]:
-    """Consecutive stretches of about `section_s` of the reference's played span."""
+def _sections(comparison: TakeComparison, meter: Meter) -> tuple[SectionComparison, ...]:
+    """Consecutive stretches of the reference's played span: groups of its bars, or of about
+    `section_s` without a steady beat. An upbeat belongs to the first group."""
+    alignment = comparison.alignment
     start_s, end_s = float(alignment.reference_time_s[0]), float(alignment.reference_time_s[-1])
-    count = max(1, round((end_s - start_s) / section_s))
-    edges = np.linspace(start_s, end_s, count + 1)
+    bars_s = (
+        bar_starts(comparison.reference_beats_s, meter)
+        if comparison.reference_beats_s is not None
+        else np.zeros(0)
+    )
+    bars_s = bars_s[bars_s < end_s]
+    if bars_s.size:
+        group_starts = bars_s[:: meter.bars_per_section]
+        edges = np.concatenate([[start_s], group_starts[1:], [end_s]])
+        first_bars = np.arange(group_starts.size) * meter.bars_per_section + 1
+        numbers = [
+            (int(first), int(min(first + meter.bars_per_section - 1, bars_s.size)))
+            for first in first_bars
+        ]
+    else:
+        count = max(1, round((end_s - start_s) / comparison.section_s))
+        edges = np.linspace(start_s, end_s, count + 1)
+        numbers = [(None, None)] * count
     sections = []
-    for low, high in itertools.pairwise(edges):
+    for (low, high), (first_bar, last_bar) in zip(itertools.pairwise(edges), numbers, strict=True):
         take_low, take_high = (float(t) for t in alignment.take_time_at(np.array([low, high])))
         sections.append(
             SectionComparison(
@@ -194,8 +292,10 @@ def _sections(
                 take_start_s=take_low,
                 take_end_s=take_high,
                 tempo_ratio=alignment.tempo_ratio(float(low), float(high)),
-                level_difference_db=_mean_db(take, take_low, take_high)
-                - _mean_db(reference, float(low), float(high)),
+                level_difference_db=_mean_db(comparison.take_levels, take_low, take_high)
+                - _mean_db(comparison.reference_levels, float(low), float(high)),
+                first_bar=first_bar,
+                last_bar=last_bar,
             )
         )
     return tuple(sections)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from pianoscope.analysis.bars import Meter
 from pianoscope.app.compare import SECTION_S, compare_files
 from pianoscope.app.library_analysis import analyse_recording, not_analysed
 from pianoscope.app.progress_line import ProgressLine
@@ -78,12 +80,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.set_defaults(run=run_restore)
 
     compare = subparsers.add_parser(
-        "compare", help="compare a take with a reference: tempo per section, dynamics"
+        "compare", help="compare a take with a reference: tempo per group of bars, dynamics"
     )
     compare.add_argument("reference", type=Path, help="the reference take (e.g. the teacher's)")
     compare.add_argument("take", type=Path, help="the take to compare with it")
     compare.add_argument(
-        "--section", type=_seconds, default=SECTION_S, metavar="SECONDS", help="section length"
+        "--beats-per-bar",
+        type=_count(1),
+        default=Meter.beats_per_bar,
+        metavar="N",
+        help=f"the reference's meter (default {Meter.beats_per_bar})",
+    )
+    compare.add_argument(
+        "--bars-per-section",
+        type=_count(1),
+        default=Meter.bars_per_section,
+        metavar="N",
+        help=f"bars compared together (default {Meter.bars_per_section})",
+    )
+    compare.add_argument(
+        "--upbeat",
+        type=_count(0),
+        default=Meter.upbeat_beats,
+        metavar="BEATS",
+        help="beats before bar 1, if the piece starts with an upbeat (default 0)",
+    )
+    compare.add_argument(
+        "--section",
+        type=_seconds,
+        default=SECTION_S,
+        metavar="SECONDS",
+        help="section length when the reference has no steady beat to count bars by",
     )
     compare.set_defaults(run=run_compare)
 
@@ -176,13 +203,15 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    comparison = compare_files(args.reference, args.take, section_s=args.section)
+    meter = Meter(args.beats_per_bar, args.bars_per_section, args.upbeat)
+    comparison = compare_files(args.reference, args.take, meter=meter, section_s=args.section)
     for sentence in comparison.summary:
         print(sentence)
     print()
-    print("reference      take           tempo  level")
+    print("bars         reference      take           tempo  level")
     for section in comparison.sections:
         print(
+            f"{section.bars or '-':11s}  "
             f"{section.reference_start_s:5.1f}-{section.reference_end_s:5.1f} s  "
             f"{section.take_start_s:5.1f}-{section.take_end_s:5.1f} s  "
             f"{section.tempo_ratio:5.2f}x  {section.level_difference_db:+5.1f} dB"
@@ -195,6 +224,21 @@ def _seconds(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
     return value
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is not a whole number of {minimum} or more")
+        return value
+
+    return parse
 
 
 def _student(library: Library, name: str) -> Student:

@@ -252,9 +252,10 @@ class LibraryWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage("Select exactly two takes to compare.", 5_000)
             return None
         reference, take = (self.library.path_of(t) for t in takes)
+        meter = self.compare_view.meter()
 
         def work(progress, cancel) -> tuple[TakeComparison, Analysis, Analysis]:
-            comparison = compare_files(reference, take)
+            comparison = compare_files(reference, take, meter=meter)
             labeller = user_labeller()
             progress(0.4)
             analyses = [

@@ -9,7 +9,8 @@ import pytest
 from compare_renders import SAMPLE_RATE_HZ, rendered
 
 from pianoscope.analysis.align import align
-from pianoscope.app.compare import compare_files, compare_takes
+from pianoscope.analysis.bars import Meter
+from pianoscope.app.compare import compare_files, compare_takes, with_meter
 from pianoscope.audio.fileio import write_audio
 from pianoscope.errors import AnalysisError
 from pianoscope.model.render import TIMGM
@@ -53,8 +54,8 @@ def test_the_tempo_ratio_holds_when_the_take_is_played_on_another_piano(tmp_path
 
 @pytest.mark.fluidsynth
 def test_a_second_half_played_slower_shows_in_its_sections_and_the_summary(tmp_path):
-    reference, take = rendered(tmp_path, 120.0), rendered(tmp_path, 120.0, second_half_bpm=90.0)
-    comparison = compare_takes(reference, take, SAMPLE_RATE_HZ, section_s=4.0)
+    reference, take = rendered(tmp_path, 120.0), rendered(tmp_path, 120.0, ((16, 90.0),))
+    comparison = compare_takes(reference, take, SAMPLE_RATE_HZ, meter=Meter(bars_per_section=2))
     first_half = [s for s in comparison.sections if s.reference_end_s <= 8.05]
     second_half = [s for s in comparison.sections if s.reference_start_s >= 7.95]
     assert len(first_half) == len(second_half) == 2
@@ -63,9 +64,91 @@ def test_a_second_half_played_slower_shows_in_its_sections_and_the_summary(tmp_p
     for section in second_half:
         assert section.tempo_ratio == pytest.approx(0.75, rel=0.03)
     assert second_half[0].take_start_s == pytest.approx(8.0, abs=0.15)
-    assert any(
-        sentence.endswith("25 % slower than the reference.") for sentence in comparison.summary
+    assert [section.bars for section in comparison.sections] == [
+        "bars 1-2",
+        "bars 3-4",
+        "bars 5-6",
+        "bars 7-8",
+    ]
+    assert comparison.summary[1:3] == (
+        "In bars 5-6 the take is 25 % slower than the reference.",
+        "In bars 7-8 the take is 25 % slower than the reference.",
     )
+
+
+TWELVE_BARS = 48
+
+
+@pytest.mark.fluidsynth
+def test_bars_played_slower_are_named_by_their_numbers(tmp_path):
+    """Twelve bars of 4/4 at 120 bpm; the take plays bars 5-8 at 102 bpm (15 % slower)."""
+    reference = rendered(tmp_path, 120.0, beats=TWELVE_BARS)
+    take = rendered(tmp_path, 120.0, ((16, 102.0), (32, 120.0)), beats=TWELVE_BARS)
+    comparison = compare_takes(reference, take, SAMPLE_RATE_HZ)
+    bar_starts = comparison.bar_starts_s
+    print(f"\nbar starts {np.round(bar_starts, 3)}")
+    print(*comparison.summary, sep="\n")
+    assert bar_starts == pytest.approx(np.arange(12) * 2.0, abs=0.03)
+    assert [section.bars for section in comparison.sections] == [
+        "bars 1-4",
+        "bars 5-8",
+        "bars 9-12",
+    ]
+    first, slower, last = comparison.sections
+    assert slower.tempo_ratio == pytest.approx(102.0 / 120.0, rel=0.02)
+    assert first.tempo_ratio == pytest.approx(1.0, rel=0.02)
+    assert last.tempo_ratio == pytest.approx(1.0, rel=0.02)
+    named = [sentence for sentence in comparison.summary if "bar" in sentence]
+    assert named == ["In bars 5-8 the take is 15 % slower than the reference."]
+    assert comparison.summary[-1].startswith("Its dynamic range is about the same")
+
+
+@pytest.mark.fluidsynth
+def test_another_meter_regroups_the_same_comparison(tmp_path):
+    """The same twelve bars counted in 2/4, two bars a section: the slow part is bars 9-16."""
+    reference = rendered(tmp_path, 120.0, beats=TWELVE_BARS)
+    take = rendered(tmp_path, 120.0, ((16, 102.0), (32, 120.0)), beats=TWELVE_BARS)
+    comparison = compare_takes(reference, take, SAMPLE_RATE_HZ)
+    regrouped = with_meter(comparison, Meter(beats_per_bar=2, bars_per_section=4, upbeat_beats=0))
+    assert regrouped.alignment is comparison.alignment
+    assert len(regrouped.bar_starts_s) == 24
+    slow = [s.bars for s in regrouped.sections if s.tempo_ratio < 0.9]
+    assert slow == ["bars 9-12", "bars 13-16"]
+    # An upbeat of one beat moves bar 1 to the second beat; the sections keep their bars.
+    upbeat = with_meter(comparison, Meter(upbeat_beats=1))
+    assert upbeat.bar_starts_s[0] == pytest.approx(0.5, abs=0.03)
+    assert upbeat.sections[0].reference_start_s == comparison.sections[0].reference_start_s
+
+
+def chords(chord_s: float, count: int = 6) -> np.ndarray:
+    """`count` decaying triads, each `chord_s` long: far too few onsets for a beat."""
+    roots = np.random.default_rng(5).integers(48, 60, size=count)
+    time_s = np.arange(round(chord_s * SAMPLE_RATE_HZ)) / SAMPLE_RATE_HZ
+    decay = np.exp(-1.5 * time_s)
+    played = [
+        sum(
+            0.1 / n * decay * np.sin(2 * np.pi * n * 440 * 2 ** ((midi - 69) / 12) * time_s)
+            for midi in (root, root + 4, root + 7)
+            for n in range(1, 4)
+        )
+        for root in roots
+    ]
+    silence = np.zeros(SAMPLE_RATE_HZ // 2)
+    return np.concatenate([silence, *played, silence]).astype(np.float32)
+
+
+def test_a_reference_with_too_few_onsets_is_sectioned_in_clock_time_and_says_so():
+    comparison = compare_takes(chords(2.0), chords(2.4), SAMPLE_RATE_HZ, section_s=4.0)
+    print(*comparison.summary, sep="\n")
+    assert comparison.reference_beats_s is None
+    assert comparison.bar_starts_s.size == 0
+    assert comparison.tempo_ratio == pytest.approx(1 / 1.2, rel=0.03)
+    assert len(comparison.sections) == 3
+    assert all(section.bars is None for section in comparison.sections)
+    assert comparison.summary[1] == (
+        "No steady beat was found in the reference, so its sections are in clock time, not bars."
+    )
+    assert not any("bars" in sentence for sentence in comparison.summary[2:])
 
 
 @pytest.mark.fluidsynth

@@ -1,12 +1,17 @@
 """Two takes side by side on the reference's time axis: tempo per section and loudness, with
-sections that differ most highlighted and the summary in sentences."""
+sections that differ most highlighted and the summary in sentences.
+
+The time axis is marked with the reference's bars ("bar 5" at each section's first bar), and
+the meter is set here; changing it regroups the comparison at once, without reading audio.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from pianoscope.analysis.bars import Meter
 from pianoscope.analysis.result import Analysis
-from pianoscope.app.compare import TakeComparison
+from pianoscope.app.compare import TakeComparison, with_meter
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
 from pianoscope.gui.review.classifier_timeline import label_rgb, segment_label
 
@@ -19,6 +24,19 @@ TIMELINE_ROWS = ("reference form", "take form", "reference intensity", "take int
 class CompareView(QtWidgets.QWidget):
     def __init__(self) -> None:
         super().__init__()
+        self.beats_per_bar = _spin(1, 16, Meter.beats_per_bar, "beats per bar")
+        self.bars_per_section = _spin(1, 32, Meter.bars_per_section, "bars per section")
+        self.upbeat_beats = _spin(0, 15, Meter.upbeat_beats, "upbeat (beats before bar 1)")
+        meter_row = QtWidgets.QHBoxLayout()
+        for label, spin in (
+            ("Beats per bar", self.beats_per_bar),
+            ("Bars per section", self.bars_per_section),
+            ("Upbeat beats", self.upbeat_beats),
+        ):
+            meter_row.addWidget(QtWidgets.QLabel(label))
+            meter_row.addWidget(spin)
+            spin.valueChanged.connect(self._meter_changed)
+        meter_row.addStretch(1)
         self.summary = QtWidgets.QLabel("Select two takes and press Compare.")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -39,9 +57,22 @@ class CompareView(QtWidgets.QWidget):
         )
         self.timeline_labels: dict[str, list[str]] = {}
         layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(meter_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.graphics)
         self.highlighted: list[int] = []
+        self.bar_ticks: list[tuple[float, str]] = []
+        self.section_labels: list[str] = []
+        self.comparison: TakeComparison | None = None
+        self._analyses: tuple[Analysis | None, Analysis | None] = (None, None)
+
+    def meter(self) -> Meter:
+        """The meter the spin boxes show."""
+        return Meter(
+            beats_per_bar=self.beats_per_bar.value(),
+            bars_per_section=self.bars_per_section.value(),
+            upbeat_beats=self.upbeat_beats.value(),
+        )
 
     def show_comparison(
         self,
@@ -50,11 +81,23 @@ class CompareView(QtWidgets.QWidget):
         take_analysis: Analysis | None = None,
     ) -> None:
         """Draw the comparison; with both analyses, their classifier timelines too."""
+        self.comparison = comparison
+        self._analyses = (reference_analysis, take_analysis)
+        for spin, value in (
+            (self.beats_per_bar, comparison.meter.beats_per_bar),
+            (self.bars_per_section, comparison.meter.bars_per_section),
+            (self.upbeat_beats, comparison.meter.upbeat_beats),
+        ):
+            blocked = spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(blocked)
         self.summary.setText("\n".join(comparison.summary))
         self.tempo_plot.clear()
         self.level_plot.clear()
         self.tempo_plot.addLine(y=1.0, pen=pg.mkPen((150, 150, 150), style=QtCore.Qt.DashLine))
+        self._mark_bars(comparison)
         self.highlighted = []
+        self.section_labels = []
         for index, section in enumerate(comparison.sections):
             differs = (
                 abs(section.tempo_ratio - 1.0) > TEMPO_HIGHLIGHT
@@ -79,6 +122,11 @@ class CompareView(QtWidgets.QWidget):
                     brush=pg.mkBrush(232, 116, 59, 40),
                 )
                 self.level_plot.addItem(region)
+                label = section.bars or section.place.removeprefix("From ")
+                self.section_labels.append(label)
+                text = pg.TextItem(label, color="#e8743b", anchor=(0, 0))
+                text.setPos(section.reference_start_s, max(section.tempo_ratio, 1.0))
+                self.tempo_plot.addItem(text)
         reference = comparison.reference_levels
         take = comparison.take_levels
         reference_time = np.arange(reference.rms_db.size) * reference.frame_s
@@ -93,6 +141,27 @@ class CompareView(QtWidgets.QWidget):
         self.timeline_labels = {}
         if reference_analysis is not None and take_analysis is not None:
             self._show_timelines(comparison, reference_analysis, take_analysis)
+
+    def _meter_changed(self) -> None:
+        if self.comparison is not None:
+            self.show_comparison(with_meter(self.comparison, self.meter()), *self._analyses)
+
+    def _mark_bars(self, comparison: TakeComparison) -> None:
+        """Tick every bar of the reference, and name the first bar of each section; clock
+        time when the reference has no steady beat."""
+        bars_s = comparison.bar_starts_s
+        every = comparison.meter.bars_per_section
+        self.bar_ticks = [
+            (float(t), f"bar {i + 1}") for i, t in enumerate(bars_s) if i % every == 0
+        ]
+        unnamed = [(float(t), "") for i, t in enumerate(bars_s) if i % every != 0]
+        ticks = [self.bar_ticks, unnamed] if bars_s.size else None
+        for plot in (self.tempo_plot, self.level_plot, self.timeline_plot):
+            plot.getAxis("bottom").setTicks(ticks)
+        if bars_s.size:
+            self.level_plot.setLabel("bottom", "reference, in bars", units=None)
+        else:
+            self.level_plot.setLabel("bottom", "reference time", units="s")
 
     def _show_timelines(
         self, comparison: TakeComparison, reference: Analysis, take: Analysis
@@ -121,3 +190,11 @@ class CompareView(QtWidgets.QWidget):
                     pen=pg.mkPen(None),
                 )
             )
+
+
+def _spin(minimum: int, maximum: int, value: int, tip: str) -> QtWidgets.QSpinBox:
+    spin = QtWidgets.QSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setValue(value)
+    spin.setToolTip(tip)
+    return spin

@@ -1,0 +1,39 @@
+"""Bars of a recording: its beats (from note onsets and tempo) grouped by a meter.
+
+A teacher thinks in bars, not seconds, so a comparison is told in the reference's bars. The
+meter cannot be heard reliably from audio, so it is the teacher's to give (4/4 by default);
+bar 1 starts on the first note unless the piece opens with an upbeat of some beats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pianoscope.dsp.beats import track_beats
+from pianoscope.dsp.transcription import transcribe
+
+
+@dataclass(frozen=True)
+class Meter:
+    """Beats per bar, bars per compared section, and beats before bar 1 (an upbeat)."""
+
+    beats_per_bar: int = 4
+    bars_per_section: int = 4
+    upbeat_beats: int = 0
+
+    def __post_init__(self) -> None:
+        if self.beats_per_bar < 1 or self.bars_per_section < 1 or self.upbeat_beats < 0:
+            raise ValueError(f"not a meter: {self}")
+
+
+def beat_times(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray | None:
+    """Beat times (s) of a mono recording, or None without a steady beat (see dsp.beats)."""
+    transcription = transcribe(samples, sample_rate_hz)
+    return track_beats(transcription.onset_times_s, transcription.tempo_bpm)
+
+
+def bar_starts(beats_s: np.ndarray, meter: Meter) -> np.ndarray:
+    """Start times (s) of bar 1, 2, ...: every `beats_per_bar`-th beat after the upbeat."""
+    return np.asarray(beats_s, dtype=np.float64)[meter.upbeat_beats :: meter.beats_per_bar]
