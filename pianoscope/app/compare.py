@@ -98,10 +98,12 @@ class TakeComparison:
 
     @property
     def bar_starts_s(self) -> np.ndarray:
-        """Reference times at which its bars 1, 2, ... start; empty without a steady beat."""
+        """Reference times at which its bars 1, 2, ... start before its played span ends;
+        empty without a steady beat."""
         if self.reference_beats_s is None:
             return np.zeros(0)
-        return bar_starts(self.reference_beats_s, self.meter)
+        starts = bar_starts(self.reference_beats_s, self.meter)
+        return starts[starts < self.alignment.reference_time_s[-1]]
 
     @property
     def dynamic_range_difference_db(self) -> float:
@@ -185,10 +187,10 @@ def compare_takes(
 def with_meter(comparison: TakeComparison, meter: Meter) -> TakeComparison:
     """The comparison in sections of another meter, with its summary; no audio is read again,
     so the view can regroup as the teacher changes the meter."""
-    sections = _sections(comparison, meter)
+    regrouped = replace(comparison, meter=meter)
+    sections = _sections(regrouped)
     return replace(
-        comparison,
-        meter=meter,
+        regrouped,
         sections=sections,
         summary=summary_sentences(
             comparison.tempo_ratio,
@@ -259,24 +261,19 @@ def _tempo_phrase(ratio: float) -> str:
     return f"{abs(ratio - 1.0) * 100.0:.0f} % {faster_or_slower} than the reference"
 
 
-def _sections(comparison: TakeComparison, meter: Meter) -> tuple[SectionComparison, ...]:
+def _sections(comparison: TakeComparison) -> tuple[SectionComparison, ...]:
     """Consecutive stretches of the reference's played span: groups of its bars, or of about
     `section_s` without a steady beat. An upbeat belongs to the first group."""
     alignment = comparison.alignment
     start_s, end_s = float(alignment.reference_time_s[0]), float(alignment.reference_time_s[-1])
-    bars_s = (
-        bar_starts(comparison.reference_beats_s, meter)
-        if comparison.reference_beats_s is not None
-        else np.zeros(0)
-    )
-    bars_s = bars_s[bars_s < end_s]
+    bars_s = comparison.bar_starts_s
     if bars_s.size:
-        group_starts = bars_s[:: meter.bars_per_section]
+        per_section = comparison.meter.bars_per_section
+        group_starts = bars_s[::per_section]
         edges = np.concatenate([[start_s], group_starts[1:], [end_s]])
-        first_bars = np.arange(group_starts.size) * meter.bars_per_section + 1
+        first_bars = np.arange(group_starts.size) * per_section + 1
         numbers = [
-            (int(first), int(min(first + meter.bars_per_section - 1, bars_s.size)))
-            for first in first_bars
+            (int(first), int(min(first + per_section - 1, bars_s.size))) for first in first_bars
         ]
     else:
         count = max(1, round((end_s - start_s) / comparison.section_s))

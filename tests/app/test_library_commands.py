@@ -109,3 +109,24 @@ def test_compare_refuses_nonsense_section_lengths(tmp_path, section):
     with pytest.raises(SystemExit) as exit_:
         main(["compare", "a.wav", "b.wav", "--section", section])
     assert exit_.value.code == 2
+
+
+def test_compare_counts_sections_in_bars_of_the_given_meter(tmp_path, capsys):
+    """24 notes of 0.4 s are 8 bars of 3/4; the student plays them 20 % slower throughout."""
+    reference = take(tmp_path / "teacher.wav", 0.40)
+    student = take(tmp_path / "student.wav", 0.50)
+    arguments = ["compare", str(reference), str(student)]
+    assert main([*arguments, "--beats-per-bar", "3", "--bars-per-section", "2"]) == 0
+    out = capsys.readouterr().out
+    rows = out.split("bars         reference")[1].splitlines()[1:]
+    assert [row[:11].strip() for row in rows] == ["bars 1-2", "bars 3-4", "bars 5-6", "bars 7-8"]
+    assert all(0.78 <= float(row.split()[-3].rstrip("x")) <= 0.82 for row in rows)
+
+
+@pytest.mark.parametrize(
+    "option", [["--beats-per-bar", "0"], ["--upbeat", "-1"], ["--upbeat", "x"]]
+)
+def test_compare_refuses_nonsense_meters(option):
+    with pytest.raises(SystemExit) as exit_:
+        main(["compare", "a.wav", "b.wav", *option])
+    assert exit_.value.code == 2
