@@ -18,6 +18,7 @@ from pianoscope.model.sources import (
     TRAINING_NEGATIVES,
     instrument_name,
 )
+from pianoscope.model.synth import REVOICE_SEMITONES
 
 AUGMENT = TRAIN_SPEC.augment or AugmentConfig()
 
@@ -116,6 +117,9 @@ def model_card(
         f"intensity), {TRAIN_SPEC.negative_clips} negative clips from "
         f"{len(TRAINING_NEGATIVES)} other programs of the same SoundFonts (electric pianos, "
         f"harpsichord, clavinet, organs, mallets, guitars, strings, winds), "
+        f"{TRAIN_SPEC.revoiced_clips} clips of the known pianos re-voiced (played "
+        f"{REVOICE_SEMITONES[0]}-{REVOICE_SEMITONES[1]} semitones away and bent back by the "
+        "pitch wheel: the written pitch with another register's samples; label `unknown`), "
         f"{TRAIN_SPEC.noise_clips} silence/noise/hum clips. Validation: "
         f"{VALIDATION_SPEC.clips_per_class} per class. Held-out: "
         f"{HELDOUT_SPEC.clips_per_class} per class plus {HELDOUT_SPEC.held_out_piano_clips} "

@@ -16,10 +16,20 @@ from pianoscope.model.synth import DatasetSpec
 from pianoscope.model.train import TrainConfig
 
 TRAIN_SPEC = DatasetSpec(
-    "train", seed=20_261_126, clips_per_class=60, negative_clips=1400, noise_clips=300
+    "train",
+    seed=20_261_126,
+    clips_per_class=60,
+    negative_clips=1400,
+    noise_clips=300,
+    revoiced_clips=800,
 )
 VALIDATION_SPEC = DatasetSpec(
-    "validation", seed=7_001, clips_per_class=5, negative_clips=120, noise_clips=30
+    "validation",
+    seed=7_001,
+    clips_per_class=5,
+    negative_clips=120,
+    noise_clips=30,
+    revoiced_clips=80,
 )
 HELDOUT_SPEC = DatasetSpec(
     "heldout",

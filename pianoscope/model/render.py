@@ -6,6 +6,7 @@ room sound is added later, under a seed, by augmentation.
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import tempfile
@@ -96,7 +97,11 @@ def render_midi(
 
 @dataclass(frozen=True)
 class MidiSlot:
-    """One phrase to render with a program, detuned by `detune_cents` through the pitch wheel."""
+    """One phrase to render with a program, detuned by `detune_cents` through the pitch wheel.
+
+    Detuning beyond the General MIDI bend range of ±2 semitones (up to ±`MAX_BEND_SEMITONES`)
+    sets the channel's pitch-bend sensitivity for the slot (RPN 0).
+    """
 
     phrase: Phrase
     program: int
@@ -105,6 +110,10 @@ class MidiSlot:
 
 MIDI_TICKS_PER_S = 960  # 480 ticks per beat at the default 120 bpm
 PITCH_BEND_RANGE_CENTS = 200.0  # the General MIDI default FluidSynth uses
+MAX_BEND_SEMITONES = 24
+_CONTROL_DATA_ENTRY = 6
+_CONTROL_RPN_LSB = 100
+_CONTROL_RPN_MSB = 101
 _CONTROL_SUSTAIN = 64
 _CONTROL_ALL_SOUND_OFF = 120
 _CONTROL_ALL_NOTES_OFF = 123
@@ -141,6 +150,16 @@ def render_phrases(
     return clips
 
 
+def _bend_range_cents(detune_cents: float) -> float:
+    """The General MIDI ±2 semitones, or the whole semitones needed for a larger detuning."""
+    if abs(detune_cents) < PITCH_BEND_RANGE_CENTS:
+        return PITCH_BEND_RANGE_CENTS
+    semitones = math.ceil(abs(detune_cents) / 100.0 + 1e-9)
+    if semitones > MAX_BEND_SEMITONES:
+        raise ValueError(f"detuning beyond ±{MAX_BEND_SEMITONES} semitones: {detune_cents}")
+    return 100.0 * semitones
+
+
 def _write_slots_midi(
     path: Path, slots: Sequence[MidiSlot], starts_s: Sequence[float], gap_s: float
 ) -> None:
@@ -151,8 +170,15 @@ def _write_slots_midi(
         events.append((round(time_s * MIDI_TICKS_PER_S), order, message))
 
     for slot, start_s in zip(slots, starts_s, strict=True):
-        bend = round(slot.detune_cents / PITCH_BEND_RANGE_CENTS * 8192)
+        range_cents = _bend_range_cents(slot.detune_cents)
+        bend = round(slot.detune_cents / range_cents * 8192)
         add(start_s, 0, mido.Message("program_change", program=slot.program))
+        for control, value in (
+            (_CONTROL_RPN_MSB, 0),
+            (_CONTROL_RPN_LSB, 0),
+            (_CONTROL_DATA_ENTRY, round(range_cents / 100.0)),
+        ):
+            add(start_s, 0, mido.Message("control_change", control=control, value=value))
         add(start_s, 0, mido.Message("pitchwheel", pitch=max(-8192, min(8191, bend))))
         for note in slot.phrase.notes:
             add(

@@ -7,6 +7,12 @@ so the same spec always yields identical features, and the `train`, `validation`
 splits (different seeds) never share content. Rendering many phrases per FluidSynth run keeps it
 fast; the result is cached as one .npz per spec.
 
+Besides other programs, `unknown` learns from re-voiced known pianos: a phrase played k semitones
+(4 to 9, up or down) away from where it is written and bent back by the pitch wheel sounds at the
+written pitch with the samples, formants and decays of another register, the way a piano of a
+different scale design would. They make the model learn each known piano's own timbre instead of
+"anything piano-like".
+
 Level convention: each program is scaled so the fixed mf calibration phrase reads
 `REFERENCE_LEVEL_DB` (see `pianoscope.model.calibration`), before augmentation.
 """
@@ -17,7 +23,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +55,8 @@ KIND_KNOWN = "known"
 KIND_NEGATIVE = "negative"
 KIND_HELD_OUT_PIANO = "held-out-piano"
 KIND_NOISE = "noise"
+KIND_REVOICED = "revoiced"
+REVOICE_SEMITONES = (4, 9)  # |transposition| range of a re-voiced known piano
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -63,6 +71,7 @@ class DatasetSpec:
     negative_clips: int  # other programs of the SoundFonts, label `unknown`
     noise_clips: int  # silence, noise and hum, label `unknown`
     held_out_piano_clips: int = 0  # pianos never trained on (evaluation only)
+    revoiced_clips: int = 0  # known pianos played from another register, label `unknown`
     clip_s: float = 3.0
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
     pianos: tuple[str, ...] = PIANO_LABELS
@@ -121,6 +130,7 @@ class ClipPlan:
     form: int
     intensity: int
     seed: int
+    transpose: int = 0  # semitones between the keys played and the pitch heard (re-voicing)
 
 
 def build_dataset(
@@ -166,11 +176,19 @@ def plan_clips(spec: DatasetSpec) -> list[ClipPlan]:
         ClipPlan(KIND_NOISE, None, UNKNOWN_INDEX, IGNORE_INDEX, IGNORE_INDEX, 0)
         for _ in range(spec.noise_clips)
     ]
+    plans += _revoiced_plans(rng, spec.revoiced_clips)
     seeds = rng.integers(0, 2**63 - 1, size=len(plans))
-    return [
-        ClipPlan(p.kind, p.instrument, p.piano, p.form, p.intensity, int(s))
-        for p, s in zip(plans, seeds, strict=True)
-    ]
+    return [replace(p, seed=int(s)) for p, s in zip(plans, seeds, strict=True)]
+
+
+def _revoiced_plans(rng: np.random.Generator, count: int) -> list[ClipPlan]:
+    """`count` re-voiced clips spread evenly over the known pianos, random sign and distance."""
+    if count == 0:  # draw nothing: the other clips' seeds stay as they were
+        return []
+    low, high = REVOICE_SEMITONES
+    plans = _random_source_plans(rng, KIND_REVOICED, KNOWN_PIANOS, count)
+    shifts = rng.integers(low, high + 1, size=count) * rng.choice([-1, 1], size=count)
+    return [replace(p, transpose=int(k)) for p, k in zip(plans, shifts, strict=True)]
 
 
 def _random_source_plans(
@@ -264,6 +282,9 @@ def _render_chunk(plans: Sequence[ClipPlan], soundfont: str, clip_s: float) -> l
             rng, FORM_LABELS[plan.form], INTENSITY_LABELS[plan.intensity], clip_s
         )
         detune = float(rng.uniform(-MAX_DETUNE_CENTS, MAX_DETUNE_CENTS))
+        if plan.transpose:
+            phrase = transposed(phrase, plan.transpose)
+            detune -= 100.0 * plan.transpose
         slots.append(MidiSlot(phrase, plan.instrument.program, detune))
     clips = render_phrases(slots, soundfont)
     gains = {
@@ -274,6 +295,14 @@ def _render_chunk(plans: Sequence[ClipPlan], soundfont: str, clip_s: float) -> l
         (clip * gains[plan.instrument.program]).astype(np.float32)
         for plan, clip in zip(plans, clips[len(programs) :], strict=True)
     ]
+
+
+def transposed(phrase: Phrase, semitones: int) -> Phrase:
+    """The phrase played `semitones` higher, keys kept on the 88-key keyboard (A0-C8)."""
+    notes = tuple(
+        replace(note, pitch=min(max(note.pitch + semitones, 21), 108)) for note in phrase.notes
+    )
+    return replace(phrase, notes=notes)
 
 
 def calibration_phrase() -> Phrase:

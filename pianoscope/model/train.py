@@ -45,6 +45,9 @@ from pianoscope.model.weights import save_weights
 
 log = logging.getLogger(__name__)
 
+# Share of validation known-piano windows the `unknown` threshold must keep (see
+# choose_unknown_threshold).
+MIN_KNOWN_KEPT = 0.985
 TIMBRE_BEARING_INDICES = [PIANO_LABELS.index(label) for label in TIMBRE_BEARING_PIANOS]
 
 # progress(fraction done in [0, 1], short status text)
@@ -197,21 +200,36 @@ def validation_accuracy(
     return result
 
 
-def choose_unknown_threshold(network: PianoscopeNet, dataset: Dataset, window_frames: int) -> float:
-    """The P(known) threshold that best separates known pianos from negatives on `dataset`.
+def choose_unknown_threshold(
+    network: PianoscopeNet,
+    dataset: Dataset,
+    window_frames: int,
+    min_known_kept: float = MIN_KNOWN_KEPT,
+) -> float:
+    """The P(known) threshold that best separates known pianos from negatives on `dataset`,
+    among those that keep at least `min_known_kept` of the known-piano windows.
 
-    Balanced accuracy is maximised, so the many known clips do not outweigh the negatives.
+    Balanced accuracy is maximised, so the many known clips do not outweigh the negatives; the
+    floor on known windows is the issue's "the four known pianos keep their accuracy": a teacher
+    playing one of them should almost never be told `unknown`, and noise or a room pushes real
+    input a little towards `unknown` on top of what the validation set shows.
     """
     known_probability = predict_logits(network, dataset, window_frames)["known"]
-    is_known = dataset.piano != UNKNOWN_INDEX
+    return threshold_keeping_known(
+        known_probability, dataset.piano != UNKNOWN_INDEX, min_known_kept
+    )
+
+
+def threshold_keeping_known(
+    known_probability: np.ndarray, is_known: np.ndarray, min_known_kept: float
+) -> float:
+    """See `choose_unknown_threshold`; the lowest candidate if none keeps enough."""
     if is_known.all() or not is_known.any():
         return 0.5
-    candidates = np.linspace(0.05, 0.95, 91)
-    scores = [
-        0.5 * np.mean(known_probability[is_known] >= t)
-        + 0.5 * np.mean(known_probability[~is_known] < t)
-        for t in candidates
-    ]
+    candidates = np.linspace(0.01, 0.95, 95)
+    kept = np.array([np.mean(known_probability[is_known] >= t) for t in candidates])
+    rejected = np.array([np.mean(known_probability[~is_known] < t) for t in candidates])
+    scores = np.where(kept >= min_known_kept, 0.5 * kept + 0.5 * rejected, -1.0)
     return float(candidates[int(np.argmax(scores))])
 
 

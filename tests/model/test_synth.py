@@ -10,9 +10,15 @@ import pytest
 from pianoscope.errors import OperationCancelled
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
-from pianoscope.model.sources import HELD_OUT_PIANOS, TRAINING_NEGATIVES, instrument_name
+from pianoscope.model.sources import (
+    HELD_OUT_PIANOS,
+    KNOWN_PIANOS,
+    TRAINING_NEGATIVES,
+    instrument_name,
+)
 from pianoscope.model.synth import (
     KIND_KNOWN,
+    KIND_REVOICED,
     UNKNOWN_INDEX,
     Dataset,
     DatasetSpec,
@@ -96,3 +102,16 @@ def test_mf_clips_play_near_the_reference_level_and_louder_classes_are_louder(
     medians = [float(np.median(levels[known & (small_dataset.intensity == i)])) for i in range(5)]
     assert medians == sorted(medians)
     assert abs(medians[2] - REFERENCE_LEVEL_DB) < 6.0
+
+
+def test_revoiced_known_pianos_are_unknown_and_played_four_to_nine_semitones_away() -> None:
+    spec = DatasetSpec("plan-only", seed=5, clips_per_class=1, negative_clips=0, noise_clips=0)
+    with_revoiced = replace(spec, revoiced_clips=40)
+    plans = [p for p in plan_clips(with_revoiced) if p.kind == KIND_REVOICED]
+    assert len(plans) == 40
+    assert {p.instrument for p in plans} == set(KNOWN_PIANOS)
+    assert all(p.piano == UNKNOWN_INDEX for p in plans)
+    assert all(4 <= abs(p.transpose) <= 9 for p in plans)
+    assert {p.transpose > 0 for p in plans} == {True, False}
+    # Adding none changes nothing about the other clips.
+    assert plan_clips(replace(spec, revoiced_clips=0)) == plan_clips(spec)

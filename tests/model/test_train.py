@@ -61,3 +61,18 @@ def test_consistency_term_is_zero_for_equal_predictions_and_grows_with_disagreem
     slightly = float(train._symmetric_kl(logits, logits + torch.randn(5, 5) * 0.1))
     very = float(train._symmetric_kl(logits, logits + torch.randn(5, 5) * 3.0))
     assert 0.0 < slightly < very
+
+
+def test_unknown_threshold_keeps_the_required_share_of_known_windows():
+    rng = np.random.default_rng(1)
+    known = np.concatenate([rng.uniform(0.3, 1.0, 950), rng.uniform(0.0, 0.3, 50)])
+    negatives = rng.uniform(0.0, 0.6, 1000)
+    probability = np.concatenate([known, negatives])
+    is_known = np.arange(2000) < 1000
+    free = train.threshold_keeping_known(probability, is_known, min_known_kept=0.0)
+    strict = train.threshold_keeping_known(probability, is_known, min_known_kept=0.98)
+    assert strict < free  # the floor costs some rejection of negatives
+    assert np.mean(known >= strict) >= 0.98
+    assert np.mean(known >= free) < 0.98
+    # No threshold can keep everything: the lowest candidate is used.
+    assert train.threshold_keeping_known(probability, is_known, 1.01) == 0.01
