@@ -3,10 +3,10 @@
 # Renders the datasets with FluidSynth (cached under ~/.cache/pianoscope/datasets), trains on one
 # CPU thread (deterministic: same seed, same weights), then evaluates on the held-out set.
 # Nice'd, so the machine stays usable meanwhile. Measured on the 2-core dev machine under load:
-# about 9 min of rendering and 17-21 min of training.
+# about 6 min of rendering (first time only) and 14 min of training.
 #
 # The shipped model card also lists the GAN-augmented variant; set COMPARE_GAN=1 to train it
-# too (about 40 more minutes) and include it, exactly as in resources/MODEL_CARD.md.
+# too (about 12 more minutes) and include it, exactly as in resources/MODEL_CARD.md.
 set -eu
 cd "$(dirname "$0")/.."
 nice -n 10 python -m pianoscope train "$@"

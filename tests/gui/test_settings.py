@@ -86,10 +86,12 @@ def test_window_applies_new_settings_live_and_remembers_them(make_window, qtbot)
     display = DisplaySettings(spectrum_min_db=-100.0, colour_map="viridis")
     window.apply_settings(live, display, window.input_choice)
     assert not window.spectrum.log_scale and not window.spectrogram.log_scale
+    qtbot.waitUntil(lambda: window.engine.latest_frame.spectrum_db.size == 2049, timeout=5_000)
+    # Drawn on a linear axis: x in Hz, not log10(Hz).
     qtbot.waitUntil(
         lambda: (
             window.spectrum.raw_curve.getData()[0] is not None
-            and window.spectrum.raw_curve.getData()[0].size == 2048
+            and window.spectrum.raw_curve.getData()[0].max() > 1000.0
         ),
         timeout=5_000,
     )
