@@ -49,12 +49,17 @@ def axis_texts(view: CompareView) -> list[str]:
     return [text for _, _, text in texts]
 
 
-def test_the_time_axis_names_the_first_bar_of_each_section(qtbot, comparison):
+def shown_view(qtbot, comparison) -> CompareView:
     view = CompareView()
     qtbot.addWidget(view)
     view.resize(900, 700)
     view.show()
     view.show_comparison(comparison)
+    return view
+
+
+def test_the_time_axis_names_the_first_bar_of_each_section(qtbot, comparison):
+    view = shown_view(qtbot, comparison)
     assert [label for _, label in view.bar_ticks] == ["bar 1", "bar 5"]
     assert view.bar_ticks[1][0] == pytest.approx(0.5 + 16 * 0.4, abs=0.05)
     qtbot.waitUntil(lambda: axis_texts(view) == ["bar 1", "bar 5"], timeout=3_000)
@@ -63,11 +68,7 @@ def test_the_time_axis_names_the_first_bar_of_each_section(qtbot, comparison):
 
 
 def test_changing_the_meter_regroups_the_bars(qtbot, comparison):
-    view = CompareView()
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    view.show_comparison(comparison)
+    view = shown_view(qtbot, comparison)
     view.beats_per_bar.setValue(2)
     assert view.comparison.meter.beats_per_bar == 2
     assert [label for _, label in view.bar_ticks] == ["bar 1", "bar 5", "bar 9", "bar 13"]
