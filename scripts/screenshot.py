@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from pianoscope.app.classifier_worker import preload_classifier_runtime
 from pianoscope.gui.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.library.store import Library
@@ -20,6 +21,7 @@ SETTLE_S = 7.0
 
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
+    preload_classifier_runtime()  # as `pianoscope` does before its window shows
     app = QtWidgets.QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         qsettings = QtCore.QSettings(str(Path(tmp) / "s.ini"), QtCore.QSettings.Format.IniFormat)

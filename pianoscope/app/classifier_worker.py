@@ -48,6 +48,20 @@ def load_shipped_classifier() -> Classifier:
     return Classifier(threads=1)
 
 
+def preload_classifier_runtime() -> None:
+    """Import torch and the inference code now, before live audio is analysed.
+
+    Importing torch runs about a second of Python that holds the GIL; done by the classifier
+    thread while the analysis thread is already working, it delayed the first second of spectra
+    by up to 225 ms (measured). The app calls this once at launch, before its window shows.
+    Without torch installed this does nothing: the classifier thread reports that later.
+    """
+    try:
+        import pianoscope.model.inference  # noqa: F401
+    except ImportError as error:
+        log.info("classifier runtime not preloaded: %s", error)
+
+
 def to_model_rate(audio: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     """Audio resampled to the 44.1 kHz the model and its features were trained at."""
     if sample_rate_hz == MODEL_SAMPLE_RATE_HZ:

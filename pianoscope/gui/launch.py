@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pianoscope.app.classifier_worker import preload_classifier_runtime
 from pianoscope.gui.main_window import MainWindow
 from pianoscope.gui.qt import QtWidgets
 from pianoscope.gui.review_window import open_review_window
@@ -18,6 +19,7 @@ from pianoscope.library.store import Library
 def run_gui(*, demo: bool = False, library_root: str | None = None) -> int:
     """Open the window (on the library in `library_root`, or the default one) and run Qt."""
     library = Library.open(library_root)
+    preload_classifier_runtime()
     app = _application()
     apply_plot_colours(app)
     window = MainWindow(library=library)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -112,3 +114,30 @@ def test_missing_model_is_reported_and_spectra_keep_running():
         engine.stop()
     assert "classifier is not available" in engine.classifier.problem
     assert engine.problem is None
+
+
+def test_preloading_imports_torch_before_any_engine_starts():
+    code = (
+        "import sys\n"
+        "from pianoscope.app.classifier_worker import preload_classifier_runtime\n"
+        "assert 'torch' not in sys.modules\n"
+        "preload_classifier_runtime()\n"
+        "assert 'torch' in sys.modules and 'pianoscope.model.inference' in sys.modules\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+
+
+def test_preloading_without_torch_is_quiet():
+    code = (
+        "import sys\n"
+        "class NoTorch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'torch':\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, NoTorch())\n"
+        "from pianoscope.app.classifier_worker import preload_classifier_runtime\n"
+        "preload_classifier_runtime()\n"
+    )
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
