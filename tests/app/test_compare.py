@@ -10,7 +10,14 @@ from compare_renders import SAMPLE_RATE_HZ, rendered
 
 from pianoscope.analysis.align import align
 from pianoscope.analysis.bars import Meter
-from pianoscope.app.compare import compare_files, compare_takes, with_meter
+from pianoscope.app.compare import (
+    SectionComparison,
+    TakeLevels,
+    compare_files,
+    compare_takes,
+    summary_sentences,
+    with_meter,
+)
 from pianoscope.audio.fileio import write_audio
 from pianoscope.errors import AnalysisError
 from pianoscope.model.render import TIMGM
@@ -70,9 +77,10 @@ def test_a_second_half_played_slower_shows_in_its_sections_and_the_summary(tmp_p
         "bars 5-6",
         "bars 7-8",
     ]
-    assert comparison.summary[1:3] == (
-        "In bars 5-6 the take is 25 % slower than the reference.",
-        "In bars 7-8 the take is 25 % slower than the reference.",
+    # The two slow sections say the same thing: told once, for all four bars.
+    assert comparison.summary[1] == "In bars 5-8 the take is 25 % slower than the reference."
+    assert not any(
+        "bars 5-6" in sentence or "bars 7-8" in sentence for sentence in comparison.summary
     )
 
 
@@ -203,3 +211,36 @@ def test_silence_or_very_different_lengths_cannot_be_compared():
 def test_report_timings():
     for what, seconds in TIMINGS.items():
         print(f"\n{what}: {seconds:.2f} s")
+
+
+def _section(start_s: float, end_s: float, ratio: float, first_bar: int) -> SectionComparison:
+    take_start = start_s / ratio
+    return SectionComparison(
+        start_s,
+        end_s,
+        take_start,
+        take_start + (end_s - start_s) / ratio,
+        ratio,
+        -2.0,
+        first_bar,
+        first_bar + 1,
+    )
+
+
+def test_adjacent_sections_with_the_same_finding_are_told_once():
+    levels = TakeLevels(0.05, np.full(10, -30.0), 10.0)
+    sections = (
+        _section(0.0, 4.0, 1.0, 1),
+        _section(4.0, 8.0, 0.81, 3),
+        _section(8.0, 12.0, 0.79, 5),  # same finding as bars 3-4: joined
+        _section(12.0, 16.0, 1.0, 7),
+        _section(16.0, 20.0, 1.25, 9),  # faster: told on its own
+        _section(20.0, 24.0, 0.8, 11),  # slower again, but not next to bars 3-6
+    )
+    summary = summary_sentences(1.0, sections, levels, levels)
+    told = [sentence for sentence in summary if sentence.startswith("In bars")]
+    assert told == [
+        "In bars 3-6 the take is 20 % slower than the reference.",
+        "In bars 9-10 the take is 25 % faster than the reference.",
+        "In bars 11-12 the take is 20 % slower than the reference.",
+    ]
