@@ -36,7 +36,11 @@ _CHILD = """
 import json, sys, time
 from pianoscope.analysis.pipeline import analyse_file
 start = time.perf_counter()
-analysis = analyse_file(sys.argv[1])
+labeller = None
+if sys.argv[2:] == ["labels"]:  # as `pianoscope analyse` does by default
+    from pianoscope.app.segment_labeller import load_user_labeller
+    labeller = load_user_labeller()
+analysis = analyse_file(sys.argv[1], labeller=labeller)
 elapsed = time.perf_counter() - start
 status = open("/proc/self/status").read().split("VmHWM:")[1].split()
 print(json.dumps({"elapsed_s": elapsed, "duration_s": analysis.duration_s,
@@ -106,9 +110,12 @@ def recording(minutes: float, seed: int) -> tuple[Path, list[tuple[float, float,
     return path, notes
 
 
-def run_child(code: str, path: Path) -> dict:
+def run_child(code: str, path: Path, *arguments: str) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(path), *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -156,6 +163,11 @@ def main() -> None:
         f"  pianoscope analyse_file   {ours['duration_s'] / ours['elapsed_s']:7.1f}x real time "
         f"({ours['elapsed_s']:.1f} s), peak RSS {ours['max_rss_mb']:.0f} MB, "
         f"{ours['notes']} notes, tempo {ours['tempo_bpm']}"
+    )
+    labelled = run_child(_CHILD, path, "labels")
+    print(
+        f"  ... with classifier labels {labelled['duration_s'] / labelled['elapsed_s']:7.1f}x "
+        f"real time ({labelled['elapsed_s']:.1f} s, loading torch and the weights included)"
     )
     theirs = run_child(_LIBROSA, path)
     speed = ours["duration_s"] / theirs["elapsed_s"]

@@ -20,6 +20,7 @@ from pianoscope.resources_path import demo_recording_path, resource_path
 # Section boundaries of resources/demo.flac in seconds (scripts/make_demo_recording.py, 96 bpm):
 # legato p, staccato mf, block chords f, arpeggios mf.
 DEMO_SECTIONS_S = {"legato": (0.0, 6.3), "staccato": (6.4, 10.2), "chords": (10.5, 14.3)}
+DEMO_INTENSITY = {"legato": "p", "staccato": "mf", "chords": "f"}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,11 @@ def test_shipped_weights_are_small_and_load_with_weights_only(classifier: Classi
     assert 0.0 < classifier.unknown_threshold < 1.0
 
 
-def test_demo_recording_is_the_fluidr3_grand_with_its_forms(classifier: Classifier) -> None:
+def test_demo_recording_is_the_fluidr3_grand_with_its_forms_and_dynamics(
+    classifier: Classifier,
+) -> None:
+    """Uncalibrated: the demo is rendered at the training level convention, like an input whose
+    calibration is done, so its written dynamics must come out."""
     audio = load_audio(demo_recording_path())
     for form, (start_s, end_s) in DEMO_SECTIONS_S.items():
         predictions = [classifier.predict(w) for w in _windows(audio, start_s, end_s)]
@@ -48,6 +53,8 @@ def test_demo_recording_is_the_fluidr3_grand_with_its_forms(classifier: Classifi
         assert pianos.count("grand-fluidr3") >= 0.7 * len(pianos), (form, pianos)
         forms = [p.form.label for p in predictions]
         assert forms.count(form) >= 0.6 * len(forms), (form, forms)
+        intensities = [p.intensity.label for p in predictions]
+        assert intensities.count(DEMO_INTENSITY[form]) >= 0.6 * len(intensities), intensities
 
 
 def _rendered_clips(piano: str) -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
