@@ -116,28 +116,35 @@ def test_missing_model_is_reported_and_spectra_keep_running():
     assert engine.problem is None
 
 
-def test_preloading_imports_torch_before_any_engine_starts():
-    code = (
-        "import sys\n"
-        "from pianoscope.app.classifier_worker import preload_classifier_runtime\n"
-        "assert 'torch' not in sys.modules\n"
-        "preload_classifier_runtime()\n"
-        "assert 'torch' in sys.modules and 'pianoscope.model.inference' in sys.modules\n"
+def _run_fresh_python(*lines: str) -> None:
+    """Run `lines` in a new interpreter (torch not imported yet) and require success."""
+    finished = subprocess.run(
+        [sys.executable, "-c", "\n".join(lines)], capture_output=True, text=True
     )
-    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
+
+
+PRELOAD = "from pianoscope.app.classifier_worker import preload_classifier_runtime"
+
+
+def test_preloading_imports_torch_before_any_engine_starts():
+    _run_fresh_python(
+        "import sys",
+        PRELOAD,
+        "assert 'torch' not in sys.modules",
+        "preload_classifier_runtime()",
+        "assert 'torch' in sys.modules and 'pianoscope.model.inference' in sys.modules",
+    )
 
 
 def test_preloading_without_torch_is_quiet():
-    code = (
-        "import sys\n"
-        "class NoTorch:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] == 'torch':\n"
-        "            raise ModuleNotFoundError(name)\n"
-        "sys.meta_path.insert(0, NoTorch())\n"
-        "from pianoscope.app.classifier_worker import preload_classifier_runtime\n"
-        "preload_classifier_runtime()\n"
+    _run_fresh_python(
+        "import sys",
+        "class NoTorch:",
+        "    def find_spec(self, name, path=None, target=None):",
+        "        if name.split('.')[0] == 'torch':",
+        "            raise ModuleNotFoundError(name)",
+        "sys.meta_path.insert(0, NoTorch())",
+        PRELOAD,
+        "preload_classifier_runtime()",
     )
-    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert finished.returncode == 0, finished.stderr
