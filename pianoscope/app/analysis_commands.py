@@ -16,7 +16,7 @@ from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import HEADS, Analysis, SegmentLabeller
 from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
 from pianoscope.app.progress_line import ProgressLine
-from pianoscope.app.segment_labeller import load_user_labeller
+from pianoscope.app.segment_labeller import add_no_labels_option, load_user_labeller
 from pianoscope.audio.fileio import probe_audio
 from pianoscope.dsp.frame import FrameAnalysis
 from pianoscope.dsp.windows import WINDOW_NAMES
@@ -38,11 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write the notes as CSV to OUT and the 2 s segments to OUT's name + .segments.csv",
     )
     analyse.add_argument("--midi", metavar="OUT", help="write the notes as a MIDI file")
-    analyse.add_argument(
-        "--no-labels",
-        action="store_true",
-        help="leave the segments unlabelled (faster; no classifier, no torch)",
-    )
+    add_no_labels_option(analyse)
     analyse.set_defaults(run=run_analyse)
 
     spectrum = subparsers.add_parser(

@@ -7,6 +7,7 @@ import sys
 
 from pianoscope.app.batch import BatchItem, run_batch
 from pianoscope.app.progress_line import ProgressLine
+from pianoscope.app.segment_labeller import add_no_labels_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,11 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     batch.add_argument(
         "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed cluster"
     )
-    batch.add_argument(
-        "--no-labels",
-        action="store_true",
-        help="leave the segments unlabelled (faster; no classifier, no torch)",
-    )
+    add_no_labels_option(batch)
     batch.set_defaults(run=run_batch_command)
 
 

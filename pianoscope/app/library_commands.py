@@ -12,7 +12,7 @@ from pianoscope.analysis.bars import Meter
 from pianoscope.app.compare import SECTION_S, compare_files
 from pianoscope.app.library_analysis import analyse_recording, not_analysed
 from pianoscope.app.progress_line import ProgressLine
-from pianoscope.app.segment_labeller import user_labeller
+from pianoscope.app.segment_labeller import add_no_labels_option, user_labeller
 from pianoscope.errors import LibraryError
 from pianoscope.library.backup import backup, restore
 from pianoscope.library.importer import import_file, import_folder
@@ -55,10 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     analyse = commands.add_parser(
         "analyse", parents=[common], help="analyse the takes not analysed yet (for progress)"
     )
-    analyse.add_argument(
-        "--no-labels",
-        action="store_true",
-        help="skip piano, form and intensity labels (faster; progress then lacks their shares)",
+    add_no_labels_option(
+        analyse, "skip piano, form and intensity labels (faster; progress then lacks their shares)"
     )
     analyse.set_defaults(run=run_analyse)
 
