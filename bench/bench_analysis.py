@@ -25,7 +25,7 @@ import numpy as np
 from pianoscope.audio.fileio import load_audio, write_audio
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.dsp.transcription import transcribe
-from pianoscope.model.render import FLUIDR3, render_midi
+from pianoscope.model.training.render import FLUIDR3, render_midi
 
 CACHE_DIR = Path.home() / ".cache" / "pianoscope-bench"
 SAMPLE_RATE_HZ = 44_100

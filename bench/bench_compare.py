@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from pianoscope.app.compare import COMPARE_SAMPLE_RATE_HZ, compare_takes
+from pianoscope.app.library.compare import COMPARE_SAMPLE_RATE_HZ, compare_takes
 
 RATE_HZ = COMPARE_SAMPLE_RATE_HZ
 

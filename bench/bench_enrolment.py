@@ -22,8 +22,14 @@ import torch
 from pianoscope.app.enrolment import LOADING_SHARE, PianoRecordings, enrol_pianos
 from pianoscope.audio.fileio import write_audio
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
-from pianoscope.model.midi_gen import generate_phrase
-from pianoscope.model.render import MUSESCORE_LITE, TIMGM, Instrument, MidiSlot, render_phrases
+from pianoscope.model.training.midi_gen import generate_phrase
+from pianoscope.model.training.render import (
+    MUSESCORE_LITE,
+    TIMGM,
+    Instrument,
+    MidiSlot,
+    render_phrases,
+)
 
 CACHE = Path.home() / ".cache" / "pianoscope-bench"
 PIANOS = {"Bright grand": Instrument(MUSESCORE_LITE, 1), "Piano 2": Instrument(TIMGM, 1)}

@@ -22,9 +22,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 
-from pianoscope.app.classifier_worker import preload_classifier_runtime
-from pianoscope.app.live_session import InputChoice
-from pianoscope.gui.main_window import MainWindow
+from pianoscope.app.live.classifier_worker import preload_classifier_runtime
+from pianoscope.app.live.session import InputChoice
+from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.library.store import Library
 from pianoscope.resources_path import demo_recording_path

@@ -4,7 +4,7 @@ Prints, for a synthesised 60-minute mono take (WAV and FLAC, 44.1 kHz, cached un
 ~/.cache/pianoscope-tests): the min/max pyramid build, the window's open-to-overview-drawn time,
 the same from the waveform cache (a second opening), and the naive alternative (soundfile reads
 the whole file, numpy takes min/max per bucket), with the ratio. `OVERVIEW_BOUND_S` is the bound
-tests/gui/test_review_window.py holds the window to for the WAV take.
+tests/gui/review/test_review_window.py holds the window to for the WAV take.
 Run: QT_QPA_PLATFORM=offscreen python bench/bench_review.py
 """
 
@@ -58,7 +58,7 @@ def naive_overview_s(path: Path) -> float:
 def window_overview_s(path: Path, waveform_cache: Path | None) -> float:
     """Open the review window on `path` and wait until the overview is drawn."""
     from pianoscope.gui.qt import QtCore, QtWidgets
-    from pianoscope.gui.review_window import ReviewWindow
+    from pianoscope.gui.review.window import ReviewWindow
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     settings = QtCore.QSettings(str(CACHE / "bench-review.ini"), QtCore.QSettings.Format.IniFormat)
@@ -77,8 +77,8 @@ def window_overview_s(path: Path, waveform_cache: Path | None) -> float:
 
 
 def main() -> None:
-    from pianoscope.app.waveform_cache import cached_pyramid
-    from pianoscope.app.waveform_pyramid import build_pyramid
+    from pianoscope.app.review.waveform_cache import cached_pyramid
+    from pianoscope.app.review.waveform_pyramid import build_pyramid
 
     for suffix in (".wav", ".flac"):
         path = long_take(suffix)

@@ -3,7 +3,7 @@ recording running; reports RSS growth after the first minute, input overflows an
 recording is complete.
 
 Target (issue 7): 30 minutes, RSS growth < 20 MB after the first minute, 0 overflows, recording
-complete. CI runs a short version (tests/gui/test_soak.py). Needs scripts/virtual_mic.sh start.
+complete. CI runs a short version (tests/gui/live/test_soak.py). Needs scripts/virtual_mic.sh start.
 Run: python bench/bench_soak.py --seconds 1800
 """
 
@@ -20,9 +20,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pianoscope.app.live_session import InputChoice
+from pianoscope.app.live.session import InputChoice
 from pianoscope.audio.fileio import probe_audio
-from pianoscope.gui.main_window import MainWindow
+from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.library.store import Library
 from pianoscope.resources_path import demo_recording_path

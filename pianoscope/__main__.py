@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from pianoscope.cli import main
+from pianoscope.cli.main import main
 
 sys.exit(main())

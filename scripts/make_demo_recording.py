@@ -19,7 +19,7 @@ import numpy as np
 
 from pianoscope.audio.fileio import write_audio
 from pianoscope.model.calibration import calibrate
-from pianoscope.model.render import FLUIDR3, render_midi
+from pianoscope.model.training.render import FLUIDR3, render_midi
 
 TICKS_PER_BEAT = 480
 TEMPO_BPM = 96

@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pianoscope.app.classifier_worker import preload_classifier_runtime
-from pianoscope.gui.main_window import MainWindow
+from pianoscope.app.live.classifier_worker import preload_classifier_runtime
+from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.library.store import Library
 

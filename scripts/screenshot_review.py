@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pianoscope.audio.recorder import RecordingMetadata, _write_sidecar
 from pianoscope.gui.qt import QtCore, QtWidgets
-from pianoscope.gui.review_window import ReviewWindow
+from pianoscope.gui.review.window import ReviewWindow
 from pianoscope.library.comment_sidecar import CommentStore
 from pianoscope.resources_path import demo_recording_path
 

@@ -41,7 +41,7 @@ def virtual_mic() -> str:
 def own_pianos_enrolment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An enrolment of the two unseen SoundFont pianos of `enrolment_renders` (90 s each),
     made once per session (fine-tuning takes seconds), not yet chosen for use."""
-    from enrolment_renders import OWN_PIANOS, rendered
+    from support.enrolment_renders import OWN_PIANOS, rendered
 
     from pianoscope.app.enrolment import PianoRecordings, enrol_pianos
     from pianoscope.audio.fileio import write_audio

@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "pianoscope"
 GUI_ONLY = ("PySide6", "shiboken6", "pyqtgraph", "pianoscope.gui")
 # The command line may open a window (lazily); every other module outside gui/ may not.
-MAY_LAUNCH_THE_GUI = {PACKAGE / "cli.py"}
+MAY_LAUNCH_THE_GUI = {PACKAGE / "cli" / "main.py"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -64,8 +64,8 @@ def test_every_module_outside_the_gui_and_the_command_line_is_qt_free() -> None:
 
 def test_the_check_sees_a_lazy_gui_import(tmp_path: Path) -> None:
     module = tmp_path / "launcher.py"
-    module.write_text("def run():\n    from pianoscope.gui.review_window import open_it\n")
+    module.write_text("def run():\n    from pianoscope.gui.review.window import open_it\n")
     assert gui_imports(module) == [
-        "pianoscope.gui.review_window",
-        "pianoscope.gui.review_window.open_it",
+        "pianoscope.gui.review.window",
+        "pianoscope.gui.review.window.open_it",
     ]

@@ -9,7 +9,6 @@ name the same pianos as the live view (the enrolled ones, once the teacher chose
 
 from __future__ import annotations
 
-import argparse
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
-from pianoscope.app.classifier_worker import to_model_rate
 from pianoscope.app.enrolment import user_classifier
+from pianoscope.app.live.classifier_worker import to_model_rate
 from pianoscope.errors import ModelError, PianoscopeError
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
@@ -26,13 +25,6 @@ if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
     from pianoscope.model.inference import Classifier, Prediction
 
 log = logging.getLogger(__name__)
-
-NO_LABELS_HELP = "leave the segments unlabelled (faster; no classifier, no torch)"
-
-
-def add_no_labels_option(parser: argparse.ArgumentParser, help_text: str = NO_LABELS_HELP) -> None:
-    """`--no-labels` (`args.no_labels`), spelt the same by every command that labels segments."""
-    parser.add_argument("--no-labels", action="store_true", help=help_text)
 
 
 def labels_from_prediction(prediction: Prediction) -> SegmentLabels | None:

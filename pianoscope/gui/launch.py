@@ -8,10 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pianoscope.app.classifier_worker import preload_classifier_runtime
-from pianoscope.gui.main_window import MainWindow
+from pianoscope.app.live.classifier_worker import preload_classifier_runtime
+from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtWidgets
-from pianoscope.gui.review_window import open_review_window
+from pianoscope.gui.review.window import open_review_window
 from pianoscope.gui.theme import ThemeFollower, apply_plot_colours
 from pianoscope.library.store import Library
 

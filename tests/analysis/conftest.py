@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from synthetic_recordings import SAMPLE_RATE_HZ, arpeggio
+from support.synthetic_recordings import SAMPLE_RATE_HZ, arpeggio
 
 from pianoscope.audio.fileio import write_audio
 

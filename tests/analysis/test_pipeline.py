@@ -8,7 +8,7 @@ import mido
 import numpy as np
 import pytest
 import soundfile as sf
-from synthetic_recordings import PLAYED, SAMPLE_RATE_HZ
+from support.synthetic_recordings import PLAYED, SAMPLE_RATE_HZ
 
 from pianoscope.analysis.export import write_csv, write_json, write_midi
 from pianoscope.analysis.pipeline import analyse_file

@@ -12,7 +12,7 @@ import distributed
 import numpy as np
 import pytest
 import soundfile as sf
-from without_torch import run_without_torch
+from support.without_torch import run_without_torch
 
 from pianoscope.app.batch import find_recordings, output_path, run_batch, worker_labeller
 from pianoscope.audio.fileio import load_audio

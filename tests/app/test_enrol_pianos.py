@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from enrolment_renders import OWN_PIANOS, rendered
+from support.enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.app.enrolment import (
@@ -20,7 +20,7 @@ from pianoscope.app.enrolment import (
     use_enrolment,
 )
 from pianoscope.audio.fileio import write_audio
-from pianoscope.cli import main
+from pianoscope.cli.main import main
 from pianoscope.errors import AudioFileError, EnrolmentError
 from pianoscope.model.enrolment import EnrolledClassifier
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier

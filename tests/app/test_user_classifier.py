@@ -8,16 +8,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from enrolment_renders import OWN_PIANOS, rendered
+from support.enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.enrolment import use_enrolment
-from pianoscope.app.review import analysis_job, open_recording
+from pianoscope.app.library.take_filer import TakeFiler
+from pianoscope.app.review.opening import analysis_job, open_recording
 from pianoscope.app.segment_labeller import classifier_labeller, user_labeller
-from pianoscope.app.take_filer import TakeFiler
 from pianoscope.audio.fileio import write_audio
-from pianoscope.cli import main
+from pianoscope.cli.main import main
 from pianoscope.library.importer import import_file
 from pianoscope.library.store import Library
 from pianoscope.model.inference import Classifier

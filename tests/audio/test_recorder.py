@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from crash_takes import start_demo_take
+from support.crash_takes import start_demo_take
 
 from pianoscope.app.recording import record_take
 from pianoscope.audio.file_source import FileSource

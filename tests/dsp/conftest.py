@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fluidr3_renders import Note, keyboard_notes, render_cached
+from support.fluidr3_renders import Note, keyboard_notes, render_cached
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import mir_eval
 import numpy as np
 import pytest
-from fluidr3_renders import Note, render_cached
+from support.fluidr3_renders import Note, render_cached
 
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.pitch import midi_to_hz

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pianoscope.gui.main_window import MainWindow
+from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtCore
 from pianoscope.library.store import Library
 

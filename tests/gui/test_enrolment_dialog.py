@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from enrolment_renders import OWN_PIANOS, rendered
+from support.enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.app.enrolment import active_enrolment
 from pianoscope.audio.fileio import write_audio

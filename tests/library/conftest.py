@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from library_takes import write_take
+from support.library_takes import write_take
 
 from pianoscope.library.store import Library
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from library_takes import write_take
+from support.library_takes import write_take
 
 from pianoscope.library.comment_sidecar import CommentStore, comments_path
 from pianoscope.library.importer import (

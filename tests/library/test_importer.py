@@ -7,7 +7,7 @@ import os
 import threading
 
 import pytest
-from library_takes import write_take
+from support.library_takes import write_take
 
 from pianoscope.errors import LibraryError
 from pianoscope.library.importer import (

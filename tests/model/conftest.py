@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pianoscope.model.synth import Dataset, DatasetSpec, build_dataset
+from pianoscope.model.training.synth import Dataset, DatasetSpec, build_dataset
 
 TEST_CACHE = Path.home() / ".cache" / "pianoscope-tests"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from enrolment_renders import OWN_PIANOS, rendered
+from support.enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.errors import EnrolmentError
@@ -25,7 +25,7 @@ from pianoscope.model.enrolment import (
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import PIANO_LABELS
 from pianoscope.model.network import PianoscopeNet
-from pianoscope.model.render import FLUIDR3, Instrument
+from pianoscope.model.training.render import FLUIDR3, Instrument
 from pianoscope.model.weights import LoadedWeights, load_weights
 from pianoscope.resources_path import resource_path
 

@@ -7,8 +7,8 @@ import torch
 
 from pianoscope.model.labels import IGNORE_INDEX
 from pianoscope.model.network import PianoscopeNet, split_cues
-from pianoscope.model.synth import UNKNOWN_INDEX, Dataset
-from pianoscope.model.train import (
+from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
+from pianoscope.model.training.train import (
     TIMBRE_BEARING_INDICES,
     TrainConfig,
     predict_logits,

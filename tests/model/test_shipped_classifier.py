@@ -10,10 +10,10 @@ from pianoscope.dsp.features import SAMPLE_RATE_HZ
 from pianoscope.model.calibration import calibrate
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
 from pianoscope.model.labels import INTENSITY_LABELS, PIANO_LABELS
-from pianoscope.model.midi_gen import generate_phrase
-from pianoscope.model.render import PIANOS, MidiSlot, render_phrases
-from pianoscope.model.robustness import measure_noise_robustness
-from pianoscope.model.synth import DatasetSpec, calibration_phrase
+from pianoscope.model.training.midi_gen import generate_phrase
+from pianoscope.model.training.render import PIANOS, MidiSlot, render_phrases
+from pianoscope.model.training.robustness import measure_noise_robustness
+from pianoscope.model.training.synth import DatasetSpec, calibration_phrase
 from pianoscope.model.weights import MAX_WEIGHTS_BYTES
 from pianoscope.resources_path import demo_recording_path, resource_path
 

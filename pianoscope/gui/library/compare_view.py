@@ -11,7 +11,7 @@ import numpy as np
 
 from pianoscope.analysis.bars import Meter
 from pianoscope.analysis.result import Analysis
-from pianoscope.app.compare import TakeComparison, with_meter
+from pianoscope.app.library.compare import TakeComparison, with_meter
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
 from pianoscope.gui.review.classifier_timeline import label_rgb, segment_label
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 
-from pianoscope.gui.panels.classifier_panel import PALETTE
+from pianoscope.gui.live.panels.classifier_panel import PALETTE
 from pianoscope.gui.qt import QtWidgets, pg
 from pianoscope.library.progress import ProgressSeries
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS

@@ -13,7 +13,7 @@ import numpy as np
 
 from pianoscope.analysis.result import HEADS, Analysis, Segment
 from pianoscope.dsp.levels import SILENCE_DB
-from pianoscope.gui.panels.classifier_panel import PALETTE, SILENCE_RGB, UNKNOWN_RGB
+from pianoscope.gui.live.panels.classifier_panel import PALETTE, SILENCE_RGB, UNKNOWN_RGB
 from pianoscope.gui.qt import pg
 from pianoscope.gui.review.time_plot import TimePlot, rgb_brush
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS

@@ -7,8 +7,8 @@ teacher, not raised.
 
 from __future__ import annotations
 
-from pianoscope.app.comments import TakeComments
-from pianoscope.app.lesson_report import format_time
+from pianoscope.app.review.comments import TakeComments
+from pianoscope.app.review.lesson_report import format_time
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.library.comment_sidecar import Comment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from pianoscope.analysis.result import Analysis
-from pianoscope.app.dynamics import DynamicMarking, dynamic_markings
+from pianoscope.app.review.dynamics import DynamicMarking, dynamic_markings
 from pianoscope.gui.qt import pg
 from pianoscope.gui.review.time_plot import TimePlot
 

@@ -6,11 +6,11 @@ file at the clicked time, and a line of text for the moment (time, note picked o
 
 from __future__ import annotations
 
-from pianoscope.app.lesson_report import format_time
-from pianoscope.app.live_analysis import LiveFrame
-from pianoscope.gui.panels.note_readout import NoteReadout
-from pianoscope.gui.panels.partials_table import PartialsTable
-from pianoscope.gui.panels.spectrum import SpectrumPanel
+from pianoscope.app.live.frame_analysis import LiveFrame
+from pianoscope.app.review.lesson_report import format_time
+from pianoscope.gui.live.panels.note_readout import NoteReadout
+from pianoscope.gui.live.panels.partials_table import PartialsTable
+from pianoscope.gui.live.panels.spectrum import SpectrumPanel
 from pianoscope.gui.qt import QtCore, QtWidgets
 
 

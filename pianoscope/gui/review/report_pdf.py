@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from pianoscope.analysis.result import HEADS, Analysis
-from pianoscope.app.lesson_report import LessonReport, format_time
+from pianoscope.app.review.lesson_report import LessonReport, format_time
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.qt import QtCore, QtGui
 from pianoscope.gui.review.classifier_timeline import label_rgb, segment_label

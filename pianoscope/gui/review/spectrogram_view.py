@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pianoscope.app.review_spectrum import SpectrogramImage, SpectrogramRequest
+from pianoscope.app.review.spectrum import SpectrogramImage, SpectrogramRequest
 from pianoscope.gui.note_axis import NoteAxis
 from pianoscope.gui.qt import QtCore, pg
 from pianoscope.gui.review.time_plot import TimePlot

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pianoscope.app.waveform_pyramid import Envelope, WaveformPyramid
+from pianoscope.app.review.waveform_pyramid import Envelope, WaveformPyramid
 from pianoscope.gui.qt import QtCore, pg
 from pianoscope.gui.review.time_plot import LEFT_AXIS_PX, TimePlot
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pianoscope.app.compare import compare_takes
+from pianoscope.app.library.compare import compare_takes
 from pianoscope.gui.library.compare_view import CompareView
 from pianoscope.gui.qt import QtGui
 

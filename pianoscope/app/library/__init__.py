@@ -1,0 +1,1 @@
+"""The library's use cases: filing takes, analysing them, comparing takes."""

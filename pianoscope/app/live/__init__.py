@@ -1,0 +1,1 @@
+"""The live use case: engine, analysis of the newest audio, classifier thread, settings."""

@@ -1,0 +1,287 @@
+"""The live engine: a source fills the ring; worker threads analyse, record and watch the input.
+
+The GUI (or a headless caller) only starts and stops things and reads the newest published
+results (`latest_frame`, `spectrogram`, `stats`, `problem`); it never computes and never waits on
+a worker. Results crossing threads are immutable (frozen dataclasses, read-only arrays).
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pianoscope.app.live.classifier_worker import (
+    MODEL_SAMPLE_RATE_HZ,
+    ClassifierWorker,
+    load_shipped_classifier,
+    to_model_rate,
+)
+from pianoscope.app.live.frame_analysis import LiveAnalyser, LiveFrame
+from pianoscope.app.live.settings import LiveSettings
+from pianoscope.app.live.spectrogram_buffer import SpectrogramBuffer
+from pianoscope.audio.recorder import Recorder, RecordingResult
+from pianoscope.audio.source import AudioSource
+from pianoscope.dsp.levels import rms_db
+from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
+from pianoscope.model.calibration import Calibration, calibrate
+
+if TYPE_CHECKING:
+    from pianoscope.model.inference import Classifier
+
+log = logging.getLogger(__name__)
+
+# The GIL is handed between threads every this many seconds (Python's default is 5 ms): a short
+# interval lets the analysis thread run soon after audio arrives even while the GUI thread draws.
+GIL_SWITCH_INTERVAL_S = 0.001
+_CHECK_INTERVAL_S = 0.1
+_LOAD_WINDOW_S = 2.0
+_LATENCY_HISTORY = 2000
+# Calibration input quieter than this (dBFS) is taken as nothing played.
+CALIBRATION_FLOOR_DBFS = -55.0
+
+
+@dataclass(frozen=True)
+class EngineStats:
+    """Health figures for the status bar and the benchmarks."""
+
+    sample_rate_hz: int
+    overflow_count: int
+    frames_analysed: int
+    hops_skipped: int
+    analysis_load: float
+    classifier_load: float
+    latency_p50_ms: float
+    latency_p99_ms: float
+    recording_s: float | None
+    recording_paused: bool
+
+
+class LiveEngine:
+    """Runs the analysis of one audio source; optionally records it."""
+
+    def __init__(
+        self,
+        source: AudioSource,
+        settings: LiveSettings | None = None,
+        *,
+        load_classifier: Callable[[], Classifier] | None = load_shipped_classifier,
+    ) -> None:
+        """`load_classifier=None` runs without the classifier (spectra only)."""
+        self.source = source
+        self.settings = settings or LiveSettings()
+        self._load_classifier = load_classifier
+        self._calibration = Calibration()
+        self.classifier: ClassifierWorker | None = None
+        self._analyser: LiveAnalyser | None = None
+        self._spectrogram: SpectrogramBuffer | None = None
+        self._latest: LiveFrame | None = None
+        self._recorder: Recorder | None = None
+        self._recorder_lock = threading.Lock()
+        self.last_result: RecordingResult | None = None
+        """The most recently finished take, also one the engine ended itself (device lost)."""
+        self._problem: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._frames = 0
+        self._skipped = 0
+        self._load = 0.0
+        self._latencies_s: collections.deque[float] = collections.deque(maxlen=_LATENCY_HISTORY)
+
+    # -- control ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the source and the analysis thread; raises PianoscopeError if the input fails."""
+        self.source.start()
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_S))
+        self._configure(self.settings)
+        self._problem = None
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="live-analysis", daemon=True)
+        self._thread.start()
+        if self._load_classifier is not None:
+            self.classifier = ClassifierWorker(
+                self.source.ring, self.source.sample_rate_hz, load_classifier=self._load_classifier
+            )
+            self.classifier.set_calibration(self._calibration)
+            self.classifier.start()
+
+    def stop(self) -> RecordingResult | None:
+        """Stop analysis and input; a running recording is finished and returned."""
+        result = self.stop_recording()
+        self._stop.set()
+        if self.classifier is not None:
+            self.classifier.stop()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.source.stop()
+        return result
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def apply_settings(self, settings: LiveSettings) -> None:
+        """Use new settings from the next frame on (the analysis thread picks them up)."""
+        self.settings = settings
+        if self.running:
+            self._configure(settings)
+
+    def start_recording(
+        self, path: str | Path, *, student: str | None = None, piece: str | None = None
+    ) -> None:
+        """Record everything the source delivers from now on into `path`."""
+        with self._recorder_lock:
+            if self._recorder is not None:
+                raise RecordingError("A recording is already running.")
+            recorder = Recorder(
+                self.source.ring,
+                path,
+                sample_rate_hz=self.source.sample_rate_hz,
+                device=self.source.name,
+                student=student,
+                piece=piece,
+            )
+            recorder.start()
+            self._recorder = recorder
+
+    def stop_recording(self) -> RecordingResult | None:
+        """Finish the current recording (if any) and return where it is."""
+        with self._recorder_lock:
+            recorder, self._recorder = self._recorder, None
+        if recorder is None:
+            return None
+        self.last_result = recorder.stop()
+        return self.last_result
+
+    def measure_calibration(self, seconds: float) -> Calibration:
+        """Calibration from the last `seconds` of input, which should be a few mf notes.
+
+        Raises CalibrationError when there was too little or nothing audible.
+        """
+        latest = self.source.ring.latest(round(seconds * self.source.sample_rate_hz))
+        audio = to_model_rate(latest.samples, self.source.sample_rate_hz)
+        if audio.size < MODEL_SAMPLE_RATE_HZ // 2 or rms_db(audio) < CALIBRATION_FLOOR_DBFS:
+            raise CalibrationError(
+                "Nothing loud enough was heard to calibrate. Play a few notes mezzo-forte "
+                "(medium loud) while the calibration runs."
+            )
+        return calibrate(audio)
+
+    def set_calibration(self, calibration: Calibration) -> None:
+        """Use an input calibration for the intensity level cue."""
+        self._calibration = calibration
+        if self.classifier is not None:
+            self.classifier.set_calibration(calibration)
+
+    def set_recording_paused(self, paused: bool) -> None:
+        """Pause or resume the running recording (no-op without one)."""
+        recorder = self._recorder
+        if recorder is not None:
+            if paused:
+                recorder.pause()
+            else:
+                recorder.resume()
+
+    # -- published results (any thread) ---------------------------------------------------
+    @property
+    def latest_frame(self) -> LiveFrame | None:
+        return self._latest
+
+    @property
+    def spectrogram(self) -> SpectrogramBuffer | None:
+        return self._spectrogram
+
+    @property
+    def problem(self) -> str | None:
+        """Why the input or the recording stopped, in words for the user; None while fine."""
+        return self._problem
+
+    @property
+    def recording(self) -> bool:
+        return self._recorder is not None
+
+    def stats(self) -> EngineStats:
+        latencies = np.array(self._latencies_s) * 1e3 if self._latencies_s else np.zeros(1)
+        recorder = self._recorder
+        return EngineStats(
+            sample_rate_hz=self.source.sample_rate_hz,
+            overflow_count=self.source.overflow_count,
+            frames_analysed=self._frames,
+            hops_skipped=self._skipped,
+            analysis_load=self._load,
+            classifier_load=self.classifier.load if self.classifier is not None else 0.0,
+            latency_p50_ms=float(np.percentile(latencies, 50)),
+            latency_p99_ms=float(np.percentile(latencies, 99)),
+            recording_s=recorder.elapsed_s if recorder is not None else None,
+            recording_paused=recorder is not None and recorder.paused,
+        )
+
+    # -- analysis thread --------------------------------------------------------------------
+    def _configure(self, settings: LiveSettings) -> None:
+        rate = self.source.sample_rate_hz
+        self._analyser = LiveAnalyser(settings, rate)
+        self._spectrogram = SpectrogramBuffer(settings, rate)
+
+    def _run(self) -> None:
+        """Analysis thread; a bug here is reported in the window instead of freezing it."""
+        try:
+            self._analyse_until_stopped()
+        except Exception as error:
+            log.exception("live analysis failed")
+            self._problem = f"The live analysis stopped unexpectedly ({error}). Please restart."
+            self.stop_recording()
+
+    def _analyse_until_stopped(self) -> None:
+        ring = self.source.ring
+        next_end = ring.written + self.settings.hop_frames
+        last_check_s = load_start_s = time.monotonic()
+        load_cpu_s = time.thread_time()
+        while not self._stop.is_set():
+            now_s = time.monotonic()
+            if now_s - last_check_s >= _CHECK_INTERVAL_S:
+                self._check_health()
+                last_check_s = now_s
+            if now_s - load_start_s >= _LOAD_WINDOW_S:
+                self._load = (time.thread_time() - load_cpu_s) / (now_s - load_start_s)
+                load_start_s, load_cpu_s = now_s, time.thread_time()
+            if not ring.wait_until_written(next_end, _CHECK_INTERVAL_S):
+                continue
+            written = ring.written
+            arrived_s = self.source.last_block_time_s
+            analyser, spectrogram = self._analyser, self._spectrogram
+            window = ring.latest(analyser.settings.fft_size)
+            frame = analyser.analyse(window.samples, window.end_index)
+            spectrogram.append(frame.spectrum_db)
+            self._latest = frame
+            self._frames += 1
+            self._latencies_s.append(time.monotonic() - arrived_s)
+            hop = analyser.settings.hop_frames
+            next_end += hop
+            if written - next_end >= hop:
+                self._skipped += (written - next_end) // hop
+                next_end = written + hop
+
+    def _check_health(self) -> None:
+        try:
+            self.source.check()
+        except PianoscopeError as error:
+            if self._problem is None:
+                message = str(error)
+                result = self.stop_recording()
+                if result is not None and result.path is not None:
+                    message += f" The recording is saved as {result.path.name}."
+                log.error("%s", message)
+                self._problem = message
+        recorder = self._recorder
+        if recorder is not None and recorder.error and not recorder.running:
+            self._problem = recorder.error
+            self.stop_recording()

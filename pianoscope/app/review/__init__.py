@@ -1,0 +1,1 @@
+"""Reviewing one recording: opening it, waveform pyramid, spectra, dynamics, comments, report."""

@@ -1,0 +1,105 @@
+"""`pianoscope devices` and `pianoscope record`: headless audio work."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from pianoscope.app.recording import record_take
+from pianoscope.audio.devices import list_input_devices
+from pianoscope.audio.file_source import FileSource
+from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ, LiveInput
+from pianoscope.audio.source import AudioSource
+from pianoscope.cli.progress_line import ProgressLine
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    devices = subparsers.add_parser("devices", help="list sound inputs")
+    devices.set_defaults(run=run_devices)
+
+    record = subparsers.add_parser("record", help="record a take without the window")
+    record.add_argument("out", help="file to write: .flac (default choice) or .wav")
+    record.add_argument(
+        "--seconds", type=positive_seconds, required=True, help="length of the take"
+    )
+    record.add_argument("--device", help="input device number or name (default: system input)")
+    record.add_argument("--channel", type=int, help="record only this channel (1-based)")
+    record.add_argument("--rate", type=int, default=DEFAULT_SAMPLE_RATE_HZ, help="sample rate, Hz")
+    record.add_argument(
+        "--block", type=int, default=DEFAULT_BLOCK_FRAMES, help="block size, frames"
+    )
+    record.add_argument("--student", help="student's name, kept with the recording")
+    record.add_argument("--piece", help="piece's title, kept with the recording")
+    record.add_argument(
+        "--from-file", help="play this recording as the input instead of a microphone"
+    )
+    record.add_argument(
+        "--speed", type=float, default=1.0, help="with --from-file: playback speed (inf: unpaced)"
+    )
+    record.set_defaults(run=run_record)
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a finite number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+def run_devices(_args: argparse.Namespace) -> int:
+    devices = list_input_devices()
+    if not devices:
+        print("No sound inputs found.")
+        return 1
+    for device in devices:
+        print(
+            f"{device.index:>3}  {device.name}  ({device.host_api}, "
+            f"{device.max_input_channels} ch, {device.default_sample_rate_hz:.0f} Hz)"
+        )
+    return 0
+
+
+def run_record(args: argparse.Namespace) -> int:
+    source: AudioSource
+    if args.from_file:
+        source = FileSource(args.from_file, speed=args.speed, block_frames=args.block)
+    else:
+        source = LiveInput(
+            device=args.device,
+            channel=None if args.channel is None else args.channel - 1,
+            sample_rate_hz=args.rate,
+            block_frames=args.block,
+        )
+    line = ProgressLine()
+
+    def show(done_s: float, total_s: float) -> None:
+        line.show(f"Recording {done_s:6.1f} / {total_s:.1f} s")
+
+    try:
+        report = record_take(
+            source,
+            args.out,
+            seconds=args.seconds,
+            student=args.student,
+            piece=args.piece,
+            progress=show,
+        )
+    finally:
+        line.close()
+    recording = report.recording
+    if recording.path is None:
+        print(f"pianoscope: nothing was recorded. {report.problem or ''}".strip(), file=sys.stderr)
+        return 2
+    print(
+        f"Saved {recording.duration_s:.1f} s to {recording.path} "
+        f"({report.device}, {report.sample_rate_hz} Hz, {report.overflow_count} overflows)"
+    )
+    if report.problem:
+        print(f"pianoscope: {report.problem}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,67 @@
+"""`pianoscope batch DIR --out OUT`: analyse a folder tree locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pianoscope.app.batch import BatchItem, run_batch
+from pianoscope.cli.options import add_no_labels_option
+from pianoscope.cli.progress_line import ProgressLine
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    batch = subparsers.add_parser(
+        "batch", help="analyse every recording in a folder tree (resumable, parallel)"
+    )
+    batch.add_argument("folder", help="folder searched recursively for recordings")
+    batch.add_argument("--out", required=True, help="folder for the JSON results and summary.csv")
+    batch.add_argument("--workers", type=int, help="local processes (default: one per core)")
+    batch.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed cluster"
+    )
+    add_no_labels_option(batch)
+    batch.set_defaults(run=run_batch_command)
+
+
+def run_batch_command(args: argparse.Namespace) -> int:
+    line = ProgressLine()
+    failures = 0
+    warned = False
+
+    def show(done: int, total: int, item: BatchItem) -> None:
+        nonlocal failures, warned
+        if item.warning and not warned:  # every worker would say the same
+            warned = True
+            line.show(f"warning: segments are not labelled: {item.warning}", force=True)
+            line.close()
+        if item.status == "failed":
+            failures += 1
+            line.show(f"failed: {item.file}: {item.error}", force=True)
+            line.close()
+        line.show(f"Analysed {done}/{total} recordings ({failures} failed)", force=done == total)
+
+    try:
+        report = run_batch(
+            args.folder,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=show,
+            labels=not args.no_labels,
+        )
+    except KeyboardInterrupt:
+        line.close()
+        print(
+            "pianoscope: batch interrupted; run the same command again to resume.", file=sys.stderr
+        )
+        return 130
+    line.close()
+    done = sum(1 for item in report.items if item.status == "done")
+    skipped = sum(1 for item in report.items if item.status == "skipped")
+    speed = report.audio_s / report.elapsed_s if report.elapsed_s else 0.0
+    print(
+        f"{done} analysed, {skipped} already done, {len(report.failed)} failed in "
+        f"{report.elapsed_s:.1f} s ({speed:.0f}x real time). Summary: {report.summary_csv}"
+    )
+    return 1 if report.failed else 0

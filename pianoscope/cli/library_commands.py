@@ -1,0 +1,268 @@
+"""`pianoscope library ...` and `pianoscope compare`: the library from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pianoscope.analysis.bars import Meter
+from pianoscope.app.library.analysis import analyse_recording, not_analysed
+from pianoscope.app.library.compare import SECTION_S, compare_files
+from pianoscope.app.segment_labeller import user_labeller
+from pianoscope.cli.options import add_no_labels_option
+from pianoscope.cli.progress_line import ProgressLine
+from pianoscope.errors import LibraryError
+from pianoscope.library.backup import backup, restore
+from pianoscope.library.importer import import_file, import_folder
+from pianoscope.library.progress import progress
+from pianoscope.library.records import Piece, Recording, Student
+from pianoscope.library.store import Library, default_library_folder
+from pianoscope.library.trash import move_to_trash
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help=f"library folder (default: {default_library_folder()})",
+    )
+    library = subparsers.add_parser(
+        "library", help="the teacher's library: import, list, back up, restore takes"
+    )
+    commands = library.add_subparsers(dest="library_command", metavar="ACTION", required=True)
+
+    add = commands.add_parser("import", parents=[common], help="copy a recording or a folder in")
+    add.add_argument("path", type=Path, help="a recording, or a folder of recordings")
+    add.add_argument("--student", help="file under this student (default: from the sidecar)")
+    add.add_argument("--piece", help="file under this piece (default: from the sidecar)")
+    add.set_defaults(run=run_import)
+
+    listing = commands.add_parser("list", parents=[common], help="list the takes in the library")
+    listing.add_argument("--student", help="only this student's takes")
+    listing.add_argument("--piece", help="only takes of this piece")
+    listing.add_argument("--search", metavar="TEXT", help="names, titles and comments with TEXT")
+    listing.set_defaults(run=run_list)
+
+    delete = commands.add_parser("delete", parents=[common], help="move a take to the trash")
+    delete.add_argument("id", type=int, help="the take's number, as `library list` shows it")
+    delete.set_defaults(run=run_delete)
+
+    analyse = commands.add_parser(
+        "analyse", parents=[common], help="analyse the takes not analysed yet (for progress)"
+    )
+    add_no_labels_option(
+        analyse, "skip piano, form and intensity labels (faster; progress then lacks their shares)"
+    )
+    analyse.set_defaults(run=run_analyse)
+
+    report = commands.add_parser(
+        "progress", parents=[common], help="a student's tempo, dynamics and practice over time"
+    )
+    report.add_argument("--student", required=True)
+    report.add_argument("--piece", help="only this piece")
+    report.set_defaults(run=run_progress)
+
+    save = commands.add_parser("backup", parents=[common], help="the whole library as one zip")
+    save.add_argument("out", type=Path, metavar="OUT.zip")
+    save.set_defaults(run=run_backup)
+
+    load = commands.add_parser(
+        "restore", parents=[common], help="replace the library by a backup (the old one is kept)"
+    )
+    load.add_argument("zip", type=Path, metavar="IN.zip")
+    load.set_defaults(run=run_restore)
+
+    compare = subparsers.add_parser(
+        "compare", help="compare a take with a reference: tempo per group of bars, dynamics"
+    )
+    compare.add_argument("reference", type=Path, help="the reference take (e.g. the teacher's)")
+    compare.add_argument("take", type=Path, help="the take to compare with it")
+    compare.add_argument(
+        "--beats-per-bar",
+        type=_count(1),
+        default=Meter.beats_per_bar,
+        metavar="N",
+        help=f"the reference's meter (default {Meter.beats_per_bar})",
+    )
+    compare.add_argument(
+        "--bars-per-section",
+        type=_count(1),
+        default=Meter.bars_per_section,
+        metavar="N",
+        help=f"bars compared together (default {Meter.bars_per_section})",
+    )
+    compare.add_argument(
+        "--upbeat",
+        type=_count(0),
+        default=Meter.upbeat_beats,
+        metavar="BEATS",
+        help="beats before bar 1, if the piece starts with an upbeat (default 0)",
+    )
+    compare.add_argument(
+        "--section",
+        type=_seconds,
+        default=SECTION_S,
+        metavar="SECONDS",
+        help="section length when the reference has no steady beat to count bars by",
+    )
+    compare.set_defaults(run=run_compare)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    with Library.open(args.library) as library:
+        if args.path.is_dir():
+            result = import_folder(library, args.path, student=args.student, piece=args.piece)
+            for item in result.imported:
+                print(_imported_line(item.recording, item.duplicate))
+            for path, reason in result.skipped:
+                print(f"skipped {path}: {reason}", file=sys.stderr)
+            return 1 if result.skipped else 0
+        item = import_file(library, args.path, student=args.student, piece=args.piece)
+        print(_imported_line(item.recording, item.duplicate))
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with Library.open(args.library) as library:
+        if args.search is not None:
+            recordings = library.search(args.search)
+        else:
+            recordings = library.recordings()
+        for recording in recordings:
+            if args.student and (recording.student or "").casefold() != args.student.casefold():
+                continue
+            if args.piece and (recording.piece or "").casefold() != args.piece.casefold():
+                continue
+            print(_recording_line(recording))
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    with Library.open(args.library) as library:
+        recording = move_to_trash(library, args.id)
+        print(f"moved to the trash: {_recording_line(recording)}")
+    return 0
+
+
+def run_analyse(args: argparse.Namespace) -> int:
+    with Library.open(args.library) as library:
+        pending = not_analysed(library)
+        labeller = None if args.no_labels or not pending else user_labeller()
+        line = ProgressLine(sys.stderr)
+        try:
+            for index, recording in enumerate(pending, start=1):
+                name = Path(recording.path).name
+                analyse_recording(
+                    library,
+                    recording.id,
+                    labeller=labeller,
+                    progress=lambda f, i=index, n=name: line.show(
+                        f"analysing {i}/{len(pending)} {n}: {f:4.0%}", force=f >= 1.0
+                    ),
+                )
+        finally:
+            line.close()
+        print(f"analysed {len(pending)} take(s)")
+    return 0
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    with Library.open(args.library) as library:
+        student = _student(library, args.student)
+        piece = _piece(library, args.piece) if args.piece else None
+        series = progress(library, student.id, piece.id if piece else None)
+        print("date        tempo_bpm  dynamic_range_db  notes")
+        for point in series.points:
+            tempo = f"{point.tempo_bpm:9.1f}" if point.tempo_bpm is not None else "        -"
+            day = point.recorded_at.astimezone().date()
+            print(f"{day}  {tempo}  {point.dynamic_range_db:16.1f}  {point.note_count:5d}")
+        print(f"practice: {series.total_practice_minutes:.1f} min on {len(series.practice)} day(s)")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    with Library.open(args.library) as library:
+        info = backup(library, args.out)
+    print(f"backed up {info.files} file(s), {info.total_bytes / 1e6:.1f} MB, to {info.path}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    result = restore(args.zip, args.library or default_library_folder())
+    print(f"restored {result.files} file(s) into {result.root}")
+    if result.previous is not None:
+        print(f"the library as it was before is kept in {result.previous}")
+    return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    meter = Meter(args.beats_per_bar, args.bars_per_section, args.upbeat)
+    comparison = compare_files(args.reference, args.take, meter=meter, section_s=args.section)
+    for sentence in comparison.summary:
+        print(sentence)
+    print()
+    print("bars         reference      take           tempo  level")
+    for section in comparison.sections:
+        print(
+            f"{section.bars or '-':11s}  "
+            f"{section.reference_start_s:5.1f}-{section.reference_end_s:5.1f} s  "
+            f"{section.take_start_s:5.1f}-{section.take_end_s:5.1f} s  "
+            f"{section.tempo_ratio:5.2f}x  {section.level_difference_db:+5.1f} dB"
+        )
+    return 0
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is not a whole number of {minimum} or more")
+        return value
+
+    return parse
+
+
+def _student(library: Library, name: str) -> Student:
+    for student in library.students():
+        if student.name.casefold() == name.casefold():
+            return student
+    raise LibraryError(f"There is no student called {name!r} in the library.")
+
+
+def _piece(library: Library, title: str) -> Piece:
+    for piece in library.pieces():
+        if piece.title.casefold() == title.casefold():
+            return piece
+    raise LibraryError(f"There is no piece called {title!r} in the library.")
+
+
+def _imported_line(recording: Recording, duplicate: bool) -> str:
+    prefix = "already in the library" if duplicate else "imported"
+    return f"{prefix}: {_recording_line(recording)}"
+
+
+def _recording_line(recording: Recording) -> str:
+    day = recording.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    who = f"{recording.student or '-'} / {recording.piece or '-'}"
+    title = f' "{recording.title}"' if recording.title else ""
+    return (
+        f"{recording.id:5d}  {day}  {recording.duration_s:7.1f} s  {who}{title}  {recording.path}"
+    )

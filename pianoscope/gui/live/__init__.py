@@ -1,0 +1,1 @@
+"""The live window: main window, its panels, plots, settings and calibration dialogs."""

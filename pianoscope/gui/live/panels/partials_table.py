@@ -1,0 +1,50 @@
+"""Partials table: frequency, amplitude, decay (T60) and harmonic number of each partial."""
+
+from __future__ import annotations
+
+from pianoscope.app.live.frame_analysis import LiveFrame
+from pianoscope.gui.qt import QtWidgets
+
+COLUMNS = ("freq (Hz)", "level (dBFS)", "a1 (Hz)", "T60 (s)", "harmonic", "cents")
+MAX_ROWS = 24
+
+
+class PartialsTable(QtWidgets.QTableWidget):
+    """The loudest partials, lowest first, in a fixed set of rows.
+
+    Rows are created once and blanked when unused: shrinking the row count would make Qt delete
+    items that are still referenced from Python.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(MAX_ROWS, len(COLUMNS))
+        self.setHorizontalHeaderLabels(COLUMNS)
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.cells = [[QtWidgets.QTableWidgetItem() for _ in COLUMNS] for _ in range(MAX_ROWS)]
+        for row, items in enumerate(self.cells):
+            for column, item in enumerate(items):
+                self.setItem(row, column, item)
+        self.shown_rows = 0
+
+    def show_frame(self, frame: LiveFrame) -> None:
+        loudest = sorted(frame.partials, key=lambda p: p.amp_db, reverse=True)[:MAX_ROWS]
+        rows = sorted(loudest, key=lambda p: p.freq_hz)
+        for row in range(MAX_ROWS):
+            texts = _row_texts(rows[row]) if row < len(rows) else ("",) * len(COLUMNS)
+            for item, text in zip(self.cells[row], texts, strict=True):
+                item.setText(text)
+        self.shown_rows = len(rows)
+
+
+def _row_texts(partial) -> tuple[str, ...]:
+    t60, cents = partial.t60_s, partial.cents_from_harmonic
+    return (
+        f"{partial.freq_hz:.2f}",
+        f"{partial.amp_db:.1f}",
+        f"{partial.a1_hz:.2f}",
+        "–" if t60 is None else f"{t60:.1f}",
+        "–" if partial.harmonic is None else str(partial.harmonic),
+        "–" if cents is None else f"{cents:+.1f}",
+    )

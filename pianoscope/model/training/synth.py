@@ -1,0 +1,335 @@
+"""The seeded, cached training / held-out dataset: rendered clips reduced to log-mel features.
+
+A `DatasetSpec` fixes everything: the split's seed, how many clips of each (piano, form,
+intensity), how many negatives. The plan of clips (source, labels, per-clip seed) is drawn first
+from the spec alone; each clip's phrase, detuning and augmentation then come from its own seed,
+so the same spec always yields identical features, and the `train`, `validation` and `heldout`
+splits (different seeds) never share content. Rendering many phrases per FluidSynth run keeps it
+fast; the result is cached as one .npz per spec.
+
+Besides other programs, `unknown` learns from re-voiced known pianos: a phrase played k semitones
+(4 to 9, up or down) away from where it is written and bent back by the pitch wheel sounds at the
+written pitch with the samples, formants and decays of another register, the way a piano of a
+different scale design would. They make the model learn each known piano's own timbre instead of
+"anything piano-like".
+
+Level convention: each program is scaled so the fixed mf calibration phrase reads
+`REFERENCE_LEVEL_DB` (see `pianoscope.model.calibration`), before augmentation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from pianoscope.dsp.features import N_MELS, SAMPLE_RATE_HZ, frame_count, log_mel
+from pianoscope.errors import OperationCancelled
+from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
+from pianoscope.model.labels import FORM_LABELS, IGNORE_INDEX, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.training.augment import AugmentConfig, augment, coloured_noise, mains_hum
+from pianoscope.model.training.midi_gen import Note, Phrase, generate_phrase
+from pianoscope.model.training.render import Instrument, MidiSlot, render_phrases
+from pianoscope.model.training.sources import (
+    HELD_OUT_PIANOS,
+    KNOWN_PIANOS,
+    TRAINING_NEGATIVES,
+    instrument_name,
+)
+
+log = logging.getLogger(__name__)
+
+DATASET_VERSION = 4  # bump when rendering, augmentation or features change
+UNKNOWN_INDEX = len(PIANO_LABELS)
+SLOTS_PER_RENDER = 150
+MAX_DETUNE_CENTS = 15.0
+CALIBRATION_PITCHES = (48, 52, 55, 60, 64, 67, 72, 76)
+CALIBRATION_VELOCITY = 72
+
+KIND_KNOWN = "known"
+KIND_NEGATIVE = "negative"
+KIND_HELD_OUT_PIANO = "held-out-piano"
+KIND_NOISE = "noise"
+KIND_REVOICED = "revoiced"
+REVOICE_SEMITONES = (4, 9)  # |transposition| range of a re-voiced known piano
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """Everything that determines a dataset; its hash names the cache file."""
+
+    split: str
+    seed: int
+    clips_per_class: int  # per (known piano, form, intensity)
+    negative_clips: int  # other programs of the SoundFonts, label `unknown`
+    noise_clips: int  # silence, noise and hum, label `unknown`
+    held_out_piano_clips: int = 0  # pianos never trained on (evaluation only)
+    revoiced_clips: int = 0  # known pianos played from another register, label `unknown`
+    clip_s: float = 3.0
+    augment: AugmentConfig | None = field(default_factory=AugmentConfig)
+    pianos: tuple[str, ...] = PIANO_LABELS
+
+    def cache_key(self) -> str:
+        text = repr((DATASET_VERSION, asdict(self)))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Features (clips, frames, bands) in dB as float16 and per-clip labels (IGNORE_INDEX: none)."""
+
+    features_db: np.ndarray
+    piano: np.ndarray  # 0..3 known piano, UNKNOWN_INDEX otherwise
+    form: np.ndarray
+    intensity: np.ndarray
+    kind: np.ndarray  # KIND_* strings
+    source: np.ndarray  # instrument names, "noise" for generated noise
+
+    def __len__(self) -> int:
+        return int(self.piano.shape[0])
+
+    def subset(self, mask: np.ndarray) -> Dataset:
+        return Dataset(
+            self.features_db[mask],
+            self.piano[mask],
+            self.form[mask],
+            self.intensity[mask],
+            self.kind[mask],
+            self.source[mask],
+        )
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial.npz")
+        np.savez(partial, **{name: getattr(self, name) for name in _FIELDS})
+        partial.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Dataset:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(**{name: data[name] for name in _FIELDS})
+
+
+_FIELDS = ("features_db", "piano", "form", "intensity", "kind", "source")
+
+
+@dataclass(frozen=True)
+class ClipPlan:
+    """One clip to make: its kind, source program, labels and the seed of everything random."""
+
+    kind: str
+    instrument: Instrument | None
+    piano: int
+    form: int
+    intensity: int
+    seed: int
+    transpose: int = 0  # semitones between the keys played and the pitch heard (re-voicing)
+
+
+def build_dataset(
+    spec: DatasetSpec,
+    cache_dir: Path,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Dataset:
+    """The dataset of `spec`, from `cache_dir` if it was built before, else rendered and cached.
+
+    `progress(done, total)` is called as clips are finished; setting `cancel` stops the build
+    between renders with OperationCancelled (nothing is cached then).
+    """
+    path = cache_dir / f"{spec.split}-{spec.cache_key()}.npz"
+    if path.is_file():
+        log.info("dataset %s from cache %s", spec.split, path)
+        return Dataset.load(path)
+    dataset = _render_dataset(spec, progress, cancel)
+    dataset.save(path)
+    log.info("dataset %s: %d clips cached in %s", spec.split, len(dataset), path)
+    return dataset
+
+
+def plan_clips(spec: DatasetSpec) -> list[ClipPlan]:
+    """The clips of a spec with their labels and per-clip seeds, in a fixed order."""
+    root = np.random.SeedSequence([spec.seed, *spec.split.encode()])
+    rng = np.random.default_rng(root)
+    plans: list[ClipPlan] = []
+    for label in spec.pianos:
+        piano = PIANO_LABELS.index(label)
+        for form in range(len(FORM_LABELS)):
+            for intensity in range(len(INTENSITY_LABELS)):
+                plans += [
+                    ClipPlan(KIND_KNOWN, KNOWN_PIANOS[piano], piano, form, intensity, 0)
+                    for _ in range(spec.clips_per_class)
+                ]
+    plans += _random_source_plans(rng, KIND_NEGATIVE, TRAINING_NEGATIVES, spec.negative_clips)
+    plans += _random_source_plans(
+        rng, KIND_HELD_OUT_PIANO, HELD_OUT_PIANOS, spec.held_out_piano_clips
+    )
+    plans += [
+        ClipPlan(KIND_NOISE, None, UNKNOWN_INDEX, IGNORE_INDEX, IGNORE_INDEX, 0)
+        for _ in range(spec.noise_clips)
+    ]
+    plans += _revoiced_plans(rng, spec.revoiced_clips)
+    seeds = rng.integers(0, 2**63 - 1, size=len(plans))
+    return [replace(p, seed=int(s)) for p, s in zip(plans, seeds, strict=True)]
+
+
+def _revoiced_plans(rng: np.random.Generator, count: int) -> list[ClipPlan]:
+    """`count` re-voiced clips spread evenly over the known pianos, random sign and distance."""
+    if count == 0:  # draw nothing: the other clips' seeds stay as they were
+        return []
+    low, high = REVOICE_SEMITONES
+    plans = _random_source_plans(rng, KIND_REVOICED, KNOWN_PIANOS, count)
+    shifts = rng.integers(low, high + 1, size=count) * rng.choice([-1, 1], size=count)
+    return [replace(p, transpose=int(k)) for p, k in zip(plans, shifts, strict=True)]
+
+
+def _random_source_plans(
+    rng: np.random.Generator, kind: str, sources: Sequence[Instrument], count: int
+) -> list[ClipPlan]:
+    """`count` clips spread evenly over `sources` (round robin from a random start)."""
+    offset = int(rng.integers(len(sources)))
+    return [
+        ClipPlan(
+            kind,
+            sources[(offset + i) % len(sources)],
+            UNKNOWN_INDEX,
+            int(rng.integers(len(FORM_LABELS))),
+            int(rng.integers(len(INTENSITY_LABELS))),
+            0,
+        )
+        for i in range(count)
+    ]
+
+
+def iter_clip_audio(
+    spec: DatasetSpec,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(index into `plan_clips(spec)`, augmented float32 audio) of every clip, batch by batch."""
+    plans = plan_clips(spec)
+    done = 0
+    for indices, audio_clips in _rendered_batches(plans, spec.clip_s, cancel):
+        for index, audio in zip(indices, audio_clips, strict=True):
+            rng = np.random.default_rng([plans[index].seed, 1])
+            yield index, audio if spec.augment is None else augment(audio, rng, spec.augment)
+        done += len(indices)
+        if progress is not None:
+            progress(done, len(plans))
+
+
+def _render_dataset(
+    spec: DatasetSpec, progress: ProgressCallback | None, cancel: threading.Event | None
+) -> Dataset:
+    plans = plan_clips(spec)
+    n_frames = _frames_per_clip(spec.clip_s)
+    features = np.zeros((len(plans), n_frames, N_MELS), dtype=np.float16)
+    for index, audio in iter_clip_audio(spec, progress=progress, cancel=cancel):
+        features[index] = log_mel(audio)[:n_frames]
+    is_known = np.array([p.kind == KIND_KNOWN for p in plans])
+    return Dataset(
+        features_db=features,
+        piano=np.array([p.piano for p in plans], dtype=np.int64),
+        form=np.where(is_known, [p.form for p in plans], IGNORE_INDEX).astype(np.int64),
+        intensity=np.where(is_known, [p.intensity for p in plans], IGNORE_INDEX).astype(np.int64),
+        kind=np.array([p.kind for p in plans]),
+        source=np.array(
+            [instrument_name(p.instrument) if p.instrument else "noise" for p in plans]
+        ),
+    )
+
+
+def _frames_per_clip(clip_s: float) -> int:
+    return frame_count(round(clip_s * SAMPLE_RATE_HZ))
+
+
+def _rendered_batches(
+    plans: Sequence[ClipPlan], clip_s: float, cancel: threading.Event | None
+) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+    """Yield (plan indices, level-normalised dry audio) batch by batch, one SoundFont per run."""
+    noise = [i for i, p in enumerate(plans) if p.instrument is None]
+    for start in range(0, len(noise), SLOTS_PER_RENDER):
+        _check(cancel)
+        chunk = noise[start : start + SLOTS_PER_RENDER]
+        yield chunk, [_noise_clip(plans[i].seed, clip_s) for i in chunk]
+    by_soundfont: dict[str, list[int]] = {}
+    for i, plan in enumerate(plans):
+        if plan.instrument is not None:
+            by_soundfont.setdefault(plan.instrument.soundfont, []).append(i)
+    for soundfont, indices in sorted(by_soundfont.items()):
+        for start in range(0, len(indices), SLOTS_PER_RENDER):
+            _check(cancel)
+            chunk = indices[start : start + SLOTS_PER_RENDER]
+            yield chunk, _render_chunk([plans[i] for i in chunk], soundfont, clip_s)
+
+
+def _render_chunk(plans: Sequence[ClipPlan], soundfont: str, clip_s: float) -> list[np.ndarray]:
+    """Render one chunk with a calibration phrase per program first, and scale to convention."""
+    programs = sorted({p.instrument.program for p in plans if p.instrument})
+    slots = [MidiSlot(calibration_phrase(), program) for program in programs]
+    for plan in plans:
+        rng = np.random.default_rng([plan.seed, 0])
+        phrase = generate_phrase(
+            rng, FORM_LABELS[plan.form], INTENSITY_LABELS[plan.intensity], clip_s
+        )
+        detune = float(rng.uniform(-MAX_DETUNE_CENTS, MAX_DETUNE_CENTS))
+        if plan.transpose:
+            phrase = transposed(phrase, plan.transpose)
+            detune -= 100.0 * plan.transpose
+        slots.append(MidiSlot(phrase, plan.instrument.program, detune))
+    clips = render_phrases(slots, soundfont)
+    gains = {
+        program: 10.0 ** ((REFERENCE_LEVEL_DB - playing_level_db(log_mel(clip))) / 20.0)
+        for program, clip in zip(programs, clips[: len(programs)], strict=True)
+    }
+    return [
+        (clip * gains[plan.instrument.program]).astype(np.float32)
+        for plan, clip in zip(plans, clips[len(programs) :], strict=True)
+    ]
+
+
+def transposed(phrase: Phrase, semitones: int) -> Phrase:
+    """The phrase played `semitones` higher, keys kept on the 88-key keyboard (A0-C8)."""
+    notes = tuple(
+        replace(note, pitch=min(max(note.pitch + semitones, 21), 108)) for note in phrase.notes
+    )
+    return replace(phrase, notes=notes)
+
+
+def calibration_phrase() -> Phrase:
+    """Single mf notes from C3 to E5, each held 0.3 s: what the teacher plays to calibrate."""
+    notes = tuple(
+        Note(0.05 + 0.35 * i, 0.3, pitch, CALIBRATION_VELOCITY)
+        for i, pitch in enumerate(CALIBRATION_PITCHES)
+    )
+    return Phrase("staccato", "mf", notes, (), 171.4, 3.0)
+
+
+def _noise_clip(seed: int, clip_s: float) -> np.ndarray:
+    """Silence, noise or hum (what a microphone hears when no piano plays) at a random level."""
+    rng = np.random.default_rng([seed, 2])
+    size = round(clip_s * SAMPLE_RATE_HZ)
+    kind = str(rng.choice(["silence", "white", "pink", "brown", "hum", "pink+hum"]))
+    if kind == "silence":
+        return (rng.standard_normal(size) * 10 ** (rng.uniform(-110, -85) / 20)).astype(np.float32)
+    level = 10.0 ** (float(rng.uniform(-75.0, -20.0)) / 20.0)
+    parts = []
+    if kind != "hum":
+        parts.append(coloured_noise(rng, size, kind.split("+")[0]))
+    if "hum" in kind:
+        parts.append(mains_hum(rng, size))
+    return (sum(parts) * level).astype(np.float32)
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise OperationCancelled("Building the training data was cancelled.")

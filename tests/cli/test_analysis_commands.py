@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support.without_torch import run_without_torch
+
+from pianoscope.audio.fileio import write_audio
+from pianoscope.cli.main import main
+from pianoscope.dsp.pitch import midi_to_hz
+from pianoscope.resources_path import demo_recording_path
+
+SAMPLE_RATE_HZ = 44_100
+ARPEGGIO = (60, 64, 67, 72, 67, 64, 60)
+DEMO_PIANO = "grand-fluidr3"  # the bundled demo is rendered with FluidR3_GM's grand
+
+
+def arpeggio() -> np.ndarray:
+    """Decaying harmonic tones 0.5 s apart, then 2 s of near silence."""
+    time_s = np.arange(round(0.48 * SAMPLE_RATE_HZ)) / SAMPLE_RATE_HZ
+    samples = np.zeros(round((0.5 * len(ARPEGGIO) + 2.5) * SAMPLE_RATE_HZ))
+    for i, midi in enumerate(ARPEGGIO):
+        tone = sum(
+            0.2 / n * np.exp(-2.0 * n * time_s) * np.sin(2 * np.pi * n * midi_to_hz(midi) * time_s)
+            for n in range(1, 9)
+        )
+        start = round((0.25 + 0.5 * i) * SAMPLE_RATE_HZ)
+        samples[start : start + tone.size] += tone * np.clip((0.48 - time_s) / 0.05, 0, 1)
+    return samples.astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "take.wav"
+    write_audio(path, arpeggio())
+    return path
+
+
+def test_analyse_without_outputs_prints_a_summary(recording, capsys) -> None:
+    assert main(["analyse", str(recording)]) == 0
+    captured = capsys.readouterr()
+    assert "take.wav: " in captured.out and "7 notes" in captured.out and "C4" in captured.out
+    assert "100%" in captured.err
+
+
+def test_analyse_writes_json_csv_and_midi(recording, tmp_path) -> None:
+    out = tmp_path / "out"
+    code = main(
+        [
+            "analyse",
+            str(recording),
+            "--json",
+            f"{out}.json",
+            "--csv",
+            f"{out}.csv",
+            "--midi",
+            f"{out}.mid",
+        ]
+    )
+    assert code == 0
+    data = json.loads(Path(f"{out}.json").read_text())
+    assert [n["name"] for n in data["notes"]] == ["C4", "E4", "G4", "C5", "G4", "E4", "C4"]
+    assert Path(f"{out}.csv").read_text().startswith("onset_s,offset_s,midi,name")
+    assert (tmp_path / "out.segments.csv").read_text().startswith("start_s,end_s,piano")
+    assert Path(f"{out}.mid").stat().st_size > 0
+
+
+@pytest.fixture(scope="module")
+def demo_json(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    code = main(
+        ["analyse", str(demo_recording_path()), "--json", f"{out}.json", "--csv", f"{out}.csv"]
+    )
+    assert code == 0
+    data = json.loads(Path(f"{out}.json").read_text())
+    with open(out.with_name("demo.segments.csv"), newline="") as handle:
+        data["segments_csv"] = list(csv.DictReader(handle))
+    return data
+
+
+def test_analyse_labels_the_demo_segments_as_the_fluidr3_grand(demo_json) -> None:
+    segments = demo_json["segments"]
+    pianos = Counter(s["piano"]["label"] for s in segments if s["piano"] is not None)
+    print(f"piano labels of the demo: {pianos}")
+    assert pianos[DEMO_PIANO] >= max(8, 0.8 * pianos.total())  # of 10 sounding segments
+    assert demo_json["summary"]["piano"] == DEMO_PIANO
+    assert set(demo_json["summary"]["form_share"]) <= {"legato", "staccato", "chords", "arpeggio"}
+    assert set(demo_json["summary"]["intensity_share"]) <= {"pp", "p", "mf", "f", "ff"}
+    first = segments[0]
+    assert first["piano"]["label"] == DEMO_PIANO and 0.5 < first["piano"]["p"] <= 1.0
+    assert first["form"]["label"] and first["intensity"]["label"]
+    assert [row["piano"] for row in demo_json["segments_csv"][:4]] == [DEMO_PIANO] * 4
+
+
+def test_analyse_follows_the_contract_for_silence_and_unknown(demo_json) -> None:
+    segments = demo_json["segments"]
+    # The demo ends in digital silence: labels null, as in DESIGN.md.
+    assert segments[-1] | {"start_s": 0, "end_s": 0} == {
+        "start_s": 0,
+        "end_s": 0,
+        "piano": None,
+        "form": None,
+        "intensity": None,
+    }
+    for segment in segments:
+        if segment["piano"] is not None and segment["piano"]["label"] == "unknown":
+            assert segment["form"] is None and segment["intensity"] is None
+
+
+def test_analyse_summary_names_the_piano_and_the_stretches_of_labels(capsys) -> None:
+    assert main(["analyse", str(demo_recording_path())]) == 0
+    out = capsys.readouterr().out
+    assert f"piano: {DEMO_PIANO} " in out
+    assert "form: " in out and "intensity: " in out
+    assert f"   0.0-   6.0 s  {DEMO_PIANO} legato" in out
+    assert "s  silence" in out
+
+
+def test_analyse_with_no_labels_leaves_every_segment_null(recording, tmp_path, capsys) -> None:
+    out = tmp_path / "take.json"
+    assert main(["analyse", str(recording), "--no-labels", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["segments"] and all(
+        s["piano"] is s["form"] is s["intensity"] is None for s in data["segments"]
+    )
+    assert data["summary"]["piano"] is None
+    assert main(["analyse", str(recording), "--no-labels"]) == 0
+    assert "segments of 2 s, not labelled" in capsys.readouterr().out
+
+
+def test_analyse_without_torch_warns_in_one_line_and_writes_null_labels(tmp_path) -> None:
+    out = tmp_path / "demo.json"
+    finished = run_without_torch("analyse", str(demo_recording_path()), "--json", str(out))
+    assert finished.returncode == 0, finished.stderr
+    warnings = [line for line in finished.stderr.splitlines() if "not labelled" in line]
+    assert warnings == [
+        "pianoscope: warning: segments are not labelled: The classifier needs torch, "
+        "which cannot be loaded: No module named 'torch'"
+    ]
+    assert "Traceback" not in finished.stderr
+    data = json.loads(out.read_text())
+    assert all(s["piano"] is None for s in data["segments"])
+    assert data["summary"]["note_count"] > 50
+
+
+def test_spectrum_prints_the_note_and_writes_the_contract_json(recording, tmp_path, capsys) -> None:
+    assert main(["spectrum", str(recording), "--at", "0.3"]) == 0
+    assert "C4" in capsys.readouterr().out
+    out = tmp_path / "spectrum.json"
+    assert main(["spectrum", str(recording), "--at", "0.3", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["note"] == "C4" and data["partials"][0]["harmonic"] == 1
+    assert np.isclose(data["time_s"], 0.3)
+
+
+def test_errors_are_reported_in_one_line_with_exit_code_2(recording, tmp_path, capsys) -> None:
+    assert main(["analyse", str(tmp_path / "missing.wav")]) == 2
+    assert main(["spectrum", str(recording), "--at", "500"]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "outside" in err

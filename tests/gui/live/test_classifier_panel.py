@@ -1,0 +1,84 @@
+"""The classifier panel draws what the classifier thread publishes, including silence/unknown."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pianoscope.app.live.classifier_worker import TimedPrediction
+from pianoscope.gui.live.panels.classifier_panel import SILENCE_RGB, UNKNOWN_RGB, ClassifierPanel
+from pianoscope.model.inference import HeadProbabilities, Prediction
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+
+
+def _prediction(piano: int, *, silent: bool = False, unknown: bool = False) -> Prediction:
+    def head(labels, winner):
+        values = np.full(len(labels), 0.1 / (len(labels) - 1))
+        values[winner] = 0.9
+        return HeadProbabilities(labels, tuple(values))
+
+    return Prediction(
+        piano=head(PIANO_LABELS, piano),
+        form=head(FORM_LABELS, 2),
+        intensity=head(INTENSITY_LABELS, 3),
+        unknown_score=0.9 if unknown else 0.05,
+        is_unknown=unknown,
+        is_silent=silent,
+        level_db=-3.0,
+    )
+
+
+def test_panel_shows_labels_bars_and_history(qtbot):
+    panel = ClassifierPanel()
+    qtbot.addWidget(panel)
+    history = (
+        TimedPrediction(1.0, _prediction(0, silent=True)),
+        TimedPrediction(1.25, _prediction(1, unknown=True)),
+        TimedPrediction(1.5, _prediction(2)),
+    )
+    panel.show_prediction(history[-1], history)
+    assert panel.state_label.text() == "Piano playing"
+    assert panel.head_labels["piano"].text() == f"{PIANO_LABELS[2]}  90%"
+    assert panel.head_labels["form"].text() == f"{FORM_LABELS[2]}  90%"
+    assert panel.head_labels["intensity"].text() == f"{INTENSITY_LABELS[3]}  90%"
+    assert [bar.value() for bar in panel.bars["piano"]][2] == 90
+    image = panel.history_image.image
+    assert image.shape == (3, 3, 3)
+    assert tuple(image[0, 0]) == SILENCE_RGB
+    assert tuple(image[0, 1]) == UNKNOWN_RGB
+    assert tuple(image[0, 2]) != UNKNOWN_RGB
+    assert panel.is_showing(history[-1])
+
+
+def test_panel_names_silence_and_unknown(qtbot):
+    panel = ClassifierPanel()
+    qtbot.addWidget(panel)
+    silent = TimedPrediction(2.0, _prediction(0, silent=True))
+    panel.show_prediction(silent, (silent,))
+    assert panel.state_label.text() == "No piano playing"
+    assert panel.head_labels["piano"].text() == "–"
+    unknown = TimedPrediction(2.25, _prediction(0, unknown=True))
+    panel.show_prediction(unknown, (silent, unknown))
+    assert panel.state_label.text().startswith("Not one of the known pianos")
+    assert panel.head_labels["piano"].text().startswith("unknown")
+
+
+def test_bars_follow_a_change_in_the_number_of_pianos(qtbot):
+    panel = ClassifierPanel()
+    qtbot.addWidget(panel)
+    four = TimedPrediction(1.0, _prediction(1))
+    panel.show_prediction(four, (four,))
+    two_labels = ("Studio", "Hall")
+    enrolled = Prediction(
+        piano=HeadProbabilities(two_labels, (0.2, 0.8)),
+        form=four.prediction.form,
+        intensity=four.prediction.intensity,
+        unknown_score=0.1,
+        is_unknown=False,
+        is_silent=False,
+        level_db=-3.0,
+    )
+    timed = TimedPrediction(1.25, enrolled)
+    panel.show_prediction(timed, (four, timed))
+    visible = [bar for bar in panel.bars["piano"] if not bar.isHidden()]
+    assert [bar.format() for bar in visible] == ["Studio %p%", "Hall %p%"]
+    assert panel.head_labels["piano"].text() == "Hall  80%"

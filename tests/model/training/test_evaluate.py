@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+
+from pianoscope.model.inference import Classifier
+from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.training.evaluate import evaluate, write_report
+from pianoscope.model.training.model_card import Alternative, model_card
+from pianoscope.model.training.synth import Dataset
+
+
+def test_report_counts_every_window_and_writes_json_pngs_and_card(
+    small_dataset: Dataset, tmp_path: Path
+) -> None:
+    torch.manual_seed(0)
+    classifier = Classifier.from_network(PianoscopeNet(), unknown_threshold=0.5)
+    report = evaluate(classifier, small_dataset)
+    assert sum(report.windows.values()) == len(small_dataset)
+    assert sum(map(sum, report.piano.confusion)) == report.windows["known"]
+    assert len(report.piano.confusion[0]) == 5  # four pianos and `unknown`
+    assert 0.0 <= report.intensity.accuracy <= 1.0
+    written = write_report(report, tmp_path)
+    assert json.loads((tmp_path / "report.json").read_text())["windows"] == report.windows
+    for png in (p for p in written if p.suffix == ".png"):
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    card = model_card(report, "test run", (Alternative("with GAN", report, "gan notes"),))
+    assert "| form accuracy |" in card
+    assert "test run" in card
+    assert "| with GAN |" in card
+    assert "gan notes" in card

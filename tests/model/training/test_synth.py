@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pianoscope.errors import OperationCancelled
+from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
+from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
+from pianoscope.model.training.sources import (
+    HELD_OUT_PIANOS,
+    KNOWN_PIANOS,
+    TRAINING_NEGATIVES,
+    instrument_name,
+)
+from pianoscope.model.training.synth import (
+    KIND_KNOWN,
+    KIND_REVOICED,
+    UNKNOWN_INDEX,
+    Dataset,
+    DatasetSpec,
+    build_dataset,
+    plan_clips,
+)
+
+pytestmark = pytest.mark.fluidsynth
+
+TINY = DatasetSpec(
+    "test-tiny",
+    seed=11,
+    clips_per_class=1,
+    negative_clips=3,
+    noise_clips=2,
+    pianos=("grand-fluidr3", "grand-timgm"),
+)
+
+
+def test_same_spec_renders_identical_features_and_reports_progress(tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    first = build_dataset(
+        TINY, tmp_path / "a", progress=lambda done, total: calls.append((done, total))
+    )
+    second = build_dataset(TINY, tmp_path / "b")
+    np.testing.assert_array_equal(first.features_db, second.features_db)
+    np.testing.assert_array_equal(first.piano, second.piano)
+    assert calls[-1] == (len(first), len(first))
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_a_cached_dataset_loads_identically(tmp_path: Path) -> None:
+    built = build_dataset(TINY, tmp_path)
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    loaded = build_dataset(TINY, tmp_path, progress=lambda *_: pytest.fail("re-rendered"))
+    np.testing.assert_array_equal(built.features_db, loaded.features_db)
+
+
+def test_another_seed_or_split_gives_other_content() -> None:
+    base = plan_clips(TINY)
+    for other in (replace(TINY, seed=12), replace(TINY, split="heldout")):
+        seeds = {plan.seed for plan in plan_clips(other)}
+        assert seeds.isdisjoint(plan.seed for plan in base)
+
+
+def test_cancel_stops_the_build_and_caches_nothing(tmp_path: Path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(OperationCancelled):
+        build_dataset(TINY, tmp_path, cancel=cancel)
+    assert not list(tmp_path.glob("*.npz"))
+
+
+def test_labels_are_in_range_and_only_known_pianos_carry_form_and_intensity(
+    small_dataset: Dataset,
+) -> None:
+    known = small_dataset.kind == KIND_KNOWN
+    assert set(small_dataset.piano[known]) == set(range(len(PIANO_LABELS)))
+    assert set(small_dataset.form[known]) == {0, 1, 2, 3}
+    assert set(small_dataset.intensity[known]) == {0, 1, 2, 3, 4}
+    assert np.all(small_dataset.piano[~known] == UNKNOWN_INDEX)
+    assert np.all(small_dataset.form[~known] == IGNORE_INDEX)
+    assert np.all(small_dataset.intensity[~known] == IGNORE_INDEX)
+    assert small_dataset.features_db.shape[1:] == (255, 64)
+    assert np.all(np.isfinite(small_dataset.features_db.astype(np.float32)))
+
+
+def test_negatives_and_held_out_pianos_come_from_their_lists(small_dataset: Dataset) -> None:
+    negatives = {instrument_name(i) for i in TRAINING_NEGATIVES}
+    held_out = {instrument_name(i) for i in HELD_OUT_PIANOS}
+    assert negatives.isdisjoint(held_out)
+    assert set(small_dataset.source[small_dataset.kind == "negative"]) <= negatives
+    assert set(small_dataset.source[small_dataset.kind == "held-out-piano"]) <= held_out
+
+
+def test_mf_clips_play_near_the_reference_level_and_louder_classes_are_louder(
+    small_dataset: Dataset,
+) -> None:
+    known = small_dataset.kind == KIND_KNOWN
+    levels = np.array([playing_level_db(f.astype(np.float32)) for f in small_dataset.features_db])
+    medians = [float(np.median(levels[known & (small_dataset.intensity == i)])) for i in range(5)]
+    assert medians == sorted(medians)
+    assert abs(medians[2] - REFERENCE_LEVEL_DB) < 6.0
+
+
+def test_revoiced_known_pianos_are_unknown_and_played_four_to_nine_semitones_away() -> None:
+    spec = DatasetSpec("plan-only", seed=5, clips_per_class=1, negative_clips=0, noise_clips=0)
+    with_revoiced = replace(spec, revoiced_clips=40)
+    plans = [p for p in plan_clips(with_revoiced) if p.kind == KIND_REVOICED]
+    assert len(plans) == 40
+    assert {p.instrument for p in plans} == set(KNOWN_PIANOS)
+    assert all(p.piano == UNKNOWN_INDEX for p in plans)
+    assert all(4 <= abs(p.transpose) <= 9 for p in plans)
+    assert {p.transpose > 0 for p in plans} == {True, False}
+    # Adding none changes nothing about the other clips.
+    assert plan_clips(replace(spec, revoiced_clips=0)) == plan_clips(spec)

@@ -1,0 +1,78 @@
+"""Training's gain treatment of the timbre-bearing piano (see pianoscope.model.training.train)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from pianoscope.model import train
+from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
+from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
+from pianoscope.model.training.train import TrainConfig
+
+TIMBRE = PIANO_LABELS.index(TIMBRE_BEARING_PIANOS[0])
+LEVEL_ONLY = PIANO_LABELS.index("grand-fluidr3")
+
+
+def _batch() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    piano = torch.tensor([TIMBRE, LEVEL_ONLY, TIMBRE, IGNORE_INDEX])
+    targets = {
+        "piano": piano,
+        "form": torch.tensor([0, 1, 2, IGNORE_INDEX]),
+        "intensity": torch.tensor([4, 3, 0, IGNORE_INDEX]),
+        "known": torch.tensor([1.0, 1.0, 1.0, 0.0]),
+    }
+    return torch.full((4, 20, 8), -40.0) + torch.randn(4, 20, 8), targets
+
+
+def test_timbre_bearing_windows_get_random_gains_and_a_copy_at_another_gain():
+    inputs, targets = _batch()
+    original = inputs.clone()
+    config = TrainConfig(timbre_gain_db=15.0, gain_consistency_weight=1.0)
+    out, out_targets, pairs = train._timbre_gain_pairs(
+        inputs, targets, config, np.random.default_rng(3)
+    )
+    assert pairs is not None
+    first, copies = pairs
+    assert first.tolist() == [0, 2] and copies.tolist() == [4, 5]
+    assert out.shape[0] == 6
+    for name in targets:
+        torch.testing.assert_close(out_targets[name][copies], out_targets[name][first])
+    torch.testing.assert_close(out[[1, 3]], original[[1, 3]])  # other windows untouched
+    for row, copy in zip(first.tolist(), copies.tolist(), strict=True):
+        gain_a = out[row] - original[row]
+        gain_b = out[copy] - original[row]
+        # A gain adds the same dB to every band and frame, within the configured range.
+        assert float(gain_a.std()) < 1e-4 and float(gain_b.std()) < 1e-4
+        assert abs(float(gain_a.mean())) <= 15.0 and abs(float(gain_b.mean())) <= 15.0
+        assert abs(float(gain_a.mean() - gain_b.mean())) > 1e-3
+
+
+def test_without_consistency_only_the_gain_is_applied():
+    inputs, targets = _batch()
+    config = TrainConfig(timbre_gain_db=15.0, gain_consistency_weight=0.0)
+    out, _, pairs = train._timbre_gain_pairs(inputs, targets, config, np.random.default_rng(0))
+    assert pairs is None and out.shape[0] == 4
+
+
+def test_consistency_term_is_zero_for_equal_predictions_and_grows_with_disagreement():
+    logits = torch.randn(5, 5)
+    assert float(train._symmetric_kl(logits, logits)) < 1e-6
+    slightly = float(train._symmetric_kl(logits, logits + torch.randn(5, 5) * 0.1))
+    very = float(train._symmetric_kl(logits, logits + torch.randn(5, 5) * 3.0))
+    assert 0.0 < slightly < very
+
+
+def test_unknown_threshold_keeps_the_required_share_of_known_windows():
+    rng = np.random.default_rng(1)
+    known = np.concatenate([rng.uniform(0.3, 1.0, 950), rng.uniform(0.0, 0.3, 50)])
+    negatives = rng.uniform(0.0, 0.6, 1000)
+    probability = np.concatenate([known, negatives])
+    is_known = np.arange(2000) < 1000
+    free = train.threshold_keeping_known(probability, is_known, min_known_kept=0.0)
+    strict = train.threshold_keeping_known(probability, is_known, min_known_kept=0.98)
+    assert strict < free  # the floor costs some rejection of negatives
+    assert np.mean(known >= strict) >= 0.98
+    assert np.mean(known >= free) < 0.98
+    # No threshold can keep everything: the lowest candidate is used.
+    assert train.threshold_keeping_known(probability, is_known, 1.01) == 0.01
