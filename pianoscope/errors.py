@@ -19,10 +19,6 @@ class RecordingError(PianoscopeError):
     """A recording could not be started or finished; what was recorded so far is kept."""
 
 
-class OperationCancelled(PianoscopeError):
-    """A long operation (building training data, training) was cancelled by the user."""
-
-
 class ModelError(PianoscopeError):
     """The classifier's weights are missing, damaged or do not fit this version of Pianoscope."""
 

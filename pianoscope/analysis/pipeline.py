@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.analysis.result import (
     SEGMENT_S,
     Analysis,
@@ -23,6 +22,7 @@ from pianoscope.analysis.result import (
 from pianoscope.audio.fileio import DEFAULT_BLOCK_S, SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
 from pianoscope.dsp.levels import SILENCE_DB, LevelMeter, dynamic_range_db, rms_db
 from pianoscope.dsp.transcription import Transcriber
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def analyse_file(
     progress(0.0)
     for block in iter_audio_blocks(path, sample_rate_hz=SAMPLE_RATE_HZ, block_s=block_s):
         if cancel is not None:
-            cancel.check()
+            cancel.check("The analysis")
         transcriber.feed(block)
         levels = meter.feed(block)
         rms_parts.append(levels.rms_db)
@@ -60,7 +60,7 @@ def analyse_file(
         done += block.size
         progress(min(done / expected, 0.99))
     if cancel is not None:
-        cancel.check()
+        cancel.check("The analysis")
     transcription = transcriber.finish()
     segments = segmenter.finish()
     rms = np.concatenate(rms_parts) if rms_parts else np.zeros(0, np.float32)

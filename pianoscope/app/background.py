@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from pianoscope.analysis.progress import Cancelled, CancelToken, ProgressCallback
 from pianoscope.errors import PianoscopeError
+from pianoscope.progress import Cancelled, CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 

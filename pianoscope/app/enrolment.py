@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.audio.fileio import load_audio
 from pianoscope.errors import EnrolmentError, PianoscopeError
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 if TYPE_CHECKING:  # torch is imported only when enrolling or loading a classifier
     from pianoscope.model.enrolment import EnrolledClassifier
@@ -104,7 +104,7 @@ def enrol_pianos(
         recordings = audio.setdefault(piano.name, [])
         for path in piano.paths:
             if cancel is not None:
-                cancel.check()
+                cancel.check("Enrolment")
             recordings.append(load_audio(path))
             loaded_files += 1
             progress(LOADING_SHARE * loaded_files / files)

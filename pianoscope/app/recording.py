@@ -6,18 +6,14 @@ take is closed and kept and the reason is returned instead of raised, so nothing
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pianoscope.audio.recorder import Recorder, RecordingResult
 from pianoscope.audio.source import AudioSource
 from pianoscope.errors import PianoscopeError
-
-ProgressCallback = Callable[[float, float], None]
-"""Called with (seconds recorded, seconds wanted) while recording."""
+from pianoscope.progress import CancelToken, ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -39,7 +35,7 @@ def record_take(
     student: str | None = None,
     piece: str | None = None,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelToken | None = None,
     poll_s: float = 0.05,
 ) -> TakeReport:
     """Start `source`, record `seconds` of its audio to `path`, stop, and report.
@@ -47,7 +43,7 @@ def record_take(
     Raises PianoscopeError only if the take cannot start at all; later failures are reported in
     `TakeReport.problem` with everything recorded until then kept.
     """
-    cancel = cancel or threading.Event()
+    cancel = cancel or CancelToken()
     source.start()
     recorder = Recorder(
         source.ring,
@@ -66,21 +62,21 @@ def record_take(
         raise
     problem: str | None = None
     try:
-        while recorder.running and not cancel.is_set():
+        while recorder.running and not cancel.cancelled:
             try:
                 source.check()
             except PianoscopeError as error:
                 problem = str(error)
                 break
             if progress is not None:
-                progress(recorder.elapsed_s, seconds)
+                progress(min(1.0, recorder.elapsed_s / seconds))
             time.sleep(poll_s)
     finally:
         source.stop()
         result = recorder.stop()
     problem = problem or result.error
     if progress is not None:
-        progress(result.duration_s, seconds)
+        progress(min(1.0, result.duration_s / seconds))
     return TakeReport(
         recording=result,
         device=source.name,

@@ -77,8 +77,8 @@ def run_record(args: argparse.Namespace) -> int:
         )
     line = ProgressLine()
 
-    def show(done_s: float, total_s: float) -> None:
-        line.show(f"Recording {done_s:6.1f} / {total_s:.1f} s")
+    def show(fraction: float) -> None:
+        line.show(f"Recording {fraction * args.seconds:6.1f} / {args.seconds:.1f} s")
 
     try:
         report = record_take(

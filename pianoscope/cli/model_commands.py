@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pianoscope.cli.progress_line import ProgressLine
+from pianoscope.progress import ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +93,13 @@ def _run_train(args: argparse.Namespace) -> int:
     line = _Progress()
     rendered: list[str] = []
 
-    def counting(what: str) -> Callable[[int, int], None]:
-        show = line.counter(what)
+    def counting(what: str) -> ProgressCallback:
+        show = line.showing(what)
 
-        def progress(done: int, total: int) -> None:
+        def progress(fraction: float) -> None:
             if what not in rendered:
                 rendered.append(what)
-            show(done, total)
+            show(fraction)
 
         return progress
 
@@ -114,7 +114,7 @@ def _run_train(args: argparse.Namespace) -> int:
         generator, gan_notes = _train_gan(train, validation, line)
         config = replace(config, gan_patch_probability=GAN_PATCH_PROBABILITY)
     result = train_network(
-        train, config, validation=validation, progress=line.fraction, generator=generator
+        train, config, validation=validation, progress=line.showing("training"), generator=generator
     )
     line.done()
     minutes = (time.monotonic() - started) / 60.0
@@ -144,7 +144,7 @@ def _train_gan(train: Any, validation: Any, line: _Progress) -> tuple[Any, str]:
     from pianoscope.model.training.gan import generate, js_divergence, random_patches, train_gan
     from pianoscope.model.training.recipe import GAN_CONFIG, GAN_PATCH_PROBABILITY
 
-    generator = train_gan(train, GAN_CONFIG, progress=line.fraction)
+    generator = train_gan(train, GAN_CONFIG, progress=line.showing("training the GAN"))
     line.done()
     real, condition = random_patches(validation, 2000, np.random.default_rng(1))
     divergence = js_divergence(real.numpy(), generate(generator, condition))
@@ -171,12 +171,12 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     dataset = build_dataset(
         HELDOUT_SPEC,
         args.cache or default_cache_dir(),
-        progress=line.counter("rendering held-out clips"),
+        progress=line.showing("rendering held-out clips"),
     )
     line.done()
     classifier = Classifier(weights)
     noise = measure_noise_robustness(
-        classifier, progress=line.counter("rendering clips for the noise test")
+        classifier, progress=line.showing("rendering clips for the noise test")
     )
     line.done()
     report = evaluate(classifier, dataset, noise)
@@ -222,20 +222,19 @@ def _shipped_weights_path() -> Path:
 
 
 class _Progress:
-    """Counts and fractions shown on the shared one-line progress display, with ETA."""
+    """Fractions shown on the shared one-line progress display, with ETA."""
 
     def __init__(self) -> None:
         self._line = ProgressLine()
         self._started = time.monotonic()
 
-    def counter(self, what: str) -> Callable[[int, int], None]:
-        def show(done: int, total: int) -> None:
-            self._show(f"{what}: {done}/{total}", done / max(total, 1), force=done == total)
+    def showing(self, what: str) -> ProgressCallback:
+        """A progress callback that shows `what` with its percentage and time left."""
+
+        def show(fraction: float) -> None:
+            self._show(what, fraction, force=fraction >= 1.0)
 
         return show
-
-    def fraction(self, done: float, status: str) -> None:
-        self._show(f"training {status}", done, force=done >= 1.0)
 
     def done(self) -> None:
         self._line.close()

@@ -37,7 +37,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.dsp.features import N_MELS, SAMPLE_RATE_HZ, log_mel
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, playing_level_db
@@ -51,6 +50,7 @@ from pianoscope.model.inference import (
 )
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
 from pianoscope.model.weights import LoadedWeights, load_weights
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
 
 log = logging.getLogger(__name__)
@@ -219,7 +219,7 @@ def summaries(
     with torch.inference_mode(), _capturing_summaries(network) as captured:
         for first in range(0, windows_db.shape[0], _BATCH_WINDOWS):
             if cancel is not None:
-                cancel.check()
+                cancel.check("Enrolment")
             network(torch.from_numpy(windows_db[first : first + _BATCH_WINDOWS]))
             parts.append(captured.pop())
             progress(min(1.0, (first + _BATCH_WINDOWS) / windows_db.shape[0]))
@@ -268,7 +268,7 @@ def enrol(
                     "recordings; play throughout the recording."
                 )
         if cancel is not None:
-            cancel.check()
+            cancel.check("Enrolment")
         progress(0.1 * (index + 1) / len(names))
     train = _concatenate(train_parts)
     validation = _concatenate(validation_parts)
@@ -367,7 +367,7 @@ def _train_head(
     )
     for step in range(config.steps):
         if cancel is not None and step % 20 == 0:
-            cancel.check()
+            cancel.check("Enrolment")
         batch = torch.randint(0, inputs.shape[0], (config.batch_size,), generator=generator)
         loss = loss_function(head(inputs[batch]), targets[batch])
         optimizer.zero_grad()

@@ -12,10 +12,10 @@ from support.synthetic_recordings import PLAYED, SAMPLE_RATE_HZ
 
 from pianoscope.analysis.export import write_csv, write_json, write_midi
 from pianoscope.analysis.pipeline import analyse_file
-from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.analysis.result import Label, SegmentLabels
 from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
 from pianoscope.errors import AnalysisError, AudioFileError
+from pianoscope.progress import Cancelled, CancelToken
 
 
 def test_analysis_finds_the_played_notes_at_their_onsets(arpeggio_file) -> None:

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from support.enrolment_renders import OWN_PIANOS, rendered
 
-from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.app.enrolment import (
     EnrolmentResult,
     PianoRecordings,
@@ -25,6 +24,7 @@ from pianoscope.errors import AudioFileError, EnrolmentError
 from pianoscope.model.enrolment import EnrolledClassifier
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import PIANO_LABELS
+from pianoscope.progress import Cancelled, CancelToken
 
 pytestmark = pytest.mark.fluidsynth
 

@@ -11,7 +11,6 @@ import pytest
 import torch
 from support.enrolment_renders import OWN_PIANOS, rendered
 
-from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.enrolment import (
     EnrolledClassifier,
@@ -27,6 +26,7 @@ from pianoscope.model.labels import PIANO_LABELS
 from pianoscope.model.network import PianoscopeNet
 from pianoscope.model.training.render import FLUIDR3, Instrument
 from pianoscope.model.weights import LoadedWeights, load_weights
+from pianoscope.progress import Cancelled, CancelToken
 from pianoscope.resources_path import resource_path
 
 SAMPLE_RATE_HZ = 44_100

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 
 from pianoscope.analysis.pipeline import analyse_file
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.analysis.result import SegmentLabeller
 from pianoscope.library.progress import summary_of
 from pianoscope.library.records import AnalysisSummary, Recording
 from pianoscope.library.store import Library
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 

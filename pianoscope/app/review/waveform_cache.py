@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.app.review.waveform_pyramid import WaveformPyramid, build_pyramid, pyramid_from_base
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.audio.fileio import probe_audio
 from pianoscope.audio.region import iter_frames
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 BASE_BUCKET = 64
 READ_BLOCK_FRAMES = BASE_BUCKET * 8192
@@ -100,7 +100,7 @@ def build_pyramid(
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         list(pool.map(read_part, range(max(1, threads))))
     if cancel is not None:
-        cancel.check()
+        cancel.check("Reading the waveform")
     if integer:
         low /= INT16_FULL_SCALE
         high /= INT16_FULL_SCALE
@@ -140,7 +140,7 @@ def _fill(
         dtype="int16" if integer else "float32",
     ):
         if cancel is not None:
-            cancel.check()
+            cancel.check("Reading the waveform")
         whole = block.size // BASE_BUCKET
         shaped = block[: whole * BASE_BUCKET].reshape(whole, BASE_BUCKET)
         low[bucket : bucket + whole] = shaped.min(axis=1)

@@ -14,8 +14,6 @@ per mel band over histograms of the dB values and averaged over bands (base 2: 0
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +21,9 @@ import torch
 from torch import nn
 
 from pianoscope.dsp.features import N_MELS
-from pianoscope.errors import OperationCancelled
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.training.synth import KIND_KNOWN, Dataset
+from pianoscope.progress import CancelToken, ProgressCallback
 
 PATCH_FRAMES = 32
 NOISE_SIZE = 32
@@ -119,8 +117,8 @@ def train_gan(
     dataset: Dataset,
     config: GanConfig = GanConfig(),
     *,
-    progress: Callable[[float, str], None] | None = None,
-    cancel: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
 ) -> Generator:
     """Train the conditional GAN on patches of `dataset`'s known-piano clips."""
     torch.manual_seed(config.seed)
@@ -133,8 +131,8 @@ def train_gan(
     loss = nn.BCEWithLogitsLoss()
     ones, zeros = torch.ones(config.batch_size), torch.zeros(config.batch_size)
     for step in range(config.steps):
-        if cancel is not None and cancel.is_set():
-            raise OperationCancelled("Training the GAN was cancelled.")
+        if cancel is not None:
+            cancel.check("Training the GAN")
         real, condition = random_patches(dataset, config.batch_size, rng)
         fake = generator(torch.randn(config.batch_size, NOISE_SIZE), condition)
         d_loss = loss(discriminator(real, condition), ones) + loss(
@@ -148,7 +146,7 @@ def train_gan(
         g_loss.backward()
         optimise_g.step()
         if progress is not None:
-            progress((step + 1) / config.steps, f"GAN step {step + 1} D {d_loss.item():.2f}")
+            progress((step + 1) / config.steps)
     return generator.eval()
 
 

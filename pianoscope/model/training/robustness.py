@@ -8,7 +8,6 @@ rests included).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,10 +18,10 @@ from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
 from pianoscope.model.training.synth import (
     DatasetSpec,
-    ProgressCallback,
     iter_clip_audio,
     plan_clips,
 )
+from pianoscope.progress import CancelToken, ProgressCallback
 
 NOISE_SPEC = DatasetSpec(
     "noise-robustness", seed=5_150, clips_per_class=3, negative_clips=0, noise_clips=0
@@ -48,7 +47,7 @@ def measure_noise_robustness(
     spec: DatasetSpec = NOISE_SPEC,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelToken | None = None,
 ) -> NoiseRobustness:
     """Render `spec`'s clips and compare head accuracies clean and at `snr_db` white noise."""
     plans = plan_clips(spec)

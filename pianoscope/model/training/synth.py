@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from pianoscope.dsp.features import N_MELS, SAMPLE_RATE_HZ, frame_count, log_mel
-from pianoscope.errors import OperationCancelled
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
 from pianoscope.model.labels import FORM_LABELS, IGNORE_INDEX, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.training.augment import AugmentConfig, augment, coloured_noise, mains_hum
@@ -41,6 +39,7 @@ from pianoscope.model.training.sources import (
     TRAINING_NEGATIVES,
     instrument_name,
 )
+from pianoscope.progress import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +56,6 @@ KIND_HELD_OUT_PIANO = "held-out-piano"
 KIND_NOISE = "noise"
 KIND_REVOICED = "revoiced"
 REVOICE_SEMITONES = (4, 9)  # |transposition| range of a re-voiced known piano
-
-ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -138,12 +135,12 @@ def build_dataset(
     cache_dir: Path,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelToken | None = None,
 ) -> Dataset:
     """The dataset of `spec`, from `cache_dir` if it was built before, else rendered and cached.
 
-    `progress(done, total)` is called as clips are finished; setting `cancel` stops the build
-    between renders with OperationCancelled (nothing is cached then).
+    `progress(fraction)` is called as clips are finished; cancelling `cancel` stops the build
+    between renders with `Cancelled` (nothing is cached then).
     """
     path = cache_dir / f"{spec.split}-{spec.cache_key()}.npz"
     if path.is_file():
@@ -213,7 +210,7 @@ def iter_clip_audio(
     spec: DatasetSpec,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelToken | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """(index into `plan_clips(spec)`, augmented float32 audio) of every clip, batch by batch."""
     plans = plan_clips(spec)
@@ -224,11 +221,11 @@ def iter_clip_audio(
             yield index, audio if spec.augment is None else augment(audio, rng, spec.augment)
         done += len(indices)
         if progress is not None:
-            progress(done, len(plans))
+            progress(done / len(plans))
 
 
 def _render_dataset(
-    spec: DatasetSpec, progress: ProgressCallback | None, cancel: threading.Event | None
+    spec: DatasetSpec, progress: ProgressCallback | None, cancel: CancelToken | None
 ) -> Dataset:
     plans = plan_clips(spec)
     n_frames = _frames_per_clip(spec.clip_s)
@@ -253,7 +250,7 @@ def _frames_per_clip(clip_s: float) -> int:
 
 
 def _rendered_batches(
-    plans: Sequence[ClipPlan], clip_s: float, cancel: threading.Event | None
+    plans: Sequence[ClipPlan], clip_s: float, cancel: CancelToken | None
 ) -> Iterator[tuple[list[int], list[np.ndarray]]]:
     """Yield (plan indices, level-normalised dry audio) batch by batch, one SoundFont per run."""
     noise = [i for i, p in enumerate(plans) if p.instrument is None]
@@ -330,6 +327,6 @@ def _noise_clip(seed: int, clip_s: float) -> np.ndarray:
     return (sum(parts) * level).astype(np.float32)
 
 
-def _check(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise OperationCancelled("Building the training data was cancelled.")
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.check("Building the training data")

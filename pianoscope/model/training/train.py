@@ -18,9 +18,7 @@ threshold is then chosen on the validation set.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,7 +27,6 @@ import torch
 from torch import nn
 
 from pianoscope.dsp.features import FLOOR_DB
-from pianoscope.errors import OperationCancelled
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
 from pianoscope.model.network import (
     DEFAULT_NETWORK,
@@ -42,6 +39,7 @@ from pianoscope.model.training.gan import PATCH_FRAMES, Generator, condition_vec
 from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
 from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
 from pianoscope.model.weights import save_weights
+from pianoscope.progress import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +47,6 @@ log = logging.getLogger(__name__)
 # choose_unknown_threshold).
 MIN_KNOWN_KEPT = 0.985
 TIMBRE_BEARING_INDICES = [PIANO_LABELS.index(label) for label in TIMBRE_BEARING_PIANOS]
-
-# progress(fraction done in [0, 1], short status text)
-TrainProgress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -92,8 +87,8 @@ def train_network(
     network_config: NetworkConfig = DEFAULT_NETWORK,
     *,
     validation: Dataset | None = None,
-    progress: TrainProgress | None = None,
-    cancel: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
     generator: Generator | None = None,
 ) -> TrainResult:
     """Train a fresh network on `train`; deterministic for a given seed and thread count.
@@ -109,8 +104,9 @@ def train_network(
         network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
     )
     batches_per_epoch = max(1, len(train) // config.batch_size)
+    total_batches = config.epochs * batches_per_epoch
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, config.learning_rate, total_steps=config.epochs * batches_per_epoch
+        optimizer, config.learning_rate, total_steps=total_batches
     )
     history: list[EpochRecord] = []
     best_score, best_state = -1.0, None
@@ -120,8 +116,8 @@ def train_network(
         order = rng.permutation(len(train))
         losses = []
         for batch in range(batches_per_epoch):
-            if cancel is not None and cancel.is_set():
-                raise OperationCancelled("Training was cancelled.")
+            if cancel is not None:
+                cancel.check("Training")
             indices = np.sort(order[batch * config.batch_size : (batch + 1) * config.batch_size])
             inputs, targets = _batch(train, indices, config.window_frames, rng)
             if generator is not None and config.gan_patch_probability > 0:
@@ -139,8 +135,7 @@ def train_network(
             schedule.step()
             losses.append(loss.item())
             if progress is not None:
-                done = (epoch * batches_per_epoch + batch + 1) / (config.epochs * batches_per_epoch)
-                progress(done, f"epoch {epoch + 1}/{config.epochs} loss {np.mean(losses):.3f}")
+                progress((epoch * batches_per_epoch + batch + 1) / total_batches)
         accuracy = validation_accuracy(network, validation or train, config.window_frames)
         record = EpochRecord(
             epoch + 1, float(np.mean(losses)), accuracy, time.monotonic() - started

@@ -9,10 +9,10 @@ import pytest
 import soundfile as sf
 from support.review_signals import RATE, write
 
-from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.app.review.waveform_cache import cache_file, cached_pyramid, load_cached
 from pianoscope.app.review.waveform_pyramid import BASE_BUCKET, build_pyramid
 from pianoscope.audio.region import read_frames
+from pianoscope.progress import Cancelled, CancelToken
 
 
 @pytest.fixture(scope="module")
