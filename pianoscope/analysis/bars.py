@@ -7,25 +7,11 @@ bar 1 starts on the first note unless the piece opens with an upbeat of some bea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from pianoscope.analysis.meter import Meter
 from pianoscope.dsp.beats import track_beats
 from pianoscope.dsp.transcription import transcribe
-
-
-@dataclass(frozen=True)
-class Meter:
-    """Beats per bar, bars per compared section, and beats before bar 1 (an upbeat)."""
-
-    beats_per_bar: int = 4
-    bars_per_section: int = 4
-    upbeat_beats: int = 0
-
-    def __post_init__(self) -> None:
-        if self.beats_per_bar < 1 or self.bars_per_section < 1 or self.upbeat_beats < 0:
-            raise ValueError(f"not a meter: {self}")
 
 
 def beat_times(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray | None:

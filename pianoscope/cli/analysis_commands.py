@@ -1,7 +1,8 @@
 """`pianoscope analyse` and `pianoscope spectrum`: offline analysis from the command line.
 
 `analyse` labels the segments with the teacher's classifier, the one review and the library
-use, so the command line names the same pianos; `--no-labels` skips it (and torch).
+use, so the command line names the same pianos; `--no-labels` skips it (and torch). The
+analysis stack is imported inside the commands, so `pianoscope --help` does not load it.
 """
 
 from __future__ import annotations
@@ -9,19 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pianoscope.analysis.export import write_csv, write_json, write_midi
-from pianoscope.analysis.label_runs import label_runs
-from pianoscope.analysis.pipeline import analyse_file
-from pianoscope.analysis.result import HEADS, Analysis, SegmentLabeller
-from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
-from pianoscope.app.segment_labeller import load_user_labeller
-from pianoscope.audio.fileio import probe_audio
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
-from pianoscope.dsp.frame import FrameAnalysis
 from pianoscope.dsp.windows import WINDOW_NAMES
 from pianoscope.errors import PianoscopeError
+
+if TYPE_CHECKING:  # the analysis stack is imported by the commands that run it
+    from pianoscope.analysis.result import Analysis, SegmentLabeller
+    from pianoscope.dsp.frame import FrameAnalysis
 
 SUMMARY_NOTES = 12
 SUMMARY_RUNS = 12  # stretches of equal labels listed in the summary
@@ -56,6 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
+    from pianoscope.analysis.export import write_csv, write_json, write_midi
+    from pianoscope.analysis.pipeline import analyse_file
+    from pianoscope.audio.fileio import probe_audio
+
     probe_audio(args.file)  # an unreadable file is reported before the classifier loads
     labeller = None if args.no_labels else _labeller_or_warning()
     line = ProgressLine(sys.stderr)
@@ -85,6 +87,8 @@ def run_analyse(args: argparse.Namespace) -> int:
 def _labeller_or_warning() -> SegmentLabeller | None:
     """The teacher's classifier; when it cannot be loaded, one line on stderr and no labels
     (the rest of the analysis does not need it)."""
+    from pianoscope.app.segment_labeller import load_user_labeller
+
     try:
         return load_user_labeller()
     except PianoscopeError as error:
@@ -93,6 +97,9 @@ def _labeller_or_warning() -> SegmentLabeller | None:
 
 
 def run_spectrum(args: argparse.Namespace) -> int:
+    from pianoscope.analysis.export import write_json
+    from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
+
     frame = analyse_window_at(args.file, args.at, fft_size=args.fft, window_name=args.window)
     data = spectrum_json(frame, args.at)
     if args.json:
@@ -126,6 +133,9 @@ def analysis_summary(analysis: Analysis, *, labelled: bool) -> str:
 
 def _label_lines(analysis: Analysis) -> list[str]:
     """Each head's shares (the dominant label first), then the stretches of equal labels."""
+    from pianoscope.analysis.label_runs import label_runs
+    from pianoscope.analysis.result import HEADS
+
     if not any(segment.labels is not None for segment in analysis.segments):
         return [f"{len(analysis.segments)} segments of 2 s, all silent"]
     lines = [f"{head}: {_shares(analysis.share(head))}" for head in HEADS]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from typing import TYPE_CHECKING
 
-from pianoscope.app.recording import record_take
-from pianoscope.audio.devices import list_input_devices
-from pianoscope.audio.file_source import FileSource
-from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ, LiveInput
-from pianoscope.audio.source import AudioSource
+from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ
 from pianoscope.cli.progress_line import ProgressLine
+
+if TYPE_CHECKING:  # the audio stack is imported by the commands that run it
+    from pianoscope.audio.source import AudioSource
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,6 +52,8 @@ def positive_seconds(text: str) -> float:
 
 
 def run_devices(_args: argparse.Namespace) -> int:
+    from pianoscope.audio.devices import list_input_devices
+
     devices = list_input_devices()
     if not devices:
         print("No sound inputs found.")
@@ -65,6 +67,10 @@ def run_devices(_args: argparse.Namespace) -> int:
 
 
 def run_record(args: argparse.Namespace) -> int:
+    from pianoscope.app.recording import record_take
+    from pianoscope.audio.file_source import FileSource
+    from pianoscope.audio.live_input import LiveInput
+
     source: AudioSource
     if args.from_file:
         source = FileSource(args.from_file, speed=args.speed, block_frames=args.block)

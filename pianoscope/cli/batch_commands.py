@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from pianoscope.app.batch import BatchItem, run_batch
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
+
+if TYPE_CHECKING:  # the analysis stack is imported by the command that runs it
+    from pianoscope.app.batch import BatchItem
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
+    from pianoscope.app.batch import run_batch
+
     line = ProgressLine()
     failures = 0
     warned = False

@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from pianoscope.app.enrolment import TOO_ALIKE, PianoRecordings, enrol_pianos, use_enrolment
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.errors import EnrolmentError
 
@@ -46,6 +45,8 @@ def register(subparsers: Any) -> None:
 
 
 def _run_enrol(args: argparse.Namespace) -> int:
+    from pianoscope.app.enrolment import TOO_ALIKE, PianoRecordings, enrol_pianos, use_enrolment
+
     if args.use_shipped:
         if args.piano or args.use:
             raise EnrolmentError("--use-shipped goes back to the shipped model; give no pianos.")

@@ -1,4 +1,8 @@
-"""`pianoscope library ...` and `pianoscope compare`: the library from the command line."""
+"""`pianoscope library ...` and `pianoscope compare`: the library from the command line.
+
+Like every `cli/*_commands` module, it imports the analysis stack (numpy, scipy, torch) only
+inside the commands that use it, so `pianoscope --help` and `--version` answer at once.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pianoscope.analysis.bars import Meter
-from pianoscope.app.library.analysis import analyse_recording, not_analysed
-from pianoscope.app.library.compare import SECTION_S, compare_files
-from pianoscope.app.segment_labeller import user_labeller
+from pianoscope.analysis.meter import CLOCK_SECTION_S, Meter
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.errors import LibraryError
 from pianoscope.library.backup import backup, restore
-from pianoscope.library.importer import import_file, import_folder
-from pianoscope.library.progress import progress
 from pianoscope.library.records import Piece, Recording, Student
 from pianoscope.library.store import Library, default_library_folder
-from pianoscope.library.trash import move_to_trash
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     compare.add_argument(
         "--section",
         type=_seconds,
-        default=SECTION_S,
+        default=CLOCK_SECTION_S,
         metavar="SECONDS",
         help="section length when the reference has no steady beat to count bars by",
     )
@@ -115,6 +113,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from pianoscope.library.importer import import_file, import_folder
+
     with Library.open(args.library) as library:
         if args.path.is_dir():
             result = import_folder(library, args.path, student=args.student, piece=args.piece)
@@ -144,6 +144,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
+    from pianoscope.library.trash import move_to_trash
+
     with Library.open(args.library) as library:
         recording = move_to_trash(library, args.id)
         print(f"moved to the trash: {_recording_line(recording)}")
@@ -151,6 +153,9 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
+    from pianoscope.app.library.analysis import analyse_recording, not_analysed
+    from pianoscope.app.segment_labeller import user_labeller
+
     with Library.open(args.library) as library:
         pending = not_analysed(library)
         labeller = None if args.no_labels or not pending else user_labeller()
@@ -173,6 +178,8 @@ def run_analyse(args: argparse.Namespace) -> int:
 
 
 def run_progress(args: argparse.Namespace) -> int:
+    from pianoscope.library.progress import progress
+
     with Library.open(args.library) as library:
         student = _student(library, args.student)
         piece = _piece(library, args.piece) if args.piece else None
@@ -202,6 +209,8 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    from pianoscope.app.library.compare import compare_files
+
     meter = Meter(args.beats_per_bar, args.bars_per_section, args.upbeat)
     comparison = compare_files(args.reference, args.take, meter=meter, section_s=args.section)
     for sentence in comparison.summary:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pianoscope import __version__
-from pianoscope.audio.fileio import probe_audio
 from pianoscope.errors import PianoscopeError
 
 log = logging.getLogger(__name__)
@@ -60,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_review(args: argparse.Namespace) -> int:
+    from pianoscope.audio.fileio import probe_audio
+
     probe_audio(args.file)  # an unreadable file is reported before any window opens
     from pianoscope.gui.launch import run_review
 

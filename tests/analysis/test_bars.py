@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pianoscope.analysis.bars import Meter, bar_starts, beat_times
+from pianoscope.analysis.bars import bar_starts, beat_times
+from pianoscope.analysis.meter import Meter
 
 RATE_HZ = 22_050
 

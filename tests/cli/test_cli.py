@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from pianoscope import __version__
 from pianoscope.cli.main import build_parser, main
 
@@ -59,3 +61,23 @@ def test_a_reader_that_stops_early_ends_the_output_quietly():
     assert "Traceback" not in finished.stderr
     assert "BrokenPipe" not in finished.stderr
     assert finished.returncode == 0
+
+
+@pytest.mark.parametrize(
+    "arguments", [["--version"], ["--help"], ["analyse", "--help"], ["library", "--help"]]
+)
+def test_version_and_help_answer_without_loading_scipy_torch_or_qt(arguments: list[str]):
+    """Asking the command what it is must not wait for the analysis stack to load."""
+    probe = (
+        "import sys\n"
+        "from pianoscope.cli.main import main\n"
+        "try:\n"
+        f"    main({arguments!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('scipy', 'torch', 'PySide6') if m in sys.modules))\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert finished.stdout.splitlines()[-1] == "[]"

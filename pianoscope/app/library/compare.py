@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from pianoscope.analysis.align import Alignment, align
-from pianoscope.analysis.bars import Meter, bar_starts, beat_times
+from pianoscope.analysis.bars import bar_starts, beat_times
+from pianoscope.analysis.meter import CLOCK_SECTION_S, Meter
 from pianoscope.audio.fileio import load_audio
 from pianoscope.dsp.chroma import CHROMA_HOP, chroma
 from pianoscope.dsp.levels import LevelMeter, dynamic_range_db
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 COMPARE_SAMPLE_RATE_HZ = 22_050
 LEVEL_FRAME_S = 0.1
-SECTION_S = 8.0
 SILENCE_BELOW_PEAK_DB = 50.0
 TEMPO_TOLERANCE = 0.03
 SECTION_TEMPO_NOTABLE = 0.06
@@ -116,7 +116,7 @@ def compare_files(
     take_path: str | Path,
     *,
     meter: Meter | None = None,
-    section_s: float = SECTION_S,
+    section_s: float = CLOCK_SECTION_S,
 ) -> TakeComparison:
     """Load and compare two recordings; raises AudioFileError or AnalysisError."""
     reference_path, take_path = Path(reference_path), Path(take_path)
@@ -139,7 +139,7 @@ def compare_takes(
     sample_rate_hz: int,
     *,
     meter: Meter | None = None,
-    section_s: float = SECTION_S,
+    section_s: float = CLOCK_SECTION_S,
     reference_name: str = "reference",
     take_name: str = "take",
 ) -> TakeComparison:

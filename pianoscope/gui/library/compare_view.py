@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pianoscope.analysis.bars import Meter
+from pianoscope.analysis.meter import Meter
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.library.compare import TakeComparison, with_meter
 from pianoscope.gui.qt import QtCore, QtWidgets, pg

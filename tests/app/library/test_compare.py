@@ -9,7 +9,7 @@ import pytest
 from support.compare_renders import SAMPLE_RATE_HZ, rendered
 
 from pianoscope.analysis.align import align
-from pianoscope.analysis.bars import Meter
+from pianoscope.analysis.meter import Meter
 from pianoscope.app.library.compare import (
     SectionComparison,
     TakeLevels,

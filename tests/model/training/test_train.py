@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from pianoscope.model.training import train
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
+from pianoscope.model.training import train
 from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
 from pianoscope.model.training.train import TrainConfig
 
