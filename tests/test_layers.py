@@ -1,4 +1,11 @@
-"""The layers of DESIGN.md: only `pianoscope/gui/` imports Qt, and nothing below it imports the GUI.
+"""The layers of docs/ARCHITECTURE.md, enforced on the source.
+
+- Imports point downwards only: foundation (errors, progress, resources_path) < audio < dsp
+  < model < analysis < library < app < the two front ends, gui and cli.
+- Only `pianoscope/gui/` imports Qt; nothing outside it imports the GUI, except the command
+  line's lazy launcher (`cli/main.py` opens the window).
+- The front ends do their work through `app/`: from the lower layers they import only the
+  vocabulary (result types, labels, note names, constants), never the operations.
 
 Imports are read from the source (also those inside functions, which a lazy launcher would
 use), so a violation is found without importing anything.
@@ -15,6 +22,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pianoscope"
 GUI_ONLY = ("PySide6", "shiboken6", "pyqtgraph", "pianoscope.gui")
 # The command line may open a window (lazily); every other module outside gui/ may not.
 MAY_LAUNCH_THE_GUI = {PACKAGE / "cli" / "main.py"}
+RANK = {
+    "__init__": 0, "errors": 0, "progress": 1, "resources_path": 1, "audio": 2, "dsp": 3,
+    "model": 4, "analysis": 5, "library": 6, "app": 7, "gui": 8, "cli": 8, "__main__": 9,
+}  # fmt: skip
+FRONT_ENDS = ("gui",)
+# What a front end may take from below app/: types, labels, names and constants it shows.
+VOCABULARY = {
+    "pianoscope.analysis.meter", "pianoscope.analysis.result", "pianoscope.audio.recorder",
+    "pianoscope.dsp.levels", "pianoscope.dsp.notes", "pianoscope.dsp.pitch",
+    "pianoscope.dsp.windows", "pianoscope.library.comment_sidecar",
+    "pianoscope.library.progress", "pianoscope.library.records", "pianoscope.library.store",
+    "pianoscope.model.calibration", "pianoscope.model.enrolment", "pianoscope.model.labels",
+}  # fmt: skip
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -29,6 +49,17 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+def imported_from(path: Path) -> set[str]:
+    """The pianoscope modules `path` imports from (`from a import b` gives a only)."""
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+    return {name for name in modules if name.startswith("pianoscope.")}
+
+
 def gui_imports(path: Path) -> list[str]:
     return sorted(
         name
@@ -37,17 +68,25 @@ def gui_imports(path: Path) -> list[str]:
     )
 
 
+def source_modules() -> list[Path]:
+    return sorted(path for path in PACKAGE.rglob("*.py") if "resources" not in path.parts)
+
+
+def layer_of(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
 def modules_outside_gui() -> list[Path]:
-    return sorted(
+    return [
         path
-        for path in PACKAGE.rglob("*.py")
-        if PACKAGE / "gui" not in path.parents and path not in MAY_LAUNCH_THE_GUI
-    )
+        for path in source_modules()
+        if layer_of(path) != "gui" and path not in MAY_LAUNCH_THE_GUI
+    ]
 
 
-@pytest.mark.parametrize("layer", ["app", "library", "analysis", "model", "dsp", "audio"])
+@pytest.mark.parametrize("layer", ["app", "library", "analysis", "model", "dsp", "audio", "cli"])
 def test_layer_below_the_gui_imports_neither_qt_nor_the_gui(layer: str) -> None:
-    modules = [path for path in modules_outside_gui() if PACKAGE / layer in path.parents]
+    modules = [path for path in modules_outside_gui() if layer_of(path) == layer]
     assert modules, f"no modules found in pianoscope/{layer}"
     offenders = {path.name: gui_imports(path) for path in modules if gui_imports(path)}
     assert offenders == {}
@@ -62,6 +101,40 @@ def test_every_module_outside_the_gui_and_the_command_line_is_qt_free() -> None:
     assert offenders == {}
 
 
+def test_imports_point_downwards_only() -> None:
+    offenders = {}
+    for path in source_modules():
+        rank = RANK[layer_of(path)]
+        upward = sorted(
+            module
+            for module in imported_from(path)
+            if RANK[module.split(".")[1]] >= rank
+            and module.split(".")[1] != layer_of(path)
+            and path not in MAY_LAUNCH_THE_GUI
+        )
+        if upward:
+            offenders[str(path.relative_to(PACKAGE))] = upward
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_front_ends_work_through_app(front_end: str) -> None:
+    offenders = {}
+    for path in source_modules():
+        if layer_of(path) != front_end:
+            continue
+        direct = sorted(
+            module
+            for module in imported_from(path)
+            if RANK[module.split(".")[1]] < RANK["app"]
+            and RANK[module.split(".")[1]] > RANK["progress"]
+            and module not in VOCABULARY
+        )
+        if direct:
+            offenders[str(path.relative_to(PACKAGE))] = direct
+    assert offenders == {}
+
+
 def test_the_check_sees_a_lazy_gui_import(tmp_path: Path) -> None:
     module = tmp_path / "launcher.py"
     module.write_text("def run():\n    from pianoscope.gui.review.window import open_it\n")
@@ -69,3 +142,10 @@ def test_the_check_sees_a_lazy_gui_import(tmp_path: Path) -> None:
         "pianoscope.gui.review.window",
         "pianoscope.gui.review.window.open_it",
     ]
+
+
+def test_the_direction_check_sees_an_upward_import(tmp_path: Path) -> None:
+    module = tmp_path / "upward.py"
+    module.write_text("def run():\n    from pianoscope.app.review.opening import open_recording\n")
+    assert imported_from(module) == {"pianoscope.app.review.opening"}
+    assert RANK["app"] > RANK["dsp"]

@@ -66,10 +66,10 @@ def analyse_frame(
         partials = label_harmonics(partials, pitch)
     corrected_freq_hz = display_axis_hz(freq_hz, partials)
     return FrameAnalysis(
-        freq_hz=_read_only(freq_hz),
-        spectrum_db=_read_only(to_db(scaled)),
-        corrected_freq_hz=_read_only(corrected_freq_hz),
-        corrected_db=_read_only(corrected_spectrum_db(partials, corrected_freq_hz)),
+        freq_hz=read_only(freq_hz),
+        spectrum_db=read_only(to_db(scaled)),
+        corrected_freq_hz=read_only(corrected_freq_hz),
+        corrected_db=read_only(corrected_spectrum_db(partials, corrected_freq_hz)),
         partials=partials,
         pitch=pitch,
         rms_db=level_db,
@@ -95,7 +95,8 @@ def _a_weighted_db(spectrum: np.ndarray, freq_hz: np.ndarray, window_name: str) 
     return float(to_db(np.array([mean_square / FULL_SCALE_SINE_RMS**2]), power=True)[0])
 
 
-def _read_only(array: np.ndarray) -> np.ndarray:
+def read_only(array: np.ndarray) -> np.ndarray:
+    """`array` (as an ndarray) made read-only: results that cross threads cannot be changed."""
     array = np.asarray(array)
     array.flags.writeable = False
     return array

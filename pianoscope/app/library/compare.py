@@ -24,10 +24,13 @@ import numpy as np
 from pianoscope.analysis.align import Alignment, align
 from pianoscope.analysis.bars import bar_starts, beat_times
 from pianoscope.analysis.meter import CLOCK_SECTION_S, Meter
+from pianoscope.analysis.pipeline import analyse_file
+from pianoscope.analysis.result import Analysis
 from pianoscope.audio.fileio import load_audio
 from pianoscope.dsp.chroma import CHROMA_HOP, chroma
 from pianoscope.dsp.levels import LevelMeter, dynamic_range_db
 from pianoscope.errors import AnalysisError
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +134,35 @@ def compare_files(
         reference_name=reference_path.name,
         take_name=take_path.name,
     )
+
+
+@dataclass(frozen=True)
+class AnalysedComparison:
+    """A comparison with the full analysis of both recordings, for the compare view."""
+
+    comparison: TakeComparison
+    reference: Analysis
+    take: Analysis
+
+
+def compare_and_analyse(
+    reference_path: Path,
+    take_path: Path,
+    *,
+    meter: Meter | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysedComparison:
+    """Compare two recordings, then analyse each (notes, labels) for the timelines beside it."""
+    from pianoscope.app.segment_labeller import user_labeller
+
+    comparison = compare_files(reference_path, take_path, meter=meter)
+    labeller = user_labeller()
+    progress(0.4)
+    reference, take = (
+        analyse_file(path, cancel=cancel, labeller=labeller) for path in (reference_path, take_path)
+    )
+    return AnalysedComparison(comparison, reference, take)
 
 
 def compare_takes(

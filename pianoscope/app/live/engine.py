@@ -1,8 +1,8 @@
 """The live engine: a source fills the ring; worker threads analyse, record and watch the input.
 
 The GUI (or a headless caller) only starts and stops things and reads the newest published
-results (`latest_frame`, `spectrogram`, `stats`, `problem`); it never computes and never waits on
-a worker. Results crossing threads are immutable (frozen dataclasses, read-only arrays).
+results, one `snapshot()` per refresh; it never computes and never waits on a worker. Results
+crossing threads are immutable (frozen dataclasses, read-only arrays).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 from pianoscope.app.live.classifier_worker import (
     MODEL_SAMPLE_RATE_HZ,
     ClassifierWorker,
+    TimedPrediction,
     load_shipped_classifier,
     to_model_rate,
 )
@@ -63,6 +64,29 @@ class EngineStats:
     latency_p99_ms: float
     recording_s: float | None
     recording_paused: bool
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    """Everything the live window draws on one refresh, read from the engine at one moment.
+
+    The GUI reads one snapshot per timer tick instead of reaching for the engine's attributes
+    one by one, so what it draws is consistent and the engine's insides can change freely.
+    """
+
+    frame: LiveFrame | None
+    spectrogram: SpectrogramBuffer | None
+    stats: EngineStats
+    problem: str | None
+    """Why the input or the recording stopped, in words for the user; None while fine."""
+    recording: bool
+    last_take: RecordingResult | None
+    """The most recently finished take, also one the engine ended itself (device lost)."""
+    prediction: TimedPrediction | None
+    predictions: tuple[TimedPrediction, ...]
+    """The classifier's predictions of the last minute, oldest first."""
+    classifier_problem: str | None
+    classifier_running: bool
 
 
 class LiveEngine:
@@ -208,6 +232,22 @@ class LiveEngine:
     @property
     def recording(self) -> bool:
         return self._recorder is not None
+
+    def snapshot(self) -> LiveSnapshot:
+        """The newest published results, for one refresh of the display."""
+        classifier = self.classifier
+        return LiveSnapshot(
+            frame=self._latest,
+            spectrogram=self._spectrogram,
+            stats=self.stats(),
+            problem=self._problem,
+            recording=self._recorder is not None,
+            last_take=self.last_result,
+            prediction=classifier.latest if classifier is not None else None,
+            predictions=classifier.history() if classifier is not None else (),
+            classifier_problem=classifier.problem if classifier is not None else None,
+            classifier_running=classifier is not None,
+        )
 
     def stats(self) -> EngineStats:
         latencies = np.array(self._latencies_s) * 1e3 if self._latencies_s else np.zeros(1)

@@ -12,7 +12,7 @@ import numpy as np
 
 from pianoscope.app.live.settings import LiveSettings
 from pianoscope.dsp.corrected_spectrum import Partial
-from pianoscope.dsp.frame import analyse_frame
+from pianoscope.dsp.frame import FrameAnalysis, analyse_frame, read_only
 from pianoscope.dsp.pitch import PitchEstimate
 from pianoscope.dsp.stft import (
     frequencies_hz,
@@ -52,7 +52,7 @@ class LiveAnalyser:
     def __init__(self, settings: LiveSettings, sample_rate_hz: int) -> None:
         self.settings = settings
         self.sample_rate_hz = sample_rate_hz
-        self.freq_hz = _read_only(frequencies_hz(settings.fft_size, sample_rate_hz))
+        self.freq_hz = read_only(frequencies_hz(settings.fft_size, sample_rate_hz))
         hop_s = settings.hop_frames / sample_rate_hz
         self._smoothing = smoothing_coefficient(settings.response_time_s, hop_s)
         self._hold_decay_db = settings.peak_hold_decay_db_per_s * hop_s
@@ -72,27 +72,52 @@ class LiveAnalyser:
             self._peak_hold_db = spectrum_db.copy()
         else:
             self._peak_hold_db = np.maximum(self._peak_hold_db - self._hold_decay_db, spectrum_db)
-        scope = window[-round(SCOPE_S * self.sample_rate_hz) :]
-        newest = window[-self.settings.hop_frames :]
-        return LiveFrame(
+        return build_live_frame(
+            analysis,
             end_index=end_index,
             time_s=end_index / self.sample_rate_hz,
             sample_rate_hz=self.sample_rate_hz,
-            waveform=_read_only(scope.copy()),
-            peak_dbfs=float(to_db(np.array([np.max(np.abs(scope), initial=0.0)]))[0]),
-            rms_dbfs=analysis.rms_db,
-            a_weighted_dbfs=analysis.a_weighted_db,
-            clipped=bool(np.max(np.abs(newest), initial=0.0) >= CLIP_LEVEL),
+            scope=window[-round(SCOPE_S * self.sample_rate_hz) :],
+            newest=window[-self.settings.hop_frames :],
             freq_hz=self.freq_hz,
-            spectrum_db=_read_only(spectrum_db),
-            peak_hold_db=_read_only(self._peak_hold_db.copy()),
-            corrected_freq_hz=analysis.corrected_freq_hz,
-            corrected_db=analysis.corrected_db,
-            partials=analysis.partials,
-            pitch=analysis.pitch,
+            spectrum_db=spectrum_db,
+            peak_hold_db=self._peak_hold_db.copy(),
         )
 
 
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+def build_live_frame(
+    analysis: FrameAnalysis,
+    *,
+    end_index: int,
+    time_s: float,
+    sample_rate_hz: int,
+    scope: np.ndarray,
+    newest: np.ndarray,
+    freq_hz: np.ndarray | None = None,
+    spectrum_db: np.ndarray | None = None,
+    peak_hold_db: np.ndarray | None = None,
+) -> LiveFrame:
+    """The one place a LiveFrame is made, live or at a moment of a recording under review.
+
+    `scope` is the waveform shown (its peak is the peak level), `newest` the audio judged for
+    clipping. The spectrum defaults to the analysis's own; the live view passes its smoothed
+    spectrum and peak hold instead (without a hold, the spectrum is its own hold).
+    """
+    spectrum_db = analysis.spectrum_db if spectrum_db is None else read_only(spectrum_db)
+    return LiveFrame(
+        end_index=end_index,
+        time_s=time_s,
+        sample_rate_hz=sample_rate_hz,
+        waveform=read_only(scope.copy()),
+        peak_dbfs=float(to_db(np.array([np.max(np.abs(scope), initial=0.0)]))[0]),
+        rms_dbfs=analysis.rms_db,
+        a_weighted_dbfs=analysis.a_weighted_db,
+        clipped=bool(np.max(np.abs(newest), initial=0.0) >= CLIP_LEVEL),
+        freq_hz=analysis.freq_hz if freq_hz is None else freq_hz,
+        spectrum_db=spectrum_db,
+        peak_hold_db=spectrum_db if peak_hold_db is None else read_only(peak_hold_db),
+        corrected_freq_hz=analysis.corrected_freq_hz,
+        corrected_db=analysis.corrected_db,
+        partials=analysis.partials,
+        pitch=analysis.pitch,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pianoscope.audio.devices import InputDevice, list_input_devices
 from pianoscope.audio.file_source import FileSource
 from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ, LiveInput
 from pianoscope.audio.source import AudioSource
@@ -41,3 +42,8 @@ def open_source(choice: InputChoice) -> AudioSource:
         sample_rate_hz=choice.sample_rate_hz,
         block_frames=choice.block_frames,
     )
+
+
+def input_devices() -> list[InputDevice]:
+    """The sound inputs the settings dialog offers; raises AudioDeviceError without PortAudio."""
+    return list_input_devices()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.app.live.frame_analysis import SCOPE_S, LiveFrame
+from pianoscope.app.live.frame_analysis import SCOPE_S, LiveFrame, build_live_frame
 from pianoscope.audio.region import read_frames, read_windows
 from pianoscope.dsp.frame import analyse_frame
 from pianoscope.dsp.stft import frequencies_hz, spectrum, to_db
@@ -46,25 +46,23 @@ def frame_at(path: str | Path, sample_rate_hz: int, time_s: float, fft_size: int
     start = round(time_s * sample_rate_hz)
     samples = read_frames(path, start, fft_size)
     analysis = analyse_frame(samples, sample_rate_hz)
-    scope = samples[: round(SCOPE_S * sample_rate_hz)].copy()
-    peak = float(np.max(np.abs(scope), initial=0.0))
-    return LiveFrame(
+    scope = samples[: round(SCOPE_S * sample_rate_hz)]
+    return build_live_frame(
+        analysis,
         end_index=start + fft_size,
         time_s=time_s,
         sample_rate_hz=sample_rate_hz,
-        waveform=_read_only(scope),
-        peak_dbfs=float(to_db(np.array([peak]))[0]),
-        rms_dbfs=analysis.rms_db,
-        a_weighted_dbfs=analysis.a_weighted_db,
-        clipped=peak >= 0.999,
-        freq_hz=analysis.freq_hz,
-        spectrum_db=analysis.spectrum_db,
-        peak_hold_db=analysis.spectrum_db,
-        corrected_freq_hz=analysis.corrected_freq_hz,
-        corrected_db=analysis.corrected_db,
-        partials=analysis.partials,
-        pitch=analysis.pitch,
+        scope=scope,
+        newest=scope,
     )
+
+
+def samples_between(
+    path: str | Path, sample_rate_hz: int, start_s: float, end_s: float
+) -> np.ndarray:
+    """The samples from `start_s` to `end_s` (both included), for drawing a zoomed waveform."""
+    start = round(start_s * sample_rate_hz)
+    return read_frames(path, start, round((end_s - start_s) * sample_rate_hz) + 1)
 
 
 def spectrogram_region(
@@ -104,8 +102,3 @@ def _to_rows(spectra_db: np.ndarray, bins_hz: np.ndarray, rows_hz: np.ndarray) -
     centres_hz = np.sqrt(np.maximum(rows_hz[:-1], 1e-3) * rows_hz[1:])
     narrow = np.stack([np.interp(centres_hz, bins_hz, column) for column in spectra_db])
     return np.where(wide, loudest, narrow).astype(np.float32)
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array

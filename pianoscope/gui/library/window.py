@@ -7,20 +7,15 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from pianoscope.analysis.pipeline import analyse_file
-from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob
-from pianoscope.app.library.compare import TakeComparison, compare_files
-from pianoscope.app.segment_labeller import user_labeller
+from pianoscope.app.library.compare import AnalysedComparison, compare_and_analyse
+from pianoscope.app.library.manage import import_recordings, progress_series, trash_take
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.library.compare_view import CompareView
 from pianoscope.gui.library.progress_charts import ProgressCharts
 from pianoscope.gui.qt import QtCore, QtWidgets
-from pianoscope.library.importer import import_file, import_folder
-from pianoscope.library.progress import progress
 from pianoscope.library.records import Recording
 from pianoscope.library.store import Library
-from pianoscope.library.trash import move_to_trash
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +148,7 @@ class LibraryWindow(QtWidgets.QMainWindow):
             student_id, piece_id = data[1], None
         if student_id is None:
             return
-        series = progress(self.library, student_id, piece_id)
+        series = progress_series(self.library, student_id, piece_id)
         names = {student.id: student.name for student in self.library.students()}
         title = names.get(student_id, "")
         if piece_id is not None:
@@ -176,9 +171,7 @@ class LibraryWindow(QtWidgets.QMainWindow):
         """Copy a recording or a folder into the library in the background."""
 
         def work(_progress, _cancel):
-            if path.is_dir():
-                return import_folder(self.library, path)
-            return import_file(self.library, path)
+            return import_recordings(self.library, path)
 
         def done(result: object) -> None:
             skipped = getattr(result, "skipped", ())
@@ -235,7 +228,7 @@ class LibraryWindow(QtWidgets.QMainWindow):
     def _delete(self, ids: list[int]) -> None:
         for recording_id in ids:
             try:
-                move_to_trash(self.library, recording_id)
+                trash_take(self.library, recording_id)
             except PianoscopeError as error:
                 self.statusBar().showMessage(str(error), 10_000)
         self.refresh()
@@ -254,18 +247,13 @@ class LibraryWindow(QtWidgets.QMainWindow):
         reference, take = (self.library.path_of(t) for t in takes)
         meter = self.compare_view.meter()
 
-        def work(progress, cancel) -> tuple[TakeComparison, Analysis, Analysis]:
-            comparison = compare_files(reference, take, meter=meter)
-            labeller = user_labeller()
-            progress(0.4)
-            analyses = [
-                analyse_file(path, cancel=cancel, labeller=labeller) for path in (reference, take)
-            ]
-            return comparison, analyses[0], analyses[1]
+        def work(progress, cancel) -> AnalysedComparison:
+            return compare_and_analyse(
+                reference, take, meter=meter, progress=progress, cancel=cancel
+            )
 
-        def done(result: object) -> None:
-            comparison, reference_analysis, take_analysis = result
-            self.compare_view.show_comparison(comparison, reference_analysis, take_analysis)
+        def done(result: AnalysedComparison) -> None:
+            self.compare_view.show_comparison(result.comparison, result.reference, result.take)
             self.tabs.setCurrentWidget(self.compare_view)
 
         return self._run_job("Comparing takes", work, done)

@@ -14,12 +14,11 @@ from pathlib import Path
 from pianoscope.app.enrolment import active_classifier_loader
 from pianoscope.app.library.filing import new_take_path
 from pianoscope.app.library.take_filer import TakeFiler
-from pianoscope.app.live.engine import LiveEngine
+from pianoscope.app.live.engine import EngineStats, LiveEngine, LiveSnapshot
 from pianoscope.app.live.recovery import find_interrupted_takes, recover_takes
-from pianoscope.app.live.session import InputChoice, open_source
+from pianoscope.app.live.session import InputChoice, input_devices, open_source
 from pianoscope.app.live.settings import LiveSettings
 from pianoscope.app.review.opening import warm_waveform_cache
-from pianoscope.audio.devices import list_input_devices
 from pianoscope.audio.recorder import RecordingResult
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.library.window import LibraryWindow
@@ -32,15 +31,15 @@ from pianoscope.gui.live.panels.scope import ScopePanel
 from pianoscope.gui.live.panels.spectrogram import SpectrogramPanel
 from pianoscope.gui.live.panels.spectrum import SpectrumPanel
 from pianoscope.gui.live.settings_dialog import SettingsDialog
-from pianoscope.gui.live.settings_store import (
+from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
+from pianoscope.gui.review.window import AUDIO_FILTER, ReviewWindow, open_review_window
+from pianoscope.gui.settings_store import (
     DisplaySettings,
     load_display_settings,
     load_input_choice,
     load_live_settings,
     save,
 )
-from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
-from pianoscope.gui.review.window import AUDIO_FILTER, ReviewWindow, open_review_window
 from pianoscope.library.store import RECORDINGS_FOLDER, Library
 from pianoscope.model.calibration import Calibration
 
@@ -282,7 +281,7 @@ class MainWindow(QtWidgets.QMainWindow):
         engine, self.engine = self.engine, None
         if engine is not None:
             engine.stop()
-            self._collect_finished_take(engine)
+            self._collect_finished_take(engine.last_result)
         self.start_action.setChecked(False)
         self.start_action.setText("Start")
         self.record_action.setChecked(False)
@@ -307,7 +306,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def stop_recording(self) -> None:
         if self.engine is not None:
             self.engine.stop_recording()
-            self._collect_finished_take(self.engine)
+            self._collect_finished_take(self.engine.last_result)
         self.record_action.setChecked(False)
 
     def offer_recovery(self) -> QtWidgets.QMessageBox:
@@ -375,7 +374,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def open_settings(self) -> None:
         """Show the settings dialog and apply what the user chose."""
         try:
-            devices = list_input_devices()
+            devices = input_devices()
         except PianoscopeError as error:
             self.show_problem(str(error))
             devices = []
@@ -436,9 +435,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.engine is not None:
             self.engine.set_recording_paused(checked)
 
-    def _collect_finished_take(self, engine: LiveEngine) -> None:
+    def _collect_finished_take(self, result: RecordingResult | None) -> None:
         """Handle the engine's newest finished take once, however it ended."""
-        result = engine.last_result
         if result is None or result is self._handled_result:
             return
         self._handled_result = result
@@ -458,18 +456,18 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- display ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Timer tick: draw the newest results; never computes, never waits."""
-        engine = self.engine
-        if engine is None:
+        if self.engine is None:
             return
-        if engine.problem and self.banner.text() != engine.problem:
-            self.show_problem(engine.problem)
-            if not engine.recording:
+        snapshot = self.engine.snapshot()
+        if snapshot.problem and self.banner.text() != snapshot.problem:
+            self.show_problem(snapshot.problem)
+            if not snapshot.recording:
                 self.record_action.setChecked(False)
-        self._collect_finished_take(engine)
+        self._collect_finished_take(snapshot.last_take)
         for problem in self.take_filer.take_problems():
             self.show_problem(problem)
         now_s = time.monotonic()
-        frame = engine.latest_frame
+        frame = snapshot.frame
         if frame is not None and frame.end_index != self._last_frame_index:
             if self._due("plots", now_s, PLOT_INTERVAL_S):
                 self._last_frame_index = frame.end_index
@@ -479,11 +477,11 @@ class MainWindow(QtWidgets.QMainWindow):
             if self._due("text", now_s, TEXT_INTERVAL_S):
                 self.note_readout.show_frame(frame)
                 self.partials_table.show_frame(frame)
-        if engine.spectrogram is not None and self._due("spectrogram", now_s, PLOT_INTERVAL_S):
-            self.spectrogram.show_spectrogram(engine.spectrogram)
-        self._show_classifier(engine)
+        if snapshot.spectrogram is not None and self._due("spectrogram", now_s, PLOT_INTERVAL_S):
+            self.spectrogram.show_spectrogram(snapshot.spectrogram)
+        self._show_classifier(snapshot)
         self._count_frame()
-        self._show_status(engine)
+        self._show_status(snapshot.stats)
 
     def _due(self, what: str, now_s: float, interval_s: float) -> bool:
         """True at most once per `interval_s` for each kind of panel."""
@@ -492,16 +490,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self._last_drawn_s[what] = now_s
         return True
 
-    def _show_classifier(self, engine: LiveEngine) -> None:
-        worker = engine.classifier
-        if worker is None:
+    def _show_classifier(self, snapshot: LiveSnapshot) -> None:
+        if not snapshot.classifier_running:
             return
-        if worker.problem:
-            self.classifier_panel.show_problem(worker.problem)
+        if snapshot.classifier_problem:
+            self.classifier_panel.show_problem(snapshot.classifier_problem)
             return
-        latest = worker.latest
+        latest = snapshot.prediction
         if latest is not None and not self.classifier_panel.is_showing(latest):
-            self.classifier_panel.show_prediction(latest, worker.history())
+            self.classifier_panel.show_prediction(latest, snapshot.predictions)
 
     def _count_frame(self) -> None:
         self._frames_drawn += 1
@@ -515,8 +512,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def display_fps(self) -> float:
         return self._fps
 
-    def _show_status(self, engine: LiveEngine) -> None:
-        stats = engine.stats()
+    def _show_status(self, stats: EngineStats) -> None:
         self.status_label.setText(
             f"{stats.sample_rate_hz} Hz   overflows {stats.overflow_count}   "
             f"analysis CPU {stats.analysis_load * 100:.0f} %   "

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from pianoscope.app.live.session import InputChoice
+from pianoscope.app.live.session import InputChoice, InputDevice
 from pianoscope.app.live.settings import FREQUENCY_SCALES, LiveSettings
-from pianoscope.audio.devices import InputDevice
 from pianoscope.dsp.windows import WINDOW_NAMES
-from pianoscope.gui.live.settings_store import DisplaySettings
 from pianoscope.gui.qt import QtWidgets, pg
+from pianoscope.gui.settings_store import DisplaySettings
 
 FFT_SIZES = (1024, 2048, 4096, 8192, 16384, 32768)
 SAMPLE_RATES_HZ = (22_050, 32_000, 44_100, 48_000, 88_200, 96_000)

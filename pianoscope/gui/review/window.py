@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pianoscope.analysis.export import write_csv, write_json, write_midi
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob, LatestRequestWorker
 from pianoscope.app.review.comments import TakeComments, open_comments
+from pianoscope.app.review.export import export_analysis
 from pianoscope.app.review.lesson_report import lesson_report
 from pianoscope.app.review.opening import (
     LabellerFactory,
@@ -25,16 +25,19 @@ from pianoscope.app.review.opening import (
     open_recording,
     pyramid_job,
 )
+from pianoscope.app.review.playback import MIN_SPEED, Player
 from pianoscope.app.review.readout import readout_at
-from pianoscope.app.review.spectrum import SpectrogramRequest, frame_at, spectrogram_region
+from pianoscope.app.review.spectrum import (
+    SpectrogramRequest,
+    frame_at,
+    samples_between,
+    spectrogram_region,
+)
 from pianoscope.app.review.waveform_cache import default_cache_folder
 from pianoscope.app.review.waveform_pyramid import WaveformPyramid
 from pianoscope.app.segment_labeller import user_labeller
-from pianoscope.audio.playback import MIN_SPEED, Player
-from pianoscope.audio.region import read_frames
 from pianoscope.dsp.pitch import hz_to_midi
 from pianoscope.errors import PianoscopeError
-from pianoscope.gui.live.settings_store import load, save
 from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
 from pianoscope.gui.review.classifier_timeline import ClassifierTimeline
 from pianoscope.gui.review.comments_panel import CommentsPanel
@@ -51,6 +54,7 @@ from pianoscope.gui.review.spectrogram_view import (
 )
 from pianoscope.gui.review.time_plot import TimePlot
 from pianoscope.gui.review.waveform import OverviewPlot, WaveformPlot
+from pianoscope.gui.settings_store import load, save
 
 log = logging.getLogger(__name__)
 
@@ -302,9 +306,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         rate = recording.info.sample_rate_hz
         self.samples_worker = LatestRequestWorker(
             "waveform samples",
-            lambda span: read_frames(
-                recording.path, round(span[0] * rate), round((span[1] - span[0]) * rate) + 1
-            ),
+            lambda span: samples_between(recording.path, rate, *span),
         )
         self.spectrogram_worker = LatestRequestWorker(
             "spectrogram",
@@ -590,20 +592,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         """Notes CSV (+ segments CSV beside it), JSON (the analyse contract plus comments), MIDI."""
         if self.analysis is None:
             raise PianoscopeError("The analysis has not finished yet.")
-        path = Path(path)
-        if kind == "csv":
-            write_csv(self.analysis, path)
-            write_csv(self.analysis, path.with_name(path.stem + ".segments.csv"), segments=True)
-        elif kind == "json":
-            data = self.analysis.to_json_dict()
-            data["comments"] = [
-                {"time_s": round(c.time_s, 3), "text": c.text} for c in self.comments.comments
-            ]
-            write_json(data, path)
-        elif kind == "midi":
-            write_midi(self.analysis, path)
-        else:
-            raise ValueError(f"unknown export kind {kind!r}")
+        export_analysis(self.analysis, kind, path, self.comments.comments)
 
     def export_view(self, name: str, path: str | Path) -> None:
         export_plot(self.views[name], path)

@@ -100,15 +100,15 @@ def test_progress_charts_and_comparison(qtbot, library, takes):
     job = window.compare_selected()
     _wait_job(qtbot, window)
     assert job.error is None
-    comparison, reference_analysis, take_analysis = job.result
-    assert comparison.tempo_ratio == pytest.approx(1 / 1.2, rel=0.03)
+    compared = job.result
+    assert compared.comparison.tempo_ratio == pytest.approx(1 / 1.2, rel=0.03)
     assert "slower" in window.compare_view.summary.text()
     assert window.tabs.currentWidget() is window.compare_view
     assert len(window.compare_view.level_plot.listDataItems()) == 2
     labels = window.compare_view.timeline_labels
-    assert len(labels["reference form"]) == len(reference_analysis.segments)
-    assert len(labels["take intensity"]) == len(take_analysis.segments)
-    assert take_analysis.duration_s == pytest.approx(1.2 * reference_analysis.duration_s, rel=0.02)
+    assert len(labels["reference form"]) == len(compared.reference.segments)
+    assert len(labels["take intensity"]) == len(compared.take.segments)
+    assert compared.take.duration_s == pytest.approx(1.2 * compared.reference.duration_s, rel=0.02)
 
 
 def test_compare_needs_two_takes(qtbot, library):

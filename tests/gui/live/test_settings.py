@@ -6,14 +6,14 @@ from pianoscope.app.live.session import InputChoice
 from pianoscope.app.live.settings import LiveSettings
 from pianoscope.audio.devices import InputDevice
 from pianoscope.gui.live.settings_dialog import SettingsDialog
-from pianoscope.gui.live.settings_store import (
+from pianoscope.gui.qt import QtCore
+from pianoscope.gui.settings_store import (
     DisplaySettings,
     load_display_settings,
     load_input_choice,
     load_live_settings,
     save,
 )
-from pianoscope.gui.qt import QtCore
 
 DEVICES = [
     InputDevice(0, "pulse", "ALSA", 32, 44_100.0),
