@@ -15,6 +15,7 @@ from pathlib import Path
 from pianoscope.audio.fileio import SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
 from pianoscope.audio.ringbuffer import RingBuffer
 from pianoscope.audio.source import DEFAULT_RING_SECONDS
+from pianoscope.audio.worker_thread import WorkerThread
 from pianoscope.errors import PianoscopeError
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,8 @@ class FileSource:
         self._loop = loop
         self._block_frames = block_frames
         self.ring = RingBuffer(int(ring_seconds * SAMPLE_RATE_HZ))
-        self._stop = threading.Event()
+        self._worker = WorkerThread(self._run, "file-source")
         self._finished = threading.Event()
-        self._thread: threading.Thread | None = None
         self._error: PianoscopeError | None = None
         self._last_block_time_s = 0.0
 
@@ -63,7 +63,7 @@ class FileSource:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and not self._finished.is_set()
+        return self._worker.started and not self._finished.is_set()
 
     @property
     def finished(self) -> threading.Event:
@@ -73,16 +73,11 @@ class FileSource:
     def start(self) -> None:
         """Check the file is readable (raises AudioFileError), then start playing it."""
         probe_audio(self.path)
-        self._stop.clear()
         self._finished.clear()
-        self._thread = threading.Thread(target=self._run, name="file-source", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._worker.stop()
 
     def check(self) -> None:
         if self._error is not None:
@@ -107,9 +102,9 @@ class FileSource:
                     chunk = block[offset : offset + self._block_frames]
                     if not math.isinf(rate):
                         delay_s = started_s + (written + chunk.size) / rate - time.monotonic()
-                        if delay_s > 0 and self._stop.wait(delay_s):
+                        if delay_s > 0 and self._worker.stopping.wait(delay_s):
                             return
-                    if self._stop.is_set():
+                    if self._worker.stopping.is_set():
                         return
                     self.ring.write(chunk)
                     self._last_block_time_s = time.monotonic()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import collections
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from pianoscope.audio.ringbuffer import RingBuffer
+from pianoscope.audio.worker_thread import WorkerThread
 from pianoscope.errors import PianoscopeError
 from pianoscope.model.calibration import Calibration
 
@@ -90,8 +90,7 @@ class ClassifierWorker:
         )
         self._latest: TimedPrediction | None = None
         self._problem: str | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = WorkerThread(self._run, "classifier")
         self._load = 0.0
         self._calibration = Calibration()
         self.classifier: Classifier | None = None
@@ -124,15 +123,10 @@ class ClassifierWorker:
         return tuple(self._history)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="classifier", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._worker.stop()
 
     def _run(self) -> None:
         try:
@@ -148,7 +142,7 @@ class ClassifierWorker:
         needed = round(WINDOW_SAMPLES * self._sample_rate_hz / MODEL_SAMPLE_RATE_HZ)
         window_start_s, window_cpu_s = time.monotonic(), time.thread_time()
         next_s = time.monotonic()
-        while not self._stop.wait(max(0.0, next_s - time.monotonic())):
+        while not self._worker.stopping.wait(max(0.0, next_s - time.monotonic())):
             next_s += self._interval_s
             latest = self._ring.latest(needed)
             if latest.samples.size == 0:
