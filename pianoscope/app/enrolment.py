@@ -24,7 +24,7 @@ from pianoscope.errors import EnrolmentError, PianoscopeError
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 if TYPE_CHECKING:  # torch is imported only when enrolling or loading a classifier
-    from pianoscope.model.enrolment import EnrolledClassifier
+    from pianoscope.model.enrolled import EnrolledClassifier
     from pianoscope.model.inference import Classifier
 
 log = logging.getLogger(__name__)
@@ -82,12 +82,8 @@ def enrol_pianos(
     (see `use_enrolment`). Raises EnrolmentError or AudioFileError with a sentence for the
     teacher, and `Cancelled` when `cancel` is set.
     """
-    from pianoscope.model.enrolment import (
-        ENROLMENT_SUFFIX,
-        enrol,
-        save_enrolment,
-        validate_names,
-    )
+    from pianoscope.model.enrolled import save_enrolment
+    from pianoscope.model.enrolment import ENROLMENT_SUFFIX, enrol, validate_names
     from pianoscope.model.inference import WEIGHTS_NAME
     from pianoscope.model.weights import load_weights
     from pianoscope.resources_path import resource_path
@@ -134,7 +130,7 @@ def use_enrolment(enrolment_path: Path | None, folder: Path | None = None) -> No
 
     The enrolment is checked first, so a damaged file is refused here rather than at the next
     start of the live view."""
-    from pianoscope.model.enrolment import load_enrolment
+    from pianoscope.model.enrolled import load_enrolment
 
     active = (folder or default_enrolment_folder()) / ACTIVE_NAME
     if enrolment_path is None:
@@ -167,7 +163,7 @@ def user_classifier(
     analysis, review and the library: the enrolled pianos if the teacher chose an enrolment,
     else the shipped classifier. An enrolment that no longer loads (deleted, or made for older
     weights) falls back to the shipped model with a warning in the log. Loads torch."""
-    from pianoscope.model.enrolment import EnrolledClassifier
+    from pianoscope.model.enrolled import EnrolledClassifier
     from pianoscope.model.inference import Classifier
 
     chosen = active_enrolment(folder)

@@ -21,7 +21,7 @@ from pianoscope.app.live.classifier_worker import to_model_rate
 from pianoscope.errors import ModelError, PianoscopeError
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
-    from pianoscope.model.enrolment import EnrolledClassifier
+    from pianoscope.model.enrolled import EnrolledClassifier
     from pianoscope.model.inference import Classifier, Prediction
 
 log = logging.getLogger(__name__)

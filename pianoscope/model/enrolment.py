@@ -21,17 +21,12 @@ enrolment instead of giving wrong answers.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
 import logging
-import pickle
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -39,19 +34,13 @@ from torch import nn
 
 from pianoscope.dsp.features import N_MELS, SAMPLE_RATE_HZ, log_mel
 from pianoscope.errors import EnrolmentError
-from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, playing_level_db
+from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
 from pianoscope.model.inference import (
     SILENCE_BELOW_MF_DB,
-    WEIGHTS_NAME,
     WINDOW_SAMPLES,
-    Classifier,
-    HeadProbabilities,
-    Prediction,
 )
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
-from pianoscope.model.weights import LoadedWeights, load_weights
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
-from pianoscope.resources_path import resource_path
 
 log = logging.getLogger(__name__)
 
@@ -303,7 +292,7 @@ def enrol(
 
     standard = (train_summary - mean) / scale
     centroids = torch.stack([standard[train_target == i].mean(dim=0) for i in range(len(names))])
-    distances = _nearest_distance((validation_summary - mean) / scale, centroids)
+    distances = nearest_distance((validation_summary - mean) / scale, centroids)
     threshold = float(torch.quantile(distances, UNKNOWN_QUANTILE)) * UNKNOWN_MARGIN
     elapsed_s = time.monotonic() - started_s
     log.info("enrolled %s: validation accuracy %.3f in %.1f s", names, accuracy, elapsed_s)
@@ -377,221 +366,6 @@ def _train_head(
     return head
 
 
-def _nearest_distance(standard: torch.Tensor, centroids: torch.Tensor) -> torch.Tensor:
+def nearest_distance(standard: torch.Tensor, centroids: torch.Tensor) -> torch.Tensor:
     """RMS distance per dimension from each standardised summary to its nearest centroid."""
     return torch.cdist(standard, centroids).min(dim=1).values / standard.shape[1] ** 0.5
-
-
-# -- the enrolment file ----------------------------------------------------------------------
-
-_TENSORS = ("head_weight", "head_bias", "summary_mean", "summary_scale", "centroids")
-
-
-def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
-    """Write the enrolment file atomically (a crash never leaves half a file); returns `path`."""
-    payload: dict[str, object] = {
-        "format": ENROLMENT_FORMAT,
-        "kind": ENROLMENT_KIND,
-        "names": json.dumps(list(enrolment.names)),
-        "unknown_distance": float(enrolment.unknown_distance),
-        "trunk": enrolment.trunk,
-        "validation_accuracy": float(enrolment.validation_accuracy),
-        "metadata": json.dumps(enrolment.metadata),
-    }
-    for name in _TENSORS:
-        payload[name] = getattr(enrolment, name).detach().to(torch.float32).clone()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    torch.save(payload, partial)
-    partial.replace(path)
-    return path
-
-
-def load_enrolment(path: Path, network: PianoscopeNet | None = None) -> Enrolment:
-    """Read and check an enrolment file; with `network`, also that it fits that trunk.
-
-    Raises EnrolmentError with a sentence for the teacher for anything missing, damaged, of
-    another version or made for other classifier weights.
-    """
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_ENROLMENT_BYTES:
-            raise EnrolmentError(f"{path.name} is too large to be a Pianoscope enrolment.")
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError as error:
-        raise EnrolmentError(
-            f"The enrolment {path.name} is missing; enrol the pianos again."
-        ) from error
-    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
-        raise EnrolmentError(
-            f"The enrolment {path.name} is damaged; enrol the pianos again."
-        ) from error
-    if not isinstance(payload, dict) or payload.get("kind") != ENROLMENT_KIND:
-        raise EnrolmentError(f"{path.name} is not a Pianoscope enrolment.")
-    if payload.get("format") != ENROLMENT_FORMAT:
-        raise EnrolmentError(
-            f"{path.name} was made by another version of Pianoscope; enrol the pianos again."
-        )
-    try:
-        enrolment = _from_payload(payload)
-    except (KeyError, TypeError, ValueError, json.JSONDecodeError) as error:
-        raise EnrolmentError(f"The enrolment {path.name} is damaged: {error}") from error
-    if network is not None:
-        check_fits(enrolment, network, path.name)
-    return enrolment
-
-
-def _from_payload(payload: dict[str, object]) -> Enrolment:
-    names_value = json.loads(_typed(payload, "names", str))
-    if not isinstance(names_value, list) or not all(isinstance(n, str) for n in names_value):
-        raise ValueError("the piano names are not a list of names")
-    try:
-        names = validate_names(names_value)
-    except EnrolmentError as error:
-        raise ValueError(str(error)) from error
-    metadata = json.loads(_typed(payload, "metadata", str))
-    if not isinstance(metadata, dict):
-        raise ValueError("its notes are not a table")
-    tensors = {name: _typed(payload, name, torch.Tensor) for name in _TENSORS}
-    for name, tensor in tensors.items():
-        if tensor.dtype != torch.float32 or not bool(torch.isfinite(tensor).all()):
-            raise ValueError(f"{name} is not finite float32")
-    pianos = len(names)
-    width = tensors["summary_mean"].shape[0] if tensors["summary_mean"].dim() == 1 else 0
-    expected = {
-        "head_weight": (pianos, width),
-        "head_bias": (pianos,),
-        "summary_mean": (width,),
-        "summary_scale": (width,),
-        "centroids": (pianos, width),
-    }
-    for name, shape in expected.items():
-        if tuple(tensors[name].shape) != shape or width < 1:
-            raise ValueError(f"{name} has shape {tuple(tensors[name].shape)}, expected {shape}")
-    if not bool((tensors["summary_scale"] > 0).all()):
-        raise ValueError("summary_scale is not positive")
-    unknown_distance = float(_typed(payload, "unknown_distance", float))
-    accuracy = float(_typed(payload, "validation_accuracy", float))
-    if not (unknown_distance > 0 and np.isfinite(unknown_distance)) or not 0 <= accuracy <= 1:
-        raise ValueError("its thresholds are out of range")
-    return Enrolment(
-        names=names,
-        unknown_distance=unknown_distance,
-        trunk=_typed(payload, "trunk", str),
-        validation_accuracy=accuracy,
-        metadata=metadata,
-        **tensors,
-    )
-
-
-def _typed(payload: Mapping[str, object], key: str, kind: type) -> object:
-    value = payload[key]
-    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, kind):
-        raise TypeError(f"{key} is a {type(value).__name__}, expected {kind.__name__}")
-    return value
-
-
-def check_fits(enrolment: Enrolment, network: PianoscopeNet, name: str = "The enrolment") -> None:
-    """Raise EnrolmentError unless the enrolment's head was trained on this network's trunk."""
-    width = network.piano_head.in_features
-    if enrolment.head_weight.shape[1] != width or enrolment.trunk != trunk_fingerprint(network):
-        raise EnrolmentError(
-            f"{name} was made for another version of the classifier; enrol the pianos again "
-            "(the shipped model is used until then)."
-        )
-
-
-# -- classifying with the teacher's names ----------------------------------------------------
-
-
-class EnrolledClassifier:
-    """The shipped classifier whose piano answer is the teacher's names.
-
-    Form, intensity, silence and the level come from the shipped network; the same forward pass
-    hands its summary to the enrolled head and to the out-of-set test. Thread-safe like
-    `Classifier`, and a drop-in for it in the live engine and the analysis.
-    """
-
-    def __init__(
-        self,
-        enrolment: Enrolment,
-        loaded: LoadedWeights,
-        *,
-        calibration: Calibration | None = None,
-    ) -> None:
-        check_fits(enrolment, loaded.network)
-        self.enrolment = enrolment
-        self._base = Classifier.from_network(loaded.network, loaded.unknown_threshold, calibration)
-        self._captured: list[torch.Tensor] = []
-        loaded.network.piano_head.register_forward_pre_hook(
-            lambda _module, inputs: self._captured.append(inputs[0].detach())
-        )
-        self._lock = threading.Lock()
-
-    @classmethod
-    def load(
-        cls,
-        enrolment_path: Path,
-        weights_path: Path | None = None,
-        *,
-        calibration: Calibration | None = None,
-        threads: int | None = 1,
-    ) -> EnrolledClassifier:
-        """The enrolment on top of the shipped (or given) weights; EnrolmentError / ModelError
-        when either cannot be used."""
-        loaded = load_weights(weights_path or resource_path(WEIGHTS_NAME))
-        enrolment = load_enrolment(enrolment_path)
-        if threads is not None:
-            torch.set_num_threads(threads)
-        return cls(enrolment, loaded, calibration=calibration)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self.enrolment.names
-
-    @property
-    def calibration(self) -> Calibration:
-        return self._base.calibration
-
-    def set_calibration(self, calibration: Calibration) -> None:
-        """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
-        self._base.set_calibration(calibration)
-
-    def predict(self, audio: np.ndarray) -> Prediction:
-        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored)."""
-        return self.predict_features(log_mel(np.asarray(audio)[-WINDOW_SAMPLES:]))
-
-    def predict_features(self, features_db: np.ndarray) -> Prediction:
-        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features."""
-        return self.predict_feature_batch(features_db[-WINDOW_FRAMES:][None])[0]
-
-    def predict_feature_batch(self, windows_db: np.ndarray) -> list[Prediction]:
-        """Classify a batch of equally long windows (batch, frames, bands) of raw features."""
-        with self._lock:
-            self._captured.clear()
-            shipped = self._base.predict_feature_batch(windows_db)
-            summary = self._captured[-1] if self._captured else None
-        if summary is None:  # too short to run the network: the shipped answer is silence
-            uniform = tuple(1.0 / len(self.names) for _ in self.names)
-            return [
-                dataclasses.replace(p, piano=HeadProbabilities(self.names, uniform))
-                for p in shipped
-            ]
-        enrolment = self.enrolment
-        with torch.inference_mode():
-            probabilities = torch.softmax(
-                summary @ enrolment.head_weight.T + enrolment.head_bias, dim=1
-            ).numpy()
-            standard = (summary - enrolment.summary_mean) / enrolment.summary_scale
-            distance = _nearest_distance(standard, enrolment.centroids).numpy()
-        return [
-            dataclasses.replace(
-                prediction,
-                piano=HeadProbabilities(self.names, tuple(float(p) for p in probabilities[i])),
-                unknown_score=float(distance[i] / (distance[i] + enrolment.unknown_distance)),
-                is_unknown=prediction.is_silent or bool(distance[i] > enrolment.unknown_distance),
-            )
-            for i, prediction in enumerate(shipped)
-        ]

@@ -21,7 +21,7 @@ from pianoscope.app.enrolment import (
 from pianoscope.audio.fileio import write_audio
 from pianoscope.cli.main import main
 from pianoscope.errors import AudioFileError, EnrolmentError
-from pianoscope.model.enrolment import EnrolledClassifier
+from pianoscope.model.enrolled import EnrolledClassifier
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import PIANO_LABELS
 from pianoscope.progress import Cancelled, CancelToken

@@ -12,15 +12,8 @@ import torch
 from support.enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.errors import EnrolmentError
-from pianoscope.model.enrolment import (
-    EnrolledClassifier,
-    Enrolment,
-    enrol,
-    load_enrolment,
-    save_enrolment,
-    split_by_time,
-    validate_names,
-)
+from pianoscope.model.enrolled import EnrolledClassifier, load_enrolment, save_enrolment
+from pianoscope.model.enrolment import Enrolment, enrol, split_by_time, validate_names
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import PIANO_LABELS
 from pianoscope.model.network import PianoscopeNet

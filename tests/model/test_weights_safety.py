@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from pianoscope.errors import PianoscopeError
-from pianoscope.model.enrolment import load_enrolment
+from pianoscope.model.enrolled import load_enrolment
 from pianoscope.model.weights import load_weights
 
 
