@@ -5,6 +5,9 @@ analysis writes. Writes take the write lock up front (`BEGIN IMMEDIATE`) and wai
 `BUSY_TIMEOUT_MS` for another writer, in this or another process, instead of failing with
 "database is locked". A `Library` may be shared between threads: calls are serialised by a lock.
 Every query is parameterised; names typed by a teacher never become SQL.
+
+Over 500 lines on purpose: every SQL statement of the library lives in this one class, so the
+schema (`library/schema.py`) and the queries that depend on it change together.
 """
 
 from __future__ import annotations

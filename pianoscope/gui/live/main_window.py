@@ -2,6 +2,10 @@
 
 The timer only reads the engine's newest published results and draws them; all computing is in
 the engine's threads. Errors from the engine are shown in a banner; the window keeps running.
+
+About 550 lines because this is where the window's actions (input, recording, calibration,
+settings, library, review) are wired to the engine and the panels; each panel, dialog and use
+case lives in a module of its own (`gui/live/panels/`, `app/live/`).
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Opening shows the window at once; the waveform pyramid and then the analysis run
 `BackgroundJob` threads and a timer polls them, draws what is ready and moves the playback
 cursor. Spectra for a clicked moment and the spectrogram of the visible span come from
 `LatestRequestWorker`s, so dragging never blocks the GUI thread.
+
+Over 500 lines because it wires eight views, five background workers, playback and export on
+one time axis; the views are in `gui/review/` and the work in `app/review/`. Splitting the
+wiring (toolbar and menus, playback, export) into modules of their own is the next step.
 """
 
 from __future__ import annotations
