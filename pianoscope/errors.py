@@ -37,3 +37,7 @@ class LibraryError(PianoscopeError):
 
 class EnrolmentError(PianoscopeError):
     """The teacher's pianos could not be enrolled, or an enrolment file cannot be used."""
+
+
+class ScoreError(PianoscopeError):
+    """A score cannot be used: unreadable or empty file, missing library, or another piece."""

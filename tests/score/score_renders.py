@@ -1,0 +1,56 @@
+"""Performances rendered exactly with FluidSynth (FluidR3 grand), cached under ~/.cache."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import mido
+import numpy as np
+from score_pieces import PerformedNote
+
+from pianoscope.model.render import FLUIDR3, render_midi
+
+CACHE_DIR = Path.home() / ".cache" / "pianoscope-tests"
+TICKS_PER_BEAT = 480
+TICKS_PER_S = 960  # at MIDI's default 120 BPM
+
+
+def midi_bytes(notes: Sequence[PerformedNote]) -> bytes:
+    """A one-track MIDI file of `notes` (a note-off sorts before a note-on at the same tick)."""
+    events = []
+    for note in notes:
+        on = mido.Message("note_on", note=note.midi, velocity=note.velocity)
+        events.append((round(note.onset_s * TICKS_PER_S), 1, on))
+        off = mido.Message("note_off", note=note.midi, velocity=0)
+        events.append((round(note.offset_s * TICKS_PER_S), 0, off))
+    events.sort(key=lambda event: (event[0], event[1]))
+    track = mido.MidiTrack([mido.Message("program_change", program=0)])
+    now = 0
+    for tick, _, message in events:
+        track.append(message.copy(time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=TICKS_PER_BEAT * 4))
+    midi = mido.MidiFile(ticks_per_beat=TICKS_PER_BEAT)
+    midi.tracks.append(track)
+    buffer = io.BytesIO()
+    midi.save(file=buffer)
+    return buffer.getvalue()
+
+
+def render(notes: Sequence[PerformedNote]) -> np.ndarray:
+    """44.1 kHz mono float32 samples of `notes` played by FluidR3's grand, rendered once."""
+    data = midi_bytes(notes)
+    cached = CACHE_DIR / f"score-{hashlib.sha256(data).hexdigest()[:20]}.npy"
+    if cached.is_file():
+        return np.load(cached)
+    with tempfile.TemporaryDirectory(prefix="pianoscope-score-") as tmp:
+        midi_path = Path(tmp) / "take.mid"
+        midi_path.write_bytes(data)
+        samples = render_midi(midi_path, FLUIDR3)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    np.save(cached, samples)
+    return samples
