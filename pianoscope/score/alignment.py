@@ -33,7 +33,14 @@ WRONG_PITCH = "wrong_pitch"
 # this many beats of where the time map puts the score note (but never closer than the floor).
 WRONG_PITCH_WINDOW_BEATS = 0.3
 WRONG_PITCH_WINDOW_FLOOR_S = 0.08
-WRONG_PITCH_MAX_SEMITONES = 12
+# A wrong pitch is within a major third of the written one, or an octave or twelfth away
+# (which the audio check may then put down to the transcription); farther is a ghost.
+WRONG_PITCH_MAX_SEMITONES = 4
+OCTAVES = frozenset({-24, -12, 12, 19, 24})
+# A transcribed note this unsure (confidence below, velocity below this share of the take's
+# median) is often a neighbour's leakage or a harmonic, not a key struck.
+UNSURE_CONFIDENCE = 0.5
+UNSURE_VELOCITY_SHARE = 0.5
 # A match this many beats away from where the time map puts its score note may be moved.
 MOVE_MIN_ERROR_BEATS = 0.4
 
@@ -43,12 +50,14 @@ class NoteAlignment:
     """Per score note (in `Score.notes` order) its status and the performed note that played
     it (for a wrong pitch, the note played instead; None when missed), plus the performed
     notes that belong to no score note. A note the transcription lost but the audio confirms
-    (`verification`) is played with no performed note and the attack time in `heard_onset_s`."""
+    (`verification`) has no performed note, its attack time in `heard_onset_s` and, when it
+    was a wrong pitch, the pitch heard in `heard_midi`."""
 
     status: tuple[str, ...]
     performed_index: tuple[int | None, ...]
     extra_indices: tuple[int, ...]
     heard_onset_s: tuple[float | None, ...]
+    heard_midi: tuple[int | None, ...]
 
     @property
     def played_share(self) -> float:
@@ -60,7 +69,7 @@ def align_notes(score: Score, performed: Sequence[NoteEvent]) -> NoteAlignment:
     """Match `performed` (sorted or not) to `score.notes`."""
     if not performed:
         nothing = tuple(None for _ in score.notes)
-        return NoteAlignment(tuple(MISSED for _ in score.notes), nothing, (), nothing)
+        return NoteAlignment(tuple(MISSED for _ in score.notes), nothing, (), nothing, nothing)
     matches = _parangonar_matches(score, performed)
     performed_index: list[int | None] = [matches.get(i) for i in range(len(score.notes))]
     _move_displaced_matches(score, performed, performed_index)
@@ -68,9 +77,8 @@ def align_notes(score: Score, performed: Sequence[NoteEvent]) -> NoteAlignment:
     used = {index for index in performed_index if index is not None}
     pair_wrong_pitches(score, performed, status, performed_index, used)
     extras = tuple(i for i in range(len(performed)) if i not in used)
-    return NoteAlignment(
-        tuple(status), tuple(performed_index), extras, tuple(None for _ in score.notes)
-    )
+    nothing = tuple(None for _ in score.notes)
+    return NoteAlignment(tuple(status), tuple(performed_index), extras, nothing, nothing)
 
 
 def _parangonar_matches(score: Score, performed: Sequence[NoteEvent]) -> dict[int, int]:
@@ -172,7 +180,15 @@ def pair_wrong_pitches(
     if time_map.beats.size < 2:
         return
     window_s = max(WRONG_PITCH_WINDOW_BEATS * time_map.seconds_per_beat, WRONG_PITCH_WINDOW_FLOOR_S)
-    free = np.array([i for i in range(len(performed)) if i not in used], dtype=int)
+    median_velocity = float(np.median([note.velocity for note in performed]))
+    free = np.array(
+        [
+            i
+            for i in range(len(performed))
+            if i not in used and not is_unsure(performed[i], median_velocity)
+        ],
+        dtype=int,
+    )
     if free.size == 0:
         return
     free_onsets = np.array([performed[i].onset_s for i in free])
@@ -185,14 +201,20 @@ def pair_wrong_pitches(
             if distance[candidate] > window_s:
                 break
             performed_note = int(free[candidate])
-            close_pitch = (
-                abs(performed[performed_note].midi - note.midi) <= WRONG_PITCH_MAX_SEMITONES
-            )
-            if performed_note not in used and close_pitch:
+            interval = performed[performed_note].midi - note.midi
+            plausible = 0 < abs(interval) <= WRONG_PITCH_MAX_SEMITONES or interval in OCTAVES
+            if performed_note not in used and plausible:
                 status[index] = WRONG_PITCH
                 performed_index[index] = performed_note
                 used.add(performed_note)
                 break
+
+
+def is_unsure(note: NoteEvent, median_velocity: float) -> bool:
+    """True for a transcribed note that is both unsure and quiet (see UNSURE_CONFIDENCE)."""
+    return note.confidence < UNSURE_CONFIDENCE and note.velocity < (
+        UNSURE_VELOCITY_SHARE * median_velocity
+    )
 
 
 def matched_time_map(

@@ -170,11 +170,12 @@ def _note_results(
     audio: tuple[np.ndarray, int] | None,
 ) -> tuple[NoteResult, ...]:
     results = []
-    for note, status, index, heard_s in zip(
+    for note, status, index, heard_s, heard_midi in zip(
         score.notes,
         alignment.status,
         alignment.performed_index,
         alignment.heard_onset_s,
+        alignment.heard_midi,
         strict=True,
     ):
         played = performed[index] if index is not None else None
@@ -197,7 +198,7 @@ def _note_results(
                 midi=note.midi,
                 onset_beat=note.onset_beat,
                 status=status,
-                played_midi=played.midi if played else None,
+                played_midi=played.midi if played else heard_midi,
                 onset_s=onset_s,
                 offset_s=played.offset_s if played else None,
                 onset_deviation_beats=deviation,

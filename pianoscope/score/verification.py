@@ -8,7 +8,8 @@ and does its pitch sound just after it (`audio_evidence.pitch_sounds`)? A pitch 
 harmonic of a note held from before explains is not taken as evidence; a note doubling a
 harmonic of a note struck with it cannot be told apart and counts as played. Conversely a
 weak, unsure transcribed note that the matcher took for a written one (often a neighbour's
-leakage) must be confirmed the same way.
+leakage) must be confirmed the same way, and a note still missed whose neighbouring key
+sounds at its time was played with the wrong pitch.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import numpy as np
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.score.alignment import (
     MISSED,
+    OCTAVES,
     PLAYED,
     WRONG_PITCH,
     NoteAlignment,
+    is_unsure,
     pair_wrong_pitches,
 )
 from pianoscope.score.audio_evidence import pitch_sounds
@@ -32,10 +35,8 @@ from pianoscope.score.timing import TimeMap
 ONSET_TOLERANCE_S = 0.06
 # A fundamental within this of another written note's harmonic 2..8 is explained by it.
 HARMONIC_TOLERANCE_SEMITONES = 0.35
-OCTAVE_ERRORS = frozenset({-24, -12, 12, 19, 24})
-# A match this unsure (confidence below, velocity below this share of the median) is checked.
-WEAK_CONFIDENCE = 0.5
-WEAK_VELOCITY_SHARE = 0.5
+# A missed note whose neighbouring key sounds at its attack was played with a wrong pitch.
+NEIGHBOUR_STEPS = (1, -1, 2, -2)
 
 
 def verify_against_audio(
@@ -53,32 +54,31 @@ def verify_against_audio(
     status = list(alignment.status)
     performed_index = list(alignment.performed_index)
     heard_onset_s = list(alignment.heard_onset_s)
+    heard_midi = list(alignment.heard_midi)
     onsets = np.sort(np.asarray(onset_times_s, dtype=float))
     written_onset = np.array([n.onset_beat for n in score.notes])
     written_end = written_onset + np.array([n.duration_beat for n in score.notes])
     written_midi = np.array([n.midi for n in score.notes])
-    velocities = [note.velocity for note in performed]
-    weak_velocity = WEAK_VELOCITY_SHARE * float(np.median(velocities))
+    median_velocity = float(np.median([note.velocity for note in performed]))
 
-    def confirmed(index: int, time_s: float) -> bool:
+    def confirmed(index: int, time_s: float, midi: int | None = None) -> bool:
         note = score.notes[index]
         held = (written_onset < note.onset_beat) & (written_end > note.onset_beat)
         others = set(written_midi[held].tolist()) - {note.midi}
-        return not _explained_by_held(note.midi, others) and pitch_sounds(
-            samples, sample_rate_hz, time_s, note.midi
+        key = note.midi if midi is None else midi
+        return not _explained_by_held(key, others) and pitch_sounds(
+            samples, sample_rate_hz, time_s, key
         )
 
     for index, note in enumerate(score.notes):
         instead = performed_index[index]
         if status[index] == PLAYED:
             match = performed[instead] if instead is not None else None
-            weak = match is not None and (
-                match.confidence < WEAK_CONFIDENCE and match.velocity < weak_velocity
-            )
+            weak = match is not None and is_unsure(match, median_velocity)
             if weak and not confirmed(index, match.onset_s):
                 status[index], performed_index[index] = MISSED, None
             continue
-        if instead is not None and performed[instead].midi - note.midi in OCTAVE_ERRORS:
+        if instead is not None and performed[instead].midi - note.midi in OCTAVES:
             status[index] = PLAYED  # the transcription's octave error, not the student's
             continue
         attack_s = _attack_near(onsets, time_map.time_s(note.onset_beat))
@@ -89,11 +89,24 @@ def verify_against_audio(
             status[index], performed_index[index] = MISSED, None
     used = {i for i in performed_index if i is not None}
     pair_wrong_pitches(score, performed, status, performed_index, used)
+    for index, note in enumerate(score.notes):
+        attack_s = _attack_near(onsets, time_map.time_s(note.onset_beat))
+        if status[index] != MISSED or attack_s is None:
+            continue
+        written_then = set(written_midi[written_onset == note.onset_beat].tolist())
+        for step in NEIGHBOUR_STEPS:
+            if note.midi + step not in written_then and confirmed(
+                index, attack_s, note.midi + step
+            ):
+                status[index] = WRONG_PITCH
+                heard_onset_s[index], heard_midi[index] = attack_s, note.midi + step
+                break
     return NoteAlignment(
         status=tuple(status),
         performed_index=tuple(performed_index),
         extra_indices=tuple(i for i in range(len(performed)) if i not in used),
         heard_onset_s=tuple(heard_onset_s),
+        heard_midi=tuple(heard_midi),
     )
 
 

@@ -3,8 +3,9 @@
 `write_piece` builds a two-staff piece (a melody over a bass line) with time signature, tempo,
 dynamics, slurs and staccato dots and saves it with partitura's MusicXML writer. `perform`
 plays a loaded `Score` as MIDI notes the way a careful pianist would (the tempo marked, the
-printed dynamics as velocities, staccato short, slurred notes held to the next onset), optionally with planted faults,
-and returns for each score note which performed note plays it (the ground truth).
+printed dynamics as velocities, staccato short, slurred notes held to the next onset),
+optionally with planted faults, and returns for each score note which performed note plays
+it (the ground truth).
 """
 
 from __future__ import annotations
@@ -146,7 +147,12 @@ def perform(score: Score, faults: Faults = Faults(), *, lead_in_s: float = 0.5) 
         [
             [lead_in_s],
             lead_in_s
-            + np.cumsum([(b.end_beat - b.start_beat) * s for b, s in zip(bars, seconds_per_beat)]),
+            + np.cumsum(
+                [
+                    (b.end_beat - b.start_beat) * s
+                    for b, s in zip(bars, seconds_per_beat, strict=True)
+                ]
+            ),
         ]
     )
 
@@ -174,3 +180,38 @@ def perform(score: Score, faults: Faults = Faults(), *, lead_in_s: float = 0.5) 
         wrong.append(index in faults.wrong)
         notes.append(PerformedNote(onset_s, offset_s, midi, MARKING_VELOCITY[marking]))
     return Performance(tuple(notes), tuple(plays), tuple(wrong))
+
+
+PIECE_A = PieceSpec()
+PIECE_B = PieceSpec(
+    bars=24,
+    beats_per_bar=3,
+    tempo_bpm=100.0,
+    seed=3,
+    dynamics={1: "p", 7: "f", 13: "mf", 19: "pp"},
+    slurred_bars=(3, 4),
+    staccato_bars=(15, 16),
+    bass_chords=True,
+)
+
+
+def tempo_swing(score: Score, depth: float = 0.2) -> dict[int, float]:
+    """A tempo factor per bar swinging once between 1 - depth and 1 + depth."""
+    count = len(score.bars)
+    return {
+        bar.number: 1.0 + depth * float(np.sin(2 * np.pi * k / max(count - 1, 1)))
+        for k, bar in enumerate(score.bars)
+    }
+
+
+def planted_errors(score: Score, share: float, seed: int) -> Faults:
+    """`share` of the notes wrong (half, a semitone or tone off) or skipped (half), at random,
+    with the tempo swinging by ±20 %."""
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(score.notes), size=round(share * len(score.notes)), replace=False)
+    half = len(chosen) // 2
+    return Faults(
+        wrong={int(i): int(rng.choice([-2, -1, 1, 2])) for i in chosen[:half]},
+        skipped=frozenset(int(i) for i in chosen[half:]),
+        bar_tempo_factor=tempo_swing(score),
+    )
