@@ -49,7 +49,7 @@ install_python() {
   echo "==> installing pianoscope and its development tools into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   # constraints/dev.txt pins torch to the CPU build used for development and CI.
-  "$VENV/bin/python" -m pip install -q -c constraints/dev.txt -e ".[dev,train,bench,cluster]"
+  "$VENV/bin/python" -m pip install -q -c constraints/dev.txt -e ".[dev,train,bench,cluster,score]"
 }
 
 case "${1:-}" in
