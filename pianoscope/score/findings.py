@@ -367,9 +367,22 @@ def _kind_sentence(kind: str, of_kind: Sequence[Finding]) -> str:
         return f"Check the notes in {where}: {of_kind[0].text.split(': ', 1)[1]}"
     if kind == "extra_notes":
         return f"Extra notes crept into {'bar' if len(bars) == 1 else 'bars'} {_list(bars)}."
-    return of_kind[0].text if len(of_kind) == 1 else f"{of_kind[0].text} ({len(of_kind) - 1} more)"
+    if len(of_kind) == 1:
+        return of_kind[0].text
+    others = [_span(f.first_bar, f.last_bar) for f in of_kind[1:]]
+    noun = "bar" if len(others) == 1 and "–" not in others[0] else "bars"
+    return f"{of_kind[0].text[:-1]}; see also {noun} {_list_words(others)}."
 
 
 def _list(numbers: Sequence[int]) -> str:
-    words = [str(n) for n in numbers[:5]] + (["…"] if len(numbers) > 5 else [])
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    return _list_words([str(n) for n in numbers])
+
+
+def _list_words(words: Sequence[str]) -> str:
+    """'3', '3 and 7', '3, 7 and 9'; more than five end in an ellipsis."""
+    shown = list(words[:5]) + (["…"] if len(words) > 5 else [])
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
