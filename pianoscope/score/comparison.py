@@ -44,6 +44,7 @@ class NoteResult:
 
     id: str
     bar: int
+    bar_index: int
     midi: int
     onset_beat: float
     status: str
@@ -58,9 +59,10 @@ class NoteResult:
 
 @dataclass(frozen=True)
 class ExtraNote:
-    """A played note the score does not have."""
+    """A played note the score does not have (in the bar at `bar_index` of the score)."""
 
     bar: int
+    bar_index: int
     midi: int
     onset_s: float
     offset_s: float
@@ -72,6 +74,7 @@ class ScoreComparison:
     """Everything `compare-score` reports about one take against one score."""
 
     score_title: str
+    repeats_played: bool
     marked_bpm: float | None
     played_bpm: float | None
     played_share: float
@@ -85,6 +88,7 @@ class ScoreComparison:
         """The documented JSON contract (docs/score.md)."""
         return {
             "score": {"title": self.score_title, "marked_bpm": _round(self.marked_bpm, 1)},
+            "repeats_played": self.repeats_played,
             "played_bpm": _round(self.played_bpm, 1),
             "played_share": round(self.played_share, 4),
             "headline": list(self.headline),
@@ -114,17 +118,19 @@ def compare_with_score(
     sample_rate_hz: int = 44_100,
 ) -> ScoreComparison:
     """Compare transcribed notes with `score`. With the take's `samples` and detected
-    `onset_times_s`, notes the transcription lost are checked in the audio. Raises ScoreError
-    when the take does not play this score."""
+    `onset_times_s`, notes the transcription lost are checked in the audio. A score with
+    repeats is compared both with and without them and the reading that fits the take better
+    is kept. Raises ScoreError when the take does not play this score."""
     if not performed:
         raise ScoreError("No notes were heard in the take, so it cannot be compared with a score.")
-    alignment = align_notes(score, performed)
-    time_map = matched_time_map(score, performed, alignment.performed_index)
-    if samples is not None and onset_times_s is not None:
-        alignment = verify_against_audio(
-            score, alignment, performed, onset_times_s, samples, sample_rate_hz, time_map
-        )
-        time_map = matched_time_map(score, performed, alignment.performed_index)
+    variants = [score] if score.with_repeats is None else [score, score.with_repeats]
+    aligned = [
+        _aligned(variant, performed, onset_times_s, samples, sample_rate_hz) for variant in variants
+    ]
+    best = max(range(len(variants)), key=lambda k: _agreement(aligned[k][0], len(performed)))
+    repeats_played = best == 1
+    score = variants[best]
+    alignment, time_map = aligned[best]
     if alignment.played_share < MIN_PLAYED_SHARE:
         raise ScoreError(
             f"This take does not seem to be {score.title}: only "
@@ -136,13 +142,13 @@ def compare_with_score(
     levels_db = None
     if samples is not None:
         levels_db = {
-            bar.number: level_db(
+            index: level_db(
                 samples,
                 sample_rate_hz,
                 time_map.time_s(bar.start_beat),
                 time_map.time_s(bar.end_beat),
             )
-            for bar in score.bars
+            for index, bar in enumerate(score.bars)
         }
     bars = bar_results(score, notes, extras, time_map, levels_db)
     bar_bpms = [bar.bpm for bar in bars if bar.bpm is not None]
@@ -151,6 +157,7 @@ def compare_with_score(
     log.info("%s: %d findings", score.title, len(found))
     return ScoreComparison(
         score_title=score.title,
+        repeats_played=repeats_played,
         marked_bpm=score.marked_bpm,
         played_bpm=played_bpm,
         played_share=alignment.played_share,
@@ -160,6 +167,31 @@ def compare_with_score(
         findings=found,
         headline=headline(found, score, played_bpm),
     )
+
+
+def _aligned(
+    score: Score,
+    performed: Sequence[NoteEvent],
+    onset_times_s: np.ndarray | None,
+    samples: np.ndarray | None,
+    sample_rate_hz: int,
+) -> tuple[NoteAlignment, TimeMap]:
+    """The alignment, checked against the audio when there is audio, and its time map."""
+    alignment = align_notes(score, performed)
+    time_map = matched_time_map(score, performed, alignment.performed_index)
+    if samples is not None and onset_times_s is not None:
+        alignment = verify_against_audio(
+            score, alignment, performed, onset_times_s, samples, sample_rate_hz, time_map
+        )
+        time_map = matched_time_map(score, performed, alignment.performed_index)
+    return alignment, time_map
+
+
+def _agreement(alignment: NoteAlignment, performed_count: int) -> float:
+    """F-measure of score notes played against all notes of both: how well a reading of the
+    score (repeats played or not) fits the take."""
+    played = sum(status == PLAYED for status in alignment.status)
+    return 2 * played / max(1, len(alignment.status) + performed_count)
 
 
 def _note_results(
@@ -195,6 +227,7 @@ def _note_results(
             NoteResult(
                 id=note.id,
                 bar=note.bar,
+                bar_index=note.bar_index,
                 midi=note.midi,
                 onset_beat=note.onset_beat,
                 status=status,
@@ -233,9 +266,15 @@ def _reportable_extras(
         sounding = pitches[(onsets <= beat + 0.25) & (ends > beat)]
         if any(note.midi - pitch in HARMONIC_INTERVALS for pitch in sounding.tolist()):
             continue
+        index = score.bar_index_of_beat(beat)
         extras.append(
             ExtraNote(
-                score.bar_of_beat(beat), note.midi, note.onset_s, note.offset_s, note.velocity
+                score.bars[index].number,
+                index,
+                note.midi,
+                note.onset_s,
+                note.offset_s,
+                note.velocity,
             )
         )
     return tuple(extras)

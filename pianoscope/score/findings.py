@@ -41,10 +41,12 @@ KINDS = ("notes", "tempo", "dynamics", "articulation", "rhythm", "extra_notes")
 
 @dataclass(frozen=True)
 class BarResult:
-    """One bar of the take against the score. Tempo in beats per minute; `tempo_ratio` is the
-    bar's tempo over the take's median; dynamics are class names (pp ... ff)."""
+    """One bar of the take against the score. `repeat` counts the times through this bar
+    number (2 in a repeat played); tempo in beats per minute; `tempo_ratio` is the bar's tempo
+    over the take's median; dynamics are class names (pp ... ff)."""
 
     number: int
+    repeat: int
     start_beat: float
     end_beat: float
     start_s: float
@@ -63,6 +65,7 @@ class BarResult:
     def to_json_dict(self) -> dict:
         return {
             "bar": self.number,
+            "repeat": self.repeat,
             "start_beat": round(self.start_beat, 4),
             "end_beat": round(self.end_beat, 4),
             "start_s": round(self.start_s, 3),
@@ -82,18 +85,21 @@ class BarResult:
 
 @dataclass(frozen=True)
 class Finding:
-    """Something that departs from the score, over bars `first_bar`..`last_bar`."""
+    """Something that departs from the score, over bars `first_bar`..`last_bar` (the
+    `repeat`-th time through them)."""
 
     kind: str
     first_bar: int
     last_bar: int
     text: str
+    repeat: int = 1
 
     def to_json_dict(self) -> dict:
         return {
             "kind": self.kind,
             "first_bar": self.first_bar,
             "last_bar": self.last_bar,
+            "repeat": self.repeat,
             "text": self.text,
         }
 
@@ -105,14 +111,14 @@ def bar_results(
     time_map: TimeMap,
     levels_db: dict[int, float | None] | None = None,
 ) -> tuple[BarResult, ...]:
-    """Measure every bar of the score in the take. `levels_db` (per bar number, from the
+    """Measure every bar of the score in the take. `levels_db` (per bar index, from the
     audio) judges loudness; without it the transcribed velocities do."""
     by_bar: dict[int, list[NoteResult]] = {}
     for note in notes:
-        by_bar.setdefault(note.bar, []).append(note)
+        by_bar.setdefault(note.bar_index, []).append(note)
     extra_count: dict[int, int] = {}
     for extra in extras:
-        extra_count[extra.bar] = extra_count.get(extra.bar, 0) + 1
+        extra_count[extra.bar_index] = extra_count.get(extra.bar_index, 0) + 1
     dynamics = {n.id: n.dynamic for n in score.notes}
     marked = {b: _marked_class([dynamics[n.id] for n in ns]) for b, ns in by_bar.items()}
     if levels_db is None:
@@ -123,18 +129,19 @@ def bar_results(
         if level is not None and marked.get(b) is not None
     ]
     level_offset_db = float(np.median(gaps)) if gaps else 0.0
-    bpms = {bar.number: time_map.bar_bpm(bar) for bar in score.bars}
-    known = [bpm for bpm in bpms.values() if bpm is not None]
+    bpms = [time_map.bar_bpm(bar) for bar in score.bars]
+    known = [bpm for bpm in bpms if bpm is not None]
     median_bpm = float(np.median(known)) if known else None
     marks = {n.id: (n.staccato, n.slurred) for n in score.notes}
     results = []
-    for bar in score.bars:
-        bar_notes = by_bar.get(bar.number, [])
-        bpm = bpms[bar.number]
+    for index, bar in enumerate(score.bars):
+        bar_notes = by_bar.get(index, [])
+        bpm = bpms[index]
         articulation = _articulation(bar_notes, marks)
         results.append(
             BarResult(
                 number=bar.number,
+                repeat=bar.repeat,
                 start_beat=bar.start_beat,
                 end_beat=bar.end_beat,
                 start_s=time_map.time_s(bar.start_beat),
@@ -142,11 +149,11 @@ def bar_results(
                 written_notes=len(bar_notes),
                 wrong_notes=sum(n.status == WRONG_PITCH for n in bar_notes),
                 missed_notes=sum(n.status == MISSED for n in bar_notes),
-                extra_notes=extra_count.get(bar.number, 0),
+                extra_notes=extra_count.get(index, 0),
                 bpm=bpm,
                 tempo_ratio=bpm / median_bpm if bpm and median_bpm else None,
-                marked_dynamic=marked.get(bar.number),
-                played_dynamic=_played_class(levels_db.get(bar.number), level_offset_db),
+                marked_dynamic=marked.get(index),
+                played_dynamic=_played_class(levels_db.get(index), level_offset_db),
                 marked_articulation=articulation[0],
                 played_articulation=articulation[1],
             )
@@ -199,24 +206,22 @@ def findings(
     played_bpm: float | None,
 ) -> tuple[Finding, ...]:
     """Everything worth saying, bar by bar, in KINDS order then bar order."""
-    found = _note_findings(notes)
+    found = _note_findings(notes, bars)
     found += _runs(
         bars,
         "tempo",
         lambda b: _tempo_word(b.tempo_ratio),
-        lambda first, last, word, run: (
-            f"{_bars_text(first, last)} {'is' if first == last else 'are'} "
-            f"{abs(1 - _mean_ratio(run)):.0%} {word} than the rest "
-            f"({_mean_bpm(run):.0f} instead of {played_bpm or 0:.0f} BPM)."
+        lambda where, plural, word, run: (
+            f"{where} {'are' if plural else 'is'} {abs(1 - _mean_ratio(run)):.0%} {word} than "
+            f"the rest ({_mean_bpm(run):.0f} instead of {played_bpm or 0:.0f} BPM)."
         ),
     )
     found += _runs(
         bars,
         "dynamics",
         lambda b: (b.marked_dynamic, b.played_dynamic) if _dynamic_off(b) else None,
-        lambda first, last, key, run: (
-            f"{_bars_text(first, last)} {'is' if first == last else 'are'} marked {key[0]} "
-            f"but played {key[1]}."
+        lambda where, plural, key, run: (
+            f"{where} {'are' if plural else 'is'} marked {key[0]} but played {key[1]}."
         ),
     )
     found += _runs(
@@ -227,41 +232,54 @@ def findings(
             if b.played_articulation and b.played_articulation != b.marked_articulation
             else None
         ),
-        lambda first, last, marked, run: (
-            f"{_bars_text(first, last)} {'is' if first == last else 'are'} marked {marked} but "
+        lambda where, plural, marked, run: (
+            f"{where} {'are' if plural else 'is'} marked {marked} but "
             + ("the notes are detached." if marked == "legato" else "played legato.")
         ),
     )
-    found += _rhythm_findings(notes)
+    found += _rhythm_findings(notes, bars)
     found += [
-        Finding(
+        _finding(
             "extra_notes",
-            bar.number,
-            bar.number,
-            f"Bar {bar.number}: {bar.extra_notes} extra note{'s' if bar.extra_notes > 1 else ''}.",
+            bar,
+            bar,
+            f"{_bars_text(bar, bar)}: {bar.extra_notes} extra "
+            f"note{'s' if bar.extra_notes > 1 else ''}.",
         )
         for bar in bars
         if bar.extra_notes
     ]
-    return tuple(sorted(found, key=lambda f: (KINDS.index(f.kind), f.first_bar)))
+    position = {(bar.number, bar.repeat): index for index, bar in enumerate(bars)}
+    return tuple(
+        sorted(found, key=lambda f: (KINDS.index(f.kind), position[(f.first_bar, f.repeat)]))
+    )
 
 
-def _note_findings(notes: Sequence[NoteResult]) -> list[Finding]:
+def _finding(kind: str, first: BarResult, last: BarResult, text: str) -> Finding:
+    return Finding(kind, first.number, last.number, text, first.repeat)
+
+
+def _note_findings(notes: Sequence[NoteResult], bars: Sequence[BarResult]) -> list[Finding]:
     by_bar: dict[int, list[str]] = {}
     for note in notes:
         if note.status == WRONG_PITCH and note.played_midi is not None:
-            by_bar.setdefault(note.bar, []).append(
+            by_bar.setdefault(note.bar_index, []).append(
                 f"{note_name(note.played_midi)} instead of {note_name(note.midi)}"
             )
         elif note.status == MISSED:
-            by_bar.setdefault(note.bar, []).append(f"{note_name(note.midi)} left out")
+            by_bar.setdefault(note.bar_index, []).append(f"{note_name(note.midi)} left out")
     return [
-        Finding("notes", bar, bar, f"Bar {bar}: {', '.join(parts)}.")
-        for bar, parts in sorted(by_bar.items())
+        _finding(
+            "notes",
+            bars[index],
+            bars[index],
+            f"{_bars_text(bars[index], bars[index])}: {', '.join(parts)}.",
+        )
+        for index, parts in sorted(by_bar.items())
     ]
 
 
-def _rhythm_findings(notes: Sequence[NoteResult]) -> list[Finding]:
+def _rhythm_findings(notes: Sequence[NoteResult], bars: Sequence[BarResult]) -> list[Finding]:
     """The most uneven onset of each bar, judged on the median deviation of the notes written
     together (one note of a chord heard late is more often the transcription than the hand)."""
     groups: dict[float, list[NoteResult]] = {}
@@ -271,24 +289,22 @@ def _rhythm_findings(notes: Sequence[NoteResult]) -> list[Finding]:
     worst: dict[int, tuple[float, float]] = {}
     for onset_beat, group in groups.items():
         deviation = float(np.median([n.onset_deviation_beats for n in group]))
-        bar = group[0].bar
-        if abs(deviation) >= RHYTHM_MIN_BEATS and abs(deviation) > abs(worst.get(bar, (0, 0))[1]):
-            worst[bar] = (onset_beat, deviation)
+        index = group[0].bar_index
+        if abs(deviation) >= RHYTHM_MIN_BEATS and abs(deviation) > abs(
+            worst.get(index, (0.0, 0.0))[1]
+        ):
+            worst[index] = (onset_beat, deviation)
     return [
-        Finding(
+        _finding(
             "rhythm",
-            bar,
-            bar,
-            f"Bar {bar}: the notes on beat {_beat_in_bar(onset_beat, notes, bar)} come "
-            f"{abs(deviation):.1f} beat {'late' if deviation > 0 else 'early'}.",
+            bars[index],
+            bars[index],
+            f"{_bars_text(bars[index], bars[index])}: the notes on beat "
+            f"{onset_beat - bars[index].start_beat + 1:g} come {abs(deviation):.1f} beat "
+            f"{'late' if deviation > 0 else 'early'}.",
         )
-        for bar, (onset_beat, deviation) in sorted(worst.items())
+        for index, (onset_beat, deviation) in sorted(worst.items())
     ]
-
-
-def _beat_in_bar(onset_beat: float, notes: Sequence[NoteResult], bar: int) -> str:
-    start = min(n.onset_beat for n in notes if n.bar == bar)
-    return f"{onset_beat - start + 1:g}"
 
 
 def _tempo_word(ratio: float | None) -> str | None:
@@ -312,24 +328,29 @@ def _runs(
     bars: Sequence[BarResult],
     kind: str,
     key: Callable[[BarResult], object],
-    text: Callable[[int, int, object, list[BarResult]], str],
+    text: Callable[[str, bool, object, list[BarResult]], str],
 ) -> list[Finding]:
-    """One finding per run of consecutive bars with the same non-None key."""
+    """One finding per run of consecutive bars with the same non-None key; `text` gets the
+    bars as words ("Bars 5–8"), whether they are several, the key and the run."""
     result = []
     run: list[BarResult] = []
     for bar in [*bars, None]:
         value = key(bar) if bar is not None else None
         if run and (bar is None or value != key(run[0])):
-            first, last = run[0].number, run[-1].number
-            result.append(Finding(kind, first, last, text(first, last, key(run[0]), run)))
+            words = _bars_text(run[0], run[-1])
+            result.append(
+                _finding(kind, run[0], run[-1], text(words, len(run) > 1, key(run[0]), run))
+            )
             run = []
         if value is not None and bar is not None:
             run.append(bar)
     return result
 
 
-def _bars_text(first: int, last: int) -> str:
-    return f"Bar {first}" if first == last else f"Bars {first}–{last}"
+def _bars_text(first: BarResult, last: BarResult) -> str:
+    """'Bar 5', 'Bars 5–8', with ' (repeat)' the second time through."""
+    words = f"Bar {first.number}" if first is last else f"Bars {first.number}–{last.number}"
+    return words + (" (repeat)" if first.repeat > 1 else "")
 
 
 def _mean_ratio(run: Sequence[BarResult]) -> float:

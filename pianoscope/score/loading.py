@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -42,14 +42,17 @@ INSTALL_HINT = "install the score extra: pip install 'pianoscope[score]'"
 
 @dataclass(frozen=True)
 class ScoreNote:
-    """One written note (ties merged). Beats are the score's beats from its start; `slurred`
-    means under a slur and not its last note, i.e. to be joined to the next one."""
+    """One written note (ties merged). Beats are the score's beats from its start; `bar` is
+    the printed bar number and `bar_index` the position in `Score.bars` (they differ when
+    repeats are played); `slurred` means under a slur and not its last note, i.e. to be
+    joined to the next one."""
 
     id: str
     midi: int
     onset_beat: float
     duration_beat: float
     bar: int
+    bar_index: int
     is_grace: bool
     staccato: bool
     slurred: bool
@@ -58,30 +61,33 @@ class ScoreNote:
 
 @dataclass(frozen=True)
 class Bar:
-    """One measure: its printed number, where it lies in beats, and the beats its time
-    signature gives it (a pickup bar is shorter than `beats_per_bar`)."""
+    """One measure: its printed number, where it lies in beats, the beats its time signature
+    gives it (a pickup bar is shorter than `beats_per_bar`) and, in a score with its repeats
+    played, which time through this bar number it is."""
 
     number: int
     start_beat: float
     end_beat: float
     beats_per_bar: int
+    repeat: int = 1
 
 
 @dataclass(frozen=True)
 class Score:
     """A piece as written: notes sorted by onset then pitch, bars in order, the marked tempo
-    (beats per minute, None when the score has none) and the score's title."""
+    (beats per minute, None when the score has none) and the score's title. A score with
+    repeats also carries `with_repeats`, the same piece with every repeat played."""
 
     title: str
     notes: tuple[ScoreNote, ...]
     bars: tuple[Bar, ...]
     marked_bpm: float | None
+    with_repeats: Score | None = None
 
-    def bar_of_beat(self, beat: float) -> int:
-        """The number of the bar containing `beat` (the first or last bar outside the piece)."""
+    def bar_index_of_beat(self, beat: float) -> int:
+        """Index in `bars` of the bar containing `beat` (the first or last outside the piece)."""
         starts = np.array([bar.start_beat for bar in self.bars])
-        index = int(np.clip(np.searchsorted(starts, beat, side="right") - 1, 0, len(starts) - 1))
-        return self.bars[index].number
+        return int(np.clip(np.searchsorted(starts, beat, side="right") - 1, 0, len(starts) - 1))
 
 
 def load_score(path: str | Path) -> Score:
@@ -104,6 +110,9 @@ def load_score(path: str | Path) -> Score:
                 raise ScoreError(f"{path.name} has no notes.")
             part = parts[0] if len(parts) == 1 else partitura.score.merge_parts(parts)
             score = _score_from_part(part, loaded, path)
+            if _has_repeats(part, partitura.score):
+                unfolded = partitura.score.unfold_part_maximal(part)
+                score = replace(score, with_repeats=_score_from_part(unfolded, loaded, path))
     except ScoreError:
         raise
     except Exception as error:  # lxml, zipfile, mido and partitura each raise their own types
@@ -150,6 +159,7 @@ def _score_from_part(part: Any, loaded: Any, path: Path) -> Score:
                 onset_beat=float(row["onset_beat"]),
                 duration_beat=float(row["duration_beat"]),
                 bar=bars[bar_index].number,
+                bar_index=bar_index,
                 is_grace=bool(row["is_grace"]) if "is_grace" in array.dtype.names else False,
                 staccato=bool(articulations & DETACHED_ARTICULATIONS),
                 slurred=str(row["id"]) in slurred,
@@ -167,13 +177,20 @@ def _bars(part: Any) -> tuple[Bar, ...]:
         end = float(beat(part.last_point.t))
         return (Bar(1, 0.0, max(end, 1.0), 4),)
     bars = []
+    times_through: dict[int, int] = {}
     for index, measure in enumerate(measures):
         start_beat = float(beat(measure.start.t))
         end_beat = float(beat(measure.end.t)) if measure.end is not None else start_beat
         signature = part.time_signature_map(measure.start.t)
         number = measure.number if isinstance(measure.number, int) else index + 1
-        bars.append(Bar(number, start_beat, end_beat, int(signature[0])))
+        times_through[number] = times_through.get(number, 0) + 1
+        bars.append(Bar(number, start_beat, end_beat, int(signature[0]), times_through[number]))
     return tuple(bars)
+
+
+def _has_repeats(part: Any, ps: ModuleType) -> bool:
+    jumps = (ps.Repeat, ps.Ending, ps.DaCapo, ps.DalSegno)
+    return any(next(iter(part.iter_all(kind)), None) is not None for kind in jumps)
 
 
 def _slurred_ids(part: Any, ps: ModuleType) -> set[str]:

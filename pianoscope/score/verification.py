@@ -6,7 +6,8 @@ louder note's harmonics, or a note heard an octave off. Before a score note is c
 (or wrong), the audio is asked directly: was there an attack at the time the score puts it,
 and does its pitch sound just after it (`audio_evidence.pitch_sounds`)? A pitch that a
 harmonic of a note held from before explains is not taken as evidence; a note doubling a
-harmonic of a note struck with it cannot be told apart and counts as played. Conversely a
+harmonic of a note struck with it cannot be told apart and counts as played, unless a wrong
+pitch was heard in its place. Conversely a
 weak, unsure transcribed note that the matcher took for a written one (often a neighbour's
 leakage) must be confirmed the same way, and a note still missed whose neighbouring key
 sounds at its time was played with the wrong pitch.
@@ -61,9 +62,14 @@ def verify_against_audio(
     written_midi = np.array([n.midi for n in score.notes])
     median_velocity = float(np.median([note.velocity for note in performed]))
 
-    def confirmed(index: int, time_s: float, midi: int | None = None) -> bool:
+    def confirmed(
+        index: int, time_s: float, midi: int | None = None, *, strict: bool = False
+    ) -> bool:
+        """The key sounds at `time_s` and no held note's harmonic explains it; `strict` (a
+        wrong pitch was heard instead) also rules out the notes struck with it."""
         note = score.notes[index]
-        held = (written_onset < note.onset_beat) & (written_end > note.onset_beat)
+        before = written_onset <= note.onset_beat if strict else written_onset < note.onset_beat
+        held = before & (written_end > note.onset_beat)
         others = set(written_midi[held].tolist()) - {note.midi}
         key = note.midi if midi is None else midi
         return not _explained_by_held(key, others) and pitch_sounds(
@@ -82,7 +88,8 @@ def verify_against_audio(
             status[index] = PLAYED  # the transcription's octave error, not the student's
             continue
         attack_s = _attack_near(onsets, time_map.time_s(note.onset_beat))
-        if attack_s is not None and confirmed(index, attack_s):
+        strict = status[index] == WRONG_PITCH
+        if attack_s is not None and confirmed(index, attack_s, strict=strict):
             status[index], performed_index[index] = PLAYED, None
             heard_onset_s[index] = attack_s
         elif status[index] == WRONG_PITCH:

@@ -43,6 +43,7 @@ class PieceSpec:
     slurred_bars: tuple[int, ...] = (5, 6)
     staccato_bars: tuple[int, ...] = (9, 10)
     bass_chords: bool = False
+    repeat_bars: tuple[int, int] | None = None  # first and last bar between repeat signs
 
 
 def write_piece(path: Path, spec: PieceSpec) -> Path:
@@ -73,6 +74,9 @@ def write_piece(path: Path, spec: PieceSpec) -> Path:
             for k, step in enumerate(bass):
                 note = _note(_degree_midi(step, 36), f"l{bar}-{beat}-{k}", staff=2, voice=5)
                 part.add(note, start + beat * DIVISIONS, start + beat * DIVISIONS + length)
+    if spec.repeat_bars is not None:
+        first, last = spec.repeat_bars
+        part.add(ps.Repeat(), (first - 1) * bar_div, last * bar_div)
     if slur_notes:
         part.add(
             ps.Slur(slur_notes[0], slur_notes[-1]), slur_notes[0].start.t, slur_notes[-1].start.t

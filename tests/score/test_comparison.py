@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from score_pieces import Faults, PerformedNote, perform
+from score_pieces import Faults, PerformedNote, PieceSpec, perform, write_piece
 from score_renders import render
 
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.transcription import transcribe
 from pianoscope.errors import ScoreError
 from pianoscope.score.comparison import compare_with_score
-from pianoscope.score.loading import Score
+from pianoscope.score.loading import Score, load_score
 
 
 def as_events(notes: tuple[PerformedNote, ...]) -> list[NoteEvent]:
@@ -52,8 +52,10 @@ def test_json_contract(piece_a: Score) -> None:
     data = json.loads(
         json.dumps(compare_with_score(piece_a, as_events(performance.notes)).to_json_dict())
     )
+    assert data["repeats_played"] is False
     assert set(data) == {
         "score",
+        "repeats_played",
         "played_bpm",
         "played_share",
         "headline",
@@ -83,6 +85,7 @@ def test_json_contract(piece_a: Score) -> None:
     assert data["notes"][3]["played_midi"] == piece_a.notes[3].midi + 1
     assert set(data["bars"][0]) == {
         "bar",
+        "repeat",
         "start_beat",
         "end_beat",
         "start_s",
@@ -102,6 +105,50 @@ def test_json_contract(piece_a: Score) -> None:
         "kind": "notes",
         "first_bar": piece_a.notes[3].bar,
         "last_bar": piece_a.notes[3].bar,
+        "repeat": 1,
         "text": data["findings"][0]["text"],
     }
     assert 1 <= len(data["headline"]) <= 3
+
+
+@pytest.fixture(scope="module")
+def piece_with_repeat(tmp_path_factory: pytest.TempPathFactory) -> Score:
+    spec = PieceSpec(
+        bars=8, seed=5, dynamics={1: "mf"}, slurred_bars=(), staccato_bars=(), repeat_bars=(1, 4)
+    )
+    return load_score(write_piece(tmp_path_factory.mktemp("repeat") / "minuet.musicxml", spec))
+
+
+@pytest.mark.fluidsynth
+def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score) -> None:
+    unfolded = piece_with_repeat.with_repeats
+    assert unfolded is not None and len(unfolded.bars) == 12
+    assert [bar.repeat for bar in unfolded.bars[:8]] == [1, 1, 1, 1, 2, 2, 2, 2]
+    second_bar_3 = next(
+        i for i, n in enumerate(unfolded.notes) if n.bar_index == 6 and n.midi >= 60
+    )
+    samples = render(perform(unfolded, Faults(wrong={second_bar_3: 1})).notes)
+    transcription = transcribe(samples)
+    comparison = compare_with_score(
+        piece_with_repeat,
+        transcription.notes,
+        onset_times_s=transcription.onset_times_s,
+        samples=samples,
+    )
+    assert comparison.repeats_played
+    assert [(f.kind, f.first_bar, f.repeat) for f in comparison.findings] == [("notes", 3, 2)]
+    assert comparison.findings[0].text.startswith("Bar 3 (repeat): ")
+
+
+@pytest.mark.fluidsynth
+def test_a_repeat_left_out_is_not_reported(piece_with_repeat: Score) -> None:
+    samples = render(perform(piece_with_repeat).notes)
+    transcription = transcribe(samples)
+    comparison = compare_with_score(
+        piece_with_repeat,
+        transcription.notes,
+        onset_times_s=transcription.onset_times_s,
+        samples=samples,
+    )
+    assert not comparison.repeats_played
+    assert comparison.findings == ()
