@@ -41,16 +41,18 @@ def midi_bytes(notes: Sequence[PerformedNote]) -> bytes:
     return buffer.getvalue()
 
 
-def render(notes: Sequence[PerformedNote]) -> np.ndarray:
-    """44.1 kHz mono float32 samples of `notes` played by FluidR3's grand, rendered once."""
+def render(notes: Sequence[PerformedNote], soundfont: str = FLUIDR3) -> np.ndarray:
+    """44.1 kHz mono float32 samples of `notes` played by a SoundFont's grand (FluidR3's by
+    default), rendered once."""
     data = midi_bytes(notes)
-    cached = CACHE_DIR / f"score-{hashlib.sha256(data).hexdigest()[:20]}.npy"
+    key = hashlib.sha256(data + soundfont.encode()).hexdigest()[:20]
+    cached = CACHE_DIR / f"score-{key}.npy"
     if cached.is_file():
         return np.load(cached)
     with tempfile.TemporaryDirectory(prefix="pianoscope-score-") as tmp:
         midi_path = Path(tmp) / "take.mid"
         midi_path.write_bytes(data)
-        samples = render_midi(midi_path, FLUIDR3)
+        samples = render_midi(midi_path, soundfont)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     np.save(cached, samples)
     return samples
