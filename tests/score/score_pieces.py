@@ -17,6 +17,7 @@ import numpy as np
 import partitura as pt
 import partitura.score as ps
 
+from pianoscope.dsp.notes import NoteEvent
 from pianoscope.score.loading import Score
 
 # MIDI velocity played for each printed dynamic: the middle of its class in DESIGN.md.
@@ -138,6 +139,11 @@ class Faults:
     bar_tempo_factor: dict[int, float] = field(default_factory=dict)
     bar_dynamic: dict[int, str] = field(default_factory=dict)
     legato_bars: frozenset[int] = frozenset()
+
+
+def as_events(notes: tuple[PerformedNote, ...]) -> list[NoteEvent]:
+    """Performed notes as a perfect transcription would give them (for tests without audio)."""
+    return [NoteEvent(n.onset_s, n.offset_s, n.midi, n.velocity, 1.0) for n in notes]
 
 
 def perform(score: Score, faults: Faults = Faults(), *, lead_in_s: float = 0.5) -> Performance:

@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from score_pieces import Faults, PerformedNote, PieceSpec, perform, write_piece
+from score_pieces import Faults, PieceSpec, as_events, perform, write_piece
 from score_renders import render
 
-from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.transcription import transcribe
 from pianoscope.errors import ScoreError
 from pianoscope.score.comparison import compare_with_score
 from pianoscope.score.loading import Score, load_score
-
-
-def as_events(notes: tuple[PerformedNote, ...]) -> list[NoteEvent]:
-    return [NoteEvent(n.onset_s, n.offset_s, n.midi, n.velocity, 1.0) for n in notes]
 
 
 @pytest.mark.fluidsynth
