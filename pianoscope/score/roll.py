@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pianoscope.score.alignment import MISSED, PLAYED, WRONG_PITCH
+from pianoscope.score.alignment import MISSED
 from pianoscope.score.comparison import ScoreComparison
 from pianoscope.score.loading import Score
 
 WRITTEN = "written"
 EXTRA = "extra"
-KINDS = (WRITTEN, PLAYED, MISSED, WRONG_PITCH, EXTRA)
 # A note heard without an end (confirmed in the audio, lost by the transcription) is drawn
 # this long, in bars.
 UNKNOWN_LENGTH_BARS = 0.1

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from score_pieces import Faults, as_events, perform
 
+from pianoscope.score.alignment import MISSED, PLAYED, WRONG_PITCH
 from pianoscope.score.comparison import compare_with_score
 from pianoscope.score.loading import Score
-from pianoscope.score.roll import EXTRA, MISSED, PLAYED, WRITTEN, WRONG_PITCH, roll_notes
+from pianoscope.score.roll import EXTRA, WRITTEN, roll_notes
 
 
 def test_played_notes_sit_on_their_written_notes_whatever_the_tempo(piece_a: Score) -> None:
