@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "score"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from score_pieces import PieceSpec, perform, planted_errors, write_piece
-from score_renders import render
-from test_alignment_accuracy import correctly_matched
+from support.score_pieces import PieceSpec, perform, planted_errors, write_piece
+from support.score_renders import render
+from support.score_truth import correctly_matched
 
 from pianoscope.audio.fileio import write_audio
 from pianoscope.dsp.transcription import transcribe

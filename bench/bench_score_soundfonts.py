@@ -14,15 +14,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "score"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from score_pieces import PIECE_A, PIECE_B, Faults, Performance, perform, planted_errors, write_piece
-from score_renders import render
-from test_alignment_accuracy import correctly_matched
-from test_planted_faults import planted
+from support.score_pieces import (
+    PIECE_A,
+    PIECE_B,
+    Faults,
+    Performance,
+    perform,
+    planted_errors,
+    write_piece,
+)
+from support.score_renders import render
+from support.score_truth import correctly_matched, planted_faults
 
 from pianoscope.dsp.transcription import transcribe
-from pianoscope.model.render import MUSESCORE_LITE, TIMGM
+from pianoscope.model.training.render import MUSESCORE_LITE, TIMGM
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
 from pianoscope.score.loading import Score, load_score
 
@@ -56,7 +63,7 @@ def main() -> None:
             print("  matched correctly: " + ", ".join(f"{share:.1%}" for share in shares))
             if name != "a":
                 continue
-            for fault, (faults, kind, first, last) in planted(score).items():
+            for fault, (faults, kind, first, last) in planted_faults(score).items():
                 _, found = compare(score, faults, soundfont)
                 reports = [(f.kind, f.first_bar, f.last_bar) for f in found.findings]
                 others = [f.text for f in found.findings if (f.kind, f.first_bar) != (kind, first)]

@@ -3,18 +3,15 @@ that renders a performance with FluidSynth (cached) and compares it with its sco
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from score_pieces import PIECE_A, PIECE_B, Faults, Performance, perform, write_piece
-from score_renders import render
+from support.score_pieces import PIECE_A, PIECE_B, Faults, Performance, perform, write_piece
+from support.score_renders import Compare, render
 
 from pianoscope.dsp.transcription import transcribe
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
 from pianoscope.score.loading import Score, load_score
-
-Compare = Callable[[Score, Faults], tuple[Performance, ScoreComparison]]
 
 
 @pytest.fixture(scope="session")

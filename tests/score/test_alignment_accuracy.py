@@ -4,33 +4,9 @@ tempo swings by ±20 % and where 5 % of the notes are wrong or missing."""
 from __future__ import annotations
 
 import pytest
-from conftest import Compare
-from score_pieces import Performance, planted_errors
-
-from pianoscope.score.alignment import MISSED, PLAYED, WRONG_PITCH
-from pianoscope.score.comparison import ScoreComparison
-
-ONSET_MATCH_S = 0.05
-
-
-def correctly_matched(performance: Performance, comparison: ScoreComparison) -> float:
-    """Share of score notes whose verdict is right: a played note matched to the performed
-    note that played it (onset within 50 ms), a skipped note missed, a wrong one wrong."""
-    right = 0
-    for index, result in enumerate(comparison.notes):
-        played = performance.plays[index]
-        if played is None:
-            right += result.status == MISSED
-        elif performance.wrong_pitch[index]:
-            right += result.status == WRONG_PITCH
-        else:
-            onset_s = performance.notes[played].onset_s
-            right += (
-                result.status == PLAYED
-                and result.onset_s is not None
-                and abs(result.onset_s - onset_s) <= ONSET_MATCH_S
-            )
-    return right / len(comparison.notes)
+from support.score_pieces import planted_errors
+from support.score_renders import Compare
+from support.score_truth import correctly_matched
 
 
 @pytest.mark.fluidsynth

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from score_pieces import Faults, PieceSpec, as_events, perform, write_piece
-from score_renders import render
+from support.score_pieces import Faults, PieceSpec, as_events, perform, write_piece
+from support.score_renders import render
 
 from pianoscope.dsp.transcription import transcribe
 from pianoscope.errors import ScoreError

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import partitura as pt
 import pytest
-from score_pieces import PIECE_A
+from support.score_pieces import PIECE_A
 
 from pianoscope.errors import ScoreError
 from pianoscope.score.loading import Score, load_score

@@ -8,18 +8,14 @@ by FluidSynth; the take is transcribed by `pianoscope.dsp.transcription` as any 
 from __future__ import annotations
 
 import pytest
-from conftest import Compare
-from score_pieces import Faults
+from support.score_pieces import Faults
+from support.score_renders import Compare
+from support.score_truth import melody_note, planted_faults
 
 from pianoscope.score.loading import Score
 
 # The issue's limit: at most one false report per 100 score notes.
 FALSE_REPORTS_PER_NOTE = 0.01
-
-
-def melody_note(score: Score, bar: int, position: int) -> int:
-    """Index of the `position`-th melody (treble) note of `bar`."""
-    return [i for i, n in enumerate(score.notes) if n.bar == bar and n.midi >= 60][position]
 
 
 @pytest.mark.fluidsynth
@@ -38,32 +34,6 @@ def test_exact_rendering_gets_no_report(
     )
 
 
-def planted(score: Score) -> dict[str, tuple[Faults, str, int, int]]:
-    """Name -> (faults, kind of finding expected, first bar, last bar)."""
-    return {
-        "wrong note in bar 3": (Faults(wrong={melody_note(score, 3, 1): 1}), "notes", 3, 3),
-        "skipped note in bar 7": (
-            Faults(skipped=frozenset({melody_note(score, 7, 2)})),
-            "notes",
-            7,
-            7,
-        ),
-        "bars 5-8 15 % slower": (
-            Faults(bar_tempo_factor=dict.fromkeys((5, 6, 7, 8), 0.85)),
-            "tempo",
-            5,
-            8,
-        ),
-        "bar 12 two classes louder": (Faults(bar_dynamic={12: "f"}), "dynamics", 12, 12),
-        "staccato bars 9-10 legato": (
-            Faults(legato_bars=frozenset({9, 10})),
-            "articulation",
-            9,
-            10,
-        ),
-    }
-
-
 FAULT_NAMES = [
     "wrong note in bar 3",
     "skipped note in bar 7",
@@ -78,7 +48,7 @@ FAULT_NAMES = [
 def test_planted_fault_is_reported_in_its_bar_and_nothing_else(
     name: str, piece_a: Score, compare_rendering: Compare
 ) -> None:
-    faults, kind, first_bar, last_bar = planted(piece_a)[name]
+    faults, kind, first_bar, last_bar = planted_faults(piece_a)[name]
     _, comparison = compare_rendering(piece_a, faults)
     reports = [(f.kind, f.first_bar, f.last_bar) for f in comparison.findings]
     assert (kind, first_bar, last_bar) in reports, [f.text for f in comparison.findings]
@@ -91,7 +61,7 @@ def test_planted_fault_is_reported_in_its_bar_and_nothing_else(
 def test_all_faults_in_one_take_are_each_reported(
     piece_a: Score, compare_rendering: Compare
 ) -> None:
-    cases = planted(piece_a).values()
+    cases = planted_faults(piece_a).values()
     faults = Faults(
         wrong={k: v for f, *_ in cases for k, v in f.wrong.items()},
         skipped=frozenset().union(*(f.skipped for f, *_ in cases)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from score_pieces import Faults, as_events, perform
+from support.score_pieces import Faults, as_events, perform
 
 from pianoscope.score.alignment import MISSED, PLAYED, WRONG_PITCH
 from pianoscope.score.comparison import compare_with_score

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from score_pieces import Faults, perform
-from score_renders import render
+from support.score_pieces import Faults, perform
+from support.score_renders import render
 
 from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.audio.fileio import write_audio

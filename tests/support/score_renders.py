@@ -5,18 +5,23 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import mido
 import numpy as np
-from score_pieces import PerformedNote
+from support.score_pieces import Faults, Performance, PerformedNote
 
-from pianoscope.model.render import FLUIDR3, render_midi
+from pianoscope.model.training.render import FLUIDR3, render_midi
+from pianoscope.score.comparison import ScoreComparison
+from pianoscope.score.loading import Score
 
 CACHE_DIR = Path.home() / ".cache" / "pianoscope-tests"
 TICKS_PER_BEAT = 480
 TICKS_PER_S = 960  # at MIDI's default 120 BPM
+
+# Play a score with faults, render, transcribe and compare (the `compare_rendering` fixture).
+Compare = Callable[[Score, Faults], tuple[Performance, ScoreComparison]]
 
 
 def midi_bytes(notes: Sequence[PerformedNote]) -> bytes:
