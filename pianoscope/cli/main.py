@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "pianoscope.cli.batch_commands",
     "pianoscope.cli.library_commands",
     "pianoscope.cli.enrolment_commands",
+    "pianoscope.cli.score_commands",
 )
 
 

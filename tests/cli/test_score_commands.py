@@ -1,0 +1,109 @@
+"""`pianoscope compare-score SCORE TAKE [--json OUT]`: text, JSON, progress, errors, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support.score_pieces import PIECE_A, Faults, perform, write_piece
+from support.score_renders import render
+
+from pianoscope.audio.fileio import write_audio
+from pianoscope.cli.main import main
+from pianoscope.score.loading import load_score
+
+
+@pytest.fixture(scope="module")
+def score_and_take(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("compare-score")
+    score_path = write_piece(folder / "minuet.musicxml", PIECE_A)
+    faults = Faults(bar_tempo_factor=dict.fromkeys((5, 6, 7, 8), 0.85), bar_dynamic={12: "f"})
+    take = folder / "take.flac"
+    write_audio(take, render(perform(load_score(score_path), faults).notes))
+    return score_path, take
+
+
+@pytest.mark.fluidsynth
+def test_prints_headline_bars_and_findings_and_writes_json(
+    score_and_take: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    score_path, take = score_and_take
+    out = tmp_path / "comparison.json"
+    assert main(["compare-score", str(score_path), str(take), "--json", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "comparing take.flac with minuet: 100%" in captured.err
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("take.flac against minuet: 133 of 133 notes played")
+    assert lines[3] == "  1. Bars 5–8 are 15% slower than the rest (102 instead of 120 BPM)."
+    assert lines[4] == "  2. Bar 12 is marked p but played f."
+    table = [line for line in lines if line.startswith("   12 ")]
+    assert table and "p/f" in table[0]
+    data = json.loads(out.read_text())
+    assert [(f["kind"], f["first_bar"], f["last_bar"]) for f in data["findings"]] == [
+        ("tempo", 5, 8),
+        ("dynamics", 12, 12),
+    ]
+    assert data["headline"] == [line[5:] for line in lines[3:5]]
+
+
+@pytest.mark.parametrize(
+    ("score_text", "expected"),
+    [
+        ("<score-partwise><part", "broken.musicxml is not a readable score"),
+        ("", "broken.musicxml is not a readable score"),
+    ],
+)
+def test_bad_score_is_one_line_and_exit_2(
+    score_text: str,
+    expected: str,
+    score_and_take: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    broken = tmp_path / "broken.musicxml"
+    broken.write_text(score_text)
+    assert main(["compare-score", str(broken), str(score_and_take[1])]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"pianoscope: {expected}") and "\n" not in err
+
+
+def test_missing_take_is_one_line(
+    score_and_take: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["compare-score", str(score_and_take[0]), str(tmp_path / "none.flac")]) == 2
+    assert "none.flac does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.fluidsynth
+def test_ctrl_c_stops_it_cleanly(score_and_take: tuple[Path, Path], tmp_path: Path) -> None:
+    """SIGINT once the progress line shows: exit 130, one line, no traceback, no JSON."""
+    score_path, take = score_and_take
+    out = tmp_path / "never.json"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pianoscope",
+            "compare-score",
+            str(score_path),
+            str(take),
+            "--json",
+            str(out),
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()  # written when the work starts
+    assert first.startswith("comparing take.flac with minuet:")
+    process.send_signal(signal.SIGINT)
+    _, rest = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert rest.strip().splitlines()[-1] == "pianoscope: cancelled"
+    assert "Traceback" not in rest
+    assert not out.exists()
