@@ -1,4 +1,5 @@
-"""`pianoscope library ...` and `pianoscope compare`: the library from the command line.
+"""`pianoscope library ...` and `pianoscope compare`: the library from the command line
+(`library score` keeps a piece's score, `library compare-score` compares a take with it).
 
 Like every `cli/*_commands` module, it imports the analysis stack (numpy, scipy, torch) only
 inside the commands that use it, so `pianoscope --help` and `--version` answer at once.
@@ -15,6 +16,7 @@ from pathlib import Path
 from pianoscope.analysis.meter import CLOCK_SECTION_S, Meter
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
+from pianoscope.cli.score_commands import print_comparison, with_progress_line
 from pianoscope.errors import LibraryError
 from pianoscope.library.backup import backup, restore
 from pianoscope.library.records import Piece, Recording, Student
@@ -75,6 +77,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     load.add_argument("zip", type=Path, metavar="IN.zip")
     load.set_defaults(run=run_restore)
+
+    score = commands.add_parser(
+        "score", parents=[common], help="keep a piece's score (MusicXML, MEI or MIDI) for its takes"
+    )
+    score.add_argument("piece", help="the piece (created if new)")
+    score.add_argument("file", type=Path, help="the score file")
+    score.set_defaults(run=run_score)
+
+    versus = commands.add_parser(
+        "compare-score",
+        parents=[common],
+        help="compare a take with the score kept for its piece (as `pianoscope compare-score`)",
+    )
+    versus.add_argument("id", type=int, help="the take's number, as `library list` shows it")
+    versus.add_argument("--json", metavar="OUT", help="also write the comparison as JSON")
+    versus.set_defaults(run=run_compare_score)
 
     compare = subparsers.add_parser(
         "compare", help="compare a take with a reference: tempo per group of bars, dynamics"
@@ -140,6 +158,28 @@ def run_list(args: argparse.Namespace) -> int:
             if args.piece and (recording.piece or "").casefold() != args.piece.casefold():
                 continue
             print(_recording_line(recording))
+    return 0
+
+
+def run_score(args: argparse.Namespace) -> int:
+    from pianoscope.app.library.scores import attach_score
+
+    with Library.open(args.library) as library:
+        stored = attach_score(library, args.piece, args.file)
+        print(f"{args.piece}: score {stored.file_name} kept ({len(stored.content)} bytes)")
+    return 0
+
+
+def run_compare_score(args: argparse.Namespace) -> int:
+    from pianoscope.app.library.scores import compare_with_piece_score
+
+    with Library.open(args.library) as library:
+        recording = library.recording(args.id)
+        comparison = with_progress_line(
+            f"comparing take {args.id} with the score of {recording.piece}",
+            lambda progress: compare_with_piece_score(library, args.id, progress=progress),
+        )
+    print_comparison(comparison, Path(recording.path).name, args.json)
     return 0
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pianoscope.analysis.export import write_json
+from pianoscope.analysis.progress import ProgressCallback
 from pianoscope.audio.fileio import probe_audio
 from pianoscope.cli.progress_line import ProgressLine
+from pianoscope.score.comparison import ScoreComparison
 from pianoscope.score.loading import load_score
 from pianoscope.score.report_text import comparison_text
 from pianoscope.score.take import compare_take_file
@@ -38,18 +41,27 @@ def run_compare_score(args: argparse.Namespace) -> int:
     probe_audio(args.take)  # an unreadable take is reported before the score is read
     score = load_score(args.score)
     name = Path(args.take).name
+    comparison = with_progress_line(
+        f"comparing {name} with {score.title}",
+        lambda progress: compare_take_file(score, args.take, progress=progress),
+    )
+    print_comparison(comparison, name, args.json)
+    return 0
+
+
+def with_progress_line(
+    what: str, work: Callable[[ProgressCallback], ScoreComparison]
+) -> ScoreComparison:
+    """Run `work` with a progress line on stderr saying `what` and how far it is."""
     line = ProgressLine(sys.stderr)
     try:
-        comparison = compare_take_file(
-            score,
-            args.take,
-            progress=lambda fraction: line.show(
-                f"comparing {name} with {score.title}: {fraction:4.0%}", force=fraction >= 1.0
-            ),
-        )
+        return work(lambda fraction: line.show(f"{what}: {fraction:4.0%}", force=fraction >= 1.0))
     finally:
         line.close()
-    if args.json:
-        write_json(comparison.to_json_dict(), args.json)
-    print(comparison_text(comparison, name))
-    return 0
+
+
+def print_comparison(comparison: ScoreComparison, take_name: str, json_out: str | None) -> None:
+    """Write the JSON when asked, then print the comparison as text."""
+    if json_out:
+        write_json(comparison.to_json_dict(), json_out)
+    print(comparison_text(comparison, take_name))

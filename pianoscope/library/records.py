@@ -25,6 +25,17 @@ class Piece:
 
 
 @dataclass(frozen=True)
+class PieceScoreFile:
+    """The score kept for a piece: the file as it was given (name and bytes)."""
+
+    piece_id: int
+    file_name: str
+    content: bytes
+    content_sha256: str
+    stored_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class Session:
     """One lesson or practice session of a student."""
 

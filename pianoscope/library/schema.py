@@ -77,10 +77,23 @@ ALTER TABLE comments ADD COLUMN sidecar_id TEXT;
 CREATE UNIQUE INDEX comments_by_sidecar_id ON comments(recording_id, sidecar_id);
 """
 
+# A piece's score (MusicXML, MEI or MIDI), stored once for every take of the piece. The file's
+# bytes are kept in the database so that backups carry them and no path can go stale.
+_V4_PIECE_SCORES = """
+CREATE TABLE piece_scores (
+    piece_id INTEGER PRIMARY KEY REFERENCES pieces(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    content BLOB NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    stored_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1_STUDENTS_PIECES_RECORDINGS,
     _V2_SESSIONS_SUMMARIES_TRASH,
     _V3_COMMENTS_FROM_SIDECARS,
+    _V4_PIECE_SCORES,
 )
 CURRENT_VERSION = len(MIGRATIONS)
 

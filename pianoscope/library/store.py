@@ -1,4 +1,5 @@
-"""The library database: students, pieces, sessions, recordings, comments, analysis summaries.
+"""The library database: students, pieces (with their scores), sessions, recordings, comments,
+analysis summaries.
 
 One `Library` wraps one SQLite connection in WAL mode, so the GUI can read while a background
 analysis writes. Writes take the write lock up front (`BEGIN IMMEDIATE`) and wait up to
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import math
 import sqlite3
@@ -30,6 +32,7 @@ from pianoscope.library.records import (
     AnalysisSummary,
     Comment,
     Piece,
+    PieceScoreFile,
     Recording,
     Session,
     Student,
@@ -166,6 +169,43 @@ class Library:
         title = _clean_name(title, "piece")
         self._update_one("UPDATE pieces SET title = ? WHERE id = ?", (title, piece_id), "piece")
         return Piece(piece_id, title)
+
+    def store_piece_score(self, piece_id: int, file_name: str, content: bytes) -> PieceScoreFile:
+        """Keep a score file for the piece, replacing the one it had."""
+        stored = PieceScoreFile(
+            piece_id,
+            file_name,
+            content,
+            hashlib.sha256(content).hexdigest(),
+            dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        )
+        with self._write() as cursor:
+            cursor.execute(
+                "INSERT INTO piece_scores(piece_id, file_name, content, content_sha256, stored_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(piece_id) DO UPDATE SET"
+                " file_name = excluded.file_name, content = excluded.content,"
+                " content_sha256 = excluded.content_sha256, stored_at = excluded.stored_at",
+                (piece_id, file_name, content, stored.content_sha256, iso_utc(stored.stored_at)),
+            )
+        return stored
+
+    def piece_score(self, piece_id: int) -> PieceScoreFile | None:
+        """The score kept for the piece, if any."""
+        rows = self._read(
+            "SELECT piece_id, file_name, content, content_sha256, stored_at FROM piece_scores"
+            " WHERE piece_id = ?",
+            (piece_id,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return PieceScoreFile(
+            row["piece_id"],
+            row["file_name"],
+            bytes(row["content"]),
+            row["content_sha256"],
+            parse_time(row["stored_at"]),
+        )
 
     def ensure_session(self, student_id: int, when: dt.datetime, note: str = "") -> Session:
         """The student's session (lesson) on the calendar day of `when`, started if none.

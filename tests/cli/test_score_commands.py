@@ -107,3 +107,23 @@ def test_ctrl_c_stops_it_cleanly(score_and_take: tuple[Path, Path], tmp_path: Pa
     assert rest.strip().splitlines()[-1] == "pianoscope: cancelled"
     assert "Traceback" not in rest
     assert not out.exists()
+
+
+@pytest.mark.fluidsynth
+def test_library_keeps_the_score_and_compares_a_take_by_number(
+    score_and_take: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    score_path, take = score_and_take
+    library = str(tmp_path / "library")
+    assert main(["library", "score", "Minuet", str(score_path), "--library", library]) == 0
+    assert "Minuet: score minuet.musicxml kept" in capsys.readouterr().out
+    imported = ["library", "import", str(take), "--student", "Ann", "--piece", "Minuet"]
+    assert main([*imported, "--library", library]) == 0
+    take_id = capsys.readouterr().out.split()[1]  # "imported:  ID  date ..."
+    out = tmp_path / "take.json"
+    command = ["library", "compare-score", take_id, "--json", str(out), "--library", library]
+    assert main(command) == 0
+    captured = capsys.readouterr()
+    assert f"comparing take {take_id} with the score of Minuet: 100%" in captured.err
+    assert "  2. Bar 12 is marked p but played f." in captured.out.splitlines()
+    assert json.loads(out.read_text())["score"]["title"] == "minuet"

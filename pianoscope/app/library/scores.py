@@ -1,0 +1,63 @@
+"""A piece's score in the library: stored once, used for every take of the piece.
+
+The score is read with `load_score` before it is stored, so a file that would not load never
+replaces a good one. partitura reads from a path, so a stored score is written to a temporary
+file with its original name to be loaded.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
+from pianoscope.errors import LibraryError, ScoreError
+from pianoscope.library.records import PieceScoreFile
+from pianoscope.library.store import Library
+from pianoscope.score.comparison import ScoreComparison
+from pianoscope.score.loading import Score, load_score
+from pianoscope.score.take import compare_take_file
+
+MAX_SCORE_BYTES = 50 * 1024 * 1024
+
+
+def attach_score(library: Library, piece_title: str, path: str | Path) -> PieceScoreFile:
+    """Keep the score at `path` for the piece `piece_title` (created if new). Raises ScoreError
+    for a file that is not a readable score; the piece's earlier score then stays."""
+    path = Path(path)
+    load_score(path)
+    if path.stat().st_size > MAX_SCORE_BYTES:
+        raise ScoreError(f"{path.name} is too large for a score ({path.stat().st_size >> 20} MB).")
+    piece = library.ensure_piece(piece_title)
+    return library.store_piece_score(piece.id, path.name, path.read_bytes())
+
+
+def piece_score(library: Library, piece_id: int) -> Score | None:
+    """The piece's stored score, loaded; None when the piece has none."""
+    stored = library.piece_score(piece_id)
+    if stored is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="pianoscope-score-") as folder:
+        path = Path(folder) / Path(stored.file_name).name
+        path.write_bytes(stored.content)
+        return load_score(path)
+
+
+def compare_with_piece_score(
+    library: Library,
+    recording_id: int,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> ScoreComparison:
+    """Compare a filed take with the score stored for its piece."""
+    recording = library.recording(recording_id)
+    if recording.piece_id is None:
+        raise LibraryError(f"Take {recording_id} is not filed under a piece, so it has no score.")
+    score = piece_score(library, recording.piece_id)
+    if score is None:
+        raise LibraryError(
+            f"No score is stored for {recording.piece}: add one with "
+            f"`pianoscope library score {recording.piece!r} FILE`."
+        )
+    return compare_take_file(score, library.path_of(recording), progress=progress, cancel=cancel)
