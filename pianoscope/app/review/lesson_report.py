@@ -12,6 +12,7 @@ from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.dynamics import DynamicMarking, dynamic_markings
 from pianoscope.app.review.opening import ReviewedRecording
 from pianoscope.library.comment_sidecar import Comment
+from pianoscope.score.comparison import ScoreComparison
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,17 @@ class LessonReport:
     summary: tuple[tuple[str, str], ...]
     markings: tuple[DynamicMarking, ...]
     comments: tuple[Comment, ...]
+    score_lines: tuple[str, ...] = ()
 
 
 def lesson_report(
-    recording: ReviewedRecording, analysis: Analysis, comments: tuple[Comment, ...]
+    recording: ReviewedRecording,
+    analysis: Analysis,
+    comments: tuple[Comment, ...],
+    comparison: ScoreComparison | None = None,
 ) -> LessonReport:
+    """The report's content; with a `comparison` it also says how the take follows the score
+    (`score_lines`: the summary, the three sentences to say first, then every finding)."""
     tempo = f"{analysis.tempo_bpm:.0f} BPM" if analysis.tempo_bpm else "no steady tempo"
     summary = [
         ("Duration", format_time(analysis.duration_s)),
@@ -48,7 +55,22 @@ def lesson_report(
         summary=tuple(summary),
         markings=dynamic_markings(analysis.loudness),
         comments=comments,
+        score_lines=score_lines(comparison) if comparison is not None else (),
     )
+
+
+def score_lines(comparison: ScoreComparison) -> tuple[str, ...]:
+    """What the report says about the take against its score."""
+    played = round(comparison.played_share * len(comparison.notes))
+    tempo = f", about {comparison.played_bpm:.0f} BPM" if comparison.played_bpm else ""
+    lines = [
+        f"Against the score of {comparison.score_title}: {played} of "
+        f"{len(comparison.notes)} notes played{tempo}.",
+        *(f"{number}. {text}" for number, text in enumerate(comparison.headline, 1)),
+    ]
+    if comparison.findings:
+        lines += ["Bar by bar:", *(f"• {finding.text}" for finding in comparison.findings)]
+    return tuple(lines)
 
 
 def format_time(time_s: float) -> str:

@@ -1,4 +1,5 @@
-"""The one-click lesson report as a PDF (QPdfWriter): header, numbers, timelines, comments.
+"""The one-click lesson report as a PDF (QPdfWriter): header, numbers, timelines, the take
+against its score (when compared with one), comments.
 
 Drawn with QPainter from the analysis itself rather than by grabbing widgets, so the report
 looks the same whatever the window's zoom and works without a screen.
@@ -45,6 +46,7 @@ def write_report_pdf(report: LessonReport, analysis: Analysis, path: str | Path)
         _loudness(pages, report, analysis, duration_s)
         _classifier(pages, analysis, duration_s)
         _piano_roll(pages, analysis, duration_s)
+        _score(pages, report)
         _comments(pages, report)
     finally:
         painter.end()
@@ -195,6 +197,16 @@ def _nice_step(raw_s: float) -> float:
         if step >= raw_s:
             return float(step)
     return 3600.0
+
+
+def _score(pages: _Pages, report: LessonReport) -> None:
+    """How the take follows its score, when it was compared with one."""
+    if not report.score_lines:
+        return
+    pages.text("Against the score", size=11, bold=True, gap=1.6)
+    for line in report.score_lines:
+        for part in textwrap.wrap(line, COMMENT_CHARS) or [""]:
+            pages.text(part, size=10)
 
 
 def _comments(pages: _Pages, report: LessonReport) -> None:

@@ -50,6 +50,7 @@ from pianoscope.gui.review.loudness_view import LoudnessPlot
 from pianoscope.gui.review.moment_panel import MomentPanel
 from pianoscope.gui.review.piano_roll import PianoRoll, note_text
 from pianoscope.gui.review.report_pdf import write_report_pdf
+from pianoscope.gui.review.score_panel import ScorePanel
 from pianoscope.gui.review.spectrogram_view import (
     COLOUR_MAPS,
     FFT_SIZES,
@@ -182,14 +183,19 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.comments.changed.connect(self._comments_changed)
         self.comments.time_picked.connect(self.select_time)
         self.comments.problem.connect(self.show_problem)
+        self.score = ScorePanel()
+        self.score.problem.connect(self.show_problem)
         right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
-        for title, widget in (("Moment", self.moment), ("Comments", self.comments)):
+        docked = (("Moment", self.moment), ("Comments", self.comments), ("Score", self.score))
+        for title, widget in docked:
             dock = QtWidgets.QDockWidget(title, self)
             dock.setObjectName(f"review-dock-{title.lower()}")
             dock.setWidget(widget)
             self.addDockWidget(right, dock)
             self.docks[title] = dock
+        self.tabifyDockWidget(self.docks["Comments"], self.docks["Score"])
+        self.docks["Comments"].raise_()
         self.resizeDocks([self.docks["Moment"]], [440], QtCore.Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
@@ -297,6 +303,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.recording = recording
         self.comment_store = store
         self.comments.set_store(store)
+        self.score.set_take(recording.path)
         self.setWindowTitle(f"Pianoscope – review – {recording.title}")
         self._remember_recent(recording.path)
         duration_s = recording.duration_s
@@ -329,6 +336,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         if self.player is not None:
             self.player.stop()
         self.player = None
+        self.score.set_take(None)
         for job in (self._pyramid_job, self._analysis_job):
             if job is not None:
                 job.cancel()
@@ -605,7 +613,9 @@ class ReviewWindow(QtWidgets.QMainWindow):
         """The lesson report PDF; returns its page count."""
         if self.analysis is None or self.recording is None:
             raise PianoscopeError("The analysis has not finished yet.")
-        report = lesson_report(self.recording, self.analysis, self.comments.comments)
+        report = lesson_report(
+            self.recording, self.analysis, self.comments.comments, self.score.comparison
+        )
         return write_report_pdf(report, self.analysis, path)
 
     def _ask_export_analysis(self, kind: str) -> None:
