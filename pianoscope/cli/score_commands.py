@@ -2,7 +2,8 @@
 
 Prints the three things to say first, the per-bar table and every finding (what the review
 window's score view shows); `--json` also writes the contract of docs/score.md. The take is
-transcribed with a progress line on stderr; Ctrl-C stops it and nothing is written.
+transcribed with a progress line on stderr; Ctrl-C stops it and nothing is written. The
+analysis stack is imported inside the commands, so `pianoscope --help` does not load it.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pianoscope.analysis.export import write_json
-from pianoscope.analysis.progress import ProgressCallback
-from pianoscope.audio.fileio import probe_audio
 from pianoscope.cli.progress_line import ProgressLine
-from pianoscope.score.comparison import ScoreComparison
-from pianoscope.score.loading import load_score
-from pianoscope.score.report_text import comparison_text
-from pianoscope.score.take import compare_take_file
+from pianoscope.progress import ProgressCallback
+
+if TYPE_CHECKING:  # the analysis stack is imported by the commands that run it
+    from pianoscope.score.comparison import ScoreComparison
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_compare_score(args: argparse.Namespace) -> int:
+    from pianoscope.audio.fileio import probe_audio
+    from pianoscope.score.loading import load_score
+    from pianoscope.score.take import compare_take_file
+
     probe_audio(args.take)  # an unreadable take is reported before the score is read
     score = load_score(args.score)
     name = Path(args.take).name
@@ -62,6 +65,9 @@ def with_progress_line(
 
 def print_comparison(comparison: ScoreComparison, take_name: str, json_out: str | None) -> None:
     """Write the JSON when asked, then print the comparison as text."""
+    from pianoscope.analysis.export import write_json
+    from pianoscope.score.report_text import comparison_text
+
     if json_out:
         write_json(comparison.to_json_dict(), json_out)
     print(comparison_text(comparison, take_name))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.audio.fileio import SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
 from pianoscope.dsp.transcription import Transcriber
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
 from pianoscope.score.loading import Score
 
@@ -43,13 +43,13 @@ def compare_take_file(
     progress(0.0)
     for block in iter_audio_blocks(take_path, sample_rate_hz=SAMPLE_RATE_HZ):
         if cancel is not None:
-            cancel.check()
+            cancel.check("The comparison with the score")
         transcriber.feed(block)
         blocks.append(block)
         done += block.size
         progress(TRANSCRIPTION_SHARE * min(done / expected, 1.0))
     if cancel is not None:
-        cancel.check()
+        cancel.check("The comparison with the score")
     transcription = transcriber.finish()
     progress(TRANSCRIPTION_SHARE)
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)

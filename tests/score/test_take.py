@@ -9,9 +9,9 @@ import pytest
 from support.score_pieces import Faults, perform
 from support.score_renders import render
 
-from pianoscope.analysis.progress import Cancelled, CancelToken
 from pianoscope.audio.fileio import write_audio
 from pianoscope.errors import AudioFileError
+from pianoscope.progress import Cancelled, CancelToken
 from pianoscope.score.loading import Score
 from pianoscope.score.take import compare_take_file
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.errors import LibraryError, ScoreError
 from pianoscope.library.records import PieceScoreFile
 from pianoscope.library.store import Library
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.score.comparison import ScoreComparison
 from pianoscope.score.loading import Score, load_score
 from pianoscope.score.take import compare_take_file

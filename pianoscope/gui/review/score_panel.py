@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pianoscope.analysis.progress import CancelToken, ProgressCallback
 from pianoscope.app.background import BackgroundJob
 from pianoscope.dsp.pitch import note_name
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
+from pianoscope.progress import CancelToken, ProgressCallback
 from pianoscope.score.alignment import MISSED, PLAYED, WRONG_PITCH
 from pianoscope.score.comparison import ScoreComparison
 from pianoscope.score.loading import Score, load_score
