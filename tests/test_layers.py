@@ -35,6 +35,8 @@ VOCABULARY = {
     "pianoscope.dsp.windows", "pianoscope.library.comment_sidecar",
     "pianoscope.library.progress", "pianoscope.library.records", "pianoscope.library.store",
     "pianoscope.model.calibration", "pianoscope.model.enrolment", "pianoscope.model.labels",
+    "pianoscope.score.alignment", "pianoscope.score.comparison", "pianoscope.score.loading",
+    "pianoscope.score.roll",
 }  # fmt: skip
 
 

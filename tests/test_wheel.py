@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -54,9 +55,14 @@ library.close()
 def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the built wheel installed; returns its bin/ folder."""
     folder = tmp_path_factory.mktemp("wheel")
+    # Built from a clean copy: setuptools reuses a checkout's build/ folder, whose stale
+    # modules would hide a package missing from the wheel.
+    source = folder / "source"
+    leave_out = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__")
+    shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(*leave_out))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(folder / "dist"), str(REPO)],
+         "-w", str(folder / "dist"), str(source)],
         check=True, timeout=TIMEOUT_S,
     )  # fmt: skip
     (wheel,) = (folder / "dist").glob("pianoscope-*.whl")

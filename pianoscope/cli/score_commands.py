@@ -37,16 +37,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_compare_score(args: argparse.Namespace) -> int:
-    from pianoscope.audio.fileio import probe_audio
-    from pianoscope.score.loading import load_score
-    from pianoscope.score.take import compare_take_file
+    from pianoscope.app.review.opening import check_readable
+    from pianoscope.app.review.score import compare_with_score, read_score
 
-    probe_audio(args.take)  # an unreadable take is reported before the score is read
-    score = load_score(args.score)
+    check_readable(args.take)  # an unreadable take is reported before the score is read
+    score = read_score(args.score)
     name = Path(args.take).name
     comparison = with_progress_line(
         f"comparing {name} with {score.title}",
-        lambda progress: compare_take_file(score, args.take, progress=progress),
+        lambda progress: compare_with_score(score, args.take, progress=progress).comparison,
     )
     print_comparison(comparison, name, args.json)
     return 0

@@ -47,6 +47,14 @@ class ReviewedRecording:
         return f"{who} ({self.path.name})" if who else self.path.name
 
 
+def check_readable(path: str | Path) -> AudioInfo:
+    """The recording's format, or AudioFileError saying in words why it cannot be read.
+
+    Commands call this first, so a bad file is reported before any slow work starts.
+    """
+    return probe_audio(path)
+
+
 def open_recording(path: str | Path) -> ReviewedRecording:
     """Read the header and the sidecar; raises AudioFileError if the file is not audio."""
     path = Path(path)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pianoscope.app.background import BackgroundJob
+from pianoscope.app.review.score import ScoredTake, compare_with_score, read_score
 from pianoscope.dsp.pitch import note_name
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
 from pianoscope.progress import CancelToken, ProgressCallback
 from pianoscope.score.alignment import MISSED, PLAYED, WRONG_PITCH
 from pianoscope.score.comparison import ScoreComparison
-from pianoscope.score.loading import Score, load_score
+from pianoscope.score.loading import Score
 from pianoscope.score.roll import EXTRA, WRITTEN, RollNote, roll_notes
-from pianoscope.score.take import compare_take_file
 
 POLL_INTERVAL_MS = 100
 KIND_RGB = {
@@ -130,9 +130,9 @@ class ScorePanel(QtWidgets.QWidget):
             return
         take = self.take
 
-        def work(progress: ProgressCallback, cancel: CancelToken) -> tuple[Score, ScoreComparison]:
-            score = load_score(score_path)
-            return score, compare_take_file(score, take, progress=progress, cancel=cancel)
+        def work(progress: ProgressCallback, cancel: CancelToken) -> ScoredTake:
+            score = read_score(score_path)
+            return compare_with_score(score, take, progress=progress, cancel=cancel)
 
         self.cancel()
         self._job = BackgroundJob("score comparison", work).start()
@@ -201,7 +201,7 @@ class ScorePanel(QtWidgets.QWidget):
         self._timer.stop()
         self._show_busy(False)
         if job.result is not None:
-            self.show_comparison(*job.result)
+            self.show_comparison(job.result.score, job.result.comparison)
         elif job.error:
             self.headline.setText(job.error)
             self.problem.emit(job.error)
