@@ -1,8 +1,12 @@
-"""Audio engine figures: the PortAudio callback's cost per block and the recorder's throughput.
+"""Audio engine figures: the PortAudio callback's cost per block, the recorder's throughput, and
+how much of a take a crash loses.
 
 Prints median and p99 of the callback (mono and stereo mix, 512-frame blocks) next to the
-sounddevice documentation's usual pattern (`queue.put(indata.copy())`), and the recorder's
-throughput as multiples of real time next to one `soundfile.write` of the same audio.
+sounddevice documentation's usual pattern (`queue.put(indata.copy())`), the recorder's
+throughput as multiples of real time next to one `soundfile.write` of the same audio, and the
+seconds missing from a `pianoscope record` journal after `kill -9` against what the source had
+produced by the wall clock (the README's "at most about one second"; the unit test
+tests/audio/test_recorder.py only checks that nothing the journal showed is lost).
 Run: python bench/bench_audio.py
 """
 
@@ -10,6 +14,9 @@ from __future__ import annotations
 
 import math
 import queue
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,8 +26,9 @@ import numpy as np
 import soundfile as sf
 
 from pianoscope.audio.live_input import LiveInput
-from pianoscope.audio.recorder import Recorder
+from pianoscope.audio.recorder import Recorder, journal_path
 from pianoscope.audio.ringbuffer import RingBuffer
+from pianoscope.resources_path import demo_recording_path
 
 RATE = 44_100
 BLOCK = 512
@@ -98,6 +106,43 @@ def _recorded(recorder: Recorder) -> int:
     return round(recorder.elapsed_s * RATE)
 
 
+def _journal_frames(path: Path) -> int:
+    try:
+        return sf.info(str(path)).frames
+    except (sf.LibsndfileError, RuntimeError):
+        return 0
+
+
+def bench_kill_9(runs: int = 3, record_s: float = 3.0) -> None:
+    """`pianoscope record` of the demo at real-time pace, killed after `record_s` seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(runs):
+            out = Path(tmp) / f"killed{run}.flac"
+            command = [sys.executable, "-m", "pianoscope", "record", str(out), "--seconds", "30"]
+            command += ["--from-file", str(demo_recording_path())]
+            process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            journal = journal_path(out)
+            deadline = time.monotonic() + 30
+            while (first_frames := _journal_frames(journal)) == 0:
+                if time.monotonic() > deadline:
+                    process.kill()
+                    raise SystemExit("the recorder never wrote anything")
+                time.sleep(0.005)
+            first_s = time.monotonic()
+            time.sleep(record_s)  # the figure is taken after this long of recording
+            produced = first_frames + (time.monotonic() - first_s) * RATE
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kept = _journal_frames(journal)
+            print(
+                f"kill -9 after {produced / RATE:.2f} s: journal keeps {kept / RATE:.2f} s, "
+                f"missing {(produced - kept) / RATE:.2f} s (target <= 1 s)"
+            )
+
+
 if __name__ == "__main__":
     bench_callback()
     bench_recorder()
+    bench_kill_9()

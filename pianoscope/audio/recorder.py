@@ -108,6 +108,7 @@ class Recorder:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._journal: WavJournal | None = None
+        self._reader: RingReader | None = None
         self._lost = 0
         self._error: str | None = None
         self._paused = threading.Event()
@@ -116,6 +117,16 @@ class Recorder:
     def elapsed_s(self) -> float:
         """Seconds safely written so far."""
         return self._journal.frames / self._sample_rate_hz if self._journal else 0.0
+
+    @property
+    def consumed_index(self) -> int:
+        """Ring index up to which the recorder has taken samples (written, or dropped while
+        paused); 0 before `start()`.
+
+        Read-only, for callers that must know the recorder has caught up with the ring, e.g. that
+        audio arriving during a pause has been passed over rather than still waiting to be read.
+        """
+        return self._reader.position if self._reader is not None else 0
 
     @property
     def paused(self) -> bool:
@@ -153,11 +164,8 @@ class Recorder:
             if self._journal is not None:
                 self._journal.close()
             raise RecordingError(f"Cannot record to {self.path}: {error.strerror}.") from error
-        self._thread = threading.Thread(
-            target=self._drain,
-            args=(self._ring.reader(from_start=self._from_start),),
-            name="recorder",
-        )
+        self._reader = self._ring.reader(from_start=self._from_start)
+        self._thread = threading.Thread(target=self._drain, args=(self._reader,), name="recorder")
         self._thread.start()
 
     def stop(self) -> RecordingResult:

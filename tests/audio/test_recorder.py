@@ -9,13 +9,12 @@ import resource
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
-from support.crash_takes import start_demo_take
+from support.crash_takes import journal_frames, start_demo_take
+from support.waiting import wait_until
 
 from pianoscope.app.recording import record_take
 from pianoscope.audio.file_source import FileSource
@@ -85,37 +84,29 @@ def test_unwritable_folder_is_refused_clearly(tmp_path):
         Recorder(RingBuffer(100), blocker / "take.flac", sample_rate_hz=RATE).start()
 
 
-def _journal_frames(path: Path) -> int:
-    try:
-        return sf.info(str(path)).frames
-    except (sf.LibsndfileError, RuntimeError):
-        return 0
+def test_recording_survives_kill_9_keeping_what_the_journal_held(tmp_path, demo):
+    """Killed mid-take, the journal opens as it is and holds at least what it showed before.
 
-
-def test_recording_survives_kill_9_missing_at_most_one_second(tmp_path, demo):
+    How much a crash loses against the wall clock (the README's "at most about one second") is a
+    timing figure and is measured by `bench/bench_audio.py`, not here.
+    """
     out = tmp_path / "killed.flac"
     process = start_demo_take(out, student="Ada", piece="Etude")
     journal = journal_path(out)
-    first_frames = 0
-    deadline = time.monotonic() + 20
-    while first_frames == 0:
-        assert time.monotonic() < deadline, "the recorder never wrote anything"
-        first_frames = _journal_frames(journal)
-        first_s = time.monotonic()
-        time.sleep(0.005)
-    time.sleep(3.0)
-    produced = first_frames + (time.monotonic() - first_s) * RATE
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    try:
+        wait_until(
+            lambda: journal_frames(out) >= 2 * RATE,
+            timeout_s=60,
+            what="the recorder's journal holds 2 s of the take",
+        )
+        shown = journal_frames(out)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
 
     assert not out.exists()
     kept = load_audio(journal)  # the journal opens as it is
-    missing_s = (produced - kept.size) / RATE
-    print(
-        f"\nkill -9 after {produced / RATE:.2f} s: kept {kept.size / RATE:.2f} s, "
-        f"missing {missing_s:.2f} s"
-    )
-    assert missing_s <= 1.0
+    assert kept.size >= shown >= 2 * RATE
     np.testing.assert_allclose(kept, demo[: kept.size], atol=1e-6)
     assert find_interrupted(tmp_path) == [out]
 
@@ -194,10 +185,11 @@ def test_journal_header_is_valid_while_recording(tmp_path):
     try:
         for i in range(5):
             ring.write(np.full(1_000, i / 10, np.float32))
-            deadline = time.monotonic() + 2
-            while _journal_frames(journal_path(out)) < (i + 1) * 1_000:
-                assert time.monotonic() < deadline
-                time.sleep(0.005)
+            wait_until(
+                lambda i=i: journal_frames(out) >= (i + 1) * 1_000,
+                timeout_s=10,
+                what=f"the journal header counts block {i + 1}",
+            )
     finally:
         recorder.stop()
     assert os.path.getsize(out) == 44 + 5_000 * 4
@@ -208,24 +200,32 @@ def test_paused_audio_is_left_out_of_the_take(tmp_path):
     out = tmp_path / "paused.wav"
     recorder = Recorder(ring, out, sample_rate_hz=RATE, chunk_s=0.01, from_start=True)
     recorder.start()
+    try:
 
-    def write_and_settle(value: float) -> None:
-        target = ring.written + 1_000
-        ring.write(np.full(1_000, value, np.float32))
-        deadline = time.monotonic() + 2
-        while ring.written < target:
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
-        time.sleep(0.1)  # several drain chunks: the recorder has consumed it
+        def write_and_wait_until_taken(value: float, *, kept: int) -> None:
+            """Write 1000 samples of `value`; return once the recorder has read them, and the
+            journal holds `kept` frames."""
+            ring.write(np.full(1_000, value, np.float32))
+            target = ring.written
 
-    write_and_settle(0.1)
-    recorder.pause()
-    time.sleep(0.05)
-    write_and_settle(0.2)
-    recorder.resume()
-    time.sleep(0.05)
-    write_and_settle(0.3)
-    recorder.stop()
+            def taken() -> bool:
+                return (
+                    recorder.consumed_index >= target and round(recorder.elapsed_s * RATE) == kept
+                )
+
+            wait_until(
+                taken,
+                timeout_s=10,
+                what=f"the recorder took the {value} block and kept {kept} frames",
+            )
+
+        write_and_wait_until_taken(0.1, kept=1_000)
+        recorder.pause()
+        write_and_wait_until_taken(0.2, kept=1_000)  # read while paused: passed over
+        recorder.resume()
+        write_and_wait_until_taken(0.3, kept=2_000)
+    finally:
+        recorder.stop()
     audio, _ = sf.read(out, dtype="float32")
     np.testing.assert_allclose(np.unique(audio), [0.1, 0.3], atol=1e-6)
     assert audio.size == 2_000
