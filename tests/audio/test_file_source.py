@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
+from support.waiting import wait_until
 
 from pianoscope.audio.file_source import FileSource
 from pianoscope.errors import AudioFileError
@@ -23,15 +24,16 @@ def one_second(tmp_path):
 
 
 @pytest.mark.parametrize("speed", [1.0, 4.0])
-def test_file_plays_at_the_requested_pace(one_second, speed):
+def test_file_plays_whole_and_no_faster_than_the_requested_pace(one_second, speed):
+    """Paced, not written at once: it cannot finish before 1/speed s (a bound load cannot break).
+    How close to 1/speed it comes is a wall-clock figure: bench/bench_pace.py prints it."""
     source = FileSource(one_second, speed=speed)
     started = time.monotonic()
     source.start()
-    assert source.finished.wait(5)
+    assert source.finished.wait(60)
     elapsed = time.monotonic() - started
     source.stop()
-    print(f"\n1 s of audio at {speed}x took {elapsed:.3f} s")
-    assert elapsed == pytest.approx(1.0 / speed, rel=0.2, abs=0.03)
+    assert elapsed >= 1.0 / speed - 0.005
     assert source.ring.written == RATE
 
 
@@ -39,7 +41,7 @@ def test_samples_arrive_in_order_and_complete(one_second):
     source = FileSource(one_second, speed=math.inf, block_frames=300)
     reader = source.ring.reader()
     source.start()
-    source.finished.wait(5)
+    assert source.finished.wait(60)
     source.stop()
     samples = reader.read().samples
     np.testing.assert_array_equal(samples, np.linspace(-0.5, 0.5, RATE, dtype=np.float32))
@@ -48,10 +50,9 @@ def test_samples_arrive_in_order_and_complete(one_second):
 def test_looping_source_keeps_playing_until_stopped(one_second):
     source = FileSource(one_second, speed=20.0, loop=True)
     source.start()
-    time.sleep(0.2)
-    assert source.running
+    wait_until(lambda: source.ring.written > 2 * RATE, 60, "the second pass of the file is played")
+    assert source.running and not source.finished.is_set()
     source.stop()
-    assert source.ring.written > RATE
     assert not source.running
 
 

