@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 import sounddevice as sd
 import soundfile as sf
+from support.waiting import wait_until
 
 from pianoscope.audio.fileio import write_audio
 from pianoscope.audio.playback import BLOCK_FRAMES, Player
@@ -17,11 +18,17 @@ RATE = 44_100
 
 
 class ManualStream:
-    """Stands in for sd.OutputStream: the test pulls blocks through the player's callback."""
+    """Stands in for sd.OutputStream: the test pulls blocks through the player's callback.
+
+    A real device would take whatever the feeder has ready and play an underrun as silence; here
+    each block is pulled only once the feeder has caught up (its queue full, or the file read to
+    its end), so a slow machine changes nothing the tests see.
+    """
 
     def __init__(self, *, callback, finished_callback, channels, **_kwargs):
         assert channels == 1
         self.callback, self.finished_callback = callback, finished_callback
+        self.feeder_caught_up: Callable[[], bool] = lambda: True
         self.active = False
 
     def start(self):
@@ -34,23 +41,26 @@ class ManualStream:
         pass
 
     def pull(self, blocks: int) -> np.ndarray:
-        """Run the callback `blocks` times, like PortAudio would, waiting for the feeder."""
+        """Run the callback `blocks` times, like PortAudio would, each once the feeder is ahead."""
         out = []
         for _ in range(blocks):
+            wait_until(self.feeder_caught_up, 30, "the playback feeder has filled its queue")
             block = np.full((BLOCK_FRAMES, 1), np.nan, np.float32)
-            deadline = time.monotonic() + 2
-            while time.monotonic() < deadline:
-                try:
-                    self.callback(block, BLOCK_FRAMES, None, None)
-                except sd.CallbackStop:
-                    self.finished_callback()
-                    out.append(block[:, 0].copy())
-                    return np.concatenate(out)
-                if np.count_nonzero(block) == BLOCK_FRAMES:  # the feeder had caught up
-                    break
-                time.sleep(0.002)
+            try:
+                self.callback(block, BLOCK_FRAMES, None, None)
+            except sd.CallbackStop:
+                self.finished_callback()
+                out.append(block[:, 0].copy())
+                break
             out.append(block[:, 0].copy())
         return np.concatenate(out)
+
+
+def _feeder_caught_up(player: Player) -> bool:
+    """The feeder thread has nothing more to do for now: its queue is full or it has finished.
+    (Reads the player's private queue: no public API says how far ahead the feeder is.)"""
+    feeder = player._feeder
+    return player._queue.full() or feeder is None or not feeder.is_alive()
 
 
 @pytest.fixture()
@@ -67,9 +77,11 @@ def make_player(path):
 
     def factory(**kwargs):
         streams.append(ManualStream(**kwargs))
+        streams[-1].feeder_caught_up = lambda: _feeder_caught_up(player)
         return streams[-1]
 
-    return Player(path, stream_factory=factory), streams
+    player = Player(path, stream_factory=factory)
+    return player, streams
 
 
 def test_playback_starts_where_asked_and_position_follows(ramp_file):
@@ -143,9 +155,7 @@ def test_missing_output_device_is_explained(ramp_file):
 def test_plays_through_the_virtual_sound_card(virtual_mic, ramp_file):
     player = Player(ramp_file[0], device=virtual_mic)
     player.play(2.5)
-    deadline = time.monotonic() + 5
-    while not player.finished and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: player.finished, 30, "the last half second has played")
     player.stop()
     assert player.finished
     assert player.position_s == pytest.approx(3.0)

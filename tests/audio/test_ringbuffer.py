@@ -8,6 +8,7 @@ import time
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.waiting import wait_until
 
 from pianoscope.audio.ringbuffer import RingBuffer
 
@@ -129,7 +130,7 @@ def test_concurrent_readers_never_see_garbage(capacity, block):
             seen += result.samples.size
             n += 1
             if n % pause_every == 0:
-                threading.Event().wait(0.0005)
+                threading.Event().wait(0.0005)  # stimulus: the slow reader dawdles
         accounted[name] = seen + lost
 
     readers = [
@@ -174,24 +175,35 @@ def test_latest_never_returns_more_than_asked_while_the_writer_runs(capacity, bl
     assert not problems
 
 
+def _sleepers(ring: RingBuffer) -> int:
+    """Readers asleep in `wait_until_written` now (CPython's Condition keeps one lock per
+    sleeper in `_waiters`): the only way to know the reader is waiting before we write."""
+    return len(ring._new_samples._waiters)
+
+
 def test_waiting_reader_wakes_on_the_write_not_at_its_timeout():
+    """Asleep until sample 255 exists: a shorter write leaves it asleep, the write that completes
+    it wakes it at once (long before its 30 s timeout)."""
     ring = RingBuffer(1024)
-    woke_after_s: list[float] = []
+    woke: list[tuple[float, int]] = []
 
     def wait() -> None:
-        started = time.monotonic()
-        assert ring.wait_until_written(256, timeout_s=5.0)
-        woke_after_s.append(time.monotonic() - started)
+        if ring.wait_until_written(256, timeout_s=30.0):
+            woke.append((time.monotonic(), ring.written))
 
     waiter = threading.Thread(target=wait)
     waiter.start()
-    time.sleep(0.05)
+    wait_until(lambda: _sleepers(ring) == 1, 30, "the reader is asleep on the ring")
     ring.write(np.ones(128, np.float32))
-    time.sleep(0.05)
-    assert not woke_after_s, "woke before its sample was written"
+    wait_until(lambda: _sleepers(ring) == 1, 30, "the reader, short of data, sleeps again")
+    assert not woke, "woke before its sample was written"
+    written_s = time.monotonic()
     ring.write(np.ones(128, np.float32))
-    waiter.join(timeout=5.0)
-    assert woke_after_s and woke_after_s[0] < 1.0
+    waiter.join(timeout=60.0)
+    assert woke, "never woke"
+    woke_s, seen = woke[0]
+    assert seen >= 256
+    assert woke_s - written_s < 10.0  # on the write, not at the 30 s timeout
 
 
 def test_waiting_for_samples_never_written_times_out():

@@ -88,34 +88,33 @@ def test_damaged_weights_raise_a_model_error(tmp_path: Path) -> None:
 
 
 def test_classifier_thread_reads_the_ring_like_the_live_engine(untrained_weights: Path) -> None:
-    """A writer fills the ring in 512-sample blocks; a worker predicts every 250 ms of audio."""
+    """A writer fills the ring in 512-sample blocks; a worker predicts every 250 ms of audio.
+
+    How long one prediction takes is bench/bench_model_inference.py's figure, not bounded here.
+    """
     ring = RingBuffer(4 * SAMPLE_RATE_HZ)
     classifier = Classifier(untrained_weights, calibration=Calibration(0.0))
     predictions: list[Prediction] = []
-    durations_s: list[float] = []
     stop = threading.Event()
+    hop = SAMPLE_RATE_HZ // 4
 
     def classify() -> None:
         next_at = WINDOW_SAMPLES
         while not stop.is_set() or ring.written >= next_at:
-            if ring.written < next_at:
-                time.sleep(0.001)
+            if not ring.wait_until_written(next_at, timeout_s=0.05):
                 continue
             window = ring.latest(WINDOW_SAMPLES).samples
-            started = time.perf_counter()
             predictions.append(classifier.predict(window))
-            durations_s.append(time.perf_counter() - started)
-            next_at += SAMPLE_RATE_HZ // 4
+            next_at += hop
 
     worker = threading.Thread(target=classify)
     worker.start()
     audio = _tone(0.1, duration_s=4.0)
     for start in range(0, audio.size, 512):
         ring.write(audio[start : start + 512])
-        time.sleep(0.0005)
+        time.sleep(0.0005)  # stimulus: blocks arrive spread out, as from a sound card
     stop.set()
-    worker.join(timeout=30)
+    worker.join(timeout=120)
     assert not worker.is_alive()
-    assert len(predictions) >= 6
+    assert len(predictions) == (audio.size - WINDOW_SAMPLES) // hop + 1
     assert all(not p.is_silent for p in predictions)
-    assert float(np.median(durations_s)) < 0.05
