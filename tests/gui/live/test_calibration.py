@@ -10,14 +10,24 @@ from pianoscope.app.live.session import InputChoice
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
 
+RATE = 44_100
+
+
+def _wait_until_the_ring_holds(window, qtbot, *, seconds: float) -> None:
+    """Let the input deliver `seconds` of audio first: the dialog measures the last `seconds` it
+    heard, and the tests want all of them to be input (the dialog's own countdown runs by the
+    wall clock, which a loaded machine may outpace)."""
+    ring = window.engine.source.ring
+    qtbot.waitUntil(lambda: ring.written >= seconds * RATE, timeout=30_000)
+
 
 def test_calibration_from_the_demo_is_applied_and_remembered(make_window, qtbot):
     window = make_window()
     window.calibration_seconds = 1.5
     window.start_demo()
-    qtbot.wait(1700)
+    _wait_until_the_ring_holds(window, qtbot, seconds=1.5)
     dialog = window.open_calibration()
-    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+    with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         pass
     offset = window.engine.classifier.calibration.offset_db
     assert offset == dialog.calibration.offset_db
@@ -36,11 +46,11 @@ def test_calibration_moves_the_level_to_the_training_convention(make_window, qtb
     window = make_window()
     window.calibration_seconds = 2.0
     window.start_demo()
-    qtbot.wait(2300)
+    _wait_until_the_ring_holds(window, qtbot, seconds=2.0)
     dialog = window.open_calibration()
-    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+    with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         pass
-    audio = window.engine.source.ring.latest(round(2.0 * 44_100)).samples
+    audio = window.engine.source.ring.latest(round(2.0 * RATE)).samples
     calibrated = dialog.calibration.apply(log_mel(audio))
     assert playing_level_db(calibrated) == pytest.approx(REFERENCE_LEVEL_DB, abs=3.0)
 
@@ -51,9 +61,9 @@ def test_calibrating_on_silence_is_refused_with_advice(make_window, qtbot, tmp_p
     window = make_window()
     window.calibration_seconds = 1.0
     window.start_input(InputChoice(file=silence))
-    qtbot.wait(1200)
+    _wait_until_the_ring_holds(window, qtbot, seconds=1.0)
     dialog = window.open_calibration()
-    qtbot.waitUntil(lambda: "Nothing loud enough" in dialog.message.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "Nothing loud enough" in dialog.message.text(), timeout=30_000)
     assert dialog.calibration is None
     assert window.engine.classifier.calibration.offset_db == 0.0
     dialog.reject()
