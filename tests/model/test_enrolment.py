@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import time
 from pathlib import Path
 
 import numpy as np
@@ -179,9 +178,7 @@ def test_two_unseen_pianos_are_told_apart_on_new_renderings() -> None:
     torch.set_num_threads(1)
     recordings = {name: [rendered(piano, seed=1)] for name, piano in OWN_PIANOS.items()}
     loaded = load_weights(resource_path("classifier.pt"))
-    started_s = time.monotonic()
-    enrolment = enrol(recordings, loaded.network)
-    fine_tune_s = time.monotonic() - started_s
+    enrolment = enrol(recordings, loaded.network)  # how long it takes: bench/bench_enrolment.py
     classifier = EnrolledClassifier(enrolment, load_weights(resource_path("classifier.pt")))
     correct, total, unknown = 0, 0, 0
     for name, piano in OWN_PIANOS.items():
@@ -193,12 +190,10 @@ def test_two_unseen_pianos_are_told_apart_on_new_renderings() -> None:
     accuracy = correct / total
     print(
         f"enrolment validation accuracy {enrolment.validation_accuracy:.1%}; new renderings "
-        f"{accuracy:.1%} of {total} windows ({unknown} unknown); fine-tuning {fine_tune_s:.1f} s "
-        "for 2 x 90 s"
+        f"{accuracy:.1%} of {total} windows ({unknown} unknown)"
     )
     assert enrolment.validation_accuracy >= 0.9
     assert accuracy >= 0.9
-    assert fine_tune_s < 120.0
 
 
 @pytest.mark.fluidsynth

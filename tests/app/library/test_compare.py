@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from support.compare_renders import SAMPLE_RATE_HZ, rendered
@@ -22,8 +20,6 @@ from pianoscope.audio.fileio import write_audio
 from pianoscope.errors import AnalysisError
 from pianoscope.model.training.render import TIMGM
 
-TIMINGS: dict[str, float] = {}
-
 
 @pytest.mark.fluidsynth
 @pytest.mark.parametrize("take_bpm", [100.0, 138.0])
@@ -31,9 +27,7 @@ def test_dtw_recovers_the_tempo_ratio_of_one_midi_rendered_at_two_tempi(tmp_path
     reference, take = rendered(tmp_path, 120.0), rendered(tmp_path, take_bpm)
     write_audio(tmp_path / "reference.wav", reference, SAMPLE_RATE_HZ)
     write_audio(tmp_path / "take.wav", take, SAMPLE_RATE_HZ)
-    started = time.perf_counter()
     comparison = compare_files(tmp_path / "reference.wav", tmp_path / "take.wav")
-    TIMINGS[f"compare 2 x ~20 s files at {take_bpm:.0f} bpm"] = time.perf_counter() - started
     true_ratio = take_bpm / 120.0
     print(f"\ntempo ratio {comparison.tempo_ratio:.4f}, true {true_ratio:.4f}")
     assert comparison.tempo_ratio == pytest.approx(true_ratio, rel=0.03)
@@ -184,17 +178,15 @@ def warped_chroma(rng, durations_frames) -> np.ndarray:
     return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
 
 
-def test_three_minute_takes_align_in_seconds():
+def test_three_minute_takes_align_with_their_tempo_changes():
+    """How fast (seconds for 3 minutes) is bench/bench_compare.py's figure, not bounded here."""
     frame_s = 1024 / 22_050
     rng = np.random.default_rng(0)
     count = round(180.0 / frame_s / 10)
     reference = warped_chroma(rng, [10] * count)
     rng = np.random.default_rng(0)
     take = warped_chroma(rng, [12] * (count // 2) + [9] * (count - count // 2))
-    started = time.perf_counter()
     alignment = align(reference, take, frame_s=frame_s)
-    TIMINGS["DTW of 3 min against 3.2 min"] = elapsed = time.perf_counter() - started
-    assert elapsed < 5.0
     assert alignment.tempo_ratio(0.0, 85.0) == pytest.approx(10 / 12, rel=0.01)
     assert alignment.tempo_ratio(95.0, 180.0) == pytest.approx(10 / 9, rel=0.01)
 
@@ -206,11 +198,6 @@ def test_silence_or_very_different_lengths_cannot_be_compared():
         compare_takes(music, np.zeros(SAMPLE_RATE_HZ * 4, np.float32), SAMPLE_RATE_HZ)
     with pytest.raises(AnalysisError, match="twice"):
         compare_takes(music, np.tile(music, 3), SAMPLE_RATE_HZ)
-
-
-def test_report_timings():
-    for what, seconds in TIMINGS.items():
-        print(f"\n{what}: {seconds:.2f} s")
 
 
 def _section(start_s: float, end_s: float, ratio: float, first_bar: int) -> SectionComparison:

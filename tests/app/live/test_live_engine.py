@@ -127,10 +127,10 @@ resource.setrlimit(resource.RLIMIT_FSIZE, (600_000, 600_000))
 engine = LiveEngine(FileSource(demo_recording_path(), speed=8.0, loop=True), load_classifier=None)
 engine.start()
 engine.start_recording(sys.argv[1])
-def wait_until(predicate, timeout_s):  # polls a condition, like tests/support/waiting.py
+def wait_until(predicate, timeout_s):
     deadline = time.monotonic() + timeout_s
     while not predicate() and time.monotonic() < deadline:
-        time.sleep(0.005)
+        time.sleep(0.005)  # polls the condition, as tests/support/waiting.py does
 wait_until(lambda: engine.problem is not None, 60)
 frames = engine.stats().frames_analysed
 wait_until(lambda: engine.stats().frames_analysed > frames + 10, 60)

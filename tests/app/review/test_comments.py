@@ -83,7 +83,11 @@ def test_a_recording_outside_any_library_keeps_a_sidecar(tmp_path: Path) -> None
 
 def test_an_unfiled_file_inside_a_library_folder_keeps_a_sidecar(library: Library) -> None:
     take = take_at(recording_folder(library, "Ada", "Minuet") / "not yet filed.wav")
-    assert isinstance(open_comments(take), CommentStore)
+    comments = open_comments(take)
+    assert isinstance(comments, CommentStore)
+    comments.add(1.0, "ok")
+    assert comments_path(take).is_file()
+    assert [c.text for c in open_comments(take).comments] == ["ok"]
 
 
 def test_a_sidecar_left_beside_a_filed_take_is_brought_in_once(
