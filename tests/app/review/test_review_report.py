@@ -30,7 +30,7 @@ def test_jobs_build_the_overview_and_the_analysis(tmp_path):
     recording = open_recording(path)
     pyramid = pyramid_job(recording).start()
     analysis = analysis_job(recording, lambda: None).start()
-    assert pyramid.wait(10) and analysis.wait(30)
+    assert pyramid.wait(60) and analysis.wait(120)
     assert pyramid.result.frames == 88_200
     assert analysis.result.duration_s == 2.0
     assert all(s.labels is None for s in analysis.result.segments)
