@@ -21,6 +21,7 @@ from pianoscope.errors import LibraryError
 from pianoscope.library.backup import backup, restore
 from pianoscope.library.records import Piece, Recording, Student
 from pianoscope.library.store import Library, default_library_folder
+from pianoscope.progress import ProgressCallback
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -193,28 +194,26 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
-    from pianoscope.app.library.analysis import analyse_recording, not_analysed
+    from pianoscope.app.library.analysis import analyse_pending, not_analysed
     from pianoscope.app.segment_labeller import user_labeller
 
     with Library.open(args.library) as library:
-        pending = not_analysed(library)
-        labeller = None if args.no_labels or not pending else user_labeller()
+        labeller = None if args.no_labels or not not_analysed(library) else user_labeller()
         line = ProgressLine(sys.stderr)
+
+        def progress_for(index: int, count: int, recording: Recording) -> ProgressCallback:
+            name = Path(recording.path).name
+            return lambda f: line.show(f"analysing {index}/{count} {name}: {f:4.0%}", force=f >= 1)
+
         try:
-            for index, recording in enumerate(pending, start=1):
-                name = Path(recording.path).name
-                analyse_recording(
-                    library,
-                    recording.id,
-                    labeller=labeller,
-                    progress=lambda f, i=index, n=name: line.show(
-                        f"analysing {i}/{len(pending)} {n}: {f:4.0%}", force=f >= 1.0
-                    ),
-                )
+            result = analyse_pending(library, labeller=labeller, progress_for=progress_for)
         finally:
             line.close()
-        print(f"analysed {len(pending)} take(s)")
-    return 0
+        for skipped in result.skipped:
+            take = f"{skipped.recording.id} ({Path(skipped.recording.path).name})"
+            print(f"skipped take {take}: {skipped.reason}", file=sys.stderr)
+        print(f"analysed {len(result.analysed)} take(s)")
+    return 1 if result.skipped else 0
 
 
 def run_progress(args: argparse.Namespace) -> int:

@@ -23,19 +23,27 @@ log = logging.getLogger(__name__)
 
 
 def move_to_trash(library: Library, recording_id: int) -> Recording:
-    """Move a take (and its sidecar) to the trash; it disappears from browsing and search."""
+    """Move a take (and its sidecar) to the trash; it disappears from browsing and search.
+
+    A take whose file has vanished can be deleted too (its row goes to the trash alone): a
+    missing file is exactly when a teacher wants the entry gone.
+    """
     recording = library.recording(recording_id)
     if recording.trashed_at is not None:
         return recording
     source = library.path_of(recording)
     target = library.root / TRASH_FOLDER / str(recording.id) / source.name
-    _move_with_sidecar(source, target)
+    if source.is_file():
+        _move_with_sidecar(source, target)
+    else:
+        log.warning("%s is missing; only its entry goes to the trash", recording.path)
     try:
         library.move_recording(
             recording.id, relative_inside(library.root, target), dt.datetime.now(dt.timezone.utc)
         )
     except BaseException:
-        _move_with_sidecar(target, source)
+        if target.is_file():
+            _move_with_sidecar(target, source)
         raise
     return library.recording(recording.id)
 

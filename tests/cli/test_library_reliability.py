@@ -1,0 +1,52 @@
+"""`pianoscope library ...`, `record` and `recover` when takes are damaged, missing, trashed,
+interrupted, or the disk is full: each is reported and the rest of the work goes on."""
+
+from __future__ import annotations
+
+import numpy as np
+import soundfile as sf
+from support.library_takes import write_take
+
+from pianoscope.audio.recorder import journal_path
+from pianoscope.audio.wav_journal import WavJournal
+from pianoscope.cli.main import main
+from pianoscope.library.store import Library
+
+
+def library_args(tmp_path) -> list[str]:
+    return ["--library", str(tmp_path / "lib")]
+
+
+def imported_id(capsys) -> str:
+    """The take number in the line `library import` printed last."""
+    return capsys.readouterr().out.strip().splitlines()[-1].split(":", 1)[1].split()[0]
+
+
+def write_journal(out, seconds: float = 1.0) -> None:
+    """What `pianoscope record out` leaves after kill -9: a journal and a 'recording' sidecar."""
+    journal = WavJournal(journal_path(out), 44_100)
+    journal.append(0.2 * np.sin(np.arange(round(seconds * 44_100)) / 10.0))
+    journal.close()
+
+
+def test_library_analyse_skips_and_reports_bad_takes_and_analyses_the_rest(tmp_path, capsys):
+    args = library_args(tmp_path)
+    nan_take = tmp_path / "nan.wav"
+    sf.write(nan_take, np.full(44_100, np.nan, dtype=np.float32), 44_100, subtype="FLOAT")
+    vanishing = write_take(tmp_path / "vanishing.wav", seconds=1.0, freq_hz=330.0)
+    good = write_take(tmp_path / "good.wav", seconds=2.0)
+    for path in (nan_take, vanishing, good):
+        assert main(["library", "import", str(path), *args]) == 0
+    capsys.readouterr()
+    with Library.open(tmp_path / "lib") as library:
+        (vanished,) = (r for r in library.recordings() if "vanishing" in r.path)
+        library.path_of(vanished).unlink()
+
+    assert main(["library", "analyse", "--no-labels", *args]) == 1
+    captured = capsys.readouterr()
+    assert "analysed 1 take(s)" in captured.out
+    assert "nan.wav" in captured.err and "vanishing.wav" in captured.err
+    assert "Traceback" not in captured.err
+
+    assert main(["library", "delete", str(vanished.id), *args]) == 0
+    assert "moved to the trash" in capsys.readouterr().out
