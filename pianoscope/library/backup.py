@@ -5,8 +5,9 @@ while the library may be in use) and every file under `recordings/` and `trash/`
 trusts nothing in the zip: every member name must be a plain relative path under one of those
 folders (no `..`, absolute paths, drive letters, backslashes or links), sizes must fit on the
 disk, and the database must pass SQLite's integrity check with a schema version this program
-knows. Everything is unpacked into a fresh folder next to the library, and only then swapped in;
-the old library is kept beside it as `<name>.before-restore-<time>`.
+knows. Everything is unpacked into a fresh folder next to the library, and only then swapped in,
+holding the library's exclusive lock (refused while another process has it open); the old
+library is kept beside it as `<name>.before-restore-<time>`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from pianoscope import __version__
 from pianoscope.errors import LibraryError
+from pianoscope.library.lock import exclusive
 from pianoscope.library.paths import check_relative, resolve_inside
 from pianoscope.library.schema import (
     CURRENT_VERSION,
@@ -89,7 +91,11 @@ def backup(library: Library, out_path: str | Path) -> BackupInfo:
     temporary = out_path.with_name(out_path.name + ".partial")
     written = total = 0
     try:
-        with tempfile.TemporaryDirectory(prefix="pianoscope-backup-") as scratch:
+        # The snapshot is made beside the backup, not in the system's temporary folder, which
+        # may be on the full disk the teacher is backing up from.
+        with tempfile.TemporaryDirectory(
+            dir=out_path.parent, prefix=".pianoscope-backup-"
+        ) as scratch:
             database = Path(scratch) / DATABASE_NAME
             library.snapshot(database)
             manifest = {
@@ -141,16 +147,21 @@ def read_backup(zip_path: str | Path) -> BackupContents:
 def restore(zip_path: str | Path, root: str | Path) -> RestoreResult:
     """Replace the library in `root` by the backup's contents.
 
-    The library must not be open. Nothing in `root` changes unless the whole backup unpacked and
-    checked out; the old library is moved aside, not deleted.
+    Refused (LibraryError) while any process has the library open. Nothing in `root` changes
+    unless the whole backup unpacked and checked out; the old library is moved aside, not deleted.
     """
     zip_path, root = Path(zip_path), Path(root).absolute()
     contents = read_backup(zip_path)
+    if root.is_dir():
+        with exclusive(root):  # refuse now rather than after unpacking gigabytes
+            pass
     needed = sum(size for _, size in contents.members)
     try:
         root.parent.mkdir(parents=True, exist_ok=True)
         free = shutil.disk_usage(root.parent).free
         staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.restoring-"))
+        if root.is_dir():  # mkdtemp's 0700 would otherwise become the library's permissions
+            staging.chmod(stat.S_IMODE(root.stat().st_mode))
     except OSError as error:
         raise LibraryError(f"The library cannot be restored into {root} ({error}).") from error
     if needed > free:
@@ -296,15 +307,28 @@ def _check_rows(staging: Path) -> None:
 
 def _swap(staging: Path, root: Path) -> Path | None:
     """Move the old library aside (kept) and the restored one into its place."""
-    previous = None
-    if root.exists():
-        stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
-        previous = root.with_name(f"{root.name}.before-restore-{stamp}")
+    if not root.exists():
+        os.replace(staging, root)
+        return None
+    with exclusive(root):
+        return _swap_held(staging, root)
+
+
+def _swap_held(staging: Path, root: Path) -> Path:
+    """`_swap` of an existing library, its lock held."""
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+    previous = root.with_name(f"{root.name}.before-restore-{stamp}")
+    number = 2
+    while previous.exists():  # restores within one second each keep their own
+        previous = root.with_name(f"{root.name}.before-restore-{stamp} ({number})")
+        number += 1
+    try:
         os.replace(root, previous)
+    except OSError as error:
+        raise LibraryError(f"The library could not be moved aside ({error}).") from error
     try:
         os.replace(staging, root)
     except OSError as error:
-        if previous is not None:
-            os.replace(previous, root)
+        os.replace(previous, root)
         raise LibraryError(f"The restored library could not be put in place ({error}).") from error
     return previous

@@ -20,6 +20,7 @@ import logging
 import math
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from typing import Any
 import platformdirs
 
 from pianoscope.errors import LibraryError
+from pianoscope.library.import_copies import remove_stale_copies
+from pianoscope.library.lock import LibraryLock
 from pianoscope.library.paths import resolve_inside
 from pianoscope.library.records import (
     AnalysisSummary,
@@ -41,7 +44,7 @@ from pianoscope.library.records import (
     share_from_json,
     share_to_json,
 )
-from pianoscope.library.schema import migrate
+from pianoscope.library.schema import CURRENT_VERSION, migrate, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,10 @@ FROM recordings r
 LEFT JOIN students s ON s.id = r.student_id
 LEFT JOIN pieces p ON p.id = r.piece_id
 """
+
+
+class DuplicateRecording(LibraryError):
+    """The same audio (same content hash) is already filed: two imports raced and one won."""
 
 
 def default_library_folder() -> Path:
@@ -83,32 +90,74 @@ def connect(database: Path) -> sqlite3.Connection:
     return connection
 
 
+def connect_read_only(database: Path) -> sqlite3.Connection:
+    """A read-only connection, for a disk that is full or read-only.
+
+    With no room for WAL's shared-memory file, SQLite cannot even read in WAL mode; opened
+    read-only it falls back to private memory for it, so listing and backing up still work.
+    """
+    uri = f"file:{urllib.parse.quote(str(database.absolute()))}?mode=ro"
+    try:
+        connection = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = schema_version(connection)
+    except sqlite3.Error as error:
+        raise LibraryError(
+            f"The library database {database} cannot be opened ({error})."
+        ) from error
+    if version != CURRENT_VERSION:
+        connection.close()
+        raise LibraryError(
+            "The library needs updating, which needs some free disk space; please free some."
+        )
+    return connection
+
+
 class Library:
     """A library folder: `library.sqlite3`, `recordings/<student>/<piece>/...` and `trash/`."""
 
-    def __init__(self, root: Path, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self,
+        root: Path,
+        connection: sqlite3.Connection,
+        in_use: LibraryLock | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.root = root
+        self.read_only = read_only
         self._connection = connection
+        self._in_use = in_use or LibraryLock(None)
         self._lock = threading.RLock()
 
     @classmethod
     def open(cls, root: str | Path | None = None) -> Library:
-        """Open (creating and migrating if needed) the library in `root`."""
+        """Open (creating and migrating if needed) the library in `root`.
+
+        While open, the library cannot be restored over by another process (see `lock`). On a
+        disk where nothing can be written, it is opened read-only (`read_only`): it can still be
+        listed, reviewed and backed up.
+        """
         root = Path(root) if root is not None else default_library_folder()
         try:
             (root / RECORDINGS_FOLDER).mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise LibraryError(f"The library folder {root} cannot be created ({error}).") from error
-        connection = connect(root / DATABASE_NAME)
+        in_use = LibraryLock.shared(root)
         try:
-            migrate(connection)
-        except sqlite3.DatabaseError as error:
-            connection.close()
-            raise LibraryError(f"The library database in {root} is damaged ({error}).") from error
+            remove_stale_copies(root / RECORDINGS_FOLDER)
+            connection, read_only = _connect_and_migrate(root)
         except BaseException:
-            connection.close()
+            in_use.release()
             raise
-        return cls(root, connection)
+        return cls(root, connection, in_use, read_only=read_only)
 
     @property
     def database_path(self) -> Path:
@@ -117,6 +166,7 @@ class Library:
     def close(self) -> None:
         with self._lock:
             self._connection.close()
+            self._in_use.release()
 
     def __enter__(self) -> Library:
         return self
@@ -475,6 +525,8 @@ class Library:
                 cursor.execute("COMMIT")
             except sqlite3.IntegrityError as error:
                 cursor.execute("ROLLBACK")
+                if "recordings.content_sha256" in str(error):
+                    raise DuplicateRecording("This recording is already in the library.") from error
                 raise LibraryError(_integrity_message(error)) from error
             except sqlite3.Error as error:
                 cursor.execute("ROLLBACK")
@@ -489,6 +541,36 @@ class Library:
             cursor.execute(sql, params)
             if cursor.rowcount != 1:
                 raise LibraryError(f"This {what} is no longer in the library.")
+
+
+def _connect_and_migrate(root: Path) -> tuple[sqlite3.Connection, bool]:
+    """A migrated read-write connection, or a read-only one when nothing can be written
+    (full or read-only disk: SQLite then says "disk I/O error" or "readonly")."""
+    database = root / DATABASE_NAME
+    try:
+        connection = connect(database)
+    except LibraryError:
+        if not database.is_file():
+            raise
+        log.warning("the library in %s cannot be written; opened read-only", root)
+        return connect_read_only(database), True
+    try:
+        migrate(connection)
+    except sqlite3.OperationalError as error:
+        connection.close()
+        if not database.is_file():
+            raise LibraryError(
+                f"The library database in {root} cannot be made ({error})."
+            ) from error
+        log.warning("the library in %s cannot be written (%s); opened read-only", root, error)
+        return connect_read_only(database), True
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise LibraryError(f"The library database in {root} is damaged ({error}).") from error
+    except BaseException:
+        connection.close()
+        raise
+    return connection, False
 
 
 def _clean_name(text: str, what: str) -> str:
@@ -567,4 +649,9 @@ def _integrity_message(error: sqlite3.IntegrityError) -> str:
 def _library_error(error: sqlite3.Error) -> LibraryError:
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
         return LibraryError("The library is busy with another task; please try again.")
+    if isinstance(error, sqlite3.OperationalError) and "readonly" in str(error):
+        return LibraryError(
+            "The library can only be read just now (its disk is full or read-only);"
+            " free some space and try again."
+        )
     return LibraryError(f"The library database could not be used ({error}).")

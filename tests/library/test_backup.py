@@ -36,7 +36,7 @@ def filled_library(root, take_factory) -> dict:
             "files": {
                 p.relative_to(root).as_posix(): p.read_bytes()
                 for p in root.rglob("*")
-                if p.is_file() and not p.name.startswith("library.sqlite3")
+                if p.is_file() and not p.name.startswith(("library.sqlite3", "library.lock"))
             },
         }
 
