@@ -15,17 +15,18 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pianoscope.audio.fileio import AudioInfo, probe_audio
 from pianoscope.audio.recorder import JOURNAL_SUFFIX, RecordingMetadata, read_sidecar, sidecar_path
 from pianoscope.errors import AudioFileError, LibraryError, RecordingError
 from pianoscope.library.comment_sidecar import CommentsError, comments_path, load_comments
+from pianoscope.library.import_copies import copying
 from pianoscope.library.paths import relative_inside, safe_name
 from pianoscope.library.records import Recording, parse_time
-from pianoscope.library.store import RECORDINGS_FOLDER, Library
+from pianoscope.library.store import RECORDINGS_FOLDER, DuplicateRecording, Library
 
 log = logging.getLogger(__name__)
 
@@ -78,22 +79,19 @@ def import_file(
     folder = recording_folder(library, student, piece)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        temporary, digest = _copy_hashing(source, folder)
+        with copying(folder) as (copy, temporary):
+            digest = _copy_hashing(source, copy)
+            existing = library.find_by_hash(digest)
+            if existing is not None:
+                temporary.unlink()
+                log.info("%s is already in the library as %s", source.name, existing.path)
+                return ImportResult(source, existing, duplicate=True)
+            target = _reserve_name(folder, safe_name(source.stem, "take") + source.suffix.lower())
+            os.replace(temporary, target)
     except OSError as error:
         raise LibraryError(
             f"{source.name} could not be copied into the library ({error})."
         ) from error
-    existing = library.find_by_hash(digest)
-    if existing is not None:
-        temporary.unlink()
-        log.info("%s is already in the library as %s", source.name, existing.path)
-        return ImportResult(source, existing, duplicate=True)
-    try:
-        target = _reserve_name(folder, safe_name(source.stem, "take") + source.suffix.lower())
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise LibraryError(f"{source.name} could not be filed in the library ({error}).") from error
     try:
         if metadata is not None:
             shutil.copyfile(sidecar_path(source), sidecar_path(target))
@@ -108,9 +106,15 @@ def import_file(
             digest,
             _recorded_at(source, metadata),
         )
+    except DuplicateRecording:
+        # Another import of the same audio won the race between our check and our filing.
+        _remove_with_sidecar(target)
+        existing = library.find_by_hash(digest)
+        if existing is None:
+            raise
+        return ImportResult(source, existing, duplicate=True)
     except BaseException:
-        target.unlink(missing_ok=True)
-        sidecar_path(target).unlink(missing_ok=True)
+        _remove_with_sidecar(target)
         raise
     file_sidecar_comments(library, recording.id, source)
     return ImportResult(source, recording, duplicate=False)
@@ -125,8 +129,17 @@ def import_folder(
         raise LibraryError(f"{folder} is not a folder.")
     imported: list[ImportResult] = []
     skipped: list[tuple[Path, str]] = []
-    files, links = _audio_files(folder)
+    files, links, journals = _audio_files(folder)
     skipped.extend((link, "it is a link; links are not followed") for link in links)
+    skipped.extend(
+        (
+            journal,
+            "a recording that was interrupted and never finished; keep it with"
+            f" `pianoscope recover {journal.with_name(journal.name[: -len(JOURNAL_SUFFIX)])}`"
+            " and import it then",
+        )
+        for journal in journals
+    )
     for path in files:
         try:
             imported.append(import_file(library, path, student=student, piece=piece))
@@ -151,17 +164,13 @@ def file_take(
     metadata = _sidecar(take)
     student = student or (metadata.student if metadata else None)
     piece = piece or (metadata.piece if metadata else None)
-    recording = _file(
-        library,
-        take,
-        info.duration_s,
-        info.sample_rate_hz,
-        metadata,
-        student,
-        piece,
-        _hash(take),
-        _recorded_at(take, metadata),
-    )
+    details = (take, info.duration_s, info.sample_rate_hz, metadata, student, piece)
+    try:
+        recording = _file(library, *details, _hash(take), _recorded_at(take, metadata))
+    except DuplicateRecording:
+        # A take recorded here that is byte for byte another (two silent takes) is still its
+        # own take: file it without the hash, which only serves to skip re-imports.
+        recording = _file(library, *details, None, _recorded_at(take, metadata))
     file_sidecar_comments(library, recording.id, take, remove=True)
     return ImportResult(take, recording, duplicate=False)
 
@@ -199,7 +208,7 @@ def _file(
     metadata: RecordingMetadata | None,
     student: str | None,
     piece: str | None,
-    digest: str,
+    digest: str | None,
     recorded_at: dt.datetime,
 ) -> Recording:
     student_row = library.ensure_student(student) if student else None
@@ -247,21 +256,21 @@ def _recorded_at(source: Path, metadata: RecordingMetadata | None) -> dt.datetim
     return dt.datetime.fromtimestamp(source.stat().st_mtime, dt.timezone.utc)
 
 
-def _copy_hashing(source: Path, folder: Path) -> tuple[Path, str]:
-    """Copy `source` into a temporary file in `folder`; returns it and the content's SHA-256."""
+def _copy_hashing(source: Path, copy: BinaryIO) -> str:
+    """Copy `source` into `copy` block by block, synced to disk; returns its SHA-256."""
     digest = hashlib.sha256()
-    handle, name = tempfile.mkstemp(dir=folder, prefix=".importing-")
-    try:
-        with os.fdopen(handle, "wb") as target, source.open("rb") as origin:
-            while block := origin.read(COPY_BLOCK_BYTES):
-                digest.update(block)
-                target.write(block)
-            target.flush()
-            os.fsync(target.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name), digest.hexdigest()
+    with source.open("rb") as origin:
+        while block := origin.read(COPY_BLOCK_BYTES):
+            digest.update(block)
+            copy.write(block)
+    copy.flush()
+    os.fsync(copy.fileno())
+    return digest.hexdigest()
+
+
+def _remove_with_sidecar(target: Path) -> None:
+    target.unlink(missing_ok=True)
+    sidecar_path(target).unlink(missing_ok=True)
 
 
 def _hash(path: Path) -> str:
@@ -292,14 +301,16 @@ def _reserve_name(folder: Path, name: str) -> Path:
         number += 1
 
 
-def _audio_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """Audio files under `folder`, sorted, and links found there (neither followed nor taken)."""
-    found, links = [], []
+def _audio_files(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Audio files under `folder`, sorted; links found there (neither followed nor taken); and
+    the journals of interrupted recordings, which are reported rather than imported."""
+    found, links, journals = [], [], []
     for directory, subfolders, files in os.walk(folder, followlinks=False):
         subfolders.sort()
         for name in sorted(files):
             path = Path(directory) / name
-            if path.suffix.lower() not in AUDIO_SUFFIXES or name.endswith(JOURNAL_SUFFIX):
-                continue
-            (links if path.is_symlink() else found).append(path)
-    return found, links
+            if name.endswith(JOURNAL_SUFFIX):
+                journals.append(path)
+            elif path.suffix.lower() in AUDIO_SUFFIXES:
+                (links if path.is_symlink() else found).append(path)
+    return found, links, journals

@@ -89,11 +89,23 @@ CREATE TABLE piece_scores (
 );
 """
 
+# The same audio is filed once: the check before filing cannot see a concurrent import, the
+# database can. Takes filed twice before this (same hash) keep their rows and files; all but the
+# first lose their hash, so nothing is deleted by the migration.
+_V5_ONE_ROW_PER_AUDIO = """
+UPDATE recordings SET content_sha256 = NULL WHERE content_sha256 IS NOT NULL
+    AND id NOT IN (SELECT MIN(id) FROM recordings WHERE content_sha256 IS NOT NULL
+                   GROUP BY content_sha256);
+DROP INDEX recordings_by_hash;
+CREATE UNIQUE INDEX recordings_by_unique_hash ON recordings(content_sha256);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1_STUDENTS_PIECES_RECORDINGS,
     _V2_SESSIONS_SUMMARIES_TRASH,
     _V3_COMMENTS_FROM_SIDECARS,
     _V4_PIECE_SCORES,
+    _V5_ONE_ROW_PER_AUDIO,
 )
 CURRENT_VERSION = len(MIGRATIONS)
 
