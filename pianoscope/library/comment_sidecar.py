@@ -2,8 +2,11 @@
 
 The sidecar `take.flac.comments.json` sits next to the recording so that comments travel with
 it; it is validated on reading and written atomically (temporary file, then rename) so that a
-crash never leaves half a file. Once the recording is filed in a library its comments move into
-the library's database (`pianoscope.library.importer.file_sidecar_comments`), their one home.
+crash never leaves half a file. A damaged sidecar (whatever is in it: deep nesting, numbers
+beyond float, bad text) is never overwritten: `CommentStore` keeps it aside, renamed
+`take.flac.comments.damaged.json`, with a warning, and starts a new one. Once the recording is
+filed in a library its comments move into the library's database
+(`pianoscope.library.importer.file_sidecar_comments`), their one home.
 """
 
 from __future__ import annotations
@@ -42,11 +45,20 @@ def comments_path(recording: str | Path) -> Path:
 
 
 class CommentStore:
-    """The comments of one recording, sorted by time; every change is saved at once."""
+    """The comments of one recording, sorted by time; every change is saved at once.
+
+    `set_aside` is where a damaged sidecar found on opening was moved (None if there was none).
+    """
 
     def __init__(self, recording: str | Path) -> None:
         self.path = comments_path(recording)
-        self._comments: list[Comment] = load_comments(recording)
+        self.set_aside: Path | None = None
+        try:
+            self._comments: list[Comment] = load_comments(recording)
+        except CommentsError as error:
+            self.set_aside = set_aside(self.path)
+            log.warning("%s It is kept as %s.", error, self.set_aside.name)
+            self._comments = []
 
     @property
     def comments(self) -> tuple[Comment, ...]:
@@ -111,7 +123,16 @@ def load_comments(recording: str | Path) -> list[Comment]:
             Comment(checked_time(item["time_s"]), checked_text(item["text"]), str(item["id"]))
             for item in raw
         ]
-    except (OSError, ValueError, KeyError, TypeError, CommentsError) as error:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+        OverflowError,
+        CommentsError,
+    ) as error:
         raise CommentsError(
             f"The comments kept with {Path(recording).name} ({path.name}) are damaged and were "
             "not loaded; the file is left as it is."
@@ -119,13 +140,35 @@ def load_comments(recording: str | Path) -> list[Comment]:
     return sorted(comments, key=lambda c: c.time_s)
 
 
+def set_aside(sidecar: Path) -> Path:
+    """Rename a damaged sidecar to `<name>.damaged.json` (or `.damaged-2.json`, ...) so that it
+    is neither lost nor overwritten; returns its new path."""
+    stem = sidecar.name.removesuffix(".json")
+    kept = sidecar.with_name(f"{stem}.damaged.json")
+    number = 2
+    while kept.exists():
+        kept = sidecar.with_name(f"{stem}.damaged-{number}.json")
+        number += 1
+    try:
+        os.replace(sidecar, kept)
+    except OSError as error:
+        raise CommentsError(
+            f"{sidecar.name} is damaged and could not be kept aside ({error.strerror or error})."
+        ) from error
+    return kept
+
+
 def checked_time(time_s: object) -> float:
     """A comment's time in seconds, or CommentsError with a sentence for the teacher."""
     if isinstance(time_s, bool) or not isinstance(time_s, int | float):
         raise CommentsError("A comment's time must be a number of seconds.")
-    if not math.isfinite(time_s) or time_s < 0:
+    try:
+        seconds = float(time_s)
+    except OverflowError as error:
+        raise CommentsError("A comment's time is far beyond any recording.") from error
+    if not math.isfinite(seconds) or seconds < 0:
         raise CommentsError("A comment's time must be a positive number of seconds.")
-    return float(time_s)
+    return seconds
 
 
 def checked_text(text: object) -> str:

@@ -22,7 +22,12 @@ from typing import BinaryIO
 from pianoscope.audio.fileio import AudioInfo, probe_audio
 from pianoscope.audio.recorder import JOURNAL_SUFFIX, RecordingMetadata, read_sidecar, sidecar_path
 from pianoscope.errors import AudioFileError, LibraryError, RecordingError
-from pianoscope.library.comment_sidecar import CommentsError, comments_path, load_comments
+from pianoscope.library.comment_sidecar import (
+    CommentsError,
+    comments_path,
+    load_comments,
+    set_aside,
+)
 from pianoscope.library.import_copies import copying
 from pianoscope.library.paths import relative_inside, safe_name
 from pianoscope.library.records import Recording, parse_time
@@ -181,13 +186,16 @@ def file_sidecar_comments(
     """Bring the comments sidecar of `audio` into the library's comments of `recording_id`;
     returns how many were new. A sidecar comment imported before is not added again. With
     `remove` (a sidecar inside the library) the sidecar is deleted once its comments are in
-    the database. A damaged sidecar is left alone, with a warning in the log."""
+    the database. A damaged sidecar is a warning; it is never lost: left where it is, or with
+    `remove`, kept aside as `...comments.damaged.json`."""
     sidecar = comments_path(audio)
     if not sidecar.is_file():
         return 0
     try:
         comments = load_comments(audio)
     except CommentsError as error:
+        if remove:
+            error = CommentsError(f"{error} It is kept as {set_aside(sidecar).name}.")
         log.warning("%s", error)
         return 0
     added = sum(

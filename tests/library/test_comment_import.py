@@ -81,3 +81,24 @@ def test_a_damaged_comments_sidecar_is_left_alone_and_the_take_still_filed(
     assert library.comments(recording.id) == []
     assert "damaged" in caplog.text
     assert "soon" in comments_path(take).read_text()
+
+
+HOSTILE_SIDECARS = (
+    "[" * 100_000 + "]" * 100_000,
+    '{"version": 1, "comments": [{"time_s": 1' + "0" * 400 + ', "text": "x", "id": "a"}]}',
+)
+
+
+@pytest.mark.parametrize("document", HOSTILE_SIDECARS, ids=["deeply nested", "huge time"])
+def test_a_hostile_comments_sidecar_is_a_warning_and_is_kept(library, take_factory, document):
+    outside = take_factory("lesson.wav")
+    comments_path(outside).write_text(document)
+    assert not import_file(library, outside).duplicate
+    assert comments_path(outside).read_text() == document
+
+    inside = write_take(recording_folder(library, "Ada", "Minuet") / "take.wav")
+    comments_path(inside).write_text(document)
+    recording = file_take(library, inside).recording
+    assert library.comments(recording.id) == []
+    (kept,) = inside.parent.glob("take.wav.comments.damaged*")
+    assert kept.read_text() == document

@@ -50,11 +50,29 @@ def test_a_comment_needs_a_real_time_and_some_text(take, time_s):
     assert not comments_path(take).exists()
 
 
-def test_damaged_sidecar_is_reported_and_left_alone(take):
-    comments_path(take).write_text('{"version": 1, "comments": [{"time_s": "soon"}]}')
+DAMAGED_SIDECARS = {
+    "not a comment": '{"version": 1, "comments": [{"time_s": "soon"}]}',
+    "deeply nested": "[" * 100_000 + "]" * 100_000,
+    "time beyond float": '{"version": 1, "comments": [{"time_s": 1e400, "text": "x", "id": "a"}]}',
+    "time of 400 digits": (
+        '{"version": 1, "comments": [{"time_s": 1' + "0" * 400 + ', "text": "x", "id": "a"}]}'
+    ),
+    "not utf-8": b"\xff\xfe{".decode("latin-1"),
+}
+
+
+@pytest.mark.parametrize("document", DAMAGED_SIDECARS.values(), ids=DAMAGED_SIDECARS.keys())
+def test_damaged_sidecar_is_reported_and_never_lost(take, document):
+    comments_path(take).write_text(document, encoding="latin-1")
     with pytest.raises(CommentsError, match="damaged"):
-        CommentStore(take)
-    assert "soon" in comments_path(take).read_text()
+        load_comments(take)
+    store = CommentStore(take)
+    assert store.comments == ()
+    assert store.set_aside is not None
+    assert store.set_aside.read_text(encoding="latin-1") == document
+    store.add(1.0, "new comment")
+    assert [c.text for c in load_comments(take)] == ["new comment"]
+    assert store.set_aside.read_text(encoding="latin-1") == document
 
 
 def test_editing_a_deleted_comment_is_explained(take):
