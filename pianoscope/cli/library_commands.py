@@ -48,11 +48,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--student", help="only this student's takes")
     listing.add_argument("--piece", help="only takes of this piece")
     listing.add_argument("--search", metavar="TEXT", help="names, titles and comments with TEXT")
+    listing.add_argument("--trash", action="store_true", help="list the takes in the trash")
     listing.set_defaults(run=run_list)
 
     delete = commands.add_parser("delete", parents=[common], help="move a take to the trash")
     delete.add_argument("id", type=int, help="the take's number, as `library list` shows it")
     delete.set_defaults(run=run_delete)
+
+    undelete = commands.add_parser(
+        "restore-take",
+        aliases=["undelete"],
+        parents=[common],
+        help="bring a deleted take back from the trash",
+    )
+    undelete.add_argument("id", type=int, help="the take's number, as `library list --trash` shows")
+    undelete.set_defaults(run=run_restore_take)
 
     analyse = commands.add_parser(
         "analyse", parents=[common], help="analyse the takes not analysed yet (for progress)"
@@ -149,7 +159,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
-        if args.search is not None:
+        if args.trash:
+            recordings = library.recordings(trashed=True)
+        elif args.search is not None:
             recordings = library.search(args.search)
         else:
             recordings = library.recordings()
@@ -190,6 +202,15 @@ def run_delete(args: argparse.Namespace) -> int:
     with Library.open(args.library) as library:
         recording = move_to_trash(library, args.id)
         print(f"moved to the trash: {_recording_line(recording)}")
+    return 0
+
+
+def run_restore_take(args: argparse.Namespace) -> int:
+    from pianoscope.library.trash import restore_from_trash
+
+    with Library.open(args.library) as library:
+        recording = restore_from_trash(library, args.id)
+        print(f"back from the trash: {_recording_line(recording)}")
     return 0
 
 
@@ -303,6 +324,11 @@ def _piece(library: Library, title: str) -> Piece:
 
 
 def _imported_line(recording: Recording, duplicate: bool) -> str:
+    if duplicate and recording.trashed_at is not None:
+        return (
+            f"already in the library, in the trash: {_recording_line(recording)}\n"
+            f"  bring it back with: pianoscope library restore-take {recording.id}"
+        )
     prefix = "already in the library" if duplicate else "imported"
     return f"{prefix}: {_recording_line(recording)}"
 

@@ -50,3 +50,25 @@ def test_library_analyse_skips_and_reports_bad_takes_and_analyses_the_rest(tmp_p
 
     assert main(["library", "delete", str(vanished.id), *args]) == 0
     assert "moved to the trash" in capsys.readouterr().out
+
+
+def test_a_deleted_take_can_be_brought_back_and_import_says_how(tmp_path, capsys):
+    args = library_args(tmp_path)
+    source = write_take(tmp_path / "lesson.wav", seconds=1.0)
+    assert main(["library", "import", str(source), *args]) == 0
+    take_id = imported_id(capsys)
+    assert main(["library", "delete", take_id, *args]) == 0
+    capsys.readouterr()
+
+    assert main(["library", "import", str(source), *args]) == 0
+    message = capsys.readouterr().out
+    assert "trash" in message and f"pianoscope library restore-take {take_id}" in message
+
+    assert main(["library", "restore-take", take_id, *args]) == 0
+    assert "back from the trash" in capsys.readouterr().out
+    main(["library", "list", *args])
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.split()[0] == take_id
+    with Library.open(tmp_path / "lib") as library:
+        restored = library.recording(int(take_id))
+        assert library.path_of(restored).read_bytes() == source.read_bytes()
