@@ -151,7 +151,13 @@ class Recorder:
 
     def start(self) -> None:
         """Create the journal and sidecar and start draining; raises RecordingError if it can't."""
-        if self.path.exists() or journal_path(self.path).exists():
+        if journal_path(self.path).exists():
+            raise RecordingError(
+                f"A recording of {self.path} was interrupted (a crash or power cut left"
+                f" {journal_path(self.path).name}). Keep it with `pianoscope recover {self.path}`,"
+                " or choose another name."
+            )
+        if self.path.exists():
             raise RecordingError(f"{self.path} already exists; choose another name.")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -284,9 +290,14 @@ def recover(path: str | Path) -> RecordingResult:
     journal = journal_path(path)
     if not journal.is_file():
         raise RecordingError(f"There is nothing to recover for {path.name}.")
-    frames = sf.info(str(journal)).frames
-    sample_rate_hz = sf.info(str(journal)).samplerate
-    finalise(path)
+    try:
+        info = sf.info(str(journal))
+        frames, sample_rate_hz = info.frames, info.samplerate
+        finalise(path)
+    except (sf.LibsndfileError, RuntimeError, OSError, AudioFileError) as error:
+        raise RecordingError(
+            f"{journal.name} could not be turned into {path.name} ({error}); it is left as it is."
+        ) from error
     duration_s = frames / sample_rate_hz
     try:
         metadata = read_sidecar(path)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ
 from pianoscope.cli.progress_line import ProgressLine
+from pianoscope.errors import PianoscopeError
 
 if TYPE_CHECKING:  # the audio stack is imported by the commands that run it
     from pianoscope.audio.source import AudioSource
@@ -39,6 +41,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     record.set_defaults(run=run_record)
 
+    recover_parser = subparsers.add_parser(
+        "recover", help="finish takes that a crash or power cut interrupted"
+    )
+    recover_parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path(),
+        help="an interrupted take (e.g. t.flac), or a folder to search (default: this folder)",
+    )
+    recover_parser.set_defaults(run=run_recover)
+
 
 def positive_seconds(text: str) -> float:
     """argparse type: a finite number of seconds above zero."""
@@ -64,6 +78,29 @@ def run_devices(_args: argparse.Namespace) -> int:
             f"{device.max_input_channels} ch, {device.default_sample_rate_hz:.0f} Hz)"
         )
     return 0
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    """Finish every interrupted take at or under `path`; a take that cannot be is reported."""
+    from pianoscope.audio.recorder import JOURNAL_SUFFIX, find_interrupted, recover
+
+    path: Path = args.path
+    if path.name.endswith(JOURNAL_SUFFIX):
+        path = path.with_name(path.name[: -len(JOURNAL_SUFFIX)])
+    takes = find_interrupted(path) if path.is_dir() else [path]
+    if path.is_dir() and not takes:
+        print(f"Nothing to recover in {path}.")
+        return 0
+    failed = 0
+    for take in takes:
+        try:
+            result = recover(take)
+        except PianoscopeError as error:
+            print(f"pianoscope: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"recovered {result.duration_s:.1f} s into {result.path}")
+    return 1 if failed else 0
 
 
 def run_record(args: argparse.Namespace) -> int:
