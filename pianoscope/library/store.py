@@ -93,20 +93,19 @@ def connect(database: Path) -> sqlite3.Connection:
 def connect_read_only(database: Path) -> sqlite3.Connection:
     """A read-only connection, for a disk that is full or read-only.
 
-    With no room for WAL's shared-memory file, SQLite cannot even read in WAL mode; opened
-    read-only it falls back to private memory for it, so listing and backing up still work.
+    WAL mode needs room for its shared-memory file even to read. With none, the database is
+    opened as immutable, which is exact only while nothing else writes to it: so only when no
+    write-ahead log exists, that is when no other connection has the database open.
     """
-    uri = f"file:{urllib.parse.quote(str(database.absolute()))}?mode=ro"
+    address = urllib.parse.quote(str(database.absolute()))
+    wal = database.with_name(database.name + "-wal")
     try:
-        connection = sqlite3.connect(
-            uri,
-            uri=True,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        connection.row_factory = sqlite3.Row
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            connection = _read_only(f"file:{address}?mode=ro")
+        except sqlite3.OperationalError:
+            if wal.exists() and wal.stat().st_size > 0:
+                raise
+            connection = _read_only(f"file:{address}?mode=ro&immutable=1")
         version = schema_version(connection)
     except sqlite3.Error as error:
         raise LibraryError(
@@ -117,6 +116,21 @@ def connect_read_only(database: Path) -> sqlite3.Connection:
         raise LibraryError(
             "The library needs updating, which needs some free disk space; please free some."
         )
+    return connection
+
+
+def _read_only(uri: str) -> sqlite3.Connection:
+    """A connection to `uri`, its first read done, so that opening problems show up here."""
+    connection = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    try:
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        connection.close()
+        raise
     return connection
 
 

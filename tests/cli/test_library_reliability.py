@@ -3,8 +3,13 @@ interrupted, or the disk is full: each is reported and the rest of the work goes
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
+
 import numpy as np
 import soundfile as sf
+from support.full_disk import fill, small_disk
 from support.library_takes import write_take
 
 from pianoscope.audio.recorder import journal_path
@@ -72,3 +77,58 @@ def test_a_deleted_take_can_be_brought_back_and_import_says_how(tmp_path, capsys
     with Library.open(tmp_path / "lib") as library:
         restored = library.recording(int(take_id))
         assert library.path_of(restored).read_bytes() == source.read_bytes()
+
+
+def test_record_over_a_crashed_take_explains_the_journal_and_recover_keeps_it(tmp_path, capsys):
+    out = tmp_path / "t.flac"
+    write_journal(out, seconds=1.0)
+    demo = write_take(tmp_path / "source.wav", seconds=1.0)
+    assert main(["record", str(out), "--seconds", "1", "--from-file", str(demo)]) == 2
+    error = capsys.readouterr().err
+    assert "interrupted" in error and f"pianoscope recover {out}" in error
+    assert "already exists" not in error
+
+    assert main(["recover", str(tmp_path)]) == 0
+    assert "recovered" in capsys.readouterr().out
+    assert sf.info(str(out)).duration == 1.0
+    assert not journal_path(out).exists()
+    assert main(["recover", str(tmp_path)]) == 0
+    assert "nothing to recover" in capsys.readouterr().out.lower()
+
+
+def test_importing_a_folder_reports_interrupted_takes_instead_of_skipping_them(tmp_path, capsys):
+    folder = tmp_path / "takes"
+    write_take(folder / "fine.wav", seconds=1.0)
+    write_journal(folder / "crashed.flac")
+    assert main(["library", "import", str(folder), *library_args(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "fine.wav" in captured.out
+    assert "crashed.flac" in captured.err and "pianoscope recover" in captured.err
+
+
+def test_list_and_backup_work_on_a_full_disk(tmp_path):
+    """The library lives on a real 8 MB tmpfs filled to the last block; the backup goes to
+    another filesystem, as it would to a USB stick."""
+    with small_disk(tmp_path / "disk") as disk:
+        args = ["--library", str(disk / "lib")]
+        source = write_take(tmp_path / "lesson.wav", seconds=1.0)
+        pianoscope = [sys.executable, "-m", "pianoscope"]
+        subprocess.run([*pianoscope, "library", "import", str(source), *args], check=True)
+        fill(disk)
+        listing = subprocess.run(
+            [*pianoscope, "library", "list", *args], capture_output=True, text=True, timeout=60
+        )
+        assert listing.returncode == 0, listing.stderr
+        assert "lesson.wav" in listing.stdout
+        out = tmp_path / "backup.zip"
+        saved = subprocess.run(
+            [*pianoscope, "library", "backup", str(out), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert saved.returncode == 0, saved.stderr
+        assert "backed up 1 file(s)" in saved.stdout
+        with zipfile.ZipFile(out) as archive:
+            (take,) = (name for name in archive.namelist() if name.endswith("lesson.wav"))
+            assert archive.read(take) == source.read_bytes()
