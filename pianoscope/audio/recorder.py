@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -183,21 +184,27 @@ class Recorder:
         if duration_s == 0.0:
             self._discard_empty_take()
             return RecordingResult(None, 0.0, self._lost, self._error or "Nothing was recorded.")
+        metadata = replace(self._metadata, duration_s=duration_s, lost_samples=self._lost)
         try:
             finalise(self.path)
         except (OSError, AudioFileError) as error:
             kept = journal_path(self.path)
             self._error = (
-                f"Could not finish {self.path.name} ({error}); the take is kept in {kept}."
+                f"Could not finish {self.path.name} ({error}); the take is kept in {kept}"
+                f" (`pianoscope recover {self.path}` finishes it once there is room)."
             )
             log.error("%s", self._error)
+            self._finish_sidecar(replace(metadata, state="unfinished"))
             return RecordingResult(kept, duration_s, self._lost, self._error)
-        metadata = replace(
-            self._metadata, state="complete", duration_s=duration_s, lost_samples=self._lost
-        )
-        with contextlib.suppress(OSError):
-            _write_sidecar(self.path, metadata)
+        self._finish_sidecar(replace(metadata, state="complete"))
         return RecordingResult(self.path, duration_s, self._lost, self._error)
+
+    def _finish_sidecar(self, metadata: RecordingMetadata) -> None:
+        """Write the final sidecar; failing that, the take is still kept, so only log it."""
+        try:
+            _write_sidecar(self.path, metadata)
+        except OSError as error:
+            log.error("the notes kept with %s could not be updated (%s)", self.path.name, error)
 
     def _discard_empty_take(self) -> None:
         """A take without a single sample leaves no files behind."""
@@ -361,8 +368,33 @@ def _sidecar_problem(fields: dict[str, object]) -> str | None:
 
 
 def _write_sidecar(path: Path, metadata: RecordingMetadata) -> None:
-    """Write the sidecar atomically (temporary file, then rename)."""
+    """Write the sidecar atomically (temporary file, then rename), never leaving the temporary.
+
+    On a full disk no new file can be written, but a sidecar that still says "recording" would
+    be wrong; the old sidecar's blocks are already allocated and the new one (a few hundred
+    bytes) fits in them, so it is then overwritten in place.
+    """
     sidecar = sidecar_path(path)
     temporary = sidecar.with_name(sidecar.name + ".tmp")
-    temporary.write_text(json.dumps(asdict(metadata), indent=2), encoding="utf-8")
-    os.replace(temporary, sidecar)
+    text = json.dumps(asdict(metadata), indent=2).encode("utf-8")
+    try:
+        temporary.write_bytes(text)
+        os.replace(temporary, sidecar)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT) or not sidecar.is_file():
+            raise
+        _overwrite_in_place(sidecar, text)
+
+
+def _overwrite_in_place(target: Path, data: bytes) -> None:
+    descriptor = os.open(target, os.O_WRONLY)
+    try:
+        written = 0
+        while written < len(data):
+            written += os.pwrite(descriptor, data[written:], written)
+        os.ftruncate(descriptor, len(data))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
