@@ -103,6 +103,7 @@ class CommentStore:
             temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
             os.replace(temporary, self.path)
         except OSError as error:
+            temporary.unlink(missing_ok=True)
             raise CommentsError(
                 f"The comment could not be saved next to the recording: {error.strerror or error}"
             ) from error

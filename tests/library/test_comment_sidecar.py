@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.full_disk import fill, small_disk
 
 from pianoscope.library.comment_sidecar import (
     CommentsError,
@@ -105,3 +106,18 @@ def test_any_valid_comments_round_trip(tmp_path_factory, items):
     assert [c.time_s for c in loaded] == sorted(c.time_s for c in loaded)
     if items:
         assert json.loads(comments_path(take).read_text())["version"] == 1
+
+
+def test_a_comment_that_does_not_fit_on_a_full_disk_leaves_the_saved_ones_and_no_temporary(
+    tmp_path,
+):
+    with small_disk(tmp_path / "disk", size_mb=1) as disk:
+        take = disk / "take.flac"
+        take.write_bytes(b"audio")
+        store = CommentStore(take)
+        store.add(1.0, "saved before the disk filled")
+        fill(disk)
+        with pytest.raises(CommentsError, match="could not be saved"):
+            store.add(2.0, "x" * 1500)
+        assert [c.text for c in load_comments(take)] == ["saved before the disk filled"]
+        assert not list(disk.glob("*.tmp"))

@@ -66,6 +66,7 @@ def save(recording: str | Path, pyramid: WaveformPyramid, folder: Path) -> None:
         )
         os.replace(temporary, path)
     except OSError as error:
+        temporary.unlink(missing_ok=True)
         log.warning("waveform cache not written: %s", error)
 
 
