@@ -3,8 +3,9 @@
 A copy is made under a hidden name and renamed into place only once complete, so a half copy is
 never filed. If the import is killed (kill -9, power cut) the copy stays behind, maybe hundreds of
 megabytes; the next `Library.open` removes it. A live import holds an exclusive `flock` on its
-copy for as long as it writes it, and the lock dies with the process: a copy that can be locked,
-and is older than `STALE_AFTER_S` (the instant between creating and locking it), is a leftover.
+copy for as long as it writes it, and the lock dies with the process: a copy that can be locked
+is a leftover. (A copy is created, then locked; if a cleanup removed it in that instant, the
+import sees that its path names no file any more and makes another.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import fcntl
 import logging
 import os
 import secrets
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -22,7 +22,6 @@ from typing import BinaryIO
 log = logging.getLogger(__name__)
 
 PREFIX = ".importing-"
-STALE_AFTER_S = 60.0
 
 
 @contextlib.contextmanager
@@ -32,10 +31,8 @@ def copying(folder: Path) -> Iterator[tuple[BinaryIO, Path]]:
     It is created with the usual permissions (0666 less the umask), not mkstemp's 0600, since it
     becomes the take itself.
     """
-    path = folder / f"{PREFIX}{secrets.token_hex(8)}"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    path, descriptor = _create_locked(folder)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
         with os.fdopen(descriptor, "wb", closefd=False) as handle:
             yield handle, path
     except BaseException:
@@ -43,6 +40,29 @@ def copying(folder: Path) -> Iterator[tuple[BinaryIO, Path]]:
         raise
     finally:
         os.close(descriptor)
+
+
+def _create_locked(folder: Path) -> tuple[Path, int]:
+    """A new copy, locked, and still at its path (not removed as stale before it was locked)."""
+    while True:
+        path = folder / f"{PREFIX}{secrets.token_hex(8)}"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            if _same_file(path, os.fstat(descriptor)):
+                return path, descriptor
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+
+
+def _same_file(path: Path, held: os.stat_result) -> bool:
+    try:
+        on_disk = path.stat()
+    except FileNotFoundError:
+        return False
+    return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
 
 
 def remove_stale_copies(recordings: Path) -> int:
@@ -63,8 +83,6 @@ def _remove_if_stale(path: Path) -> bool:
     except OSError:
         return False
     try:
-        if time.time() - os.fstat(descriptor).st_mtime < STALE_AFTER_S:
-            return False
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
