@@ -142,11 +142,8 @@ class Library:
         root: Path,
         connection: sqlite3.Connection,
         in_use: LibraryLock | None = None,
-        *,
-        read_only: bool = False,
     ) -> None:
         self.root = root
-        self.read_only = read_only
         self._connection = connection
         self._in_use = in_use or LibraryLock(None)
         self._lock = threading.RLock()
@@ -156,8 +153,8 @@ class Library:
         """Open (creating and migrating if needed) the library in `root`.
 
         While open, the library cannot be restored over by another process (see `lock`). On a
-        disk where nothing can be written, it is opened read-only (`read_only`): it can still be
-        listed, reviewed and backed up.
+        disk where nothing can be written, it is opened read-only: it can still be listed,
+        reviewed and backed up.
         """
         root = Path(root) if root is not None else default_library_folder()
         try:
@@ -167,11 +164,11 @@ class Library:
         in_use = LibraryLock.shared(root)
         try:
             remove_stale_copies(root / RECORDINGS_FOLDER)
-            connection, read_only = _connect_and_migrate(root)
+            connection = _connect_and_migrate(root)
         except BaseException:
             in_use.release()
             raise
-        return cls(root, connection, in_use, read_only=read_only)
+        return cls(root, connection, in_use)
 
     @property
     def database_path(self) -> Path:
@@ -557,7 +554,7 @@ class Library:
                 raise LibraryError(f"This {what} is no longer in the library.")
 
 
-def _connect_and_migrate(root: Path) -> tuple[sqlite3.Connection, bool]:
+def _connect_and_migrate(root: Path) -> sqlite3.Connection:
     """A migrated read-write connection, or a read-only one when nothing can be written
     (full or read-only disk: SQLite then says "disk I/O error" or "readonly")."""
     database = root / DATABASE_NAME
@@ -567,7 +564,7 @@ def _connect_and_migrate(root: Path) -> tuple[sqlite3.Connection, bool]:
         if not database.is_file():
             raise
         log.warning("the library in %s cannot be written; opened read-only", root)
-        return connect_read_only(database), True
+        return connect_read_only(database)
     try:
         migrate(connection)
     except sqlite3.OperationalError as error:
@@ -577,14 +574,14 @@ def _connect_and_migrate(root: Path) -> tuple[sqlite3.Connection, bool]:
                 f"The library database in {root} cannot be made ({error})."
             ) from error
         log.warning("the library in %s cannot be written (%s); opened read-only", root, error)
-        return connect_read_only(database), True
+        return connect_read_only(database)
     except sqlite3.DatabaseError as error:
         connection.close()
         raise LibraryError(f"The library database in {root} is damaged ({error}).") from error
     except BaseException:
         connection.close()
         raise
-    return connection, False
+    return connection
 
 
 def _clean_name(text: str, what: str) -> str:
