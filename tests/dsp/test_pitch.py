@@ -109,13 +109,17 @@ def _one_candidate_score(candidate_hz: float, freq_hz: np.ndarray, weights: np.n
 
 
 def _matches(f: float, w: float, candidate_hz: float) -> bool:
-    n = round(f / candidate_hz)
-    deviation = f / (max(n, 1) * candidate_hz) - 1.0
+    # The deviation is taken from the ratio f / candidate as the module does: written as
+    # f / (n * candidate) it rounds differently, and a partial exactly on a window's edge
+    # would then match in one and not the other.
+    ratio = f / candidate_hz
+    n = round(ratio)
+    deviation = ratio / max(n, 1) - 1.0
     return bool(
         w > 0
         and 1 <= n <= pitch._MAX_HARMONIC
         and -pitch.MATCH_FLAT <= deviation <= pitch.MATCH_SHARP + pitch.MATCH_STRETCH * n * n
-        and abs(f / candidate_hz - n) <= 0.4
+        and abs(ratio - n) <= 0.4
     )
 
 
