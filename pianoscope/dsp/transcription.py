@@ -57,35 +57,60 @@ class FrameStream:
         return self.feed(np.zeros(self.frame_size // 2, dtype=np.float32))
 
 
+class OnsetStrength:
+    """Spectral flux (onset strength, 100 values a second) of a stream fed block by block."""
+
+    def __init__(self, sample_rate_hz: int = 44_100) -> None:
+        self.hop = round(ONSET_HOP_S * sample_rate_hz)
+        self.frame_rate_hz = sample_rate_hz / self.hop
+        self._frames = FrameStream(ONSET_FFT_SIZE, self.hop)
+        self._flux_bins = int(MAX_FLUX_HZ * ONSET_FFT_SIZE / sample_rate_hz)
+        self._previous: np.ndarray | None = None
+        self._flux: list[np.ndarray] = []
+
+    def feed(self, samples: np.ndarray) -> None:
+        self._consume(self._frames.feed(samples))
+
+    def finish(self) -> np.ndarray:
+        """The whole stream's onset strength, float32."""
+        self._consume(self._frames.finish())
+        return np.concatenate(self._flux) if self._flux else np.zeros(0, dtype=np.float32)
+
+    def _consume(self, frames: np.ndarray) -> None:
+        if frames.shape[0]:
+            compressed = compressed_magnitude(magnitude(frames)[:, : self._flux_bins])
+            self._flux.append(spectral_flux(compressed, self._previous))
+            self._previous = np.concatenate(
+                [self._previous, compressed] if self._previous is not None else [compressed]
+            )[-FLUX_LAG_FRAMES:]
+
+
 class Transcriber:
     """Feed samples block by block, then `finish()` for the note events and tempo."""
 
     def __init__(self, sample_rate_hz: int = 44_100) -> None:
         self.sample_rate_hz = sample_rate_hz
-        self.onset_hop = round(ONSET_HOP_S * sample_rate_hz)
         self.pitch_hop = round(PITCH_HOP_S * sample_rate_hz)
-        self._onset_frames = FrameStream(ONSET_FFT_SIZE, self.onset_hop)
+        self._onsets = OnsetStrength(sample_rate_hz)
         self._pitch_frames = FrameStream(PITCH_FFT_SIZE, self.pitch_hop)
-        self._flux_bins = int(MAX_FLUX_HZ * ONSET_FFT_SIZE / sample_rate_hz)
         self._layout = band_layout(PITCH_FFT_SIZE, sample_rate_hz)
-        self._previous: np.ndarray | None = None
-        self._flux: list[np.ndarray] = []
         self._bands: list[np.ndarray] = []
 
     @property
     def onset_frame_rate_hz(self) -> float:
-        return self.sample_rate_hz / self.onset_hop
+        return self._onsets.frame_rate_hz
 
     @property
     def band_frame_rate_hz(self) -> float:
         return self.sample_rate_hz / self.pitch_hop
 
     def feed(self, samples: np.ndarray) -> None:
-        self._consume(self._onset_frames.feed(samples), self._pitch_frames.feed(samples))
+        self._onsets.feed(samples)
+        self._consume(self._pitch_frames.feed(samples))
 
     def finish(self) -> TranscriptionResult:
-        self._consume(self._onset_frames.finish(), self._pitch_frames.finish())
-        strength = np.concatenate(self._flux) if self._flux else np.zeros(0, dtype=np.float32)
+        strength = self._onsets.finish()
+        self._consume(self._pitch_frames.finish())
         bands = (
             np.concatenate(self._bands)
             if self._bands
@@ -99,13 +124,7 @@ class Transcriber:
             tempo_bpm=estimate_tempo_bpm(strength, self.onset_frame_rate_hz),
         )
 
-    def _consume(self, onset_frames: np.ndarray, pitch_frames: np.ndarray) -> None:
-        if onset_frames.shape[0]:
-            compressed = compressed_magnitude(magnitude(onset_frames)[:, : self._flux_bins])
-            self._flux.append(spectral_flux(compressed, self._previous))
-            self._previous = np.concatenate(
-                [self._previous, compressed] if self._previous is not None else [compressed]
-            )[-FLUX_LAG_FRAMES:]
+    def _consume(self, pitch_frames: np.ndarray) -> None:
         if pitch_frames.shape[0]:
             self._bands.append(
                 pitch_bands(magnitude(pitch_frames), self._layout).astype(np.float16)

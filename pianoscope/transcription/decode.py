@@ -1,0 +1,68 @@
+"""Note events from the network's onset, frame and velocity activations.
+
+A note starts at a peak of a key's onset probability above ONSET_THRESHOLD (the time refined
+between frames by a parabola through the peak and its neighbours) and lasts while the key's
+frame probability stays above FRAME_THRESHOLD, until the key's next onset at the latest. Only
+onsets start notes: a held key whose partials beat, or a reverberant tail, keeps a high frame
+probability but has no onset peak, so it stays one note (the decoding of Hawthorne et al. 2018).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pianoscope.dsp.notes import NoteEvent
+from pianoscope.transcription.network import NoteActivations
+from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI
+
+ONSET_THRESHOLD = 0.5
+FRAME_THRESHOLD = 0.5
+# A struck note is reported for at least this long, even when its frame probability drops at once.
+MIN_DURATION_S = 0.05
+
+
+def decode_notes(
+    activations: NoteActivations,
+    *,
+    onset_threshold: float = ONSET_THRESHOLD,
+    frame_threshold: float = FRAME_THRESHOLD,
+) -> tuple[NoteEvent, ...]:
+    """Note events in onset order (ties by pitch), times in seconds."""
+    onset = activations.onset
+    frame_count = onset.shape[0]
+    padded = np.pad(onset, ((1, 1), (0, 0)))
+    is_peak = (onset >= onset_threshold) & (onset >= padded[:-2]) & (onset > padded[2:])
+    notes = []
+    for key in range(onset.shape[1]):
+        peaks = np.flatnonzero(is_peak[:, key])
+        sounding = activations.frame[:, key] >= frame_threshold
+        for index, peak in enumerate(peaks):
+            next_onset = peaks[index + 1] if index + 1 < peaks.size else frame_count
+            end = _end_frame(sounding, int(peak), int(next_onset))
+            onset_s = _refined_time_s(padded[peak : peak + 3, key], int(peak))
+            offset_s = max(end / FRAME_RATE_HZ, onset_s + MIN_DURATION_S)
+            notes.append(
+                NoteEvent(
+                    onset_s=round(onset_s, 4),
+                    offset_s=round(offset_s, 4),
+                    midi=LOWEST_MIDI + key,
+                    velocity=int(np.clip(round(float(activations.velocity[peak, key])), 1, 127)),
+                    confidence=round(float(onset[peak, key]), 3),
+                )
+            )
+    return tuple(sorted(notes, key=lambda n: (n.onset_s, n.midi)))
+
+
+def _end_frame(sounding: np.ndarray, peak: int, next_onset: int) -> int:
+    """First frame after the onset (from two frames on) where the key has stopped sounding."""
+    start = min(peak + 2, next_onset)
+    silent = np.flatnonzero(~sounding[start:next_onset])
+    return start + int(silent[0]) if silent.size else next_onset
+
+
+def _refined_time_s(around: np.ndarray, peak: int) -> float:
+    """Time of the onset peak, refined by a parabola through it and its two neighbours."""
+    left, centre, right = (float(v) for v in around)
+    curvature = left - 2.0 * centre + right
+    shift = 0.5 * (left - right) / curvature if curvature < 0.0 else 0.0
+    return max(0.0, (peak + float(np.clip(shift, -0.5, 0.5))) / FRAME_RATE_HZ)

@@ -1,0 +1,127 @@
+"""The note network's forward pass in numpy, so `analyse` transcribes without torch.
+
+Architecture (trained in `pianoscope.transcription.train`, same weights, same arithmetic):
+
+1. Harmonic stack: for each key-relative interval of HARMONIC_SEMITONES (the octave below and
+   the first eight harmonics) the spectrogram shifted down by that interval, so channel h at
+   band b holds the level of harmonic h of the pitch of band b. A piano note is then one
+   vertical pattern, the same at every key, and every layer below shares its weights across
+   pitch (Bittner et al. 2022 stack harmonics the same way in basic-pitch).
+2. Max over the three bands of each key (band 3k-1 ... 3k+1): the band filters are a third of
+   a semitone wide, so a partial between two keys still lands in one of them, and the layers
+   below run on 88 keys instead of 264 bands (three times cheaper to train and to run).
+3. conv 3x3 (time x key), ReLU; conv 3x3, ReLU; conv 5x1 over time (dilation 2: +-4 frames,
+   80 ms either side), ReLU.
+4. 1x1 conv to three heads per key, plus a learnt bias per key and head: onset and frame
+   (sigmoid probabilities) and velocity (sigmoid, x 127).
+
+Inference runs over chunks of CHUNK_FRAMES with RECEPTIVE_FRAMES of context on each side, so
+memory stays bounded for an hour-long recording and the result equals a single pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pianoscope.transcription.spectrogram import BAND_COUNT, BANDS_PER_SEMITONE, KEY_COUNT
+
+HARMONIC_SEMITONES = (-12, 0, 12, 19, 24, 28, 31, 34, 36)
+KEY_BANDS = BANDS_PER_SEMITONE * KEY_COUNT
+TEMPORAL_DILATION = 2
+RECEPTIVE_FRAMES = 1 + 1 + 2 * TEMPORAL_DILATION
+CHUNK_FRAMES = 1000
+PARAMETER_NAMES = (
+    "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+    "temporal.weight", "temporal.bias", "heads.weight", "heads.bias", "key_bias",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NoteActivations:
+    """Per frame (50 Hz) and key (MIDI 21-108): onset and frame probability, velocity 0-127."""
+
+    onset: np.ndarray
+    frame: np.ndarray
+    velocity: np.ndarray
+
+
+def harmonic_stack(features: np.ndarray) -> np.ndarray:
+    """(frames, BAND_COUNT) -> (len(HARMONIC_SEMITONES), frames, KEY_BANDS), padded with -1."""
+    frames = features.shape[0]
+    stacked = np.full((len(HARMONIC_SEMITONES), frames, KEY_BANDS), -1.0, dtype=np.float32)
+    for channel, semitones in enumerate(HARMONIC_SEMITONES):
+        shift = semitones * BANDS_PER_SEMITONE
+        first = max(0, -shift)
+        last = min(KEY_BANDS, BAND_COUNT - shift)
+        stacked[channel, :, first:last] = features[:, first + shift : last + shift]
+    return stacked
+
+
+def load_weights(path: Path) -> dict[str, np.ndarray]:
+    """The network's parameters from an .npz file (no pickle: arrays only)."""
+    with np.load(path, allow_pickle=False) as archive:
+        missing = set(PARAMETER_NAMES) - set(archive.files)
+        if missing:
+            raise ValueError(f"{path.name} lacks {sorted(missing)}")
+        return {name: archive[name].astype(np.float32) for name in PARAMETER_NAMES}
+
+
+def forward(features: np.ndarray, weights: dict[str, np.ndarray]) -> NoteActivations:
+    """Run the network over a normalised spectrogram (frames, BAND_COUNT), chunk by chunk."""
+    frames = features.shape[0]
+    parts = []
+    for start in range(0, frames, CHUNK_FRAMES):
+        first = max(0, start - RECEPTIVE_FRAMES)
+        last = min(frames, start + CHUNK_FRAMES + RECEPTIVE_FRAMES)
+        logits = _forward_chunk(features[first:last], weights)
+        parts.append(logits[:, start - first : start - first + min(CHUNK_FRAMES, frames - start)])
+    logits = np.concatenate(parts, axis=1) if parts else np.zeros((3, 0, KEY_COUNT), np.float32)
+    probabilities = 1.0 / (1.0 + np.exp(-logits))
+    return NoteActivations(probabilities[0], probabilities[1], 127.0 * probabilities[2])
+
+
+def _forward_chunk(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
+    """Head logits (3, frames, KEY_COUNT) of one chunk; zero padding at its edges, as in torch."""
+    hidden = _relu(_conv2d(key_levels(harmonic_stack(features)), *_layer(weights, "conv1")))
+    hidden = _relu(_conv2d(hidden, *_layer(weights, "conv2")))
+    hidden = _relu(_conv2d(hidden, *_layer(weights, "temporal"), TEMPORAL_DILATION))
+    heads = np.einsum("oc,ctk->otk", weights["heads.weight"][:, :, 0, 0], hidden)
+    return heads + weights["heads.bias"][:, None, None] + weights["key_bias"][:, None, :]
+
+
+def key_levels(stacked: np.ndarray) -> np.ndarray:
+    """(C, frames, KEY_BANDS) -> (C, frames, KEY_COUNT): the loudest of bands 3k-1 ... 3k+1."""
+    channels, frames, _ = stacked.shape
+    edge = np.full((channels, frames, 1), -1.0, dtype=np.float32)
+    padded = np.concatenate([edge, stacked[:, :, : KEY_BANDS - 1]], axis=2)
+    return padded.reshape(channels, frames, KEY_COUNT, BANDS_PER_SEMITONE).max(axis=3)
+
+
+def _layer(weights: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.ndarray]:
+    return weights[f"{name}.weight"], weights[f"{name}.bias"]
+
+
+def _conv2d(
+    inputs: np.ndarray, weight: np.ndarray, bias: np.ndarray, time_dilation: int = 1
+) -> np.ndarray:
+    """'Same' 2-D convolution of (C, T, F) with weight (O, C, kt, kf), as torch's Conv2d."""
+    out_channels, in_channels, kernel_t, kernel_f = weight.shape
+    pad_t = time_dilation * (kernel_t // 2)
+    pad_f = kernel_f // 2
+    padded = np.pad(inputs, ((0, 0), (pad_t, pad_t), (pad_f, pad_f)))
+    frames, bands = inputs.shape[1], inputs.shape[2]
+    columns = np.empty((in_channels, kernel_t, kernel_f, frames, bands), dtype=np.float32)
+    for i in range(kernel_t):
+        for j in range(kernel_f):
+            columns[:, i, j] = padded[
+                :, i * time_dilation : i * time_dilation + frames, j : j + bands
+            ]
+    out = weight.reshape(out_channels, -1) @ columns.reshape(-1, frames * bands)
+    return (out + bias[:, None]).reshape(out_channels, frames, bands)
+
+
+def _relu(values: np.ndarray) -> np.ndarray:
+    return np.maximum(values, 0.0, out=values)

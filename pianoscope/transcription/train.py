@@ -1,0 +1,182 @@
+"""Train the note network from FluidSynth renderings: `python -m pianoscope.transcription.train`.
+
+One command rebuilds `resources/note_model.npz` from scratch: it renders CLIPS_PER_PIANO clips
+of generated content on each training piano (seeds 0 ... CLIPS_PER_PIANO - 1; the measuring
+sets use seeds from 10 000 up), augments them, and trains for STEPS steps on random 5 s crops
+with torch on TORCH_THREADS thread under a fixed seed: about 1 minute of rendering and 5 of
+training on one core (a third of a second a step; a second thread made each step three times
+slower on the shared two-core development machine).
+
+Losses: binary cross-entropy for onsets (positives weighted ONSET_POSITIVE_WEIGHT, as one frame
+in hundreds is an onset) and frames, squared error for velocity at onset frames only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional
+
+from pianoscope.transcription.data import TRAINING_PIANOS, frame_targets, render_clips
+from pianoscope.transcription.network import (
+    HARMONIC_SEMITONES,
+    KEY_BANDS,
+    PARAMETER_NAMES,
+    TEMPORAL_DILATION,
+)
+from pianoscope.transcription.spectrogram import (
+    BAND_COUNT,
+    BANDS_PER_SEMITONE,
+    KEY_COUNT,
+    normalise_db,
+    spectrogram,
+)
+
+log = logging.getLogger(__name__)
+
+CLIPS_PER_PIANO = 64
+STEPS = 1000
+BATCH = 8
+CROP_FRAMES = 250
+LEARNING_RATE = 2e-3
+ONSET_POSITIVE_WEIGHT = 8.0
+TORCH_THREADS = 1
+SEED = 13
+WEIGHTS_NAME = "note_model.npz"
+CHANNELS = (16, 24, 24)
+
+
+class NoteNetwork(nn.Module):
+    """The torch twin of `pianoscope.transcription.network` (same parameters, same maths)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        first, second, third = CHANNELS
+        self.conv1 = nn.Conv2d(len(HARMONIC_SEMITONES), first, 3, padding=1)
+        self.conv2 = nn.Conv2d(first, second, 3, padding=1)
+        self.temporal = nn.Conv2d(
+            second,
+            third,
+            (5, 1),
+            padding=(2 * TEMPORAL_DILATION, 0),
+            dilation=(TEMPORAL_DILATION, 1),
+        )
+        self.heads = nn.Conv2d(third, 3, 1)
+        self.key_bias = nn.Parameter(torch.zeros(3, KEY_COUNT))
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        """(batch, frames, BAND_COUNT) normalised levels -> logits (batch, 3, frames, keys)."""
+        stacked = torch.stack([_shift(features, s) for s in HARMONIC_SEMITONES], dim=1)
+        padded = functional.pad(stacked[..., : KEY_BANDS - 1], (1, 0), value=-1.0)
+        keys = functional.max_pool2d(padded, (1, BANDS_PER_SEMITONE))
+        hidden = functional.relu(self.conv1(keys))
+        hidden = functional.relu(self.conv2(hidden))
+        hidden = functional.relu(self.temporal(hidden))
+        return self.heads(hidden) + self.key_bias[None, :, None, :]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The parameters by the names `network.load_weights` expects."""
+        state = self.state_dict()
+        return {name: state[name].detach().cpu().numpy() for name in PARAMETER_NAMES}
+
+
+def _shift(features: torch.Tensor, semitones: int) -> torch.Tensor:
+    """Bands b + shift for b in 0 ... KEY_BANDS - 1, -1 (silence) outside the spectrogram."""
+    shift = semitones * BANDS_PER_SEMITONE
+    padded = functional.pad(
+        features, (max(0, -shift), max(0, KEY_BANDS + shift - BAND_COUNT)), value=-1.0
+    )
+    start = max(0, shift)
+    return padded[..., start : start + KEY_BANDS]
+
+
+def build_training_set(
+    clips_per_piano: int = CLIPS_PER_PIANO,
+) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Normalised spectrograms and their targets, one pair per rendered clip."""
+    features, targets = [], []
+    for piano in TRAINING_PIANOS:
+        started = time.perf_counter()
+        for clip in render_clips(piano, range(clips_per_piano)):
+            levels = normalise_db(spectrogram(clip.samples))
+            features.append(levels)
+            targets.append(frame_targets(clip.notes, levels.shape[0]))
+        log.info("rendered %s in %.0f s", piano, time.perf_counter() - started)
+    return features, targets
+
+
+def train(out: Path, *, steps: int = STEPS, clips_per_piano: int = CLIPS_PER_PIANO) -> None:
+    """Train from scratch under SEED and write the weights to `out` (.npz)."""
+    torch.manual_seed(SEED)
+    torch.set_num_threads(TORCH_THREADS)
+    rng = np.random.default_rng(SEED)
+    features, targets = build_training_set(clips_per_piano)
+    network = NoteNetwork()
+    optimiser = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, LEARNING_RATE, total_steps=steps)
+    positive = torch.tensor(ONSET_POSITIVE_WEIGHT)
+    started = time.perf_counter()
+    for step in range(steps):
+        batch_x, batch_y = _batch(features, targets, rng)
+        logits = network(batch_x)
+        onset, frame, velocity = batch_y.unbind(dim=1)
+        onset_loss = functional.binary_cross_entropy_with_logits(
+            logits[:, 0], onset, pos_weight=positive
+        )
+        frame_loss = functional.binary_cross_entropy_with_logits(logits[:, 1], frame)
+        velocity_error = (torch.sigmoid(logits[:, 2]) - velocity) ** 2 * onset
+        velocity_loss = velocity_error.sum() / onset.sum().clamp(min=1.0)
+        loss = onset_loss + frame_loss + velocity_loss
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        schedule.step()
+        if step % 200 == 0 or step == steps - 1:
+            log.info(
+                "step %d: onset %.4f frame %.4f velocity %.4f (%.0f s)",
+                step, onset_loss.item(), frame_loss.item(), velocity_loss.item(),
+                time.perf_counter() - started,
+            )  # fmt: skip
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(out, **network.arrays())
+
+
+def _batch(
+    features: list[np.ndarray],
+    targets: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    rng: np.random.Generator,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """BATCH random crops of CROP_FRAMES: inputs (B, T, bands), targets (B, 3, T, keys)."""
+    inputs, outputs = [], []
+    for _ in range(BATCH):
+        index = int(rng.integers(len(features)))
+        start = int(rng.integers(0, features[index].shape[0] - CROP_FRAMES))
+        crop = slice(start, start + CROP_FRAMES)
+        inputs.append(features[index][crop])
+        outputs.append(np.stack([t[crop] for t in targets[index]]))
+    return torch.from_numpy(np.stack(inputs)), torch.from_numpy(np.stack(outputs))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(str(resources.files("pianoscope.resources"))) / WEIGHTS_NAME,
+    )
+    parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
+    arguments = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    train(arguments.out, steps=arguments.steps, clips_per_piano=arguments.clips_per_piano)
+
+
+if __name__ == "__main__":
+    main()

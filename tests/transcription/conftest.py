@@ -1,0 +1,38 @@
+"""Held notes and chords, rendered dry on every allowed piano once per session."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pianoscope.model.midi_gen import Note, Phrase
+from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, render_dry
+
+ALL_PIANOS = (*TRAINING_PIANOS, STEINWAY)
+
+
+def held_phrase(
+    pitches: tuple[int, ...], held_s: float, *, velocity: int = 80, pedal_after_s: float = 0.0
+) -> Phrase:
+    """Keys pressed together at 0.3 s and held `held_s`; with `pedal_after_s`, the keys are
+    released after that long but the sustain pedal holds them for the whole `held_s`."""
+    key_s = pedal_after_s if pedal_after_s else held_s
+    notes = tuple(Note(0.3, key_s, pitch, velocity) for pitch in pitches)
+    pedal = ((0.2, True), (0.3 + held_s, False)) if pedal_after_s else ()
+    return Phrase("held", "mf", notes, pedal, 0.0, held_s + 1.5)
+
+
+HELD_CASES: dict[str, Phrase] = {
+    "A3 4 s": held_phrase((57,), 4.0),
+    "C2 8 s": held_phrase((36,), 8.0, velocity=100),
+    "E6 1 s": held_phrase((88,), 1.0, velocity=50),
+    "C major 6 s": held_phrase((60, 64, 67, 72), 6.0),
+    "D major pedalled 3 s": held_phrase((50, 57, 66), 3.0, pedal_after_s=0.5),
+    "octaves pedalled 5 s": held_phrase((43, 55, 67), 5.0, velocity=110, pedal_after_s=1.0),
+}
+
+
+@pytest.fixture(scope="session")
+def held_renderings() -> dict[str, list[np.ndarray]]:
+    """Piano name -> one dry rendering per HELD_CASES entry, in order."""
+    return {piano: render_dry(piano, list(HELD_CASES.values())) for piano in ALL_PIANOS}

@@ -1,0 +1,46 @@
+"""The numpy forward pass that `analyse` runs is the torch network that was trained."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from pianoscope.transcription.network import CHUNK_FRAMES, forward
+from pianoscope.transcription.spectrogram import BAND_COUNT
+from pianoscope.transcription.train import NoteNetwork
+
+
+def random_network(seed: int) -> NoteNetwork:
+    torch.manual_seed(seed)
+    network = NoteNetwork()
+    with torch.no_grad():
+        for parameter in network.parameters():
+            parameter.add_(0.2 * torch.randn_like(parameter))
+    return network
+
+
+def test_numpy_forward_matches_torch_across_chunk_boundaries() -> None:
+    network = random_network(3)
+    frames = CHUNK_FRAMES * 2 + 37
+    features = np.random.default_rng(3).uniform(-1.0, 0.0, (frames, BAND_COUNT))
+    features = features.astype(np.float32)
+    ours = forward(features, network.arrays())
+    with torch.no_grad():
+        theirs = torch.sigmoid(network(torch.from_numpy(features)[None]))[0].numpy()
+    np.testing.assert_allclose(ours.onset, theirs[0], atol=1e-5)
+    np.testing.assert_allclose(ours.frame, theirs[1], atol=1e-5)
+    np.testing.assert_allclose(ours.velocity, 127.0 * theirs[2], atol=1e-3)
+
+
+def test_a_key_pattern_moved_up_a_semitone_moves_the_output_up_one_key() -> None:
+    """The layers share weights across pitch: away from the edges, shifting the input by one
+    key (three bands) shifts every head's output by one key."""
+    network = random_network(5)
+    features = np.full((200, BAND_COUNT), -1.0, dtype=np.float32)
+    rng = np.random.default_rng(5)
+    features[50:150, 60:200] = rng.uniform(-1.0, 0.0, (100, 140))
+    shifted = np.roll(features, 3, axis=1)
+    weights = network.arrays()
+    weights["key_bias"][:] = 0.0
+    low, high = forward(features, weights), forward(shifted, weights)
+    np.testing.assert_allclose(high.onset[:, 30:60], low.onset[:, 29:59], atol=1e-5)
