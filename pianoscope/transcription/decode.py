@@ -1,10 +1,12 @@
 """Note events from the network's onset, frame and velocity activations.
 
-A note starts at a peak of a key's onset probability above ONSET_THRESHOLD (the time refined
+A note starts at a peak of a key's onset probability above the onset threshold (the time refined
 between frames by a parabola through the peak and its neighbours) and lasts while the key's
-frame probability stays above FRAME_THRESHOLD, until the key's next onset at the latest. Only
-onsets start notes: a held key whose partials beat, or a reverberant tail, keeps a high frame
-probability but has no onset peak, so it stays one note (the decoding of Hawthorne et al. 2018).
+frame probability stays above the frame threshold (both chosen on validation clips and shipped
+with the weights, see `pianoscope.transcription.tuning`), until the key's next onset at the
+latest. Only onsets start notes: a held key whose partials beat, or a reverberant tail, keeps a
+high frame probability but has no onset peak, so it stays one note (the decoding of Hawthorne et
+al. 2018).
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from pianoscope.dsp.notes import NoteEvent
 from pianoscope.transcription.network import NoteActivations
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI
 
-ONSET_THRESHOLD = 0.5
-FRAME_THRESHOLD = 0.5
 # A struck note is reported for at least this long, even when its frame probability drops at once.
 MIN_DURATION_S = 0.05
 
@@ -24,8 +24,8 @@ MIN_DURATION_S = 0.05
 def decode_notes(
     activations: NoteActivations,
     *,
-    onset_threshold: float = ONSET_THRESHOLD,
-    frame_threshold: float = FRAME_THRESHOLD,
+    onset_threshold: float = 0.5,
+    frame_threshold: float = 0.5,
 ) -> tuple[NoteEvent, ...]:
     """Note events in onset order (ties by pitch), times in seconds."""
     onset = activations.onset

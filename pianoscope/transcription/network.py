@@ -2,14 +2,14 @@
 
 Architecture (trained in `pianoscope.transcription.train`, same weights, same arithmetic):
 
-1. Harmonic stack: for each key-relative interval of HARMONIC_SEMITONES (the octave below and
-   the first eight harmonics) the spectrogram shifted down by that interval, so channel h at
-   band b holds the level of harmonic h of the pitch of band b. A piano note is then one
-   vertical pattern, the same at every key, and every layer below shares its weights across
-   pitch (Bittner et al. 2022 stack harmonics the same way in basic-pitch).
-2. Max over the three bands of each key (band 3k-1 ... 3k+1): the band filters are a third of
+1. Max over the three bands of each key (band 3k-1 ... 3k+1): the band filters are a third of
    a semitone wide, so a partial between two keys still lands in one of them, and the layers
-   below run on 88 keys instead of 264 bands (three times cheaper to train and to run).
+   below run on keys instead of bands (three times cheaper to train and to run).
+2. Harmonic stack: for each interval of HARMONIC_SEMITONES (the octave below, harmonics 1-10
+   and 12) the key levels shifted down by that interval, so channel h at key k holds the level
+   of harmonic h of key k. A piano note is then one vertical pattern, the same at every key,
+   and every layer below shares its weights across pitch (Bittner et al. 2022 stack harmonics
+   the same way in basic-pitch).
 3. conv 3x3 (time x key), ReLU; conv 3x3, ReLU; conv 5x1 over time (dilation 2: +-4 frames,
    80 ms either side), ReLU.
 4. 1x1 conv to three heads per key, plus a learnt bias per key and head: onset and frame
@@ -28,8 +28,7 @@ import numpy as np
 
 from pianoscope.transcription.spectrogram import BAND_COUNT, BANDS_PER_SEMITONE, KEY_COUNT
 
-HARMONIC_SEMITONES = (-12, 0, 12, 19, 24, 28, 31, 34, 36)
-KEY_BANDS = BANDS_PER_SEMITONE * KEY_COUNT
+HARMONIC_SEMITONES = (-12, 0, 12, 19, 24, 28, 31, 34, 36, 38, 40, 43)
 TEMPORAL_DILATION = 2
 RECEPTIVE_FRAMES = 1 + 1 + 2 * TEMPORAL_DILATION
 CHUNK_FRAMES = 1000
@@ -37,6 +36,9 @@ PARAMETER_NAMES = (
     "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
     "temporal.weight", "temporal.bias", "heads.weight", "heads.bias", "key_bias",
 )  # fmt: skip
+
+
+THRESHOLD_NAMES = ("onset_threshold", "frame_threshold")
 
 
 @dataclass(frozen=True)
@@ -49,24 +51,36 @@ class NoteActivations:
 
 
 def harmonic_stack(features: np.ndarray) -> np.ndarray:
-    """(frames, BAND_COUNT) -> (len(HARMONIC_SEMITONES), frames, KEY_BANDS), padded with -1."""
+    """(frames, BAND_COUNT) -> (len(HARMONIC_SEMITONES), frames, KEY_COUNT).
+
+    Channel h at key k holds the loudest of bands 3(k + s_h) - 1 ... 3(k + s_h) + 1, s_h the
+    harmonic's interval in semitones; -1 (silence) beyond the spectrogram. Shifting by whole
+    semitones commutes with the max over each key's bands, so the spectrogram is reduced to
+    keys once and then shifted.
+    """
     frames = features.shape[0]
-    stacked = np.full((len(HARMONIC_SEMITONES), frames, KEY_BANDS), -1.0, dtype=np.float32)
-    for channel, semitones in enumerate(HARMONIC_SEMITONES):
-        shift = semitones * BANDS_PER_SEMITONE
+    key_count = BAND_COUNT // BANDS_PER_SEMITONE
+    edge = np.full((frames, 1), -1.0, dtype=np.float32)
+    padded = np.concatenate([edge, features[:, : BAND_COUNT - 1]], axis=1)
+    keys = padded.reshape(frames, key_count, BANDS_PER_SEMITONE).max(axis=2)
+    stacked = np.full((len(HARMONIC_SEMITONES), frames, KEY_COUNT), -1.0, dtype=np.float32)
+    for channel, shift in enumerate(HARMONIC_SEMITONES):
         first = max(0, -shift)
-        last = min(KEY_BANDS, BAND_COUNT - shift)
-        stacked[channel, :, first:last] = features[:, first + shift : last + shift]
+        last = min(KEY_COUNT, key_count - shift)
+        stacked[channel, :, first:last] = keys[:, first + shift : last + shift]
     return stacked
 
 
 def load_weights(path: Path) -> dict[str, np.ndarray]:
-    """The network's parameters from an .npz file (no pickle: arrays only)."""
+    """The network's parameters and decoding thresholds from an .npz file (arrays only, no
+    pickle)."""
     with np.load(path, allow_pickle=False) as archive:
-        missing = set(PARAMETER_NAMES) - set(archive.files)
+        missing = set(PARAMETER_NAMES + THRESHOLD_NAMES) - set(archive.files)
         if missing:
             raise ValueError(f"{path.name} lacks {sorted(missing)}")
-        return {name: archive[name].astype(np.float32) for name in PARAMETER_NAMES}
+        return {
+            name: archive[name].astype(np.float32) for name in PARAMETER_NAMES + THRESHOLD_NAMES
+        }
 
 
 def forward(features: np.ndarray, weights: dict[str, np.ndarray]) -> NoteActivations:
@@ -85,19 +99,14 @@ def forward(features: np.ndarray, weights: dict[str, np.ndarray]) -> NoteActivat
 
 def _forward_chunk(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
     """Head logits (3, frames, KEY_COUNT) of one chunk; zero padding at its edges, as in torch."""
-    hidden = _relu(_conv2d(key_levels(harmonic_stack(features)), *_layer(weights, "conv1")))
+    hidden = _relu(_conv2d(harmonic_stack(features), *_layer(weights, "conv1")))
     hidden = _relu(_conv2d(hidden, *_layer(weights, "conv2")))
     hidden = _relu(_conv2d(hidden, *_layer(weights, "temporal"), TEMPORAL_DILATION))
-    heads = np.einsum("oc,ctk->otk", weights["heads.weight"][:, :, 0, 0], hidden)
+    channels, frames, keys = hidden.shape
+    heads = (weights["heads.weight"][:, :, 0, 0] @ hidden.reshape(channels, -1)).reshape(
+        3, frames, keys
+    )
     return heads + weights["heads.bias"][:, None, None] + weights["key_bias"][:, None, :]
-
-
-def key_levels(stacked: np.ndarray) -> np.ndarray:
-    """(C, frames, KEY_BANDS) -> (C, frames, KEY_COUNT): the loudest of bands 3k-1 ... 3k+1."""
-    channels, frames, _ = stacked.shape
-    edge = np.full((channels, frames, 1), -1.0, dtype=np.float32)
-    padded = np.concatenate([edge, stacked[:, :, : KEY_BANDS - 1]], axis=2)
-    return padded.reshape(channels, frames, KEY_COUNT, BANDS_PER_SEMITONE).max(axis=3)
 
 
 def _layer(weights: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.ndarray]:

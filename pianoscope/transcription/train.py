@@ -7,6 +7,9 @@ with torch on TORCH_THREADS thread under a fixed seed: about 1 minute of renderi
 training on one core (a third of a second a step; a second thread made each step three times
 slower on the shared two-core development machine).
 
+The decoding thresholds are then chosen on validation clips (`pianoscope.transcription.tuning`)
+and stored with the weights.
+
 Losses: binary cross-entropy for onsets (positives weighted ONSET_POSITIVE_WEIGHT, as one frame
 in hundreds is an onset) and frames, squared error for velocity at onset frames only.
 """
@@ -27,7 +30,6 @@ from torch.nn import functional
 from pianoscope.transcription.data import TRAINING_PIANOS, frame_targets, render_clips
 from pianoscope.transcription.network import (
     HARMONIC_SEMITONES,
-    KEY_BANDS,
     PARAMETER_NAMES,
     TEMPORAL_DILATION,
 )
@@ -38,11 +40,12 @@ from pianoscope.transcription.spectrogram import (
     normalise_db,
     spectrogram,
 )
+from pianoscope.transcription.tuning import tune_thresholds
 
 log = logging.getLogger(__name__)
 
 CLIPS_PER_PIANO = 64
-STEPS = 1000
+STEPS = 2400
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
@@ -50,7 +53,7 @@ ONSET_POSITIVE_WEIGHT = 8.0
 TORCH_THREADS = 1
 SEED = 13
 WEIGHTS_NAME = "note_model.npz"
-CHANNELS = (16, 24, 24)
+CHANNELS = (24, 32, 32)
 
 
 class NoteNetwork(nn.Module):
@@ -73,10 +76,10 @@ class NoteNetwork(nn.Module):
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         """(batch, frames, BAND_COUNT) normalised levels -> logits (batch, 3, frames, keys)."""
-        stacked = torch.stack([_shift(features, s) for s in HARMONIC_SEMITONES], dim=1)
-        padded = functional.pad(stacked[..., : KEY_BANDS - 1], (1, 0), value=-1.0)
-        keys = functional.max_pool2d(padded, (1, BANDS_PER_SEMITONE))
-        hidden = functional.relu(self.conv1(keys))
+        padded = functional.pad(features[..., : BAND_COUNT - 1], (1, 0), value=-1.0)
+        keys = functional.max_pool1d(padded, BANDS_PER_SEMITONE)
+        stacked = torch.stack([_shift(keys, s) for s in HARMONIC_SEMITONES], dim=1)
+        hidden = functional.relu(self.conv1(stacked))
         hidden = functional.relu(self.conv2(hidden))
         hidden = functional.relu(self.temporal(hidden))
         return self.heads(hidden) + self.key_bias[None, :, None, :]
@@ -87,14 +90,14 @@ class NoteNetwork(nn.Module):
         return {name: state[name].detach().cpu().numpy() for name in PARAMETER_NAMES}
 
 
-def _shift(features: torch.Tensor, semitones: int) -> torch.Tensor:
-    """Bands b + shift for b in 0 ... KEY_BANDS - 1, -1 (silence) outside the spectrogram."""
-    shift = semitones * BANDS_PER_SEMITONE
+def _shift(keys: torch.Tensor, semitones: int) -> torch.Tensor:
+    """Keys k + shift for k in 0 ... KEY_COUNT - 1, -1 (silence) outside the spectrogram."""
+    key_count = keys.shape[-1]
     padded = functional.pad(
-        features, (max(0, -shift), max(0, KEY_BANDS + shift - BAND_COUNT)), value=-1.0
+        keys, (max(0, -semitones), max(0, KEY_COUNT + semitones - key_count)), value=-1.0
     )
-    start = max(0, shift)
-    return padded[..., start : start + KEY_BANDS]
+    start = max(0, semitones)
+    return padded[..., start : start + KEY_COUNT]
 
 
 def build_training_set(
@@ -144,8 +147,15 @@ def train(out: Path, *, steps: int = STEPS, clips_per_piano: int = CLIPS_PER_PIA
                 step, onset_loss.item(), frame_loss.item(), velocity_loss.item(),
                 time.perf_counter() - started,
             )  # fmt: skip
+    arrays = network.arrays()
+    onset_threshold, frame_threshold = tune_thresholds(arrays)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(out, **network.arrays())
+    np.savez(
+        out,
+        **arrays,
+        onset_threshold=np.float32(onset_threshold),
+        frame_threshold=np.float32(frame_threshold),
+    )
 
 
 def _batch(

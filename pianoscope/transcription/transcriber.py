@@ -60,7 +60,11 @@ class NoteTranscriber:
         return forward(normalise_db(levels.astype(np.float32)), self._weights)
 
     def finish(self) -> TranscriptionResult:
-        notes = decode_notes(self.activations())
+        notes = decode_notes(
+            self.activations(),
+            onset_threshold=float(self._weights["onset_threshold"]),
+            frame_threshold=float(self._weights["frame_threshold"]),
+        )
         strength = self._onsets.finish()
         rate_hz = self._onsets.frame_rate_hz
         onset_times_s = np.maximum(pick_onsets(strength, rate_hz) / rate_hz - ONSET_LAG_S, 0.0)
