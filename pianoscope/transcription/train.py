@@ -45,7 +45,7 @@ from pianoscope.transcription.tuning import tune_thresholds
 log = logging.getLogger(__name__)
 
 CLIPS_PER_PIANO = 64
-STEPS = 2400
+STEPS = 2000
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
