@@ -46,3 +46,9 @@ def test_onset_time_is_refined_between_frames() -> None:
     acts.onset[51, 10] = 0.8  # the true onset lies between frames 50 and 51
     (note,) = decode_notes(acts)
     assert 50 / FRAME_RATE_HZ < note.onset_s < 50.5 / FRAME_RATE_HZ
+
+
+def test_an_onset_peak_on_a_key_that_does_not_sound_is_no_note() -> None:
+    """The attack of one note briefly raises other keys' onset probability: a ghost."""
+    acts = activations({39: [10], 51: [10]}, {39: [(10, 100)], 51: [(10, 11)]})
+    assert [n.midi for n in decode_notes(acts)] == [60]
