@@ -5,11 +5,12 @@ Architecture (trained in `pianoscope.transcription.train`, same weights, same ar
 1. Max over the three bands of each key (band 3k-1 ... 3k+1): the band filters are a third of
    a semitone wide, so a partial between two keys still lands in one of them, and the layers
    below run on keys instead of bands (three times cheaper to train and to run).
-2. Harmonic stack: for each interval of HARMONIC_SEMITONES (the octave below, harmonics 1-10
-   and 12) the key levels shifted down by that interval, so channel h at key k holds the level
-   of harmonic h of key k. A piano note is then one vertical pattern, the same at every key,
-   and every layer below shares its weights across pitch (Bittner et al. 2022 stack harmonics
-   the same way in basic-pitch).
+2. Harmonic stack: for each interval of HARMONIC_SEMITONES (two octaves, a twelfth and an
+   octave below, so a key can tell its own note from an upper partial of a lower one; then
+   harmonics 1-10 and 12) the key levels shifted by that interval, so channel h at key k holds
+   the level of harmonic h of key k. A piano note is then one vertical pattern, the same at
+   every key, and every layer below shares its weights across pitch (Bittner et al. 2022 stack
+   harmonics the same way in basic-pitch).
 3. conv 3x3 (time x key), ReLU; conv 3x3, ReLU; conv 5x1 over time (dilation 2: +-4 frames,
    80 ms either side), ReLU.
 4. 1x1 conv to three heads per key, plus a learnt bias per key and head: onset and frame
@@ -28,7 +29,7 @@ import numpy as np
 
 from pianoscope.transcription.spectrogram import BAND_COUNT, BANDS_PER_SEMITONE, KEY_COUNT
 
-HARMONIC_SEMITONES = (-12, 0, 12, 19, 24, 28, 31, 34, 36, 38, 40, 43)
+HARMONIC_SEMITONES = (-24, -19, -12, 0, 12, 19, 24, 28, 31, 34, 36, 38, 40, 43)
 TEMPORAL_DILATION = 2
 RECEPTIVE_FRAMES = 1 + 1 + 2 * TEMPORAL_DILATION
 CHUNK_FRAMES = 1000
