@@ -3,9 +3,10 @@
 One command rebuilds `resources/note_model.npz` from scratch: it renders CLIPS_PER_PIANO clips
 of generated content on each training piano (seeds 0 ... CLIPS_PER_PIANO - 1; the measuring
 sets use seeds from 10 000 up), augments them, and trains for STEPS steps on random 5 s crops
-with torch on TORCH_THREADS thread under a fixed seed: about 1 minute of rendering and 5 of
-training on one core (a third of a second a step; a second thread made each step three times
-slower on the shared two-core development machine).
+with torch on TORCH_THREADS thread under a fixed seed (a second thread made each step three
+times slower on the shared two-core development machine). A step takes 0.4 s on an idle core;
+STEPS is what fitted into 20 minutes with the machine shared (1.5 s a step): 2400 steps gave
+a clearly better model (see README), so train longer where a core is free.
 
 The decoding thresholds are then chosen on validation clips (`pianoscope.transcription.tuning`)
 and stored with the weights.
@@ -45,7 +46,7 @@ from pianoscope.transcription.tuning import tune_thresholds
 log = logging.getLogger(__name__)
 
 CLIPS_PER_PIANO = 64
-STEPS = 2000
+STEPS = 650
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
