@@ -14,7 +14,8 @@ noise, hum; `pianoscope.model.augment`):
 Figures per set and tool: mir_eval note precision / recall / F1 with onsets only (50 ms) and with
 offsets (50 ms onset, offset within 20 % of the note or 50 ms), velocity mean absolute error on
 matched notes (raw, and after a least-squares line per piano: the calibration) and Spearman's
-rho between true and estimated velocity, and seconds of computing per minute of audio.
+rho between true and estimated velocity, and seconds of computing per minute of audio; then the
+whole `analyse` pipeline (notes, tempo, loudness, segments; no labels) on the same file.
 
 basic-pitch (its bundled ONNX model through onnxruntime) comes from the `bench` extra plus
 `pip install --no-deps basic-pitch` (its TensorFlow pin is not needed for the ONNX model).
@@ -34,6 +35,7 @@ import mir_eval
 import numpy as np
 from scipy.stats import spearmanr
 
+from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.audio.fileio import write_audio
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.dsp.transcription import transcribe
@@ -187,6 +189,7 @@ def main() -> None:
         "velocity MAE raw / calibrated, Spearman | s per minute of audio"
     )
     pooled: dict[str, list[Scores]] = {name: [] for name in tools}
+    analyse_speeds: list[float] = []
     for label, piano in sets.items():
         clips = [joined(render_clips(piano, seeds))]
         print(f"\n{label}: {sum(len(c.notes) for c in clips)} notes")
@@ -198,6 +201,11 @@ def main() -> None:
                 scores = run_tool(clips, tool, folder)
                 pooled[name].append(scores)
                 print(f"  {name:12s} {_line(scores)}")
+            started = time.perf_counter()
+            analysis = analyse_file(folder / f"{id(clips[0])}.wav")
+            speed = analysis.duration_s / (time.perf_counter() - started)
+            analyse_speeds.append(speed)
+            print(f"  whole `analyse` (no labels) of the same file: {speed:.0f}x real time")
     print("\nMean over the sets:")
     for name, rows in pooled.items():
         onset = np.mean([r.onset_prf for r in rows], axis=0)
@@ -207,6 +215,7 @@ def main() -> None:
             f"  {name:12s} onset P {onset[0]:.3f} R {onset[1]:.3f} F1 {onset[2]:.3f} | "
             f"offset F1 {offset[2]:.3f} | {speed:.2f} s/min ({60 / speed:.0f}x real time)"
         )
+    print(f"  whole `analyse`: {np.mean(analyse_speeds):.0f}x real time (mean over the files)")
 
 
 def _line(scores: Scores) -> str:
