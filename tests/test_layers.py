@@ -24,8 +24,8 @@ GUI_ONLY = ("PySide6", "shiboken6", "pyqtgraph", "pianoscope.gui")
 MAY_LAUNCH_THE_GUI = {PACKAGE / "cli" / "main.py"}
 RANK = {
     "__init__": 0, "errors": 0, "progress": 1, "resources_path": 1, "audio": 2, "dsp": 3,
-    "model": 4, "analysis": 5, "score": 6, "library": 6, "app": 7, "gui": 8, "cli": 8,
-    "__main__": 9,
+    "model": 4, "transcription": 4.5, "analysis": 5, "score": 6, "library": 6, "app": 7,
+    "gui": 8, "cli": 8, "__main__": 9,
 }  # fmt: skip
 FRONT_ENDS = ("gui",)
 # What a front end may take from below app/: types, labels, names and constants it shows.
@@ -88,7 +88,8 @@ def modules_outside_gui() -> list[Path]:
 
 
 @pytest.mark.parametrize(
-    "layer", ["app", "library", "analysis", "score", "model", "dsp", "audio", "cli"]
+    "layer",
+    ["app", "library", "analysis", "score", "transcription", "model", "dsp", "audio", "cli"],
 )
 def test_layer_below_the_gui_imports_neither_qt_nor_the_gui(layer: str) -> None:
     modules = [path for path in modules_outside_gui() if layer_of(path) == layer]

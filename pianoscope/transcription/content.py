@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pianoscope.model.midi_gen import Note, Phrase
+from pianoscope.model.training.midi_gen import Note, Phrase
 
 PASSAGES = ("held", "repeats", "chords", "run", "melody_bass")
 

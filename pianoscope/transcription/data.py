@@ -2,7 +2,7 @@
 
 Training pianos are the grand pianos of the allowed SoundFonts (FluidR3_GM, MuseScore_General
 and its Lite version, TimGM6mb), rendered dry by FluidSynth and then given a room, noise and hum
-by the classifier's augmentation (`pianoscope.model.augment`). The Steinway B recordings
+by the classifier's augmentation (`pianoscope.model.training.augment`). The Steinway B recordings
 (`pianoscope.transcription.steinway`) are never trained on: they are the left-out piano.
 """
 
@@ -13,9 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pianoscope.model.augment import augment
-from pianoscope.model.midi_gen import Phrase
-from pianoscope.model.render import FLUIDR3, MUSESCORE_LITE, TIMGM, MidiSlot, render_phrases
+from pianoscope.model.training.augment import augment
+from pianoscope.model.training.midi_gen import Phrase
+from pianoscope.model.training.render import (
+    FLUIDR3,
+    MUSESCORE_LITE,
+    TIMGM,
+    MidiSlot,
+    render_phrases,
+)
 from pianoscope.transcription import steinway
 from pianoscope.transcription.content import SoundingNote, generate_clip, sounding_notes
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI

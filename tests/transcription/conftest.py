@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pianoscope.model.midi_gen import Note, Phrase
+from pianoscope.model.training.midi_gen import Note, Phrase
 from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, render_dry
 
 ALL_PIANOS = (*TRAINING_PIANOS, STEINWAY)

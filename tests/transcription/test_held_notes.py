@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import ALL_PIANOS, HELD_CASES
 
-from pianoscope.model.augment import add_reverb
+from pianoscope.model.training.augment import add_reverb
 from pianoscope.transcription.transcriber import transcribe_notes
 
 

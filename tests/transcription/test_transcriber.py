@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pianoscope.model.midi_gen import Note, Phrase
-from pianoscope.model.render import FLUIDR3
+from pianoscope.model.training.midi_gen import Note, Phrase
+from pianoscope.model.training.render import FLUIDR3
 from pianoscope.transcription.data import render_clips, render_dry
 from pianoscope.transcription.transcriber import NoteTranscriber, transcribe_notes
 
