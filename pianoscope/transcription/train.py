@@ -46,7 +46,7 @@ from pianoscope.transcription.tuning import tune_thresholds
 log = logging.getLogger(__name__)
 
 CLIPS_PER_PIANO = 64
-STEPS = 650
+STEPS = 550
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
