@@ -1,7 +1,9 @@
 """Note transcription measured the way the field does, beside basic-pitch on the same files.
 
-    nice python bench/bench_transcription.py [--clips 8] [--weights resources/note_model.npz]
+    nice python bench/bench_transcription.py --weights NOTE_MODEL.npz [--clips 8]
                                              [--no-basic-pitch] [--no-hand-made]
+
+(`python -m pianoscope.transcription.train --out NOTE_MODEL.npz` makes the weights.)
 
 Held-out sets: CLIPS clips of 10 s per piano (seeds from 10 000 up; training uses 0-63) played
 one after another as one recording, each clip with held notes and chords of 1-8 s, pedalled
@@ -42,7 +44,7 @@ from pianoscope.dsp.transcription import transcribe
 from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
 from pianoscope.transcription.network import load_weights
-from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
+from pianoscope.transcription.transcriber import transcribe_notes
 
 SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000
@@ -167,12 +169,12 @@ def basic_pitch() -> Callable[[Clip, Path], list[Note]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=8, help="clips of 10 s per piano")
-    parser.add_argument("--weights", type=Path, help="another training run's .npz")
+    parser.add_argument("--weights", type=Path, required=True, help="a training run's .npz")
     parser.add_argument("--no-basic-pitch", action="store_true")
     parser.add_argument("--no-hand-made", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    weights = load_weights(args.weights) if args.weights else shipped_weights()
+    weights = load_weights(args.weights)
     tools: dict[str, Callable[[Clip, Path], list[Note]]] = {"pianoscope": learned(weights)}
     if not args.no_hand_made:
         tools["hand-made"] = hand_made

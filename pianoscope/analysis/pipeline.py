@@ -1,9 +1,8 @@
 """One pass over a whole recording, block by block: notes, tempo, loudness, labelled segments.
 
 Memory stays bounded: audio is read in blocks of `block_s` seconds (10 s by default) and only
-compact per-frame features are kept (see `pianoscope.transcription.transcriber`), about
-110 MB per hour of music. Progress is reported after every block and a cancel token is checked
-before each.
+compact per-frame features are kept (see `pianoscope.dsp.transcription`), about 110 MB per
+hour of music. Progress is reported after every block and a cancel token is checked before each.
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ from pianoscope.analysis.result import (
 )
 from pianoscope.audio.fileio import DEFAULT_BLOCK_S, SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
 from pianoscope.dsp.levels import SILENCE_DB, LevelMeter, dynamic_range_db, rms_db
+from pianoscope.dsp.transcription import Transcriber
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
-from pianoscope.transcription.transcriber import NoteTranscriber
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def analyse_file(
     path = Path(path)
     info = probe_audio(path)
     expected = max(1, round(info.duration_s * SAMPLE_RATE_HZ))
-    transcriber = NoteTranscriber()
+    transcriber = Transcriber(SAMPLE_RATE_HZ)
     meter = LevelMeter(SAMPLE_RATE_HZ, LOUDNESS_FRAME_S)
     segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller)
     rms_parts, a_parts = [], []

@@ -36,7 +36,8 @@ WEIGHTS_NAME = "note_model.npz"
 
 @cache
 def shipped_weights() -> dict[str, np.ndarray]:
-    """The note network shipped in resources/ (loaded once per process)."""
+    """The note network in resources/ (loaded once per process); not shipped yet: see the
+    README's note transcription section."""
     return load_weights(resource_path(WEIGHTS_NAME))
 
 
