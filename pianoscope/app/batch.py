@@ -106,17 +106,30 @@ def output_path(recording: Path, root: Path, out: Path) -> Path:
     return target
 
 
+def worker_count(requested: int | None) -> int:
+    """Local processes for `requested` (None: one per core), never more than the machine's
+    cores: more processes than cores only share them, and each holds a copy of the analysis."""
+    cores = os.cpu_count() or 1
+    return max(1, min(requested or cores, cores))
+
+
 def analyse_to_json(source: str, target: str, labels: bool = True) -> BatchItem:
     """Worker task (runs in another process or on a Dask worker): analyse one file to JSON,
-    its segments labelled by this worker's classifier unless `labels` is False."""
+    its segments labelled by this worker's classifier unless `labels` is False.
+
+    Any failure is this file's failure, whatever its type (a damaged file may trip an error
+    nobody foresaw): it is reported in the item and the batch goes on.
+    """
     started = time.monotonic()
     labeller, warning = worker_labeller() if labels else (None, None)
     try:
         analysis = analyse_file(source, labeller=labeller)
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         write_json(analysis.to_json_dict(), target)
-    except (PianoscopeError, OSError, ValueError) as error:
-        return BatchItem(source, "failed", None, str(error), time.monotonic() - started, 0.0)
+    except Exception as error:  # one bad file must not stop the batch
+        if not isinstance(error, PianoscopeError | OSError):
+            log.exception("unexpected failure analysing %s", source)
+        return BatchItem(source, "failed", None, _failure(error), time.monotonic() - started, 0.0)
     elapsed_s = time.monotonic() - started
     return BatchItem(source, "done", target, None, elapsed_s, analysis.duration_s, warning)
 
@@ -161,7 +174,7 @@ def run_batch(
     root, out = Path(root), Path(out)
     started = time.monotonic()
     recordings = find_recordings(root)
-    out.mkdir(parents=True, exist_ok=True)
+    _make_output_folder(out)
     items: list[BatchItem] = []
     todo: list[tuple[str, str, bool]] = []
     for recording in recordings:
@@ -182,6 +195,21 @@ def run_batch(
         _report(progress, len(items), total, item)
     summary = write_summary(out, recordings, items)
     return BatchReport(tuple(items), time.monotonic() - started, summary)
+
+
+def _make_output_folder(out: Path) -> None:
+    """Create `out`, or say in a sentence why it cannot be the output folder."""
+    if out.exists() and not out.is_dir():
+        raise PianoscopeError(f"{out} is a file; --out needs a folder for the results.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".{SUMMARY_NAME}.tmp"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise PianoscopeError(
+            f"Cannot write the results in {out}: {error.strerror or error}."
+        ) from error
 
 
 def write_summary(out: Path, recordings: list[Path], items: list[BatchItem]) -> Path:
@@ -224,15 +252,24 @@ def _summary_numbers(json_path: Path) -> dict[str, object]:
         return {"status": "failed", "error": f"unreadable result {json_path.name}: {error}"}
 
 
+def _failure(error: BaseException) -> str:
+    """A failure in one line: our own errors speak for themselves, others are named."""
+    if isinstance(error, PianoscopeError):
+        return str(error)
+    return f"could not be analysed ({type(error).__name__}: {error})"
+
+
 def _run_locally(todo: list[tuple[str, str, bool]], workers: int | None) -> Iterator[BatchItem]:
     if not todo:
         return
-    workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(analyse_to_json, *task) for task in todo]
+    with ProcessPoolExecutor(max_workers=worker_count(workers)) as pool:
+        futures = {pool.submit(analyse_to_json, *task): task[0] for task in todo}
         try:
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as error:  # e.g. a worker killed for memory
+                    yield BatchItem(futures[future], "failed", None, _failure(error), 0.0, 0.0)
         except BaseException:
             for future in futures:
                 future.cancel()

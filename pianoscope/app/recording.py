@@ -1,7 +1,8 @@
 """Record a take from any audio source, headless: the use case behind `pianoscope record`.
 
 The source is watched while recording; if it fails (device unplugged) or the disk fills up, the
-take is closed and kept and the reason is returned instead of raised, so nothing is lost.
+take is closed and kept and the reason is returned instead of raised, so nothing is lost. A source
+that ends (a file played as input) ends the take once everything it played is written.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class TakeReport:
     sample_rate_hz: int
     overflow_count: int
     problem: str | None
+    source_ended: bool = False  # the input ended before the seconds asked for
 
 
 def record_take(
@@ -61,12 +63,16 @@ def record_take(
         source.stop()
         raise
     problem: str | None = None
+    source_ended = False
     try:
         while recorder.running and not cancel.cancelled:
             try:
                 source.check()
             except PianoscopeError as error:
                 problem = str(error)
+                break
+            if not source.running and _written_frames(recorder, source) >= source.ring.written:
+                source_ended = True
                 break
             if progress is not None:
                 progress(min(1.0, recorder.elapsed_s / seconds))
@@ -83,4 +89,10 @@ def record_take(
         sample_rate_hz=source.sample_rate_hz,
         overflow_count=source.overflow_count,
         problem=problem,
+        source_ended=source_ended,
     )
+
+
+def _written_frames(recorder: Recorder, source: AudioSource) -> int:
+    """Frames of the source the recorder has written (lost ones are written as silence)."""
+    return round(recorder.elapsed_s * source.sample_rate_hz)

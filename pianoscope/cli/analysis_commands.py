@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pianoscope.cli.numbers import real_number, whole_number
 from pianoscope.cli.options import add_no_labels_option
+from pianoscope.cli.outputs import add_force_option, refuse_overwriting
 from pianoscope.cli.progress_line import ProgressLine
-from pianoscope.dsp.windows import WINDOW_NAMES
+from pianoscope.dsp.windows import MAX_FFT_SIZE, MIN_FFT_SIZE, WINDOW_NAMES
 from pianoscope.errors import PianoscopeError
 
 if TYPE_CHECKING:  # the analysis stack is imported by the commands that run it
@@ -38,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     analyse.add_argument("--midi", metavar="OUT", help="write the notes as a MIDI file")
     add_no_labels_option(analyse)
+    add_force_option(analyse)
     analyse.set_defaults(run=run_analyse)
 
     spectrum = subparsers.add_parser(
@@ -45,11 +48,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     spectrum.add_argument("file", help="recording to read")
     spectrum.add_argument(
-        "--at", type=float, required=True, metavar="SECONDS", help="start of the window"
+        "--at",
+        type=real_number("time in seconds", minimum=0.0),
+        required=True,
+        metavar="SECONDS",
+        help="start of the window",
     )
-    spectrum.add_argument("--fft", type=int, default=8192, help="FFT size, 1024-32768")
+    spectrum.add_argument(
+        "--fft",
+        type=whole_number(
+            "FFT size", minimum=MIN_FFT_SIZE, maximum=MAX_FFT_SIZE, power_of_two=True
+        ),
+        default=8192,
+        help=f"FFT size, a power of two from {MIN_FFT_SIZE} to {MAX_FFT_SIZE}",
+    )
     spectrum.add_argument("--window", choices=WINDOW_NAMES, default="hann")
     spectrum.add_argument("--json", metavar="OUT", help="write the result as JSON")
+    add_force_option(spectrum)
     spectrum.set_defaults(run=run_spectrum)
 
 
@@ -58,6 +73,10 @@ def run_analyse(args: argparse.Namespace) -> int:
     from pianoscope.analysis.pipeline import analyse_file
     from pianoscope.audio.fileio import probe_audio
 
+    segments_csv = _segments_path(Path(args.csv)) if args.csv else None
+    refuse_overwriting(
+        [args.file], [args.json, args.csv, segments_csv, args.midi], force=args.force
+    )
     probe_audio(args.file)  # an unreadable file is reported before the classifier loads
     labeller = None if args.no_labels else _labeller_or_warning()
     line = ProgressLine(sys.stderr)
@@ -76,7 +95,7 @@ def run_analyse(args: argparse.Namespace) -> int:
         write_json(analysis.to_json_dict(), args.json)
     if args.csv:
         write_csv(analysis, args.csv)
-        write_csv(analysis, _segments_path(Path(args.csv)), segments=True)
+        write_csv(analysis, segments_csv, segments=True)
     if args.midi:
         write_midi(analysis, args.midi)
     if not (args.json or args.csv or args.midi):
@@ -100,6 +119,7 @@ def run_spectrum(args: argparse.Namespace) -> int:
     from pianoscope.analysis.export import write_json
     from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
 
+    refuse_overwriting([args.file], [args.json], force=args.force)
     frame = analyse_window_at(args.file, args.at, fft_size=args.fft, window_name=args.window)
     data = spectrum_json(frame, args.at)
     if args.json:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ
+from pianoscope.cli.numbers import positive_seconds, real_number, whole_number
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.errors import PianoscopeError
 
 if TYPE_CHECKING:  # the audio stack is imported by the commands that run it
     from pianoscope.audio.source import AudioSource
+
+MIN_BLOCK_FRAMES = 16
+MAX_BLOCK_FRAMES = 65_536
+MAX_CHANNEL = 256
+MIN_SPEED = 0.01
+# What sound cards record at (telephone quality to the fastest studio interfaces).
+MIN_RECORD_RATE_HZ = 8_000
+MAX_RECORD_RATE_HZ = 384_000
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,10 +34,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--seconds", type=positive_seconds, required=True, help="length of the take"
     )
     record.add_argument("--device", help="input device number or name (default: system input)")
-    record.add_argument("--channel", type=int, help="record only this channel (1-based)")
-    record.add_argument("--rate", type=int, default=DEFAULT_SAMPLE_RATE_HZ, help="sample rate, Hz")
     record.add_argument(
-        "--block", type=int, default=DEFAULT_BLOCK_FRAMES, help="block size, frames"
+        "--channel",
+        type=whole_number("channel number", minimum=1, maximum=MAX_CHANNEL),
+        help="record only this channel (1-based)",
+    )
+    record.add_argument(
+        "--rate",
+        type=whole_number(
+            "sample rate in Hz", minimum=MIN_RECORD_RATE_HZ, maximum=MAX_RECORD_RATE_HZ
+        ),
+        default=DEFAULT_SAMPLE_RATE_HZ,
+        help="sample rate, Hz",
+    )
+    record.add_argument(
+        "--block",
+        type=whole_number("block size", minimum=MIN_BLOCK_FRAMES, maximum=MAX_BLOCK_FRAMES),
+        default=DEFAULT_BLOCK_FRAMES,
+        help=f"block size, frames ({MIN_BLOCK_FRAMES}-{MAX_BLOCK_FRAMES})",
     )
     record.add_argument("--student", help="student's name, kept with the recording")
     record.add_argument("--piece", help="piece's title, kept with the recording")
@@ -37,7 +59,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--from-file", help="play this recording as the input instead of a microphone"
     )
     record.add_argument(
-        "--speed", type=float, default=1.0, help="with --from-file: playback speed (inf: unpaced)"
+        "--speed",
+        type=real_number("playback speed", minimum=MIN_SPEED, infinity=True),
+        default=1.0,
+        help="with --from-file: playback speed (inf: unpaced)",
     )
     record.set_defaults(run=run_record)
 
@@ -52,17 +77,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="an interrupted take (e.g. t.flac), or a folder to search (default: this folder)",
     )
     recover_parser.set_defaults(run=run_recover)
-
-
-def positive_seconds(text: str) -> float:
-    """argparse type: a finite number of seconds above zero."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return value
 
 
 def run_devices(_args: argparse.Namespace) -> int:
@@ -145,4 +159,10 @@ def run_record(args: argparse.Namespace) -> int:
     if report.problem:
         print(f"pianoscope: {report.problem}", file=sys.stderr)
         return 2
+    if report.source_ended:
+        print(
+            f"pianoscope: the input ended after {recording.duration_s:.1f} s, "
+            f"before the {args.seconds:g} s asked for; the take holds all of it.",
+            file=sys.stderr,
+        )
     return 0

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from pianoscope.cli.numbers import whole_number
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
 
 if TYPE_CHECKING:  # the analysis stack is imported by the command that runs it
     from pianoscope.app.batch import BatchItem
+
+SCHEDULER_SCHEMES = ("tcp", "tls")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,17 +24,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     batch.add_argument("folder", help="folder searched recursively for recordings")
     batch.add_argument("--out", required=True, help="folder for the JSON results and summary.csv")
-    batch.add_argument("--workers", type=int, help="local processes (default: one per core)")
     batch.add_argument(
-        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed cluster"
+        "--workers",
+        type=whole_number("number of workers", minimum=1),
+        help="local processes (default and most: one per core)",
+    )
+    batch.add_argument(
+        "--scheduler",
+        type=scheduler_address,
+        metavar="tcp://HOST:PORT",
+        help="run on this Dask distributed cluster",
     )
     add_no_labels_option(batch)
     batch.set_defaults(run=run_batch_command)
 
 
-def run_batch_command(args: argparse.Namespace) -> int:
-    from pianoscope.app.batch import run_batch
+def scheduler_address(text: str) -> str:
+    """argparse type: a Dask scheduler address, `tcp://HOST:PORT` (or `tls://`)."""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        port = None
+        parts = urlsplit("")
+    if parts.scheme not in SCHEDULER_SCHEMES or not parts.hostname or port is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a scheduler address: give tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+        )
+    return text
 
+
+def run_batch_command(args: argparse.Namespace) -> int:
+    from pianoscope.app.batch import run_batch, worker_count
+
+    if args.workers is not None and args.scheduler is None:
+        cores = os.cpu_count() or 1
+        if worker_count(args.workers) < args.workers:
+            print(
+                f"pianoscope: this computer has {cores} cores; using {cores} workers, "
+                f"not {args.workers}.",
+                file=sys.stderr,
+            )
     line = ProgressLine()
     failures = 0
     warned = False

@@ -8,10 +8,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pianoscope.cli.numbers import whole_number
+from pianoscope.cli.outputs import refuse_overwriting
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.progress import ProgressCallback
 
 log = logging.getLogger(__name__)
+
+MAX_EPOCHS = 10_000
+MAX_THREADS = 1_024  # more threads than cores only slows torch down; this bound stops typos
 
 
 def register(subparsers: Any) -> None:
@@ -28,8 +33,18 @@ def register(subparsers: Any) -> None:
         help="weights file to write (default: the shipped resources/classifier.pt)",
     )
     train.add_argument("--cache", type=Path, default=None, help="dataset cache folder")
-    train.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
-    train.add_argument("--threads", type=int, default=None, help="torch threads (default 1)")
+    train.add_argument(
+        "--epochs",
+        type=whole_number("number of epochs", minimum=1, maximum=MAX_EPOCHS),
+        default=None,
+        help="override the recipe's epochs",
+    )
+    train.add_argument(
+        "--threads",
+        type=whole_number("number of threads", minimum=1, maximum=MAX_THREADS),
+        default=None,
+        help="torch threads (default 1)",
+    )
     train.add_argument(
         "--gan",
         action="store_true",
@@ -82,6 +97,7 @@ def _run_train(args: argparse.Namespace) -> int:
     from pianoscope.model.training.train import save_training, train_network
 
     cache = args.cache or default_cache_dir()
+    refuse_overwriting([], [args.out], force=False)  # weights never replace a recording
     # Resolved before the long run: nothing is imported lazily after training.
     out = args.out or _shipped_weights_path()
     config = TRAIN_CONFIG
