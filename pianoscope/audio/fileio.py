@@ -32,6 +32,8 @@ _SALVAGE_STEP_FRAMES = 1024
 MAX_BLOCK_SAMPLES = 4_000_000
 # Sample rates outside this range are not audio Pianoscope can use (or a damaged header).
 MIN_SAMPLE_RATE_HZ = 1_000
+# Float files may go past full scale (±1), but not by 60 dB: such values are damage, not sound.
+MAX_SAMPLE_MAGNITUDE = 1_000.0
 MAX_SAMPLE_RATE_HZ = 768_000
 # Exact resampling ratios with larger terms (odd rates such as 44 101 Hz) would need filters of
 # millions of taps; they are approximated within about one part per million instead.
@@ -112,12 +114,22 @@ def write_audio(
 
 
 def _open(path: Path) -> sf.SoundFile:
-    if not path.exists():
-        raise AudioFileError(f"{path} does not exist.")
-    if path.is_dir():
-        raise AudioFileError(f"{path} is a folder, not an audio file.")
-    if path.stat().st_size == 0:
-        raise AudioFileError(f"{path.name} is empty (0 bytes).")
+    try:
+        if not path.exists():
+            raise AudioFileError(f"{path} does not exist.")
+        if path.is_dir():
+            raise AudioFileError(f"{path} is a folder, not an audio file.")
+        if path.stat().st_size == 0:
+            raise AudioFileError(f"{path.name} is empty (0 bytes).")
+        # libsndfile reports an unreadable file as an unknown format: ask the system first.
+        with open(path, "rb"):
+            pass
+    except PermissionError as error:
+        raise AudioFileError(
+            f"Permission denied: {path} (or its folder) may not be read by this user account."
+        ) from error
+    except OSError as error:
+        raise AudioFileError(f"{path} cannot be opened: {error.strerror or error}.") from error
     try:
         return sf.SoundFile(str(path))
     except (sf.LibsndfileError, RuntimeError, OSError, TypeError, ValueError) as error:
@@ -210,11 +222,19 @@ def _read_mono(
     else:
         with np.errstate(invalid="ignore", over="ignore"):  # non-finite input is reported below
             mono = data.mean(axis=1, dtype=np.float32)
-    if not np.all(np.isfinite(mono)):
+    peak = float(np.max(np.abs(mono)))  # NaN if any sample is NaN
+    if not math.isfinite(peak):
         bad = int(np.flatnonzero(~np.isfinite(mono))[0]) + handle.tell() - data.shape[0]
         raise AudioFileError(
             f"{info.path.name} contains invalid samples (NaN or infinity) "
             f"at {bad / info.sample_rate_hz:.2f} s; the file is damaged."
+        )
+    if peak > MAX_SAMPLE_MAGNITUDE:
+        bad = int(np.argmax(np.abs(mono) > MAX_SAMPLE_MAGNITUDE)) + handle.tell() - data.shape[0]
+        raise AudioFileError(
+            f"{info.path.name} has sample values of {peak:.3g} at "
+            f"{bad / info.sample_rate_hz:.2f} s, far beyond full scale (±1); "
+            "the file is damaged or was saved with the wrong scale."
         )
     return np.ascontiguousarray(mono, dtype=np.float32)
 

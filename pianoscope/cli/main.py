@@ -92,3 +92,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout is pointed at /dev/null so that Python's exit flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except MemoryError:
+        print("pianoscope: not enough memory for this; close other programs.", file=sys.stderr)
+        return 1
+    except OSError as error:  # a file or folder the system refused: say which and why
+        print(f"pianoscope: {_os_error_sentence(error)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # last resort: a sentence, not a stack trace
+        print(
+            f"pianoscope: something went wrong that Pianoscope did not expect "
+            f"({type(error).__name__}: {error}). Run again with --verbose for details "
+            "and please report it.",
+            file=sys.stderr,
+        )
+        if args.verbose:
+            log.exception("the details, for a bug report")
+        return 1
+
+
+def _os_error_sentence(error: OSError) -> str:
+    """`Permission denied: /path` and friends, as one sentence."""
+    reason = error.strerror or str(error)
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{reason[:1].upper()}{reason[1:]}{where}."
