@@ -17,8 +17,10 @@ from scipy.signal import bilinear_zpk, sosfilt, sosfilt_zi, zpk2sos
 from pianoscope.dsp.stft import to_db
 
 FULL_SCALE_SINE_RMS = 1.0 / np.sqrt(2.0)
-# Frames quieter than this are silence: they do not count towards the dynamic range.
+# Frames quieter than this are silence (not classified, no dynamic marking).
 SILENCE_DB = -60.0
+# Frames this far below a take's loudest frame do not count towards its dynamic range.
+SOUNDING_RANGE_DB = 50.0
 # IEC 61672 pole frequencies, Hz.
 _A_POLES_HZ = (20.598997, 107.65265, 737.86223, 12194.217)
 
@@ -92,13 +94,21 @@ class LevelMeter:
         )
 
 
-def dynamic_range_db(level_db: np.ndarray, *, silence_db: float = SILENCE_DB) -> float:
-    """Loud minus soft: 95th minus 10th percentile of the non-silent frame levels.
+def dynamic_range_db(
+    level_db: np.ndarray, *, sounding_range_db: float = SOUNDING_RANGE_DB
+) -> float:
+    """Loud minus soft: 95th minus 10th percentile of the sounding frame levels, in dB.
 
+    Frames more than `sounding_range_db` below the take's loudest frame are silence. The floor
+    follows the take's own level, not a fixed dBFS, so the figure does not change with the
+    microphone's gain: a quieter recording of the same playing has the same dynamic range.
     Percentiles rather than max and min keep one slammed chord or a fading tail from setting
     the figure; 0.0 when fewer than two frames sound.
     """
-    sounding = np.asarray(level_db)[np.asarray(level_db) > silence_db]
+    levels = np.asarray(level_db, dtype=np.float64)
+    if levels.size < 2:
+        return 0.0
+    sounding = levels[levels > levels.max() - sounding_range_db]
     if sounding.size < 2:
         return 0.0
     return float(np.percentile(sounding, 95) - np.percentile(sounding, 10))

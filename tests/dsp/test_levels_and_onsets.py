@@ -40,6 +40,27 @@ def test_dynamic_range_is_loud_minus_soft_ignoring_silence() -> None:
     assert dynamic_range_db(np.full(10, -100.0)) == 0.0
 
 
+@pytest.mark.parametrize("gain_db", [-20.0, -12.0, -6.0, 6.0, 12.0, 20.0])
+def test_dynamic_range_does_not_depend_on_the_microphone_gain(gain_db: float) -> None:
+    """The same playing recorded quieter or louder has the same dynamic range (within 0.5 dB):
+    a fixed dBFS silence floor once blamed the student for a lower gain."""
+    from pianoscope.audio.fileio import load_audio
+    from pianoscope.resources_path import demo_recording_path
+
+    demo = load_audio(demo_recording_path())
+    meter_frame_s = 0.1
+    plain = LevelMeter(SAMPLE_RATE_HZ, meter_frame_s).feed(demo).rms_db
+    scaled = demo * np.float32(10 ** (gain_db / 20))
+    shifted = LevelMeter(SAMPLE_RATE_HZ, meter_frame_s).feed(scaled).rms_db
+    assert dynamic_range_db(plain) > 20.0
+    assert dynamic_range_db(shifted) == pytest.approx(dynamic_range_db(plain), abs=0.5)
+
+
+def test_frames_far_below_the_loudest_are_silence_whatever_the_level() -> None:
+    levels = np.concatenate([np.full(50, -40.0), np.full(50, -60.0), np.full(50, -120.0)])
+    assert dynamic_range_db(levels) == pytest.approx(20.0)
+
+
 def test_onsets_and_tempo_of_a_steady_pulse() -> None:
     bpm = 96.0
     beat_s = 60.0 / bpm

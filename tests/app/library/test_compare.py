@@ -13,6 +13,7 @@ from pianoscope.app.library.compare import (
     TakeLevels,
     compare_files,
     compare_takes,
+    levels,
     summary_sentences,
     with_meter,
 )
@@ -231,3 +232,17 @@ def test_adjacent_sections_with_the_same_finding_are_told_once():
         "In bars 9-10 the take is 25 % faster than the reference.",
         "In bars 11-12 the take is 20 % slower than the reference.",
     ]
+
+
+def test_the_same_take_twelve_db_quieter_has_the_same_dynamic_range():
+    """`compare demo.flac quiet.flac` once said "6 dB less dynamic range" for a lower gain."""
+    from pianoscope.audio.fileio import load_audio
+    from pianoscope.resources_path import demo_recording_path
+
+    demo = load_audio(demo_recording_path())
+    quiet = demo * np.float32(10 ** (-12 / 20))
+    reference_levels = levels(demo, SAMPLE_RATE_HZ)
+    take_levels = levels(quiet, SAMPLE_RATE_HZ)
+    assert abs(take_levels.dynamic_range_db - reference_levels.dynamic_range_db) < 0.5
+    sentence = summary_sentences(1.0, (), reference_levels, take_levels)[-1]
+    assert sentence.startswith("Its dynamic range is about the same")
