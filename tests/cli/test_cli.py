@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,11 @@ from pianoscope.cli.main import build_parser, main
 
 
 def test_python_dash_m_and_console_script_both_run():
-    for command in (["pianoscope"], [sys.executable, "-m", "pianoscope"]):
+    """The console script is the one installed next to this interpreter (the venv's), which
+    need not be on PATH: `bash scripts/dev.sh test` does not activate the venv."""
+    script = Path(sys.executable).with_name("pianoscope")
+    assert script.is_file(), f"the console script is not installed next to {sys.executable}"
+    for command in ([str(script)], [sys.executable, "-m", "pianoscope"]):
         finished = subprocess.run(
             [*command, "--version"], capture_output=True, text=True, check=False
         )
