@@ -15,6 +15,8 @@ import soundfile as sf
 
 from pianoscope.errors import AudioFileError
 
+SALVAGE_STEP_FRAMES = 1024  # a damaged block is re-read in steps this small
+
 
 def read_frames(path: str | Path, start_frame: int, frames: int) -> np.ndarray:
     """`frames` float32 mono samples from `start_frame`, zero-padded past either end."""
@@ -48,18 +50,53 @@ def iter_frames(
 ) -> Iterator[np.ndarray]:
     """Consecutive mono blocks of `block_frames` covering [start_frame, +frames).
 
+    A damaged file ends where its damage starts (a truncated FLAC claims more frames than it
+    holds); the caller sees fewer frames than asked for.
+
     `dtype` "int16" reads integer PCM about three times faster (full scale is 32768; a mix
     of several channels comes as float32 on that scale); enough for drawing a waveform.
     """
     with _open(path) as handle:
-        handle.seek(max(0, start_frame))
         remaining = max(0, min(frames, handle.frames - start_frame))
+        if remaining == 0:  # past the end: seeking there fails on short files
+            return
+        try:
+            handle.seek(max(0, start_frame))
+        except (sf.LibsndfileError, RuntimeError):
+            return  # the file is damaged before this point
         while remaining > 0:
-            data = handle.read(min(block_frames, remaining), dtype=dtype, always_2d=True)
-            if data.shape[0] == 0:
+            wanted = min(block_frames, remaining)
+            data = _read_up_to_damage(handle, wanted, dtype)
+            if data.shape[0] > 0:
+                remaining -= data.shape[0]
+                yield _mono(data)
+            if data.shape[0] < wanted:
                 return
-            remaining -= data.shape[0]
-            yield _mono(data)
+
+
+def _read_up_to_damage(handle: sf.SoundFile, frames: int, dtype: str) -> np.ndarray:
+    """Read `frames` frames; if the decoder fails, re-read in small steps up to the damage
+    (a failed read leaves libsndfile's position undefined, so it restarts from the block)."""
+    start = handle.tell()
+    try:
+        return handle.read(frames, dtype=dtype, always_2d=True)
+    except (sf.LibsndfileError, RuntimeError):
+        pass
+    good: list[np.ndarray] = []
+    read = 0
+    try:
+        handle.seek(start)
+        while read < frames:
+            part = handle.read(min(SALVAGE_STEP_FRAMES, frames - read), dtype=dtype, always_2d=True)
+            if part.shape[0] == 0:
+                break
+            good.append(part)
+            read += part.shape[0]
+    except (sf.LibsndfileError, RuntimeError):
+        pass
+    if not good:
+        return np.zeros((0, handle.channels), dtype=dtype)
+    return np.concatenate(good)
 
 
 def _mono(data: np.ndarray) -> np.ndarray:

@@ -82,6 +82,6 @@ def cached_pyramid(
         progress(1.0)
         return pyramid
     pyramid = build_pyramid(recording, progress=progress, cancel=cancel)
-    if folder is not None:
+    if folder is not None and pyramid.damage is None:  # a damaged file is re-read, and re-told
         save(recording, pyramid, folder)
     return pyramid

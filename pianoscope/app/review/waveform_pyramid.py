@@ -4,6 +4,9 @@ Level 0 holds the minimum and maximum of every `BASE_BUCKET` samples; each next 
 resolution. It is built in one streaming pass (the file is split between a few reader threads,
 libsndfile decodes without the GIL), so memory stays bounded by the pyramid itself: about 5 MB
 for an hour of mono audio at 44.1 kHz.
+
+A damaged file still gets a pyramid: a truncated one ends where its damage starts, and NaN or
+infinite samples are drawn as silence; `WaveformPyramid.damage` says so, for the window's banner.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class WaveformPyramid:
     frames: int
     lows: tuple[np.ndarray, ...]
     highs: tuple[np.ndarray, ...]
+    damage: str | None = None  # what could not be drawn, in a sentence
 
     @property
     def duration_s(self) -> float:
@@ -91,32 +95,71 @@ def build_pyramid(
         done[part] = frames
         progress(min(sum(done) / max(1, info.frames), 1.0))
 
-    def read_part(part: int) -> None:
+    def read_part(part: int) -> _PartRead:
         start_bucket = part * part_buckets
-        _fill(
+        return _fill(
             path, start_bucket, part_buckets, low, high, integer, cancel, lambda f: report(part, f)
         )
 
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        list(pool.map(read_part, range(max(1, threads))))
+        parts = list(pool.map(read_part, range(max(1, threads))))
     if cancel is not None:
         cancel.check("Reading the waveform")
     if integer:
         low /= INT16_FULL_SCALE
         high /= INT16_FULL_SCALE
+    frames = _readable_frames(parts, part_buckets * BASE_BUCKET, info.frames)
+    invalid = sum(part.invalid for part in parts)
+    damage = _damage(frames, info.frames, invalid, info.sample_rate_hz)
+    kept = max(1, math.ceil(frames / BASE_BUCKET)) if buckets else 0
     progress(1.0)
-    return pyramid_from_base(info.sample_rate_hz, info.frames, low, high)
+    return pyramid_from_base(info.sample_rate_hz, frames, low[:kept], high[:kept], damage)
+
+
+@dataclass(frozen=True)
+class _PartRead:
+    frames: int  # frames decoded (fewer than asked when the file is damaged)
+    invalid: int  # NaN or infinite samples, drawn as silence
+
+
+def _readable_frames(parts: list[_PartRead], part_frames: int, total: int) -> int:
+    """Frames from the start up to the first damage: parts after a short one do not count."""
+    frames = 0
+    for index, part in enumerate(parts):
+        frames += part.frames
+        if part.frames < min(part_frames, max(0, total - index * part_frames)):
+            break
+    return frames
+
+
+def _damage(frames: int, total: int, invalid: int, sample_rate_hz: int) -> str | None:
+    problems = []
+    if frames < total:
+        problems.append(
+            f"Only the first {frames / sample_rate_hz:.2f} s of {total / sample_rate_hz:.2f} s "
+            "could be read; the rest of the file is damaged."
+        )
+    if invalid:
+        problems.append(
+            f"{invalid} invalid samples (NaN or infinity) are drawn as silence; "
+            "the file is damaged there."
+        )
+    return " ".join(problems) or None
 
 
 def pyramid_from_base(
-    sample_rate_hz: int, frames: int, low: np.ndarray, high: np.ndarray
+    sample_rate_hz: int,
+    frames: int,
+    low: np.ndarray,
+    high: np.ndarray,
+    damage: str | None = None,
 ) -> WaveformPyramid:
     """Every coarser level from the finest one (min/max of `BASE_BUCKET` samples)."""
     lows, highs = [low], [high]
     while lows[-1].size > 1:
         lows.append(_pairwise(lows[-1], np.minimum))
         highs.append(_pairwise(highs[-1], np.maximum))
-    return WaveformPyramid(sample_rate_hz, frames, tuple(lows), tuple(highs))
+    return WaveformPyramid(sample_rate_hz, frames, tuple(lows), tuple(highs), damage)
 
 
 def _fill(
@@ -128,10 +171,10 @@ def _fill(
     integer: bool,
     cancel: CancelToken | None,
     report: Callable[[int], None],
-) -> None:
+) -> _PartRead:
     """Min/max of buckets [start_bucket, start_bucket + count) into `low` and `high`."""
     bucket = start_bucket
-    read = 0
+    read = invalid = 0
     for block in iter_frames(
         path,
         start_bucket * BASE_BUCKET,
@@ -141,6 +184,9 @@ def _fill(
     ):
         if cancel is not None:
             cancel.check("Reading the waveform")
+        if not integer and not np.all(np.isfinite(block)):
+            invalid += int(np.count_nonzero(~np.isfinite(block)))
+            block = np.nan_to_num(block, nan=0.0, posinf=0.0, neginf=0.0)
         whole = block.size // BASE_BUCKET
         shaped = block[: whole * BASE_BUCKET].reshape(whole, BASE_BUCKET)
         low[bucket : bucket + whole] = shaped.min(axis=1)
@@ -151,6 +197,7 @@ def _fill(
         bucket += whole
         read += block.size
         report(read)
+    return _PartRead(read, invalid)
 
 
 def _pairwise(values: np.ndarray, combine: Callable[..., np.ndarray]) -> np.ndarray:

@@ -306,7 +306,9 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.score.set_take(recording.path)
         self.setWindowTitle(f"Pianoscope – review – {recording.title}")
         self._remember_recent(recording.path)
-        duration_s = recording.duration_s
+        # A take shorter than the narrowest view (one sample, say) still gets a consistent
+        # range: limits narrower than minXRange make the view box re-range forever.
+        duration_s = max(recording.duration_s, MIN_VIEW_S)
         view_box = self.waveform.plotItem.vb
         view_box.setLimits(xMin=0.0, xMax=duration_s, minXRange=MIN_VIEW_S)
         self.waveform.setXRange(0.0, min(duration_s, INITIAL_VIEW_S), padding=0)
@@ -402,6 +404,8 @@ class ReviewWindow(QtWidgets.QMainWindow):
 
     def _show_pyramid(self, pyramid: WaveformPyramid) -> None:
         self.pyramid = pyramid
+        if pyramid.damage:
+            self.show_problem(pyramid.damage)
         self.overview.show_pyramid(pyramid)
         self.overview.show_visible(*self.waveform.visible_range_s())
         self.waveform.show_pyramid(pyramid)

@@ -422,3 +422,46 @@ def test_moving_the_mouse_over_the_timeline_shows_a_readout(analysed, qtbot):
     qtbot.waitUntil(lambda: "dB(A)" in window.readout_label.text(), timeout=5_000)
     assert "0:00.3" in window.readout_label.text()
     assert "grand-fluidr3 / legato" in window.readout_label.text()
+
+
+def _damaged_takes(folder):
+    """A take with one NaN sample, a FLAC cut in half, and a WAV of one sample."""
+    import soundfile as sf
+
+    rate = 44_100
+    time_s = np.arange(4 * rate) / rate
+    tone = (0.3 * np.sin(2 * np.pi * 440 * time_s) * np.exp(-time_s)).astype(np.float32)
+    with_nan = tone.copy()
+    with_nan[rate] = np.nan
+    sf.write(folder / "nan.wav", with_nan, rate, subtype="FLOAT")
+    sf.write(folder / "cut.flac", tone, rate)
+    data = (folder / "cut.flac").read_bytes()
+    (folder / "cut.flac").write_bytes(data[: len(data) // 2])
+    sf.write(folder / "one.wav", tone[:1], rate)
+    return {"nan": folder / "nan.wav", "cut": folder / "cut.flac", "one": folder / "one.wav"}
+
+
+@pytest.mark.parametrize("kind", ["nan", "cut", "one"])
+def test_a_damaged_take_shows_what_can_be_read_and_says_what_cannot(
+    kind, make_review, qtbot, tmp_path
+):
+    """A NaN sample once left the window at "Reading the waveform… 0 %", a truncated FLAC
+    showed no waveform, a one-sample WAV said "psf_fseek() failed"."""
+    path = _damaged_takes(tmp_path)[kind]
+    window = make_review()
+    assert window.open_recording(path)
+    qtbot.waitUntil(lambda: window.pyramid is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window._analysis_job is None, timeout=60_000)
+    assert not window.progress_bar.isVisible()
+    x, y = window.overview.curve.getData()
+    assert x is not None and x.size > 0 and np.all(np.isfinite(y))
+    if kind == "nan":
+        assert window.banner.isVisible() and "invalid samples" in window.banner.text()
+        assert np.max(y) > 0.2  # the tone around the bad sample is drawn
+    elif kind == "cut":
+        assert window.banner.isVisible() and "damaged" in window.banner.text()
+        assert 1.5 < window.pyramid.duration_s < 2.5
+        assert window.analysis is not None
+    else:
+        assert "psf_fseek" not in window.banner.text()
+        assert window.pyramid.frames == 1
