@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pianoscope.cli.numbers import real_number, whole_number
+from pianoscope.cli.numbers import RealNumber, WholeNumber
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.outputs import add_force_option, refuse_overwriting
 from pianoscope.cli.progress_line import ProgressLine
@@ -49,16 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     spectrum.add_argument("file", help="recording to read")
     spectrum.add_argument(
         "--at",
-        type=real_number("time in seconds", minimum=0.0),
+        type=RealNumber("time in seconds", minimum=0.0),
         required=True,
         metavar="SECONDS",
         help="start of the window",
     )
     spectrum.add_argument(
         "--fft",
-        type=whole_number(
-            "FFT size", minimum=MIN_FFT_SIZE, maximum=MAX_FFT_SIZE, power_of_two=True
-        ),
+        type=WholeNumber("FFT size", minimum=MIN_FFT_SIZE, maximum=MAX_FFT_SIZE, power_of_two=True),
         default=8192,
         help=f"FFT size, a power of two from {MIN_FFT_SIZE} to {MAX_FFT_SIZE}",
     )

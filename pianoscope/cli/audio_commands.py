@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ
-from pianoscope.cli.numbers import positive_seconds, real_number, whole_number
+from pianoscope.cli.numbers import RealNumber, WholeNumber, positive_seconds
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.errors import PianoscopeError
 
@@ -36,12 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     record.add_argument("--device", help="input device number or name (default: system input)")
     record.add_argument(
         "--channel",
-        type=whole_number("channel number", minimum=1, maximum=MAX_CHANNEL),
+        type=WholeNumber("channel number", minimum=1, maximum=MAX_CHANNEL),
         help="record only this channel (1-based)",
     )
     record.add_argument(
         "--rate",
-        type=whole_number(
+        type=WholeNumber(
             "sample rate in Hz", minimum=MIN_RECORD_RATE_HZ, maximum=MAX_RECORD_RATE_HZ
         ),
         default=DEFAULT_SAMPLE_RATE_HZ,
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     record.add_argument(
         "--block",
-        type=whole_number("block size", minimum=MIN_BLOCK_FRAMES, maximum=MAX_BLOCK_FRAMES),
+        type=WholeNumber("block size", minimum=MIN_BLOCK_FRAMES, maximum=MAX_BLOCK_FRAMES),
         default=DEFAULT_BLOCK_FRAMES,
         help=f"block size, frames ({MIN_BLOCK_FRAMES}-{MAX_BLOCK_FRAMES})",
     )
@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     record.add_argument(
         "--speed",
-        type=real_number("playback speed", minimum=MIN_SPEED, infinity=True),
+        type=RealNumber("playback speed", minimum=MIN_SPEED, infinity=True),
         default=1.0,
         help="with --from-file: playback speed (inf: unpaced)",
     )

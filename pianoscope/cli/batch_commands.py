@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from pianoscope.cli.numbers import whole_number
+from pianoscope.cli.numbers import WholeNumber
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
 
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     batch.add_argument("--out", required=True, help="folder for the JSON results and summary.csv")
     batch.add_argument(
         "--workers",
-        type=whole_number("number of workers", minimum=1),
+        type=WholeNumber("number of workers", minimum=1),
         help="local processes (default and most: one per core)",
     )
     batch.add_argument(

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pianoscope.cli.numbers import whole_number
+from pianoscope.cli.numbers import WholeNumber
 from pianoscope.cli.outputs import refuse_overwriting
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.progress import ProgressCallback
@@ -35,13 +35,13 @@ def register(subparsers: Any) -> None:
     train.add_argument("--cache", type=Path, default=None, help="dataset cache folder")
     train.add_argument(
         "--epochs",
-        type=whole_number("number of epochs", minimum=1, maximum=MAX_EPOCHS),
+        type=WholeNumber("number of epochs", minimum=1, maximum=MAX_EPOCHS),
         default=None,
         help="override the recipe's epochs",
     )
     train.add_argument(
         "--threads",
-        type=whole_number("number of threads", minimum=1, maximum=MAX_THREADS),
+        type=WholeNumber("number of threads", minimum=1, maximum=MAX_THREADS),
         default=None,
         help="torch threads (default 1)",
     )

@@ -1,79 +1,88 @@
 """argparse types for every numeric option, so a bad value is one usage line, never a traceback.
 
-Each option states its range once, here or where it is declared, and argparse refuses anything
-outside it before a command starts: no thread dies on `--block 0`, no 37 GiB allocation on
-`--fft 1e10`, no `nan` slips through as a speed. The messages name the option's meaning and its
-range, written for someone who has never seen the code.
+Each option states its range once, where it is declared, and argparse refuses anything outside
+it before a command starts: no thread dies on `--block 0`, no 37 GiB allocation on `--fft 1e10`,
+no `nan` slips through as a speed. The messages name the quantity and its range, written for
+someone who has never seen the code. The types are small frozen dataclasses so that tests can
+read each option's range back from the parser.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
+from dataclasses import dataclass
 
 
-def whole_number(
-    what: str, *, minimum: int, maximum: int | None = None, power_of_two: bool = False
-) -> Callable[[str], int]:
+@dataclass(frozen=True)
+class WholeNumber:
     """An argparse type: a whole number from `minimum` to `maximum` (a power of two if asked).
 
     `what` names the quantity in the message ("FFT size", "number of workers").
     """
-    wanted = (
-        f"a power of two from {minimum} to {maximum}"
-        if power_of_two
-        else f"a whole number from {minimum} to {maximum}"
-        if maximum is not None
-        else f"a whole number of {minimum} or more"
-    )
 
-    def parse(text: str) -> int:
+    what: str
+    minimum: int
+    maximum: int | None = None
+    power_of_two: bool = False
+
+    @property
+    def wanted(self) -> str:
+        if self.power_of_two:
+            return f"a power of two from {self.minimum} to {self.maximum}"
+        if self.maximum is not None:
+            return f"a whole number from {self.minimum} to {self.maximum}"
+        return f"a whole number of {self.minimum} or more"
+
+    def __call__(self, text: str) -> int:
         try:
             value = int(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {what}: give {wanted}") from None
-        in_range = value >= minimum and (maximum is None or value <= maximum)
-        if not in_range or (power_of_two and value & (value - 1)):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {what}: give {wanted}")
+            value = None
+        if value is None or not self.accepts(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {self.what}: give {self.wanted}")
         return value
 
-    parse.__name__ = what  # argparse names the type in some of its own messages
-    return parse
+    def accepts(self, value: int) -> bool:
+        in_range = value >= self.minimum and (self.maximum is None or value <= self.maximum)
+        return in_range and not (self.power_of_two and value & (value - 1))
 
 
-def real_number(
-    what: str,
-    *,
-    minimum: float,
-    maximum: float = math.inf,
-    above_minimum: bool = False,
-    infinity: bool = False,
-) -> Callable[[str], float]:
+@dataclass(frozen=True)
+class RealNumber:
     """An argparse type: a number from `minimum` (excluded if `above_minimum`) to `maximum`.
 
     NaN is always refused; infinity only passes when `infinity` is set (`--speed inf`).
     """
-    low = f"above {minimum:g}" if above_minimum else f"from {minimum:g}"
-    wanted = f"a number {low}" + (f" up to {maximum:g}" if math.isfinite(maximum) else "")
-    if infinity:
-        wanted += " (or inf)"
 
-    def parse(text: str) -> float:
+    what: str
+    minimum: float
+    maximum: float = math.inf
+    above_minimum: bool = False
+    infinity: bool = False
+
+    @property
+    def wanted(self) -> str:
+        low = f"above {self.minimum:g}" if self.above_minimum else f"from {self.minimum:g}"
+        high = f" up to {self.maximum:g}" if math.isfinite(self.maximum) else ""
+        return f"a number {low}{high}" + (" (or inf)" if self.infinity else "")
+
+    def __call__(self, text: str) -> float:
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {what}: give {wanted}") from None
-        too_low = value <= minimum if above_minimum else value < minimum
-        if math.isnan(value) or too_low or (math.isinf(value) and not infinity):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {what}: give {wanted}")
-        if math.isfinite(value) and value > maximum:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {what}: give {wanted}")
+            value = math.nan
+        if not self.accepts(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {self.what}: give {self.wanted}")
         return value
 
-    parse.__name__ = what
-    return parse
+    def accepts(self, value: float) -> bool:
+        if math.isnan(value) or (math.isinf(value) and not self.infinity):
+            return False
+        if value < self.minimum or (self.above_minimum and value == self.minimum):
+            return False
+        return math.isinf(value) or value <= self.maximum
 
 
-positive_seconds = real_number("number of seconds", minimum=0.0, above_minimum=True)
+positive_seconds = RealNumber("number of seconds", minimum=0.0, above_minimum=True)
 """Durations: finite and above zero."""
