@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except MemoryError:
         print("pianoscope: not enough memory for this; close other programs.", file=sys.stderr)
-        return 1
+        return 2
     except OSError as error:  # a file or folder the system refused: say which and why
         print(f"pianoscope: {_os_error_sentence(error)}", file=sys.stderr)
         return 2
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.verbose:
             log.exception("the details, for a bug report")
-        return 1
+        return 2
 
 
 def _os_error_sentence(error: OSError) -> str:
