@@ -40,27 +40,30 @@ VOCABULARY = {
 }  # fmt: skip
 
 
+def import_statements(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, names imported from it) for every absolute import in `path`; `import a` gives
+    (a, [])."""
+    statements: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            statements.extend((alias.name, []) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            statements.append((node.module, [alias.name for alias in node.names]))
+    return statements
+
+
 def imported_modules(path: Path) -> set[str]:
     """Every module `path` imports, as dotted names (`from a import b` gives a and a.b)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    for module, imported in import_statements(path):
+        names.add(module)
+        names.update(f"{module}.{name}" for name in imported)
     return names
 
 
 def imported_from(path: Path) -> set[str]:
     """The pianoscope modules `path` imports from (`from a import b` gives a only)."""
-    modules: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            modules.add(node.module)
-    return {name for name in modules if name.startswith("pianoscope.")}
+    return {module for module, _ in import_statements(path) if module.startswith("pianoscope.")}
 
 
 def gui_imports(path: Path) -> list[str]:

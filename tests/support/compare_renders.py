@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 
 import mido
 import numpy as np
+from support.midi_files import one_track_midi
 
 from pianoscope.model.training.render import FLUIDR3, render_midi
 
@@ -46,18 +46,7 @@ def midi_bytes(
         start, end = round(onset * TICKS_PER_BEAT), round((onset + length) * TICKS_PER_BEAT)
         events.append((start, 2, mido.Message("note_on", note=midi, velocity=velocity)))
         events.append((end, 1, mido.Message("note_off", note=midi, velocity=0)))
-    events.sort(key=lambda event: (event[0], event[1]))
-    track = mido.MidiTrack([mido.Message("program_change", program=0)])
-    now = 0
-    for tick, _, message in events:
-        track.append(message.copy(time=tick - now))
-        now = tick
-    track.append(mido.MetaMessage("end_of_track", time=TICKS_PER_BEAT * 2))
-    result = mido.MidiFile(ticks_per_beat=TICKS_PER_BEAT)
-    result.tracks.append(track)
-    buffer = io.BytesIO()
-    result.save(file=buffer)
-    return buffer.getvalue()
+    return one_track_midi(events, ticks_per_beat=TICKS_PER_BEAT, tail_ticks=TICKS_PER_BEAT * 2)
 
 
 def rendered(

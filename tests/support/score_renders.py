@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import mido
 import numpy as np
+from support.midi_files import one_track_midi
 from support.score_pieces import Faults, Performance, PerformedNote
 
 from pianoscope.model.training.render import FLUIDR3, render_midi
@@ -32,18 +32,7 @@ def midi_bytes(notes: Sequence[PerformedNote]) -> bytes:
         events.append((round(note.onset_s * TICKS_PER_S), 1, on))
         off = mido.Message("note_off", note=note.midi, velocity=0)
         events.append((round(note.offset_s * TICKS_PER_S), 0, off))
-    events.sort(key=lambda event: (event[0], event[1]))
-    track = mido.MidiTrack([mido.Message("program_change", program=0)])
-    now = 0
-    for tick, _, message in events:
-        track.append(message.copy(time=tick - now))
-        now = tick
-    track.append(mido.MetaMessage("end_of_track", time=TICKS_PER_BEAT * 4))
-    midi = mido.MidiFile(ticks_per_beat=TICKS_PER_BEAT)
-    midi.tracks.append(track)
-    buffer = io.BytesIO()
-    midi.save(file=buffer)
-    return buffer.getvalue()
+    return one_track_midi(events, ticks_per_beat=TICKS_PER_BEAT, tail_ticks=TICKS_PER_BEAT * 4)
 
 
 def render(notes: Sequence[PerformedNote], soundfont: str = FLUIDR3) -> np.ndarray:
