@@ -29,6 +29,18 @@ def test_cache() -> Path:
 
 
 @pytest.fixture(scope="session")
+def arpeggio_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthesised recording of known notes (`support.synthetic_recordings.PLAYED`)."""
+    from support.synthetic_recordings import SAMPLE_RATE_HZ, arpeggio
+
+    from pianoscope.audio.fileio import write_audio
+
+    path = tmp_path_factory.mktemp("recordings") / "arpeggio.flac"
+    write_audio(path, arpeggio(), SAMPLE_RATE_HZ)
+    return path
+
+
+@pytest.fixture(scope="session")
 def virtual_mic() -> str:
     """Start the PulseAudio null-sink microphone (scripts/virtual_mic.sh); returns its device."""
     if shutil.which("pulseaudio") is None:

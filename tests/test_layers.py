@@ -5,7 +5,9 @@
 - Only `pianoscope/gui/` imports Qt; nothing outside it imports the GUI, except the command
   line's lazy launcher (`cli/main.py` opens the window).
 - The front ends do their work through `app/`: from the lower layers they import only the
-  vocabulary (result types, labels, note names, constants), never the operations.
+  vocabulary (result types and their readable forms, labels, note names, constants), never
+  the operations. Imports only for type checking (`if TYPE_CHECKING:`) name types, so they
+  do not count.
 
 Imports are read from the source (also those inside functions, which a lazy launcher would
 use), so a violation is found without importing anything.
@@ -27,29 +29,46 @@ RANK = {
     "model": 4, "transcription": 4.5, "analysis": 5, "score": 6, "library": 6, "app": 7,
     "gui": 8, "cli": 8, "__main__": 9,
 }  # fmt: skip
-FRONT_ENDS = ("gui",)
-# What a front end may take from below app/: types, labels, names and constants it shows.
+FRONT_ENDS = ("gui", "cli")
+# What a front end may take from below app/: types, labels, names and constants it shows, and
+# pure readable forms of results (label runs, the score comparison's sentences).
 VOCABULARY = {
-    "pianoscope.analysis.meter", "pianoscope.analysis.result", "pianoscope.audio.recorder",
+    "pianoscope.analysis.label_runs", "pianoscope.analysis.meter", "pianoscope.analysis.result",
+    "pianoscope.audio.recorder",
     "pianoscope.dsp.levels", "pianoscope.dsp.notes", "pianoscope.dsp.pitch",
     "pianoscope.dsp.windows", "pianoscope.library.comment_sidecar",
     "pianoscope.library.progress", "pianoscope.library.records", "pianoscope.library.store",
     "pianoscope.model.calibration", "pianoscope.model.enrolment", "pianoscope.model.labels",
     "pianoscope.score.alignment", "pianoscope.score.comparison", "pianoscope.score.loading",
-    "pianoscope.score.roll",
+    "pianoscope.score.report_text", "pianoscope.score.roll",
 }  # fmt: skip
 
 
-def import_statements(path: Path) -> list[tuple[str, list[str]]]:
+def import_statements(path: Path, *, at_run_time: bool = False) -> list[tuple[str, list[str]]]:
     """(module, names imported from it) for every absolute import in `path`; `import a` gives
-    (a, [])."""
+    (a, []). With `at_run_time`, imports under `if TYPE_CHECKING:` are left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for_type_checking = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and _is_type_checking(node.test)
+        for inner in ast.walk(node)
+    }
     statements: list[tuple[str, list[str]]] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in ast.walk(tree):
+        if at_run_time and id(node) in for_type_checking:
+            continue
         if isinstance(node, ast.Import):
             statements.extend((alias.name, []) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             statements.append((node.module, [alias.name for alias in node.names]))
     return statements
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`."""
+    name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
+    return name == "TYPE_CHECKING"
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -61,9 +80,13 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def imported_from(path: Path) -> set[str]:
+def imported_from(path: Path, *, at_run_time: bool = False) -> set[str]:
     """The pianoscope modules `path` imports from (`from a import b` gives a only)."""
-    return {module for module, _ in import_statements(path) if module.startswith("pianoscope.")}
+    return {
+        module
+        for module, _ in import_statements(path, at_run_time=at_run_time)
+        if module.startswith("pianoscope.")
+    }
 
 
 def gui_imports(path: Path) -> list[str]:
@@ -134,7 +157,7 @@ def test_front_ends_work_through_app(front_end: str) -> None:
             continue
         direct = sorted(
             module
-            for module in imported_from(path)
+            for module in imported_from(path, at_run_time=True)
             if RANK[module.split(".")[1]] < RANK["app"]
             and RANK[module.split(".")[1]] > RANK["progress"]
             and module not in VOCABULARY
@@ -158,3 +181,16 @@ def test_the_direction_check_sees_an_upward_import(tmp_path: Path) -> None:
     module.write_text("def run():\n    from pianoscope.app.review.opening import open_recording\n")
     assert imported_from(module) == {"pianoscope.app.review.opening"}
     assert RANK["app"] > RANK["dsp"]
+
+
+def test_type_checking_imports_are_left_out_only_when_asked(tmp_path: Path) -> None:
+    module = tmp_path / "typed.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from pianoscope.dsp.frame import FrameAnalysis\n"
+        "def run():\n"
+        "    from pianoscope.dsp.stft import spectrum\n"
+    )
+    assert imported_from(module) == {"pianoscope.dsp.frame", "pianoscope.dsp.stft"}
+    assert imported_from(module, at_run_time=True) == {"pianoscope.dsp.stft"}

@@ -67,20 +67,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_analyse(args: argparse.Namespace) -> int:
-    from pianoscope.analysis.export import write_csv, write_json, write_midi
-    from pianoscope.analysis.pipeline import analyse_file
-    from pianoscope.audio.fileio import probe_audio
+    from pianoscope.app.export import export_analysis, segments_csv_path
+    from pianoscope.app.review.opening import check_readable
+    from pianoscope.app.take_analysis import analyse_take
 
-    segments_csv = _segments_path(Path(args.csv)) if args.csv else None
+    segments_csv = segments_csv_path(Path(args.csv)) if args.csv else None
     refuse_overwriting(
         [args.file], [args.json, args.csv, segments_csv, args.midi], force=args.force
     )
-    probe_audio(args.file)  # an unreadable file is reported before the classifier loads
+    check_readable(args.file)  # an unreadable file is reported before the classifier loads
     labeller = None if args.no_labels else _labeller_or_warning()
     line = ProgressLine(sys.stderr)
     name = Path(args.file).name
     try:
-        analysis = analyse_file(
+        analysis = analyse_take(
             args.file,
             labeller=labeller,
             progress=lambda fraction: line.show(
@@ -89,13 +89,9 @@ def run_analyse(args: argparse.Namespace) -> int:
         )
     finally:
         line.close()
-    if args.json:
-        write_json(analysis.to_json_dict(), args.json)
-    if args.csv:
-        write_csv(analysis, args.csv)
-        write_csv(analysis, segments_csv, segments=True)
-    if args.midi:
-        write_midi(analysis, args.midi)
+    for kind, out in (("json", args.json), ("csv", args.csv), ("midi", args.midi)):
+        if out:
+            export_analysis(analysis, kind, out)
     if not (args.json or args.csv or args.midi):
         print(analysis_summary(analysis, labelled=labeller is not None))
     return 0
@@ -114,14 +110,14 @@ def _labeller_or_warning() -> SegmentLabeller | None:
 
 
 def run_spectrum(args: argparse.Namespace) -> int:
-    from pianoscope.analysis.export import write_json
-    from pianoscope.analysis.spectrum import analyse_window_at, spectrum_json
+    from pianoscope.app.export import export_json
+    from pianoscope.app.window_spectrum import analyse_window_at, spectrum_json
 
     refuse_overwriting([args.file], [args.json], force=args.force)
     frame = analyse_window_at(args.file, args.at, fft_size=args.fft, window_name=args.window)
     data = spectrum_json(frame, args.at)
     if args.json:
-        write_json(data, args.json)
+        export_json(data, args.json)
     else:
         print(spectrum_summary(frame, args.at))
     return 0
@@ -187,7 +183,3 @@ def spectrum_summary(frame: FrameAnalysis, time_s: float) -> str:
             f"{p.cents_from_harmonic or 0.0:+7.1f}"
         )
     return "\n".join(lines)
-
-
-def _segments_path(notes_path: Path) -> Path:
-    return notes_path.with_name(notes_path.stem + ".segments.csv")

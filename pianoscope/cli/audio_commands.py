@@ -5,15 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ
+from pianoscope.app.live.session import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ
 from pianoscope.cli.numbers import RealNumber, WholeNumber, positive_seconds
 from pianoscope.cli.progress_line import ProgressLine
-from pianoscope.errors import PianoscopeError
-
-if TYPE_CHECKING:  # the audio stack is imported by the commands that run it
-    from pianoscope.audio.source import AudioSource
 
 MIN_BLOCK_FRAMES = 16
 MAX_BLOCK_FRAMES = 65_536
@@ -80,9 +75,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_devices(_args: argparse.Namespace) -> int:
-    from pianoscope.audio.devices import list_input_devices
+    from pianoscope.app.live.session import input_devices
 
-    devices = list_input_devices()
+    devices = input_devices()
     if not devices:
         print("No sound inputs found.")
         return 1
@@ -96,42 +91,36 @@ def run_devices(_args: argparse.Namespace) -> int:
 
 def run_recover(args: argparse.Namespace) -> int:
     """Finish every interrupted take at or under `path`; a take that cannot be is reported."""
-    from pianoscope.audio.recorder import JOURNAL_SUFFIX, find_interrupted, recover
+    from pianoscope.app.live.recovery import interrupted_takes_at, recover_takes
 
-    path: Path = args.path
-    if path.name.endswith(JOURNAL_SUFFIX):
-        path = path.with_name(path.name[: -len(JOURNAL_SUFFIX)])
-    takes = find_interrupted(path) if path.is_dir() else [path]
-    if path.is_dir() and not takes:
-        print(f"Nothing to recover in {path}.")
+    takes = interrupted_takes_at(args.path)
+    if not takes:
+        print(f"Nothing to recover in {args.path}.")
         return 0
-    failed = 0
-    for take in takes:
-        try:
-            result = recover(take)
-        except PianoscopeError as error:
-            print(f"pianoscope: {error}", file=sys.stderr)
-            failed += 1
-            continue
+    recovery = recover_takes(takes)
+    for result in recovery.recovered:
         print(f"recovered {result.duration_s:.1f} s into {result.path}")
-    return 1 if failed else 0
+    for problem in recovery.problems:
+        print(f"pianoscope: {problem}", file=sys.stderr)
+    return 1 if recovery.problems else 0
 
 
 def run_record(args: argparse.Namespace) -> int:
+    from pianoscope.app.live.session import InputChoice, open_source
     from pianoscope.app.recording import record_take
-    from pianoscope.audio.file_source import FileSource
-    from pianoscope.audio.live_input import LiveInput
 
-    source: AudioSource
     if args.from_file:
-        source = FileSource(args.from_file, speed=args.speed, block_frames=args.block)
+        choice = InputChoice(
+            file=Path(args.from_file), loop=False, speed=args.speed, block_frames=args.block
+        )
     else:
-        source = LiveInput(
+        choice = InputChoice(
             device=args.device,
             channel=None if args.channel is None else args.channel - 1,
             sample_rate_hz=args.rate,
             block_frames=args.block,
         )
+    source = open_source(choice)
     line = ProgressLine()
 
     def show(fraction: float) -> None:

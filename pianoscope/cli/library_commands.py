@@ -18,7 +18,6 @@ from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.cli.score_commands import print_comparison, with_progress_line
 from pianoscope.errors import LibraryError
-from pianoscope.library.backup import backup, restore
 from pianoscope.library.records import Piece, Recording, Student
 from pianoscope.library.store import Library, default_library_folder
 from pianoscope.progress import ProgressCallback
@@ -142,19 +141,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from pianoscope.library.importer import import_file, import_folder
+    from pianoscope.app.library.manage import import_recordings
 
     with Library.open(args.library) as library:
-        if args.path.is_dir():
-            result = import_folder(library, args.path, student=args.student, piece=args.piece)
-            for item in result.imported:
-                print(_imported_line(item.recording, item.duplicate))
-            for path, reason in result.skipped:
-                print(f"skipped {path}: {reason}", file=sys.stderr)
-            return 1 if result.skipped else 0
-        item = import_file(library, args.path, student=args.student, piece=args.piece)
+        result = import_recordings(library, args.path, student=args.student, piece=args.piece)
+    for item in result.imported:
         print(_imported_line(item.recording, item.duplicate))
-    return 0
+    for path, reason in result.skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    return 1 if result.skipped else 0
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -197,19 +192,19 @@ def run_compare_score(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    from pianoscope.library.trash import move_to_trash
+    from pianoscope.app.library.manage import trash_take
 
     with Library.open(args.library) as library:
-        recording = move_to_trash(library, args.id)
+        recording = trash_take(library, args.id)
         print(f"moved to the trash: {_recording_line(recording)}")
     return 0
 
 
 def run_restore_take(args: argparse.Namespace) -> int:
-    from pianoscope.library.trash import restore_from_trash
+    from pianoscope.app.library.manage import restore_take
 
     with Library.open(args.library) as library:
-        recording = restore_from_trash(library, args.id)
+        recording = restore_take(library, args.id)
         print(f"back from the trash: {_recording_line(recording)}")
     return 0
 
@@ -238,12 +233,12 @@ def run_analyse(args: argparse.Namespace) -> int:
 
 
 def run_progress(args: argparse.Namespace) -> int:
-    from pianoscope.library.progress import progress
+    from pianoscope.app.library.manage import progress_series
 
     with Library.open(args.library) as library:
         student = _student(library, args.student)
         piece = _piece(library, args.piece) if args.piece else None
-        series = progress(library, student.id, piece.id if piece else None)
+        series = progress_series(library, student.id, piece.id if piece else None)
         print("date        tempo_bpm  dynamic_range_db  notes")
         for point in series.points:
             tempo = f"{point.tempo_bpm:9.1f}" if point.tempo_bpm is not None else "        -"
@@ -254,14 +249,18 @@ def run_progress(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from pianoscope.app.library.manage import back_up_library
+
     with Library.open(args.library) as library:
-        info = backup(library, args.out)
+        info = back_up_library(library, args.out)
     print(f"backed up {info.files} file(s), {info.total_bytes / 1e6:.1f} MB, to {info.path}")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    result = restore(args.zip, args.library or default_library_folder())
+    from pianoscope.app.library.manage import restore_library
+
+    result = restore_library(args.zip, args.library)
     print(f"restored {result.files} file(s) into {result.root}")
     if result.previous is not None:
         print(f"the library as it was before is kept in {result.previous}")

@@ -60,9 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_review(args: argparse.Namespace) -> int:
-    from pianoscope.audio.fileio import probe_audio
+    from pianoscope.app.review.opening import check_readable
 
-    probe_audio(args.file)  # an unreadable file is reported before any window opens
+    check_readable(args.file)  # an unreadable file is reported before any window opens
     from pianoscope.gui.launch import run_review
 
     return run_review(Path(args.file))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,6 @@ from pianoscope.cli.numbers import WholeNumber
 from pianoscope.cli.outputs import refuse_overwriting
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.progress import ProgressCallback
-
-log = logging.getLogger(__name__)
 
 MAX_EPOCHS = 10_000
 MAX_THREADS = 1_024  # more threads than cores only slows torch down; this bound stops typos
@@ -84,68 +81,29 @@ def register(subparsers: Any) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from pianoscope.app.training import train_classifier
 
-    from pianoscope.model.training.recipe import (
-        GAN_PATCH_PROBABILITY,
-        TRAIN_CONFIG,
-        TRAIN_SPEC,
-        VALIDATION_SPEC,
-        default_cache_dir,
-    )
-    from pianoscope.model.training.synth import build_dataset
-    from pianoscope.model.training.train import save_training, train_network
-
-    cache = args.cache or default_cache_dir()
     refuse_overwriting([], [args.out], force=False)  # weights never replace a recording
-    # Resolved before the long run: nothing is imported lazily after training.
-    out = args.out or _shipped_weights_path()
-    config = TRAIN_CONFIG
-    if args.epochs is not None:
-        config = replace(config, epochs=args.epochs)
-    if args.threads is not None:
-        config = replace(config, threads=args.threads)
-    started = time.monotonic()
     line = _Progress()
-    rendered: list[str] = []
-
-    def counting(what: str) -> ProgressCallback:
-        show = line.showing(what)
-
-        def progress(fraction: float) -> None:
-            if what not in rendered:
-                rendered.append(what)
-            show(fraction)
-
-        return progress
-
-    train = build_dataset(TRAIN_SPEC, cache, progress=counting("rendering training clips"))
-    validation = build_dataset(
-        VALIDATION_SPEC, cache, progress=counting("rendering validation clips")
-    )
-    line.done()
-    data_minutes = (time.monotonic() - started) / 60.0
-    generator, gan_notes = None, "No GAN augmentation."
-    if args.gan:
-        generator, gan_notes = _train_gan(train, validation, line)
-        config = replace(config, gan_patch_probability=GAN_PATCH_PROBABILITY)
-    result = train_network(
-        train, config, validation=validation, progress=line.showing("training"), generator=generator
-    )
-    line.done()
-    minutes = (time.monotonic() - started) / 60.0
-    last = result.history[-1]
-    data_source = "rendered from scratch" if len(rendered) == 2 else "partly or wholly from cache"
-    notes = (
-        f"`pianoscope train` ({config.epochs} epochs, {config.threads} thread(s), seed "
-        f"{config.seed}) took {minutes:.1f} min in all: {data_minutes:.1f} min for the data "
-        f"({data_source}), {minutes - data_minutes:.1f} min training. Last epoch validation "
-        f"accuracy: {', '.join(f'{k} {v:.3f}' for k, v in last.validation_accuracy.items())}. "
-        + gan_notes
-    )
-    save_training(result, config, out, notes=notes)
-    print(f"Saved {out} ({out.stat().st_size / 1024:.0f} KiB) after {minutes:.1f} min.")
-    for record in result.history:
+    try:
+        report = train_classifier(
+            args.out,
+            line.showing,
+            cache=args.cache,
+            epochs=args.epochs,
+            threads=args.threads,
+            gan=args.gan,
+        )
+    finally:
+        line.done()
+    if report.gan_js_divergence_bits is not None:
+        print(
+            "GAN: JS divergence real vs generated validation patches "
+            f"{report.gan_js_divergence_bits:.3f} bits"
+        )
+    size_kib = report.weights.stat().st_size / 1024
+    print(f"Saved {report.weights} ({size_kib:.0f} KiB) after {report.minutes:.1f} min.")
+    for record in report.history:
         print(
             f"epoch {record.epoch:2d} loss {record.loss:.3f} "
             + " ".join(f"{k} {v:.3f}" for k, v in record.validation_accuracy.items())
@@ -153,50 +111,22 @@ def _run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train_gan(train: Any, validation: Any, line: _Progress) -> tuple[Any, str]:
-    """Train the recipe's GAN and measure its JS divergence on validation patches."""
-    import numpy as np
-
-    from pianoscope.model.training.gan import generate, js_divergence, random_patches, train_gan
-    from pianoscope.model.training.recipe import GAN_CONFIG, GAN_PATCH_PROBABILITY
-
-    generator = train_gan(train, GAN_CONFIG, progress=line.showing("training the GAN"))
-    line.done()
-    real, condition = random_patches(validation, 2000, np.random.default_rng(1))
-    divergence = js_divergence(real.numpy(), generate(generator, condition))
-    print(f"GAN: JS divergence real vs generated validation patches {divergence:.3f} bits")
-    notes = (
-        f"GAN augmentation: {GAN_CONFIG.steps} GAN steps, JS divergence {divergence:.3f} bits "
-        f"(per-band histograms, validation patches), patches mixed into "
-        f"{100 * GAN_PATCH_PROBABILITY:.0f} % of known windows."
-    )
-    return generator, notes
-
-
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from pianoscope.model.inference import Classifier
-    from pianoscope.model.training.evaluate import evaluate, write_report
-    from pianoscope.model.training.model_card import Alternative, model_card
-    from pianoscope.model.training.recipe import HELDOUT_SPEC, default_cache_dir
-    from pianoscope.model.training.robustness import measure_noise_robustness
-    from pianoscope.model.training.synth import build_dataset
-    from pianoscope.model.weights import load_weights
+    from pianoscope.app.training import evaluate_classifier
 
-    weights = args.weights or _shipped_weights_path()
     line = _Progress()
-    dataset = build_dataset(
-        HELDOUT_SPEC,
-        args.cache or default_cache_dir(),
-        progress=line.showing("rendering held-out clips"),
-    )
-    line.done()
-    classifier = Classifier(weights)
-    noise = measure_noise_robustness(
-        classifier, progress=line.showing("rendering clips for the noise test")
-    )
-    line.done()
-    report = evaluate(classifier, dataset, noise)
-    written = write_report(report, args.out)
+    try:
+        evaluation = evaluate_classifier(
+            args.weights,
+            args.out,
+            line.showing,
+            cache=args.cache,
+            model_card=args.model_card,
+            compare=[(name, Path(path)) for name, path in args.compare],
+        )
+    finally:
+        line.done()
+    report, noise = evaluation.report, evaluation.noise
     print(
         f"piano {100 * report.piano.accuracy:.1f} %  form {100 * report.form.accuracy:.1f} %  "
         f"intensity {100 * report.intensity.accuracy:.1f} %  "
@@ -212,42 +142,27 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         print(f"\n{name} confusion (rows truth, columns {', '.join(head.predicted_labels)}):")
         for label, counts in zip(head.true_labels, head.confusion, strict=True):
             print(f"  {label:>18} " + " ".join(f"{c:5d}" for c in counts))
-    if args.model_card is not None:
-        alternatives = tuple(
-            Alternative(
-                name,
-                evaluate(Classifier(Path(path)), dataset),
-                str(load_weights(Path(path)).metadata.get("notes", "")),
-            )
-            for name, path in args.compare
-        )
-        notes = str(load_weights(weights).metadata.get("notes", ""))
-        args.model_card.write_text(model_card(report, notes, alternatives), encoding="utf-8")
-        written.append(args.model_card)
-    print("\nWrote " + ", ".join(str(p) for p in written))
+    print("\nWrote " + ", ".join(str(p) for p in evaluation.written))
     return 0
 
 
-def _shipped_weights_path() -> Path:
-    """resources/classifier.pt of this checkout or installation (it may not exist yet)."""
-    from importlib import resources
-
-    from pianoscope.model.inference import WEIGHTS_NAME
-
-    return Path(str(resources.files("pianoscope.resources").joinpath(WEIGHTS_NAME)))
-
-
 class _Progress:
-    """Fractions shown on the shared one-line progress display, with ETA."""
+    """Each stage's fraction on the shared one-line progress display, with ETA; a new stage
+    ends the previous stage's line."""
 
     def __init__(self) -> None:
         self._line = ProgressLine()
         self._started = time.monotonic()
+        self._stage: str | None = None
 
     def showing(self, what: str) -> ProgressCallback:
         """A progress callback that shows `what` with its percentage and time left."""
 
         def show(fraction: float) -> None:
+            if what != self._stage:
+                if self._stage is not None:
+                    self.done()
+                self._stage = what
             self._show(what, fraction, force=fraction >= 1.0)
 
         return show

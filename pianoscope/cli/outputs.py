@@ -53,12 +53,12 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _is_audio(path: Path) -> bool:
-    from pianoscope.audio.fileio import probe_audio  # not at import: `--help` stays light
+    from pianoscope.app.review.opening import check_readable  # not at import: `--help` is light
 
     if not path.is_file():
         return False
     try:
-        probe_audio(path)
+        check_readable(path)
     except AudioFileError:
         return False
     return True

@@ -64,9 +64,9 @@ def with_progress_line(
 
 def print_comparison(comparison: ScoreComparison, take_name: str, json_out: str | None) -> None:
     """Write the JSON when asked, then print the comparison as text."""
-    from pianoscope.analysis.export import write_json
+    from pianoscope.app.export import export_json
     from pianoscope.score.report_text import comparison_text
 
     if json_out:
-        write_json(comparison.to_json_dict(), json_out)
+        export_json(comparison.to_json_dict(), json_out)
     print(comparison_text(comparison, take_name))

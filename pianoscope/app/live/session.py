@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pianoscope.audio.devices import InputDevice, list_input_devices
-from pianoscope.audio.file_source import FileSource
 from pianoscope.audio.live_input import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ, LiveInput
 from pianoscope.audio.source import AudioSource
 from pianoscope.resources_path import demo_recording_path
@@ -33,6 +32,10 @@ class InputChoice:
 def open_source(choice: InputChoice) -> AudioSource:
     """The (not yet started) source for a choice."""
     if choice.file is not None:
+        # Resampling needs scipy: loaded when a file is played, so `pianoscope --help`, which
+        # reads this module's defaults, stays light.
+        from pianoscope.audio.file_source import FileSource
+
         return FileSource(
             choice.file, speed=choice.speed, loop=choice.loop, block_frames=choice.block_frames
         )

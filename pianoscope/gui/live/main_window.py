@@ -334,10 +334,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def recover_interrupted(self) -> list[Path]:
         """Finish every interrupted take; failures are shown, the others are recovered."""
-        recovered, problems = recover_takes(self.interrupted_takes)
+        recovery = recover_takes(self.interrupted_takes)
+        recovered = recovery.paths
         self.interrupted_takes = [path for path in self.interrupted_takes if path not in recovered]
-        if problems:
-            self.show_problem(" ".join(problems))
+        if recovery.problems:
+            self.show_problem(" ".join(recovery.problems))
         for path in recovered:
             self.take_filer.submit(path, None, None)
         if recovered:

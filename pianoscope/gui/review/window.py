@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob, LatestRequestWorker
+from pianoscope.app.export import export_analysis
 from pianoscope.app.review.comments import TakeComments, open_comments
-from pianoscope.app.review.export import export_analysis
 from pianoscope.app.review.lesson_report import lesson_report
 from pianoscope.app.review.opening import (
     LabellerFactory,

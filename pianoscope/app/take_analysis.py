@@ -1,0 +1,25 @@
+"""Analysing one recording from start to end: the use case behind `pianoscope analyse`.
+
+Front ends check the file first (`app.review.opening.check_readable`), so a bad file is
+reported in words before the classifier loads; then they call this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pianoscope.analysis.pipeline import analyse_file
+from pianoscope.analysis.result import Analysis, SegmentLabeller
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
+
+
+def analyse_take(
+    path: str | Path,
+    *,
+    labeller: SegmentLabeller | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Analysis:
+    """Notes, dynamics, tempo and (with `labeller`) labelled segments of the recording;
+    raises AudioFileError for a file that cannot be read."""
+    return analyse_file(path, labeller=labeller, progress=progress, cancel=cancel)

@@ -1,0 +1,190 @@
+"""Reproduce and judge the shipped classifier: the use cases behind `pianoscope train` and
+`pianoscope evaluate`.
+
+Each runs in stages (rendering, GAN, training; rendering, noise test, judging); the caller
+gives `progress_for(stage)`, one progress callback per stage, so a front end can show each
+stage on its own line or bar. Everything heavy (torch, FluidSynth) is imported here, when a
+command runs, so the command line's `--help` stays light.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pianoscope.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from pianoscope.model.training.evaluate import EvaluationReport
+    from pianoscope.model.training.gan import Generator
+    from pianoscope.model.training.robustness import NoiseRobustness
+    from pianoscope.model.training.synth import Dataset
+    from pianoscope.model.training.train import EpochRecord
+
+StageProgress = Callable[[str], ProgressCallback]
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What a training run saved and how it went."""
+
+    weights: Path
+    minutes: float
+    history: tuple[EpochRecord, ...]
+    gan_js_divergence_bits: float | None  # None without GAN augmentation
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The held-out report, the noise test, and the files written."""
+
+    report: EvaluationReport
+    noise: NoiseRobustness
+    written: tuple[Path, ...]
+
+
+def shipped_weights_path() -> Path:
+    """resources/classifier.pt of this checkout or installation (it may not exist yet)."""
+    from pianoscope.model.inference import WEIGHTS_NAME
+
+    return Path(str(resources.files("pianoscope.resources").joinpath(WEIGHTS_NAME)))
+
+
+def train_classifier(
+    out: Path | None,
+    progress_for: StageProgress,
+    *,
+    cache: Path | None = None,
+    epochs: int | None = None,
+    threads: int | None = None,
+    gan: bool = False,
+) -> TrainingReport:
+    """Render (or read from `cache`) the recipe's data, train, and save the weights to `out`
+    (default: the shipped weights), with notes on how long each part took."""
+    from pianoscope.model.training.recipe import (
+        GAN_PATCH_PROBABILITY,
+        TRAIN_CONFIG,
+        TRAIN_SPEC,
+        VALIDATION_SPEC,
+        default_cache_dir,
+    )
+    from pianoscope.model.training.synth import build_dataset
+    from pianoscope.model.training.train import save_training, train_network
+
+    cache = cache or default_cache_dir()
+    # Resolved before the long run: nothing is imported lazily after training.
+    out = out or shipped_weights_path()
+    config = TRAIN_CONFIG
+    if epochs is not None:
+        config = replace(config, epochs=epochs)
+    if threads is not None:
+        config = replace(config, threads=threads)
+    started = time.monotonic()
+    rendered: list[str] = []
+
+    def counting(stage: str) -> ProgressCallback:
+        show = progress_for(stage)
+
+        def progress(fraction: float) -> None:
+            if stage not in rendered:
+                rendered.append(stage)
+            show(fraction)
+
+        return progress
+
+    train = build_dataset(TRAIN_SPEC, cache, progress=counting("rendering training clips"))
+    validation = build_dataset(
+        VALIDATION_SPEC, cache, progress=counting("rendering validation clips")
+    )
+    data_minutes = (time.monotonic() - started) / 60.0
+    generator, divergence, gan_notes = None, None, "No GAN augmentation."
+    if gan:
+        generator, divergence, gan_notes = _train_gan(train, validation, progress_for)
+        config = replace(config, gan_patch_probability=GAN_PATCH_PROBABILITY)
+    result = train_network(
+        train, config, validation=validation, progress=progress_for("training"), generator=generator
+    )
+    minutes = (time.monotonic() - started) / 60.0
+    last = result.history[-1]
+    data_source = "rendered from scratch" if len(rendered) == 2 else "partly or wholly from cache"
+    notes = (
+        f"`pianoscope train` ({config.epochs} epochs, {config.threads} thread(s), seed "
+        f"{config.seed}) took {minutes:.1f} min in all: {data_minutes:.1f} min for the data "
+        f"({data_source}), {minutes - data_minutes:.1f} min training. Last epoch validation "
+        f"accuracy: {', '.join(f'{k} {v:.3f}' for k, v in last.validation_accuracy.items())}. "
+        + gan_notes
+    )
+    save_training(result, config, out, notes=notes)
+    return TrainingReport(out, minutes, tuple(result.history), divergence)
+
+
+def _train_gan(
+    train: Dataset, validation: Dataset, progress_for: StageProgress
+) -> tuple[Generator, float, str]:
+    """Train the recipe's GAN and measure its JS divergence on validation patches."""
+    import numpy as np
+
+    from pianoscope.model.training.gan import generate, js_divergence, random_patches, train_gan
+    from pianoscope.model.training.recipe import GAN_CONFIG, GAN_PATCH_PROBABILITY
+
+    generator = train_gan(train, GAN_CONFIG, progress=progress_for("training the GAN"))
+    real, condition = random_patches(validation, 2000, np.random.default_rng(1))
+    divergence = js_divergence(real.numpy(), generate(generator, condition))
+    notes = (
+        f"GAN augmentation: {GAN_CONFIG.steps} GAN steps, JS divergence {divergence:.3f} bits "
+        f"(per-band histograms, validation patches), patches mixed into "
+        f"{100 * GAN_PATCH_PROBABILITY:.0f} % of known windows."
+    )
+    return generator, divergence, notes
+
+
+def evaluate_classifier(
+    weights: Path | None,
+    out: Path,
+    progress_for: StageProgress,
+    *,
+    cache: Path | None = None,
+    model_card: Path | None = None,
+    compare: Sequence[tuple[str, Path]] = (),
+) -> Evaluation:
+    """Judge `weights` (default: the shipped ones) on the held-out set and under noise; write
+    report.json and the confusion PNGs to `out`, and with `model_card` the model card, listing
+    each of `compare` (name, weights) beside it."""
+    from pianoscope.model.inference import Classifier
+    from pianoscope.model.training.evaluate import evaluate, write_report
+    from pianoscope.model.training.model_card import Alternative
+    from pianoscope.model.training.model_card import model_card as write_card
+    from pianoscope.model.training.recipe import HELDOUT_SPEC, default_cache_dir
+    from pianoscope.model.training.robustness import measure_noise_robustness
+    from pianoscope.model.training.synth import build_dataset
+    from pianoscope.model.weights import load_weights
+
+    weights = weights or shipped_weights_path()
+    dataset = build_dataset(
+        HELDOUT_SPEC,
+        cache or default_cache_dir(),
+        progress=progress_for("rendering held-out clips"),
+    )
+    classifier = Classifier(weights)
+    noise = measure_noise_robustness(
+        classifier, progress=progress_for("rendering clips for the noise test")
+    )
+    report = evaluate(classifier, dataset, noise)
+    written = write_report(report, out)
+    if model_card is not None:
+        alternatives = tuple(
+            Alternative(
+                name,
+                evaluate(Classifier(Path(path)), dataset),
+                str(load_weights(Path(path)).metadata.get("notes", "")),
+            )
+            for name, path in compare
+        )
+        notes = str(load_weights(weights).metadata.get("notes", ""))
+        model_card.write_text(write_card(report, notes, alternatives), encoding="utf-8")
+        written.append(model_card)
+    return Evaluation(report, noise, tuple(written))
