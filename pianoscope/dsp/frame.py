@@ -21,6 +21,7 @@ from pianoscope.dsp.corrected_spectrum import (
     estimate_partials,
 )
 from pianoscope.dsp.levels import FULL_SCALE_SINE_RMS, a_weighting_gain, rms_db
+from pianoscope.dsp.noise_floor import SHOWN_ABOVE_NOISE_DB, noise_floor_db
 from pianoscope.dsp.pitch import PitchEstimate, estimate_pitch
 from pianoscope.dsp.stft import frequencies_hz, to_db
 from pianoscope.dsp.windows import check_fft_size, coherent_gain, window
@@ -41,11 +42,26 @@ class FrameAnalysis:
     pitch: PitchEstimate | None
     rms_db: float
     a_weighted_db: float
+    noise_floor_db: np.ndarray  # per frequency of `freq_hz`: see `dsp.noise_floor`
 
     @property
     def note_partials(self) -> tuple[Partial, ...]:
         """The partials of the dominant note, by harmonic number."""
         return tuple(sorted((p for p in self.partials if p.harmonic), key=lambda p: p.harmonic))
+
+    @property
+    def shown_partials(self) -> tuple[Partial, ...]:
+        """What a teacher is shown: the sounding note's partials by harmonic number, then the
+        other peaks loudest first; peaks less than SHOWN_ABOVE_NOISE_DB above the local noise
+        floor are left out (the corrected spectrum still models every partial)."""
+        audible = [p for p in self.partials if p.amp_db > self.floor_at(p.freq_hz)]
+        note = sorted((p for p in audible if p.harmonic), key=lambda p: p.harmonic)
+        others = sorted((p for p in audible if not p.harmonic), key=lambda p: -p.amp_db)
+        return tuple(note + others)
+
+    def floor_at(self, freq_hz: float) -> float:
+        """The level a peak at `freq_hz` must exceed to be shown (noise floor + margin)."""
+        return float(np.interp(freq_hz, self.freq_hz, self.noise_floor_db)) + SHOWN_ABOVE_NOISE_DB
 
 
 def analyse_frame(
@@ -65,15 +81,17 @@ def analyse_frame(
     if pitch is not None:
         partials = label_harmonics(partials, pitch)
     corrected_freq_hz = display_axis_hz(freq_hz, partials)
+    spectrum_db = to_db(scaled)
     return FrameAnalysis(
         freq_hz=read_only(freq_hz),
-        spectrum_db=read_only(to_db(scaled)),
+        spectrum_db=read_only(spectrum_db),
         corrected_freq_hz=read_only(corrected_freq_hz),
         corrected_db=read_only(corrected_spectrum_db(partials, corrected_freq_hz)),
         partials=partials,
         pitch=pitch,
         rms_db=level_db,
         a_weighted_db=_a_weighted_db(spectrum, freq_hz, window_name),
+        noise_floor_db=read_only(noise_floor_db(spectrum_db, freq_hz)),
     )
 
 

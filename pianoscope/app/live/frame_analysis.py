@@ -42,7 +42,8 @@ class LiveFrame:
     peak_hold_db: np.ndarray
     corrected_freq_hz: np.ndarray
     corrected_db: np.ndarray
-    partials: tuple[Partial, ...]
+    partials: tuple[Partial, ...]  # every partial, as the corrected spectrum models them
+    shown_partials: tuple[Partial, ...]  # the table's and markers': see FrameAnalysis
     pitch: PitchEstimate | None
 
 
@@ -119,5 +120,6 @@ def build_live_frame(
         corrected_freq_hz=analysis.corrected_freq_hz,
         corrected_db=analysis.corrected_db,
         partials=analysis.partials,
+        shown_partials=analysis.shown_partials,
         pitch=analysis.pitch,
     )

@@ -1,16 +1,22 @@
-"""Partials table: frequency, amplitude, decay (T60) and harmonic number of each partial."""
+"""Partials table: the sounding note's partials first (harmonic number, frequency, cents from
+the ideal harmonic, level, T60, a1), then the other peaks above the noise floor."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from pianoscope.app.live.frame_analysis import LiveFrame
 from pianoscope.gui.qt import QtWidgets
 
-COLUMNS = ("freq (Hz)", "level (dBFS)", "a1 (Hz)", "T60 (s)", "harmonic", "cents")
+if TYPE_CHECKING:
+    from pianoscope.dsp.corrected_spectrum import Partial
+
+COLUMNS = ("harmonic", "freq (Hz)", "cents", "level (dBFS)", "T60 (s)", "a1 (Hz)")
 MAX_ROWS = 24
 
 
 class PartialsTable(QtWidgets.QTableWidget):
-    """The loudest partials, lowest first, in a fixed set of rows.
+    """`LiveFrame.shown_partials` in their order, in a fixed set of rows.
 
     Rows are created once and blanked when unused: shrinking the row count would make Qt delete
     items that are still referenced from Python.
@@ -29,8 +35,7 @@ class PartialsTable(QtWidgets.QTableWidget):
         self.shown_rows = 0
 
     def show_frame(self, frame: LiveFrame) -> None:
-        loudest = sorted(frame.partials, key=lambda p: p.amp_db, reverse=True)[:MAX_ROWS]
-        rows = sorted(loudest, key=lambda p: p.freq_hz)
+        rows = frame.shown_partials[:MAX_ROWS]
         for row in range(MAX_ROWS):
             texts = _row_texts(rows[row]) if row < len(rows) else ("",) * len(COLUMNS)
             for item, text in zip(self.cells[row], texts, strict=True):
@@ -38,13 +43,13 @@ class PartialsTable(QtWidgets.QTableWidget):
         self.shown_rows = len(rows)
 
 
-def _row_texts(partial) -> tuple[str, ...]:
+def _row_texts(partial: Partial) -> tuple[str, ...]:
     t60, cents = partial.t60_s, partial.cents_from_harmonic
     return (
-        f"{partial.freq_hz:.2f}",
-        f"{partial.amp_db:.1f}",
-        f"{partial.a1_hz:.2f}",
-        "–" if t60 is None else f"{t60:.1f}",
         "–" if partial.harmonic is None else str(partial.harmonic),
+        f"{partial.freq_hz:.2f}",
         "–" if cents is None else f"{cents:+.1f}",
+        f"{partial.amp_db:.1f}",
+        "–" if t60 is None else f"{t60:.1f}",
+        f"{partial.a1_hz:.2f}",
     )

@@ -58,10 +58,9 @@ class SpectrumPanel(pg.PlotWidget):
                 self._x(frame.corrected_freq_hz[corrected]), frame.corrected_db[corrected]
             )
         )
-        if frame.partials:
-            self.markers.setData(
-                self._x([p.freq_hz for p in frame.partials]), [p.amp_db for p in frame.partials]
-            )
+        if frame.shown_partials:
+            shown = frame.shown_partials
+            self.markers.setData(self._x([p.freq_hz for p in shown]), [p.amp_db for p in shown])
         else:
             self.markers.clear()
 
