@@ -8,9 +8,12 @@ file with its original name to be loaded.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from pianoscope.app.review.comments import library_root_of
 from pianoscope.errors import LibraryError, ScoreError
+from pianoscope.library.paths import relative_inside
 from pianoscope.library.records import PieceScoreFile
 from pianoscope.library.store import Library
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
@@ -32,15 +35,46 @@ def attach_score(library: Library, piece_title: str, path: str | Path) -> PieceS
     return library.store_piece_score(piece.id, path.name, path.read_bytes())
 
 
-def piece_score(library: Library, piece_id: int) -> Score | None:
-    """The piece's stored score, loaded; None when the piece has none."""
-    stored = library.piece_score(piece_id)
-    if stored is None:
-        return None
+@dataclass(frozen=True)
+class StoredScore:
+    """The score kept for the piece a take was filed under."""
+
+    piece: str
+    file: PieceScoreFile
+
+    def load(self) -> Score:
+        """The score, read (raises ScoreError if it no longer loads)."""
+        return load_stored(self.file)
+
+
+def load_stored(stored: PieceScoreFile) -> Score:
+    """Read a stored score: partitura reads from a path, so it is written out first under its
+    original name (the name tells partitura the format)."""
     with tempfile.TemporaryDirectory(prefix="pianoscope-score-") as folder:
         path = Path(folder) / Path(stored.file_name).name
         path.write_bytes(stored.content)
         return load_score(path)
+
+
+def piece_score(library: Library, piece_id: int) -> Score | None:
+    """The piece's stored score, loaded; None when the piece has none."""
+    stored = library.piece_score(piece_id)
+    return None if stored is None else load_stored(stored)
+
+
+def stored_score_of_take(take: Path) -> StoredScore | None:
+    """The score of the piece the take at `take` is filed under, when the take lies in a
+    library, is filed under a piece, and that piece has a score; else None. Review windows
+    call this, however the take was opened (library, live window, `pianoscope review`)."""
+    root = library_root_of(take)
+    if root is None:
+        return None
+    with Library.open(root) as library:
+        recording = library.find_by_path(relative_inside(root, take))
+        if recording is None or recording.piece_id is None or recording.piece is None:
+            return None
+        stored = library.piece_score(recording.piece_id)
+    return None if stored is None else StoredScore(recording.piece, stored)
 
 
 def compare_with_piece_score(

@@ -1,16 +1,20 @@
 """The review window's score view: the take against its score, on a bar axis.
 
-**Compare with score…** reads a MusicXML, MEI or MIDI file and compares the open take with it
-in a background job (progress and Cancel here; the rest of the window keeps working). Then it
+A take filed in the library under a piece with a stored score is compared with that score
+(**Compare with the score of <piece>**); **Compare with score…** reads any MusicXML, MEI or
+MIDI file instead. The comparison runs in a background job (progress and Cancel here; the rest
+of the window keeps working). Then it
 shows the three sentences to say first, a score-aligned piano roll (score notes as outlines,
 played notes filled, missed red, wrong pitch orange, extra grey) and a table of every bar.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pianoscope.app.background import BackgroundJob
+from pianoscope.app.library.scores import StoredScore
 from pianoscope.app.review.score import ScoredTake, compare_with_score, read_score
 from pianoscope.dsp.pitch import note_name
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
@@ -84,9 +88,12 @@ class ScorePanel(QtWidgets.QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.take: Path | None = None
+        self.stored_score: StoredScore | None = None
         self.score: Score | None = None
         self.comparison: ScoreComparison | None = None
         self._job: BackgroundJob[tuple[Score, ScoreComparison]] | None = None
+        self.stored_button = QtWidgets.QPushButton()
+        self.stored_button.clicked.connect(self.compare_with_stored)
         self.compare_button = QtWidgets.QPushButton("Compare with score…")
         self.compare_button.clicked.connect(self._ask_score)
         self.cancel_button = QtWidgets.QPushButton("Cancel")
@@ -101,7 +108,7 @@ class ScorePanel(QtWidgets.QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         buttons = QtWidgets.QHBoxLayout()
-        for widget in (self.compare_button, self.progress, self.cancel_button):
+        for widget in (self.stored_button, self.compare_button, self.progress, self.cancel_button):
             buttons.addWidget(widget)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -113,30 +120,46 @@ class ScorePanel(QtWidgets.QWidget):
         self._timer.timeout.connect(self._poll)
         self.set_take(None)
 
-    def set_take(self, path: Path | None) -> None:
-        """The take to compare (None: nothing open); forgets the previous comparison."""
+    def set_take(self, path: Path | None, stored_score: StoredScore | None = None) -> None:
+        """The take to compare (None: nothing open) and the score its piece has in the
+        library, if any; forgets the previous comparison."""
         self.cancel()
         self.take = path
+        self.stored_score = stored_score if path is not None else None
         self.score = self.comparison = None
         self.roll.clear()
         self.table.setRowCount(0)
-        self.headline.setText("Compare the take with its score to see it bar by bar.")
-        self.compare_button.setEnabled(path is not None)
+        if self.stored_score is not None:
+            self.stored_button.setText(f"Compare with the score of {self.stored_score.piece}")
+            self.headline.setText(
+                f"The library keeps a score for {self.stored_score.piece} "
+                f"({self.stored_score.file.file_name}): compare the take with it to see it "
+                "bar by bar."
+            )
+        else:
+            self.headline.setText("Compare the take with its score to see it bar by bar.")
         self._show_busy(False)
 
     def compare(self, score_path: str | Path) -> None:
         """Start comparing the take with the score at `score_path` in the background."""
+        self._start(lambda: read_score(score_path), Path(score_path).name)
+
+    def compare_with_stored(self) -> None:
+        """Start comparing the take with the score stored for its piece."""
+        if self.stored_score is not None:
+            self._start(self.stored_score.load, self.stored_score.file.file_name)
+
+    def _start(self, read: Callable[[], Score], score_name: str) -> None:
         if self.take is None:
             return
         take = self.take
 
         def work(progress: ProgressCallback, cancel: CancelToken) -> ScoredTake:
-            score = read_score(score_path)
-            return compare_with_score(score, take, progress=progress, cancel=cancel)
+            return compare_with_score(read(), take, progress=progress, cancel=cancel)
 
         self.cancel()
         self._job = BackgroundJob("score comparison", work).start()
-        self.headline.setText(f"Comparing with {Path(score_path).name}…")
+        self.headline.setText(f"Comparing with {score_name}…")
         self._show_busy(True)
         self._timer.start()
 
@@ -210,3 +233,5 @@ class ScorePanel(QtWidgets.QWidget):
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         self.compare_button.setEnabled(not busy and self.take is not None)
+        self.stored_button.setVisible(self.stored_score is not None)
+        self.stored_button.setEnabled(not busy)

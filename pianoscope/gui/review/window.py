@@ -20,6 +20,7 @@ from pathlib import Path
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob, LatestRequestWorker
 from pianoscope.app.export import export_analysis
+from pianoscope.app.library.scores import stored_score_of_take
 from pianoscope.app.review.comments import TakeComments, open_comments
 from pianoscope.app.review.lesson_report import lesson_report
 from pianoscope.app.review.opening import (
@@ -303,7 +304,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.recording = recording
         self.comment_store = store
         self.comments.set_store(store)
-        self.score.set_take(recording.path)
+        self.score.set_take(recording.path, self._stored_score_of(recording.path))
         self.setWindowTitle(f"Pianoscope – review – {recording.title}")
         self._remember_recent(recording.path)
         # A take shorter than the narrowest view (one sample, say) still gets a consistent
@@ -331,6 +332,15 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self._show_progress("Reading the waveform…")
         self._comments_changed()
         return True
+
+    def _stored_score_of(self, take: Path):
+        """The library's score for the take's piece; a library that cannot be read costs only
+        the offer (any score file can still be chosen)."""
+        try:
+            return stored_score_of_take(take)
+        except PianoscopeError as error:
+            log.warning("no stored score for %s: %s", take.name, error)
+            return None
 
     def _close_recording(self, *, wait_s: float = 0.0) -> None:
         """Stop everything about the shown recording; `wait_s` lets cancelled jobs end (on

@@ -10,7 +10,12 @@ from support.library_takes import write_take
 from support.score_pieces import PIECE_A, PIECE_B, Faults, perform, write_piece
 from support.score_renders import render
 
-from pianoscope.app.library.scores import attach_score, compare_with_piece_score, piece_score
+from pianoscope.app.library.scores import (
+    attach_score,
+    compare_with_piece_score,
+    piece_score,
+    stored_score_of_take,
+)
 from pianoscope.audio.fileio import write_audio
 from pianoscope.errors import LibraryError, ScoreError
 from pianoscope.library.backup import backup, restore
@@ -100,3 +105,19 @@ def test_every_take_of_the_piece_is_compared_with_its_score(
     exact, loud = (compare_with_piece_score(library, take_id) for take_id in ids)
     assert exact.findings == ()
     assert [(f.kind, f.first_bar) for f in loud.findings] == [("dynamics", 12)]
+
+
+def test_a_take_in_the_library_knows_its_piece_s_score_wherever_it_is_opened(
+    library: Library, scores: tuple[Path, Path], tmp_path: Path
+) -> None:
+    filed = import_file(library, write_take(tmp_path / "a.wav"), student="Ann", piece="Minuet")
+    take = library.path_of(filed.recording)
+    assert stored_score_of_take(take) is None  # no score yet
+    attach_score(library, "Minuet", scores[0])
+    stored = stored_score_of_take(take)
+    assert stored is not None and stored.piece == "Minuet"
+    assert stored.file.file_name == "minuet.musicxml"
+    assert [(n.onset_beat, n.midi) for n in stored.load().notes] == notes_of(scores[0])
+    loose = import_file(library, write_take(tmp_path / "b.wav", freq_hz=330.0)).recording
+    assert stored_score_of_take(library.path_of(loose)) is None  # filed under no piece
+    assert stored_score_of_take(write_take(tmp_path / "outside.wav", freq_hz=440.0)) is None

@@ -10,10 +10,13 @@ import pytest
 from support.score_pieces import PIECE_A, Faults, perform, write_piece
 from support.score_renders import render
 
+from pianoscope.app.library.scores import attach_score
 from pianoscope.audio.fileio import write_audio
 from pianoscope.gui.qt import QtCore, pg
 from pianoscope.gui.review.score_panel import KIND_RGB
 from pianoscope.gui.review.window import ReviewWindow
+from pianoscope.library.importer import import_file
+from pianoscope.library.store import Library
 from pianoscope.score.alignment import PLAYED
 from pianoscope.score.loading import load_score
 from pianoscope.score.roll import WRITTEN
@@ -103,3 +106,24 @@ def test_lesson_report_says_how_the_take_follows_the_score(
     assert "Against the score of minuet: 133 of 133 notes played" in text
     assert "2. Bar 12 is marked p but played f." in text
     assert "• Bars 5–8 are 15% slower than the rest" in text
+
+
+@pytest.mark.fluidsynth
+def test_a_library_take_is_compared_with_its_piece_s_stored_score(
+    window: ReviewWindow, score_and_take: tuple[Path, Path], tmp_path: Path, qtbot
+) -> None:
+    score_path, take = score_and_take
+    panel = window.score
+    assert panel.stored_score is None and not panel.stored_button.isVisible()
+    with Library.open(tmp_path / "library") as library:
+        filed = import_file(library, take, student="Ann", piece="Minuet").recording
+        attach_score(library, "Minuet", score_path)
+        filed_path = library.path_of(filed)
+    assert window.open_recording(filed_path)
+    assert panel.stored_button.isVisible()
+    assert panel.stored_button.text() == "Compare with the score of Minuet"
+    assert "minuet.musicxml" in panel.headline.text()
+    panel.stored_button.click()
+    qtbot.waitUntil(lambda: panel.comparison is not None, timeout=60_000)
+    assert panel.headline.text().splitlines()[1] == "2. Bar 12 is marked p but played f."
+    assert panel.table.rowCount() == PIECE_A.bars
