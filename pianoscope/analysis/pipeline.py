@@ -1,13 +1,26 @@
-"""One pass over a whole recording, block by block: notes, tempo, loudness, labelled segments.
+"""Two passes over a whole recording, block by block: its levels, then notes, tempo and
+labelled segments measured from the take's own reference level.
+
+A recording's gain is the microphone's, not the player's, so the analysis reads everything
+that decides whether something sounds relative to the take's reference level, its loudest
+100 ms (`pianoscope.dsp.levels.reference_level_db`). The first pass measures the loudness
+curve and that level (reading and decoding cost about a tenth of the whole); the second finds
+notes, onsets and tempo (`pianoscope.dsp.transcription`) and labels the 2 s segments within
+`SOUNDING_RANGE_DB` of it. The same take recorded 40 dB quieter or louder (a float file scaled
+by 0.01 or 100) so has the same notes, segments, labels, tempo and dynamic range. What stays
+absolute, because it says how loud the playing or the recording is: the loudness curve
+(dBFS), each note's velocity and the intensity label (both relative to the input's
+calibration, see `pianoscope.model.calibration`).
 
 Memory stays bounded: audio is read in blocks of `block_s` seconds (10 s by default) and only
-compact per-frame features are kept (see `pianoscope.dsp.transcription`), about 110 MB per
+compact per-frame features are kept (see `pianoscope.dsp.transcription`), about 220 MB per
 hour of music. Progress is reported after every block and a cancel token is checked before each.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +33,23 @@ from pianoscope.analysis.result import (
     SegmentLabeller,
 )
 from pianoscope.audio.fileio import DEFAULT_BLOCK_S, SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
-from pianoscope.dsp.levels import SILENCE_DB, LevelMeter, dynamic_range_db, rms_db
+from pianoscope.dsp.levels import (
+    REFERENCE_FRAME_S,
+    LevelMeter,
+    dynamic_range_db,
+    is_sounding,
+    reference_level_db,
+    rms_db,
+)
 from pianoscope.dsp.transcription import Transcriber
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
-LOUDNESS_FRAME_S = 0.1
+# The loudness curve's frames are those the reference level is the loudest of.
+LOUDNESS_FRAME_S = REFERENCE_FRAME_S
+# Share of the progress bar the first pass (levels only) takes.
+LEVELS_SHARE = 0.1
 
 
 def analyse_file(
@@ -37,34 +60,35 @@ def analyse_file(
     labeller: SegmentLabeller | None = None,
     block_s: float = DEFAULT_BLOCK_S,
 ) -> Analysis:
-    """Analyse a recording. `labeller` labels each 2 s segment that is not silent; without
-    one (the classifier is optional) every segment has null labels. Raises AudioFileError for
+    """Analyse a recording. `labeller` labels each 2 s segment that sounds; without one (the
+    classifier is optional) every segment has null labels. Raises AudioFileError for
     unreadable files and Cancelled when `cancel` is set."""
     path = Path(path)
     info = probe_audio(path)
     expected = max(1, round(info.duration_s * SAMPLE_RATE_HZ))
-    transcriber = Transcriber(SAMPLE_RATE_HZ)
-    meter = LevelMeter(SAMPLE_RATE_HZ, LOUDNESS_FRAME_S)
-    segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller)
-    rms_parts, a_parts = [], []
-    done = 0
     progress(0.0)
-    for block in iter_audio_blocks(path, sample_rate_hz=SAMPLE_RATE_HZ, block_s=block_s):
-        if cancel is not None:
-            cancel.check("The analysis")
-        transcriber.feed(block)
+    meter = LevelMeter(SAMPLE_RATE_HZ, LOUDNESS_FRAME_S)
+    rms_parts, a_parts = [], []
+    for block, done in _blocks(path, block_s, cancel):
         levels = meter.feed(block)
         rms_parts.append(levels.rms_db)
         a_parts.append(levels.a_weighted_db)
+        progress(LEVELS_SHARE * min(done / expected, 1.0))
+    rms = np.concatenate(rms_parts) if rms_parts else np.zeros(0, np.float32)
+    a_weighted = np.concatenate(a_parts) if a_parts else np.zeros(0, np.float32)
+    reference_db = reference_level_db(rms)
+
+    transcriber = Transcriber(SAMPLE_RATE_HZ, reference_db=reference_db)
+    segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller, reference_db)
+    done = 0
+    for block, done in _blocks(path, block_s, cancel):
+        transcriber.feed(block)
         segmenter.feed(block)
-        done += block.size
-        progress(min(done / expected, 0.99))
+        progress(LEVELS_SHARE + (1.0 - LEVELS_SHARE) * min(done / expected, 0.99))
     if cancel is not None:
         cancel.check("The analysis")
     transcription = transcriber.finish()
     segments = segmenter.finish()
-    rms = np.concatenate(rms_parts) if rms_parts else np.zeros(0, np.float32)
-    a_weighted = np.concatenate(a_parts) if a_parts else np.zeros(0, np.float32)
     progress(1.0)
     log.info("%s: %d notes in %.1f s", path.name, len(transcription.notes), done / SAMPLE_RATE_HZ)
     return Analysis(
@@ -79,13 +103,29 @@ def analyse_file(
     )
 
 
-class _Segmenter:
-    """Cuts the stream into 2 s segments (the last one shorter) and labels the sounding ones."""
+def _blocks(
+    path: Path, block_s: float, cancel: CancelToken | None
+) -> Iterator[tuple[np.ndarray, int]]:
+    """The recording's blocks, each with the samples read so far; checks `cancel` before each."""
+    done = 0
+    for block in iter_audio_blocks(path, sample_rate_hz=SAMPLE_RATE_HZ, block_s=block_s):
+        if cancel is not None:
+            cancel.check("The analysis")
+        done += block.size
+        yield block, done
 
-    def __init__(self, sample_rate_hz: int, labeller: SegmentLabeller | None) -> None:
+
+class _Segmenter:
+    """Cuts the stream into 2 s segments (the last one shorter) and labels those that sound in
+    a take whose reference level is `reference_db`."""
+
+    def __init__(
+        self, sample_rate_hz: int, labeller: SegmentLabeller | None, reference_db: float
+    ) -> None:
         self._rate = sample_rate_hz
         self._size = round(SEGMENT_S * sample_rate_hz)
         self._labeller = labeller
+        self._reference_db = reference_db
         self._pending = np.zeros(0, dtype=np.float32)
         self._start = 0
         self._segments: list[Segment] = []
@@ -104,9 +144,12 @@ class _Segmenter:
 
     def _add(self, samples: np.ndarray) -> None:
         level_db = rms_db(samples)
+        sounding = is_sounding(level_db, self._reference_db)
         labels = None
-        if self._labeller is not None and level_db > SILENCE_DB:
-            labels = self._labeller(samples, self._rate)
+        if self._labeller is not None and sounding:
+            labels = self._labeller(samples, self._rate, self._reference_db)
         end = self._start + samples.size
-        self._segments.append(Segment(self._start / self._rate, end / self._rate, labels, level_db))
+        self._segments.append(
+            Segment(self._start / self._rate, end / self._rate, labels, level_db, sounding)
+        )
         self._start = end

@@ -37,16 +37,23 @@ class SegmentLabels:
     intensity: Label | None
 
 
-# Labels a 2 s window of float32 mono samples at the given rate; None when it cannot tell.
-SegmentLabeller = Callable[[np.ndarray, int], SegmentLabels | None]
+# Labels a 2 s window of float32 mono samples at the given rate, in a take whose reference
+# level (its loudest 100 ms, dBFS: `pianoscope.dsp.levels.reference_level_db`) is the third
+# argument; None when it cannot tell.
+SegmentLabeller = Callable[[np.ndarray, int, float], SegmentLabels | None]
 
 
 @dataclass(frozen=True)
 class Segment:
+    """One 2 s stretch: its labels (None when silent or not classified), its RMS level in dBFS
+    and whether it sounds, i.e. lies within `SOUNDING_RANGE_DB` of the take's loudest 100 ms
+    (`pianoscope.dsp.levels.is_sounding`), which does not depend on the recording's gain."""
+
     start_s: float
     end_s: float
     labels: SegmentLabels | None
     level_db: float
+    sounding: bool
 
 
 @dataclass(frozen=True)

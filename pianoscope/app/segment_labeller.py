@@ -5,6 +5,11 @@ three `Label`s of the JSON contract. `unknown` (not one of the known pianos) is 
 piano label with its out-of-set score, and form and intensity are then left null, as in the
 live view. Offline analysis, review and the library all label with `user_labeller`, so they
 name the same pianos as the live view (the enrolled ones, once the teacher chose them).
+
+Each segment is classified with the take's own level as its reference
+(`pianoscope.model.calibration.take_gain_db`): piano, form and silence come out the same
+whatever the recording's gain; intensity keeps the input's calibration (none offline: the
+training convention), because it reports how loud the playing is.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
 from pianoscope.app.enrolment import user_classifier
 from pianoscope.app.live.classifier_worker import to_model_rate
 from pianoscope.errors import ModelError, PianoscopeError
+from pianoscope.model.calibration import take_gain_db
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
     from pianoscope.model.enrolled import EnrolledClassifier
@@ -41,8 +47,13 @@ def labels_from_prediction(prediction: Prediction) -> SegmentLabels | None:
 
 
 def classifier_labeller(classifier: Classifier | EnrolledClassifier) -> SegmentLabeller:
-    def label(samples: np.ndarray, sample_rate_hz: int) -> SegmentLabels | None:
-        return labels_from_prediction(classifier.predict(to_model_rate(samples, sample_rate_hz)))
+    def label(
+        samples: np.ndarray, sample_rate_hz: int, reference_db: float
+    ) -> SegmentLabels | None:
+        prediction = classifier.predict(
+            to_model_rate(samples, sample_rate_hz), take_gain_db=take_gain_db(reference_db)
+        )
+        return labels_from_prediction(prediction)
 
     return label
 

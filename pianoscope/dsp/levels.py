@@ -1,9 +1,16 @@
-"""Levels: RMS in dBFS, A-weighted level, a block-wise level meter and a take's dynamic range.
+"""Levels: RMS in dBFS, A-weighted level, a block-wise level meter, a take's reference level
+and its dynamic range.
 
 dBFS here means RMS relative to a full-scale sine's RMS, so a full-scale sine reads 0 dBFS
 (the same reference as the spectra). The A-weighting is the IEC 61672 curve, normalised to
 0 dB at 1 kHz, applied as a bilinear-transformed IIR filter in the time domain and as a gain
 curve in the frequency domain (for the live frame, which only has a spectrum).
+
+A recording's absolute level says more about the microphone and its gain than about the
+playing, so whatever decides that something sounds (a note, an onset, a segment worth
+classifying) is measured from the take's reference level, its loudest 100 ms
+(`reference_level_db`), never from a fixed dBFS: the same take recorded 40 dB quieter or
+louder is analysed the same.
 """
 
 from __future__ import annotations
@@ -14,13 +21,16 @@ from functools import lru_cache
 import numpy as np
 from scipy.signal import bilinear_zpk, sosfilt, sosfilt_zi, zpk2sos
 
+from pianoscope.dsp.stft import SILENCE_DB as DIGITAL_SILENCE_DB
 from pianoscope.dsp.stft import to_db
 
 FULL_SCALE_SINE_RMS = 1.0 / np.sqrt(2.0)
-# Frames quieter than this are silence (not classified, no dynamic marking).
-SILENCE_DB = -60.0
-# Frames this far below a take's loudest frame do not count towards its dynamic range.
+# Frames this far below a take's loudest frame are silence: they count neither towards its
+# dynamic range nor as a segment to classify.
 SOUNDING_RANGE_DB = 50.0
+# A take's reference level is the RMS of its loudest frame of this length: long enough that a
+# click does not set it (a 1 ms click at full scale reads -20 dB), short enough for one chord.
+REFERENCE_FRAME_S = 0.1
 # IEC 61672 pole frequencies, Hz.
 _A_POLES_HZ = (20.598997, 107.65265, 737.86223, 12194.217)
 
@@ -92,6 +102,30 @@ class LevelMeter:
             rms_db=_frame_db(plain[:used], count),
             a_weighted_db=_frame_db(weighted[:used], count),
         )
+
+
+def reference_level_db(frame_levels_db: np.ndarray) -> float:
+    """A take's reference level, dBFS: the loudest of its `REFERENCE_FRAME_S` RMS frames
+    (`LevelMeter` levels); `to_db(0)` (-200 dBFS) for a take without a whole frame or of
+    digital silence. Scaling the take by a gain moves it by that gain exactly."""
+    levels = np.asarray(frame_levels_db, dtype=np.float64)
+    return float(levels.max()) if levels.size else DIGITAL_SILENCE_DB
+
+
+def signal_reference_level_db(samples: np.ndarray, sample_rate_hz: int) -> float:
+    """`reference_level_db` of a signal held in memory: the same frames as a `LevelMeter`'s,
+    without its A-weighting filter (cheap enough for the live classifier's every window)."""
+    samples = np.asarray(samples, dtype=np.float64)
+    frame = max(1, round(REFERENCE_FRAME_S * sample_rate_hz))
+    count = samples.size // frame
+    return reference_level_db(_frame_db(samples[: count * frame], count))
+
+
+def is_sounding(level_db: float, reference_db: float) -> bool:
+    """Whether a stretch at `level_db` sounds in a take whose reference level is `reference_db`:
+    within `SOUNDING_RANGE_DB` of it (the threshold moves with the take's gain), and not
+    digital silence (`to_db`'s floor, which no gain a recording can have reaches)."""
+    return level_db > max(reference_db - SOUNDING_RANGE_DB, DIGITAL_SILENCE_DB)
 
 
 def dynamic_range_db(

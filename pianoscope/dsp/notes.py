@@ -6,14 +6,19 @@ holds the partials of the notes that started. The key with the largest harmonic 
 of its first HARMONICS harmonics' amplitudes, weighted 1/sqrt(n), times the squared share of its
 low harmonics that are present) is taken, its harmonics are cancelled with a spectral-smoothness
 estimate of its own amplitudes (Klapuri 2006), so a shared partial keeps what the other notes
-put into it, and the search repeats until the salience falls below an absolute floor or a
-fraction of the first note's. An onset with nothing new is taken as a soft re-strike of the
-key still sounding. A note ends when its two lowest harmonics fall NOTE_END_DROP_DB below
-their peak or the key is struck again.
+put into it, and the search repeats until the salience falls below a floor or a fraction of
+the first note's. The floor is MIN_SALIENCE_DB below the take's reference level (its loudest
+100 ms, `pianoscope.dsp.levels.reference_level_db`), and every other test compares levels
+within the take, so the notes found do not depend on the recording's gain. An onset with
+nothing new is taken as a soft re-strike of the key still sounding. A note ends when its two
+lowest harmonics fall NOTE_END_DROP_DB below their peak or the key is struck again.
 
 Velocity is an estimate from level only: 127 · 10^((L − VELOCITY_127_DB) / 40) for the note's
 strongest new partial L in dBFS (the General MIDI curve, amplitude ∝ velocity²), calibrated on
-FluidR3 at render gain 0.5; another input needs its own calibration.
+FluidR3 at render gain 0.5; another input needs its own calibration. It is the one absolute
+figure here, on purpose: like the classifier's intensity it reads how loud the playing is,
+which a take-relative scale would lose (a take played pp throughout would read ff), so a
+recording made with more gain reads louder, as it does in the live view until calibrated.
 """
 
 from __future__ import annotations
@@ -42,8 +47,12 @@ RESTRIKE_MIN_RATIO = 0.7
 # Windows placed so the 8192-sample frames see 180 ms after and before the attack.
 AFTER_ONSET_S = 0.09
 BEFORE_ONSET_S = 0.11
-# A key whose harmonics sum to less than one partial at this level is not a note.
-MIN_LEVEL_DB = -70.0
+# A key whose harmonics sum to less than one partial this far below the take's reference level
+# is not a note. -70 dBFS, the fixed floor it replaces, was 52 dB below the demo's reference
+# and 45-49 dB below the test renderings'; measured over those five recordings, 45 dB gives
+# note F1 0.857-0.912 (the fixed floor: 0.851-0.903), 50 dB lets ghost notes through (0.818 on
+# one melody), 40 dB would start to drop pp notes under ff chords (32 dB apart).
+MIN_SALIENCE_DB = 45.0
 MIN_RELATIVE_SALIENCE = 0.3
 # The octave above a key already found shares all its partials: it must be stronger to count.
 OCTAVE_RELATIVE_SALIENCE = 0.5
@@ -131,8 +140,14 @@ def detect_notes(
     onset_times_s: Sequence[float] | np.ndarray,
     bands: np.ndarray,
     band_frame_rate_hz: float,
+    *,
+    reference_db: float,
 ) -> tuple[NoteEvent, ...]:
-    """Note events from onset times and the band spectrogram (frame k centred at k / rate)."""
+    """Note events from onset times and the band spectrogram (frame k centred at k / rate) of
+    a take whose reference level (`pianoscope.dsp.levels.reference_level_db`) is `reference_db`
+    dBFS."""
+    min_salience = 10.0 ** ((reference_db - MIN_SALIENCE_DB) / 20.0)
+    bands = np.asarray(bands, dtype=np.float32)
     onset_times_s = np.sort(np.asarray(onset_times_s, dtype=np.float64))
     frame_count = bands.shape[0]
     started: list[tuple[float, int, float, float]] = []  # onset, midi, level_db, confidence
@@ -142,8 +157,8 @@ def detect_notes(
         if after >= frame_count:
             continue
         previous = bands[before] if before >= 0 else np.zeros(BAND_COUNT, dtype=np.float32)
-        novelty = np.maximum(bands[after].astype(np.float32) - previous, 0.0)
-        pitches = _pitches(novelty) or _restruck(bands[after].astype(np.float32), previous)
+        novelty = np.maximum(bands[after] - previous, 0.0)
+        pitches = _pitches(novelty, min_salience) or _restruck(bands[after], previous, min_salience)
         for midi, level_db, confidence in pitches:
             started.append((float(onset_s), midi, level_db, confidence))
     return tuple(
@@ -180,7 +195,7 @@ def _harmonic_windows() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return windows, valid, weights
 
 
-def _pitches(novelty: np.ndarray) -> list[tuple[int, float, float]]:
+def _pitches(novelty: np.ndarray, min_salience: float) -> list[tuple[int, float, float]]:
     """Iterative estimation and cancellation: (midi, level_db, confidence) of each new note."""
     windows, valid, weights = _harmonic_windows()
     residual = novelty.astype(np.float64)
@@ -188,7 +203,6 @@ def _pitches(novelty: np.ndarray) -> list[tuple[int, float, float]]:
     plausible = _presence(original, valid, float(novelty.max())) ** 2 * _has_low_harmonics(original)
     found: list[tuple[int, float, float]] = []
     first_salience = 0.0
-    min_salience = 10.0 ** (MIN_LEVEL_DB / 20.0)
     for _ in range(MAX_POLYPHONY):
         amplitudes = residual[windows].max(axis=2) * valid
         salience = (amplitudes * weights).sum(axis=1) * plausible
@@ -210,13 +224,15 @@ def _pitches(novelty: np.ndarray) -> list[tuple[int, float, float]]:
     return found
 
 
-def _restruck(spectrum: np.ndarray, previous: np.ndarray) -> list[tuple[int, float, float]]:
+def _restruck(
+    spectrum: np.ndarray, previous: np.ndarray, min_salience: float
+) -> list[tuple[int, float, float]]:
     """An onset with nothing new is most often a key struck again, softer, while it still rings:
     report the most salient sounding key, at half confidence, if its harmonics held their level
     (a released key, whose damper also makes a noise, falls instead)."""
     windows, valid, _ = _harmonic_windows()
     found = []
-    for midi, level_db, confidence in _pitches(spectrum)[:1]:
+    for midi, level_db, confidence in _pitches(spectrum, min_salience)[:1]:
         harmonics = windows[midi - LOWEST_MIDI][valid[midi - LOWEST_MIDI]].ravel()
         if spectrum[harmonics].sum() >= RESTRIKE_MIN_RATIO * previous[harmonics].sum():
             found.append((midi, level_db, 0.5 * confidence))
@@ -280,7 +296,7 @@ def _note_event(
     last = max(first + 1, min(frame_count, round(end_s * band_frame_rate_hz)))
     windows, _, _ = _harmonic_windows()
     lowest_harmonics = windows[midi - LOWEST_MIDI, :2].ravel()
-    track = bands[first:last][:, lowest_harmonics].astype(np.float32).max(axis=1)
+    track = bands[first:last][:, lowest_harmonics].max(axis=1)
     peak = float(track[: max(1, round(0.3 * band_frame_rate_hz))].max())
     faded = np.flatnonzero(track < peak * 10.0 ** (-NOTE_END_DROP_DB / 20.0))
     offset_s = (first + faded[0]) / band_frame_rate_hz if faded.size else end_s

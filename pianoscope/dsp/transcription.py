@@ -3,7 +3,15 @@
 The same `Transcriber` serves a short clip (one `feed`) and a long recording fed block by block:
 frames are centred on multiples of the hop from sample 0 (the stream starts with half a frame
 of silence), so results do not depend on the block size. Per second it keeps 100 flux values
-and 50 band frames (float16, 30 kB), so an hour of music needs about 110 MB.
+and 50 band frames (float32, 60 kB), so an hour of music needs about 220 MB. (The bands were
+float16 once: a recording scaled by 100 overflowed them, one scaled by 0.01 lost their
+resolution.)
+
+The transcription is told the take's reference level (its loudest 100 ms,
+`pianoscope.dsp.levels.reference_level_db`) up front: the onset compression and the note floor
+are measured from it, which is what makes the notes independent of the recording's gain. A
+file is read twice for this (`pianoscope.analysis.pipeline`); `transcribe` measures a signal in
+memory itself.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.notes import BAND_COUNT, NoteEvent, band_layout, detect_notes, pitch_bands
 from pianoscope.dsp.onsets import (
     FLUX_LAG_FRAMES,
@@ -58,9 +67,11 @@ class FrameStream:
 
 
 class OnsetStrength:
-    """Spectral flux (onset strength, 100 values a second) of a stream fed block by block."""
+    """Spectral flux (onset strength, 100 values a second) of a stream fed block by block, for
+    a take whose reference level is `reference_db` dBFS."""
 
-    def __init__(self, sample_rate_hz: int = 44_100) -> None:
+    def __init__(self, sample_rate_hz: int = 44_100, *, reference_db: float) -> None:
+        self.reference_db = reference_db
         self.hop = round(ONSET_HOP_S * sample_rate_hz)
         self.frame_rate_hz = sample_rate_hz / self.hop
         self._frames = FrameStream(ONSET_FFT_SIZE, self.hop)
@@ -78,7 +89,9 @@ class OnsetStrength:
 
     def _consume(self, frames: np.ndarray) -> None:
         if frames.shape[0]:
-            compressed = compressed_magnitude(magnitude(frames)[:, : self._flux_bins])
+            compressed = compressed_magnitude(
+                magnitude(frames)[:, : self._flux_bins], self.reference_db
+            )
             self._flux.append(spectral_flux(compressed, self._previous))
             self._previous = np.concatenate(
                 [self._previous, compressed] if self._previous is not None else [compressed]
@@ -86,12 +99,16 @@ class OnsetStrength:
 
 
 class Transcriber:
-    """Feed samples block by block, then `finish()` for the note events and tempo."""
+    """Feed samples block by block, then `finish()` for the note events and tempo.
 
-    def __init__(self, sample_rate_hz: int = 44_100) -> None:
+    `reference_db` is the whole take's reference level in dBFS (see the module docstring).
+    """
+
+    def __init__(self, sample_rate_hz: int = 44_100, *, reference_db: float) -> None:
         self.sample_rate_hz = sample_rate_hz
+        self.reference_db = reference_db
         self.pitch_hop = round(PITCH_HOP_S * sample_rate_hz)
-        self._onsets = OnsetStrength(sample_rate_hz)
+        self._onsets = OnsetStrength(sample_rate_hz, reference_db=reference_db)
         self._pitch_frames = FrameStream(PITCH_FFT_SIZE, self.pitch_hop)
         self._layout = band_layout(PITCH_FFT_SIZE, sample_rate_hz)
         self._bands: list[np.ndarray] = []
@@ -114,21 +131,21 @@ class Transcriber:
         bands = (
             np.concatenate(self._bands)
             if self._bands
-            else np.zeros((0, BAND_COUNT), dtype=np.float16)
+            else np.zeros((0, BAND_COUNT), dtype=np.float32)
         )
         onset_times_s = pick_onsets(strength, self.onset_frame_rate_hz) / self.onset_frame_rate_hz
         onset_times_s = np.maximum(onset_times_s - ONSET_LAG_S, 0.0)
         return TranscriptionResult(
-            notes=detect_notes(onset_times_s, bands, self.band_frame_rate_hz),
+            notes=detect_notes(
+                onset_times_s, bands, self.band_frame_rate_hz, reference_db=self.reference_db
+            ),
             onset_times_s=onset_times_s,
             tempo_bpm=estimate_tempo_bpm(strength, self.onset_frame_rate_hz),
         )
 
     def _consume(self, pitch_frames: np.ndarray) -> None:
         if pitch_frames.shape[0]:
-            self._bands.append(
-                pitch_bands(magnitude(pitch_frames), self._layout).astype(np.float16)
-            )
+            self._bands.append(pitch_bands(magnitude(pitch_frames), self._layout))
 
 
 @dataclass(frozen=True)
@@ -141,7 +158,9 @@ class TranscriptionResult:
 
 
 def transcribe(samples: np.ndarray, sample_rate_hz: int = 44_100) -> TranscriptionResult:
-    """Note events of a whole signal held in memory."""
-    transcriber = Transcriber(sample_rate_hz)
+    """Note events of a whole signal held in memory, relative to its own reference level."""
+    transcriber = Transcriber(
+        sample_rate_hz, reference_db=signal_reference_level_db(samples, sample_rate_hz)
+    )
     transcriber.feed(samples)
     return transcriber.finish()

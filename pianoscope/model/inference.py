@@ -4,6 +4,12 @@ The classifier thread calls `Classifier.predict` every ~250 ms with the newest ~
 the analysis pipeline calls it (or `predict_features`) per 2-second segment. One call computes
 the log-mel features, applies the input's calibration, decides silence from the playing level
 and runs the network once (about 3 ms on one CPU thread, see bench/bench_model_inference.py).
+
+Given the gain that places the whole take at the training level (`take_gain_db`, see
+`pianoscope.model.calibration`), the window is read twice in one batch: placed by the take's
+level for piano, form, the out-of-set score and silence, so that these do not depend on the
+recording's gain, and by the input's calibration for intensity and `level_db`, which say how
+loud the playing is.
 """
 
 from __future__ import annotations
@@ -127,26 +133,47 @@ class Classifier:
         """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
         self.calibration = calibration
 
-    def predict(self, audio: np.ndarray) -> Prediction:
-        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored)."""
-        return self.predict_features(log_mel(np.asarray(audio)[-WINDOW_SAMPLES:]))
+    def predict(self, audio: np.ndarray, *, take_gain_db: float | None = None) -> Prediction:
+        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
+        `take_gain_db`: see the module docstring."""
+        window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
+        return self.predict_features(
+            log_mel(window), placed_features_db=placed_log_mel(window, take_gain_db)
+        )
 
-    def predict_features(self, features_db: np.ndarray) -> Prediction:
-        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features."""
-        return self.predict_feature_batch(features_db[-WINDOW_FRAMES:][None])[0]
+    def predict_features(
+        self, features_db: np.ndarray, *, placed_features_db: np.ndarray | None = None
+    ) -> Prediction:
+        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features;
+        `placed_features_db`: the same frames of the audio placed at the take's level."""
+        placed = None if placed_features_db is None else placed_features_db[-WINDOW_FRAMES:][None]
+        return self.predict_feature_batch(
+            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed
+        )[0]
 
-    def predict_feature_batch(self, windows_db: np.ndarray) -> list[Prediction]:
-        """Classify a batch of equally long windows (batch, frames, bands) of raw features."""
-        calibrated = self.calibration.apply(np.asarray(windows_db, dtype=np.float32))
-        levels_db = np.array([playing_level_db(w) for w in calibrated]) - REFERENCE_LEVEL_DB
+    def predict_feature_batch(
+        self, windows_db: np.ndarray, *, placed_windows_db: np.ndarray | None = None
+    ) -> list[Prediction]:
+        """Classify a batch of equally long windows (batch, frames, bands) of raw features.
+
+        `placed_windows_db`, the same windows of the audio placed at the take's level (no
+        calibration applied to them), make the network see twice the batch: the placed windows
+        first, then the calibrated ones (`EnrolledClassifier` relies on this order)."""
+        windows_db = np.asarray(windows_db, dtype=np.float32)
+        calibrated = self.calibration.apply(windows_db)
+        placed = calibrated if placed_windows_db is None else np.asarray(placed_windows_db)
+        levels_db = _playing_levels_db(calibrated)
+        placed_levels_db = _playing_levels_db(placed)
         if calibrated.shape[1] < MIN_FRAMES:
             return [_silent(level) for level in levels_db]
+        batch = placed if placed_windows_db is None else np.concatenate([placed, calibrated])
+        count = windows_db.shape[0]
         with self._lock, torch.inference_mode():
-            logits = self._network(torch.from_numpy(calibrated))
-            piano = torch.softmax(logits.piano, dim=1).numpy()
-            form = torch.softmax(logits.form, dim=1).numpy()
-            intensity = torch.softmax(logits.intensity, dim=1).numpy()
-            known = torch.sigmoid(logits.known).numpy()
+            logits = self._network(torch.from_numpy(batch))
+            piano = torch.softmax(logits.piano[:count], dim=1).numpy()
+            form = torch.softmax(logits.form[:count], dim=1).numpy()
+            intensity = torch.softmax(logits.intensity[-count:], dim=1).numpy()
+            known = torch.sigmoid(logits.known[:count]).numpy()
         return [
             Prediction(
                 piano=_head(PIANO_LABELS, piano[i]),
@@ -154,11 +181,23 @@ class Classifier:
                 intensity=_head(INTENSITY_LABELS, intensity[i]),
                 unknown_score=float(1.0 - known[i]),
                 is_unknown=bool(known[i] < self.unknown_threshold),
-                is_silent=bool(levels_db[i] < -SILENCE_BELOW_MF_DB),
+                is_silent=bool(placed_levels_db[i] < -SILENCE_BELOW_MF_DB),
                 level_db=float(levels_db[i]),
             )
-            for i in range(calibrated.shape[0])
+            for i in range(count)
         ]
+
+
+def placed_log_mel(audio: np.ndarray, take_gain_db: float | None) -> np.ndarray | None:
+    """Log-mel features of `audio` scaled by `take_gain_db` (None without one)."""
+    if take_gain_db is None:
+        return None
+    return log_mel(np.asarray(audio, dtype=np.float32) * np.float32(10.0 ** (take_gain_db / 20.0)))
+
+
+def _playing_levels_db(windows_db: np.ndarray) -> np.ndarray:
+    """Each window's playing level relative to the mf reference, dB."""
+    return np.array([playing_level_db(w) for w in windows_db]) - REFERENCE_LEVEL_DB
 
 
 def _head(labels: tuple[str, ...], probabilities: np.ndarray) -> HeadProbabilities:

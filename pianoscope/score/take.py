@@ -1,9 +1,10 @@
 """Compare a recorded take (an audio file) with a score: the use case behind `compare-score`.
 
-The take is read block by block into the public `Transcriber` (as `analyse` reads it) with
-progress and a cancel check between blocks; the blocks are kept because the comparison reads
-short frames of the audio where the score expects notes (`audio_evidence`). Ten minutes of
-mono float32 at 44.1 kHz is 106 MB.
+The take is read block by block, with progress and a cancel check between blocks, and kept,
+because the comparison reads short frames of the audio where the score expects notes
+(`audio_evidence`); ten minutes of mono float32 at 44.1 kHz is 106 MB. The blocks then go
+through the public `Transcriber`, told the take's reference level as `analyse` tells it, so
+the notes compared do not depend on the recording's gain.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from pianoscope.audio.fileio import SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
+from pianoscope.dsp.levels import REFERENCE_FRAME_S, LevelMeter, reference_level_db
 from pianoscope.dsp.transcription import Transcriber
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
@@ -21,7 +23,9 @@ from pianoscope.score.loading import Score
 
 log = logging.getLogger(__name__)
 
-# Share of the progress bar the transcription takes; the alignment and checks take the rest.
+# Shares of the progress bar: reading the take, then transcribing it; the alignment and checks
+# take the rest.
+READING_SHARE = 0.1
 TRANSCRIPTION_SHARE = 0.8
 
 
@@ -37,19 +41,26 @@ def compare_take_file(
     take_path = Path(take_path)
     info = probe_audio(take_path)
     expected = max(1, round(info.duration_s * SAMPLE_RATE_HZ))
-    transcriber = Transcriber(SAMPLE_RATE_HZ)
-    blocks = []
+    meter = LevelMeter(SAMPLE_RATE_HZ, REFERENCE_FRAME_S)
+    blocks, levels = [], []
     done = 0
     progress(0.0)
     for block in iter_audio_blocks(take_path, sample_rate_hz=SAMPLE_RATE_HZ):
         if cancel is not None:
             cancel.check("The comparison with the score")
-        transcriber.feed(block)
+        levels.append(meter.feed(block).rms_db)
         blocks.append(block)
         done += block.size
-        progress(TRANSCRIPTION_SHARE * min(done / expected, 1.0))
-    if cancel is not None:
-        cancel.check("The comparison with the score")
+        progress(READING_SHARE * min(done / expected, 1.0))
+    reference_db = reference_level_db(np.concatenate(levels) if levels else np.zeros(0))
+    transcriber = Transcriber(SAMPLE_RATE_HZ, reference_db=reference_db)
+    fed = 0
+    for block in blocks:
+        if cancel is not None:
+            cancel.check("The comparison with the score")
+        transcriber.feed(block)
+        fed += block.size
+        progress(READING_SHARE + (TRANSCRIPTION_SHARE - READING_SHARE) * fed / max(done, 1))
     transcription = transcriber.finish()
     progress(TRANSCRIPTION_SHARE)
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)

@@ -3,7 +3,8 @@
 Per block only the spectrogram frames are computed and kept (float16, 297 bands at 50 Hz:
 30 kB a second, about 110 MB an hour); the network runs once at the end, when the loudest
 band of the whole recording, which its input is relative to, is known. Onset strength for the
-tempo comes from the spectral flux of `pianoscope.dsp.onsets`, as before.
+tempo comes from the spectral flux of `pianoscope.dsp.onsets`, as before, which is told the
+take's reference level (`pianoscope.dsp.levels.reference_level_db`) up front.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import cache
 
 import numpy as np
 
+from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.onsets import estimate_tempo_bpm, pick_onsets
 from pianoscope.dsp.transcription import (
     ONSET_LAG_S,
@@ -42,12 +44,15 @@ def shipped_weights() -> dict[str, np.ndarray]:
 
 
 class NoteTranscriber:
-    """Feed 44.1 kHz mono samples block by block, then `finish()`; block size does not matter."""
+    """Feed 44.1 kHz mono samples block by block, then `finish()`; block size does not matter.
+    `reference_db` is the take's reference level, dBFS."""
 
-    def __init__(self, weights: dict[str, np.ndarray] | None = None) -> None:
+    def __init__(
+        self, weights: dict[str, np.ndarray] | None = None, *, reference_db: float
+    ) -> None:
         self._weights = weights if weights is not None else shipped_weights()
         self._frames = FrameStream(FFT_SIZE, HOP)
-        self._onsets = OnsetStrength(SAMPLE_RATE_HZ)
+        self._onsets = OnsetStrength(SAMPLE_RATE_HZ, reference_db=reference_db)
         self._levels: list[np.ndarray] = []
 
     def feed(self, samples: np.ndarray) -> None:
@@ -80,6 +85,8 @@ def transcribe_notes(
     samples: np.ndarray, weights: dict[str, np.ndarray] | None = None
 ) -> TranscriptionResult:
     """Notes, onset times and tempo of a whole 44.1 kHz signal held in memory."""
-    transcriber = NoteTranscriber(weights)
+    transcriber = NoteTranscriber(
+        weights, reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ)
+    )
     transcriber.feed(samples)
     return transcriber.finish()

@@ -11,7 +11,7 @@ def segment(start_s: float, piano: str | None, form: str | None = None, p: float
     if piano is not None:
         intensity = Label("mf", p) if form else None
         labels = SegmentLabels(Label(piano, p), Label(form, p) if form else None, intensity)
-    return Segment(start_s, start_s + 2.0, labels, -20.0 if labels else -200.0)
+    return Segment(start_s, start_s + 2.0, labels, -20.0 if labels else -200.0, bool(labels))
 
 
 def test_equal_labels_merge_whatever_their_probabilities():

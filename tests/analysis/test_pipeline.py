@@ -72,7 +72,7 @@ def test_segments_cover_the_recording_in_order_with_null_labels_without_a_classi
 def test_labeller_labels_sounding_segments_and_the_summary_counts_them(arpeggio_file) -> None:
     calls = []
 
-    def labeller(samples: np.ndarray, rate: int) -> SegmentLabels:
+    def labeller(samples: np.ndarray, rate: int, reference_db: float) -> SegmentLabels:
         calls.append(samples.size / rate)
         return SegmentLabels(Label("grand-fluidr3", 0.9), Label("arpeggio", 0.8), Label("mf", 0.7))
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import soundfile as sf
 
+from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import SegmentLabels
 from pianoscope.app.segment_labeller import (
     classifier_labeller,
     labels_from_prediction,
     user_labeller,
 )
-from pianoscope.model.inference import HeadProbabilities, Prediction
+from pianoscope.audio.fileio import load_audio
+from pianoscope.model.calibration import TAKE_LOUDEST_DB
+from pianoscope.model.inference import Classifier, HeadProbabilities, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.resources_path import demo_recording_path
 
 
 def prediction(*, silent=False, unknown=False) -> Prediction:
@@ -44,19 +49,44 @@ def test_unknown_keeps_its_score_and_silence_has_no_labels():
     assert labels_from_prediction(prediction(silent=True)) is None
 
 
-def test_labeller_hands_the_classifier_audio_at_its_rate():
+def test_labeller_hands_the_classifier_audio_at_its_rate_and_the_take_level():
     seen = []
 
     class Recorder:
-        def predict(self, audio):
-            seen.append(audio.size)
+        def predict(self, audio, *, take_gain_db):
+            seen.append((audio.size, take_gain_db))
             return prediction()
 
     label = classifier_labeller(Recorder())
-    assert label(np.zeros(48_000, np.float32), 48_000).piano.label == "grand-musescore"
-    assert seen == [44_100]
+    assert label(np.zeros(48_000, np.float32), 48_000, -37.5).piano.label == "grand-musescore"
+    assert seen == [(44_100, TAKE_LOUDEST_DB + 37.5)]
 
 
 def test_user_labeller_is_a_labeller_or_none_never_an_exception():
     labeller = user_labeller()
     assert labeller is None or callable(labeller)
+
+
+def test_piano_form_and_silence_do_not_depend_on_the_gain_and_intensity_reads_it(tmp_path):
+    """The demo at x0.01 was all silence (a fixed -60 dBFS floor); at x1 and x100 the shipped
+    classifier must name the same piano and form in the same segments, while intensity says
+    how loud the recording is (uncalibrated: the training level), never softer when louder."""
+    demo = load_audio(demo_recording_path())[: 20 * 44_100]
+    labeller = classifier_labeller(Classifier(threads=1))
+    runs = {}
+    for gain in (0.01, 1.0, 100.0):
+        path = tmp_path / f"demo-{gain:g}.wav"
+        sf.write(path, demo * np.float32(gain), 44_100, subtype="FLOAT")
+        runs[gain] = analyse_file(path, labeller=labeller).segments
+    plain = runs[1.0]
+    assert all(s.labels is not None for s in plain)
+    order = {label: i for i, label in enumerate(INTENSITY_LABELS)}
+    for gain, segments in runs.items():
+        print(f"\nx{gain:g}:", [(s.labels.piano.label, s.labels.form.label) for s in segments])
+        assert [(s.labels.piano.label, s.labels.form.label) for s in segments] == [
+            (s.labels.piano.label, s.labels.form.label) for s in plain
+        ]
+    for quiet, loud in ((0.01, 1.0), (1.0, 100.0)):
+        for soft, strong in zip(runs[quiet], runs[loud], strict=True):
+            assert order[strong.labels.intensity.label] >= order[soft.labels.intensity.label]
+    assert {s.labels.intensity.label for s in runs[100.0]} == {"ff"}

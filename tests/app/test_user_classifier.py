@@ -7,7 +7,9 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 from support.enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.analysis.pipeline import analyse_file
@@ -16,7 +18,7 @@ from pianoscope.app.enrolment import use_enrolment
 from pianoscope.app.library.take_filer import TakeFiler
 from pianoscope.app.review.opening import analysis_job, open_recording
 from pianoscope.app.segment_labeller import classifier_labeller, user_labeller
-from pianoscope.audio.fileio import write_audio
+from pianoscope.audio.fileio import load_audio, write_audio
 from pianoscope.cli.main import main
 from pianoscope.library.importer import import_file
 from pianoscope.library.store import Library
@@ -124,3 +126,19 @@ def test_the_labeller_follows_the_enrolment_chosen_in_a_given_folder(
     assert labeller is not None
     labels = piano_labels(analyse_file(take, labeller=labeller))
     assert labels.count(ENROLLED) >= 0.8 * len(labels)
+
+
+def test_an_enrolled_piano_is_named_alike_whatever_the_recording_gain(
+    own_pianos_enrolment: Path, take: Path, tmp_path: Path
+) -> None:
+    """The enrolled head reads the window placed at the take's level, as the shipped heads do."""
+    use_enrolment(own_pianos_enrolment)
+    labeller = user_labeller()
+    samples = load_audio(take)
+    named = {}
+    for gain in (0.01, 1.0, 100.0):
+        path = tmp_path / f"take-{gain:g}.wav"
+        sf.write(path, samples * np.float32(gain), 44_100, subtype="FLOAT")
+        named[gain] = piano_labels(analyse_file(path, labeller=labeller))
+    assert named[0.01] == named[1.0] == named[100.0]
+    assert named[1.0].count(ENROLLED) >= 0.8 * len(named[1.0])

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from support.fluidr3_renders import Note, render_cached
 
+from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.dsp.transcription import Transcriber, transcribe
@@ -88,7 +89,9 @@ def test_note_events_on_fluidr3_renderings_reach_target_f1(tmp_path, kind, make,
 def test_block_size_does_not_change_the_transcription(tmp_path) -> None:
     samples = render_cached(melody(101, count=12), tmp_path)
     whole = transcribe(samples, SAMPLE_RATE_HZ)
-    streamed = Transcriber(SAMPLE_RATE_HZ)
+    streamed = Transcriber(
+        SAMPLE_RATE_HZ, reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ)
+    )
     for start in range(0, samples.size, 12_345):
         streamed.feed(samples[start : start + 12_345])
     assert streamed.finish().notes == whole.notes

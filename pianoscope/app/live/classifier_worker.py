@@ -3,6 +3,14 @@
 The network is loaded inside the thread so that opening the window never waits for torch. A
 missing or unreadable model is reported (`problem`) and the rest of the live view keeps running.
 Predictions are published as immutable `TimedPrediction`s with a history of the last minute.
+
+Live there is no whole take to measure, so the classifier reads piano, form and silence
+relative to a running reference (`reference_db`): the loudest 100 ms of the last minute, as
+the offline analysis reads them relative to the take's loudest 100 ms. It never drops below
+where the input's calibration (none: the training level) puts a take's loudest: before a note
+has been played, a quiet room and quiet playing differ only in their absolute level, so an
+input far too quiet still reads silent until it is calibrated, while one far too loud is read
+like one at the right level. Intensity keeps the calibration either way.
 """
 
 from __future__ import annotations
@@ -20,8 +28,9 @@ from scipy.signal import resample_poly
 
 from pianoscope.audio.ringbuffer import RingBuffer
 from pianoscope.audio.worker_thread import WorkerThread
+from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.errors import PianoscopeError
-from pianoscope.model.calibration import Calibration
+from pianoscope.model.calibration import TAKE_LOUDEST_DB, Calibration, take_gain_db
 
 if TYPE_CHECKING:  # torch is imported only when the classifier thread loads the model
     from pianoscope.model.inference import Classifier, Prediction
@@ -31,6 +40,8 @@ log = logging.getLogger(__name__)
 MODEL_SAMPLE_RATE_HZ = 44_100
 INTERVAL_S = 0.25
 HISTORY_S = 60.0
+# The running reference is the loudest 100 ms of this much recent input.
+REFERENCE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,7 @@ class ClassifierWorker:
         self._worker = WorkerThread(self._run, "classifier")
         self._load = 0.0
         self._calibration = Calibration()
+        self._loudest: collections.deque[tuple[float, float]] = collections.deque()
         self.classifier: Classifier | None = None
 
     @property
@@ -117,6 +129,13 @@ class ClassifierWorker:
         self._calibration = calibration
         if self.classifier is not None:
             self.classifier.set_calibration(calibration)
+
+    @property
+    def reference_db(self) -> float:
+        """The running reference, dBFS: the loudest 100 ms of the last `REFERENCE_S`, never
+        below where the calibration puts a take's loudest (see the module docstring)."""
+        floor_db = TAKE_LOUDEST_DB + self._calibration.offset_db
+        return max([floor_db, *(level_db for _, level_db in tuple(self._loudest))])
 
     def history(self) -> tuple[TimedPrediction, ...]:
         """Predictions of the last minute, oldest first."""
@@ -148,8 +167,11 @@ class ClassifierWorker:
             if latest.samples.size == 0:
                 continue
             audio = to_model_rate(latest.samples, self._sample_rate_hz)
-            prediction = self.classifier.predict(audio)
-            timed = TimedPrediction(latest.end_index / self._sample_rate_hz, prediction)
+            time_s = latest.end_index / self._sample_rate_hz
+            prediction = self.classifier.predict(
+                audio, take_gain_db=self._take_gain_db(time_s, audio)
+            )
+            timed = TimedPrediction(time_s, prediction)
             self._history.append(timed)
             self._latest = timed
             now_s = time.monotonic()
@@ -158,3 +180,16 @@ class ClassifierWorker:
                 window_start_s, window_cpu_s = now_s, time.thread_time()
             if now_s > next_s + self._interval_s:
                 next_s = now_s
+
+    def _take_gain_db(self, time_s: float, audio: np.ndarray) -> float | None:
+        """Add the newest window to the running reference and forget what is older than
+        `REFERENCE_S`; the gain that places the input at the reference, or None when the
+        reference is the calibration's (the calibrated window is then the placed one, and the
+        classifier reads it once)."""
+        self._loudest.append((time_s, signal_reference_level_db(audio, MODEL_SAMPLE_RATE_HZ)))
+        while self._loudest[0][0] < time_s - REFERENCE_S:
+            self._loudest.popleft()
+        reference_db = self.reference_db
+        if reference_db == TAKE_LOUDEST_DB + self._calibration.offset_db:
+            return None
+        return take_gain_db(reference_db)

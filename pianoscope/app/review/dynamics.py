@@ -2,8 +2,9 @@
 
 A recording's absolute level depends on the microphone and its gain, so the markings are
 relative: the take's median playing level reads mf, and each band is 6 dB wide, about one
-step of dynamics on a real piano. Runs shorter than `MIN_RUN_S` join their neighbour so the
-markings follow phrases, not single notes.
+step of dynamics on a real piano. What counts as playing is relative too: windows within
+`SOUNDING_RANGE_DB` of the take's loudest (`pianoscope.dsp.levels.is_sounding`). Runs
+shorter than `MIN_RUN_S` join their neighbour so the markings follow phrases, not single notes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pianoscope.analysis.result import LoudnessCurve
-from pianoscope.dsp.levels import SILENCE_DB
+from pianoscope.dsp.levels import is_sounding, reference_level_db
 
 MARKINGS = ("pp", "p", "mf", "f", "ff")
 # Lower edges of p, mf, f and ff in dB relative to the median playing level (mf is centred).
@@ -39,11 +40,12 @@ def dynamic_markings(loudness: LoudnessCurve) -> tuple[DynamicMarking, ...]:
     if count == 0:
         return ()
     window_db = levels[: count * per_window].reshape(count, per_window).max(axis=1)
-    sounding = window_db > SILENCE_DB
+    reference_db = reference_level_db(window_db)
+    sounding = np.array([is_sounding(level, reference_db) for level in window_db], dtype=bool)
     if not sounding.any():
         return ()
-    reference_db = float(np.median(window_db[sounding]))
-    bands = np.searchsorted(BAND_EDGES_DB, window_db - reference_db, side="right")
+    median_db = float(np.median(window_db[sounding]))
+    bands = np.searchsorted(BAND_EDGES_DB, window_db - median_db, side="right")
     window_s = per_window * loudness.frame_s
     runs = _runs(bands, sounding)
     runs = _merge_short(runs, max(1, round(MIN_RUN_S / window_s)))

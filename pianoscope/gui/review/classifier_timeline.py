@@ -12,7 +12,6 @@ import zlib
 import numpy as np
 
 from pianoscope.analysis.result import HEADS, Analysis, Segment
-from pianoscope.dsp.levels import SILENCE_DB
 from pianoscope.gui.live.panels.classifier_panel import PALETTE, SILENCE_RGB, UNKNOWN_RGB
 from pianoscope.gui.qt import pg
 from pianoscope.gui.review.time_plot import TimePlot, rgb_brush
@@ -28,7 +27,7 @@ ROW_OF = {head: len(HEADS) - 1 - i for i, head in enumerate(HEADS)}
 def segment_label(segment: Segment, head: str) -> str:
     """What the band says: a label, `unknown`, `silence` or `not classified`."""
     if segment.labels is None:
-        return "silence" if segment.level_db <= SILENCE_DB else "not classified"
+        return "not classified" if segment.sounding else "silence"
     label = getattr(segment.labels, head)
     if label is None:
         return "unknown" if segment.labels.piano is not None else "not classified"

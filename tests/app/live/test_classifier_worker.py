@@ -78,9 +78,9 @@ def test_other_input_rates_are_resampled_for_the_model():
         def set_calibration(self, calibration):
             self.classifier.set_calibration(calibration)
 
-        def predict(self, audio):
+        def predict(self, audio, **options):
             seen.append(audio)
-            return self.classifier.predict(audio)
+            return self.classifier.predict(audio, **options)
 
     worker = ClassifierWorker(ring, rate, load_classifier=Recording)
     worker.start()
@@ -92,6 +92,52 @@ def test_other_input_rates_are_resampled_for_the_model():
 
     assert abs(seen[0].size - WINDOW_SAMPLES) <= 1
     assert worker.latest.time_s == pytest.approx(3.0)
+
+
+def _latest_after(worker: ClassifierWorker, ring: RingBuffer, samples: np.ndarray):
+    """Write `samples` and wait for the prediction of the window ending with them."""
+    ring.write(samples)
+    end_s = ring.written / 44_100
+    wait_until(
+        lambda: worker.latest is not None and worker.latest.time_s >= end_s,
+        60,
+        "the newest window is classified",
+    )
+    return worker.latest.prediction
+
+
+@pytest.mark.parametrize("gain_db", [0.0, 9.0])
+def test_a_quiet_window_after_loud_playing_reads_alike_whatever_the_input_gain(gain_db):
+    """Live has no whole take: the running reference (the loudest 100 ms of the last minute)
+    stands in for the take's. A window 45 dB under mf at the training level is silence; 9 dB
+    more input gain (the demo's loudest then reaches -8.6 dBFS, short of full scale) used to
+    lift it over the fixed silence line. Relative to the loud chords heard just before, it is
+    silence at either gain."""
+    from pianoscope.audio.fileio import load_audio
+    from pianoscope.dsp.features import log_mel
+    from pianoscope.dsp.levels import signal_reference_level_db
+    from pianoscope.model.calibration import REFERENCE_LEVEL_DB, TAKE_LOUDEST_DB, playing_level_db
+    from pianoscope.model.inference import SILENCE_BELOW_MF_DB, WINDOW_SAMPLES
+    from pianoscope.resources_path import demo_recording_path
+
+    demo = load_audio(demo_recording_path())
+    chords = demo[round(10.4 * 44_100) : round(13.4 * 44_100)]  # the f chords
+    quiet = chords[-round(2.1 * 44_100) :]
+    below_db = playing_level_db(log_mel(quiet)) - (REFERENCE_LEVEL_DB - SILENCE_BELOW_MF_DB - 5)
+    quiet = quiet * np.float32(10 ** (-below_db / 20))
+    gain = np.float32(10 ** (gain_db / 20))
+    ring = RingBuffer(44_100 * 8)
+    worker = ClassifierWorker(ring, 44_100, load_classifier=lambda: Classifier(threads=1))
+    worker.start()
+    try:
+        loud = _latest_after(worker, ring, chords * gain)
+        after = _latest_after(worker, ring, quiet * gain)
+    finally:
+        worker.stop()
+    assert not loud.is_silent and loud.piano_label == "grand-fluidr3"
+    seen_db = signal_reference_level_db(chords[-WINDOW_SAMPLES:], 44_100) + gain_db
+    assert worker.reference_db == pytest.approx(max(seen_db, TAKE_LOUDEST_DB), abs=0.01)
+    assert after.is_silent
 
 
 def test_missing_model_is_reported_and_spectra_keep_running():

@@ -34,4 +34,17 @@ def test_one_loud_note_does_not_make_a_marking_and_silence_has_none():
     markings = dynamic_markings(curve((5, -30.0), (1, -10.0), (5, -30.0), (4, -120.0)))
     assert [m.marking for m in markings] == ["mf"]
     assert markings[0].end_s <= 11.0
-    assert dynamic_markings(curve((5, -120.0))) == ()
+    assert dynamic_markings(curve((5, -200.0))) == (), "digital silence (the meter's floor)"
+
+
+def test_markings_do_not_depend_on_the_recording_gain():
+    """What counts as playing is measured from the take's loudest frame: the same take 40 dB
+    quieter keeps its quiet passage (a fixed -60 dBFS floor dropped it)."""
+    sections = ((4, -40.0), (4, -28.0), (4, -16.0), (3, -90.0))
+    plain = dynamic_markings(curve(*sections))
+    for gain_db in (-40.0, 40.0):
+        shifted = dynamic_markings(curve(*((s, db + gain_db) for s, db in sections)))
+        assert [(m.start_s, m.end_s, m.marking) for m in shifted] == [
+            (m.start_s, m.end_s, m.marking) for m in plain
+        ]
+    assert [m.marking for m in plain] == ["pp", "mf", "ff"]

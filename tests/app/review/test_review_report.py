@@ -54,7 +54,7 @@ def test_readout_tells_level_labels_and_sounding_notes(tmp_path):
     from pianoscope.app.review.readout import readout_at
 
     path = write(tmp_path / "take.wav", np.concatenate([tone(261.63, 1.5), tone(0.0, 1.0)]))
-    analysis = analyse_file(path, labeller=lambda s, r: None)
+    analysis = analyse_file(path, labeller=lambda s, r, reference_db: None)
     text = readout_at(analysis, 0.5)
     assert text.startswith("0:00.5 (0.500 s)")
     assert "dB(A)" in text and "notes C4" in text

@@ -16,10 +16,10 @@ from pianoscope.gui.review.classifier_timeline import (
 KNOWN = SegmentLabels(Label("grand-timgm", 0.9), Label("staccato", 0.8), Label("pp", 0.7))
 UNKNOWN = SegmentLabels(Label("unknown", 0.8), None, None)
 SEGMENTS = (
-    Segment(0.0, 2.0, KNOWN, -20.0),
-    Segment(2.0, 4.0, UNKNOWN, -25.0),
-    Segment(4.0, 6.0, None, -80.0),
-    Segment(6.0, 7.0, None, -20.0),
+    Segment(0.0, 2.0, KNOWN, -20.0, True),
+    Segment(2.0, 4.0, UNKNOWN, -25.0, True),
+    Segment(4.0, 6.0, None, -80.0, False),
+    Segment(6.0, 7.0, None, -20.0, True),
 )
 
 

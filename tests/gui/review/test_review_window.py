@@ -31,7 +31,7 @@ REPO = __import__("pathlib").Path(__file__).resolve().parents[3]
 def fake_labeller():
     """Deterministic labels: the demo's piano and form; loud segments f, the others p."""
 
-    def label(samples, _rate):
+    def label(samples, _rate, _reference_db):
         loud = rms_db(samples) > -25.0
         return SegmentLabels(
             Label("grand-fluidr3", 0.9), Label("legato", 0.8), Label("f" if loud else "p", 0.7)
@@ -285,7 +285,7 @@ def test_long_comment_lists_continue_on_a_second_page(analysed, tmp_path):
 
 def test_cancelling_the_analysis_keeps_the_window_usable(make_review, demo_copy, qtbot):
     def slow_labeller():
-        def label(samples, rate):
+        def label(samples, rate, reference_db):
             time.sleep(0.5)  # stimulus: a slow labeller keeps the analysis running to cancel it
             return None
 
