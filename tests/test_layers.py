@@ -25,7 +25,8 @@ GUI_ONLY = ("PySide6", "shiboken6", "pyqtgraph", "pianoscope.gui")
 # The command line may open a window (lazily); every other module outside gui/ may not.
 MAY_LAUNCH_THE_GUI = {PACKAGE / "cli" / "main.py"}
 RANK = {
-    "__init__": 0, "errors": 0, "progress": 1, "resources_path": 1, "audio": 2, "dsp": 3,
+    "__init__": 0, "errors": 0, "crash_points": 0, "progress": 1, "resources_path": 1,
+    "atomic_files": 1, "audio": 2, "dsp": 3,
     "model": 4, "transcription": 4.5, "analysis": 5, "score": 6, "library": 6, "app": 7,
     "gui": 8, "cli": 8, "__main__": 9,
 }  # fmt: skip

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from pianoscope.atomic_files import remove_stale_partials, replacing
 from pianoscope.audio.fileio import load_audio
 from pianoscope.errors import EnrolmentError, PianoscopeError
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
@@ -137,10 +138,9 @@ def use_enrolment(enrolment_path: Path | None, folder: Path | None = None) -> No
         active.unlink(missing_ok=True)
         return
     load_enrolment(enrolment_path)
-    active.parent.mkdir(parents=True, exist_ok=True)
-    partial = active.with_name(active.name + ".partial")
-    partial.write_text(json.dumps({"enrolment": str(Path(enrolment_path).resolve())}))
-    partial.replace(active)
+    remove_stale_partials(active.parent)
+    with replacing(active) as handle:
+        handle.write(json.dumps({"enrolment": str(Path(enrolment_path).resolve())}).encode())
 
 
 def active_enrolment(folder: Path | None = None) -> Path | None:
@@ -166,6 +166,7 @@ def user_classifier(
     from pianoscope.model.enrolled import EnrolledClassifier
     from pianoscope.model.inference import Classifier
 
+    remove_stale_partials(folder or default_enrolment_folder())
     chosen = active_enrolment(folder)
     if chosen is not None:
         try:

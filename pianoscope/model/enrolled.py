@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from pianoscope.atomic_files import remove_stale_partials, replacing
 from pianoscope.dsp.features import log_mel
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.calibration import Calibration
@@ -47,7 +48,8 @@ _TENSORS = ("head_weight", "head_bias", "summary_mean", "summary_scale", "centro
 
 
 def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
-    """Write the enrolment file atomically (a crash never leaves half a file); returns `path`."""
+    """Write the enrolment file atomically (a crash never leaves half a file, a failure no
+    partial one; what a killed save left in the folder goes first); returns `path`."""
     payload: dict[str, object] = {
         "format": ENROLMENT_FORMAT,
         "kind": ENROLMENT_KIND,
@@ -59,10 +61,9 @@ def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
     }
     for name in _TENSORS:
         payload[name] = getattr(enrolment, name).detach().to(torch.float32).clone()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    torch.save(payload, partial)
-    partial.replace(path)
+    remove_stale_partials(path.parent)
+    with replacing(path) as handle:
+        torch.save(payload, handle)
     return path
 
 

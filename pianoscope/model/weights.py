@@ -13,6 +13,7 @@ from pathlib import Path
 
 import torch
 
+from pianoscope.atomic_files import remove_stale_partials, replacing
 from pianoscope.dsp.features import DEFAULT_CONFIG
 from pianoscope.errors import ModelError
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
@@ -36,7 +37,8 @@ def save_weights(
     unknown_threshold: float,
     metadata: dict[str, object] | None = None,
 ) -> None:
-    """Write the weights file atomically (a crash never leaves half a file)."""
+    """Write the weights file atomically (a crash never leaves half a file, a failure no
+    partial one; what a killed save left in the folder goes first: `atomic_files`)."""
     payload = {
         "format": WEIGHTS_FORMAT,
         "network": network.config.to_dict(),
@@ -46,10 +48,9 @@ def save_weights(
         "metadata": metadata or {},
         "state_dict": {k: v.detach().clone() for k, v in network.state_dict().items()},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(path.suffix + ".partial")
-    torch.save(payload, partial)
-    partial.replace(path)
+    remove_stale_partials(path.parent)
+    with replacing(path) as handle:
+        torch.save(payload, handle)
 
 
 def load_weights(path: Path) -> LoadedWeights:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +13,7 @@ import pytest
 from support.enrolment_renders import OWN_PIANOS, rendered
 
 from pianoscope.app.enrolment import (
+    ACTIVE_NAME,
     EnrolmentResult,
     PianoRecordings,
     active_classifier_loader,
@@ -20,6 +24,7 @@ from pianoscope.app.enrolment import (
 )
 from pianoscope.audio.fileio import write_audio
 from pianoscope.cli.main import main
+from pianoscope.crash_points import ENVIRONMENT_VARIABLE
 from pianoscope.errors import AudioFileError, EnrolmentError
 from pianoscope.model.enrolled import EnrolledClassifier
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
@@ -165,3 +170,36 @@ def test_pianos_that_sound_alike_are_flagged(tmp_path: Path) -> None:
         return EnrolmentResult(tmp_path / "x.enrolment.pt", ("A", "B"), accuracy, {}, 1.0)
 
     assert result(0.97).reliable and not result(0.70).reliable
+
+
+SAVE_ENROLMENT = """
+import sys
+from pathlib import Path
+from pianoscope.model.enrolled import load_enrolment, save_enrolment
+save_enrolment(Path(sys.argv[2]), load_enrolment(Path(sys.argv[1])))
+"""
+
+
+def test_partial_enrolment_files_go_on_failure_and_at_the_next_start_after_a_kill(
+    own_pianos_enrolment: Path,
+) -> None:
+    """A save killed mid-way leaves its partial file (nothing can remove it then); the next
+    start (the classifier being loaded) removes it. A save that fails removes its own."""
+    folder = default_enrolment_folder()
+    folder.mkdir(parents=True)
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: "partial-written"}
+    saved = folder / "own pianos.pt"
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE_ENROLMENT, str(own_pianos_enrolment), str(saved)],
+        env=environment,
+        timeout=300,
+    )
+    assert done.returncode == -9
+    assert not saved.exists() and len(list(folder.glob("*.partial"))) == 1
+    active_classifier_loader()()
+    assert list(folder.glob("*.partial")) == []
+
+    (folder / ACTIVE_NAME).mkdir()  # the choice cannot be written there
+    with pytest.raises(OSError):
+        use_enrolment(own_pianos_enrolment)
+    assert list(folder.glob("*.partial")) == []

@@ -1,15 +1,20 @@
-"""Weights and enrolment files are never unpickled: a file carrying code is refused unrun."""
+"""Weights and enrolment files are never unpickled: a file carrying code is refused unrun;
+saving them leaves no partial file, even after a kill."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 
 import pytest
 
+from pianoscope.crash_points import ENVIRONMENT_VARIABLE
 from pianoscope.errors import PianoscopeError
 from pianoscope.model.enrolled import load_enrolment
-from pianoscope.model.weights import load_weights
+from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.weights import load_weights, save_weights
 
 
 class _RunsCode:
@@ -31,3 +36,38 @@ def test_a_weights_file_with_code_in_it_is_refused_and_not_run(tmp_path, loader)
     with pytest.raises(PianoscopeError):
         loader(path)
     assert not marker.exists()
+
+
+def test_a_failed_weights_save_leaves_no_partial_file(tmp_path):
+    """Saving over a folder of that name fails at the rename: the partial file went with it
+    (it used to stay, as `classifier.pt.partial`)."""
+    (tmp_path / "classifier.pt").mkdir()
+    with pytest.raises(OSError):
+        save_weights(tmp_path / "classifier.pt", PianoscopeNet(), unknown_threshold=0.5)
+    assert sorted(tmp_path.glob("*.partial")) == []
+
+
+SAVE_WEIGHTS = """
+import sys
+from pathlib import Path
+from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.weights import save_weights
+save_weights(Path(sys.argv[1]), PianoscopeNet(), unknown_threshold=0.5)
+"""
+
+
+def test_a_killed_weights_save_keeps_the_old_file_and_the_next_save_clears_its_partial(
+    tmp_path,
+):
+    path = tmp_path / "classifier.pt"
+    save_weights(path, PianoscopeNet(), unknown_threshold=0.25)
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: "partial-written"}
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE_WEIGHTS, str(path)], env=environment, timeout=300
+    )
+    assert done.returncode == -9
+    assert len(list(tmp_path.glob("*.partial"))) == 1
+    assert load_weights(path).unknown_threshold == 0.25
+    save_weights(path, PianoscopeNet(), unknown_threshold=0.5)
+    assert sorted(tmp_path.glob("*.partial")) == []
+    assert load_weights(path).unknown_threshold == 0.5
