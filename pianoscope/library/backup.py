@@ -7,11 +7,14 @@ folders (no `..`, absolute paths, drive letters, backslashes or links), sizes mu
 disk, and the database must pass SQLite's integrity check with a schema version this program
 knows. Everything is unpacked into a fresh folder next to the library, and only then swapped in,
 holding the library's exclusive lock (refused while another process has it open); the old
-library is kept beside it as `<name>.before-restore-<time>`.
+library is kept beside it as `<name>.before-restore-<time>`. Scratch folders are locked while
+in use and removed after a kill (`scratch`); a kill between the swap's two renames is finished
+by the next open (`restore_journal`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -19,7 +22,6 @@ import os
 import shutil
 import sqlite3
 import stat
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -29,12 +31,20 @@ from pianoscope import __version__
 from pianoscope.errors import LibraryError
 from pianoscope.library.lock import exclusive
 from pianoscope.library.paths import check_relative, resolve_inside
+from pianoscope.library.restore_journal import swap_in
 from pianoscope.library.schema import (
     CURRENT_VERSION,
     expected_schema,
     migrate,
     schema_objects,
     schema_version,
+)
+from pianoscope.library.scratch import (
+    BACKUP_PREFIX,
+    noted,
+    remove_stale_folders,
+    restoring_prefix,
+    scratch_folder,
 )
 from pianoscope.library.store import DATABASE_NAME, RECORDINGS_FOLDER, TRASH_FOLDER, Library
 
@@ -88,15 +98,15 @@ def backup(library: Library, out_path: str | Path) -> BackupInfo:
     out_path = Path(out_path).absolute()
     if out_path.resolve().is_relative_to(library.root.resolve()):
         raise LibraryError("Please save the backup outside the library folder.")
-    temporary = out_path.with_name(out_path.name + ".partial")
     written = total = 0
     try:
-        # The snapshot is made beside the backup, not in the system's temporary folder, which
-        # may be on the full disk the teacher is backing up from.
-        with tempfile.TemporaryDirectory(
-            dir=out_path.parent, prefix=".pianoscope-backup-"
-        ) as scratch:
-            database = Path(scratch) / DATABASE_NAME
+        remove_stale_folders(out_path.parent, BACKUP_PREFIX)
+        with (
+            scratch_folder(out_path.parent, BACKUP_PREFIX) as scratch,
+            noted(library.root, scratch),
+        ):
+            database = scratch / DATABASE_NAME
+            temporary = scratch / out_path.name
             library.snapshot(database)
             manifest = {
                 "format": BACKUP_FORMAT,
@@ -123,9 +133,8 @@ def backup(library: Library, out_path: str | Path) -> BackupInfo:
                         continue
                     written += 1
                     total += archive.getinfo(relative).file_size
-        os.replace(temporary, out_path)
+            os.replace(temporary, out_path)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise LibraryError(f"The backup {out_path.name} could not be written ({error}).") from error
     log.info("backup %s: %d files, %d bytes", out_path, written, total)
     return BackupInfo(out_path, written, total)
@@ -156,25 +165,21 @@ def restore(zip_path: str | Path, root: str | Path) -> RestoreResult:
         with exclusive(root):  # refuse now rather than after unpacking gigabytes
             pass
     needed = sum(size for _, size in contents.members)
-    try:
-        root.parent.mkdir(parents=True, exist_ok=True)
-        free = shutil.disk_usage(root.parent).free
-        staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.restoring-"))
-        if root.is_dir():  # mkdtemp's 0700 would otherwise become the library's permissions
-            staging.chmod(stat.S_IMODE(root.stat().st_mode))
-    except OSError as error:
-        raise LibraryError(f"The library cannot be restored into {root} ({error}).") from error
-    if needed > free:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise LibraryError("There is not enough free disk space to restore this backup.")
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            root.parent.mkdir(parents=True, exist_ok=True)
+            free = shutil.disk_usage(root.parent).free
+            staging = stack.enter_context(scratch_folder(root.parent, restoring_prefix(root)))
+            if root.is_dir():  # mkdtemp's 0700 would otherwise become the library's permissions
+                staging.chmod(stat.S_IMODE(root.stat().st_mode))
+        except OSError as error:
+            raise LibraryError(f"The library cannot be restored into {root} ({error}).") from error
+        if needed > free:
+            raise LibraryError("There is not enough free disk space to restore this backup.")
         _unpack(zip_path, contents, staging)
         _check_database(staging)
         _check_rows(staging)
         previous = _swap(staging, root)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     log.info("restored %s into %s (previous library kept at %s)", zip_path, root, previous)
     return RestoreResult(root, previous, len(contents.members) - 1)
 
@@ -322,13 +327,5 @@ def _swap_held(staging: Path, root: Path) -> Path:
     while previous.exists():  # restores within one second each keep their own
         previous = root.with_name(f"{root.name}.before-restore-{stamp} ({number})")
         number += 1
-    try:
-        os.replace(root, previous)
-    except OSError as error:
-        raise LibraryError(f"The library could not be moved aside ({error}).") from error
-    try:
-        os.replace(staging, root)
-    except OSError as error:
-        os.replace(previous, root)
-        raise LibraryError(f"The restored library could not be put in place ({error}).") from error
+    swap_in(staging, root, previous)
     return previous

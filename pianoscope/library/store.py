@@ -44,7 +44,9 @@ from pianoscope.library.records import (
     share_from_json,
     share_to_json,
 )
+from pianoscope.library.restore_journal import finish_interrupted_swap
 from pianoscope.library.schema import CURRENT_VERSION, migrate, schema_version
+from pianoscope.library.scratch import remove_noted_folders, remove_stale_folders, restoring_prefix
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +156,13 @@ class Library:
 
         While open, the library cannot be restored over by another process (see `lock`). On a
         disk where nothing can be written, it is opened read-only: it can still be listed,
-        reviewed and backed up.
+        reviewed and backed up. What a kill left is dealt with first: a restore stopped between
+        its two renames is finished (`restore_journal`), and the hidden copies of imports and
+        scratch folders of restores and backups nobody holds are removed (`import_copies`,
+        `scratch`).
         """
         root = Path(root) if root is not None else default_library_folder()
+        finish_interrupted_swap(root)
         try:
             (root / RECORDINGS_FOLDER).mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -164,6 +170,8 @@ class Library:
         in_use = LibraryLock.shared(root)
         try:
             remove_stale_copies(root / RECORDINGS_FOLDER)
+            remove_stale_folders(root.parent, restoring_prefix(root))
+            remove_noted_folders(root)
             connection = _connect_and_migrate(root)
         except BaseException:
             in_use.release()

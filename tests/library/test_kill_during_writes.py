@@ -8,6 +8,8 @@ filed or left where it would be mistaken for a take.
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +21,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from pianoscope.crash_points import ENVIRONMENT_VARIABLE
 from pianoscope.library.backup import backup, read_backup
 from pianoscope.library.comment_sidecar import load_comments
 from pianoscope.library.importer import import_file
@@ -98,22 +101,49 @@ def test_kill_during_import(saved, tmp_path):
     assert_nothing_saved_is_lost(saved)
 
 
-def test_kill_during_backup_keeps_the_previous_backup(saved, tmp_path):
+def test_kill_during_backup_keeps_the_previous_backup_and_the_next_open_clears_its_scratch(
+    saved, tmp_path
+):
     folder = tmp_path / "new"
+    out = tmp_path / "backups" / "backup.zip"
+    out.parent.mkdir()
     with Library.open(saved["root"]) as library:
         for index in range(TAKES):
             import_file(library, noise_take(folder / f"take{index}.wav", index + 1))
-        out = tmp_path / "backup.zip"
         backup(library, out)
     before = out.read_bytes()
-    partial = out.with_name(out.name + ".partial")
     run_until(
         pianoscope("library", "backup", out, "--library", saved["root"]),
-        lambda: _size(partial) > 10_000_000,
+        lambda: sum(map(_size, out.parent.glob(".pianoscope-backup-*/backup.zip"))) > 10_000_000,
     )
     assert out.read_bytes() == before
     assert len(read_backup(out).members) == TAKES + 2  # the new takes, the first, the database
-    assert_nothing_saved_is_lost(saved)
+    assert list(out.parent.glob(".pianoscope-backup-*")), "the kill left the scratch folder"
+    assert_nothing_saved_is_lost(saved)  # opens the library, which clears what the kill left
+    assert list(out.parent.glob(".pianoscope-backup-*")) == []
+    assert list(saved["root"].glob(".backup-scratch-*")) == []
+
+
+def test_a_backup_killed_without_its_note_is_cleared_by_the_next_backup_there(saved, tmp_path):
+    """A library on a full disk cannot hold the note that points to the scratch folder: the
+    next backup into the same folder removes what nobody holds."""
+    folder = tmp_path / "new"
+    out = tmp_path / "backups" / "backup.zip"
+    out.parent.mkdir()
+    with Library.open(saved["root"]) as library:
+        for index in range(TAKES):
+            import_file(library, noise_take(folder / f"take{index}.wav", index + 1))
+    run_until(
+        pianoscope("library", "backup", out, "--library", saved["root"]),
+        lambda: sum(map(_size, out.parent.glob(".pianoscope-backup-*/backup.zip"))) > 10_000_000,
+    )
+    for note in saved["root"].glob(".backup-scratch-*"):
+        note.unlink()  # as if it could not have been written
+    with Library.open(saved["root"]) as library:
+        assert len(list(out.parent.glob(".pianoscope-backup-*"))) == 1
+        backup(library, out)
+    assert list(out.parent.glob(".pianoscope-backup-*")) == []
+    assert len(read_backup(out).members) == TAKES + 2
 
 
 def test_kill_during_restore_leaves_the_library_as_it_was(saved, tmp_path):
@@ -130,6 +160,45 @@ def test_kill_during_restore_leaves_the_library_as_it_was(saved, tmp_path):
             for staging in parent.glob(".lib.restoring-*")
         ),
     )
+    assert list(parent.glob(".lib.restoring-*")), "the kill left the half-unpacked folder"
+    assert_nothing_saved_is_lost(saved)  # opens the library, which clears what the kill left
+    assert list(parent.glob(".lib.restoring-*")) == []
+
+
+def killed_between_the_renames(saved: dict, tmp_path: Path) -> Path:
+    """Back up the library, file one more take, then restore the backup in a real process
+    killed between moving the library aside and moving the restored one in; the kill leaves
+    no library folder at all. Returns the library moved aside."""
+    with Library.open(saved["root"]) as library:
+        backup(library, tmp_path / "backup.zip")
+        import_file(library, noise_take(tmp_path / "later.wav", 9))
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: "restore-between-renames"}
+    command = pianoscope("library", "restore", tmp_path / "backup.zip", "--library", saved["root"])
+    done = subprocess.run(command, env=environment, timeout=WAIT_S, capture_output=True)
+    assert done.returncode == -signal.SIGKILL
+    assert not saved["root"].exists()
+    (previous,) = saved["root"].parent.glob("lib.before-restore-*")
+    return previous
+
+
+def test_kill_between_the_renames_of_a_restore_is_rolled_forward_at_the_next_open(saved, tmp_path):
+    previous = killed_between_the_renames(saved, tmp_path)
+    with Library.open(saved["root"]) as library:
+        assert [take.id for take in library.recordings()] == [saved["id"]]  # the backup's
+    assert_nothing_saved_is_lost(saved)
+    with Library.open(previous) as kept:
+        assert len(kept.recordings()) == 2  # the library as it was, kept beside
+    parent = saved["root"].parent
+    assert list(parent.glob(".lib.restoring-*")) == list(parent.glob(".lib.restore-*")) == []
+
+
+def test_kill_between_the_renames_is_rolled_back_if_the_restored_copy_is_gone(saved, tmp_path):
+    previous = killed_between_the_renames(saved, tmp_path)
+    for staging in saved["root"].parent.glob(".lib.restoring-*"):
+        shutil.rmtree(staging)
+    with Library.open(saved["root"]) as library:
+        assert len(library.recordings()) == 2  # the library as it was before the restore
+    assert not previous.exists()
     assert_nothing_saved_is_lost(saved)
 
 
