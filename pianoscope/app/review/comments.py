@@ -82,6 +82,18 @@ def open_comments(recording: str | Path) -> TakeComments:
     return CommentStore(recording)
 
 
+def set_aside_notice(store: TakeComments) -> str | None:
+    """What to tell the teacher when the take's comments file was damaged and kept aside
+    (the comments in it are not lost, but review starts a new file), or None."""
+    kept = getattr(store, "set_aside", None)
+    if kept is None:
+        return None
+    return (
+        f"The comments file of this take was damaged, so its comments are kept aside in "
+        f"{kept.name} (nothing is deleted); new comments start a new file."
+    )
+
+
 def library_root_of(path: Path) -> Path | None:
     """The nearest folder above `path` that is a library (its database and recordings
     folder), or None."""

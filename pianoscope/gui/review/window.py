@@ -21,7 +21,7 @@ from pianoscope.analysis.result import Analysis
 from pianoscope.app.background import BackgroundJob, LatestRequestWorker
 from pianoscope.app.export import export_analysis
 from pianoscope.app.library.scores import stored_score_of_take
-from pianoscope.app.review.comments import TakeComments, open_comments
+from pianoscope.app.review.comments import TakeComments, open_comments, set_aside_notice
 from pianoscope.app.review.lesson_report import lesson_report
 from pianoscope.app.review.opening import (
     LabellerFactory,
@@ -117,6 +117,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
         self.spectrogram_worker: LatestRequestWorker | None = None
         self.samples_worker: LatestRequestWorker | None = None
         self._shown_samples: tuple[float, float] | None = None
+        self._problems: list[str] = []  # what the banner says about the shown recording
 
         self._build_views()
         self._build_docks()
@@ -299,7 +300,10 @@ class ReviewWindow(QtWidgets.QMainWindow):
             self.show_problem(str(error))
             return False
         self._close_recording()
+        self._problems = []
         self.banner.hide()
+        if (notice := set_aside_notice(store)) is not None:
+            self.show_problem(notice)
         self._opened_at = time.monotonic()
         self.recording = recording
         self.comment_store = store
@@ -700,7 +704,10 @@ class ReviewWindow(QtWidgets.QMainWindow):
 
     # -- state -----------------------------------------------------------------------------
     def show_problem(self, message: str) -> None:
-        self.banner.setText(message)
+        """Add `message` to the banner, under what it already says about this recording."""
+        if message not in self._problems:
+            self._problems.append(message)
+        self.banner.setText("\n".join(self._problems))
         self.banner.show()
         log.warning("%s", message)
 

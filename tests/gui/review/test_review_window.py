@@ -465,3 +465,25 @@ def test_a_damaged_take_shows_what_can_be_read_and_says_what_cannot(
     else:
         assert "psf_fseek" not in window.banner.text()
         assert window.pyramid.frames == 1
+
+
+def test_a_damaged_comments_file_is_kept_aside_and_the_banner_says_so(
+    make_review, demo_copy, qtbot
+):
+    """The damaged sidecar used to be set aside with only a line in the log: the teacher saw an
+    empty comment list and could think the comments lost."""
+    from pianoscope.library.comment_sidecar import comments_path
+
+    damaged = "[" * 100_000  # nesting beyond what the JSON reader takes
+    comments_path(demo_copy).write_text(damaged)
+    window = make_review()
+    assert window.open_recording(demo_copy)
+    kept = demo_copy.with_name(demo_copy.name + ".comments.damaged.json")
+    assert kept.read_text() == damaged
+    assert window.banner.isVisible()
+    assert "kept aside" in window.banner.text() and kept.name in window.banner.text()
+    assert window.comments.comments == ()
+    qtbot.waitUntil(lambda: window._analysis_job is None, timeout=60_000)
+    assert "kept aside" in window.banner.text()  # still said once the take is read
+    window.open_recording(demo_copy)
+    assert not window.banner.isVisible()  # a sound sidecar now: nothing to say
