@@ -2,7 +2,9 @@
 
 The source is watched while recording; if it fails (device unplugged) or the disk fills up, the
 take is closed and kept and the reason is returned instead of raised, so nothing is lost. A source
-that ends (a file played as input) ends the take once everything it played is written.
+that ends (a file played as input) ends the take once everything it played is written; a file
+waits for the recorder (`FileSource.keep_pace_with`), so even at `--speed inf` every sample of it
+is recorded.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pianoscope.audio.file_source import FileSource
 from pianoscope.audio.recorder import Recorder, RecordingResult
 from pianoscope.audio.source import AudioSource
 from pianoscope.errors import PianoscopeError
@@ -46,6 +49,9 @@ def record_take(
     `TakeReport.problem` with everything recorded until then kept.
     """
     cancel = cancel or CancelToken()
+    recorder: Recorder | None = None
+    if isinstance(source, FileSource):  # a file can wait for the recorder: record it whole
+        source.keep_pace_with(lambda: recorder.consumed_index if recorder is not None else 0)
     source.start()
     recorder = Recorder(
         source.ring,

@@ -2,6 +2,12 @@
 
 The demo mode and the tests use this so that everything downstream runs the same live path.
 Blocks are written when they would have finished arriving from a real device.
+
+A microphone cannot wait for its readers; a file can. Given a consumer that must have every
+sample (`keep_pace_with`, the recorder of `pianoscope record --from-file`), the source never
+writes more than half the ring ahead of it, so a file played faster than the recorder drains
+(`--speed inf` on a file longer than the 30 s ring) is recorded whole instead of with gaps of
+silence where the ring overran.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pianoscope.audio.fileio import SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
@@ -19,6 +26,9 @@ from pianoscope.audio.worker_thread import WorkerThread
 from pianoscope.errors import PianoscopeError
 
 log = logging.getLogger(__name__)
+
+# How often a source held back by its consumer looks again: well under the recorder's 0.25 s.
+PACE_POLL_S = 0.01
 
 
 class FileSource:
@@ -44,6 +54,7 @@ class FileSource:
         self._finished = threading.Event()
         self._error: PianoscopeError | None = None
         self._last_block_time_s = 0.0
+        self._consumed: Callable[[], int] | None = None
 
     @property
     def sample_rate_hz(self) -> int:
@@ -69,6 +80,12 @@ class FileSource:
     def finished(self) -> threading.Event:
         """Set once the whole file has been played (never, when looping) or on stop/error."""
         return self._finished
+
+    def keep_pace_with(self, consumed: Callable[[], int]) -> None:
+        """Never write more than half the ring ahead of a consumer: `consumed()` is the ring
+        index up to which it has taken the samples (see the module docstring). Call before
+        `start()`."""
+        self._consumed = consumed
 
     def start(self) -> None:
         """Check the file is readable (raises AudioFileError), then start playing it."""
@@ -104,10 +121,21 @@ class FileSource:
                         delay_s = started_s + (written + chunk.size) / rate - time.monotonic()
                         if delay_s > 0 and self._worker.stopping.wait(delay_s):
                             return
-                    if self._worker.stopping.is_set():
+                    if self._worker.stopping.is_set() or not self._wait_for_room(chunk.size):
                         return
                     self.ring.write(chunk)
                     self._last_block_time_s = time.monotonic()
                     written += chunk.size
             if not self._loop:
                 return
+
+    def _wait_for_room(self, frames: int) -> bool:
+        """Wait until `frames` more keep the ring at most half a ring ahead of the consumer;
+        False if the source was stopped meanwhile."""
+        if self._consumed is None:
+            return True
+        limit = self.ring.capacity // 2
+        while self.ring.written + frames - self._consumed() > limit:
+            if self._worker.stopping.wait(PACE_POLL_S):
+                return False
+        return True

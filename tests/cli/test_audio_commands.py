@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from pianoscope.audio.fileio import load_audio
 from pianoscope.audio.recorder import read_sidecar
@@ -75,6 +77,23 @@ def test_record_from_file_shows_progress_and_exits_zero(tmp_path):
     assert finished.returncode == 0, finished.stderr
     assert "Recording" in finished.stderr  # first progress line is always shown
     assert load_audio(out).size == 2 * 44_100
+
+
+def test_a_file_longer_than_the_ring_recorded_at_full_speed_keeps_every_sample(tmp_path):
+    """At --speed inf the file used to run more than the 30 s ring ahead of the recorder, which
+    wrote what the ring had overrun as silence."""
+    played = np.random.default_rng(3).uniform(-0.5, 0.5, 45 * 44_100).astype(np.float32)
+    source = tmp_path / "long.wav"
+    sf.write(source, played, 44_100, subtype="FLOAT")
+    out = tmp_path / "take.wav"
+    finished = _run(
+        "record", str(out), "--seconds", "60", "--from-file", str(source), "--speed", "inf"
+    )
+    assert finished.returncode == 0, finished.stderr
+    recorded, rate = sf.read(out, dtype="float32")
+    assert rate == 44_100 and recorded.size == played.size
+    np.testing.assert_array_equal(recorded, played)
+    assert read_sidecar(out).lost_samples == 0
 
 
 def test_no_sound_system_at_all_is_explained(tmp_path):
