@@ -8,12 +8,11 @@ inside the commands that use it, so `pianoscope --help` and `--version` answer a
 from __future__ import annotations
 
 import argparse
-import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from pianoscope.analysis.meter import CLOCK_SECTION_S, Meter
+from pianoscope.cli.numbers import BARS_PER_SECTION, BEATS_PER_BAR, SECTION_SECONDS, UPBEAT_BEATS
 from pianoscope.cli.options import add_no_labels_option
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.cli.score_commands import print_comparison, with_progress_line
@@ -111,28 +110,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     compare.add_argument("take", type=Path, help="the take to compare with it")
     compare.add_argument(
         "--beats-per-bar",
-        type=_count(1),
+        type=BEATS_PER_BAR,
         default=Meter.beats_per_bar,
         metavar="N",
         help=f"the reference's meter (default {Meter.beats_per_bar})",
     )
     compare.add_argument(
         "--bars-per-section",
-        type=_count(1),
+        type=BARS_PER_SECTION,
         default=Meter.bars_per_section,
         metavar="N",
         help=f"bars compared together (default {Meter.bars_per_section})",
     )
     compare.add_argument(
         "--upbeat",
-        type=_count(0),
+        type=UPBEAT_BEATS,
         default=Meter.upbeat_beats,
         metavar="BEATS",
         help="beats before bar 1, if the piece starts with an upbeat (default 0)",
     )
     compare.add_argument(
         "--section",
-        type=_seconds,
+        type=SECTION_SECONDS,
         default=CLOCK_SECTION_S,
         metavar="SECONDS",
         help="section length when the reference has no steady beat to count bars by",
@@ -284,28 +283,6 @@ def run_compare(args: argparse.Namespace) -> int:
             f"{section.tempo_ratio:5.2f}x  {section.level_difference_db:+5.1f} dB"
         )
     return 0
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
-    return value
-
-
-def _count(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least `minimum`."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text} is not a whole number of {minimum} or more")
-        return value
-
-    return parse
 
 
 def _student(library: Library, name: str) -> Student:

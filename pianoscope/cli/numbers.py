@@ -86,3 +86,11 @@ class RealNumber:
 
 positive_seconds = RealNumber("number of seconds", minimum=0.0, above_minimum=True)
 """Durations: finite and above zero."""
+
+# `compare`: the meter the teacher gives and the section length without a steady beat. The
+# limits keep a comparison to what music has; a section of 1e-9 s would have asked for ten
+# thousand million sections of a 10 s take.
+BEATS_PER_BAR = WholeNumber("number of beats per bar", minimum=1, maximum=32)
+BARS_PER_SECTION = WholeNumber("number of bars per section", minimum=1, maximum=256)
+UPBEAT_BEATS = WholeNumber("number of upbeat beats", minimum=0, maximum=31)
+SECTION_SECONDS = RealNumber("section length in seconds", minimum=0.5, maximum=3600.0)

@@ -3,6 +3,7 @@ every numeric option of every command takes only values in its stated range."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 
@@ -77,13 +78,18 @@ def test_any_arguments_parse_or_exit_with_usage_error(argv):
     assert args.command is None or callable(args.run)
 
 
-def _numeric_options() -> list[tuple[str, str, object]]:
-    """(command, option, argparse type) of every option that takes a number, of every command."""
+def _numeric_options(
+    parser: argparse.ArgumentParser | None = None, command: str = ""
+) -> list[tuple[str, str, object]]:
+    """(command, option, argparse type) of every option that takes a number, of every command
+    and sub-command (`library ...`), however deep."""
     found = []
-    for name, sub in build_parser()._subparsers._group_actions[0].choices.items():
-        for action in sub._actions:
-            if action.option_strings and isinstance(action.type, WholeNumber | RealNumber):
-                found.append((name, action.option_strings[0], action.type))
+    for action in (parser or build_parser())._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _numeric_options(sub, f"{command} {name}".strip())
+        elif action.option_strings and isinstance(action.type, WholeNumber | RealNumber):
+            found.append((command, action.option_strings[0], action.type))
     return found
 
 
@@ -101,6 +107,8 @@ def test_every_numeric_option_is_covered():
     assert {"spectrum --fft", "spectrum --at", "record --speed", "record --block"} <= options
     assert {"record --rate", "record --channel", "record --seconds", "batch --workers"} <= options
     assert {"train --epochs", "train --threads"} <= options
+    assert {"compare --beats-per-bar", "compare --bars-per-section"} <= options
+    assert {"compare --upbeat", "compare --section"} <= options
 
 
 @pytest.mark.parametrize(
@@ -117,6 +125,7 @@ def test_a_numeric_option_takes_only_values_in_its_range(command, option, number
         "spectrum": ["spectrum", "t.flac", "--at", "0"],
         "batch": ["batch", "in", "--out", "out"],
         "train": ["train"],
+        "compare": ["compare", "reference.flac", "take.flac"],
     }[command]
     with contextlib.redirect_stderr(io.StringIO()) as stderr:
         try:

@@ -4,11 +4,12 @@
 
 Builds a folder of damaged recordings (empty, header-only, truncated WAV and FLAC, NaN, Inf,
 values of 1e8, text with an audio extension, one sample, an unreadable file, a file in an
-unreadable folder), runs each command on each of them in its own process, bounded by a
-timeout, then every numeric option of every command with each bad value. Each call ends as
-`ok` (exit 0), `refused` (a `pianoscope: ...` sentence or a usage line), `traceback`,
-`unexpected` (the last-resort "did not expect" line: a bug without a stack trace) or `hang`
-(killed at the timeout); the inputs' contents and permissions are compared before and after.
+unreadable folder) and of sound ones at extreme gains (x1e-4, x300), runs each command on
+each of them in its own process, bounded by a timeout, then every numeric option of every
+command with each bad value. Each call ends as `ok` (exit 0), `refused` (a `pianoscope: ...`
+sentence or a usage line), `traceback`, `unexpected` (the last-resort "did not expect" line: a
+bug without a stack trace) or `hang` (killed at the timeout); the inputs' contents and
+permissions are compared before and after.
 The acceptance is 0 tracebacks, 0 unexpected, 0 hangs and 0 inputs modified.
 
 Run as root, the commands run as `nobody`, so that unreadable files really are unreadable.
@@ -76,6 +77,9 @@ def build_damaged_inputs(folder: Path) -> dict[str, Path]:
     add("text.wav").write_text("bar 12: rushed\n" * 50)
     sf.write(add("wav_named.flac"), tone, RATE, format="WAV")
     sf.write(add("one_sample.wav"), tone[:1], RATE)
+    # Not damaged, but recorded with 80 dB less or 50 dB more gain (float files hold both).
+    sf.write(add("quiet.wav"), tone * 1e-4, RATE, subtype="FLOAT")
+    sf.write(add("loud.wav"), tone / 0.3 * 300, RATE, subtype="FLOAT")
     sf.write(add("unreadable.wav"), tone, RATE)
     (folder / "locked").mkdir()
     sf.write(folder / "locked" / "take.wav", tone, RATE)
@@ -109,6 +113,7 @@ def option_commands(good: Path, out: Path) -> Iterator[tuple[str, ...]]:
         "spectrum": ("spectrum", str(good), "--at", "0.1"),
         "batch": ("batch", str(good.parent), "--out", str(out / "batch"), "--no-labels"),
         "train": ("train", "--out", str(out / "w.pt"), "--cache", str(out / "no-cache")),
+        "compare": ("compare", str(good), str(good)),
     }
     for name, sub in build_parser()._subparsers._group_actions[0].choices.items():
         for action in sub._actions:
