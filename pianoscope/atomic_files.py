@@ -72,13 +72,15 @@ def remove_stale_partials(folder: Path) -> int:
         names = [name for name in os.listdir(folder) if name.endswith(SUFFIX)]
     except OSError:
         return 0
-    removed = sum(_remove_if_stale(folder / name) for name in names)
+    removed = sum(remove_if_unheld(folder / name) for name in names)
     if removed:
         log.info("removed %d partial files an interrupted save left in %s", removed, folder)
     return removed
 
 
-def _remove_if_stale(path: Path) -> bool:
+def remove_if_unheld(path: Path) -> bool:
+    """Delete the file at `path` unless a process holds an `flock` on it (one that is still
+    writing it); True if it was deleted."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
@@ -90,7 +92,7 @@ def _remove_if_stale(path: Path) -> bool:
     except BlockingIOError:
         return False
     except OSError as error:
-        log.warning("could not remove %s left by an interrupted save (%s)", path, error)
+        log.warning("could not remove %s, left by an interrupted write (%s)", path, error)
         return False
     finally:
         os.close(descriptor)

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from pianoscope.atomic_files import remove_if_unheld
+
 log = logging.getLogger(__name__)
 
 PREFIX = ".importing-"
@@ -70,27 +72,8 @@ def remove_stale_copies(recordings: Path) -> int:
     removed = 0
     for directory, _subfolders, names in os.walk(recordings, followlinks=False):
         for name in names:
-            if name.startswith(PREFIX) and _remove_if_stale(Path(directory) / name):
+            if name.startswith(PREFIX) and remove_if_unheld(Path(directory) / name):
                 removed += 1
     if removed:
         log.info("removed %d copies left by an interrupted import", removed)
     return removed
-
-
-def _remove_if_stale(path: Path) -> bool:
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        path.unlink(missing_ok=True)
-        return True
-    except OSError as error:
-        log.warning("could not remove %s left by an interrupted import (%s)", path, error)
-        return False
-    finally:
-        os.close(descriptor)

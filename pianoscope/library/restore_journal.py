@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from pianoscope.atomic_files import remove_if_unheld
 from pianoscope.crash_points import crash_point
 from pianoscope.errors import LibraryError
 
@@ -51,6 +52,7 @@ def swap_in(staging: Path, root: Path, previous: Path) -> None:
 def finish_interrupted_swap(root: Path) -> None:
     """Finish the swap a killed restore of the library in `root` left half done, if any."""
     journal = journal_path(root)
+    remove_if_unheld(_writing_path(journal))  # a restore killed while writing its journal
     try:
         descriptor = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:
@@ -76,7 +78,7 @@ def finish_interrupted_swap(root: Path) -> None:
 def _journal(root: Path, previous: Path, staging: Path) -> Iterator[None]:
     """The journal of one swap, in place and locked while the block runs."""
     journal = journal_path(root)
-    writing = journal.with_name(journal.name + ".writing")
+    writing = _writing_path(journal)
     descriptor = os.open(writing, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
@@ -93,6 +95,10 @@ def _journal(root: Path, previous: Path, staging: Path) -> Iterator[None]:
         raise
     finally:
         os.close(descriptor)
+
+
+def _writing_path(journal: Path) -> Path:
+    return journal.with_name(journal.name + ".writing")
 
 
 def _read(journal: Path, descriptor: int) -> tuple[Path | None, Path | None]:
