@@ -8,9 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pianoscope.app.live.analysis_process import prepare_analysis_processes
 from pianoscope.app.live.classifier_worker import preload_classifier_runtime
 from pianoscope.gui.live.main_window import MainWindow
-from pianoscope.gui.qt import QtWidgets
+from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.gui.review.window import open_review_window
 from pianoscope.gui.theme import ThemeFollower, apply_plot_colours
 from pianoscope.library.store import Library
@@ -19,12 +20,7 @@ from pianoscope.library.store import Library
 def run_gui(*, demo: bool = False, library_root: str | None = None) -> int:
     """Open the window (on the library in `library_root`, or the default one) and run Qt."""
     library = Library.open(library_root)
-    preload_classifier_runtime()
-    app = _application()
-    apply_plot_colours(app)
-    window = MainWindow(library=library)
-    window.theme_follower = ThemeFollower(app, window)
-    window.show()
+    app, window = open_live_window(library)
     if demo:
         window.start_demo()
     try:
@@ -32,6 +28,23 @@ def run_gui(*, demo: bool = False, library_root: str | None = None) -> int:
     finally:
         window.take_filer.wait_idle(60)
         library.close()
+
+
+def open_live_window(
+    library: Library, *, qsettings: QtCore.QSettings | None = None
+) -> tuple[QtWidgets.QApplication, MainWindow]:
+    """The application and its shown live window, set up as `pianoscope` runs them.
+
+    `bench/bench_live.py` opens the window through here too, so that it measures what users run.
+    """
+    preload_classifier_runtime()
+    prepare_analysis_processes()
+    app = _application()
+    apply_plot_colours(app)
+    window = MainWindow(library=library, qsettings=qsettings)
+    window.theme_follower = ThemeFollower(app, window)
+    window.show()
+    return app, window
 
 
 def run_review(path: Path) -> int:

@@ -99,6 +99,7 @@ class ClassifierWorker:
         self._history: collections.deque[TimedPrediction] = collections.deque(
             maxlen=round(HISTORY_S / interval_s)
         )
+        self._history_tuple: tuple[TimedPrediction, ...] = ()
         self._latest: TimedPrediction | None = None
         self._problem: str | None = None
         self._worker = WorkerThread(self._run, "classifier")
@@ -138,8 +139,9 @@ class ClassifierWorker:
         return max([floor_db, *(level_db for _, level_db in tuple(self._loudest))])
 
     def history(self) -> tuple[TimedPrediction, ...]:
-        """Predictions of the last minute, oldest first."""
-        return tuple(self._history)
+        """Predictions of the last minute, oldest first (made once per prediction, not per
+        call: the window asks on every refresh)."""
+        return self._history_tuple
 
     def start(self) -> None:
         self._worker.start()
@@ -173,6 +175,7 @@ class ClassifierWorker:
             )
             timed = TimedPrediction(time_s, prediction)
             self._history.append(timed)
+            self._history_tuple = tuple(self._history)
             self._latest = timed
             now_s = time.monotonic()
             if now_s - window_start_s >= 2.0:

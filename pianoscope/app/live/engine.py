@@ -1,13 +1,17 @@
-"""The live engine: a source fills the ring; worker threads analyse, record and watch the input.
+"""The live engine: a source fills the ring; workers analyse, record and watch the input.
 
 The GUI (or a headless caller) only starts and stops things and reads the newest published
 results, one `snapshot()` per refresh; it never computes and never waits on a worker. Results
 crossing threads are immutable (frozen dataclasses, read-only arrays).
+
+The spectrum analysis runs on a thread, or with `analysis_process=True` (the window) in a
+process of its own (`app/live/analysis_process.py`) so that drawing never delays it.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import logging
 import sys
 import threading
@@ -19,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pianoscope.app.live.analysis_process import AnalysisProcess, HopNote
 from pianoscope.app.live.classifier_worker import (
     MODEL_SAMPLE_RATE_HZ,
     ClassifierWorker,
@@ -29,7 +34,9 @@ from pianoscope.app.live.classifier_worker import (
 from pianoscope.app.live.frame_analysis import LiveAnalyser, LiveFrame
 from pianoscope.app.live.settings import LiveSettings
 from pianoscope.app.live.spectrogram_buffer import SpectrogramBuffer
+from pianoscope.app.live.timing import FrameTiming
 from pianoscope.audio.recorder import Recorder, RecordingResult
+from pianoscope.audio.shared_ring import SharedRing
 from pianoscope.audio.source import AudioSource
 from pianoscope.dsp.levels import rms_db
 from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
@@ -98,11 +105,18 @@ class LiveEngine:
         settings: LiveSettings | None = None,
         *,
         load_classifier: Callable[[], Classifier] | None = load_shipped_classifier,
+        analysis_process: bool = False,
     ) -> None:
-        """`load_classifier=None` runs without the classifier (spectra only)."""
+        """`load_classifier=None` runs without the classifier (spectra only);
+        `analysis_process=True` analyses in a process of its own (the source's ring is then
+        replaced, before it starts, by one in shared memory)."""
         self.source = source
         self.settings = settings or LiveSettings()
         self._load_classifier = load_classifier
+        self._in_process = analysis_process
+        self._shared_ring: SharedRing | None = None
+        self._analysis: AnalysisProcess | None = None
+        self._receive_lock = threading.Lock()
         self._calibration = Calibration()
         self.classifier: ClassifierWorker | None = None
         self._analyser: LiveAnalyser | None = None
@@ -117,18 +131,33 @@ class LiveEngine:
         self._thread: threading.Thread | None = None
         self._frames = 0
         self._skipped = 0
+        self._hops_lost_in_mailbox = 0
         self._load = 0.0
-        self._latencies_s: collections.deque[float] = collections.deque(maxlen=_LATENCY_HISTORY)
+        self._timings: collections.deque[FrameTiming] = collections.deque(maxlen=_LATENCY_HISTORY)
+        self._latencies_ms = np.zeros(_LATENCY_HISTORY)
 
     # -- control ---------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the source and the analysis thread; raises PianoscopeError if the input fails."""
-        self.source.start()
+        """Start the source and the analysis; raises PianoscopeError if the input fails."""
+        if self._in_process:
+            self._shared_ring = SharedRing.create(self.source.ring.capacity)
+            self.source.ring = self._shared_ring.ring
+        try:
+            self.source.start()
+        except PianoscopeError:
+            self._release_shared_ring()
+            raise
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_S))
         self._configure(self.settings)
         self._problem = None
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="live-analysis", daemon=True)
+        if self._shared_ring is not None:
+            self._analysis = AnalysisProcess(
+                self._shared_ring, self.source.sample_rate_hz, self.settings
+            )
+            self._thread = threading.Thread(target=self._watch, name="live-watch", daemon=True)
+        else:
+            self._thread = threading.Thread(target=self._run, name="live-analysis", daemon=True)
         self._thread.start()
         if self._load_classifier is not None:
             self.classifier = ClassifierWorker(
@@ -147,7 +176,22 @@ class LiveEngine:
             self._thread.join()
             self._thread = None
         self.source.stop()
+        with self._receive_lock:  # no reader may be in the mailbox while it goes
+            if self._analysis is not None:
+                self._analysis.stop()
+                self._analysis = None
+        self._release_shared_ring()
         return result
+
+    def _release_shared_ring(self) -> None:
+        if self._shared_ring is not None:
+            self._shared_ring.close()
+            self._shared_ring = None
+
+    @property
+    def analysis_pid(self) -> int | None:
+        """The analysis process's id; None when the analysis runs on a thread (or stopped)."""
+        return self._analysis.pid if self._analysis is not None else None
 
     @property
     def running(self) -> bool:
@@ -157,7 +201,10 @@ class LiveEngine:
         """Use new settings from the next frame on (the analysis thread picks them up)."""
         self.settings = settings
         if self.running:
-            self._configure(settings)
+            with self._receive_lock:
+                self._configure(settings)
+                if self._analysis is not None:
+                    self._analysis.apply_settings(settings)
 
     def start_recording(
         self, path: str | Path, *, student: str | None = None, piece: str | None = None
@@ -218,6 +265,7 @@ class LiveEngine:
     # -- published results (any thread) ---------------------------------------------------
     @property
     def latest_frame(self) -> LiveFrame | None:
+        self._receive()
         return self._latest
 
     @property
@@ -236,6 +284,7 @@ class LiveEngine:
     def snapshot(self) -> LiveSnapshot:
         """The newest published results, for one refresh of the display."""
         classifier = self.classifier
+        self._receive()
         return LiveSnapshot(
             frame=self._latest,
             spectrogram=self._spectrogram,
@@ -249,8 +298,15 @@ class LiveEngine:
             classifier_running=classifier is not None,
         )
 
+    def recent_timings(self) -> tuple[FrameTiming, ...]:
+        """The last ~2000 hops' timings (about 45 s at the default hop), oldest first."""
+        return tuple(self._timings)
+
     def stats(self) -> EngineStats:
-        latencies = np.array(self._latencies_s) * 1e3 if self._latencies_s else np.zeros(1)
+        self._receive()
+        count = min(self._frames, _LATENCY_HISTORY)
+        latencies = self._latencies_ms[:count] if count else np.zeros(1)
+        p50, p99 = np.percentile(latencies, [50, 99])
         recorder = self._recorder
         return EngineStats(
             sample_rate_hz=self.source.sample_rate_hz,
@@ -259,8 +315,8 @@ class LiveEngine:
             hops_skipped=self._skipped,
             analysis_load=self._load,
             classifier_load=self.classifier.load if self.classifier is not None else 0.0,
-            latency_p50_ms=float(np.percentile(latencies, 50)),
-            latency_p99_ms=float(np.percentile(latencies, 99)),
+            latency_p50_ms=float(p50),
+            latency_p99_ms=float(p99),
             recording_s=recorder.elapsed_s if recorder is not None else None,
             recording_paused=recorder is not None and recorder.paused,
         )
@@ -295,6 +351,7 @@ class LiveEngine:
                 load_start_s, load_cpu_s = now_s, time.thread_time()
             if not ring.wait_until_written(next_end, _CHECK_INTERVAL_S):
                 continue
+            started_s, started_cpu_s = time.monotonic(), time.thread_time()
             written = ring.written
             arrived_s = self.source.last_block_time_s
             analyser, spectrogram = self._analyser, self._spectrogram
@@ -302,13 +359,60 @@ class LiveEngine:
             frame = analyser.analyse(window.samples, window.end_index)
             spectrogram.append(frame.spectrum_db)
             self._latest = frame
-            self._frames += 1
-            self._latencies_s.append(time.monotonic() - arrived_s)
+            self._count_hop(
+                FrameTiming(
+                    arrived_s, started_s, time.monotonic(), time.thread_time() - started_cpu_s
+                )
+            )
             hop = analyser.settings.hop_frames
             next_end += hop
             if written - next_end >= hop:
                 self._skipped += (written - next_end) // hop
                 next_end = written + hop
+
+    def _count_hop(self, timing: FrameTiming) -> None:
+        self._timings.append(timing)
+        self._latencies_ms[self._frames % _LATENCY_HISTORY] = timing.latency_s * 1e3
+        self._frames += 1
+
+    # -- analysis process ---------------------------------------------------------------------
+    def _watch(self) -> None:
+        """With the analysis in its own process, this thread starts it, then watches the input.
+
+        Starting it can wait a second or two for the fork server (more on a loaded machine), so
+        that happens here, not in `start()` on the GUI thread; frames come once it runs.
+        """
+        try:
+            self._analysis.start()
+        except OSError as error:
+            self._problem = f"The live analysis could not start ({error}). Please restart."
+            log.error("%s", self._problem)
+        while not self._stop.wait(_CHECK_INTERVAL_S):
+            self._check_health()
+            problem = self._analysis.problem
+            if problem is not None and self._problem is None:
+                log.error("%s", problem)
+                self._problem = problem
+                self.stop_recording()
+
+    def _receive(self) -> None:
+        """Take the hops the analysis process published since the last call (any thread)."""
+        analysis = self._analysis
+        if analysis is None:
+            return
+        with self._receive_lock:
+            delivery = analysis.mailbox.take()
+            self._hops_lost_in_mailbox += delivery.lost
+            current = [n for n in delivery.notes if n.generation == analysis.generation]
+            for note in current:
+                self._spectrogram.append_column(note.spectrogram_column)
+                self._count_hop(note.timing)
+            if current:
+                newest: HopNote = current[-1]
+                self._skipped = newest.hops_skipped + self._hops_lost_in_mailbox
+                self._load = newest.load
+                if newest is delivery.notes[-1] and delivery.newest_frame is not None:
+                    self._latest = _read_only(delivery.newest_frame)
 
     def _check_health(self) -> None:
         try:
@@ -325,3 +429,12 @@ class LiveEngine:
         if recorder is not None and recorder.error and not recorder.running:
             self._problem = recorder.error
             self.stop_recording()
+
+
+def _read_only(frame: LiveFrame) -> LiveFrame:
+    """A frame from the analysis process, its arrays made read-only like those made here."""
+    for field in dataclasses.fields(frame):
+        value = getattr(frame, field.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return frame

@@ -40,10 +40,17 @@ class SpectrogramBuffer:
         return self._count
 
     def append(self, spectrum_db: np.ndarray) -> None:
+        self.append_column(self.column(spectrum_db))
+
+    def column(self, spectrum_db: np.ndarray) -> np.ndarray:
+        """The image column (one level per row) of one spectrum."""
         edges = np.minimum(self._edges, spectrum_db.size - 1)
         column = np.maximum.reduceat(spectrum_db, edges)[:-1]
         narrow = np.interp(self._centres_hz, self._bins_hz, spectrum_db)
-        column = np.where(self._wide, column, narrow)
+        return np.where(self._wide, column, narrow).astype(np.float32)
+
+    def append_column(self, column: np.ndarray) -> None:
+        """Add a column made by `column()`, here or in the analysis process."""
         with self._lock:
             self._image[self._next] = column
             self._next = (self._next + 1) % self.columns

@@ -50,8 +50,9 @@ from pianoscope.model.calibration import Calibration
 log = logging.getLogger(__name__)
 
 DISPLAY_INTERVAL_MS = 16
-# Plots redraw at most 30 times a second and text (notes, partials) 8 times: more is wasted on
-# the eye and costs the drawing time that keeps the window responsive.
+# Plots redraw at most 30 times a second and text (notes, partials, status bar) 8 times: more
+# is wasted on the eye and costs the drawing time that keeps the window responsive. Panels out
+# of sight (a closed dock, a tab behind another, a minimised window) are not drawn at all.
 PLOT_INTERVAL_S = 1 / 30
 TEXT_INTERVAL_S = 1 / 8
 
@@ -266,7 +267,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stop_input()
         self.input_choice = choice
         engine = LiveEngine(
-            open_source(choice), self.live_settings, load_classifier=active_classifier_loader()
+            open_source(choice),
+            self.live_settings,
+            load_classifier=active_classifier_loader(),
+            analysis_process=True,  # drawing never delays the spectra
         )
         try:
             engine.start()
@@ -460,8 +464,17 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- display ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Timer tick: draw the newest results; never computes, never waits."""
+        """Timer tick: draw the newest results; never computes, never waits.
+
+        The timer runs at ~60 Hz (its rate, in the status bar, shows how responsive the window
+        is); the engine is read and everything is drawn on one tick at most 30 times a second,
+        because each tick that changes anything costs a repaint of the window.
+        """
         if self.engine is None:
+            return
+        self._count_frame()
+        now_s = time.monotonic()
+        if not self._due("plots", now_s, PLOT_INTERVAL_S):
             return
         snapshot = self.engine.snapshot()
         if snapshot.problem and self.banner.text() != snapshot.problem:
@@ -471,22 +484,22 @@ class MainWindow(QtWidgets.QMainWindow):
         self._collect_finished_take(snapshot.last_take)
         for problem in self.take_filer.take_problems():
             self.show_problem(problem)
-        now_s = time.monotonic()
         frame = snapshot.frame
-        if frame is not None and frame.end_index != self._last_frame_index:
-            if self._due("plots", now_s, PLOT_INTERVAL_S):
-                self._last_frame_index = frame.end_index
-                self.spectrum.show_frame(frame)
-                self.scope.show_frame(frame)
-                self.level_meter.show_frame(frame)
+        drawing = not self.isMinimized()
+        if drawing and frame is not None and frame.end_index != self._last_frame_index:
+            self._last_frame_index = frame.end_index
+            for panel in (self.spectrum, self.scope, self.level_meter):
+                if panel.isVisible():  # a closed dock, or a tab behind another
+                    panel.show_frame(frame)
+            if snapshot.spectrogram is not None and self.spectrogram.isVisible():
+                self.spectrogram.show_spectrogram(snapshot.spectrogram)
             if self._due("text", now_s, TEXT_INTERVAL_S):
-                self.note_readout.show_frame(frame)
-                self.partials_table.show_frame(frame)
-        if snapshot.spectrogram is not None and self._due("spectrogram", now_s, PLOT_INTERVAL_S):
-            self.spectrogram.show_spectrogram(snapshot.spectrogram)
+                for panel in (self.note_readout, self.partials_table):
+                    if panel.isVisible():
+                        panel.show_frame(frame)
         self._show_classifier(snapshot)
-        self._count_frame()
-        self._show_status(snapshot.stats)
+        if self._due("status", now_s, TEXT_INTERVAL_S):
+            self._show_status(snapshot.stats)
 
     def _due(self, what: str, now_s: float, interval_s: float) -> bool:
         """True at most once per `interval_s` for each kind of panel."""
@@ -502,7 +515,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self.classifier_panel.show_problem(snapshot.classifier_problem)
             return
         latest = snapshot.prediction
-        if latest is not None and not self.classifier_panel.is_showing(latest):
+        if (
+            latest is not None
+            and self.classifier_panel.isVisible()
+            and not self.classifier_panel.is_showing(latest)
+        ):
             self.classifier_panel.show_prediction(latest, snapshot.predictions)
 
     def _count_frame(self) -> None:

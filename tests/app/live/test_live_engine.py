@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,8 +32,13 @@ def a4_tone(tmp_path):
     return path
 
 
-def test_engine_publishes_frames_with_the_played_note(a4_tone):
-    engine = LiveEngine(FileSource(a4_tone), LiveSettings(fft_size=8192, hop_frames=1024))
+@pytest.mark.parametrize("in_process", [False, True], ids=["thread", "process"])
+def test_engine_publishes_frames_with_the_played_note(a4_tone, in_process):
+    engine = LiveEngine(
+        FileSource(a4_tone, loop=True),  # the analysis process may start after the first note
+        LiveSettings(fft_size=8192, hop_frames=1024),
+        analysis_process=in_process,
+    )
     engine.start()
     try:
         wait_until(lambda: engine.stats().frames_analysed >= 20, 30, "20 frames are analysed")
@@ -50,6 +58,10 @@ def test_engine_publishes_frames_with_the_played_note(a4_tone):
         assert stats.overflow_count == 0
         # Measured, not bounded here: the latency figures are bench/bench_live.py's business.
         assert 0 < stats.latency_p50_ms <= stats.latency_p99_ms
+        timings = engine.recent_timings()
+        assert len(timings) == stats.frames_analysed
+        assert all(t.arrived_s <= t.started_s <= t.published_s for t in timings)
+        assert (engine.analysis_pid not in (None, os.getpid())) == in_process
     finally:
         engine.stop()
 
@@ -102,8 +114,9 @@ def test_failing_source_is_reported_and_the_take_is_kept(tmp_path):
     assert load_audio(tmp_path / "take.flac").size > 0.5 * RATE
 
 
-def test_settings_change_takes_effect_while_running(a4_tone):
-    engine = LiveEngine(FileSource(a4_tone, loop=True))
+@pytest.mark.parametrize("in_process", [False, True], ids=["thread", "process"])
+def test_settings_change_takes_effect_while_running(a4_tone, in_process):
+    engine = LiveEngine(FileSource(a4_tone, loop=True), analysis_process=in_process)
     engine.start()
     try:
         wait_until(lambda: engine.latest_frame is not None, 30, "a first frame is published")
@@ -115,6 +128,22 @@ def test_settings_change_takes_effect_while_running(a4_tone):
         )
     finally:
         engine.stop()
+
+
+def test_analysis_process_that_dies_is_reported_and_stop_frees_its_memory(a4_tone):
+    before = set(Path("/dev/shm").iterdir())
+    engine = LiveEngine(FileSource(a4_tone, loop=True), analysis_process=True)
+    engine.start()
+    try:
+        wait_until(lambda: engine.latest_frame is not None, 30, "a first frame is published")
+        shared = set(Path("/dev/shm").iterdir()) - before
+        assert len(shared) == 2  # the ring and the mailbox
+        os.kill(engine.analysis_pid, signal.SIGKILL)
+        wait_until(lambda: engine.problem is not None, 30, "the lost analysis is reported")
+        assert "stopped unexpectedly" in engine.problem
+    finally:
+        engine.stop()
+    assert not any(path.exists() for path in shared)
 
 
 DISK_FULL_SCRIPT = """

@@ -28,8 +28,11 @@ def test_demo_feeds_every_panel(make_window, qtbot):
     assert window.level_meter.rms_dbfs > FLOOR_DB
     assert window.note_readout.note_label.text() != "–"
     assert window.scope.curve.getData()[1].size == round(0.04 * RATE)
+    levels_db = window.spectrogram.levels_db
+    assert levels_db is not None and np.max(levels_db) > -100
     image = window.spectrogram.image_item.image
-    assert image is not None and np.max(image) > -100
+    assert image.dtype == np.uint8 and image.shape == (*levels_db.shape, 4)  # coloured, RGBA
+    assert len(np.unique(image.reshape(-1, 4), axis=0)) > 10
     assert "overflows 0" in window.status_label.text()
     assert window.level_meter.device_name == "demo.flac (file)"
 
@@ -190,3 +193,18 @@ def test_demo_is_classified_as_the_fluidr3_grand_in_the_panel(make_window, qtbot
     qtbot.waitUntil(
         lambda: window.classifier_panel.history_image.image.shape[1] >= 12, timeout=5_000
     )
+
+
+def test_panels_out_of_sight_are_not_drawn(make_window, qtbot):
+    """A closed dock costs no drawing; shown again, it is drawn at once."""
+    window = make_window()
+    window.docks["Scope"].close()
+    window.docks["Partials"].close()
+    window.start_demo()
+    qtbot.waitUntil(lambda: window.spectrogram._drawn_count >= 10, timeout=20_000)
+    qtbot.waitUntil(lambda: window.note_readout.note_label.text() != "–", timeout=10_000)
+    assert window.spectrum.raw_curve.getData()[0] is not None
+    assert window.scope.curve.getData()[1] is None
+    assert window.partials_table.shown_rows == 0
+    window.docks["Scope"].show()
+    qtbot.waitUntil(lambda: window.scope.curve.getData()[1] is not None, timeout=10_000)

@@ -1,4 +1,9 @@
-"""Scrolling spectrogram of the last seconds on a log (note-labelled) or linear frequency axis."""
+"""Scrolling spectrogram of the last seconds on a log (note-labelled) or linear frequency axis.
+
+The panel colours the image itself (levels to 256 colours of the map, then RGBA): Qt draws an
+RGBA image scaled to the plot about ten times faster than the palette image pyqtgraph makes
+from levels and a colour map (0.3 against 3 ms for 430 x 384 drawn at 1400 x 280, measured).
+"""
 
 from __future__ import annotations
 
@@ -23,9 +28,12 @@ class SpectrogramPanel(pg.PlotWidget):
         self.setLabel("bottom", "time", units="s")
         self.image_item = pg.ImageItem()
         self.addItem(self.image_item)
-        self.image_item.setColorMap(pg.colormap.get(colour_map))
-        self.image_item.setLevels(db_range)
+        colours = pg.colormap.get(colour_map).getLookupTable(nPts=256, alpha=True)
+        self._colours = np.ascontiguousarray(colours, np.uint8).view(np.uint32)[:, 0]
+        """One RGBA colour per level, as one 32-bit number each: a lookup per pixel."""
         self.db_range = db_range
+        self.levels_db: np.ndarray | None = None
+        """The dB image last drawn (rows = frequency), for tests and the crosshair."""
         self._drawn_count = -1
         cache_axes(self)
 
@@ -34,8 +42,11 @@ class SpectrogramPanel(pg.PlotWidget):
         if buffer.count == self._drawn_count:
             return
         self._drawn_count = buffer.count
-        image = buffer.image().T  # rows = frequency, columns = time
-        self.image_item.setImage(image, autoLevels=False, levels=self.db_range)
+        self.levels_db = buffer.image().T  # rows = frequency, columns = time
+        low, high = self.db_range
+        levels = np.clip((self.levels_db - low) * (255.0 / (high - low)), 0.0, 255.0)
+        rgba = self._colours[np.ascontiguousarray(levels, np.uint8)]
+        self.image_item.setImage(rgba.view(np.uint8).reshape(*rgba.shape, 4), autoLevels=False)
         edges = buffer.rows_hz
         low, high = (
             (np.log10(edges[0]), np.log10(edges[-1])) if self.log_scale else (edges[0], edges[-1])
