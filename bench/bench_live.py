@@ -249,10 +249,10 @@ def _time_predictions(classifier, predictions: list[tuple[float, float]], lock) 
     """Record when each prediction ran (on the classifier thread)."""
     original = classifier.predict
 
-    def timed(audio):
+    def timed(*args, **kwargs):
         start_s = time.monotonic()
         try:
-            return original(audio)
+            return original(*args, **kwargs)
         finally:
             with lock:
                 predictions.append((start_s, time.monotonic()))
