@@ -170,9 +170,14 @@ class ClassifierWorker:
                 continue
             audio = to_model_rate(latest.samples, self._sample_rate_hz)
             time_s = latest.end_index / self._sample_rate_hz
-            prediction = self.classifier.predict(
-                audio, take_gain_db=self._take_gain_db(time_s, audio)
-            )
+            try:
+                prediction = self.classifier.predict(
+                    audio, take_gain_db=self._take_gain_db(time_s, audio)
+                )
+            except Exception as error:  # any failure ends the thread: say so, never silently
+                self._problem = f"The classifier stopped ({error}); spectra still work."
+                log.exception("%s", self._problem)
+                return
             timed = TimedPrediction(time_s, prediction)
             self._history.append(timed)
             self._history_tuple = tuple(self._history)

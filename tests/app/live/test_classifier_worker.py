@@ -189,3 +189,33 @@ def test_preloading_without_torch_is_quiet():
         PRELOAD,
         "preload_classifier_runtime()",
     )
+
+
+def test_a_classifier_that_fails_mid_stream_is_reported_not_silently_gone():
+    ring = RingBuffer(44_100 * 4)
+    ring.write((0.3 * np.sin(2 * np.pi * 440 * np.arange(88_200) / 44_100)).astype(np.float32))
+
+    class FailsOnSecondWindow:
+        """The real classifier, until its second prediction raises."""
+
+        def __init__(self):
+            self.classifier = _untrained_classifier()
+            self.calls = 0
+
+        def set_calibration(self, calibration):
+            self.classifier.set_calibration(calibration)
+
+        def predict(self, audio, **options):
+            self.calls += 1
+            if self.calls == 2:
+                raise IndexError("a bug in a prediction")
+            return self.classifier.predict(audio, **options)
+
+    worker = ClassifierWorker(ring, 44_100, load_classifier=FailsOnSecondWindow)
+    worker.start()
+    try:
+        wait_until(lambda: worker.problem is not None, 60, "the failure is reported")
+    finally:
+        worker.stop()
+    assert worker.problem.startswith("The classifier stopped (a bug in a prediction)")
+    assert worker.latest is not None  # the first prediction stays shown
