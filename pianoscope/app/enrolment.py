@@ -39,6 +39,12 @@ TOO_ALIKE = (
     "These pianos sound too alike to tell apart reliably; record longer and more varied "
     "playing, or keep the shipped model."
 )
+# A single piano taken for more than this share of other pianos' windows is not reliable.
+RELIABLE_OTHERS_ACCEPTED = 0.10
+TOO_LIKE_OTHERS = (
+    "This piano sounds much like other pianos, so other pianos may be taken for it; record "
+    "longer and more varied playing, or keep the shipped model."
+)
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,39 @@ class EnrolmentResult:
     validation_accuracy: float  # windows of the held-out last fifth of each piano's audio
     audio_s: dict[str, float]  # seconds of recordings per piano
     seconds: float  # wall time of loading and fine-tuning
+    others_accepted: float | None = None
+    """One piano only: the share of the shipped other pianos' windows taken for it."""
 
     @property
     def reliable(self) -> bool:
+        if self.others_accepted is not None and self.others_accepted > RELIABLE_OTHERS_ACCEPTED:
+            return False
         return self.validation_accuracy >= RELIABLE_ACCURACY
+
+    @property
+    def advice(self) -> str:
+        """What to do when the enrolment is not reliable; empty when it is."""
+        if self.reliable:
+            return ""
+        return TOO_LIKE_OTHERS if self.others_accepted is not None else TOO_ALIKE
+
+    def summary(self) -> str:
+        """The result in sentences for the teacher (the dialog and the command line)."""
+        share = f"{100 * self.validation_accuracy:.0f} %"
+        if self.others_accepted is None:
+            text = (
+                f"{share} of the 2-second windows in the last fifth of each piano's recordings "
+                "were recognised"
+            )
+        else:
+            text = (
+                f"{share} of the 2-second windows in the last fifth of the recordings were "
+                f"recognised as {self.names[0]}, and "
+                f"{100 * self.others_accepted:.0f} % of the windows of "
+                "Pianoscope's own pianos would be taken for it; any other piano is reported as "
+                '"another piano" (unknown in analyses)'
+            )
+        return f"{text} (learnt in {self.seconds:.0f} s). {self.advice}".rstrip()
 
 
 def default_enrolment_folder() -> Path:
@@ -84,8 +119,14 @@ def enrol_pianos(
     teacher, and `Cancelled` when `cancel` is set.
     """
     from pianoscope.model.enrolled import save_enrolment
-    from pianoscope.model.enrolment import ENROLMENT_SUFFIX, enrol, validate_names
+    from pianoscope.model.enrolment import (
+        ENROLMENT_SUFFIX,
+        enrol,
+        trunk_fingerprint,
+        validate_names,
+    )
     from pianoscope.model.inference import WEIGHTS_NAME
+    from pianoscope.model.other_pianos import load_other_pianos, other_pianos_path
     from pianoscope.model.weights import load_weights
     from pianoscope.resources_path import resource_path
 
@@ -105,10 +146,15 @@ def enrol_pianos(
             recordings.append(load_audio(path))
             loaded_files += 1
             progress(LOADING_SHARE * loaded_files / files)
-    network = load_weights(weights_path or resource_path(WEIGHTS_NAME)).network
+    weights_path = weights_path or resource_path(WEIGHTS_NAME)
+    network = load_weights(weights_path).network
+    others = None
+    if len(pianos) == 1:
+        others = load_other_pianos(other_pianos_path(weights_path), trunk_fingerprint(network))
     enrolment = enrol(
         audio,
         network,
+        others=others,
         progress=lambda f: progress(LOADING_SHARE + (1.0 - LOADING_SHARE) * f),
         cancel=cancel,
     )
@@ -123,6 +169,7 @@ def enrol_pianos(
         validation_accuracy=enrolment.validation_accuracy,
         audio_s=dict(enrolment.metadata["seconds"]),
         seconds=seconds,
+        others_accepted=None if others is None else enrolment.one_piano.others_accepted,
     )
 
 

@@ -16,10 +16,11 @@ log = logging.getLogger(__name__)
 def register(subparsers: Any) -> None:
     enrol = subparsers.add_parser(
         "enrol",
-        help="teach the classifier your own pianos from one to two minutes of each",
-        description="Fine-tune the classifier's piano head on recordings of your pianos (2 to "
-        "8, one to two minutes each) and report its accuracy on the last fifth of each piano's "
-        "audio. With --use the live view reports these names from then on.",
+        help="teach the classifier your own piano(s) from one to two minutes of each",
+        description="Learn your own pianos from recordings (one to two minutes each) and report "
+        "how well the last fifth of each piano's audio is recognised. One piano is then told "
+        'from any other piano ("another piano"); 2 to 8 pianos are told apart. With --use the '
+        "live view reports these names from then on.",
     )
     enrol.add_argument(
         "--piano",
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run_enrol(args: argparse.Namespace) -> int:
-    from pianoscope.app.enrolment import TOO_ALIKE, PianoRecordings, enrol_pianos, use_enrolment
+    from pianoscope.app.enrolment import PianoRecordings, enrol_pianos, use_enrolment
 
     if args.use_shipped:
         if args.piano or args.use:
@@ -73,8 +74,13 @@ def _run_enrol(args: argparse.Namespace) -> int:
         f"Validation accuracy {100 * result.validation_accuracy:.1f} % (2-second windows of the "
         f"last fifth of each piano's audio); took {result.seconds:.1f} s."
     )
+    if result.others_accepted is not None:
+        print(
+            f"{result.names[0]} or another piano: {100 * result.others_accepted:.1f} % of the "
+            "windows of Pianoscope's own pianos would be taken for it."
+        )
     if not result.reliable:
-        print(TOO_ALIKE)
+        print(result.advice)
     print(f"Saved {result.path}")
     if args.use:
         use_enrolment(result.path)

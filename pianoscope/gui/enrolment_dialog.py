@@ -1,5 +1,8 @@
 """Enrol the teacher's own pianos: name them, pick recordings, fine-tune, then choose.
 
+One piano is enough: Pianoscope then tells it from any other piano. Two to eight are told
+apart from each other.
+
 Fine-tuning runs in a BackgroundJob polled by a Qt timer, so the window stays responsive and
 Cancel stops it between steps. Nothing changes for the live view until the teacher, having
 seen the validation accuracy, chooses "Use these names from now on".
@@ -12,7 +15,6 @@ from pathlib import Path
 
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.enrolment import (
-    TOO_ALIKE,
     EnrolmentResult,
     PianoRecordings,
     enrol_pianos,
@@ -49,7 +51,7 @@ class _PianoRow:
 
 
 class EnrolmentDialog(QtWidgets.QDialog):
-    """Names up to eight pianos, fine-tunes on their recordings and offers the result.
+    """Names one to eight pianos, fine-tunes on their recordings and offers the result.
 
     `folder` is where the enrolment is saved and chosen (default: the user data folder).
     `result` holds the finished enrolment; `job` the running or last fine-tuning.
@@ -67,8 +69,9 @@ class EnrolmentDialog(QtWidgets.QDialog):
 
         intro = QtWidgets.QLabel(
             "Record one to two minutes of varied playing on each of your pianos (or pick "
-            "recordings of them) and give each piano a name. Pianoscope then learns to tell "
-            "them apart; the shipped model stays available."
+            "recordings of them) and give each piano a name. With one piano, Pianoscope "
+            'then tells it from any other piano ("another piano"); with two to eight, it '
+            "learns to tell them apart. The shipped model stays available."
         )
         intro.setWordWrap(True)
         self._grid = QtWidgets.QGridLayout()
@@ -186,12 +189,9 @@ class EnrolmentDialog(QtWidgets.QDialog):
 
     def _show_result(self, result: EnrolmentResult) -> None:
         self.result = result
-        advice = "" if result.reliable else f" {TOO_ALIKE}"
         self.message.setText(
-            f"{', '.join(result.names)}: {100 * result.validation_accuracy:.0f} % of the "
-            "2-second windows in the last fifth of each piano's recordings were recognised "
-            f"(learnt in {result.seconds:.0f} s).{advice} Use these names in the live view from "
-            "its next Start on, or keep the shipped model?"
+            f"{', '.join(result.names)}: {result.summary()} Use these names in the live view "
+            "from its next Start on, or keep the shipped model?"
         )
         self.use_button.show()
         self.keep_button.show()

@@ -38,13 +38,18 @@ from pianoscope.model.inference import (
     Prediction,
     placed_log_mel,
 )
+from pianoscope.model.labels import ANOTHER_PIANO
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
+from pianoscope.model.one_piano import OnePiano, mine_probability
 from pianoscope.model.weights import LoadedWeights, load_weights
 from pianoscope.resources_path import resource_path
 
 # -- the enrolment file ----------------------------------------------------------------------
 
 _TENSORS = ("head_weight", "head_bias", "summary_mean", "summary_scale", "centroids")
+# A one-piano enrolment's decision (`pianoscope.model.one_piano`); its mean, scale and distance
+# limit are the enrolment's summary_mean, summary_scale and unknown_distance.
+_ONE_PIANO_NUMBERS = ("distance_spread", "score_limit", "score_spread", "others_accepted")
 
 
 def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
@@ -61,6 +66,10 @@ def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
     }
     for name in _TENSORS:
         payload[name] = getattr(enrolment, name).detach().to(torch.float32).clone()
+    if enrolment.one_piano is not None:
+        payload["one_piano_direction"] = enrolment.one_piano.direction.to(torch.float32).clone()
+        for name in _ONE_PIANO_NUMBERS:
+            payload[f"one_piano_{name}"] = float(getattr(enrolment.one_piano, name))
     remove_stale_partials(path.parent)
     with replacing(path) as handle:
         torch.save(payload, handle)
@@ -140,7 +149,33 @@ def _from_payload(payload: dict[str, object]) -> Enrolment:
         trunk=_typed(payload, "trunk", str),
         validation_accuracy=accuracy,
         metadata=metadata,
+        one_piano=_one_piano(payload, tensors, unknown_distance) if pianos == 1 else None,
         **tensors,
+    )
+
+
+def _one_piano(
+    payload: Mapping[str, object], tensors: Mapping[str, torch.Tensor], distance_limit: float
+) -> OnePiano:
+    """The one-piano decision kept in an enrolment file, checked like the rest."""
+    direction = _typed(payload, "one_piano_direction", torch.Tensor)
+    if direction.dtype != torch.float32 or direction.shape != tensors["summary_mean"].shape:
+        raise ValueError("the one-piano direction does not fit the summaries")
+    if not bool(torch.isfinite(direction).all()):
+        raise ValueError("the one-piano direction is not finite")
+    numbers = {
+        name: float(_typed(payload, f"one_piano_{name}", float)) for name in _ONE_PIANO_NUMBERS
+    }
+    if not all(np.isfinite(value) for value in numbers.values()):
+        raise ValueError("the one-piano limits are not finite")
+    if numbers["distance_spread"] <= 0 or numbers["score_spread"] <= 0:
+        raise ValueError("the one-piano spreads are not positive")
+    return OnePiano(
+        mean=tensors["summary_mean"],
+        scale=tensors["summary_scale"],
+        distance_limit=distance_limit,
+        direction=direction,
+        **numbers,
     )
 
 
@@ -212,6 +247,12 @@ class EnrolledClassifier:
         return self.enrolment.names
 
     @property
+    def piano_labels(self) -> tuple[str, ...]:
+        """The labels of the piano probabilities: the names, and "another piano" beside a
+        single enrolled piano."""
+        return self.names + ((ANOTHER_PIANO,) if self.enrolment.one_piano is not None else ())
+
+    @property
     def calibration(self) -> Calibration:
         return self._base.calibration
 
@@ -248,12 +289,14 @@ class EnrolledClassifier:
             )
             summary = self._captured[-1][: len(shipped)] if self._captured else None
         if summary is None:  # too short to run the network: the shipped answer is silence
-            uniform = tuple(1.0 / len(self.names) for _ in self.names)
+            labels = self.piano_labels
+            uniform = tuple(1.0 / len(labels) for _ in labels)
             return [
-                dataclasses.replace(p, piano=HeadProbabilities(self.names, uniform))
-                for p in shipped
+                dataclasses.replace(p, piano=HeadProbabilities(labels, uniform)) for p in shipped
             ]
         enrolment = self.enrolment
+        if enrolment.one_piano is not None:
+            return self._one_piano_predictions(shipped, summary, enrolment.one_piano)
         with torch.inference_mode():
             probabilities = torch.softmax(
                 summary @ enrolment.head_weight.T + enrolment.head_bias, dim=1
@@ -266,6 +309,23 @@ class EnrolledClassifier:
                 piano=HeadProbabilities(self.names, tuple(float(p) for p in probabilities[i])),
                 unknown_score=float(distance[i] / (distance[i] + enrolment.unknown_distance)),
                 is_unknown=prediction.is_silent or bool(distance[i] > enrolment.unknown_distance),
+            )
+            for i, prediction in enumerate(shipped)
+        ]
+
+    def _one_piano_predictions(
+        self, shipped: list[Prediction], summary: torch.Tensor, decision: OnePiano
+    ) -> list[Prediction]:
+        """The teacher's piano or another piano (reported `unknown` in analyses)."""
+        with torch.inference_mode():
+            mine = mine_probability(decision, summary).numpy()
+        labels = (self.names[0], ANOTHER_PIANO)
+        return [
+            dataclasses.replace(
+                prediction,
+                piano=HeadProbabilities(labels, (float(mine[i]), float(1.0 - mine[i]))),
+                unknown_score=float(1.0 - mine[i]),
+                is_unknown=prediction.is_silent or bool(mine[i] < 0.5),
             )
             for i, prediction in enumerate(shipped)
         ]

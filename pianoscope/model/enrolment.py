@@ -1,6 +1,6 @@
 """Enrolment: teach the classifier the teacher's own pianos by fine-tuning a new piano head.
 
-The teacher gives one to two minutes of playing per piano (2 to 8 pianos). The shipped
+The teacher gives one to two minutes of playing per piano (1 to 8 pianos). The shipped
 network's trunk (conv blocks and LSTM) stays frozen: it already turns a 2 s window into a
 summary vector that separates pianos, so only a new linear head over the teacher's names is
 trained, on summaries computed once. That keeps fine-tuning to seconds on one CPU core and
@@ -13,6 +13,9 @@ The shipped `known` head cannot tell "one of your pianos" (it was trained on the
 other pianos are its negatives). The enrolled classifier therefore decides `unknown` itself:
 a window whose summary lies far from every enrolled piano (distance to the piano's mean in
 standardised summary space, beyond what the enrolment windows reach) is called unknown.
+
+A single piano has no head to train: `pianoscope.model.one_piano` decides "this piano or
+another piano" from its distribution and from the other pianos Pianoscope ships.
 
 The enrolment file is a plain dict of tensors, strings and numbers (`torch.save`), loaded with
 `weights_only=True`; it names the trunk it was made for, so new shipped weights ask for a new
@@ -40,6 +43,8 @@ from pianoscope.model.inference import (
     WINDOW_SAMPLES,
 )
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
+from pianoscope.model.one_piano import OnePiano, fit_one_piano, mine_probability
+from pianoscope.model.other_pianos import OtherPianos
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
@@ -48,7 +53,7 @@ ENROLMENT_FORMAT = 1
 ENROLMENT_KIND = "pianoscope-enrolment"
 ENROLMENT_SUFFIX = ".enrolment.pt"
 MAX_ENROLMENT_BYTES = 1024 * 1024
-MIN_PIANOS = 2
+MIN_PIANOS = 1
 MAX_PIANOS = 8
 MAX_NAME_LENGTH = 40
 MIN_SECONDS_PER_PIANO = 30.0
@@ -83,7 +88,8 @@ class Enrolment:
 
     `centroids` are the pianos' mean summaries after standardising with `summary_mean` and
     `summary_scale`; `unknown_distance` is the RMS distance per dimension beyond which a
-    window is unknown.
+    window is unknown. A single piano has `one_piano` instead of a trained head (its head is
+    zeros) and its `validation_accuracy` is the share of held-out windows taken for it.
     """
 
     names: tuple[str, ...]
@@ -96,6 +102,7 @@ class Enrolment:
     trunk: str  # fingerprint of the trunk the head was trained on
     validation_accuracy: float
     metadata: dict[str, object]
+    one_piano: OnePiano | None = None
 
 
 # -- preparing the teacher's audio ----------------------------------------------------------
@@ -149,12 +156,10 @@ def cut_windows(audio: np.ndarray, hop_frames: int = WINDOW_HOP_FRAMES) -> np.nd
 
 
 def validate_names(names: Sequence[str]) -> tuple[str, ...]:
-    """The pianos' names, checked: 2 to 8 distinct, non-empty, printable, short."""
+    """The pianos' names, checked: 1 to 8 distinct, non-empty, printable, short."""
     cleaned = tuple(name.strip() if isinstance(name, str) else "" for name in names)
     if not MIN_PIANOS <= len(cleaned) <= MAX_PIANOS:
-        raise EnrolmentError(
-            f"Enrol between {MIN_PIANOS} and {MAX_PIANOS} pianos (got {len(cleaned)})."
-        )
+        raise EnrolmentError(f"Enrol one piano, or up to {MAX_PIANOS} (got {len(cleaned)}).")
     for name in cleaned:
         if not name or not name.isprintable() or len(name) > MAX_NAME_LENGTH:
             raise EnrolmentError(
@@ -225,17 +230,21 @@ def enrol(
     network: PianoscopeNet,
     config: FineTuneConfig = FineTuneConfig(),
     *,
+    others: OtherPianos | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> Enrolment:
     """Fine-tune a piano head on the teacher's pianos: name → recordings (float32 mono, 44.1 kHz).
 
+    A single piano needs `others`, the shipped other pianos of this trunk, instead of a head.
     Progress: features to 10 %, the trunk's summaries to 85 %, the head's training to 100 %.
     Raises EnrolmentError when the names or the audio cannot make a usable enrolment, and
     `Cancelled` when `cancel` is set.
     """
     started_s = time.monotonic()
     names = validate_names(list(recordings))
+    if len(names) == 1 and others is None:
+        raise EnrolmentError("Enrolling a single piano needs Pianoscope's other pianos.")
     train_parts: list[_Windows] = []
     validation_parts: list[_Windows] = []
     seconds: dict[str, float] = {}
@@ -264,7 +273,11 @@ def enrol(
 
     gained = np.concatenate([train.features_db + np.float32(g) for g in TRAINING_GAINS_DB])
     gained_piano = np.tile(train.piano, len(TRAINING_GAINS_DB))
-    all_windows = np.concatenate([gained, validation.features_db])
+    # One piano's limits come from its held-out windows alone, so they must see the levels
+    # the piano will be heard at too; a head is checked at the level it was recorded at.
+    held_out_gains = TRAINING_GAINS_DB if len(names) == 1 else (0.0,)
+    held_out = np.concatenate([validation.features_db + np.float32(g) for g in held_out_gains])
+    all_windows = np.concatenate([gained, held_out])
     embedded = summaries(
         network,
         all_windows,
@@ -272,8 +285,83 @@ def enrol(
         cancel=cancel,
     )
     train_summary, validation_summary = embedded[: gained.shape[0]], embedded[gained.shape[0] :]
-    train_target = torch.from_numpy(gained_piano)
+    metadata: dict[str, object] = {
+        "seconds": seconds,
+        "training_windows": int(train.piano.size),
+        "validation_windows": int(validation.piano.size),
+    }
+    if len(names) == 1:
+        enrolment = _one_piano_enrolment(
+            names, train_summary, validation_summary, others, network, metadata
+        )
+    else:
+        enrolment = _head_enrolment(
+            names,
+            train_summary,
+            torch.from_numpy(gained_piano),
+            validation_summary,
+            validation.piano,
+            network,
+            config,
+            metadata,
+            progress=progress,
+            cancel=cancel,
+        )
+    elapsed_s = time.monotonic() - started_s
+    enrolment.metadata["fine_tune_seconds"] = round(elapsed_s, 2)
+    enrolment.metadata["created"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    log.info(
+        "enrolled %s: validation accuracy %.3f in %.1f s",
+        names,
+        enrolment.validation_accuracy,
+        elapsed_s,
+    )
+    progress(1.0)
+    return enrolment
 
+
+def _one_piano_enrolment(
+    names: tuple[str, ...],
+    train_summary: torch.Tensor,
+    validation_summary: torch.Tensor,
+    others: OtherPianos,
+    network: PianoscopeNet,
+    metadata: dict[str, object],
+) -> Enrolment:
+    """One piano: the distance and discriminant tests of `pianoscope.model.one_piano`."""
+    decision = fit_one_piano(train_summary, validation_summary, others)
+    accepted = float((mine_probability(decision, validation_summary) >= 0.5).float().mean())
+    width = train_summary.shape[1]
+    metadata["other_pianos_accepted"] = round(decision.others_accepted, 4)
+    return Enrolment(
+        names=names,
+        head_weight=torch.zeros((1, width)),
+        head_bias=torch.zeros(1),
+        summary_mean=decision.mean.clone(),
+        summary_scale=decision.scale.clone(),
+        centroids=torch.zeros((1, width)),
+        unknown_distance=decision.distance_limit,
+        trunk=trunk_fingerprint(network),
+        validation_accuracy=accepted,
+        metadata=metadata,
+        one_piano=decision,
+    )
+
+
+def _head_enrolment(
+    names: tuple[str, ...],
+    train_summary: torch.Tensor,
+    train_target: torch.Tensor,
+    validation_summary: torch.Tensor,
+    validation_piano: np.ndarray,
+    network: PianoscopeNet,
+    config: FineTuneConfig,
+    metadata: dict[str, object],
+    *,
+    progress: ProgressCallback,
+    cancel: CancelToken | None,
+) -> Enrolment:
+    """Two to eight pianos: a fine-tuned linear head and the nearest-centroid unknown test."""
     mean = train_summary.mean(dim=0)
     scale = train_summary.std(dim=0).clamp(min=1e-4)
     head = _train_head(
@@ -288,15 +376,12 @@ def enrol(
     bias = head.bias.detach() - weight @ mean
     with torch.no_grad():
         predicted = (validation_summary @ weight.T + bias).argmax(dim=1).numpy()
-    accuracy = float(np.mean(predicted == validation.piano))
+    accuracy = float(np.mean(predicted == validation_piano))
 
     standard = (train_summary - mean) / scale
     centroids = torch.stack([standard[train_target == i].mean(dim=0) for i in range(len(names))])
     distances = nearest_distance((validation_summary - mean) / scale, centroids)
     threshold = float(torch.quantile(distances, UNKNOWN_QUANTILE)) * UNKNOWN_MARGIN
-    elapsed_s = time.monotonic() - started_s
-    log.info("enrolled %s: validation accuracy %.3f in %.1f s", names, accuracy, elapsed_s)
-    progress(1.0)
     return Enrolment(
         names=names,
         head_weight=weight.clone(),
@@ -307,13 +392,7 @@ def enrol(
         unknown_distance=threshold,
         trunk=trunk_fingerprint(network),
         validation_accuracy=accuracy,
-        metadata={
-            "seconds": seconds,
-            "training_windows": int(train.piano.size),
-            "validation_windows": int(validation.piano.size),
-            "fine_tune_seconds": round(elapsed_s, 2),
-            "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        },
+        metadata=metadata,
     )
 
 

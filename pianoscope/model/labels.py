@@ -11,6 +11,9 @@ PIANO_LABELS: tuple[str, ...] = (
     "honkytonk-fluidr3",
 )
 UNKNOWN = "unknown"
+# What a one-piano enrolment calls every piano but the teacher's, where people read it (the
+# probability bars, the live panel); analyses keep `unknown` as its label (DESIGN.md).
+ANOTHER_PIANO = "another piano"
 FORM_LABELS: tuple[str, ...] = ("legato", "staccato", "chords", "arpeggio")
 INTENSITY_LABELS: tuple[str, ...] = ("pp", "p", "mf", "f", "ff")
 

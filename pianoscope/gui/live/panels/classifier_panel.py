@@ -2,6 +2,7 @@
 
 The strip shows the last minute, one column per prediction and one row per head, coloured by
 the winning label; silence is dark grey and `unknown` (not one of the four pianos) is black.
+With one enrolled piano, `unknown` reads "another piano".
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 from pianoscope.app.live.classifier_worker import HISTORY_S, TimedPrediction
 from pianoscope.gui.live.live_plot import cache_axes
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
+from pianoscope.model.labels import ANOTHER_PIANO, UNKNOWN
 
 HEADS = ("piano", "form", "intensity")
 # Colour-blind-friendly palette (Okabe-Ito), one colour per label index.
@@ -72,6 +74,11 @@ class ClassifierPanel(QtWidgets.QWidget):
         prediction = timed.prediction
         if prediction.is_silent:
             self.state_label.setText("No piano playing")
+        elif prediction.is_unknown and ANOTHER_PIANO in prediction.piano.labels:
+            self.state_label.setText(
+                f"Another piano, not {prediction.piano.labels[0]} "
+                f"(score {prediction.unknown_score:.2f})"
+            )
         elif prediction.is_unknown:
             self.state_label.setText(
                 f"Not one of the known pianos (unknown, score {prediction.unknown_score:.2f})"
@@ -81,6 +88,8 @@ class ClassifierPanel(QtWidgets.QWidget):
         for head in HEADS:
             probabilities = getattr(prediction, head)
             label = getattr(prediction, f"{head}_label")
+            if label == UNKNOWN and ANOTHER_PIANO in probabilities.labels:
+                label = ANOTHER_PIANO
             self.head_labels[head].setText(
                 "–" if label is None else f"{label}  {probabilities.probability:.0%}"
             )

@@ -1,0 +1,100 @@
+"""The other pianos: how pianos that are not the teacher's sit in the trunk's summary space.
+
+A teacher who enrols a single piano gives no second piano to contrast it with, so Pianoscope
+brings its own: renderings of every acoustic and electric grand program of the three training
+SoundFonts (never the evaluation-only ones), summarised by the shipped trunk and kept as their
+mean, covariance and a sample of windows. `pianoscope.model.one_piano` uses the mean and
+covariance to find the direction that tells the teacher's piano from pianos in general, and the
+sample to say how often another piano would be taken for it.
+
+The file (`classifier-other-pianos.pt` beside the weights) is a plain dict of tensors and
+strings loaded with `weights_only=True`; it names the trunk it was summarised with, since a
+retrained trunk puts pianos elsewhere. `pianoscope train` rebuilds it
+(`pianoscope.model.training.other_pianos`).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from pianoscope.errors import EnrolmentError
+
+OTHER_PIANOS_FORMAT = 1
+OTHER_PIANOS_KIND = "pianoscope-other-pianos"
+OTHER_PIANOS_SUFFIX = "-other-pianos.pt"
+MAX_OTHER_PIANOS_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class OtherPianos:
+    """Summary statistics of other pianos' windows for one trunk."""
+
+    mean: torch.Tensor  # (summary,)
+    covariance: torch.Tensor  # (summary, summary)
+    sample: torch.Tensor  # (windows, summary), to measure false acceptance
+    trunk: str
+    sources: tuple[str, ...]
+
+
+def other_pianos_path(weights_path: Path) -> Path:
+    """Where the other pianos of a weights file are kept: `classifier.pt` →
+    `classifier-other-pianos.pt`."""
+    return weights_path.with_name(weights_path.stem + OTHER_PIANOS_SUFFIX)
+
+
+def save_other_pianos(path: Path, pianos: OtherPianos) -> Path:
+    """Write the file atomically; returns `path`."""
+    payload = {
+        "format": OTHER_PIANOS_FORMAT,
+        "kind": OTHER_PIANOS_KIND,
+        "trunk": pianos.trunk,
+        "sources": json.dumps(list(pianos.sources)),
+        "mean": pianos.mean.to(torch.float32).clone(),
+        "covariance": pianos.covariance.to(torch.float32).clone(),
+        "sample": pianos.sample.to(torch.float16).clone(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    torch.save(payload, partial)
+    partial.replace(path)
+    return path
+
+
+def load_other_pianos(path: Path, trunk: str) -> OtherPianos:
+    """Read the other pianos for the trunk with fingerprint `trunk`; EnrolmentError with a
+    sentence for the teacher when the file is missing, damaged or for another trunk."""
+    try:
+        if path.stat().st_size > MAX_OTHER_PIANOS_BYTES:
+            raise EnrolmentError(f"{path.name} is too large to be Pianoscope's other pianos.")
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError as error:
+        raise EnrolmentError(
+            f"Enrolling a single piano needs {path.name}, which is missing; reinstall "
+            "Pianoscope or run `pianoscope train`."
+        ) from error
+    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
+        raise EnrolmentError(f"{path.name} is damaged; reinstall Pianoscope.") from error
+    if not isinstance(payload, dict) or payload.get("kind") != OTHER_PIANOS_KIND:
+        raise EnrolmentError(f"{path.name} is not Pianoscope's file of other pianos.")
+    if payload.get("format") != OTHER_PIANOS_FORMAT or payload.get("trunk") != trunk:
+        raise EnrolmentError(
+            f"{path.name} was made for other classifier weights; run `pianoscope train` "
+            "to rebuild it."
+        )
+    try:
+        mean, covariance = payload["mean"], payload["covariance"]
+        sample = payload["sample"].to(torch.float32)
+        width = mean.shape[0]
+        if covariance.shape != (width, width) or sample.dim() != 2 or sample.shape[1] != width:
+            raise ValueError("shapes do not fit")
+        if not all(bool(torch.isfinite(t).all()) for t in (mean, covariance, sample)):
+            raise ValueError("not finite")
+        sources = tuple(json.loads(payload["sources"]))
+    except (KeyError, AttributeError, TypeError, ValueError) as error:
+        raise EnrolmentError(f"{path.name} is damaged ({error}); reinstall Pianoscope.") from error
+    return OtherPianos(mean, covariance, sample, trunk, sources)
