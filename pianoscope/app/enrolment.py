@@ -39,8 +39,8 @@ TOO_ALIKE = (
     "These pianos sound too alike to tell apart reliably; record longer and more varied "
     "playing, or keep the shipped model."
 )
-# A single piano taken for more than this share of other pianos' windows is not reliable.
-RELIABLE_OTHERS_ACCEPTED = 0.10
+# A single piano that more than one in five windows of other pianos pass is not reliable.
+RELIABLE_OTHERS_ACCEPTED = 0.20
 TOO_LIKE_OTHERS = (
     "This piano sounds much like other pianos, so other pianos may be taken for it; record "
     "longer and more varied playing, or keep the shipped model."

@@ -47,9 +47,9 @@ from pianoscope.resources_path import resource_path
 # -- the enrolment file ----------------------------------------------------------------------
 
 _TENSORS = ("head_weight", "head_bias", "summary_mean", "summary_scale", "centroids")
-# A one-piano enrolment's decision (`pianoscope.model.one_piano`); its mean, scale and distance
-# limit are the enrolment's summary_mean, summary_scale and unknown_distance.
-_ONE_PIANO_NUMBERS = ("distance_spread", "score_limit", "score_spread", "others_accepted")
+# A one-piano enrolment's decision (`pianoscope.model.one_piano`); its mean and distance limit
+# are the enrolment's summary_mean and unknown_distance.
+_ONE_PIANO_NUMBERS = ("distance_spread", "others_accepted")
 
 
 def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
@@ -67,7 +67,7 @@ def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
     for name in _TENSORS:
         payload[name] = getattr(enrolment, name).detach().to(torch.float32).clone()
     if enrolment.one_piano is not None:
-        payload["one_piano_direction"] = enrolment.one_piano.direction.to(torch.float32).clone()
+        payload["one_piano_whitening"] = enrolment.one_piano.whitening.to(torch.float32).clone()
         for name in _ONE_PIANO_NUMBERS:
             payload[f"one_piano_{name}"] = float(getattr(enrolment.one_piano, name))
     remove_stale_partials(path.parent)
@@ -158,23 +158,23 @@ def _one_piano(
     payload: Mapping[str, object], tensors: Mapping[str, torch.Tensor], distance_limit: float
 ) -> OnePiano:
     """The one-piano decision kept in an enrolment file, checked like the rest."""
-    direction = _typed(payload, "one_piano_direction", torch.Tensor)
-    if direction.dtype != torch.float32 or direction.shape != tensors["summary_mean"].shape:
-        raise ValueError("the one-piano direction does not fit the summaries")
-    if not bool(torch.isfinite(direction).all()):
-        raise ValueError("the one-piano direction is not finite")
+    whitening = _typed(payload, "one_piano_whitening", torch.Tensor)
+    width = tensors["summary_mean"].shape[0]
+    if whitening.dtype != torch.float32 or tuple(whitening.shape) != (width, width):
+        raise ValueError("the one-piano whitening does not fit the summaries")
+    if not bool(torch.isfinite(whitening).all()):
+        raise ValueError("the one-piano whitening is not finite")
     numbers = {
         name: float(_typed(payload, f"one_piano_{name}", float)) for name in _ONE_PIANO_NUMBERS
     }
     if not all(np.isfinite(value) for value in numbers.values()):
         raise ValueError("the one-piano limits are not finite")
-    if numbers["distance_spread"] <= 0 or numbers["score_spread"] <= 0:
-        raise ValueError("the one-piano spreads are not positive")
+    if numbers["distance_spread"] <= 0 or not 0 <= numbers["others_accepted"] <= 1:
+        raise ValueError("the one-piano figures are out of range")
     return OnePiano(
         mean=tensors["summary_mean"],
-        scale=tensors["summary_scale"],
+        whitening=whitening,
         distance_limit=distance_limit,
-        direction=direction,
         **numbers,
     )
 

@@ -328,7 +328,8 @@ def _one_piano_enrolment(
     network: PianoscopeNet,
     metadata: dict[str, object],
 ) -> Enrolment:
-    """One piano: the distance and discriminant tests of `pianoscope.model.one_piano`."""
+    """One piano: the distance test of `pianoscope.model.one_piano` instead of a head (the
+    head and the per-dimension scale are neutral)."""
     decision = fit_one_piano(train_summary, validation_summary, others)
     accepted = float((mine_probability(decision, validation_summary) >= 0.5).float().mean())
     width = train_summary.shape[1]
@@ -338,7 +339,7 @@ def _one_piano_enrolment(
         head_weight=torch.zeros((1, width)),
         head_bias=torch.zeros(1),
         summary_mean=decision.mean.clone(),
-        summary_scale=decision.scale.clone(),
+        summary_scale=torch.ones(width),
         centroids=torch.zeros((1, width)),
         unknown_distance=decision.distance_limit,
         trunk=trunk_fingerprint(network),

@@ -2,10 +2,11 @@
 
 A teacher who enrols a single piano gives no second piano to contrast it with, so Pianoscope
 brings its own: renderings of every acoustic and electric grand program of the three training
-SoundFonts (never the evaluation-only ones), summarised by the shipped trunk and kept as their
-mean, covariance and a sample of windows. `pianoscope.model.one_piano` uses the mean and
-covariance to find the direction that tells the teacher's piano from pianos in general, and the
-sample to say how often another piano would be taken for it.
+SoundFonts (never the evaluation-only ones), summarised by the shipped trunk and kept as how
+each piano's windows spread around its own mean (the within-piano covariance, averaged over
+the pianos) and a sample of windows. `pianoscope.model.one_piano` uses the covariance to know
+which differences between windows music makes and which pianos make, and the sample to say how
+often another piano would be taken for the teacher's.
 
 The file (`classifier-other-pianos.pt` beside the weights) is a plain dict of tensors and
 strings loaded with `weights_only=True`; it names the trunk it was summarised with, since a
@@ -34,8 +35,7 @@ MAX_OTHER_PIANOS_BYTES = 2 * 1024 * 1024
 class OtherPianos:
     """Summary statistics of other pianos' windows for one trunk."""
 
-    mean: torch.Tensor  # (summary,)
-    covariance: torch.Tensor  # (summary, summary)
+    within_covariance: torch.Tensor  # (summary, summary)
     sample: torch.Tensor  # (windows, summary), to measure false acceptance
     trunk: str
     sources: tuple[str, ...]
@@ -54,8 +54,7 @@ def save_other_pianos(path: Path, pianos: OtherPianos) -> Path:
         "kind": OTHER_PIANOS_KIND,
         "trunk": pianos.trunk,
         "sources": json.dumps(list(pianos.sources)),
-        "mean": pianos.mean.to(torch.float32).clone(),
-        "covariance": pianos.covariance.to(torch.float32).clone(),
+        "within_covariance": pianos.within_covariance.to(torch.float32).clone(),
         "sample": pianos.sample.to(torch.float16).clone(),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,14 +86,14 @@ def load_other_pianos(path: Path, trunk: str) -> OtherPianos:
             "to rebuild it."
         )
     try:
-        mean, covariance = payload["mean"], payload["covariance"]
+        covariance = payload["within_covariance"]
         sample = payload["sample"].to(torch.float32)
-        width = mean.shape[0]
+        width = covariance.shape[0]
         if covariance.shape != (width, width) or sample.dim() != 2 or sample.shape[1] != width:
             raise ValueError("shapes do not fit")
-        if not all(bool(torch.isfinite(t).all()) for t in (mean, covariance, sample)):
+        if not all(bool(torch.isfinite(t).all()) for t in (covariance, sample)):
             raise ValueError("not finite")
         sources = tuple(json.loads(payload["sources"]))
     except (KeyError, AttributeError, TypeError, ValueError) as error:
         raise EnrolmentError(f"{path.name} is damaged ({error}); reinstall Pianoscope.") from error
-    return OtherPianos(mean, covariance, sample, trunk, sources)
+    return OtherPianos(covariance, sample, trunk, sources)

@@ -28,7 +28,7 @@ from pianoscope.crash_points import ENVIRONMENT_VARIABLE
 from pianoscope.errors import AudioFileError, EnrolmentError
 from pianoscope.model.enrolled import EnrolledClassifier
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
-from pianoscope.model.labels import PIANO_LABELS
+from pianoscope.model.labels import ANOTHER_PIANO, PIANO_LABELS, UNKNOWN
 from pianoscope.progress import Cancelled, CancelToken
 
 pytestmark = pytest.mark.fluidsynth
@@ -119,8 +119,8 @@ def test_an_unusable_chosen_enrolment_falls_back_to_the_shipped_model(
 def test_bad_requests_are_refused_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(EnrolmentError, match="at least one recording of Upstairs"):
         enrol_pianos([PianoRecordings("Upstairs", ()), PianoRecordings("Downstairs", ())])
-    with pytest.raises(EnrolmentError, match="between 2 and 8"):
-        enrol_pianos([PianoRecordings("Alone", (tmp_path / "a.flac",))])
+    with pytest.raises(EnrolmentError, match="Enrol one piano, or up to 8"):
+        enrol_pianos([PianoRecordings(f"Piano {i}", (tmp_path / "a.flac",)) for i in range(9)])
     broken = tmp_path / "broken.flac"
     broken.write_bytes(b"fLaC but not really")
     with pytest.raises(AudioFileError):
@@ -162,7 +162,7 @@ def test_enrol_command_errors_are_one_readable_line(capsys: pytest.CaptureFixtur
     assert main(["enrol", "--piano", "Only a name", "--piano", "B", "b.flac"]) == 2
     assert "name the piano, then its recordings" in capsys.readouterr().err
     assert main(["enrol"]) == 2
-    assert "between 2 and 8" in capsys.readouterr().err
+    assert "Enrol one piano, or up to 8" in capsys.readouterr().err
 
 
 def test_pianos_that_sound_alike_are_flagged(tmp_path: Path) -> None:
@@ -203,3 +203,33 @@ def test_partial_enrolment_files_go_on_failure_and_at_the_next_start_after_a_kil
     with pytest.raises(OSError):
         use_enrolment(own_pianos_enrolment)
     assert list(folder.glob("*.partial")) == []
+
+
+def test_one_piano_is_enrolled_and_named_or_another_piano(
+    recordings: list[PianoRecordings], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """`pianoscope enrol --piano "Studio Yamaha" FILE...`: one piano, then "Studio Yamaha"
+    or another piano (`unknown` in analyses)."""
+    studio = recordings[0]
+    arguments = ["enrol", "--out", str(tmp_path / "one"), "--use", "--piano", "Studio Yamaha"]
+    assert main([*arguments, *map(str, studio.paths)]) == 0
+    output = capsys.readouterr().out
+    print(output)
+    assert "Validation accuracy" in output and "Studio Yamaha or another piano" in output
+    classifier = active_classifier_loader()()
+    assert isinstance(classifier, EnrolledClassifier)
+    assert classifier.piano_labels == ("Studio Yamaha", ANOTHER_PIANO)
+    own = rendered(OWN_PIANOS[studio.name], seed=2)[: 10 * 44_100]
+    labels = {
+        classifier.predict(own[start : start + WINDOW_SAMPLES]).piano_label
+        for start in range(0, own.size - WINDOW_SAMPLES, 44_100)
+    }
+    assert labels <= {"Studio Yamaha", UNKNOWN} and "Studio Yamaha" in labels
+
+
+def test_one_piano_result_tells_how_often_other_pianos_pass(tmp_path: Path) -> None:
+    def result(others: float) -> EnrolmentResult:
+        return EnrolmentResult(tmp_path / "x.enrolment.pt", ("Mine",), 0.98, {}, 1.0, others)
+
+    assert result(0.05).reliable and "another piano" in result(0.05).summary()
+    assert not result(0.5).reliable and "sounds much like other pianos" in result(0.5).summary()

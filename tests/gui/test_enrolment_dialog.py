@@ -34,6 +34,7 @@ def dialog(qtbot, tmp_path: Path) -> EnrolmentDialog:
 
 
 def _fill(dialog: EnrolmentDialog, files: dict[str, Path]) -> None:
+    """Both pianos (the dialog opens with one row and adds rows as needed)."""
     for index, (name, path) in enumerate(files.items()):
         dialog.set_piano(index, name, [path])
 
@@ -101,3 +102,19 @@ def test_live_window_offers_enrolment(make_window) -> None:
     dialog = window.open_enrolment()
     assert isinstance(dialog, EnrolmentDialog) and dialog.isVisible()
     dialog.reject()
+
+
+@pytest.mark.fluidsynth
+def test_one_piano_is_enough_and_the_dialog_says_so(
+    qtbot, dialog: EnrolmentDialog, recording_files: dict[str, Path]
+) -> None:
+    intro = dialog.findChildren(type(dialog.message))[0].text()
+    assert "With one piano" in intro and "another piano" in intro
+    assert len(dialog.rows) == 1
+    name, path = next(iter(recording_files.items()))
+    dialog.set_piano(0, name, [path])
+    dialog.start()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=180_000)
+    assert dialog.result is not None, dialog.message.text()
+    assert dialog.result.names == (name,)
+    assert "another piano" in dialog.message.text()

@@ -59,7 +59,7 @@ def test_validation_part_is_the_end_of_each_piano_by_time() -> None:
 
 @pytest.mark.parametrize(
     "names",
-    [["Only one"], [f"Piano {i}" for i in range(9)], ["Home", ""], ["Home", "home"], ["A", "\x00"]],
+    [[], [f"Piano {i}" for i in range(9)], ["Home", ""], ["Home", "home"], ["A", "\x00"]],
 )
 def test_bad_piano_names_are_refused(names: list[str]) -> None:
     with pytest.raises(EnrolmentError):

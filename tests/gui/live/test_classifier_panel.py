@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from pianoscope.app.live.classifier_worker import TimedPrediction
 from pianoscope.gui.live.panels.classifier_panel import SILENCE_RGB, UNKNOWN_RGB, ClassifierPanel
 from pianoscope.model.inference import HeadProbabilities, Prediction
-from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.labels import ANOTHER_PIANO, FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 
 
 def _prediction(piano: int, *, silent: bool = False, unknown: bool = False) -> Prediction:
@@ -82,3 +84,23 @@ def test_bars_follow_a_change_in_the_number_of_pianos(qtbot):
     visible = [bar for bar in panel.bars["piano"] if not bar.isHidden()]
     assert [bar.format() for bar in visible] == ["Studio %p%", "Hall %p%"]
     assert panel.head_labels["piano"].text() == "Hall  80%"
+
+
+def test_one_enrolled_piano_reads_another_piano(qtbot):
+    panel = ClassifierPanel()
+    qtbot.addWidget(panel)
+    base = _prediction(0)
+    labels = ("Studio Yamaha", ANOTHER_PIANO)
+    mine = replace(base, piano=HeadProbabilities(labels, (0.8, 0.2)))
+    other = replace(
+        base, piano=HeadProbabilities(labels, (0.3, 0.7)), unknown_score=0.7, is_unknown=True
+    )
+    first, second = TimedPrediction(1.0, mine), TimedPrediction(1.25, other)
+    panel.show_prediction(first, (first,))
+    assert panel.state_label.text() == "Piano playing"
+    assert panel.head_labels["piano"].text() == "Studio Yamaha  80%"
+    panel.show_prediction(second, (first, second))
+    assert panel.state_label.text().startswith("Another piano, not Studio Yamaha")
+    assert panel.head_labels["piano"].text() == "another piano  70%"
+    visible = [bar for bar in panel.bars["piano"] if not bar.isHidden()]
+    assert [bar.format() for bar in visible] == ["Studio Yamaha %p%", "another piano %p%"]
