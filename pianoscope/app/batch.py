@@ -29,9 +29,10 @@ from pianoscope.analysis.export import write_json
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import SegmentLabeller
 from pianoscope.app.enrolment import active_enrolment
-from pianoscope.app.segment_labeller import load_user_labeller
+from pianoscope.app.segment_labeller import load_user_labeller, take_labeller
 from pianoscope.audio.recorder import JOURNAL_SUFFIX
 from pianoscope.errors import PianoscopeError
+from pianoscope.model.calibration import Calibration
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +114,12 @@ def worker_count(requested: int | None) -> int:
     return max(1, min(requested or cores, cores))
 
 
-def analyse_to_json(source: str, target: str, labels: bool = True) -> BatchItem:
+def analyse_to_json(
+    source: str, target: str, labels: bool = True, calibration: dict | None = None
+) -> BatchItem:
     """Worker task (runs in another process or on a Dask worker): analyse one file to JSON,
-    its segments labelled by this worker's classifier unless `labels` is False.
+    its segments labelled by this worker's classifier unless `labels` is False, with
+    `calibration` (`Calibration.to_json` data: picklable) or else the take's stored one.
 
     Any failure is this file's failure, whatever its type (a damaged file may trip an error
     nobody foresaw): it is reported in the item and the batch goes on.
@@ -123,6 +127,8 @@ def analyse_to_json(source: str, target: str, labels: bool = True) -> BatchItem:
     started = time.monotonic()
     labeller, warning = worker_labeller() if labels else (None, None)
     try:
+        override = None if calibration is None else Calibration.from_json(calibration)
+        labeller = take_labeller(labeller, Path(source), override=override)
         analysis = analyse_file(source, labeller=labeller)
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         write_json(analysis.to_json_dict(), target)
@@ -163,9 +169,11 @@ def run_batch(
     progress: BatchProgress | None = None,
     connect_timeout_s: float = 10.0,
     labels: bool = True,
+    calibration: Calibration | None = None,
 ) -> BatchReport:
     """Analyse every recording under `root` not yet done in `out`; write the summary CSV.
-    `labels` labels the segments with the teacher's classifier (see `analyse_to_json`).
+    `labels` labels the segments with the teacher's classifier (see `analyse_to_json`), each
+    take with `calibration` if given, else with the one it was recorded with.
 
     `scheduler` ("tcp://host:port") sends the work to a Dask distributed cluster instead of a
     local process pool of `workers` processes (default: one per core); an unreachable scheduler
@@ -176,13 +184,14 @@ def run_batch(
     recordings = find_recordings(root)
     _make_output_folder(out)
     items: list[BatchItem] = []
-    todo: list[tuple[str, str, bool]] = []
+    todo: list[tuple[str, str, bool, dict | None]] = []
+    calibration_data = None if calibration is None else calibration.to_json()
     for recording in recordings:
         target = output_path(recording, root, out)
         if target.is_file():
             items.append(BatchItem(str(recording), "skipped", str(target), None, 0.0, 0.0))
         else:
-            todo.append((str(recording), str(target), labels))
+            todo.append((str(recording), str(target), labels, calibration_data))
     total = len(recordings)
     for item in items:
         _report(progress, len(items), total, item)
@@ -259,7 +268,9 @@ def _failure(error: BaseException) -> str:
     return f"could not be analysed ({type(error).__name__}: {error})"
 
 
-def _run_locally(todo: list[tuple[str, str, bool]], workers: int | None) -> Iterator[BatchItem]:
+def _run_locally(
+    todo: list[tuple[str, str, bool, dict | None]], workers: int | None
+) -> Iterator[BatchItem]:
     if not todo:
         return
     with ProcessPoolExecutor(max_workers=worker_count(workers)) as pool:
@@ -277,7 +288,7 @@ def _run_locally(todo: list[tuple[str, str, bool]], workers: int | None) -> Iter
 
 
 def _run_on_dask(
-    todo: list[tuple[str, str, bool]], scheduler: str, connect_timeout_s: float
+    todo: list[tuple[str, str, bool, dict | None]], scheduler: str, connect_timeout_s: float
 ) -> Iterator[BatchItem]:
     try:
         from distributed import Client

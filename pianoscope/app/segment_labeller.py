@@ -4,7 +4,9 @@ The pipeline hands over each sounding 2 s segment; the classifier's `Prediction`
 three `Label`s of the JSON contract. `unknown` (not one of the known pianos) is kept as the
 piano label with its out-of-set score, and form and intensity are then left null, as in the
 live view. Offline analysis, review and the library all label with `user_labeller`, so they
-name the same pianos as the live view (the enrolled ones, once the teacher chose them).
+name the same pianos as the live view (the enrolled ones, once the teacher chose them), and
+each take with its own calibration (`ClassifierLabeller.for_take`), so they read its
+intensities as the live view did.
 
 Each segment is classified with the take's own level as its reference
 (`pianoscope.model.calibration.take_gain_db`): piano, form and silence come out the same
@@ -15,6 +17,7 @@ training convention), because it reports how loud the playing is.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +26,12 @@ import numpy as np
 from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
 from pianoscope.app.enrolment import user_classifier
 from pianoscope.app.live.classifier_worker import to_model_rate
+from pianoscope.app.take_calibration import stored_calibration
 from pianoscope.errors import ModelError, PianoscopeError
 from pianoscope.model.calibration import take_gain_db
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
+    from pianoscope.model.calibration import Calibration
     from pianoscope.model.enrolled import EnrolledClassifier
     from pianoscope.model.inference import Classifier, Prediction
 
@@ -46,19 +51,56 @@ def labels_from_prediction(prediction: Prediction) -> SegmentLabels | None:
     )
 
 
-def classifier_labeller(classifier: Classifier | EnrolledClassifier) -> SegmentLabeller:
-    def label(
-        samples: np.ndarray, sample_rate_hz: int, reference_db: float
+@dataclass(frozen=True)
+class ClassifierLabeller:
+    """A `SegmentLabeller` that reads intensity through `calibration` (None: uncalibrated).
+
+    `for_take` gives the same classifier with a take's own calibration; the classifier is
+    loaded once and shared, the calibration is passed with every call (thread-safe)."""
+
+    classifier: Classifier | EnrolledClassifier
+    calibration: Calibration | None = None
+
+    def __call__(
+        self, samples: np.ndarray, sample_rate_hz: int, reference_db: float
     ) -> SegmentLabels | None:
-        prediction = classifier.predict(
-            to_model_rate(samples, sample_rate_hz), take_gain_db=take_gain_db(reference_db)
+        prediction = self.classifier.predict(
+            to_model_rate(samples, sample_rate_hz),
+            take_gain_db=take_gain_db(reference_db),
+            calibration=self.calibration,
         )
         return labels_from_prediction(prediction)
 
-    return label
+    def for_take(
+        self, take: Path, *, stored: Calibration | None = None, override: Calibration | None = None
+    ) -> ClassifierLabeller:
+        """This classifier with the calibration to analyse `take` with: `override` if given,
+        else `stored` (the library's), else the take's sidecar's, else none."""
+        calibration = override or stored or stored_calibration(take)
+        return ClassifierLabeller(self.classifier, calibration)
 
 
-def load_user_labeller(enrolment_folder: Path | None = None) -> SegmentLabeller:
+def take_labeller(
+    labeller: SegmentLabeller | None,
+    take: Path,
+    *,
+    stored: Calibration | None = None,
+    override: Calibration | None = None,
+) -> SegmentLabeller | None:
+    """`labeller` set up for `take` (see `ClassifierLabeller.for_take`); other labellers (tests'
+    stand-ins) and None are returned as they are."""
+    if isinstance(labeller, ClassifierLabeller):
+        return labeller.for_take(take, stored=stored, override=override)
+    return labeller
+
+
+def classifier_labeller(
+    classifier: Classifier | EnrolledClassifier, calibration: Calibration | None = None
+) -> ClassifierLabeller:
+    return ClassifierLabeller(classifier, calibration)
+
+
+def load_user_labeller(enrolment_folder: Path | None = None) -> ClassifierLabeller:
     """A labeller from `user_classifier` (the enrolled pianos if the teacher chose them, else
     the shipped model). Raises ModelError, with the reason for the teacher, when even the
     shipped weights do not load or torch is not installed, so a command can say why its
@@ -71,7 +113,7 @@ def load_user_labeller(enrolment_folder: Path | None = None) -> SegmentLabeller:
         raise ModelError(f"The classifier needs torch, which cannot be loaded: {error}") from error
 
 
-def user_labeller(enrolment_folder: Path | None = None) -> SegmentLabeller | None:
+def user_labeller(enrolment_folder: Path | None = None) -> ClassifierLabeller | None:
     """`load_user_labeller`, or None (logged) when the classifier cannot be loaded."""
     try:
         return load_user_labeller(enrolment_folder)

@@ -15,6 +15,7 @@ import datetime as dt
 import errno
 import json
 import logging
+import math
 import os
 import threading
 import time
@@ -50,6 +51,9 @@ class RecordingMetadata:
     piece: str | None = None
     duration_s: float | None = None
     lost_samples: int = 0
+    calibration: dict[str, object] | None = None
+    """The level calibration in force when the take was recorded, as plain JSON data
+    (`pianoscope.model.calibration.Calibration.to_json`); None for none or an older sidecar."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class Recorder:
         device: str = "",
         student: str | None = None,
         piece: str | None = None,
+        calibration: dict[str, object] | None = None,
         max_frames: int | None = None,
         from_start: bool = False,
         chunk_s: float = 0.25,
@@ -105,6 +110,7 @@ class Recorder:
             format=FORMATS[self.path.suffix.lower()],
             student=student,
             piece=piece,
+            calibration=calibration,
         )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -364,7 +370,33 @@ def _sidecar_problem(fields: dict[str, object]) -> str | None:
     lost = fields.get("lost_samples", 0)
     if isinstance(lost, bool) or not isinstance(lost, int) or lost < 0:
         return "the lost-sample count is not a whole number"
+    calibration = fields.get("calibration")
+    if calibration is not None and not _plain_table(calibration):
+        return "the calibration is not a small table of names and numbers"
     return None
+
+
+def _plain_table(value: object) -> bool:
+    """A dict of at most 16 short names to text, finite numbers or up to 8 finite numbers: the
+    shape of a calibration, checked here without knowing what it means."""
+
+    def number(item: object) -> bool:
+        return isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
+
+    return (
+        isinstance(value, dict)
+        and len(value) <= 16
+        and all(
+            isinstance(key, str)
+            and len(key) <= 40
+            and (
+                (isinstance(item, str) and len(item) <= 40)
+                or number(item)
+                or (isinstance(item, list) and len(item) <= 8 and all(map(number, item)))
+            )
+            for key, item in value.items()
+        )
+    )
 
 
 def _write_sidecar(path: Path, metadata: RecordingMetadata) -> None:

@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pianoscope.cli.numbers import RealNumber, WholeNumber
-from pianoscope.cli.options import add_no_labels_option
+from pianoscope.cli.options import (
+    add_calibration_options,
+    add_no_labels_option,
+    calibration_from_options,
+)
 from pianoscope.cli.outputs import add_force_option, refuse_overwriting
 from pianoscope.cli.progress_line import ProgressLine
 from pianoscope.dsp.windows import MAX_FFT_SIZE, MIN_FFT_SIZE, WINDOW_NAMES
@@ -22,6 +26,7 @@ from pianoscope.errors import PianoscopeError
 if TYPE_CHECKING:  # the analysis stack is imported by the commands that run it
     from pianoscope.analysis.result import Analysis, SegmentLabeller
     from pianoscope.dsp.frame import FrameAnalysis
+    from pianoscope.model.calibration import Calibration
 
 SUMMARY_NOTES = 12
 SUMMARY_RUNS = 12  # stretches of equal labels listed in the summary
@@ -40,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     analyse.add_argument("--midi", metavar="OUT", help="write the notes as a MIDI file")
     add_no_labels_option(analyse)
+    add_calibration_options(analyse)
     add_force_option(analyse)
     analyse.set_defaults(run=run_analyse)
 
@@ -76,7 +82,8 @@ def run_analyse(args: argparse.Namespace) -> int:
         [args.file], [args.json, args.csv, segments_csv, args.midi], force=args.force
     )
     check_readable(args.file)  # an unreadable file is reported before the classifier loads
-    labeller = None if args.no_labels else _labeller_or_warning()
+    calibration = calibration_from_options(args)
+    labeller = None if args.no_labels else _labeller_or_warning(Path(args.file), calibration)
     line = ProgressLine(sys.stderr)
     name = Path(args.file).name
     try:
@@ -97,13 +104,13 @@ def run_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _labeller_or_warning() -> SegmentLabeller | None:
-    """The teacher's classifier; when it cannot be loaded, one line on stderr and no labels
-    (the rest of the analysis does not need it)."""
-    from pianoscope.app.segment_labeller import load_user_labeller
+def _labeller_or_warning(take: Path, calibration: Calibration | None) -> SegmentLabeller | None:
+    """The teacher's classifier with `calibration`, or else the take's own; when it cannot be
+    loaded, one line on stderr and no labels (the rest of the analysis does not need it)."""
+    from pianoscope.app.segment_labeller import load_user_labeller, take_labeller
 
     try:
-        return load_user_labeller()
+        return take_labeller(load_user_labeller(), take, override=calibration)
     except PianoscopeError as error:
         print(f"pianoscope: warning: segments are not labelled: {error}", file=sys.stderr)
         return None

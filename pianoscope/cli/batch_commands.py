@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pianoscope.cli.numbers import WholeNumber
-from pianoscope.cli.options import add_no_labels_option
+from pianoscope.cli.options import (
+    add_calibration_options,
+    add_no_labels_option,
+    calibration_from_options,
+)
 from pianoscope.cli.progress_line import ProgressLine
 
 if TYPE_CHECKING:  # the analysis stack is imported by the command that runs it
@@ -36,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run on this Dask distributed cluster",
     )
     add_no_labels_option(batch)
+    add_calibration_options(batch)
     batch.set_defaults(run=run_batch_command)
 
 
@@ -65,6 +70,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
                 f"not {args.workers}.",
                 file=sys.stderr,
             )
+    calibration = calibration_from_options(args)
     line = ProgressLine()
     failures = 0
     warned = False
@@ -89,6 +95,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             progress=show,
             labels=not args.no_labels,
+            calibration=calibration,
         )
     except KeyboardInterrupt:
         line.close()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the calibration (numpy, scipy) is loaded by the commands that use it
+    from pianoscope.model.calibration import Calibration
 
 NO_LABELS_HELP = "leave the segments unlabelled (faster; no classifier, no torch)"
 
@@ -10,3 +14,53 @@ NO_LABELS_HELP = "leave the segments unlabelled (faster; no classifier, no torch
 def add_no_labels_option(parser: argparse.ArgumentParser, help_text: str = NO_LABELS_HELP) -> None:
     """`--no-labels` (`args.no_labels`), spelt the same by every command that labels segments."""
     parser.add_argument("--no-labels", action="store_true", help=help_text)
+
+
+MAX_CALIBRATION_DB = 100.0
+
+
+def add_calibration_options(parser: argparse.ArgumentParser) -> None:
+    """`--calibration-db`, `--calibrate-from` and `--calibrate-passages` (one of them): the
+    calibration to read intensity with instead of the one each take was recorded with."""
+    from pianoscope.cli.numbers import RealNumber
+
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--calibration-db",
+        type=RealNumber("level in dB", minimum=-MAX_CALIBRATION_DB, maximum=MAX_CALIBRATION_DB),
+        metavar="DB",
+        help="mf calibration: the input's mf playing reads DB above the reference (what "
+        "Calibrate level shows); default: the calibration each take was recorded with",
+    )
+    group.add_argument(
+        "--calibrate-from",
+        metavar="FILE",
+        help="mf calibration measured on FILE, a recording of a few mf notes on this input",
+    )
+    group.add_argument(
+        "--calibrate-passages",
+        nargs=3,
+        metavar=("SOFT", "MEDIUM", "LOUD"),
+        help="three-passage calibration: recordings of a soft, a medium and a loud passage "
+        "(a few seconds each) map this piano's level and brightness range onto pp..ff",
+    )
+
+
+def calibration_from_options(args: argparse.Namespace) -> Calibration | None:
+    """The calibration the options ask for, or None (each take's own); CalibrationError or
+    AudioFileError with a sentence when it cannot be measured."""
+    from pathlib import Path
+
+    from pianoscope.app.take_calibration import (
+        calibration_from_db,
+        calibration_from_passages,
+        calibration_from_recording,
+    )
+
+    if args.calibration_db is not None:
+        return calibration_from_db(args.calibration_db)
+    if args.calibrate_from is not None:
+        return calibration_from_recording(Path(args.calibrate_from))
+    if args.calibrate_passages is not None:
+        return calibration_from_passages(*(Path(p) for p in args.calibrate_passages))
+    return None

@@ -32,6 +32,7 @@ from pianoscope.library.import_copies import copying
 from pianoscope.library.paths import relative_inside, safe_name
 from pianoscope.library.records import Recording, parse_time
 from pianoscope.library.store import RECORDINGS_FOLDER, DuplicateRecording, Library
+from pianoscope.model.calibration import Calibration, CalibrationValueError
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +233,20 @@ def _file(
         piece_id=piece_row.id if piece_row else None,
         session_id=session.id if session else None,
         content_sha256=digest,
+        calibration=_calibration(metadata),
     )
+
+
+def _calibration(metadata: RecordingMetadata | None) -> Calibration | None:
+    """The calibration the take's sidecar keeps; one that cannot be read is left out (the take
+    is still filed, and analysed uncalibrated) with a warning."""
+    if metadata is None or metadata.calibration is None:
+        return None
+    try:
+        return Calibration.from_json(metadata.calibration)
+    except CalibrationValueError as error:
+        log.warning("the calibration kept with the take is ignored: %s", error)
+        return None
 
 
 def _probe(source: Path) -> AudioInfo:

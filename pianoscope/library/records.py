@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from pianoscope.errors import LibraryError
+from pianoscope.model.calibration import Calibration, CalibrationValueError
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Recording:
     sample_rate_hz: int
     content_sha256: str | None
     trashed_at: dt.datetime | None
+    calibration: Calibration | None = None
+    """The calibration in force when the take was recorded (None: none, or filed before
+    calibrations were kept)."""
 
 
 @dataclass(frozen=True)
@@ -130,3 +134,17 @@ def share_from_json(text: str) -> dict[str, float]:
     ):
         raise LibraryError("A stored analysis summary is damaged.")
     return {key: float(value) for key, value in raw.items()}
+
+
+def calibration_to_json(calibration: Calibration | None) -> str | None:
+    return None if calibration is None else json.dumps(calibration.to_json(), sort_keys=True)
+
+
+def calibration_from_json(text: str | None) -> Calibration | None:
+    """A stored calibration, validated; raises LibraryError when it is damaged."""
+    if text is None:
+        return None
+    try:
+        return Calibration.from_json(json.loads(text))
+    except (TypeError, ValueError, RecursionError, CalibrationValueError) as error:
+        raise LibraryError("A take's stored calibration is damaged.") from error

@@ -100,12 +100,20 @@ DROP INDEX recordings_by_hash;
 CREATE UNIQUE INDEX recordings_by_unique_hash ON recordings(content_sha256);
 """
 
+# The level calibration in force when a take was recorded (JSON of
+# `pianoscope.model.calibration.Calibration`), so every later analysis reads intensity as the
+# live view did. Takes filed before have none (NULL): they are analysed uncalibrated, as before.
+_V6_TAKE_CALIBRATION = """
+ALTER TABLE recordings ADD COLUMN calibration TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1_STUDENTS_PIECES_RECORDINGS,
     _V2_SESSIONS_SUMMARIES_TRASH,
     _V3_COMMENTS_FROM_SIDECARS,
     _V4_PIECE_SCORES,
     _V5_ONE_ROW_PER_AUDIO,
+    _V6_TAKE_CALIBRATION,
 )
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -39,6 +39,8 @@ from pianoscope.library.records import (
     Recording,
     Session,
     Student,
+    calibration_from_json,
+    calibration_to_json,
     iso_utc,
     parse_time,
     share_from_json,
@@ -47,6 +49,7 @@ from pianoscope.library.records import (
 from pianoscope.library.restore_journal import finish_interrupted_swap
 from pianoscope.library.schema import CURRENT_VERSION, migrate, schema_version
 from pianoscope.library.scratch import remove_noted_folders, remove_stale_folders, restoring_prefix
+from pianoscope.model.calibration import Calibration
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ BUSY_TIMEOUT_MS = 30_000
 _RECORDING_SELECT = """
 SELECT r.id, r.path, r.title, r.student_id, s.name AS student, r.piece_id, p.title AS piece,
        r.session_id, r.recorded_at, r.duration_s, r.device, r.sample_rate_hz, r.content_sha256,
-       r.trashed_at
+       r.trashed_at, r.calibration
 FROM recordings r
 LEFT JOIN students s ON s.id = r.student_id
 LEFT JOIN pieces p ON p.id = r.piece_id
@@ -322,14 +325,15 @@ class Library:
         session_id: int | None = None,
         title: str = "",
         content_sha256: str | None = None,
+        calibration: Calibration | None = None,
     ) -> Recording:
         """File a take whose audio already lies at `path` (relative to the library folder)."""
         resolve_inside(self.root, path)
         with self._write() as cursor:
             cursor.execute(
                 "INSERT INTO recordings(path, title, student_id, piece_id, session_id, recorded_at,"
-                " duration_s, device, sample_rate_hz, content_sha256)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " duration_s, device, sample_rate_hz, content_sha256, calibration)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     path,
                     title,
@@ -341,6 +345,7 @@ class Library:
                     device,
                     int(sample_rate_hz),
                     content_sha256,
+                    calibration_to_json(calibration),
                 ),
             )
             recording_id = cursor.lastrowid
@@ -628,6 +633,7 @@ def _recording(row: sqlite3.Row) -> Recording:
         sample_rate_hz=_value(row, "sample_rate_hz", int),
         content_sha256=_value(row, "content_sha256", str, optional=True),
         trashed_at=parse_time(trashed_at) if trashed_at else None,
+        calibration=calibration_from_json(_value(row, "calibration", str, optional=True)),
     )
 
 

@@ -108,10 +108,10 @@ class Calibration:
 
     def to_json(self) -> dict[str, object]:
         """Plain JSON data (for sidecars, the library and settings)."""
-        data: dict[str, object] = {"kind": self.kind, "offset_db": round(self.offset_db, 4)}
+        data: dict[str, object] = {"kind": self.kind, "offset_db": float(self.offset_db)}
         if self.passages is not None:
-            data["levels_db"] = [round(v, 4) for v in self.passages.levels_db]
-            data["tilts_db"] = [round(v, 4) for v in self.passages.tilts_db]
+            data["levels_db"] = [float(v) for v in self.passages.levels_db]
+            data["tilts_db"] = [float(v) for v in self.passages.tilts_db]
         return data
 
     @classmethod

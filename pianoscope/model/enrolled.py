@@ -260,32 +260,48 @@ class EnrolledClassifier:
         """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
         self._base.set_calibration(calibration)
 
-    def predict(self, audio: np.ndarray, *, take_gain_db: float | None = None) -> Prediction:
+    def predict(
+        self,
+        audio: np.ndarray,
+        *,
+        take_gain_db: float | None = None,
+        calibration: Calibration | None = None,
+    ) -> Prediction:
         """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
-        `take_gain_db` as for `Classifier.predict`."""
+        `take_gain_db` and `calibration` as for `Classifier.predict`."""
         window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
         return self.predict_features(
-            log_mel(window), placed_features_db=placed_log_mel(window, take_gain_db)
+            log_mel(window),
+            placed_features_db=placed_log_mel(window, take_gain_db),
+            calibration=calibration,
         )
 
     def predict_features(
-        self, features_db: np.ndarray, *, placed_features_db: np.ndarray | None = None
+        self,
+        features_db: np.ndarray,
+        *,
+        placed_features_db: np.ndarray | None = None,
+        calibration: Calibration | None = None,
     ) -> Prediction:
         """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features."""
         placed = None if placed_features_db is None else placed_features_db[-WINDOW_FRAMES:][None]
         return self.predict_feature_batch(
-            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed
+            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed, calibration=calibration
         )[0]
 
     def predict_feature_batch(
-        self, windows_db: np.ndarray, *, placed_windows_db: np.ndarray | None = None
+        self,
+        windows_db: np.ndarray,
+        *,
+        placed_windows_db: np.ndarray | None = None,
+        calibration: Calibration | None = None,
     ) -> list[Prediction]:
         """Classify a batch of equally long windows (batch, frames, bands) of raw features; the
         teacher's pianos are named from the placed windows, if given (see `Classifier`)."""
         with self._lock:
             self._captured.clear()
             shipped = self._base.predict_feature_batch(
-                windows_db, placed_windows_db=placed_windows_db
+                windows_db, placed_windows_db=placed_windows_db, calibration=calibration
             )
             summary = self._captured[-1][: len(shipped)] if self._captured else None
         if summary is None:  # too short to run the network: the shipped answer is silence

@@ -133,34 +133,52 @@ class Classifier:
         """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
         self.calibration = calibration
 
-    def predict(self, audio: np.ndarray, *, take_gain_db: float | None = None) -> Prediction:
+    def predict(
+        self,
+        audio: np.ndarray,
+        *,
+        take_gain_db: float | None = None,
+        calibration: Calibration | None = None,
+    ) -> Prediction:
         """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
-        `take_gain_db`: see the module docstring."""
+        `take_gain_db`: see the module docstring; `calibration` replaces the classifier's own
+        for this call (a take's stored one)."""
         window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
         return self.predict_features(
-            log_mel(window), placed_features_db=placed_log_mel(window, take_gain_db)
+            log_mel(window),
+            placed_features_db=placed_log_mel(window, take_gain_db),
+            calibration=calibration,
         )
 
     def predict_features(
-        self, features_db: np.ndarray, *, placed_features_db: np.ndarray | None = None
+        self,
+        features_db: np.ndarray,
+        *,
+        placed_features_db: np.ndarray | None = None,
+        calibration: Calibration | None = None,
     ) -> Prediction:
         """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features;
         `placed_features_db`: the same frames of the audio placed at the take's level."""
         placed = None if placed_features_db is None else placed_features_db[-WINDOW_FRAMES:][None]
         return self.predict_feature_batch(
-            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed
+            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed, calibration=calibration
         )[0]
 
     def predict_feature_batch(
-        self, windows_db: np.ndarray, *, placed_windows_db: np.ndarray | None = None
+        self,
+        windows_db: np.ndarray,
+        *,
+        placed_windows_db: np.ndarray | None = None,
+        calibration: Calibration | None = None,
     ) -> list[Prediction]:
         """Classify a batch of equally long windows (batch, frames, bands) of raw features.
 
         `placed_windows_db`, the same windows of the audio placed at the take's level (no
         calibration applied to them), make the network see twice the batch: the placed windows
-        first, then the calibrated ones (`EnrolledClassifier` relies on this order)."""
+        first, then the calibrated ones (`EnrolledClassifier` relies on this order).
+        `calibration` replaces the classifier's own for this call."""
         windows_db = np.asarray(windows_db, dtype=np.float32)
-        calibrated = self.calibration.apply(windows_db)
+        calibrated = (calibration or self.calibration).apply(windows_db)
         placed = calibrated if placed_windows_db is None else np.asarray(placed_windows_db)
         levels_db = _playing_levels_db(calibrated)
         placed_levels_db = _playing_levels_db(placed)

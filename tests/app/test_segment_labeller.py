@@ -53,7 +53,7 @@ def test_labeller_hands_the_classifier_audio_at_its_rate_and_the_take_level():
     seen = []
 
     class Recorder:
-        def predict(self, audio, *, take_gain_db):
+        def predict(self, audio, *, take_gain_db, calibration=None):
             seen.append((audio.size, take_gain_db))
             return prediction()
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import SegmentLabeller
+from pianoscope.app.segment_labeller import take_labeller
 from pianoscope.errors import PianoscopeError
 from pianoscope.library.progress import summary_of
 from pianoscope.library.records import AnalysisSummary, Recording
@@ -29,11 +30,12 @@ def analyse_recording(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> AnalysisSummary:
-    """Analyse one filed take and store its summary; without a labeller, shares stay empty."""
+    """Analyse one filed take, with the calibration it was recorded with, and store its
+    summary; without a labeller, shares stay empty."""
     recording = library.recording(recording_id)
-    analysis = analyse_file(
-        library.path_of(recording), progress=progress, cancel=cancel, labeller=labeller
-    )
+    path = library.path_of(recording)
+    labeller = take_labeller(labeller, path, stored=recording.calibration)
+    analysis = analyse_file(path, progress=progress, cancel=cancel, labeller=labeller)
     summary = summary_of(analysis)
     library.store_summary(recording.id, summary)
     log.info("analysed %s: %d notes", recording.path, summary.note_count)

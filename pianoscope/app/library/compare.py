@@ -153,14 +153,16 @@ def compare_and_analyse(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> AnalysedComparison:
-    """Compare two recordings, then analyse each (notes, labels) for the timelines beside it."""
-    from pianoscope.app.segment_labeller import user_labeller
+    """Compare two recordings, then analyse each (notes, labels, each with its own stored
+    calibration) for the timelines beside it."""
+    from pianoscope.app.segment_labeller import take_labeller, user_labeller
 
     comparison = compare_files(reference_path, take_path, meter=meter)
     labeller = user_labeller()
     progress(0.4)
     reference, take = (
-        analyse_file(path, cancel=cancel, labeller=labeller) for path in (reference_path, take_path)
+        analyse_file(path, cancel=cancel, labeller=take_labeller(labeller, path))
+        for path in (reference_path, take_path)
     )
     return AnalysedComparison(comparison, reference, take)
 

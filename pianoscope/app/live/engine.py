@@ -40,7 +40,7 @@ from pianoscope.audio.shared_ring import SharedRing
 from pianoscope.audio.source import AudioSource
 from pianoscope.dsp.levels import rms_db
 from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
-from pianoscope.model.calibration import Calibration, calibrate
+from pianoscope.model.calibration import Calibration, calibrate, calibrate_passages
 
 if TYPE_CHECKING:
     from pianoscope.model.inference import Classifier
@@ -220,6 +220,7 @@ class LiveEngine:
                 device=self.source.name,
                 student=student,
                 piece=piece,
+                calibration=self._calibration.to_json(),
             )
             recorder.start()
             self._recorder = recorder
@@ -238,14 +239,30 @@ class LiveEngine:
 
         Raises CalibrationError when there was too little or nothing audible.
         """
+        return calibrate(self.recent_playing(seconds, "a few notes mezzo-forte (medium loud)"))
+
+    def recent_playing(self, seconds: float, what: str = "a few notes") -> np.ndarray:
+        """The last `seconds` of input at the model's rate, for a calibration; CalibrationError
+        asking to play `what` when there was too little or nothing audible."""
         latest = self.source.ring.latest(round(seconds * self.source.sample_rate_hz))
         audio = to_model_rate(latest.samples, self.source.sample_rate_hz)
         if audio.size < MODEL_SAMPLE_RATE_HZ // 2 or rms_db(audio) < CALIBRATION_FLOOR_DBFS:
             raise CalibrationError(
-                "Nothing loud enough was heard to calibrate. Play a few notes mezzo-forte "
-                "(medium loud) while the calibration runs."
+                f"Nothing loud enough was heard to calibrate. Play {what} while the "
+                "calibration runs."
             )
-        return calibrate(audio)
+        return audio
+
+    @staticmethod
+    def calibration_from_passages(
+        soft: np.ndarray, medium: np.ndarray, loud: np.ndarray
+    ) -> Calibration:
+        """The three-passage calibration of passages `recent_playing` gave; CalibrationError
+        saying what to play differently."""
+        try:
+            return calibrate_passages(soft, medium, loud)
+        except ValueError as error:
+            raise CalibrationError(f"The passages cannot calibrate: {error}.") from error
 
     def set_calibration(self, calibration: Calibration) -> None:
         """Use an input calibration for the intensity level cue."""

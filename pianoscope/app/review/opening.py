@@ -17,7 +17,7 @@ from pianoscope.analysis.result import Analysis, SegmentLabeller
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.review.waveform_cache import cached_pyramid, default_cache_folder
 from pianoscope.app.review.waveform_pyramid import WaveformPyramid
-from pianoscope.app.segment_labeller import user_labeller
+from pianoscope.app.segment_labeller import take_labeller, user_labeller
 from pianoscope.audio.fileio import AudioInfo, probe_audio
 from pianoscope.audio.recorder import read_sidecar, sidecar_path
 from pianoscope.errors import RecordingError
@@ -94,10 +94,11 @@ def warm_waveform_cache(path: str | Path) -> BackgroundJob[WaveformPyramid]:
 def analysis_job(
     recording: ReviewedRecording, labeller_factory: LabellerFactory = user_labeller
 ) -> BackgroundJob[Analysis]:
-    """Analyse on a thread; the classifier (torch) is loaded there too, not in the GUI."""
+    """Analyse on a thread with the take's own calibration; the classifier (torch) is loaded
+    there too, not in the GUI."""
 
     def work(progress, cancel) -> Analysis:
-        labeller = labeller_factory()
+        labeller = take_labeller(labeller_factory(), recording.path)
         return analyse_file(recording.path, progress=progress, cancel=cancel, labeller=labeller)
 
     return BackgroundJob("analysis", work)

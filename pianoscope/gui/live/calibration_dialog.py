@@ -1,10 +1,15 @@
-"""Calibrate the level cue of intensity: the teacher plays a few mf notes for a few seconds.
+"""Calibrate intensity: a few mf notes, or a soft, a medium and a loud passage.
 
-A countdown with a progress bar runs on a Qt timer while the engine keeps listening; at the end
-the engine measures the last seconds of input. Cancel leaves the old calibration in place.
+The mf calibration moves the input's level so that its mf reads as the training's mf; the
+three-passage calibration also maps the piano's own dynamic range and brightness change onto
+pp..ff (see `pianoscope.model.calibration`). A countdown with a progress bar runs on a Qt timer
+while the engine keeps listening; at the end of each phase the engine hands over the last
+seconds of input. Cancel leaves the old calibration in place.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from pianoscope.app.live.engine import LiveEngine
 from pianoscope.errors import CalibrationError
@@ -13,10 +18,23 @@ from pianoscope.model.calibration import Calibration
 
 CALIBRATION_S = 5.0
 _TICK_MS = 100
+MF_INSTRUCTION = (
+    "Play a few single notes mezzo-forte (medium loud) for {seconds:.0f} seconds, as you "
+    "normally would. Louder or softer playing is then judged relative to this."
+)
+PASSAGE_INSTRUCTIONS = (
+    "1 of 3: play a passage softly (piano) for {seconds:.0f} seconds.",
+    "2 of 3: now play it medium loud (mezzo-forte) for {seconds:.0f} seconds.",
+    "3 of 3: now play it loudly (forte) for {seconds:.0f} seconds.",
+)
+PASSAGE_WHAT = ("a soft passage", "a medium-loud passage", "a loud passage")
 
 
 class CalibrationDialog(QtWidgets.QDialog):
-    """Runs one calibration; `calibration` holds the result once accepted."""
+    """Runs one calibration; `calibration` holds the result once accepted.
+
+    With `passages`, three phases of `seconds` each (soft, medium, loud) make the three-passage
+    calibration; otherwise one phase of mf notes."""
 
     def __init__(
         self,
@@ -24,16 +42,16 @@ class CalibrationDialog(QtWidgets.QDialog):
         parent: QtWidgets.QWidget | None = None,
         *,
         seconds: float = CALIBRATION_S,
+        passages: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Calibrate the level")
+        self.setWindowTitle("Calibrate intensity" if passages else "Calibrate the level")
         self.engine = engine
         self.seconds = seconds
+        self.passages = passages
         self.calibration: Calibration | None = None
-        self.message = QtWidgets.QLabel(
-            f"Play a few single notes mezzo-forte (medium loud) for {seconds:.0f} seconds, as "
-            "you normally would. Louder or softer playing is then judged relative to this."
-        )
+        self._heard: list[np.ndarray] = []
+        self.message = QtWidgets.QLabel(self._instruction())
         self.message.setWordWrap(True)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setRange(0, round(seconds * 1000))
@@ -57,6 +75,11 @@ class CalibrationDialog(QtWidgets.QDialog):
         self._timer.stop()
         super().reject()
 
+    def _instruction(self) -> str:
+        if not self.passages:
+            return MF_INSTRUCTION.format(seconds=self.seconds)
+        return PASSAGE_INSTRUCTIONS[len(self._heard)].format(seconds=self.seconds)
+
     def _tick(self) -> None:
         elapsed_ms = self._elapsed.elapsed()
         self.progress.setValue(min(elapsed_ms, self.progress.maximum()))
@@ -64,9 +87,22 @@ class CalibrationDialog(QtWidgets.QDialog):
             return
         self._timer.stop()
         try:
-            self.calibration = self.engine.measure_calibration(self.seconds)
+            self._phase_done()
         except CalibrationError as error:
             self.message.setText(str(error))
             self.buttons.setStandardButtons(QtWidgets.QDialogButtonBox.StandardButton.Close)
+
+    def _phase_done(self) -> None:
+        if not self.passages:
+            self.calibration = self.engine.measure_calibration(self.seconds)
+            self.accept()
             return
+        what = PASSAGE_WHAT[len(self._heard)]
+        self._heard.append(self.engine.recent_playing(self.seconds, what))
+        if len(self._heard) < len(PASSAGE_INSTRUCTIONS):
+            self.message.setText(self._instruction())
+            self.progress.setValue(0)
+            self.start()
+            return
+        self.calibration = self.engine.calibration_from_passages(*self._heard)
         self.accept()

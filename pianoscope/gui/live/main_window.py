@@ -11,6 +11,7 @@ case lives in a module of its own (`gui/live/panels/`, `app/live/`).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 from pathlib import Path
@@ -193,8 +194,18 @@ class MainWindow(QtWidgets.QMainWindow):
         toolbar.addAction(self.pause_action)
         toolbar.addAction(self.demo_action)
         self.calibrate_action = QtGui.QAction("Calibrate level…", self)
-        self.calibrate_action.triggered.connect(self.open_calibration)
+        self.calibrate_action.setToolTip("Play a few mf notes: intensity is read relative to them")
+        self.calibrate_action.triggered.connect(lambda: self.open_calibration())
         toolbar.addAction(self.calibrate_action)
+        self.calibrate_passages_action = QtGui.QAction("Calibrate soft/medium/loud…", self)
+        self.calibrate_passages_action.setToolTip(
+            "Play a soft, a medium and a loud passage: your piano's level and brightness range "
+            "are mapped onto pp..ff"
+        )
+        self.calibrate_passages_action.triggered.connect(
+            lambda: self.open_calibration(passages=True)
+        )
+        toolbar.addAction(self.calibrate_passages_action)
         self.settings_action = QtGui.QAction("Settings…", self)
         self.settings_action.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
@@ -350,13 +361,16 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(f"Recovered {len(recovered)} recording(s).", 10_000)
         return recovered
 
-    def open_calibration(self) -> CalibrationDialog | None:
-        """Listen to a few mf notes and calibrate the intensity level for this input."""
+    def open_calibration(self, *, passages: bool = False) -> CalibrationDialog | None:
+        """Listen to a few mf notes (or, with `passages`, a soft, a medium and a loud passage)
+        and calibrate intensity for this input."""
         if self.engine is None:
             self.start_input(self.input_choice)
         if self.engine is None:
             return None
-        dialog = CalibrationDialog(self.engine, self, seconds=self.calibration_seconds)
+        dialog = CalibrationDialog(
+            self.engine, self, seconds=self.calibration_seconds, passages=passages
+        )
         dialog.accepted.connect(lambda: self._calibrated(dialog.calibration))
         dialog.start()
         dialog.open()
@@ -366,17 +380,24 @@ class MainWindow(QtWidgets.QMainWindow):
         if calibration is None or self.engine is None:
             return
         self.engine.set_calibration(calibration)
-        self.qsettings.setValue(_calibration_key(self.engine.source.name), calibration.offset_db)
+        self.qsettings.setValue(
+            _calibration_key(self.engine.source.name), json.dumps(calibration.to_json())
+        )
+        how = "three passages" if calibration.passages is not None else "mf notes"
         self.statusBar().showMessage(
-            f"Calibrated {self.engine.source.name}: its mf level is "
+            f"Calibrated {self.engine.source.name} from {how}: its mf level is "
             f"{calibration.offset_db:+.1f} dB from the reference.",
             10_000,
         )
 
     def stored_calibration(self, input_name: str) -> Calibration:
-        """The calibration saved for an input, or none (the training level convention)."""
+        """The calibration saved for an input (its JSON, or the mf offset older versions kept),
+        or none (the training level convention)."""
+        value = self.qsettings.value(_calibration_key(input_name), None)
         try:
-            return Calibration(float(self.qsettings.value(_calibration_key(input_name), 0.0)))
+            if isinstance(value, str) and value.lstrip().startswith("{"):
+                return Calibration.from_json(json.loads(value))
+            return Calibration(float(value)) if value is not None else Calibration()
         except (TypeError, ValueError):
             return Calibration()
 
