@@ -104,7 +104,8 @@ class Calibration:
         )
         wanted_tilt = _piecewise(level_db, passages.levels_db, REFERENCE_PASSAGE_TILTS_DB)
         tilt = np.float32(wanted_tilt - own_tilt) * _octaves_from_pivot(window_db.shape[-1])
-        return (window_db + np.float32(target_db - level_db) + tilt).astype(np.float32)
+        tilted = window_db + tilt  # then the gain, so that the tilt does not move the level
+        return (tilted + np.float32(target_db - playing_level_db(tilted))).astype(np.float32)
 
     def to_json(self) -> dict[str, object]:
         """Plain JSON data (for sidecars, the library and settings)."""

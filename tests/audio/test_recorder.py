@@ -229,3 +229,27 @@ def test_paused_audio_is_left_out_of_the_take(tmp_path):
     audio, _ = sf.read(out, dtype="float32")
     np.testing.assert_allclose(np.unique(audio), [0.1, 0.3], atol=1e-6)
     assert audio.size == 2_000
+
+
+def test_sidecar_keeps_the_calibration_and_older_sidecars_have_none(tmp_path):
+    ring = RingBuffer(RATE)
+    out = tmp_path / "calibrated.wav"
+    calibration = {"kind": "mf", "offset_db": -12.5}
+    recorder = Recorder(ring, out, sample_rate_hz=RATE, calibration=calibration, from_start=True)
+    recorder.start()
+    ring.write(np.zeros(1_000, np.float32))
+    recorder.stop()
+    assert read_sidecar(out).calibration == calibration
+    older = tmp_path / "older.flac"
+    sidecar_path(older).write_text(
+        json.dumps({"started_at": "2026-01-05T10:00:00+00:00", "device": "mic",
+                    "sample_rate_hz": 48000, "format": "FLAC", "state": "complete"})
+    )  # fmt: skip
+    assert read_sidecar(older).calibration is None
+    for bad in ("loud", {"offset_db": "x" * 100}, {"levels_db": [1.0] * 20}, {"a": {"b": 1}}):
+        sidecar_path(older).write_text(
+            json.dumps({"started_at": "", "device": "", "sample_rate_hz": 48000,
+                        "format": "FLAC", "calibration": bad})
+        )  # fmt: skip
+        with pytest.raises(RecordingError, match="calibration"):
+            read_sidecar(older)

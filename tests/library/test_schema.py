@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from pianoscope.errors import LibraryError
 from pianoscope.library.schema import CURRENT_VERSION
 from pianoscope.library.store import DATABASE_NAME, Library
+from pianoscope.model.calibration import Calibration, PassageCalibration
 
 # Version 1 as it shipped, written out here so that the test does not trust schema.py about it.
 V1_DDL = """
@@ -73,6 +75,7 @@ def test_version_1_library_is_migrated_keeping_its_rows(tmp_path) -> None:
         assert (recording.device, recording.sample_rate_hz) == ("USB mic", 48000)
         assert recording.title == "" and recording.session_id is None
         assert recording.trashed_at is None
+        assert recording.calibration is None  # filed before calibrations travelled with takes
         assert [c.text for c in library.comments(recording.id)] == ["wrist too high"]
         session = library.ensure_session(recording.student_id, recording.recorded_at)
         assert library.sessions(recording.student_id) == [session]
@@ -105,3 +108,23 @@ def test_a_file_that_is_not_a_database_is_reported_as_damaged(tmp_path) -> None:
     (root / DATABASE_NAME).write_bytes(b"this is not SQLite" * 100)
     with pytest.raises(LibraryError, match=r"damaged|cannot be opened"):
         Library.open(root)
+
+
+def test_a_take_keeps_its_calibration_and_a_damaged_one_is_reported(tmp_path) -> None:
+    calibration = Calibration(-9.5, PassageCalibration((-50.0, -44.0, -39.0), (-0.5, 0.0, 0.2)))
+    with Library.open(tmp_path / "lib") as library:
+        kept = library.add_recording(
+            "recordings/take.flac",
+            recorded_at=dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc),
+            duration_s=3.0,
+            sample_rate_hz=44_100,
+            calibration=calibration,
+        )
+        assert library.recording(kept.id).calibration == calibration
+    with sqlite3.connect(tmp_path / "lib" / DATABASE_NAME) as connection:
+        connection.execute('UPDATE recordings SET calibration = \'{"offset_db": "loud"}\'')
+    with (
+        Library.open(tmp_path / "lib") as library,
+        pytest.raises(LibraryError, match="calibration"),
+    ):
+        library.recording(kept.id)
