@@ -8,9 +8,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from pianoscope.errors import LibraryError
-from pianoscope.model.calibration import Calibration, CalibrationValueError
+
+if TYPE_CHECKING:  # the calibration (numpy, scipy) loads with the first stored one read
+    from pianoscope.model.calibration import Calibration
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ def calibration_from_json(text: str | None) -> Calibration | None:
     """A stored calibration, validated; raises LibraryError when it is damaged."""
     if text is None:
         return None
+    from pianoscope.model.calibration import Calibration, CalibrationValueError
+
     try:
         return Calibration.from_json(json.loads(text))
     except (TypeError, ValueError, RecursionError, CalibrationValueError) as error:

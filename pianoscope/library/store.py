@@ -23,7 +23,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -49,7 +49,9 @@ from pianoscope.library.records import (
 from pianoscope.library.restore_journal import finish_interrupted_swap
 from pianoscope.library.schema import CURRENT_VERSION, migrate, schema_version
 from pianoscope.library.scratch import remove_noted_folders, remove_stale_folders, restoring_prefix
-from pianoscope.model.calibration import Calibration
+
+if TYPE_CHECKING:  # the calibration (numpy, scipy) loads with the first stored one read
+    from pianoscope.model.calibration import Calibration
 
 log = logging.getLogger(__name__)
 

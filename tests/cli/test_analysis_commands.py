@@ -162,3 +162,44 @@ def test_errors_are_reported_in_one_line_with_exit_code_2(recording, tmp_path, c
     assert main(["spectrum", str(recording), "--at", "500"]) == 2
     err = capsys.readouterr().err
     assert "does not exist" in err and "outside" in err
+
+
+def _intensities(path: Path) -> list[str | None]:
+    return [(s["intensity"] or {}).get("label") for s in json.loads(path.read_text())["segments"]]
+
+
+def test_a_calibration_on_the_command_line_replaces_the_takes_own(tmp_path: Path) -> None:
+    """The demo's sidecar-less take is read uncalibrated; --calibration-db and
+    --calibrate-from (the demo itself as mf) change its intensities, louder when the input is
+    said to be quieter."""
+    take = tmp_path / "demo.flac"
+    take.write_bytes(demo_recording_path().read_bytes())
+    outputs = {}
+    for name, options in (
+        ("none", []),
+        ("quiet input", ["--calibration-db", "-20"]),
+        ("from itself", ["--calibrate-from", str(take)]),
+    ):
+        outputs[name] = tmp_path / f"{name}.json"
+        assert main(["analyse", str(take), "--json", str(outputs[name]), *options]) == 0
+    order = ["pp", "p", "mf", "f", "ff"]
+    none, quiet = _intensities(outputs["none"]), _intensities(outputs["quiet input"])
+    assert none != quiet
+    assert all(
+        order.index(q) >= order.index(n) for n, q in zip(none, quiet, strict=True) if n and q
+    )
+    assert _intensities(outputs["from itself"]) != quiet
+
+
+def test_a_calibration_that_cannot_be_measured_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    take = tmp_path / "demo.flac"
+    take.write_bytes(demo_recording_path().read_bytes())
+    short = tmp_path / "short.wav"
+    write_audio(short, np.zeros(1000, np.float32))
+    assert main(["analyse", str(take), "--calibrate-from", str(short)]) == 2
+    assert "cannot calibrate" in capsys.readouterr().err
+    same = [str(take)] * 3
+    assert main(["analyse", str(take), "--calibrate-passages", *same]) == 2
+    assert "not louder" in capsys.readouterr().err

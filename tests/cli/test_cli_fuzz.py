@@ -109,6 +109,7 @@ def test_every_numeric_option_is_covered():
     assert {"train --epochs", "train --threads"} <= options
     assert {"compare --beats-per-bar", "compare --bars-per-section"} <= options
     assert {"compare --upbeat", "compare --section"} <= options
+    assert {"analyse --calibration-db", "batch --calibration-db"} <= options
 
 
 @pytest.mark.parametrize(
@@ -123,6 +124,7 @@ def test_a_numeric_option_takes_only_values_in_its_range(command, option, number
     argv = {
         "record": ["record", "t.flac", "--seconds", "1"],
         "spectrum": ["spectrum", "t.flac", "--at", "0"],
+        "analyse": ["analyse", "t.flac"],
         "batch": ["batch", "in", "--out", "out"],
         "train": ["train"],
         "compare": ["compare", "reference.flac", "take.flac"],

@@ -111,6 +111,7 @@ def option_commands(good: Path, out: Path) -> Iterator[tuple[str, ...]]:
     prefixes = {
         "record": ("record", str(out / "r.wav"), "--seconds", "1", "--from-file", str(good)),
         "spectrum": ("spectrum", str(good), "--at", "0.1"),
+        "analyse": ("analyse", str(good), "--no-labels"),
         "batch": ("batch", str(good.parent), "--out", str(out / "batch"), "--no-labels"),
         "train": ("train", "--out", str(out / "w.pt"), "--cache", str(out / "no-cache")),
         "compare": ("compare", str(good), str(good)),
