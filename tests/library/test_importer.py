@@ -16,6 +16,7 @@ from pianoscope.library.importer import (
     import_folder,
     recording_folder,
 )
+from pianoscope.model.calibration import Calibration
 
 
 def test_import_copies_the_file_under_student_and_piece_and_files_it(library, take_factory):
@@ -135,3 +136,13 @@ def test_imports_running_at_once_never_overwrite_each_others_files(library, tmp_
     assert len({r.recording.path for r in results}) == len(sources)
     for result in results:
         assert library.path_of(result.recording).read_bytes() == result.source.read_bytes()
+
+
+def test_the_calibration_a_take_was_recorded_with_is_filed_with_it(library, take_factory):
+    calibrated = take_factory("calibrated.flac", calibration={"kind": "mf", "offset_db": -12.0})
+    assert import_file(library, calibrated).recording.calibration == Calibration(-12.0)
+    plain = take_factory("plain.flac", freq_hz=330.0, device="USB mic")
+    assert import_file(library, plain).recording.calibration is None
+    damaged = take_factory("odd.flac", freq_hz=550.0, calibration={"offset_db": 1e6})
+    recording = import_file(library, damaged).recording  # still filed, analysed uncalibrated
+    assert recording.calibration is None

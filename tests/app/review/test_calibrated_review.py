@@ -1,0 +1,34 @@
+"""Review analyses a take with the calibration it was recorded with (its sidecar)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pianoscope.app.review.opening import analysis_job, open_recording
+from pianoscope.app.segment_labeller import user_labeller
+from pianoscope.resources_path import demo_recording_path
+
+
+def _intensities(take: Path) -> list[str | None]:
+    job = analysis_job(open_recording(take), user_labeller).start()
+    assert job.wait(300), "the analysis finishes"
+    assert job.error is None, job.error
+    return [s.labels.intensity.label if s.labels and s.labels.intensity else None
+            for s in job.result.segments]  # fmt: skip
+
+
+def test_review_reads_intensity_with_the_takes_own_calibration(tmp_path: Path) -> None:
+    plain, calibrated = tmp_path / "plain.flac", tmp_path / "calibrated.flac"
+    for take in (plain, calibrated):
+        take.write_bytes(demo_recording_path().read_bytes())
+    calibrated.with_name(calibrated.name + ".json").write_text(
+        json.dumps({"started_at": "2026-11-20T15:30:00+00:00", "device": "mic",
+                    "sample_rate_hz": 44_100, "format": "FLAC", "state": "complete",
+                    "calibration": {"kind": "mf", "offset_db": -20.0}})
+    )  # fmt: skip
+    order = ["pp", "p", "mf", "f", "ff"]
+    before, after = _intensities(plain), _intensities(calibrated)
+    assert before != after
+    pairs = zip(before, after, strict=True)
+    assert all(order.index(a) >= order.index(b) for b, a in pairs if a and b)
