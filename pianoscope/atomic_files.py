@@ -15,7 +15,7 @@ import fcntl
 import logging
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,16 +47,25 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
 
 
 def _create_locked(path: Path) -> tuple[Path, int]:
-    """A new partial file for `path`, locked, and still at its name (a cleanup may remove a
-    file in the instant between its creation and its lock: then another is made)."""
-    while True:
+    """A new partial file for `path`, locked, and still at its name."""
+
+    def create() -> tuple[Path, int]:
         partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}{SUFFIX}")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        return partial, os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+
+    return lock_created(create)
+
+
+def lock_created(create: Callable[[], tuple[Path, int]]) -> tuple[Path, int]:
+    """`create()` a new file or folder (its path and an open descriptor) and lock it; again
+    if a cleanup removed it in the instant between its creation and its lock."""
+    while True:
+        path, descriptor = create()
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
-            held, on_disk = os.fstat(descriptor), partial.stat()
+            held, on_disk = os.fstat(descriptor), path.stat()
             if (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino):
-                return partial, descriptor
+                return path, descriptor
         except FileNotFoundError:
             pass
         except BaseException:

@@ -22,6 +22,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from pianoscope.atomic_files import lock_created
+
 log = logging.getLogger(__name__)
 
 BACKUP_PREFIX = ".pianoscope-backup-"
@@ -99,20 +101,12 @@ def remove_noted_folders(root: Path) -> int:
 
 def _create_locked(parent: Path, prefix: str) -> tuple[Path, int]:
     """A new folder, locked, and still at its path (not removed as stale before the lock)."""
-    while True:
+
+    def create() -> tuple[Path, int]:
         path = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
-        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-            held, on_disk = os.fstat(descriptor), path.stat()
-            if (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino):
-                return path, descriptor
-        except FileNotFoundError:
-            pass
-        except BaseException:
-            os.close(descriptor)
-            raise
-        os.close(descriptor)
+        return path, os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+
+    return lock_created(create)
 
 
 def _remove_if_stale(path: Path) -> bool:

@@ -18,7 +18,6 @@ import numpy as np
 import torch
 
 from pianoscope.atomic_files import remove_stale_partials, replacing
-from pianoscope.dsp.features import log_mel
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.calibration import Calibration
 from pianoscope.model.enrolment import (
@@ -32,14 +31,13 @@ from pianoscope.model.enrolment import (
 )
 from pianoscope.model.inference import (
     WEIGHTS_NAME,
-    WINDOW_SAMPLES,
     Classifier,
     HeadProbabilities,
     Prediction,
-    placed_log_mel,
+    WindowPredictor,
 )
 from pianoscope.model.labels import ANOTHER_PIANO
-from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
+from pianoscope.model.network import PianoscopeNet
 from pianoscope.model.one_piano import OnePiano, mine_probability
 from pianoscope.model.weights import LoadedWeights, load_weights
 from pianoscope.resources_path import resource_path
@@ -201,7 +199,7 @@ def check_fits(enrolment: Enrolment, network: PianoscopeNet, name: str = "The en
 # -- classifying with the teacher's names ----------------------------------------------------
 
 
-class EnrolledClassifier:
+class EnrolledClassifier(WindowPredictor):
     """The shipped classifier whose piano answer is the teacher's names.
 
     Form, intensity, silence and the level come from the shipped network; the same forward pass
@@ -259,35 +257,6 @@ class EnrolledClassifier:
     def set_calibration(self, calibration: Calibration) -> None:
         """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
         self._base.set_calibration(calibration)
-
-    def predict(
-        self,
-        audio: np.ndarray,
-        *,
-        take_gain_db: float | None = None,
-        calibration: Calibration | None = None,
-    ) -> Prediction:
-        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
-        `take_gain_db` and `calibration` as for `Classifier.predict`."""
-        window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
-        return self.predict_features(
-            log_mel(window),
-            placed_features_db=placed_log_mel(window, take_gain_db),
-            calibration=calibration,
-        )
-
-    def predict_features(
-        self,
-        features_db: np.ndarray,
-        *,
-        placed_features_db: np.ndarray | None = None,
-        calibration: Calibration | None = None,
-    ) -> Prediction:
-        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features."""
-        placed = None if placed_features_db is None else placed_features_db[-WINDOW_FRAMES:][None]
-        return self.predict_feature_batch(
-            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed, calibration=calibration
-        )[0]
 
     def predict_feature_batch(
         self,

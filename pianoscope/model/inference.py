@@ -92,7 +92,53 @@ class Prediction:
         return None if self.is_silent or self.is_unknown else self.intensity.label
 
 
-class Classifier:
+class WindowPredictor:
+    """`predict` (audio) and `predict_features` (one window of features) for a classifier that
+    classifies batches of feature windows (`predict_feature_batch`): the shipped one and an
+    enrolled one answer alike."""
+
+    def predict(
+        self,
+        audio: np.ndarray,
+        *,
+        take_gain_db: float | None = None,
+        calibration: Calibration | None = None,
+    ) -> Prediction:
+        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
+        `take_gain_db`: see the module docstring; `calibration` replaces the classifier's own
+        for this call (a take's stored one)."""
+        window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
+        return self.predict_features(
+            log_mel(window),
+            placed_features_db=placed_log_mel(window, take_gain_db),
+            calibration=calibration,
+        )
+
+    def predict_features(
+        self,
+        features_db: np.ndarray,
+        *,
+        placed_features_db: np.ndarray | None = None,
+        calibration: Calibration | None = None,
+    ) -> Prediction:
+        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features;
+        `placed_features_db`: the same frames of the audio placed at the take's level."""
+        placed = None if placed_features_db is None else placed_features_db[-WINDOW_FRAMES:][None]
+        return self.predict_feature_batch(
+            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed, calibration=calibration
+        )[0]
+
+    def predict_feature_batch(
+        self,
+        windows_db: np.ndarray,
+        *,
+        placed_windows_db: np.ndarray | None = None,
+        calibration: Calibration | None = None,
+    ) -> list[Prediction]:
+        raise NotImplementedError
+
+
+class Classifier(WindowPredictor):
     """The shipped network behind a thread-safe `predict`; one instance per input.
 
     `threads` sets torch's intra-op threads for the process (None leaves it alone); the live
@@ -132,37 +178,6 @@ class Classifier:
     def set_calibration(self, calibration: Calibration) -> None:
         """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
         self.calibration = calibration
-
-    def predict(
-        self,
-        audio: np.ndarray,
-        *,
-        take_gain_db: float | None = None,
-        calibration: Calibration | None = None,
-    ) -> Prediction:
-        """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
-        `take_gain_db`: see the module docstring; `calibration` replaces the classifier's own
-        for this call (a take's stored one)."""
-        window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
-        return self.predict_features(
-            log_mel(window),
-            placed_features_db=placed_log_mel(window, take_gain_db),
-            calibration=calibration,
-        )
-
-    def predict_features(
-        self,
-        features_db: np.ndarray,
-        *,
-        placed_features_db: np.ndarray | None = None,
-        calibration: Calibration | None = None,
-    ) -> Prediction:
-        """Classify the newest `WINDOW_FRAMES` frames of raw (uncalibrated) log-mel features;
-        `placed_features_db`: the same frames of the audio placed at the take's level."""
-        placed = None if placed_features_db is None else placed_features_db[-WINDOW_FRAMES:][None]
-        return self.predict_feature_batch(
-            features_db[-WINDOW_FRAMES:][None], placed_windows_db=placed, calibration=calibration
-        )[0]
 
     def predict_feature_batch(
         self,
