@@ -18,6 +18,8 @@ from pianoscope.dsp.notes import NoteEvent
 
 SEGMENT_S = 2.0
 HEADS = ("piano", "form", "intensity")
+# Every label of a segment: whether a piano plays (`piano`, `other`, `silence`), then the heads.
+LABEL_KEYS = ("instrument", *HEADS)
 
 
 @dataclass(frozen=True)
@@ -30,11 +32,18 @@ class Label:
 
 @dataclass(frozen=True)
 class SegmentLabels:
-    """The three heads' answers for one 2 s window."""
+    """The classifier's answers for one 2 s window.
+
+    `instrument`: is a piano playing (`piano`), another instrument, speech or noise (`other`),
+    or nothing (`silence`); None from a labeller that does not say. When a piano plays, `piano`
+    is a known piano or `unknown` (another piano) and form and intensity are given; otherwise
+    all three are None.
+    """
 
     piano: Label | None
     form: Label | None
     intensity: Label | None
+    instrument: Label | None = None
 
 
 # Labels a 2 s window of float32 mono samples at the given rate, in a take whose reference
@@ -78,7 +87,8 @@ class Analysis:
 
     @property
     def piano(self) -> str | None:
-        """The most frequent piano label over labelled segments."""
+        """The most frequent piano label over segments where a piano plays: a known piano,
+        `unknown` (another piano), or None when no piano was heard (or nothing was labelled)."""
         counts = _label_counts(self.segments, "piano")
         return counts.most_common(1)[0][0] if counts else None
 
@@ -97,6 +107,7 @@ class Analysis:
             "segments": [segment_json(s) for s in self.segments],
             "summary": {
                 "piano": self.piano,
+                "instrument_share": self.share("instrument"),
                 "form_share": self.share("form"),
                 "intensity_share": self.share("intensity"),
                 "dynamic_range_db": round(self.dynamic_range_db, 1),
@@ -127,7 +138,7 @@ def segment_json(segment: Segment) -> dict[str, Any]:
     return {
         "start_s": round(segment.start_s, 3),
         "end_s": round(segment.end_s, 3),
-        **{head: _label_json(getattr(labels, head) if labels else None) for head in HEADS},
+        **{key: _label_json(getattr(labels, key) if labels else None) for key in LABEL_KEYS},
     }
 
 

@@ -3,7 +3,11 @@
 One JSON per recording (the `pianoscope analyse` contract) lands under the output folder at the
 recording's relative path, written atomically, so an interrupted batch resumes by skipping the
 recordings whose JSON exists. A failure is reported for its file and the batch goes on. The
-summary CSV lists every recording with its status and headline numbers.
+summary CSV lists every recording with its status and headline numbers: `piano` is the take's
+piano (a known one, `unknown` for another piano, empty when no piano was heard), `piano_share`
+the share of its classified segments where a piano plays, `form` and `intensity` the most
+frequent labels over every piano segment, known or not. JSON written before `instrument_share`
+existed leaves `piano_share` empty.
 
 Segments are labelled with the teacher's classifier (as `pianoscope analyse` does), loaded once
 per worker process and kept there: only file names cross to the workers, so the work stays
@@ -46,6 +50,9 @@ SUMMARY_FIELDS = (
     "tempo_bpm",
     "dynamic_range_db",
     "piano",
+    "piano_share",
+    "form",
+    "intensity",
     "error",
 )
 
@@ -256,9 +263,25 @@ def _summary_numbers(json_path: Path) -> dict[str, object]:
             "tempo_bpm": summary["tempo_bpm"] if summary["tempo_bpm"] is not None else "",
             "dynamic_range_db": summary["dynamic_range_db"],
             "piano": summary["piano"] or "",
+            "piano_share": _piano_share(summary.get("instrument_share")),
+            "form": _dominant(summary["form_share"]),
+            "intensity": _dominant(summary["intensity_share"]),
         }
     except (OSError, ValueError, KeyError, TypeError) as error:
         return {"status": "failed", "error": f"unreadable result {json_path.name}: {error}"}
+
+
+def _piano_share(instrument_share: dict[str, float] | None) -> float | str:
+    """Share of classified segments where a piano plays; "" when nothing says (old JSON, or
+    no segment classified)."""
+    if not instrument_share:
+        return ""
+    return instrument_share.get("piano", 0.0)
+
+
+def _dominant(shares: dict[str, float]) -> str:
+    """The label with the largest share, or "" when nothing was labelled."""
+    return max(shares, key=shares.__getitem__) if shares else ""
 
 
 def _failure(error: BaseException) -> str:

@@ -1,15 +1,16 @@
 """Adapter from the teacher's classifier to the analysis pipeline's `SegmentLabeller`.
 
 The pipeline hands over each sounding 2 s segment; the classifier's `Prediction` becomes the
-three `Label`s of the JSON contract. `unknown` (not one of the known pianos) is kept as the
-piano label with its out-of-set score, and form and intensity are then left null, as in the
-live view. Offline analysis, review and the library all label with `user_labeller`, so they
-name the same pianos as the live view (the enrolled ones, once the teacher chose them), and
-each take with its own calibration (`ClassifierLabeller.for_take`), so they read its
-intensities as the live view did.
+`Label`s of the JSON contract. `instrument` says whether a piano plays (`piano`), something else
+does (`other`: another instrument, speech, noise) or nothing (`silence`). Whenever a piano
+plays, known or not, piano, form and intensity are given; `unknown` (another piano) is kept as
+the piano label with its out-of-set score. For anything else they are null. Offline analysis,
+review and the library all label with `user_labeller`, so they name the same pianos as the live
+view (the enrolled ones, once the teacher chose them), and each take with its own calibration
+(`ClassifierLabeller.for_take`), so they read its intensities as the live view did.
 
 Each segment is classified with the take's own level as its reference
-(`pianoscope.model.calibration.take_gain_db`): piano, form and silence come out the same
+(`pianoscope.model.calibration.take_gain_db`): whether a piano plays, piano, form and silence come out the same
 whatever the recording's gain; intensity keeps the input's calibration (none offline: the
 training convention), because it reports how loud the playing is.
 """
@@ -38,16 +39,16 @@ if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
 log = logging.getLogger(__name__)
 
 
-def labels_from_prediction(prediction: Prediction) -> SegmentLabels | None:
-    """The segment labels of one prediction; None for silence."""
-    if prediction.is_silent:
-        return None
-    if prediction.is_unknown:
-        return SegmentLabels(Label("unknown", prediction.unknown_score), None, None)
+def labels_from_prediction(prediction: Prediction) -> SegmentLabels:
+    """The segment labels of one prediction (see the module docstring)."""
+    instrument = Label(prediction.instrument_label, prediction.instrument_probability)
+    if not prediction.plays_piano:
+        return SegmentLabels(None, None, None, instrument)
     return SegmentLabels(
-        Label(prediction.piano.label, prediction.piano.probability),
+        Label(prediction.piano_label, prediction.piano_probability),
         Label(prediction.form.label, prediction.form.probability),
         Label(prediction.intensity.label, prediction.intensity.probability),
+        instrument,
     )
 
 

@@ -154,16 +154,15 @@ def analysis_summary(analysis: Analysis, *, labelled: bool) -> str:
 
 def _label_lines(analysis: Analysis) -> list[str]:
     """Each head's shares (the dominant label first), then the stretches of equal labels."""
-    from pianoscope.analysis.label_runs import label_runs
-    from pianoscope.analysis.result import HEADS
+    from pianoscope.analysis.label_runs import label_runs, run_text
+    from pianoscope.analysis.result import LABEL_KEYS
 
     if not any(segment.labels is not None for segment in analysis.segments):
         return [f"{len(analysis.segments)} segments of 2 s, all silent"]
-    lines = [f"{head}: {_shares(analysis.share(head))}" for head in HEADS]
+    lines = [f"{key}: {_shares(analysis.share(key))}" for key in LABEL_KEYS]
     runs = label_runs(analysis.segments)
     for run in runs[:SUMMARY_RUNS]:
-        names = " ".join(name for name in (run.piano, run.form, run.intensity) if name)
-        lines.append(f"  {run.start_s:6.1f}-{run.end_s:6.1f} s  {names or 'silence'}")
+        lines.append(f"  {run.start_s:6.1f}-{run.end_s:6.1f} s  {run_text(run)}")
     if len(runs) > SUMMARY_RUNS:
         lines.append(f"  ... {len(runs) - SUMMARY_RUNS} more stretches (use --csv or --json)")
     return lines

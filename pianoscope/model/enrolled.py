@@ -294,6 +294,7 @@ class EnrolledClassifier(WindowPredictor):
                 piano=HeadProbabilities(self.names, tuple(float(p) for p in probabilities[i])),
                 unknown_score=float(distance[i] / (distance[i] + enrolment.unknown_distance)),
                 is_unknown=prediction.is_silent or bool(distance[i] > enrolment.unknown_distance),
+                is_other=self._is_other(prediction),
             )
             for i, prediction in enumerate(shipped)
         ]
@@ -311,6 +312,12 @@ class EnrolledClassifier(WindowPredictor):
                 piano=HeadProbabilities(labels, (float(mine[i]), float(1.0 - mine[i]))),
                 unknown_score=float(1.0 - mine[i]),
                 is_unknown=prediction.is_silent or bool(mine[i] < 0.5),
+                is_other=self._is_other(prediction),
             )
             for i, prediction in enumerate(shipped)
         ]
+
+    def _is_other(self, shipped: Prediction) -> bool:
+        """Not a piano: the shipped instrument head's answer. Weights without that head only
+        know the four shipped pianos, so the enrolment's own distance test decides alone."""
+        return shipped.is_other and self._base.piano_threshold is not None

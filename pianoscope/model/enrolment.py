@@ -67,7 +67,13 @@ TRAINING_GAINS_DB = (-18.0, -12.0, -6.0, 0.0, 6.0, 12.0)
 # training windows the centroids were computed from, so the margin can stay small).
 UNKNOWN_QUANTILE = 0.99
 UNKNOWN_MARGIN = 1.1
-_HEAD_PREFIXES = ("piano_head.", "form_head.", "intensity_head.", "known_head.")
+_HEAD_PREFIXES = (
+    "piano_head.",
+    "form_head.",
+    "intensity_head.",
+    "known_head.",
+    "instrument_head.",
+)
 _BATCH_WINDOWS = 64
 
 

@@ -7,9 +7,13 @@ and runs the network once (about 3 ms on one CPU thread, see bench/bench_model_i
 
 Given the gain that places the whole take at the training level (`take_gain_db`, see
 `pianoscope.model.calibration`), the window is read twice in one batch: placed by the take's
-level for piano, form, the out-of-set score and silence, so that these do not depend on the
+level for whether a piano plays, piano, form, the out-of-set score and silence, so that these do not depend on the
 recording's gain, and by the input's calibration for intensity and `level_db`, which say how
 loud the playing is.
+
+A prediction answers two questions apart: is a piano playing (piano / other instrument, speech
+or noise / silence), and if so which piano (a known one or `unknown`, another piano). Form and
+intensity are given whenever a piano plays, known or not.
 """
 
 from __future__ import annotations
@@ -24,7 +28,16 @@ import torch
 
 from pianoscope.dsp.features import log_mel, samples_for_frames
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, playing_level_db
-from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS, UNKNOWN
+from pianoscope.model.labels import (
+    FORM_LABELS,
+    INSTRUMENT_LABELS,
+    INTENSITY_LABELS,
+    OTHER,
+    PIANO,
+    PIANO_LABELS,
+    SILENCE,
+    UNKNOWN,
+)
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
 from pianoscope.model.weights import load_weights
 from pianoscope.resources_path import resource_path
@@ -59,14 +72,18 @@ class HeadProbabilities:
         return dict(zip(self.labels, self.probabilities, strict=True))
 
 
+_CERTAINLY_PIANO = HeadProbabilities(INSTRUMENT_LABELS, (1.0, 0.0))
+
+
 @dataclass(frozen=True)
 class Prediction:
     """What the classifier says about one window.
 
-    `piano` holds the probabilities among the four known pianos; `unknown_score` (1 − P(known))
-    is the out-of-set score and `is_unknown` its decision at the shipped threshold. `is_silent`
-    means nothing loud enough to classify was heard: then `piano_label` and the labels are None.
-    `level_db` is the playing level relative to the calibrated mf level.
+    `instrument` holds P(a piano plays) and P(other: another instrument, speech or noise), and
+    `is_other` its decision at the shipped threshold; `is_silent` means nothing loud enough to
+    classify was heard. When a piano plays, `piano` holds the probabilities among the known
+    pianos, `unknown_score` is the out-of-set score and `is_unknown` its decision: another
+    piano. `level_db` is the playing level relative to the calibrated mf level.
     """
 
     piano: HeadProbabilities
@@ -76,20 +93,47 @@ class Prediction:
     is_unknown: bool
     is_silent: bool
     level_db: float
+    instrument: HeadProbabilities = _CERTAINLY_PIANO
+    is_other: bool = False
+
+    @property
+    def plays_piano(self) -> bool:
+        """A piano is playing, known or not: form and intensity are given."""
+        return not (self.is_silent or self.is_other)
+
+    @property
+    def instrument_label(self) -> str:
+        """`piano`, `other` (another instrument, speech or noise) or `silence`."""
+        if self.is_silent:
+            return SILENCE
+        return OTHER if self.is_other else PIANO
+
+    @property
+    def instrument_probability(self) -> float:
+        """The probability of `instrument_label` (1 for silence, decided from the level)."""
+        if self.is_silent:
+            return 1.0
+        return self.instrument.as_dict()[self.instrument_label]
 
     @property
     def piano_label(self) -> str | None:
-        if self.is_silent:
+        """A known piano, `unknown` (another piano), or None when no piano plays."""
+        if not self.plays_piano:
             return None
         return UNKNOWN if self.is_unknown else self.piano.label
 
     @property
+    def piano_probability(self) -> float:
+        """The probability of `piano_label`: P(another piano) for `unknown`."""
+        return self.unknown_score if self.is_unknown else self.piano.probability
+
+    @property
     def form_label(self) -> str | None:
-        return None if self.is_silent or self.is_unknown else self.form.label
+        return self.form.label if self.plays_piano else None
 
     @property
     def intensity_label(self) -> str | None:
-        return None if self.is_silent or self.is_unknown else self.intensity.label
+        return self.intensity.label if self.plays_piano else None
 
 
 class WindowPredictor:
@@ -155,6 +199,7 @@ class Classifier(WindowPredictor):
         loaded = load_weights(weights_path or resource_path(WEIGHTS_NAME))
         self._network = loaded.network
         self.unknown_threshold = loaded.unknown_threshold
+        self.piano_threshold = loaded.piano_threshold
         self.calibration = calibration or Calibration()
         self._lock = threading.Lock()
         if threads is not None:
@@ -166,11 +211,14 @@ class Classifier(WindowPredictor):
         network: PianoscopeNet,
         unknown_threshold: float,
         calibration: Calibration | None = None,
+        piano_threshold: float | None = 0.5,
     ) -> Classifier:
-        """A classifier around an in-memory network (training, evaluation, tests)."""
+        """A classifier around an in-memory network (training, evaluation, tests);
+        `piano_threshold` None for a network without the instrument head."""
         classifier = cls.__new__(cls)
         classifier._network = network.eval()
         classifier.unknown_threshold = unknown_threshold
+        classifier.piano_threshold = piano_threshold if network.instrument_head else None
         classifier.calibration = calibration or Calibration()
         classifier._lock = threading.Lock()
         return classifier
@@ -207,6 +255,13 @@ class Classifier(WindowPredictor):
             form = torch.softmax(logits.form[:count], dim=1).numpy()
             intensity = torch.softmax(logits.intensity[-count:], dim=1).numpy()
             known = torch.sigmoid(logits.known[:count]).numpy()
+            if logits.instrument is None:
+                # Weights without the instrument head: "one of the four pianos" is all they
+                # can tell, so anything else counts as not a piano, as it always did.
+                plays_piano, piano_threshold = known, self.unknown_threshold
+            else:
+                plays_piano = torch.sigmoid(logits.instrument[:count]).numpy()
+                piano_threshold = self.piano_threshold
         return [
             Prediction(
                 piano=_head(PIANO_LABELS, piano[i]),
@@ -216,6 +271,8 @@ class Classifier(WindowPredictor):
                 is_unknown=bool(known[i] < self.unknown_threshold),
                 is_silent=bool(placed_levels_db[i] < -SILENCE_BELOW_MF_DB),
                 level_db=float(levels_db[i]),
+                instrument=_head(INSTRUMENT_LABELS, np.array([plays_piano[i], 1 - plays_piano[i]])),
+                is_other=bool(plays_piano[i] < piano_threshold),
             )
             for i in range(count)
         ]
@@ -249,4 +306,5 @@ def _silent(level_db: float) -> Prediction:
         is_unknown=True,
         is_silent=True,
         level_db=float(level_db),
+        instrument=uniform(INSTRUMENT_LABELS),
     )

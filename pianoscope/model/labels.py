@@ -1,4 +1,4 @@
-"""The label sets of the three heads (the model contract of DESIGN.md) and velocity classes."""
+"""The label sets of the heads (the model contract of DESIGN.md) and velocity classes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ PIANO_LABELS: tuple[str, ...] = (
     "grand-timgm",
     "honkytonk-fluidr3",
 )
-UNKNOWN = "unknown"
+UNKNOWN = "unknown"  # a piano plays, but none of the known (shipped or enrolled) pianos
+# Is a piano playing at all? The network answers piano or other (another instrument, speech,
+# noise); silence is decided from the playing level, before the network is asked.
+PIANO = "piano"
+OTHER = "other"
+SILENCE = "silence"
+INSTRUMENT_LABELS: tuple[str, ...] = (PIANO, OTHER)
 # What a one-piano enrolment calls every piano but the teacher's, where people read it (the
 # probability bars, the live panel); analyses keep `unknown` as its label (DESIGN.md).
 ANOTHER_PIANO = "another piano"

@@ -1,4 +1,10 @@
-"""The classifier network: LeNet-5-style conv + pooling blocks, an LSTM over time, four heads.
+"""The classifier network: LeNet-5-style conv + pooling blocks, an LSTM over time, five heads.
+
+The heads answer two questions. *Is a piano playing?* (`instrument`: piano, or another
+instrument, speech or noise) and, when one is, *which piano?* (`piano` among the four shipped
+ones, with `known` the out-of-set score that says "another piano"), *how?* (`form`) and *how
+loud?* (`intensity`). Weights made before the instrument head existed load without it
+(`NetworkConfig.instrument_head` False); their `known` score then stands for both questions.
 
 Input is a window of log-mel features in dB, already moved to the training level convention by
 the calibration (see `pianoscope.model.calibration`). The network splits it into two cues:
@@ -42,6 +48,7 @@ class NetworkConfig:
     conv_channels: tuple[int, int, int] = (8, 16, 32)
     lstm_hidden: int = 96
     dropout: float = 0.2
+    instrument_head: bool = True
 
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
@@ -50,6 +57,8 @@ class NetworkConfig:
 
     @classmethod
     def from_dict(cls, values: dict[str, object]) -> NetworkConfig:
+        # Files written before the instrument head existed have no such key.
+        values = {"instrument_head": False, **values}
         return cls(**{**values, "conv_channels": tuple(values["conv_channels"])})
 
 
@@ -57,13 +66,16 @@ DEFAULT_NETWORK = NetworkConfig()
 
 
 class HeadLogits(NamedTuple):
-    """Unnormalised outputs: (batch, 4) piano, (batch, 4) form, (batch, 5) intensity, and
-    (batch,) `known`, the logit that the input is one of the four pianos (out-of-set score)."""
+    """Unnormalised outputs: (batch, 4) piano, (batch, 4) form, (batch, 5) intensity,
+    (batch,) `known`, the logit that the input is one of the four pianos (out-of-set score), and
+    (batch,) `instrument`, the logit that a piano (any piano) is playing; None for a network
+    without the instrument head."""
 
     piano: torch.Tensor
     form: torch.Tensor
     intensity: torch.Tensor
     known: torch.Tensor
+    instrument: torch.Tensor | None = None
 
 
 class PianoscopeNet(nn.Module):
@@ -86,6 +98,7 @@ class PianoscopeNet(nn.Module):
         self.form_head = nn.Linear(summary, len(FORM_LABELS))
         self.intensity_head = nn.Linear(summary, len(INTENSITY_LABELS))
         self.known_head = nn.Linear(summary, 1)
+        self.instrument_head = nn.Linear(summary, 1) if config.instrument_head else None
 
     def forward(self, features_db: torch.Tensor) -> HeadLogits:
         shape, level = split_cues(features_db)
@@ -99,6 +112,7 @@ class PianoscopeNet(nn.Module):
             self.form_head(summary),
             self.intensity_head(summary),
             self.known_head(summary).squeeze(1),
+            None if self.instrument_head is None else self.instrument_head(summary).squeeze(1),
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pianoscope.analysis.label_runs import LabelRun, label_runs
+from pianoscope.analysis.label_runs import LabelRun, label_runs, piano_text, run_text
 from pianoscope.analysis.result import Label, Segment, SegmentLabels
 
 
@@ -33,3 +33,24 @@ def test_equal_labels_merge_whatever_their_probabilities():
 
 def test_no_segments_no_runs():
     assert label_runs([]) == ()
+
+
+def test_runs_tell_another_piano_from_no_piano_in_words():
+    another = SegmentLabels(Label("unknown", 0.8), Label("legato", 0.7), Label("p", 0.6))
+    other = SegmentLabels(None, None, None, Label("other", 0.9))
+    silent = SegmentLabels(None, None, None, Label("silence", 1.0))
+    segments = [
+        Segment(0.0, 2.0, another, -20.0),
+        Segment(2.0, 4.0, other, -20.0),
+        Segment(4.0, 6.0, silent, -50.0),
+        Segment(6.0, 8.0, None, -200.0),
+    ]
+    runs = label_runs(segments)
+    assert [run_text(run) for run in runs] == [
+        "another piano legato p",
+        "not a piano",
+        "silence",
+        "silence",
+    ]
+    assert runs[1].instrument == "other" and runs[1].piano is None
+    assert piano_text(None) == "no piano heard"

@@ -79,6 +79,8 @@ def test_local_batch_writes_one_json_each_and_reports_the_failure(recordings, tm
         assert results[name]["summary"]["piano"] == DEMO_PIANO
         assert results[name]["segments"][0]["piano"]["label"] == DEMO_PIANO
         assert results[name]["segments"][0]["form"]["label"]
+        assert results[name]["segments"][0]["instrument"]["label"] == "piano"
+        assert results[name]["summary"]["instrument_share"]["piano"] > 0.5
     assert results["clara/tone.ogg.json"]["duration_s"] == pytest.approx(4.0, abs=0.01)
     with open(out / "summary.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -86,6 +88,8 @@ def test_local_batch_writes_one_json_each_and_reports_the_failure(recordings, tm
     assert rows[2]["error"]
     assert float(rows[0]["duration_s"]) == pytest.approx(6.0, abs=0.01)
     assert [row["piano"] for row in rows[:2]] == [DEMO_PIANO, DEMO_PIANO]
+    assert all(float(row["piano_share"]) > 0.5 for row in rows[:2])
+    assert all(row["form"] and row["intensity"] for row in rows[:2])
     assert all(item.warning is None for item in report.items)
 
 
@@ -93,7 +97,10 @@ def test_batch_without_labels_leaves_segments_null(recordings, tmp_path):
     out = tmp_path / "out"
     run_batch(recordings, out, workers=1, labels=False)
     for result in _json_results(out).values():
-        assert all(s["piano"] is s["form"] is s["intensity"] is None for s in result["segments"])
+        assert all(
+            s["instrument"] is s["piano"] is s["form"] is s["intensity"] is None
+            for s in result["segments"]
+        )
         assert result["summary"]["piano"] is None
 
 
@@ -121,6 +128,22 @@ def test_batch_resumes_by_skipping_finished_recordings(recordings, tmp_path):
     }
     assert finished.is_file()
     assert untouched.stat().st_mtime_ns == before
+
+
+def test_a_resumed_batch_reads_json_written_before_the_instrument_answer(recordings, tmp_path):
+    out = tmp_path / "out"
+    run_batch(recordings, out, workers=1)
+    old = out / "clara" / "chords.flac.json"
+    data = json.loads(old.read_text())
+    del data["summary"]["instrument_share"]
+    for segment in data["segments"]:
+        del segment["instrument"]
+    old.write_text(json.dumps(data))
+    run_batch(recordings, out, workers=1)
+    with open(out / "summary.csv", newline="") as handle:
+        row = {r["file"].split("/")[-1]: r for r in csv.DictReader(handle)}["chords.flac"]
+    assert (row["status"], row["piano"], row["piano_share"]) == ("ok", DEMO_PIANO, "")
+    assert row["form"]
 
 
 def test_dask_cluster_gives_the_same_results_as_one_process(recordings, tmp_path):

@@ -15,11 +15,11 @@ from pianoscope.app.segment_labeller import (
 from pianoscope.audio.fileio import load_audio
 from pianoscope.model.calibration import TAKE_LOUDEST_DB
 from pianoscope.model.inference import Classifier, HeadProbabilities, Prediction
-from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.labels import FORM_LABELS, INSTRUMENT_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.resources_path import demo_recording_path
 
 
-def prediction(*, silent=False, unknown=False) -> Prediction:
+def prediction(*, silent=False, unknown=False, other=False) -> Prediction:
     return Prediction(
         piano=HeadProbabilities(PIANO_LABELS, (0.1, 0.7, 0.1, 0.1)),
         form=HeadProbabilities(FORM_LABELS, (0.1, 0.1, 0.8, 0.0)),
@@ -28,6 +28,8 @@ def prediction(*, silent=False, unknown=False) -> Prediction:
         is_unknown=unknown,
         is_silent=silent,
         level_db=-3.0,
+        instrument=HeadProbabilities(INSTRUMENT_LABELS, (0.2, 0.8) if other else (0.95, 0.05)),
+        is_other=other,
     )
 
 
@@ -42,11 +44,20 @@ def test_a_known_piano_gets_all_three_labels_with_probabilities():
     assert labels.form.p == 0.8
 
 
-def test_unknown_keeps_its_score_and_silence_has_no_labels():
+def test_another_piano_is_unknown_with_its_score_and_keeps_form_and_intensity():
     unknown = labels_from_prediction(prediction(unknown=True))
-    assert unknown == SegmentLabels(unknown.piano, None, None)
     assert unknown.piano.label == "unknown" and unknown.piano.p == 0.9
-    assert labels_from_prediction(prediction(silent=True)) is None
+    assert (unknown.form.label, unknown.intensity.label) == ("chords", "f")
+    assert (unknown.instrument.label, unknown.instrument.p) == ("piano", 0.95)
+
+
+def test_no_piano_playing_has_only_what_plays_instead():
+    other = labels_from_prediction(prediction(other=True, unknown=True))
+    assert other == SegmentLabels(None, None, None, other.instrument)
+    assert (other.instrument.label, other.instrument.p) == ("other", 0.8)
+    silent = labels_from_prediction(prediction(silent=True))
+    assert silent == SegmentLabels(None, None, None, silent.instrument)
+    assert (silent.instrument.label, silent.instrument.p) == ("silence", 1.0)
 
 
 def test_labeller_hands_the_classifier_audio_at_its_rate_and_the_take_level():

@@ -10,12 +10,12 @@ import pytest
 import torch
 
 from pianoscope.audio.ringbuffer import RingBuffer
-from pianoscope.dsp.features import SAMPLE_RATE_HZ
+from pianoscope.dsp.features import DEFAULT_CONFIG, SAMPLE_RATE_HZ
 from pianoscope.errors import ModelError
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, calibrate
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
-from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.network import NetworkConfig, PianoscopeNet
 from pianoscope.model.weights import save_weights
 
 
@@ -118,3 +118,57 @@ def test_classifier_thread_reads_the_ring_like_the_live_engine(untrained_weights
     assert not worker.is_alive()
     assert len(predictions) == (audio.size - WINDOW_SAMPLES) // hop + 1
     assert all(not p.is_silent for p in predictions)
+
+
+def _biased(*, plays_piano: float, known: float) -> PianoscopeNet:
+    """A network whose instrument and known logits are fixed by their biases."""
+    torch.manual_seed(0)
+    network = PianoscopeNet().eval()
+    with torch.no_grad():
+        for head, bias in ((network.instrument_head, plays_piano), (network.known_head, known)):
+            head.weight.zero_()
+            head.bias.fill_(bias)
+    return network
+
+
+def test_another_piano_keeps_form_and_intensity_and_no_piano_has_none() -> None:
+    window = _tone(0.1)
+    another = Classifier.from_network(_biased(plays_piano=6.0, known=-6.0), 0.5).predict(window)
+    assert another.plays_piano and another.is_unknown
+    assert (another.instrument_label, another.piano_label) == ("piano", "unknown")
+    assert another.form_label in FORM_LABELS and another.intensity_label in INTENSITY_LABELS
+    assert another.piano_probability == pytest.approx(another.unknown_score)
+    other = Classifier.from_network(_biased(plays_piano=-6.0, known=6.0), 0.5).predict(window)
+    assert other.instrument_label == "other" and other.instrument_probability > 0.99
+    assert other.piano_label is other.form_label is other.intensity_label is None
+
+
+def test_weights_without_the_instrument_head_still_load(tmp_path: Path) -> None:
+    """Format 2 (the weights shipped before the instrument head): what is not one of the four
+    pianos counts as not a piano, as it always did."""
+    torch.manual_seed(0)
+    network = PianoscopeNet(NetworkConfig(instrument_head=False)).eval()
+    path = tmp_path / "old.pt"
+    config = network.config.to_dict()
+    del config["instrument_head"]
+    torch.save(
+        {
+            "format": 2,
+            "network": config,
+            "labels": {
+                "piano": list(PIANO_LABELS),
+                "form": list(FORM_LABELS),
+                "intensity": list(INTENSITY_LABELS),
+            },
+            "features": dataclasses.asdict(DEFAULT_CONFIG),
+            "unknown_threshold": 0.5,
+            "metadata": {},
+            "state_dict": network.state_dict(),
+        },
+        path,
+    )
+    classifier = Classifier(path)
+    assert classifier.piano_threshold is None
+    prediction = classifier.predict(_tone(0.1))
+    assert prediction.is_other == prediction.is_unknown
+    assert prediction.instrument.probabilities[0] == pytest.approx(1 - prediction.unknown_score)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pianoscope.analysis.label_runs import instrument_text, piano_text
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.dynamics import DynamicMarking, dynamic_markings
 from pianoscope.app.review.opening import ReviewedRecording
@@ -42,7 +43,7 @@ def lesson_report(
         ("Notes played", str(len(analysis.notes))),
         ("Tempo", tempo),
         ("Dynamic range", f"{analysis.dynamic_range_db:.1f} dB"),
-        ("Piano", analysis.piano or "not classified"),
+        ("Piano", piano_summary(analysis)),
         ("Playing form", _shares(analysis.share("form"))),
         ("Intensity", _shares(analysis.share("intensity"))),
     ]
@@ -77,6 +78,19 @@ def format_time(time_s: float) -> str:
     """m:ss.s, the way a teacher reads a position in a take."""
     minutes, seconds = divmod(max(0.0, time_s), 60.0)
     return f"{int(minutes)}:{seconds:04.1f}"
+
+
+def piano_summary(analysis: Analysis) -> str:
+    """Which piano played and how much of the classified time a piano played at all, e.g.
+    "another piano (piano 85 %, not a piano 15 %)"; form and intensity are counted over every
+    piano, known or not."""
+    instrument = analysis.share("instrument")
+    if analysis.piano is None and not instrument:
+        return "not classified"
+    if not instrument:  # labels from a labeller that does not say what plays
+        return piano_text(analysis.piano)
+    heard = ", ".join(f"{instrument_text(name)} {share:.0%}" for name, share in instrument.items())
+    return f"{piano_text(analysis.piano)} ({heard})"
 
 
 def _shares(shares: dict[str, float]) -> str:

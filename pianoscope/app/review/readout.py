@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pianoscope.analysis.result import HEADS, Analysis
+from pianoscope.analysis.label_runs import segment_text
+from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.lesson_report import format_time
 
 MAX_NOTES = 6
@@ -19,12 +20,10 @@ def readout_at(analysis: Analysis | None, time_s: float) -> str:
         parts.append(f"{float(loudness.a_weighted_db[frame]):.1f} dB(A)")
     for segment in analysis.segments:
         if segment.start_s <= time_s < segment.end_s:
-            labels = segment.labels
-            if labels is None:
+            if segment.labels is None:
                 parts.append("not classified or silent")
             else:
-                names = [getattr(labels, head) for head in HEADS]
-                parts.append(" / ".join(label.label for label in names if label is not None))
+                parts.append(segment_text(segment))
             break
     sounding = [n for n in analysis.notes if n.onset_s <= time_s < n.offset_s]
     if sounding:

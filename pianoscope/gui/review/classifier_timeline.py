@@ -1,8 +1,10 @@
-"""Classifier timeline: one row per head, a coloured band per 2 s segment.
+"""Classifier timeline: one row for "is a piano playing?", then one per head, a coloured band
+per 2 s segment.
 
 Colours follow the live classifier panel (Okabe-Ito by label); silence is dark grey,
-`unknown` (not one of the four pianos) black, and a sounding segment the classifier did not
-label (no model available) light grey. Each run of one label is named once.
+`unknown` (another piano, named so) black, a sound that is not a piano dark red, and a sounding
+segment the classifier did not label (no model available) light grey. Each run of one label is
+named once.
 """
 
 from __future__ import annotations
@@ -11,35 +13,75 @@ import zlib
 
 import numpy as np
 
-from pianoscope.analysis.result import HEADS, Analysis, Segment
-from pianoscope.gui.live.panels.classifier_panel import PALETTE, SILENCE_RGB, UNKNOWN_RGB
+from pianoscope.analysis.label_runs import NOT_A_PIANO_TEXT, instrument_text, piano_text
+from pianoscope.analysis.result import LABEL_KEYS, Analysis, Segment
+from pianoscope.gui.live.panels.classifier_panel import (
+    OTHER_RGB,
+    PALETTE,
+    SILENCE_RGB,
+    UNKNOWN_RGB,
+)
 from pianoscope.gui.qt import pg
 from pianoscope.gui.review.time_plot import TimePlot, rgb_brush
-from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.labels import (
+    FORM_LABELS,
+    INSTRUMENT_LABELS,
+    INTENSITY_LABELS,
+    OTHER,
+    PIANO_LABELS,
+    SILENCE,
+    UNKNOWN,
+)
 
 UNLABELLED_RGB = (200, 200, 200)
+NOT_CLASSIFIED = "not classified"
 MAX_NAMES_PER_ROW = 300
-LABELS = {"piano": PIANO_LABELS, "form": FORM_LABELS, "intensity": INTENSITY_LABELS}
-# Rows from the top: piano, form, intensity.
-ROW_OF = {head: len(HEADS) - 1 - i for i, head in enumerate(HEADS)}
+LABELS = {
+    "instrument": INSTRUMENT_LABELS,
+    "piano": PIANO_LABELS,
+    "form": FORM_LABELS,
+    "intensity": INTENSITY_LABELS,
+}
+ROWS = LABEL_KEYS  # from the top: instrument, piano, form, intensity
+ROW_OF = {row: len(ROWS) - 1 - i for i, row in enumerate(ROWS)}
+ROW_TITLES = {"instrument": "playing"}
 
 
-def segment_label(segment: Segment, head: str) -> str:
-    """What the band says: a label, `unknown`, `silence` or `not classified`."""
-    if segment.labels is None:
-        return "not classified" if segment.sounding else "silence"
-    label = getattr(segment.labels, head)
-    if label is None:
-        return "unknown" if segment.labels.piano is not None else "not classified"
-    return label.label
+def segment_label(segment: Segment, row: str) -> str:
+    """What the band says: a label, `unknown` (another piano), `not a piano`, `silence` or
+    `not classified`."""
+    labels = segment.labels
+    if labels is None:
+        return NOT_CLASSIFIED if segment.sounding else SILENCE
+    if row == "instrument":
+        return labels.instrument.label if labels.instrument is not None else NOT_CLASSIFIED
+    label = getattr(labels, row)
+    if label is not None:
+        return label.label
+    if labels.instrument is not None:
+        return instrument_text(labels.instrument.label)
+    # Labels from before the instrument answer: a piano label alone was `unknown`.
+    return UNKNOWN if labels.piano is not None else NOT_CLASSIFIED
+
+
+def band_text(label: str) -> str:
+    """The words written on a band: `unknown` reads "another piano"."""
+    return piano_text(label) if label == UNKNOWN else label
+
+
+def is_dark(label: str) -> bool:
+    """Whether the band of `label` is dark, so that its name is written in white."""
+    return label in (UNKNOWN, SILENCE, OTHER, NOT_A_PIANO_TEXT)
 
 
 def label_rgb(head: str, label: str) -> tuple[int, int, int]:
-    if label == "silence":
+    if label == SILENCE:
         return SILENCE_RGB
-    if label == "unknown":
+    if label == UNKNOWN:
         return UNKNOWN_RGB
-    if label == "not classified":
+    if label in (OTHER, NOT_A_PIANO_TEXT):
+        return OTHER_RGB
+    if label == NOT_CLASSIFIED:
         return UNLABELLED_RGB
     # A piano the teacher enrolled gets a colour of its own, the same in every take.
     known = label in LABELS[head]
@@ -50,8 +92,10 @@ def label_rgb(head: str, label: str) -> tuple[int, int, int]:
 class ClassifierTimeline(TimePlot):
     def __init__(self) -> None:
         super().__init__("classifier")
-        self.setYRange(0, len(HEADS), padding=0)
-        self.getAxis("left").setTicks([[(ROW_OF[h] + 0.5, h) for h in HEADS]])
+        self.setYRange(0, len(ROWS), padding=0)
+        self.getAxis("left").setTicks(
+            [[(ROW_OF[row] + 0.5, ROW_TITLES.get(row, row)) for row in ROWS]]
+        )
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.labels: dict[str, list[str]] = {}
         self.text_items: list[pg.TextItem] = []
@@ -63,7 +107,7 @@ class ClassifierTimeline(TimePlot):
         segments = analysis.segments
         starts = np.array([s.start_s for s in segments])
         widths = np.array([s.end_s - s.start_s for s in segments])
-        for head in HEADS:
+        for head in ROWS:
             labels = [segment_label(s, head) for s in segments]
             self.labels[head] = labels
             bars = pg.BarGraphItem(
@@ -78,8 +122,8 @@ class ClassifierTimeline(TimePlot):
             self.bars[head] = bars
             for index in _named_runs(labels, MAX_NAMES_PER_ROW):
                 label = labels[index]
-                dark = label in ("unknown", "silence")
-                text = pg.TextItem(label, color="w" if dark else "k", anchor=(0, 0.5))
+                colour = "w" if is_dark(label) else "k"
+                text = pg.TextItem(band_text(label), color=colour, anchor=(0, 0.5))
                 text.setPos(starts[index], ROW_OF[head] + 0.5)
                 self.addItem(text, ignoreBounds=True)
                 self.text_items.append(text)

@@ -12,11 +12,17 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.analysis.result import HEADS, Analysis
+from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.lesson_report import LessonReport, format_time
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.qt import QtCore, QtGui
-from pianoscope.gui.review.classifier_timeline import label_rgb, segment_label
+from pianoscope.gui.review.classifier_timeline import (
+    ROWS,
+    band_text,
+    is_dark,
+    label_rgb,
+    segment_label,
+)
 
 DPI = 150
 MARGIN = 0.07  # of the page width
@@ -137,14 +143,14 @@ def _loudness(pages: _Pages, report: LessonReport, analysis: Analysis, duration_
 
 
 def _classifier(pages: _Pages, analysis: Analysis, duration_s: float) -> None:
-    rect = pages.box("Classifier (piano, form, intensity)", 150)
+    rect = pages.box("Classifier (playing, piano, form, intensity)", 150)
     painter = pages.painter
-    row_height = rect.height() / len(HEADS)
+    row_height = rect.height() / len(ROWS)
     small = QtGui.QFont("Helvetica", 1)
     small.setPointSizeF(7)
     painter.setFont(small)
     names: list[tuple[QtCore.QPointF, str]] = []
-    for row, head in enumerate(HEADS):
+    for row, head in enumerate(ROWS):
         top = rect.top() + row * row_height
         previous = None
         for segment in analysis.segments:
@@ -156,8 +162,8 @@ def _classifier(pages: _Pages, analysis: Analysis, duration_s: float) -> None:
                 names.append((QtCore.QPointF(x0 + 3, top + row_height / 2 + 5), label))
             previous = label
     for point, label in names:  # after all bands, so that no band covers a name
-        painter.setPen(QtGui.QColor("white" if label in ("unknown", "silence") else "black"))
-        painter.drawText(point, label)
+        painter.setPen(QtGui.QColor("white" if is_dark(label) else "black"))
+        painter.drawText(point, band_text(label))
 
 
 def _piano_roll(pages: _Pages, analysis: Analysis, duration_s: float) -> None:

@@ -60,3 +60,22 @@ def test_readout_tells_level_labels_and_sounding_notes(tmp_path):
     assert "dB(A)" in text and "notes C4" in text
     assert "notes" not in readout_at(analysis, 2.2)
     assert readout_at(None, 1.0) == "0:01.0 (1.000 s)"
+
+
+def test_lesson_report_names_another_piano_and_how_much_a_piano_played():
+    from pianoscope.analysis.result import Analysis, Label, LoudnessCurve, Segment, SegmentLabels
+    from pianoscope.app.review.lesson_report import piano_summary
+
+    piano = Label("piano", 0.9)
+    another = SegmentLabels(Label("unknown", 0.8), Label("legato", 0.7), Label("p", 0.6), piano)
+    other = SegmentLabels(None, None, None, Label("other", 0.9))
+    segments = tuple(
+        Segment(2.0 * i, 2.0 * i + 2.0, labels, -20.0)
+        for i, labels in enumerate((another, another, another, other))
+    )
+    curve = LoudnessCurve(0.1, np.zeros(80), np.zeros(80))
+    analysis = Analysis("x.wav", 8.0, 44_100, (), segments, curve, 10.0, None)
+    assert piano_summary(analysis) == "another piano (piano 75%, not a piano 25%)"
+    assert analysis.share("form") == {"legato": 1.0}
+    unlabelled = Analysis("x.wav", 8.0, 44_100, (), (), curve, 10.0, None)
+    assert piano_summary(unlabelled) == "not classified"

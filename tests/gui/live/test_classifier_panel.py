@@ -7,12 +7,25 @@ from dataclasses import replace
 import numpy as np
 
 from pianoscope.app.live.classifier_worker import TimedPrediction
-from pianoscope.gui.live.panels.classifier_panel import SILENCE_RGB, UNKNOWN_RGB, ClassifierPanel
+from pianoscope.gui.live.panels.classifier_panel import (
+    OTHER_RGB,
+    SILENCE_RGB,
+    UNKNOWN_RGB,
+    ClassifierPanel,
+)
 from pianoscope.model.inference import HeadProbabilities, Prediction
-from pianoscope.model.labels import ANOTHER_PIANO, FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.labels import (
+    ANOTHER_PIANO,
+    FORM_LABELS,
+    INSTRUMENT_LABELS,
+    INTENSITY_LABELS,
+    PIANO_LABELS,
+)
 
 
-def _prediction(piano: int, *, silent: bool = False, unknown: bool = False) -> Prediction:
+def _prediction(
+    piano: int, *, silent: bool = False, unknown: bool = False, other: bool = False
+) -> Prediction:
     def head(labels, winner):
         values = np.full(len(labels), 0.1 / (len(labels) - 1))
         values[winner] = 0.9
@@ -26,6 +39,8 @@ def _prediction(piano: int, *, silent: bool = False, unknown: bool = False) -> P
         is_unknown=unknown,
         is_silent=silent,
         level_db=-3.0,
+        instrument=head(INSTRUMENT_LABELS, 1 if other else 0),
+        is_other=other,
     )
 
 
@@ -42,16 +57,18 @@ def test_panel_shows_labels_bars_and_history(qtbot):
     assert panel.head_labels["piano"].text() == f"{PIANO_LABELS[2]}  90%"
     assert panel.head_labels["form"].text() == f"{FORM_LABELS[2]}  90%"
     assert panel.head_labels["intensity"].text() == f"{INTENSITY_LABELS[3]}  90%"
+    assert panel.head_labels["instrument"].text() == "piano  90%"
     assert [bar.value() for bar in panel.bars["piano"]][2] == 90
     image = panel.history_image.image
-    assert image.shape == (3, 3, 3)
-    assert tuple(image[0, 0]) == SILENCE_RGB
-    assert tuple(image[0, 1]) == UNKNOWN_RGB
-    assert tuple(image[0, 2]) != UNKNOWN_RGB
+    assert image.shape == (4, 3, 3)  # instrument, piano, form, intensity
+    assert tuple(image[1, 0]) == SILENCE_RGB
+    assert tuple(image[1, 1]) == UNKNOWN_RGB
+    assert tuple(image[2, 1]) not in (UNKNOWN_RGB, SILENCE_RGB)  # another piano has a form
+    assert tuple(image[1, 2]) != UNKNOWN_RGB
     assert panel.is_showing(history[-1])
 
 
-def test_panel_names_silence_and_unknown(qtbot):
+def test_panel_names_silence_another_piano_and_no_piano(qtbot):
     panel = ClassifierPanel()
     qtbot.addWidget(panel)
     silent = TimedPrediction(2.0, _prediction(0, silent=True))
@@ -60,8 +77,15 @@ def test_panel_names_silence_and_unknown(qtbot):
     assert panel.head_labels["piano"].text() == "–"
     unknown = TimedPrediction(2.25, _prediction(0, unknown=True))
     panel.show_prediction(unknown, (silent, unknown))
-    assert panel.state_label.text().startswith("Not one of the known pianos")
-    assert panel.head_labels["piano"].text().startswith("unknown")
+    assert panel.state_label.text().startswith("Another piano")
+    assert panel.head_labels["piano"].text() == "another piano  90%"
+    assert panel.head_labels["form"].text() == f"{FORM_LABELS[2]}  90%"
+    other = TimedPrediction(2.5, _prediction(0, other=True))
+    panel.show_prediction(other, (silent, unknown, other))
+    assert panel.state_label.text().startswith("Not a piano")
+    assert panel.head_labels["instrument"].text() == "other  90%"
+    assert [panel.head_labels[h].text() for h in ("piano", "form", "intensity")] == ["–"] * 3
+    assert tuple(panel.history_image.image[3, 2]) == OTHER_RGB
 
 
 def test_bars_follow_a_change_in_the_number_of_pianos(qtbot):

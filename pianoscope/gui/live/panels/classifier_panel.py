@@ -1,11 +1,16 @@
-"""Classifier panel: piano, playing form and intensity with probability bars, and a history strip.
+"""Classifier panel: is a piano playing, which piano, playing form and intensity with
+probability bars, and a history strip.
 
-The strip shows the last minute, one column per prediction and one row per head, coloured by
-the winning label; silence is dark grey and `unknown` (not one of the four pianos) is black.
-With one enrolled piano, `unknown` reads "another piano".
+Form and intensity are shown whenever a piano plays, one of the known pianos or another piano.
+The strip shows the last minute, one column per prediction and one row per question, coloured
+by the winning label; silence is dark grey, another piano black and a sound that is not a piano
+(another instrument, speech, noise) dark red.
+With one enrolled piano, the headline names it: "Another piano, not Studio Yamaha".
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,13 +19,18 @@ from pianoscope.gui.live.live_plot import cache_axes
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
 from pianoscope.model.labels import ANOTHER_PIANO, UNKNOWN
 
-HEADS = ("piano", "form", "intensity")
+if TYPE_CHECKING:
+    from pianoscope.model.inference import Prediction
+
+HEADS = ("instrument", "piano", "form", "intensity")
+TITLES = {"instrument": "Playing", "piano": "Piano", "form": "Form", "intensity": "Intensity"}
 # Colour-blind-friendly palette (Okabe-Ito), one colour per label index.
 PALETTE = np.array(
     [(230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178)], np.uint8
 )
 SILENCE_RGB = (70, 70, 70)
 UNKNOWN_RGB = (0, 0, 0)
+OTHER_RGB = (120, 30, 30)
 
 
 class ClassifierPanel(QtWidgets.QWidget):
@@ -35,7 +45,7 @@ class ClassifierPanel(QtWidgets.QWidget):
         self.bars: dict[str, list[QtWidgets.QProgressBar]] = {}
         self._bar_rows: dict[str, QtWidgets.QVBoxLayout] = {}
         for row, head in enumerate(HEADS):
-            title = QtWidgets.QLabel(head.capitalize())
+            title = QtWidgets.QLabel(TITLES[head])
             value = QtWidgets.QLabel("–")
             value.setStyleSheet("font-size:15px;")
             bars = QtWidgets.QVBoxLayout()
@@ -52,7 +62,9 @@ class ClassifierPanel(QtWidgets.QWidget):
         self.history_plot.setFixedHeight(90)
         self.history_plot.setMouseEnabled(x=False, y=False)
         self.history_plot.hideButtons()
-        self.history_plot.getAxis("left").setTicks([[(i + 0.5, h) for i, h in enumerate(HEADS)]])
+        self.history_plot.getAxis("left").setTicks(
+            [[(i + 0.5, TITLES[h].lower()) for i, h in enumerate(HEADS)]]
+        )
         self.history_plot.setLabel("bottom", "seconds ago")
         self.history_image = pg.ImageItem()
         self.history_plot.addItem(self.history_image)
@@ -72,27 +84,10 @@ class ClassifierPanel(QtWidgets.QWidget):
         """Draw the newest prediction and the history strip."""
         self._shown_time_s = timed.time_s
         prediction = timed.prediction
-        if prediction.is_silent:
-            self.state_label.setText("No piano playing")
-        elif prediction.is_unknown and ANOTHER_PIANO in prediction.piano.labels:
-            self.state_label.setText(
-                f"Another piano, not {prediction.piano.labels[0]} "
-                f"(score {prediction.unknown_score:.2f})"
-            )
-        elif prediction.is_unknown:
-            self.state_label.setText(
-                f"Not one of the known pianos (unknown, score {prediction.unknown_score:.2f})"
-            )
-        else:
-            self.state_label.setText("Piano playing")
+        self.state_label.setText(state_text(prediction))
         for head in HEADS:
             probabilities = getattr(prediction, head)
-            label = getattr(prediction, f"{head}_label")
-            if label == UNKNOWN and ANOTHER_PIANO in probabilities.labels:
-                label = ANOTHER_PIANO
-            self.head_labels[head].setText(
-                "–" if label is None else f"{label}  {probabilities.probability:.0%}"
-            )
+            self.head_labels[head].setText(_value_text(prediction, head))
             self._show_bars(head, probabilities.labels, probabilities.probabilities)
         self._show_history(history, timed.time_s)
 
@@ -122,7 +117,9 @@ class ClassifierPanel(QtWidgets.QWidget):
                 label = getattr(prediction, f"{head}_label")
                 if prediction.is_silent:
                     rgb[row, column] = SILENCE_RGB
-                elif label is None or label == "unknown":
+                elif not prediction.plays_piano:
+                    rgb[row, column] = OTHER_RGB
+                elif label == UNKNOWN:
                     rgb[row, column] = UNKNOWN_RGB
                 else:
                     index = getattr(prediction, head).labels.index(label)
@@ -131,3 +128,33 @@ class ClassifierPanel(QtWidgets.QWidget):
         start_s = history[0].time_s - now_s
         width_s = max(history[-1].time_s - history[0].time_s, 0.25)
         self.history_image.setRect(QtCore.QRectF(start_s, 0, width_s, len(HEADS)))
+
+
+def state_text(prediction: Prediction) -> str:
+    """The panel's headline: whether a piano plays, and whether it is one the model knows."""
+    if prediction.is_silent:
+        return "No piano playing"
+    if not prediction.plays_piano:
+        return (
+            "Not a piano: another instrument, speech or noise "
+            f"({prediction.instrument_probability:.0%})"
+        )
+    if prediction.is_unknown and ANOTHER_PIANO in prediction.piano.labels:
+        mine = prediction.piano.labels[0]
+        return f"Another piano, not {mine} (score {prediction.unknown_score:.2f})"
+    if prediction.is_unknown:
+        return f"Another piano, not one of the known pianos (score {prediction.unknown_score:.2f})"
+    return "Piano playing"
+
+
+def _value_text(prediction: Prediction, head: str) -> str:
+    """A head's answer and its probability, "–" when it has none (form and intensity when no
+    piano plays); `unknown` reads "another piano"."""
+    if head == "instrument":
+        return f"{prediction.instrument_label}  {prediction.instrument_probability:.0%}"
+    label = getattr(prediction, f"{head}_label")
+    if label is None:
+        return "–"
+    if label == UNKNOWN:
+        return f"another piano  {prediction.unknown_score:.0%}"
+    return f"{label}  {getattr(prediction, head).probability:.0%}"
