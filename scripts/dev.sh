@@ -17,6 +17,8 @@ APT_PACKAGES=(
   # for evaluating the note model: never trained or tuned on)
   fluidsynth fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont
   musescore-general-soundfont fluidr3mono-gm-soundfont csound-soundfont
+  # more training pianos (GUS patches) and speech for the classifier's "not a piano" class
+  freepats espeak-ng
   # reports: PDF pages to PNG for checking the lesson report
   poppler-utils
 )
