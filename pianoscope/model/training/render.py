@@ -26,6 +26,7 @@ SAMPLE_RATE_HZ = 44_100
 SOUNDFONT_DIRS = (Path("/usr/share/sounds/sf2"), Path("/usr/share/sounds/sf3"))
 FLUIDR3 = "FluidR3_GM.sf2"
 MUSESCORE_LITE = "MuseScore_General_Lite.sf3"
+MUSESCORE_FULL = "MuseScore_General_Full.sf3"  # Debian musescore-general-soundfont (HQ)
 TIMGM = "TimGM6mb.sf2"
 
 
@@ -35,10 +36,11 @@ class RenderError(PianoscopeError):
 
 @dataclass(frozen=True)
 class Instrument:
-    """A General MIDI program of one SoundFont."""
+    """A General MIDI program (in a bank, 0 unless a variation) of one SoundFont."""
 
     soundfont: str
     program: int
+    bank: int = 0
 
 
 PIANOS: dict[str, Instrument] = {
@@ -106,11 +108,13 @@ class MidiSlot:
     phrase: Phrase
     program: int
     detune_cents: float = 0.0
+    bank: int = 0
 
 
 MIDI_TICKS_PER_S = 960  # 480 ticks per beat at the default 120 bpm
 PITCH_BEND_RANGE_CENTS = 200.0  # the General MIDI default FluidSynth uses
 MAX_BEND_SEMITONES = 24
+_CONTROL_BANK = 0
 _CONTROL_DATA_ENTRY = 6
 _CONTROL_RPN_LSB = 100
 _CONTROL_RPN_MSB = 101
@@ -172,6 +176,7 @@ def _write_slots_midi(
     for slot, start_s in zip(slots, starts_s, strict=True):
         range_cents = _bend_range_cents(slot.detune_cents)
         bend = round(slot.detune_cents / range_cents * 8192)
+        add(start_s, 0, mido.Message("control_change", control=_CONTROL_BANK, value=slot.bank))
         add(start_s, 0, mido.Message("program_change", program=slot.program))
         for control, value in (
             (_CONTROL_RPN_MSB, 0),

@@ -16,7 +16,17 @@ two kinds (`pianoscope.model.training.soundfont_samples` reads which samples eac
 
 from __future__ import annotations
 
-from pianoscope.model.training.render import FLUIDR3, MUSESCORE_LITE, PIANOS, TIMGM, Instrument
+from dataclasses import dataclass
+
+from pianoscope.model.training.pianos.sample_sets import FREEPATS_PIANOS, STEINWAY
+from pianoscope.model.training.render import (
+    FLUIDR3,
+    MUSESCORE_FULL,
+    MUSESCORE_LITE,
+    PIANOS,
+    TIMGM,
+    Instrument,
+)
 
 KNOWN_PIANOS: tuple[Instrument, ...] = tuple(PIANOS.values())
 
@@ -45,6 +55,89 @@ HELD_OUT_PIANOS: tuple[Instrument, ...] = (
 )
 
 
-def instrument_name(instrument: Instrument) -> str:
-    """Short stable name, e.g. `FluidR3_GM:0`."""
-    return f"{instrument.soundfont.split('.')[0]}:{instrument.program}"
+
+
+@dataclass(frozen=True)
+class SampledPiano:
+    """A piano played by the sampler from recorded key samples (`pianos.sample_sets`)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ModelledPiano:
+    """The physically modelled piano; every clip draws a piano of its own from its seed."""
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A person talking (espeak-ng), for the "not a piano" class."""
+
+
+Source = Instrument | SampledPiano | ModelledPiano | Speech
+
+# The piano pool: every acoustic-piano program of the SoundFonts we may train on (GM programs
+# 0-3 and MuseScore's bank-8 mellow grand; the electric grands are strung pianos too), the
+# freepats patches, the Steinway B and the modelled piano, grouped in families of pianos that
+# share recorded samples (`soundfont_samples` reads which: FluidR3 0/1/3 share theirs, TimGM6mb's
+# four programs play one set, MuseScore Lite and Full play the same samples). Form and intensity
+# learn from every family; leaving one family out of training measures how they do on a piano
+# never heard (`LEAVE_ONE_OUT`).
+PIANO_FAMILIES: dict[str, tuple[Source, ...]] = {
+    "fluidr3-grand": tuple(Instrument(FLUIDR3, p) for p in (0, 1, 3)),
+    "fluidr3-electric-grand": (Instrument(FLUIDR3, 2),),
+    "musescore-grand": tuple(
+        Instrument(soundfont, program, bank)
+        for soundfont in (MUSESCORE_LITE, MUSESCORE_FULL)
+        for bank, program in ((0, 0), (0, 1), (0, 3), (8, 0))
+    ),
+    "musescore-electric-grand": (Instrument(MUSESCORE_LITE, 2), Instrument(MUSESCORE_FULL, 2)),
+    "timgm-grand": tuple(Instrument(TIMGM, p) for p in range(4)),
+    **{name: (SampledPiano(name),) for name in FREEPATS_PIANOS},
+    STEINWAY: (SampledPiano(STEINWAY),),
+    "modelled": (ModelledPiano(),),
+}
+# Left out one at a time (`pianoscope train --leave-out`): the recorded Steinway, a SoundFont
+# piano, and the one piano whose samples have velocity layers (MuseScore's grand).
+LEAVE_ONE_OUT: tuple[str, ...] = (STEINWAY, "timgm-grand", "musescore-grand")
+# Pianos whose timbre brightens with velocity besides the level (velocity layers, the sampler's
+# derived hammer low-pass, the modelled hammer's hardness): there intensity is taught to survive
+# any input gain (see `train`).
+TIMBRE_BEARING_FAMILIES: tuple[str, ...] = (
+    "musescore-grand",
+    *FREEPATS_PIANOS,
+    STEINWAY,
+    "modelled",
+)
+
+
+def pool_pianos(leave_out: str = "") -> tuple[Source, ...]:
+    """Every pool piano that is not one of the four known ones, without family `leave_out`."""
+    known = set(KNOWN_PIANOS)
+    return tuple(
+        source
+        for family, sources in PIANO_FAMILIES.items()
+        if family != leave_out
+        for source in sources
+        if source not in known
+    )
+
+
+def family_of(source: Source) -> str | None:
+    """The pool family of a piano source; None for anything else."""
+    for family, sources in PIANO_FAMILIES.items():
+        if source in sources:
+            return family
+    return None
+
+
+def instrument_name(instrument: Source) -> str:
+    """Short stable name, e.g. `FluidR3_GM:0`, `MuseScore_General_Full:8:0`, `steinway-b`."""
+    if isinstance(instrument, SampledPiano):
+        return instrument.name
+    if isinstance(instrument, ModelledPiano):
+        return "modelled"
+    if isinstance(instrument, Speech):
+        return "speech"
+    bank = f"{instrument.bank}:" if instrument.bank else ""
+    return f"{instrument.soundfont.split('.')[0]}:{bank}{instrument.program}"

@@ -15,6 +15,12 @@ different scale design would. They make the model learn each known piano's own t
 
 Level convention: each program is scaled so the fixed mf calibration phrase reads
 `REFERENCE_LEVEL_DB` (see `pianoscope.model.calibration`), before augmentation.
+
+Besides the four known pianos, the pool (`sources.PIANO_FAMILIES`) gives form and intensity
+many more pianos: other SoundFont pianos, the sampled Steinway B and freepats pianos, and the
+modelled piano, one new instrument per clip. Every piano clip (known, pool, re-voiced) carries
+its form and intensity and `instrument` 1 (a piano plays); other instruments, speech and noise
+carry `instrument` 0 and no form or intensity.
 """
 
 from __future__ import annotations
@@ -32,18 +38,27 @@ from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
 from pianoscope.model.labels import FORM_LABELS, IGNORE_INDEX, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.training.augment import AugmentConfig, augment, coloured_noise, mains_hum
 from pianoscope.model.training.midi_gen import Note, Phrase, generate_phrase
+from pianoscope.model.training.pianos import physical, sampler
+from pianoscope.model.training.pianos.sample_sets import sample_set
 from pianoscope.model.training.render import Instrument, MidiSlot, render_phrases
 from pianoscope.model.training.sources import (
     HELD_OUT_PIANOS,
     KNOWN_PIANOS,
+    PIANO_FAMILIES,
     TRAINING_NEGATIVES,
+    ModelledPiano,
+    SampledPiano,
+    Source,
+    Speech,
     instrument_name,
+    pool_pianos,
 )
+from pianoscope.model.training.speech import speech_clip
 from pianoscope.progress import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
 
-DATASET_VERSION = 4  # bump when rendering, augmentation or features change
+DATASET_VERSION = 5  # bump when rendering, augmentation or features change
 UNKNOWN_INDEX = len(PIANO_LABELS)
 SLOTS_PER_RENDER = 150
 MAX_DETUNE_CENTS = 15.0
@@ -55,6 +70,10 @@ KIND_NEGATIVE = "negative"
 KIND_HELD_OUT_PIANO = "held-out-piano"
 KIND_NOISE = "noise"
 KIND_REVOICED = "revoiced"
+KIND_POOL = "pool-piano"
+KIND_SPEECH = "speech"
+# Kinds in which a piano plays: they carry form and intensity labels and `instrument` 1.
+PIANO_KINDS = (KIND_KNOWN, KIND_HELD_OUT_PIANO, KIND_REVOICED, KIND_POOL)
 REVOICE_SEMITONES = (4, 9)  # |transposition| range of a re-voiced known piano
 
 
@@ -69,6 +88,12 @@ class DatasetSpec:
     noise_clips: int  # silence, noise and hum, label `unknown`
     held_out_piano_clips: int = 0  # pianos never trained on (evaluation only)
     revoiced_clips: int = 0  # known pianos played from another register, label `unknown`
+    pool_clips: int = 0  # pool pianos (not the four), spread evenly over them, label `unknown`
+    modelled_clips: int = 0  # the modelled piano, a new one per clip, label `unknown`
+    speech_clips: int = 0  # people talking, not a piano
+    # Pool clips from these families only (all their programs, the known ones too): the
+    # evaluation set of pianos left out of training. Empty: every pool piano but the four.
+    pool_families: tuple[str, ...] = ()
     clip_s: float = 3.0
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
     pianos: tuple[str, ...] = PIANO_LABELS
@@ -88,19 +113,17 @@ class Dataset:
     intensity: np.ndarray
     kind: np.ndarray  # KIND_* strings
     source: np.ndarray  # instrument names, "noise" for generated noise
+    instrument: np.ndarray | None = None  # 1: a piano plays; None: from `kind`
+
+    def __post_init__(self) -> None:
+        if self.instrument is None:
+            object.__setattr__(self, "instrument", np.isin(self.kind, PIANO_KINDS).astype(np.int64))
 
     def __len__(self) -> int:
         return int(self.piano.shape[0])
 
     def subset(self, mask: np.ndarray) -> Dataset:
-        return Dataset(
-            self.features_db[mask],
-            self.piano[mask],
-            self.form[mask],
-            self.intensity[mask],
-            self.kind[mask],
-            self.source[mask],
-        )
+        return Dataset(**{name: getattr(self, name)[mask] for name in _FIELDS})
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,10 +134,10 @@ class Dataset:
     @classmethod
     def load(cls, path: Path) -> Dataset:
         with np.load(path, allow_pickle=False) as data:
-            return cls(**{name: data[name] for name in _FIELDS})
+            return cls(**{name: data[name] for name in _FIELDS if name in data})
 
 
-_FIELDS = ("features_db", "piano", "form", "intensity", "kind", "source")
+_FIELDS = ("features_db", "piano", "form", "intensity", "kind", "source", "instrument")
 
 
 @dataclass(frozen=True)
@@ -122,7 +145,7 @@ class ClipPlan:
     """One clip to make: its kind, source program, labels and the seed of everything random."""
 
     kind: str
-    instrument: Instrument | None
+    instrument: Source | None
     piano: int
     form: int
     intensity: int
@@ -174,8 +197,25 @@ def plan_clips(spec: DatasetSpec) -> list[ClipPlan]:
         for _ in range(spec.noise_clips)
     ]
     plans += _revoiced_plans(rng, spec.revoiced_clips)
+    plans += _pool_plans(rng, spec)
+    plans += _random_source_plans(rng, KIND_SPEECH, (Speech(),), spec.speech_clips)
     seeds = rng.integers(0, 2**63 - 1, size=len(plans))
     return [replace(p, seed=int(s)) for p, s in zip(plans, seeds, strict=True)]
+
+
+def _pool_plans(rng: np.random.Generator, spec: DatasetSpec) -> list[ClipPlan]:
+    """The pool's clips (nothing drawn when there are none, so older specs keep their seeds);
+    a known piano's program in `pool_families` keeps its own piano label."""
+    if spec.pool_clips == 0 and spec.modelled_clips == 0:
+        return []
+    if spec.pool_families:
+        sources = tuple(s for f in spec.pool_families for s in PIANO_FAMILIES[f])
+    else:
+        sources = tuple(s for s in pool_pianos() if not isinstance(s, ModelledPiano))
+    plans = _random_source_plans(rng, KIND_POOL, sources, spec.pool_clips)
+    plans += _random_source_plans(rng, KIND_POOL, (ModelledPiano(),), spec.modelled_clips)
+    known = {source: index for index, source in enumerate(KNOWN_PIANOS)}
+    return [replace(p, piano=known.get(p.instrument, UNKNOWN_INDEX)) for p in plans]
 
 
 def _revoiced_plans(rng: np.random.Generator, count: int) -> list[ClipPlan]:
@@ -189,7 +229,7 @@ def _revoiced_plans(rng: np.random.Generator, count: int) -> list[ClipPlan]:
 
 
 def _random_source_plans(
-    rng: np.random.Generator, kind: str, sources: Sequence[Instrument], count: int
+    rng: np.random.Generator, kind: str, sources: Sequence[Source], count: int
 ) -> list[ClipPlan]:
     """`count` clips spread evenly over `sources` (round robin from a random start)."""
     offset = int(rng.integers(len(sources)))
@@ -215,10 +255,12 @@ def iter_clip_audio(
     """(index into `plan_clips(spec)`, augmented float32 audio) of every clip, batch by batch."""
     plans = plan_clips(spec)
     done = 0
-    for indices, audio_clips in _rendered_batches(plans, spec.clip_s, cancel):
-        for index, audio in zip(indices, audio_clips, strict=True):
+    for indices, audio_clips, pedalled in _rendered_batches(plans, spec.clip_s, cancel):
+        for index, audio, pedal in zip(indices, audio_clips, pedalled, strict=True):
             rng = np.random.default_rng([plans[index].seed, 1])
-            yield index, audio if spec.augment is None else augment(audio, rng, spec.augment)
+            if spec.augment is not None:
+                audio = augment(audio, rng, spec.augment, pedalled=pedal)
+            yield index, audio
         done += len(indices)
         if progress is not None:
             progress(done / len(plans))
@@ -232,7 +274,7 @@ def _render_dataset(
     features = np.zeros((len(plans), n_frames, N_MELS), dtype=np.float16)
     for index, audio in iter_clip_audio(spec, progress=progress, cancel=cancel):
         features[index] = log_mel(audio)[:n_frames]
-    is_known = np.array([p.kind == KIND_KNOWN for p in plans])
+    is_known = np.array([p.kind in PIANO_KINDS for p in plans])
     return Dataset(
         features_db=features,
         piano=np.array([p.piano for p in plans], dtype=np.int64),
@@ -242,6 +284,7 @@ def _render_dataset(
         source=np.array(
             [instrument_name(p.instrument) if p.instrument else "noise" for p in plans]
         ),
+        instrument=is_known.astype(np.int64),
     )
 
 
@@ -251,45 +294,95 @@ def _frames_per_clip(clip_s: float) -> int:
 
 def _rendered_batches(
     plans: Sequence[ClipPlan], clip_s: float, cancel: CancelToken | None
-) -> Iterator[tuple[list[int], list[np.ndarray]]]:
-    """Yield (plan indices, level-normalised dry audio) batch by batch, one SoundFont per run."""
-    noise = [i for i, p in enumerate(plans) if p.instrument is None]
-    for start in range(0, len(noise), SLOTS_PER_RENDER):
-        _check(cancel)
-        chunk = noise[start : start + SLOTS_PER_RENDER]
-        yield chunk, [_noise_clip(plans[i].seed, clip_s) for i in chunk]
+) -> Iterator[tuple[list[int], list[np.ndarray], list[bool]]]:
+    """Yield (plan indices, level-normalised dry audio, pedal used?) batch by batch: noise and
+    speech, then one FluidSynth run per SoundFont chunk, then the sampled and modelled pianos."""
+    for kind, make in ((KIND_NOISE, _noise_clip), (KIND_SPEECH, _speech_clip)):
+        chosen = [i for i, p in enumerate(plans) if p.kind == kind]
+        for start in range(0, len(chosen), SLOTS_PER_RENDER):
+            _check(cancel)
+            chunk = chosen[start : start + SLOTS_PER_RENDER]
+            yield chunk, [make(plans[i].seed, clip_s) for i in chunk], [False] * len(chunk)
     by_soundfont: dict[str, list[int]] = {}
+    by_sampler: dict[str, list[int]] = {}
+    modelled: list[int] = []
     for i, plan in enumerate(plans):
-        if plan.instrument is not None:
+        if isinstance(plan.instrument, Instrument):
             by_soundfont.setdefault(plan.instrument.soundfont, []).append(i)
+        elif isinstance(plan.instrument, SampledPiano):
+            by_sampler.setdefault(plan.instrument.name, []).append(i)
+        elif isinstance(plan.instrument, ModelledPiano):
+            modelled.append(i)
     for soundfont, indices in sorted(by_soundfont.items()):
         for start in range(0, len(indices), SLOTS_PER_RENDER):
             _check(cancel)
             chunk = indices[start : start + SLOTS_PER_RENDER]
-            yield chunk, _render_chunk([plans[i] for i in chunk], soundfont, clip_s)
+            phrases = [_phrase(plans[i], clip_s) for i in chunk]
+            clips = _render_chunk([plans[i] for i in chunk], phrases, soundfont)
+            yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases]
+    for name, indices in sorted(by_sampler.items()):
+        gain = _convention_gain(_sampled(name, calibration_phrase(), 0.0))
+        for start in range(0, len(indices), SLOTS_PER_RENDER):
+            _check(cancel)
+            chunk = indices[start : start + SLOTS_PER_RENDER]
+            phrases = [_phrase(plans[i], clip_s) for i in chunk]
+            clips = [(_sampled(name, p, d) * gain).astype(np.float32) for p, d in phrases]
+            yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases]
+    for start in range(0, len(modelled), SLOTS_PER_RENDER // 10):
+        _check(cancel)
+        chunk = modelled[start : start + SLOTS_PER_RENDER // 10]
+        phrases = [_phrase(plans[i], clip_s) for i in chunk]
+        clips = [_modelled(plans[i].seed, p, d) for i, (p, d) in zip(chunk, phrases, strict=True)]
+        yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases]
 
 
-def _render_chunk(plans: Sequence[ClipPlan], soundfont: str, clip_s: float) -> list[np.ndarray]:
+def _phrase(plan: ClipPlan, clip_s: float) -> tuple[Phrase, float]:
+    """The clip's phrase (transposed for a re-voiced clip) and its detuning in cents."""
+    rng = np.random.default_rng([plan.seed, 0])
+    phrase = generate_phrase(rng, FORM_LABELS[plan.form], INTENSITY_LABELS[plan.intensity], clip_s)
+    detune = float(rng.uniform(-MAX_DETUNE_CENTS, MAX_DETUNE_CENTS))
+    if plan.transpose:
+        phrase = transposed(phrase, plan.transpose)
+        detune -= 100.0 * plan.transpose
+    return phrase, detune
+
+
+def _sampled(name: str, phrase: Phrase, detune_cents: float) -> np.ndarray:
+    """A phrase on a sampled piano, stretch-tuned like a grand and detuned."""
+    cents = sampler.stretch_tuning(1.0, detune_cents)
+    return sampler.render_phrase(sample_set(name), phrase, cents_for_pitch=cents)
+
+
+def _modelled(seed: int, phrase: Phrase, detune_cents: float) -> np.ndarray:
+    """A phrase on the clip's own modelled piano, brought to the level convention with that
+    piano's calibration phrase."""
+    piano = physical.PhysicalPiano.from_seed(seed)
+    reference = physical.render_phrase(piano, calibration_phrase(), detune_cents=0.0)
+    audio = physical.render_phrase(piano, phrase, detune_cents=detune_cents)
+    return (audio * _convention_gain(reference)).astype(np.float32)
+
+
+def _convention_gain(calibration_audio: np.ndarray) -> float:
+    """The gain that brings the calibration phrase to `REFERENCE_LEVEL_DB`."""
+    return 10.0 ** ((REFERENCE_LEVEL_DB - playing_level_db(log_mel(calibration_audio))) / 20.0)
+
+
+def _render_chunk(
+    plans: Sequence[ClipPlan], phrases: Sequence[tuple[Phrase, float]], soundfont: str
+) -> list[np.ndarray]:
     """Render one chunk with a calibration phrase per program first, and scale to convention."""
-    programs = sorted({p.instrument.program for p in plans if p.instrument})
-    slots = [MidiSlot(calibration_phrase(), program) for program in programs]
-    for plan in plans:
-        rng = np.random.default_rng([plan.seed, 0])
-        phrase = generate_phrase(
-            rng, FORM_LABELS[plan.form], INTENSITY_LABELS[plan.intensity], clip_s
-        )
-        detune = float(rng.uniform(-MAX_DETUNE_CENTS, MAX_DETUNE_CENTS))
-        if plan.transpose:
-            phrase = transposed(phrase, plan.transpose)
-            detune -= 100.0 * plan.transpose
-        slots.append(MidiSlot(phrase, plan.instrument.program, detune))
+    programs = sorted({(p.instrument.bank, p.instrument.program) for p in plans})
+    slots = [MidiSlot(calibration_phrase(), program, bank=bank) for bank, program in programs]
+    for plan, (phrase, detune) in zip(plans, phrases, strict=True):
+        instrument = plan.instrument
+        slots.append(MidiSlot(phrase, instrument.program, detune, bank=instrument.bank))
     clips = render_phrases(slots, soundfont)
     gains = {
-        program: 10.0 ** ((REFERENCE_LEVEL_DB - playing_level_db(log_mel(clip))) / 20.0)
+        program: _convention_gain(clip)
         for program, clip in zip(programs, clips[: len(programs)], strict=True)
     }
     return [
-        (clip * gains[plan.instrument.program]).astype(np.float32)
+        (clip * gains[(plan.instrument.bank, plan.instrument.program)]).astype(np.float32)
         for plan, clip in zip(plans, clips[len(programs) :], strict=True)
     ]
 
@@ -325,6 +418,15 @@ def _noise_clip(seed: int, clip_s: float) -> np.ndarray:
     if "hum" in kind:
         parts.append(mains_hum(rng, size))
     return (sum(parts) * level).astype(np.float32)
+
+
+def _speech_clip(seed: int, clip_s: float) -> np.ndarray:
+    """Speech whose playing level is 25 dB below to 10 dB above the piano convention's mf."""
+    audio = speech_clip(seed, clip_s)
+    rng = np.random.default_rng([seed, 4])
+    target_db = REFERENCE_LEVEL_DB + float(rng.uniform(-25.0, 10.0))
+    gain = 10.0 ** ((target_db - playing_level_db(log_mel(audio))) / 20.0)
+    return (audio * gain).astype(np.float32)
 
 
 def _check(cancel: CancelToken | None) -> None:
