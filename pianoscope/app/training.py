@@ -21,6 +21,7 @@ from pianoscope.progress import ProgressCallback
 if TYPE_CHECKING:
     from pianoscope.model.training.evaluate import EvaluationReport
     from pianoscope.model.training.gan import Generator
+    from pianoscope.model.training.leave_one_out import LeftOutReport
     from pianoscope.model.training.robustness import NoiseRobustness
     from pianoscope.model.training.synth import Dataset
     from pianoscope.model.training.train import EpochRecord
@@ -62,9 +63,13 @@ def train_classifier(
     epochs: int | None = None,
     threads: int | None = None,
     gan: bool = False,
+    leave_out: str | None = None,
 ) -> TrainingReport:
     """Render (or read from `cache`) the recipe's data, train, and save the weights to `out`
-    (default: the shipped weights), with notes on how long each part took."""
+    (default: the shipped weights), with notes on how long each part took. `leave_out`: train
+    without that pool family (`sources.LEAVE_ONE_OUT`), to measure it as a piano never heard;
+    such weights are never the shipped ones, so `out` is then required."""
+    from pianoscope.model.training.leave_one_out import without_family
     from pianoscope.model.training.recipe import (
         GAN_PATCH_PROBABILITY,
         TRAIN_CONFIG,
@@ -75,6 +80,8 @@ def train_classifier(
     from pianoscope.model.training.synth import build_dataset
     from pianoscope.model.training.train import save_training, train_network
 
+    if leave_out is not None and out is None:
+        raise ValueError("a model trained without a piano is not the shipped one: give `out`")
     cache = cache or default_cache_dir()
     # Resolved before the long run: nothing is imported lazily after training.
     out = out or shipped_weights_path()
@@ -100,6 +107,8 @@ def train_classifier(
     validation = build_dataset(
         VALIDATION_SPEC, cache, progress=counting("rendering validation clips")
     )
+    if leave_out is not None:
+        train, validation = without_family(train, leave_out), without_family(validation, leave_out)
     data_minutes = (time.monotonic() - started) / 60.0
     generator, divergence, gan_notes = None, None, "No GAN augmentation."
     if gan:
@@ -117,6 +126,7 @@ def train_classifier(
         f"({data_source}), {minutes - data_minutes:.1f} min training. Last epoch validation "
         f"accuracy: {', '.join(f'{k} {v:.3f}' for k, v in last.validation_accuracy.items())}. "
         + gan_notes
+        + (f" Trained without the {leave_out} family." if leave_out else "")
     )
     save_training(result, config, out, notes=notes)
     return TrainingReport(out, minutes, tuple(result.history), divergence)
@@ -150,10 +160,12 @@ def evaluate_classifier(
     cache: Path | None = None,
     model_card: Path | None = None,
     compare: Sequence[tuple[str, Path]] = (),
+    leave_one_out: Path | None = None,
 ) -> Evaluation:
     """Judge `weights` (default: the shipped ones) on the held-out set and under noise; write
     report.json and the confusion PNGs to `out`, and with `model_card` the model card, listing
-    each of `compare` (name, weights) beside it."""
+    each of `compare` (name, weights) beside it. `leave_one_out`: a folder with
+    `leave-out-FAMILY.pt` weights (from `train --leave-out`), each judged on its family."""
     from pianoscope.model.inference import Classifier
     from pianoscope.model.training.evaluate import evaluate, write_report
     from pianoscope.model.training.model_card import Alternative
@@ -185,6 +197,44 @@ def evaluate_classifier(
             for name, path in compare
         )
         notes = str(load_weights(weights).metadata.get("notes", ""))
-        model_card.write_text(write_card(report, notes, alternatives), encoding="utf-8")
+        left_out = (
+            judge_leave_one_out(leave_one_out, dataset, cache, progress_for)
+            if leave_one_out is not None
+            else ()
+        )
+        model_card.write_text(write_card(report, notes, alternatives, left_out), encoding="utf-8")
         written.append(model_card)
     return Evaluation(report, noise, tuple(written))
+
+
+def leave_one_out_weights(folder: Path, family: str) -> Path:
+    """Where `train --leave-out FAMILY` weights are looked for by `evaluate --leave-one-out`."""
+    return folder / f"leave-out-{family}.pt"
+
+
+def judge_leave_one_out(
+    folder: Path, others: Dataset, cache: Path | None, progress_for: StageProgress
+) -> tuple[LeftOutReport, ...]:
+    """Judge every `leave-out-FAMILY.pt` in `folder` on its family (families without weights
+    are skipped) and on the other sounds of `others`."""
+    from pianoscope.model.inference import Classifier
+    from pianoscope.model.training.leave_one_out import judge_left_out
+    from pianoscope.model.training.recipe import (
+        LEFT_OUT_FAMILIES,
+        default_cache_dir,
+        left_out_spec,
+    )
+    from pianoscope.model.training.synth import build_dataset
+
+    reports = []
+    for family in LEFT_OUT_FAMILIES:
+        path = leave_one_out_weights(folder, family)
+        if not path.is_file():
+            continue
+        left_out = build_dataset(
+            left_out_spec(family),
+            cache or default_cache_dir(),
+            progress=progress_for(f"rendering {family} clips"),
+        )
+        reports.append(judge_left_out(Classifier(path), family, left_out, others))
+    return tuple(reports)

@@ -14,6 +14,9 @@ from pianoscope.progress import ProgressCallback
 
 MAX_EPOCHS = 10_000
 MAX_THREADS = 1_024  # more threads than cores only slows torch down; this bound stops typos
+# The families `train --leave-out` accepts (pianoscope.model.training.sources.LEAVE_ONE_OUT,
+# spelled out so that --help loads no training code).
+LEAVE_ONE_OUT = ("steinway-b", "timgm-grand", "musescore-grand")
 
 
 def register(subparsers: Any) -> None:
@@ -47,6 +50,13 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="also train the conditional GAN and mix its patches into training windows",
     )
+    train.add_argument(
+        "--leave-out",
+        choices=LEAVE_ONE_OUT,
+        default=None,
+        help="train without this piano family, to measure it as a piano never heard "
+        "(needs --out; evaluate --leave-one-out judges it)",
+    )
     train.set_defaults(run=_run_train)
 
     evaluate = subparsers.add_parser(
@@ -77,12 +87,23 @@ def register(subparsers: Any) -> None:
         metavar=("NAME", "WEIGHTS"),
         help="also judge another weights file and list it in the model card (repeatable)",
     )
+    evaluate.add_argument(
+        "--leave-one-out",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="folder of leave-out-FAMILY.pt weights (train --leave-out); their figures go "
+        "into the model card",
+    )
     evaluate.set_defaults(run=_run_evaluate)
 
 
 def _run_train(args: argparse.Namespace) -> int:
     from pianoscope.app.training import train_classifier
 
+    if args.leave_out is not None and args.out is None:
+        print("pianoscope train: --leave-out needs --out (it never replaces the shipped model)")
+        return 2
     refuse_overwriting([], [args.out], force=False)  # weights never replace a recording
     line = _Progress()
     try:
@@ -93,6 +114,7 @@ def _run_train(args: argparse.Namespace) -> int:
             epochs=args.epochs,
             threads=args.threads,
             gan=args.gan,
+            leave_out=args.leave_out,
         )
     finally:
         line.done()
@@ -123,6 +145,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
             cache=args.cache,
             model_card=args.model_card,
             compare=[(name, Path(path)) for name, path in args.compare],
+            leave_one_out=args.leave_one_out,
         )
     finally:
         line.done()

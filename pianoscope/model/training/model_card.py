@@ -13,6 +13,7 @@ from pianoscope.model.training.evaluate import (
     HeadReport,
     voicings_of_known_pianos,
 )
+from pianoscope.model.training.leave_one_out import LeftOutReport, left_out_lines
 from pianoscope.model.training.recipe import HELDOUT_SPEC, TRAIN_CONFIG, TRAIN_SPEC, VALIDATION_SPEC
 from pianoscope.model.training.render import Instrument
 from pianoscope.model.training.sources import (
@@ -43,9 +44,12 @@ class Alternative:
 
 
 def model_card(
-    report: EvaluationReport, training_notes: str, alternatives: tuple[Alternative, ...] = ()
+    report: EvaluationReport,
+    training_notes: str,
+    alternatives: tuple[Alternative, ...] = (),
+    left_out: tuple[LeftOutReport, ...] = (),
 ) -> str:
-    """Markdown text of the model card."""
+    """Markdown text of the model card; `left_out`: the leave-one-out models' figures."""
     voicings = {i for i in HELD_OUT_PIANOS if instrument_name(i) in voicings_of_known_pianos()}
     lines = [
         "# Pianoscope classifier: model card",
@@ -110,6 +114,7 @@ def model_card(
         )
         + ".",
         "",
+        *left_out_lines(list(left_out)),
         "## Confusion matrices (rows: truth, columns: prediction, counts)",
         "",
         _confusion_table("piano", report.piano),

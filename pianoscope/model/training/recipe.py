@@ -11,7 +11,9 @@ from pathlib import Path
 
 import platformdirs
 
+from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.gan import GanConfig
+from pianoscope.model.training.sources import LEAVE_ONE_OUT
 from pianoscope.model.training.synth import DatasetSpec
 from pianoscope.model.training.train import TrainConfig
 
@@ -22,6 +24,10 @@ TRAIN_SPEC = DatasetSpec(
     negative_clips=1400,
     noise_clips=300,
     revoiced_clips=800,
+    pool_clips=3000,
+    modelled_clips=600,
+    speech_clips=500,
+    augment=ROOM_AND_MICROPHONE,
 )
 VALIDATION_SPEC = DatasetSpec(
     "validation",
@@ -30,6 +36,10 @@ VALIDATION_SPEC = DatasetSpec(
     negative_clips=120,
     noise_clips=30,
     revoiced_clips=80,
+    pool_clips=300,
+    modelled_clips=60,
+    speech_clips=50,
+    augment=ROOM_AND_MICROPHONE,
 )
 HELDOUT_SPEC = DatasetSpec(
     "heldout",
@@ -38,7 +48,29 @@ HELDOUT_SPEC = DatasetSpec(
     negative_clips=240,
     noise_clips=60,
     held_out_piano_clips=400,
+    pool_clips=600,
+    modelled_clips=100,
+    speech_clips=120,
+    augment=ROOM_AND_MICROPHONE,
 )
+
+
+def left_out_spec(family: str) -> DatasetSpec:
+    """New playing on one pool family's pianos (all its programs), in rooms: what a model
+    trained without that family is judged on (8 clips per form and intensity)."""
+    return DatasetSpec(
+        f"left-out-{family}",
+        seed=31_337,
+        clips_per_class=0,
+        negative_clips=0,
+        noise_clips=0,
+        pool_clips=200,
+        pool_families=(family,),
+        augment=ROOM_AND_MICROPHONE,
+    )
+
+
+LEFT_OUT_FAMILIES = LEAVE_ONE_OUT
 
 
 def default_cache_dir() -> Path:

@@ -55,8 +55,6 @@ HELD_OUT_PIANOS: tuple[Instrument, ...] = (
 )
 
 
-
-
 @dataclass(frozen=True)
 class SampledPiano:
     """A piano played by the sampler from recorded key samples (`pianos.sample_sets`)."""

@@ -1,18 +1,20 @@
 """Training: random 2-second crops of the cached clips, four losses, weights saved safely.
 
-Losses: cross-entropy of piano, form and intensity on known-piano clips only (a negative clip
-has no meaningful form or intensity label), and a binary cross-entropy of the `known` logit on
-every clip (the out-of-set score).
+Losses: cross-entropy of piano on the four known pianos' clips; of form and intensity on every
+piano clip, known or not (another instrument, speech or noise has no form or intensity); binary
+cross-entropies of the `known` logit (one of the four pianos?) and of the `instrument` logit (a
+piano plays?) on every clip.
 
-Intensity has two cues (see `pianoscope.model.network`). On the timbre-bearing piano
-(`sources.TIMBRE_BEARING_PIANOS`) every window is played at a random input gain of up to
-±`timbre_gain_db` with its label kept, and a second copy at another gain must get the same
-intensity distribution (a symmetric KL term): the network learns that there level says nothing
-and timbre everything, so a teacher's gain knob does not change the class. On the level-only
-pianos the gain stays within the calibration's error (`AugmentConfig.gain_db`).
+Intensity has two cues (see `pianoscope.model.network`). On the timbre-bearing pianos
+(`sources.TIMBRE_BEARING_PIANOS` and the pool's `TIMBRE_BEARING_FAMILIES`) every window is
+played at a random input gain of up to ±`timbre_gain_db` with its label kept, and a second copy
+at another gain must get the same intensity distribution (a symmetric KL term): the network
+learns that there level says nothing and timbre everything, so a teacher's gain knob does not
+change the class. On the level-only pianos the gain stays within the calibration's error
+(`AugmentConfig.gain_db`).
 
 The weights kept are those of the epoch with the best mean validation accuracy; the `unknown`
-threshold is then chosen on the validation set.
+and `piano` thresholds are then chosen on the validation set.
 """
 
 from __future__ import annotations
@@ -36,8 +38,13 @@ from pianoscope.model.network import (
     PianoscopeNet,
 )
 from pianoscope.model.training.gan import PATCH_FRAMES, Generator, condition_vector, generate
-from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
-from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
+from pianoscope.model.training.sources import (
+    PIANO_FAMILIES,
+    TIMBRE_BEARING_FAMILIES,
+    TIMBRE_BEARING_PIANOS,
+    instrument_name,
+)
+from pianoscope.model.training.synth import KIND_REVOICED, UNKNOWN_INDEX, Dataset
 from pianoscope.model.weights import save_weights
 from pianoscope.progress import CancelToken, ProgressCallback
 
@@ -47,6 +54,14 @@ log = logging.getLogger(__name__)
 # choose_unknown_threshold).
 MIN_KNOWN_KEPT = 0.985
 TIMBRE_BEARING_INDICES = [PIANO_LABELS.index(label) for label in TIMBRE_BEARING_PIANOS]
+TIMBRE_BEARING_SOURCES = frozenset(
+    instrument_name(source)
+    for family in TIMBRE_BEARING_FAMILIES
+    for source in PIANO_FAMILIES[family]
+)
+# Share of validation piano windows the `piano` threshold must keep: form and intensity are
+# to be given for at least 98 % of piano windows.
+MIN_PIANO_KEPT = 0.99
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,7 @@ class TrainResult:
     network: PianoscopeNet
     unknown_threshold: float
     history: tuple[EpochRecord, ...]
+    piano_threshold: float = 0.5
 
 
 def train_network(
@@ -119,10 +135,10 @@ def train_network(
             if cancel is not None:
                 cancel.check("Training")
             indices = np.sort(order[batch * config.batch_size : (batch + 1) * config.batch_size])
-            inputs, targets = _batch(train, indices, config.window_frames, rng)
+            inputs, targets, timbre_rows = _batch(train, indices, config.window_frames, rng)
             if generator is not None and config.gan_patch_probability > 0:
                 _mix_gan_patches(inputs, targets, generator, config.gan_patch_probability, rng)
-            inputs, targets, pairs = _timbre_gain_pairs(inputs, targets, config, rng)
+            inputs, targets, pairs = _timbre_gain_pairs(inputs, targets, timbre_rows, config, rng)
             logits = network(inputs)
             loss = _loss(logits, targets)
             if pairs is not None:
@@ -149,8 +165,10 @@ def train_network(
     assert best_state is not None
     network.load_state_dict(best_state)
     network.eval()
-    threshold = choose_unknown_threshold(network, validation or train, config.window_frames)
-    return TrainResult(network, threshold, tuple(history))
+    judged = validation or train
+    threshold = choose_unknown_threshold(network, judged, config.window_frames)
+    piano_threshold = choose_piano_threshold(network, judged, config.window_frames)
+    return TrainResult(network, threshold, tuple(history), piano_threshold)
 
 
 def save_training(result: TrainResult, config: TrainConfig, path: Path, *, notes: str = "") -> None:
@@ -159,6 +177,7 @@ def save_training(result: TrainResult, config: TrainConfig, path: Path, *, notes
         path,
         result.network,
         unknown_threshold=result.unknown_threshold,
+        piano_threshold=result.piano_threshold,
         metadata={"train_config": asdict(config), "notes": notes},
     )
 
@@ -170,7 +189,13 @@ def predict_logits(
     """Head outputs for the centred window of every clip: softmax probabilities and P(known)."""
     network.eval()
     start = (dataset.features_db.shape[1] - window_frames) // 2
-    outputs: dict[str, list[np.ndarray]] = {"piano": [], "form": [], "intensity": [], "known": []}
+    outputs: dict[str, list[np.ndarray]] = {
+        "piano": [],
+        "form": [],
+        "intensity": [],
+        "known": [],
+        "instrument": [],
+    }
     for first in range(0, len(dataset), batch_size):
         window = dataset.features_db[first : first + batch_size, start : start + window_frames]
         logits = network(torch.from_numpy(window.astype(np.float32)))
@@ -178,20 +203,26 @@ def predict_logits(
         outputs["form"].append(torch.softmax(logits.form, dim=1).numpy())
         outputs["intensity"].append(torch.softmax(logits.intensity, dim=1).numpy())
         outputs["known"].append(torch.sigmoid(logits.known).numpy())
+        outputs["instrument"].append(torch.sigmoid(logits.instrument).numpy())
     return {name: np.concatenate(parts) for name, parts in outputs.items()}
 
 
 def validation_accuracy(
     network: PianoscopeNet, dataset: Dataset, window_frames: int
 ) -> dict[str, float]:
-    """Accuracy of each head on known-piano clips, and of the known/unknown decision at 0.5."""
+    """Accuracy of the piano head on the known pianos, of form and intensity on every piano
+    clip, and of the known and instrument decisions at 0.5."""
     outputs = predict_logits(network, dataset, window_frames)
     known = dataset.piano != UNKNOWN_INDEX
+    piano = dataset.instrument == 1
     result = {
-        head: float(np.mean(outputs[head][known].argmax(axis=1) == getattr(dataset, head)[known]))
-        for head in ("piano", "form", "intensity")
+        "piano": float(np.mean(outputs["piano"][known].argmax(axis=1) == dataset.piano[known]))
     }
+    for head in ("form", "intensity"):
+        truth = getattr(dataset, head)[piano]
+        result[head] = float(np.mean(outputs[head][piano].argmax(axis=1) == truth))
     result["known"] = float(np.mean((outputs["known"] >= 0.5) == known))
+    result["instrument"] = float(np.mean((outputs["instrument"] >= 0.5) == piano))
     return result
 
 
@@ -201,18 +232,32 @@ def choose_unknown_threshold(
     window_frames: int,
     min_known_kept: float = MIN_KNOWN_KEPT,
 ) -> float:
-    """The P(known) threshold that best separates known pianos from negatives on `dataset`,
-    among those that keep at least `min_known_kept` of the known-piano windows.
+    """The P(known) threshold that best separates the four known pianos from other pianos on
+    `dataset` (among piano windows: which piano is asked only when a piano plays), among those
+    that keep at least `min_known_kept` of the known-piano windows.
 
     Balanced accuracy is maximised, so the many known clips do not outweigh the negatives; the
     floor on known windows is the issue's "the four known pianos keep their accuracy": a teacher
     playing one of them should almost never be told `unknown`, and noise or a room pushes real
     input a little towards `unknown` on top of what the validation set shows.
     """
-    known_probability = predict_logits(network, dataset, window_frames)["known"]
+    outputs = predict_logits(network, dataset, window_frames)
+    pianos = (dataset.instrument == 1) & (dataset.kind != KIND_REVOICED)
     return threshold_keeping_known(
-        known_probability, dataset.piano != UNKNOWN_INDEX, min_known_kept
+        outputs["known"][pianos], dataset.piano[pianos] != UNKNOWN_INDEX, min_known_kept
     )
+
+
+def choose_piano_threshold(
+    network: PianoscopeNet,
+    dataset: Dataset,
+    window_frames: int,
+    min_piano_kept: float = MIN_PIANO_KEPT,
+) -> float:
+    """The P(a piano plays) threshold that best separates piano windows (known or not) from
+    other instruments, speech and noise, among those keeping `min_piano_kept` of the pianos."""
+    outputs = predict_logits(network, dataset, window_frames)
+    return threshold_keeping_known(outputs["instrument"], dataset.instrument == 1, min_piano_kept)
 
 
 def threshold_keeping_known(
@@ -230,8 +275,9 @@ def threshold_keeping_known(
 
 def _batch(
     dataset: Dataset, indices: np.ndarray, window_frames: int, rng: np.random.Generator
-) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-    """Random crops of `window_frames` frames of the chosen clips, with their targets."""
+) -> tuple[torch.Tensor, dict[str, torch.Tensor], np.ndarray]:
+    """Random crops of `window_frames` frames of the chosen clips, their targets, and the rows
+    of timbre-bearing pianos (see `_timbre_gain_pairs`)."""
     spare = dataset.features_db.shape[1] - window_frames
     offsets = rng.integers(0, spare + 1, size=indices.size)
     clips = dataset.features_db[indices]
@@ -244,8 +290,13 @@ def _batch(
         "form": torch.from_numpy(dataset.form[indices]),
         "intensity": torch.from_numpy(dataset.intensity[indices]),
         "known": torch.from_numpy((piano != UNKNOWN_INDEX).astype(np.float32)),
+        "instrument": torch.from_numpy(dataset.instrument[indices].astype(np.float32)),
     }
-    return torch.from_numpy(windows.astype(np.float32)), targets
+    timbre = np.isin(piano, TIMBRE_BEARING_INDICES) | (
+        np.isin(dataset.source[indices], list(TIMBRE_BEARING_SOURCES))
+        & (dataset.kind[indices] != KIND_REVOICED)
+    )
+    return torch.from_numpy(windows.astype(np.float32)), targets, np.flatnonzero(timbre)
 
 
 def _mix_gan_patches(
@@ -275,12 +326,12 @@ def _mix_gan_patches(
 def _timbre_gain_pairs(
     inputs: torch.Tensor,
     targets: dict[str, torch.Tensor],
+    rows: np.ndarray,
     config: TrainConfig,
     rng: np.random.Generator,
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor], tuple[torch.Tensor, torch.Tensor] | None]:
-    """Random gains on the timbre-bearing piano's windows, plus a second copy of each at another
-    gain; returns the batch and the (first, second) row indices of the copies, if any."""
-    rows = np.flatnonzero(np.isin(targets["piano"].numpy(), TIMBRE_BEARING_INDICES))
+    """Random gains on the timbre-bearing pianos' windows (`rows`), plus a second copy of each
+    at another gain; returns the batch and the (first, second) row indices of the copies."""
     if rows.size == 0 or config.timbre_gain_db <= 0:
         return inputs, targets, None
     gains = rng.uniform(-config.timbre_gain_db, config.timbre_gain_db, size=(2, rows.size))
@@ -314,6 +365,7 @@ _binary_cross_entropy = nn.BCEWithLogitsLoss()
 
 def _loss(logits: HeadLogits, targets: dict[str, torch.Tensor]) -> torch.Tensor:
     total = _binary_cross_entropy(logits.known, targets["known"])
+    total = total + _binary_cross_entropy(logits.instrument, targets["instrument"])
     for head in ("piano", "form", "intensity"):
         if bool((targets[head] != IGNORE_INDEX).any()):
             total = total + _cross_entropy(getattr(logits, head), targets[head])
