@@ -16,7 +16,10 @@ from pianoscope.model.training.sources import (
 )
 from pianoscope.model.training.synth import (
     KIND_KNOWN,
+    KIND_POOL,
     KIND_REVOICED,
+    KIND_SPEECH,
+    PIANO_KINDS,
     UNKNOWN_INDEX,
     Dataset,
     DatasetSpec,
@@ -70,7 +73,7 @@ def test_cancel_stops_the_build_and_caches_nothing(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.npz"))
 
 
-def test_labels_are_in_range_and_only_known_pianos_carry_form_and_intensity(
+def test_labels_are_in_range_and_only_pianos_carry_form_and_intensity(
     small_dataset: Dataset,
 ) -> None:
     known = small_dataset.kind == KIND_KNOWN
@@ -78,8 +81,11 @@ def test_labels_are_in_range_and_only_known_pianos_carry_form_and_intensity(
     assert set(small_dataset.form[known]) == {0, 1, 2, 3}
     assert set(small_dataset.intensity[known]) == {0, 1, 2, 3, 4}
     assert np.all(small_dataset.piano[~known] == UNKNOWN_INDEX)
-    assert np.all(small_dataset.form[~known] == IGNORE_INDEX)
-    assert np.all(small_dataset.intensity[~known] == IGNORE_INDEX)
+    piano = np.isin(small_dataset.kind, PIANO_KINDS)
+    assert np.all(small_dataset.instrument == piano)
+    assert np.all(small_dataset.form[piano] >= 0) and np.all(small_dataset.intensity[piano] >= 0)
+    assert np.all(small_dataset.form[~piano] == IGNORE_INDEX)
+    assert np.all(small_dataset.intensity[~piano] == IGNORE_INDEX)
     assert small_dataset.features_db.shape[1:] == (255, 64)
     assert np.all(np.isfinite(small_dataset.features_db.astype(np.float32)))
 
@@ -113,3 +119,28 @@ def test_revoiced_known_pianos_are_unknown_and_played_four_to_nine_semitones_awa
     assert {p.transpose > 0 for p in plans} == {True, False}
     # Adding none changes nothing about the other clips.
     assert plan_clips(replace(spec, revoiced_clips=0)) == plan_clips(spec)
+
+
+def test_pool_pianos_and_speech_are_labelled_and_at_the_level_convention(tmp_path: Path) -> None:
+    spec = DatasetSpec(
+        "test-pool",
+        seed=5,
+        clips_per_class=0,
+        negative_clips=0,
+        noise_clips=0,
+        pool_clips=10,
+        modelled_clips=2,
+        speech_clips=2,
+        pool_families=("freepats-grand", "fluidr3-electric-grand"),
+    )
+    dataset = build_dataset(spec, tmp_path)
+    pool = dataset.kind == KIND_POOL
+    assert set(dataset.source[pool]) == {"freepats-grand", "FluidR3_GM:2", "modelled"}
+    assert np.all(dataset.instrument[pool] == 1) and np.all(dataset.form[pool] >= 0)
+    assert np.all(dataset.piano[pool] == UNKNOWN_INDEX)
+    speech = dataset.kind == KIND_SPEECH
+    assert speech.sum() == 2 and np.all(dataset.instrument[speech] == 0)
+    assert np.all(dataset.form[speech] == IGNORE_INDEX)
+    levels = [playing_level_db(f.astype(np.float32)) for f in dataset.features_db[pool]]
+    # pp..ff around the mf convention: within the 32 dB of the velocity curve and a room.
+    assert all(REFERENCE_LEVEL_DB - 30 < level < REFERENCE_LEVEL_DB + 20 for level in levels)

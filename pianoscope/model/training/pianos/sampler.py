@@ -9,8 +9,9 @@ with velocity by itself, so softer playing is derived physically. A soft felt ha
 longer on the string and excites fewer upper partials: the note is low-passed (two poles, 12 dB
 per octave) at `f0 · (2 + 40 · (velocity / 127)²)`, so at velocity 30 the 10th partial loses
 about 16 dB and at 127 (the recorded ff) about 0.5 dB; and its amplitude follows velocity² (the
-General MIDI curve, 32 dB from velocity 20 to 127). Release: when both key and sustain pedal are up the damper stops
-the string, an exponential decay of `DAMPING_S`; keys from `UNDAMPED_FROM` up have no damper.
+General MIDI curve, 32 dB from velocity 20 to 127). Release: when both key and sustain pedal are
+up the damper stops the string, an exponential decay of `DAMPING_S`; keys from `UNDAMPED_FROM`
+up have no damper.
 """
 
 from __future__ import annotations

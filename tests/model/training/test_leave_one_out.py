@@ -1,0 +1,61 @@
+"""Leave one piano out: the family leaves training whole, and the judge counts what it must."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from pianoscope.model.inference import Classifier
+from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.training.leave_one_out import (
+    family_sources,
+    judge_left_out,
+    left_out_lines,
+    without_family,
+)
+from pianoscope.model.training.sources import LEAVE_ONE_OUT, PIANO_FAMILIES, pool_pianos
+from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
+
+
+def _dataset(sources: list[str], kinds: list[str]) -> Dataset:
+    count = len(sources)
+    rng = np.random.default_rng(0)
+    return Dataset(
+        (rng.normal(-50, 10, (count, 180, 64))).astype(np.float16),
+        np.full(count, UNKNOWN_INDEX),
+        rng.integers(0, 4, count),
+        rng.integers(0, 5, count),
+        np.array(kinds),
+        np.array(sources),
+    )
+
+
+def test_each_left_out_family_is_in_the_pool_and_leaves_training_whole():
+    for family in LEAVE_ONE_OUT:
+        assert family in PIANO_FAMILIES
+        assert not set(PIANO_FAMILIES[family]) & set(pool_pianos(leave_out=family))
+    timgm = family_sources("timgm-grand")
+    assert "TimGM6mb:0" in timgm  # the known grand-timgm leaves with its family
+    sources = [*timgm, "FluidR3_GM:1", "steinway-b", "speech"]
+    dataset = _dataset(sources, ["pool-piano"] * (len(sources) - 1) + ["speech"])
+    kept = without_family(dataset, "timgm-grand")
+    assert list(kept.source) == ["FluidR3_GM:1", "steinway-b", "speech"]
+    assert list(kept.instrument) == [1, 1, 0]
+
+
+def test_the_judge_counts_given_windows_for_pianos_and_for_other_sounds():
+    torch.manual_seed(0)
+    network = PianoscopeNet().eval()
+    with torch.no_grad():
+        network.instrument_head.weight.zero_()
+        network.instrument_head.bias.fill_(8.0)  # says "piano" to everything
+    classifier = Classifier.from_network(network, 0.5)
+    left_out = _dataset(["steinway-b"] * 6, ["pool-piano"] * 6)
+    others = _dataset(["TimGM6mb:20", "speech", "noise"], ["negative", "speech", "noise"])
+    report = judge_left_out(classifier, "steinway-b", left_out, others)
+    assert report.windows == 6 and report.piano_windows_given == 1.0
+    assert report.others_given == {"other instruments": 1.0, "speech": 1.0, "noise": 1.0}
+    assert 0.0 <= report.form_accuracy <= 1.0
+    assert report.calibrated.within_one >= report.calibrated.exact
+    table = "\n".join(left_out_lines([report]))
+    assert "| steinway-b | 6 |" in table and "100.0 % / 100.0 % / 100.0 %" in table
