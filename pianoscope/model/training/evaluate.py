@@ -37,6 +37,8 @@ from pianoscope.model.training.synth import (
     KIND_KNOWN,
     KIND_NEGATIVE,
     KIND_NOISE,
+    KIND_POOL,
+    KIND_SPEECH,
     Dataset,
 )
 
@@ -75,6 +77,13 @@ class EvaluationReport:
     intensity_accuracy_miscalibrated: dict[str, float]  # all known pianos, per calibration error
     noise_robustness: NoiseRobustness | None
     unknown_threshold: float
+    # The two questions: share of piano windows (known, pool, held-out pianos) that get form
+    # and intensity, and of other instruments, speech and noise that (wrongly) get them.
+    piano_windows_given: float = float("nan")
+    others_given: dict[str, float] | None = None
+    pool_form_accuracy: float = float("nan")  # form on the pool's pianos (new content)
+    # Known windows whose piano or form answer changes under ±12 dB of input gain.
+    gain_changes_piano_or_form: dict[str, float] | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -94,6 +103,7 @@ def evaluate(
     intensity = _intensity_indices(predictions)[known]
     true_intensity = dataset.intensity[known]
     not_piano = np.array([p.piano_label in (None, UNKNOWN) for p in predictions])
+    plays = np.array([p.plays_piano for p in predictions])
     voicing = np.isin(dataset.source, sorted(voicings_of_known_pianos()))
     return EvaluationReport(
         windows={
@@ -129,6 +139,21 @@ def evaluate(
         intensity_accuracy_miscalibrated=_miscalibrated(classifier, windows, dataset),
         noise_robustness=noise_robustness,
         unknown_threshold=classifier.unknown_threshold,
+        piano_windows_given=_share(plays, dataset.instrument == 1),
+        others_given={
+            name: _share(plays, kind == other)
+            for name, other in (
+                ("other instruments", KIND_NEGATIVE),
+                ("speech", KIND_SPEECH),
+                ("noise", KIND_NOISE),
+            )
+            if np.any(kind == other)
+        },
+        pool_form_accuracy=_share(
+            np.array([FORM_LABELS.index(p.form.label) for p in predictions]) == dataset.form,
+            kind == KIND_POOL,
+        ),
+        gain_changes_piano_or_form=_identity_gain_changes(classifier, windows, predictions, known),
     )
 
 
@@ -228,6 +253,23 @@ def _gain_changes(
         shifted = np.maximum(windows[chosen] + np.float32(gain_db), np.float32(FLOOR_DB))
         moved = _intensity_indices(_predict(classifier, shifted))
         changes[f"{gain_db:+.0f} dB"] = float(np.mean(moved != reference))
+    return changes
+
+
+def _identity_gain_changes(
+    classifier: Classifier, windows: np.ndarray, predictions: list[Prediction], known: np.ndarray
+) -> dict[str, float]:
+    """Share of known-piano windows whose piano label or form changes under each gain step."""
+    reference = [
+        (p.piano_label, p.form_label) for p, k in zip(predictions, known, strict=True) if k
+    ]
+    changes = {}
+    for gain_db in GAIN_STEPS_DB:
+        shifted = np.maximum(windows[known] + np.float32(gain_db), np.float32(FLOOR_DB))
+        moved = [(p.piano_label, p.form_label) for p in _predict(classifier, shifted)]
+        changes[f"{gain_db:+.0f} dB"] = float(
+            np.mean([a != b for a, b in zip(moved, reference, strict=True)])
+        )
     return changes
 
 

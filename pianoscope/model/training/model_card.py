@@ -96,6 +96,7 @@ def model_card(
             for step, value in report.intensity_accuracy_miscalibrated.items()
         ),
         *_noise_rows(report),
+        *_two_question_rows(report),
         "",
         "Per piano (calibrated level convention):",
         "",
@@ -211,6 +212,31 @@ def _alternative_lines(
     lines += [f"- {a.name}: {a.training_notes}" for a in alternatives]
     lines.append("")
     return lines
+
+
+def _two_question_rows(report: EvaluationReport) -> list[str]:
+    """Is a piano playing, and do pianos keep their answers under gain (weights with the
+    instrument head judged on a held-out set with pool pianos and speech)."""
+    rows = []
+    if report.piano_windows_given == report.piano_windows_given:  # not NaN
+        rows.append(
+            f"| piano windows (known and pool pianos) given form and intensity | "
+            f"{100 * report.piano_windows_given:.1f} % | >= 98 % |"
+        )
+    rows += [
+        f"| {name} windows given form and intensity | {100 * share:.1f} % | <= 3 % |"
+        for name, share in (report.others_given or {}).items()
+    ]
+    if report.pool_form_accuracy == report.pool_form_accuracy:
+        rows.append(
+            f"| form accuracy on the pool's pianos | {100 * report.pool_form_accuracy:.1f} % | |"
+        )
+    rows += [
+        f"| known windows whose piano or form changes with {step} gain | {100 * share:.1f} % "
+        "| <= 5 % |"
+        for step, share in (report.gain_changes_piano_or_form or {}).items()
+    ]
+    return rows
 
 
 def _noise_rows(report: EvaluationReport) -> list[str]:
