@@ -55,6 +55,26 @@ def shipped_weights_path() -> Path:
     return Path(str(resources.files("pianoscope.resources").joinpath(WEIGHTS_NAME)))
 
 
+def prepare_training_data(progress_for: StageProgress, *, cache: Path | None = None) -> float:
+    """Render (or find in `cache`) every dataset of the recipe: training, validation, held-out
+    and the left-out families' sets. Returns the minutes it took."""
+    from pianoscope.model.training.recipe import (
+        HELDOUT_SPEC,
+        LEFT_OUT_FAMILIES,
+        TRAIN_SPEC,
+        VALIDATION_SPEC,
+        default_cache_dir,
+        left_out_spec,
+    )
+    from pianoscope.model.training.synth import build_dataset
+
+    started = time.monotonic()
+    specs = [TRAIN_SPEC, VALIDATION_SPEC, HELDOUT_SPEC, *map(left_out_spec, LEFT_OUT_FAMILIES)]
+    for spec in specs:
+        build_dataset(spec, cache or default_cache_dir(), progress=progress_for(spec.split))
+    return (time.monotonic() - started) / 60.0
+
+
 def train_classifier(
     out: Path | None,
     progress_for: StageProgress,

@@ -57,6 +57,11 @@ def register(subparsers: Any) -> None:
         help="train without this piano family, to measure it as a piano never heard "
         "(needs --out; evaluate --leave-one-out judges it)",
     )
+    train.add_argument(
+        "--data-only",
+        action="store_true",
+        help="only render (or find cached) every dataset of the recipe, then stop",
+    )
     train.set_defaults(run=_run_train)
 
     evaluate = subparsers.add_parser(
@@ -99,8 +104,16 @@ def register(subparsers: Any) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from pianoscope.app.training import train_classifier
+    from pianoscope.app.training import prepare_training_data, train_classifier
 
+    if args.data_only:
+        line = _Progress()
+        try:
+            minutes = prepare_training_data(line.showing, cache=args.cache)
+        finally:
+            line.done()
+        print(f"Training data ready after {minutes:.1f} min.")
+        return 0
     if args.leave_out is not None and args.out is None:
         print("pianoscope train: --leave-out needs --out (it never replaces the shipped model)")
         return 2

@@ -11,3 +11,18 @@ def test_train_and_evaluate_are_pianoscope_sub_commands() -> None:
     evaluate = parser.parse_args(["evaluate", "--model-card", "card.md"])
     assert str(evaluate.model_card) == "card.md"
     assert callable(evaluate.run)
+
+
+def test_leave_one_out_options_name_a_family_and_a_folder(capsys) -> None:
+    from pianoscope.cli.model_commands import LEAVE_ONE_OUT
+    from pianoscope.model.training.sources import LEAVE_ONE_OUT as FAMILIES
+
+    assert LEAVE_ONE_OUT == FAMILIES  # spelled out for a light --help, kept equal here
+    parser = build_parser()
+    train = parser.parse_args(["train", "--leave-out", "steinway-b", "--out", "x.pt"])
+    assert train.leave_out == "steinway-b"
+    assert train.run(parser.parse_args(["train", "--leave-out", "steinway-b"])) == 2
+    assert "--leave-out needs --out" in capsys.readouterr().out
+    evaluate = parser.parse_args(["evaluate", "--leave-one-out", "loo"])
+    assert str(evaluate.leave_one_out) == "loo"
+    assert parser.parse_args(["train", "--data-only"]).data_only
