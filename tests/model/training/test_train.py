@@ -8,6 +8,7 @@ import torch
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
 from pianoscope.model.training import train
 from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
+from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
 from pianoscope.model.training.train import TrainConfig
 
 TIMBRE = PIANO_LABELS.index(TIMBRE_BEARING_PIANOS[0])
@@ -29,8 +30,9 @@ def test_timbre_bearing_windows_get_random_gains_and_a_copy_at_another_gain():
     inputs, targets = _batch()
     original = inputs.clone()
     config = TrainConfig(timbre_gain_db=15.0, gain_consistency_weight=1.0)
+    rows = np.array([0, 2])
     out, out_targets, pairs = train._timbre_gain_pairs(
-        inputs, targets, config, np.random.default_rng(3)
+        inputs, targets, rows, config, np.random.default_rng(3)
     )
     assert pairs is not None
     first, copies = pairs
@@ -51,8 +53,35 @@ def test_timbre_bearing_windows_get_random_gains_and_a_copy_at_another_gain():
 def test_without_consistency_only_the_gain_is_applied():
     inputs, targets = _batch()
     config = TrainConfig(timbre_gain_db=15.0, gain_consistency_weight=0.0)
-    out, _, pairs = train._timbre_gain_pairs(inputs, targets, config, np.random.default_rng(0))
+    rows = np.array([0, 2])
+    out, _, pairs = train._timbre_gain_pairs(
+        inputs, targets, rows, config, np.random.default_rng(0)
+    )
     assert pairs is None and out.shape[0] == 4
+
+
+def test_timbre_bearing_rows_are_the_timbre_pianos_known_or_from_the_pool():
+    count = 6
+    dataset = Dataset(
+        np.full((count, 30, 8), -40.0, np.float16),
+        np.array([TIMBRE, LEVEL_ONLY, UNKNOWN_INDEX, UNKNOWN_INDEX, UNKNOWN_INDEX, UNKNOWN_INDEX]),
+        np.zeros(count, np.int64),
+        np.zeros(count, np.int64),
+        np.array(["known", "known", "pool-piano", "pool-piano", "pool-piano", "revoiced"]),
+        np.array(
+            [
+                "MuseScore_General_Lite:0",
+                "FluidR3_GM:0",
+                "steinway-b",
+                "FluidR3_GM:1",
+                "modelled",
+                "MuseScore_General_Lite:0",
+            ]
+        ),
+    )
+    _, targets, rows = train._batch(dataset, np.arange(count), 20, np.random.default_rng(0))
+    assert rows.tolist() == [0, 2, 4]  # not the level-only pianos, not a re-voiced clip
+    assert targets["instrument"].tolist() == [1.0] * count
 
 
 def test_consistency_term_is_zero_for_equal_predictions_and_grows_with_disagreement():
