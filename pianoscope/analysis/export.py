@@ -25,11 +25,13 @@ def write_csv(analysis: Analysis, path: str | Path, *, segments: bool = False) -
     """Notes (one row per note) or, with `segments`, one row per 2 s segment."""
     rows: list[list[Any]]
     if segments:
-        header = ["start_s", "end_s"] + [f"{h}{s}" for h in HEADS for s in ("", "_p")]
+        # The heads keep their columns; whether a piano plays comes after them.
+        columns = (*HEADS, "instrument")
+        header = ["start_s", "end_s"] + [f"{h}{s}" for h in columns for s in ("", "_p")]
         rows = []
         for segment in analysis.segments:
             row: list[Any] = [f"{segment.start_s:.3f}", f"{segment.end_s:.3f}"]
-            for head in HEADS:
+            for head in columns:
                 label = getattr(segment.labels, head) if segment.labels else None
                 row += ["", ""] if label is None else [label.label, f"{label.p:.3f}"]
             rows.append(row)

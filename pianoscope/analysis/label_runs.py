@@ -57,17 +57,19 @@ def instrument_text(label: str) -> str:
     return NOT_A_PIANO_TEXT if label == OTHER else label
 
 
-def run_text(run: LabelRun) -> str:
+def run_text(run: LabelRun, separator: str = " ") -> str:
     """What a run says in words: "grand-timgm legato p", "another piano chords f", "not a
     piano", "silence"."""
     if run.piano is not None:
-        return " ".join(name for name in (piano_text(run.piano), run.form, run.intensity) if name)
+        names = (piano_text(run.piano), run.form, run.intensity)
+        return separator.join(name for name in names if name)
     return instrument_text(run.instrument or SILENCE)
 
 
-def segment_text(segment: Segment) -> str:
+def segment_text(segment: Segment, separator: str = " ") -> str:
     """What one segment's labels say in words (see `run_text`)."""
-    return run_text(LabelRun(segment.start_s, segment.end_s, *_label_names(segment)))
+    run = LabelRun(segment.start_s, segment.end_s, *_label_names(segment))
+    return run_text(run, separator)
 
 
 def _names(run: LabelRun) -> tuple[str | None, ...]:

@@ -94,6 +94,7 @@ def test_analyse_labels_the_demo_segments_as_the_fluidr3_grand(demo_json) -> Non
     assert first["piano"]["label"] == DEMO_PIANO and 0.5 < first["piano"]["p"] <= 1.0
     assert first["form"]["label"] and first["intensity"]["label"]
     assert [row["piano"] for row in demo_json["segments_csv"][:4]] == [DEMO_PIANO] * 4
+    assert demo_json["segments_csv"][0]["instrument"] == "piano"
 
 
 def test_analyse_follows_the_contract_for_silence_and_unknown(demo_json) -> None:
@@ -102,12 +103,17 @@ def test_analyse_follows_the_contract_for_silence_and_unknown(demo_json) -> None
     assert segments[-1] | {"start_s": 0, "end_s": 0} == {
         "start_s": 0,
         "end_s": 0,
+        "instrument": None,
         "piano": None,
         "form": None,
         "intensity": None,
     }
     for segment in segments:
-        if segment["piano"] is not None and segment["piano"]["label"] == "unknown":
+        if segment["piano"] is not None:  # a piano plays, known or `unknown`: form and intensity
+            assert segment["instrument"]["label"] == "piano"
+            assert segment["form"] is not None and segment["intensity"] is not None
+        elif segment["instrument"] is not None:  # something else, or silence: nothing more
+            assert segment["instrument"]["label"] in ("other", "silence")
             assert segment["form"] is None and segment["intensity"] is None
 
 

@@ -23,7 +23,7 @@ def readout_at(analysis: Analysis | None, time_s: float) -> str:
             if segment.labels is None:
                 parts.append("not classified or silent")
             else:
-                parts.append(segment_text(segment))
+                parts.append(segment_text(segment, " / "))
             break
     sounding = [n for n in analysis.notes if n.onset_s <= time_s < n.offset_s]
     if sounding:
