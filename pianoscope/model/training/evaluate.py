@@ -106,10 +106,7 @@ def evaluate(
     plays = np.array([p.plays_piano for p in predictions])
     voicing = np.isin(dataset.source, sorted(voicings_of_known_pianos()))
     return EvaluationReport(
-        windows={
-            k: int(np.sum(kind == k))
-            for k in (KIND_KNOWN, KIND_NEGATIVE, KIND_HELD_OUT_PIANO, KIND_NOISE)
-        },
+        windows={k: int(np.sum(kind == k)) for k in dict.fromkeys(kind.tolist())},
         piano=_head_report(PIANO_LABELS, (*PIANO_LABELS, UNKNOWN), true_piano, piano_called),
         form=_head_report(FORM_LABELS, FORM_LABELS, dataset.form[known], form),
         intensity=_head_report(INTENSITY_LABELS, INTENSITY_LABELS, true_intensity, intensity),
