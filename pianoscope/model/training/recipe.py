@@ -78,7 +78,16 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("pianoscope")) / "datasets"
 
 
-TRAIN_CONFIG = TrainConfig(epochs=30, batch_size=64, learning_rate=3e-3, seed=0, threads=1)
+# A quarter of every batch is also played at another gain (±12 dB) and must keep its piano,
+# form and instrument answers: identity and form may not follow the microphone's gain.
+TRAIN_CONFIG = TrainConfig(
+    epochs=30,
+    batch_size=64,
+    learning_rate=3e-3,
+    seed=0,
+    threads=1,
+    identity_gain_share=0.25,
+)
 
 # Optional GAN augmentation (`pianoscope train --gan`); see pianoscope.model.training.gan.
 GAN_CONFIG = GanConfig(steps=800, batch_size=32, learning_rate=2e-4, seed=0, threads=1)

@@ -79,6 +79,10 @@ class TrainConfig:
     # gains of one window for the same intensity (see the module docstring).
     timbre_gain_db: float = 15.0
     gain_consistency_weight: float = 1.0
+    # A share of every batch is played again at another input gain (up to ±identity_gain_db),
+    # and must keep its piano, form and "a piano plays" answers (see `_identity_gain_copies`).
+    identity_gain_db: float = 12.0
+    identity_gain_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -139,12 +143,15 @@ def train_network(
             if generator is not None and config.gan_patch_probability > 0:
                 _mix_gan_patches(inputs, targets, generator, config.gan_patch_probability, rng)
             inputs, targets, pairs = _timbre_gain_pairs(inputs, targets, timbre_rows, config, rng)
+            inputs, targets, copies = _identity_gain_copies(inputs, targets, config, rng)
             logits = network(inputs)
             loss = _loss(logits, targets)
             if pairs is not None:
                 loss = loss + config.gain_consistency_weight * _symmetric_kl(
                     logits.intensity[pairs[0]], logits.intensity[pairs[1]]
                 )
+            if copies is not None:
+                loss = loss + _identity_consistency(logits, *copies)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -344,6 +351,41 @@ def _timbre_gain_pairs(
     targets = {name: torch.cat([values, values[rows]]) for name, values in targets.items()}
     copies = torch.arange(first, first + rows.size)
     return inputs, targets, (torch.from_numpy(rows), copies)
+
+
+def _identity_gain_copies(
+    inputs: torch.Tensor,
+    targets: dict[str, torch.Tensor],
+    config: TrainConfig,
+    rng: np.random.Generator,
+) -> tuple[torch.Tensor, dict[str, torch.Tensor], tuple[torch.Tensor, torch.Tensor] | None]:
+    """Copies of a random `identity_gain_share` of the batch at a random gain: which piano, its
+    form and whether a piano plays do not depend on how loud the microphone is, so the copies
+    keep those targets; their intensity target is dropped (the level is one of its cues)."""
+    count = round(config.identity_gain_share * inputs.shape[0])
+    if count == 0:
+        return inputs, targets, None
+    rows = np.sort(rng.choice(inputs.shape[0], size=count, replace=False))
+    gains = rng.uniform(-config.identity_gain_db, config.identity_gain_db, size=count)
+    first = inputs.shape[0]
+    inputs = torch.cat([inputs, _with_gain(inputs[rows], gains)])
+    copied = {name: values[rows] for name, values in targets.items()}
+    copied["intensity"] = torch.full_like(copied["intensity"], IGNORE_INDEX)
+    targets = {name: torch.cat([values, copied[name]]) for name, values in targets.items()}
+    return inputs, targets, (torch.from_numpy(rows), torch.arange(first, first + count))
+
+
+def _identity_consistency(
+    logits: HeadLogits, originals: torch.Tensor, copies: torch.Tensor
+) -> torch.Tensor:
+    """Symmetric KL between a window and its gained copy for piano and form, and between
+    their Bernoulli answers for "one of the four" and "a piano plays"."""
+    total = _symmetric_kl(logits.piano[originals], logits.piano[copies])
+    total = total + _symmetric_kl(logits.form[originals], logits.form[copies])
+    for binary in (logits.known, logits.instrument):
+        pair = torch.stack([binary, torch.zeros_like(binary)], dim=1)  # as two-class logits
+        total = total + _symmetric_kl(pair[originals], pair[copies])
+    return total
 
 
 def _with_gain(windows_db: torch.Tensor, gains_db: np.ndarray) -> torch.Tensor:

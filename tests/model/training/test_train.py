@@ -105,3 +105,32 @@ def test_unknown_threshold_keeps_the_required_share_of_known_windows():
     assert np.mean(known >= free) < 0.98
     # No threshold can keep everything: the lowest candidate is used.
     assert train.threshold_keeping_known(probability, is_known, 1.01) == 0.01
+
+
+def test_identity_copies_are_gained_keep_piano_and_form_and_drop_intensity():
+    inputs, targets = _batch()
+    targets["instrument"] = torch.tensor([1.0, 1.0, 1.0, 0.0])
+    original = inputs.clone()
+    config = TrainConfig(identity_gain_db=12.0, identity_gain_share=0.5)
+    out, out_targets, copies = train._identity_gain_copies(
+        inputs, targets, config, np.random.default_rng(1)
+    )
+    assert copies is not None
+    rows, added = copies
+    assert added.tolist() == [4, 5] and out.shape[0] == 6
+    for name in ("piano", "form", "known", "instrument"):
+        torch.testing.assert_close(out_targets[name][added], targets[name][rows])
+    assert out_targets["intensity"][added].tolist() == [IGNORE_INDEX] * 2
+    for row, copy in zip(rows.tolist(), added.tolist(), strict=True):
+        gain = out[copy] - original[row]
+        assert float(gain.std()) < 1e-4 and abs(float(gain.mean())) <= 12.0
+    logits = train.HeadLogits(
+        torch.randn(6, 4), torch.randn(6, 4), torch.randn(6, 5), torch.randn(6), torch.randn(6)
+    )
+    same = train.HeadLogits(*(t.clone() for t in logits))
+    same.piano[added] = same.piano[rows]
+    same.form[added] = same.form[rows]
+    same.known[added] = same.known[rows]
+    same.instrument[added] = same.instrument[rows]
+    assert float(train._identity_consistency(same, rows, added)) < 1e-6
+    assert float(train._identity_consistency(logits, rows, added)) > 0.0
