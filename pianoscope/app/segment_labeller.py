@@ -10,9 +10,9 @@ view (the enrolled ones, once the teacher chose them), and each take with its ow
 (`ClassifierLabeller.for_take`), so they read its intensities as the live view did.
 
 Each segment is classified with the take's own level as its reference
-(`pianoscope.model.calibration.take_gain_db`): whether a piano plays, piano, form and silence come out the same
-whatever the recording's gain; intensity keeps the input's calibration (none offline: the
-training convention), because it reports how loud the playing is.
+(`pianoscope.model.calibration.take_gain_db`): whether a piano plays, piano, form and silence
+come out the same whatever the recording's gain; intensity keeps the input's calibration (none
+offline: the training convention), because it reports how loud the playing is.
 """
 
 from __future__ import annotations

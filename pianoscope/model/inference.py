@@ -7,9 +7,9 @@ and runs the network once (about 3 ms on one CPU thread, see bench/bench_model_i
 
 Given the gain that places the whole take at the training level (`take_gain_db`, see
 `pianoscope.model.calibration`), the window is read twice in one batch: placed by the take's
-level for whether a piano plays, piano, form, the out-of-set score and silence, so that these do not depend on the
-recording's gain, and by the input's calibration for intensity and `level_db`, which say how
-loud the playing is.
+level for whether a piano plays, piano, form, the out-of-set score and silence, so that these do
+not depend on the recording's gain, and by the input's calibration for intensity and `level_db`,
+which say how loud the playing is.
 
 A prediction answers two questions apart: is a piano playing (piano / other instrument, speech
 or noise / silence), and if so which piano (a known one or `unknown`, another piano). Form and

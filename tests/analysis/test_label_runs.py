@@ -40,10 +40,10 @@ def test_runs_tell_another_piano_from_no_piano_in_words():
     other = SegmentLabels(None, None, None, Label("other", 0.9))
     silent = SegmentLabels(None, None, None, Label("silence", 1.0))
     segments = [
-        Segment(0.0, 2.0, another, -20.0),
-        Segment(2.0, 4.0, other, -20.0),
-        Segment(4.0, 6.0, silent, -50.0),
-        Segment(6.0, 8.0, None, -200.0),
+        Segment(0.0, 2.0, another, -20.0, True),
+        Segment(2.0, 4.0, other, -20.0, True),
+        Segment(4.0, 6.0, silent, -50.0, True),
+        Segment(6.0, 8.0, None, -200.0, False),
     ]
     runs = label_runs(segments)
     assert [run_text(run) for run in runs] == [

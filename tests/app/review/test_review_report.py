@@ -70,7 +70,7 @@ def test_lesson_report_names_another_piano_and_how_much_a_piano_played():
     another = SegmentLabels(Label("unknown", 0.8), Label("legato", 0.7), Label("p", 0.6), piano)
     other = SegmentLabels(None, None, None, Label("other", 0.9))
     segments = tuple(
-        Segment(2.0 * i, 2.0 * i + 2.0, labels, -20.0)
+        Segment(2.0 * i, 2.0 * i + 2.0, labels, -20.0, True)
         for i, labels in enumerate((another, another, another, other))
     )
     curve = LoudnessCurve(0.1, np.zeros(80), np.zeros(80))
