@@ -38,7 +38,8 @@ TIMBRE_BEARING_PIANOS: tuple[str, ...] = ("grand-musescore",)
 # too), 4/5 electric pianos, 6 harpsichord, 7 clavinet, 8 celesta, 9 glockenspiel, 10 music box,
 # 11 vibraphone, 12 marimba, 13 xylophone, 16-20 organs, 21 accordion, 24-26 guitars, 33 bass,
 # 40-42 strings solo, 46 harp, 48 strings, 52 choir, 56 trumpet, 61 brass, 65 sax, 71 clarinet,
-# 73/74 flutes.
+# 73/74 flutes. FluidR3_GM's 1 and TimGM6mb's 2 are pianos: drawn here before the piano pool
+# existed, their clips are labelled as the pool pianos they are (`synth.plan_clips`).
 TRAINING_NEGATIVES: tuple[Instrument, ...] = (
     *(Instrument(FLUIDR3, p) for p in (1, 4, 5, 6, 7, 8, 11, 16, 19, 24, 40, 46, 48, 56, 73)),
     *(Instrument(MUSESCORE_LITE, p) for p in (4, 5, 6, 7, 9, 12, 17, 21, 25, 42, 52, 65, 71)),
@@ -95,6 +96,10 @@ PIANO_FAMILIES: dict[str, tuple[Source, ...]] = {
     STEINWAY: (SampledPiano(STEINWAY),),
     "modelled": (ModelledPiano(),),
 }
+# Every piano program and sampled or modelled piano: what "a piano plays" means in training.
+PIANO_SOURCES: frozenset[Source] = frozenset(
+    {*KNOWN_PIANOS, *(source for sources in PIANO_FAMILIES.values() for source in sources)}
+)
 # Left out one at a time (`pianoscope train --leave-out`): the recorded Steinway, a SoundFont
 # piano, and the one piano whose samples have velocity layers (MuseScore's grand).
 LEAVE_ONE_OUT: tuple[str, ...] = (STEINWAY, "timgm-grand", "musescore-grand")

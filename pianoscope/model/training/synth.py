@@ -45,6 +45,7 @@ from pianoscope.model.training.sources import (
     HELD_OUT_PIANOS,
     KNOWN_PIANOS,
     PIANO_FAMILIES,
+    PIANO_SOURCES,
     TRAINING_NEGATIVES,
     ModelledPiano,
     SampledPiano,
@@ -168,7 +169,8 @@ def build_dataset(
     path = cache_dir / f"{spec.split}-{spec.cache_key()}.npz"
     if path.is_file():
         log.info("dataset %s from cache %s", spec.split, path)
-        return Dataset.load(path)
+        cached = Dataset.load(path)
+        return _labelled(cached.features_db, plan_clips(spec))
     dataset = _render_dataset(spec, progress, cancel)
     dataset.save(path)
     log.info("dataset %s: %d clips cached in %s", spec.split, len(dataset), path)
@@ -188,7 +190,10 @@ def plan_clips(spec: DatasetSpec) -> list[ClipPlan]:
                     ClipPlan(KIND_KNOWN, KNOWN_PIANOS[piano], piano, form, intensity, 0)
                     for _ in range(spec.clips_per_class)
                 ]
-    plans += _random_source_plans(rng, KIND_NEGATIVE, TRAINING_NEGATIVES, spec.negative_clips)
+    plans += [
+        _as_pool_piano(p)
+        for p in _random_source_plans(rng, KIND_NEGATIVE, TRAINING_NEGATIVES, spec.negative_clips)
+    ]
     plans += _random_source_plans(
         rng, KIND_HELD_OUT_PIANO, HELD_OUT_PIANOS, spec.held_out_piano_clips
     )
@@ -201,6 +206,15 @@ def plan_clips(spec: DatasetSpec) -> list[ClipPlan]:
     plans += _random_source_plans(rng, KIND_SPEECH, (Speech(),), spec.speech_clips)
     seeds = rng.integers(0, 2**63 - 1, size=len(plans))
     return [replace(p, seed=int(s)) for p, s in zip(plans, seeds, strict=True)]
+
+
+def _as_pool_piano(plan: ClipPlan) -> ClipPlan:
+    """A negative drawn from a piano program is a pool piano's clip: it plays the form and
+    intensity drawn for it. (`TRAINING_NEGATIVES` predates the pool and keeps its order, so the
+    draws, and the cached audio, stay as they were; two of its programs are pianos.)"""
+    if plan.instrument in PIANO_SOURCES:
+        return replace(plan, kind=KIND_POOL)
+    return plan
 
 
 def _pool_plans(rng: np.random.Generator, spec: DatasetSpec) -> list[ClipPlan]:
@@ -274,6 +288,15 @@ def _render_dataset(
     features = np.zeros((len(plans), n_frames, N_MELS), dtype=np.float16)
     for index, audio in iter_clip_audio(spec, progress=progress, cancel=cancel):
         features[index] = log_mel(audio)[:n_frames]
+    return _labelled(features, plans)
+
+
+def _labelled(features: np.ndarray, plans: Sequence[ClipPlan]) -> Dataset:
+    """The clips' features with the labels of their plans. Labels are always taken from the
+    plans, never from a cache: a cached dataset holds the audio's features, and a corrected
+    label needs no new rendering."""
+    if features.shape[0] != len(plans):
+        raise ValueError(f"{features.shape[0]} cached clips for {len(plans)} planned")
     is_known = np.array([p.kind in PIANO_KINDS for p in plans])
     return Dataset(
         features_db=features,

@@ -11,11 +11,13 @@ from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
 from pianoscope.model.training.sources import (
     HELD_OUT_PIANOS,
     KNOWN_PIANOS,
+    PIANO_SOURCES,
     TRAINING_NEGATIVES,
     instrument_name,
 )
 from pianoscope.model.training.synth import (
     KIND_KNOWN,
+    KIND_NEGATIVE,
     KIND_POOL,
     KIND_REVOICED,
     KIND_SPEECH,
@@ -96,6 +98,28 @@ def test_negatives_and_held_out_pianos_come_from_their_lists(small_dataset: Data
     assert negatives.isdisjoint(held_out)
     assert set(small_dataset.source[small_dataset.kind == "negative"]) <= negatives
     assert set(small_dataset.source[small_dataset.kind == "held-out-piano"]) <= held_out
+
+
+def test_no_negative_is_a_piano_and_piano_programs_drawn_as_negatives_play_form_and_intensity() -> (
+    None
+):
+    spec = DatasetSpec("plan-only", seed=3, clips_per_class=0, negative_clips=200, noise_clips=0)
+    plans = plan_clips(spec)
+    assert not any(p.instrument in PIANO_SOURCES for p in plans if p.kind == KIND_NEGATIVE)
+    drawn_pianos = [p for p in plans if p.kind == KIND_POOL]
+    assert {instrument_name(p.instrument) for p in drawn_pianos} == {"FluidR3_GM:1", "TimGM6mb:2"}
+    assert {p.piano for p in drawn_pianos} == {UNKNOWN_INDEX}
+
+
+def test_labels_come_from_the_plan_not_from_the_cache(tmp_path: Path) -> None:
+    built = build_dataset(TINY, tmp_path)
+    [cached] = tmp_path.glob("*.npz")
+    stale = replace(built, instrument=1 - built.instrument, kind=np.full(len(built), "negative"))
+    stale.save(cached)
+    loaded = build_dataset(TINY, tmp_path, progress=lambda *_: pytest.fail("re-rendered"))
+    np.testing.assert_array_equal(loaded.instrument, built.instrument)
+    np.testing.assert_array_equal(loaded.kind, built.kind)
+    np.testing.assert_array_equal(loaded.features_db, built.features_db)
 
 
 def test_mf_clips_play_near_the_reference_level_and_louder_classes_are_louder(
