@@ -238,7 +238,7 @@ def judge_leave_one_out(
     """Judge every `leave-out-FAMILY.pt` in `folder` on its family (families without weights
     are skipped) and on the other sounds of `others`."""
     from pianoscope.model.inference import Classifier
-    from pianoscope.model.training.leave_one_out import judge_left_out
+    from pianoscope.model.training.leave_one_out import judge_left_out, passage_calibrations
     from pianoscope.model.training.recipe import (
         LEFT_OUT_FAMILIES,
         default_cache_dir,
@@ -256,5 +256,9 @@ def judge_leave_one_out(
             cache or default_cache_dir(),
             progress=progress_for(f"rendering {family} clips"),
         )
-        reports.append(judge_left_out(Classifier(path), family, left_out, others))
+        reports.append(
+            judge_left_out(
+                Classifier(path), family, left_out, others, passages=passage_calibrations(family)
+            )
+        )
     return tuple(reports)

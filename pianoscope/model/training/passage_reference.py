@@ -17,6 +17,7 @@ import numpy as np
 
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db, spectral_tilt_db
+from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.model.training.render import PIANOS, MidiSlot, render_phrases
 from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
 from pianoscope.model.training.synth import calibration_phrase
@@ -24,20 +25,22 @@ from pianoscope.model.training.synth import calibration_phrase
 PASSAGE_VELOCITIES = (50, 72, 95)
 
 
+def passage_phrases() -> list[Phrase]:
+    """The soft, medium and loud passages: the calibration phrase at each passage velocity."""
+    phrase = calibration_phrase()
+    return [
+        replace(phrase, notes=tuple(replace(n, velocity=v) for n in phrase.notes))
+        for v in PASSAGE_VELOCITIES
+    ]
+
+
 def measure_reference_passages() -> tuple[tuple[float, ...], tuple[float, ...]]:
     """(levels in dB of the p, mf and f phrases, mean of the four pianos; tilts in dB per
     octave of the timbre-bearing piano relative to its mf)."""
     levels, tilts = [], {}
     for name, instrument in PIANOS.items():
-        phrases = [
-            replace(
-                calibration_phrase(),
-                notes=tuple(replace(n, velocity=v) for n in calibration_phrase().notes),
-            )
-            for v in PASSAGE_VELOCITIES
-        ]
         clips = render_phrases(
-            [MidiSlot(p, instrument.program) for p in phrases], instrument.soundfont
+            [MidiSlot(p, instrument.program) for p in passage_phrases()], instrument.soundfont
         )
         features = [log_mel(clip) for clip in clips]
         mf_level = playing_level_db(features[1])

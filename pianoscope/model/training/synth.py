@@ -410,6 +410,24 @@ def _render_chunk(
     ]
 
 
+def render_at_convention(
+    source: Instrument | SampledPiano, phrases: Sequence[Phrase]
+) -> list[np.ndarray]:
+    """`phrases` played dry on a SoundFont program or a sampled piano, scaled by the level
+    convention exactly as that piano's training clips are (its mf calibration phrase reads
+    `REFERENCE_LEVEL_DB`)."""
+    if isinstance(source, SampledPiano):
+        gain = _convention_gain(_sampled(source.name, calibration_phrase(), 0.0))
+        return [(_sampled(source.name, p, 0.0) * gain).astype(np.float32) for p in phrases]
+    slots = [
+        MidiSlot(phrase, source.program, bank=source.bank)
+        for phrase in (calibration_phrase(), *phrases)
+    ]
+    reference, *clips = render_phrases(slots, source.soundfont)
+    gain = _convention_gain(reference)
+    return [(clip * gain).astype(np.float32) for clip in clips]
+
+
 def transposed(phrase: Phrase, semitones: int) -> Phrase:
     """The phrase played `semitones` higher, keys kept on the 88-key keyboard (A0-C8)."""
     notes = tuple(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
+from pianoscope.model.calibration import Calibration
 from pianoscope.model.inference import Classifier
 from pianoscope.model.network import PianoscopeNet
 from pianoscope.model.training.leave_one_out import (
     family_sources,
     judge_left_out,
     left_out_lines,
+    passage_calibrations,
     without_family,
 )
 from pianoscope.model.training.sources import LEAVE_ONE_OUT, PIANO_FAMILIES, pool_pianos
@@ -57,5 +60,33 @@ def test_the_judge_counts_given_windows_for_pianos_and_for_other_sounds():
     assert report.others_given == {"other instruments": 1.0, "speech": 1.0, "noise": 1.0}
     assert 0.0 <= report.form_accuracy <= 1.0
     assert report.calibrated.within_one >= report.calibrated.exact
+    assert report.passages is None
     table = "\n".join(left_out_lines([report]))
     assert "| steinway-b | 6 |" in table and "100.0 % / 100.0 % / 100.0 %" in table
+
+
+def test_with_passages_each_source_is_read_through_its_own_calibration():
+    torch.manual_seed(0)
+    classifier = Classifier.from_network(PianoscopeNet().eval(), 0.5)
+    left_out = _dataset(["a"] * 4 + ["b"] * 4, ["pool-piano"] * 8)
+    others = _dataset(["speech"], ["speech"])
+    windows = left_out.features_db.astype(np.float32)
+    quiet = Calibration(offset_db=-20.0)  # "a" was calibrated 20 dB quieter
+    report = judge_left_out(
+        classifier, "steinway-b", left_out, others, passages={"a": quiet, "b": Calibration()}
+    )
+    # The same windows with "a" moved 20 dB up by hand, uncalibrated: the same intensities.
+    moved = left_out.subset(np.ones(8, dtype=bool))
+    moved.features_db[:4] = (windows[:4] + 20.0).astype(np.float16)
+    by_hand = judge_left_out(classifier, "steinway-b", moved, others)
+    assert report.passages == by_hand.calibrated
+
+
+@pytest.mark.fluidsynth
+def test_every_left_out_piano_has_a_three_passage_calibration_of_rising_levels():
+    calibrations = passage_calibrations("timgm-grand")
+    assert set(calibrations) == set(family_sources("timgm-grand"))
+    for calibration in calibrations.values():
+        soft, medium, loud = calibration.passages.levels_db
+        assert soft < medium < loud
+        assert abs(calibration.offset_db) < 1.0  # mf played at the level convention
