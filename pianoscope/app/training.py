@@ -190,7 +190,11 @@ def evaluate_classifier(
     from pianoscope.model.training.evaluate import evaluate, write_report
     from pianoscope.model.training.model_card import Alternative
     from pianoscope.model.training.model_card import model_card as write_card
-    from pianoscope.model.training.recipe import HELDOUT_SPEC, default_cache_dir
+    from pianoscope.model.training.recipe import (
+        DRY_HELDOUT_SPEC,
+        HELDOUT_SPEC,
+        default_cache_dir,
+    )
     from pianoscope.model.training.robustness import measure_noise_robustness
     from pianoscope.model.training.synth import build_dataset
     from pianoscope.model.weights import load_weights
@@ -217,12 +221,22 @@ def evaluate_classifier(
             for name, path in compare
         )
         notes = str(load_weights(weights).metadata.get("notes", ""))
+        dry = evaluate(
+            classifier,
+            build_dataset(
+                DRY_HELDOUT_SPEC,
+                cache or default_cache_dir(),
+                progress=progress_for("rendering held-out clips without rooms"),
+            ),
+        )
         left_out = (
             judge_leave_one_out(leave_one_out, dataset, cache, progress_for)
             if leave_one_out is not None
             else ()
         )
-        model_card.write_text(write_card(report, notes, alternatives, left_out), encoding="utf-8")
+        model_card.write_text(
+            write_card(report, notes, alternatives, left_out, without_rooms=dry), encoding="utf-8"
+        )
         written.append(model_card)
     return Evaluation(report, noise, tuple(written))
 

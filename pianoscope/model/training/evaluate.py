@@ -20,6 +20,7 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from pianoscope.dsp.features import FLOOR_DB
+from pianoscope.model.calibration import Calibration
 from pianoscope.model.inference import Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS, UNKNOWN
 from pianoscope.model.network import WINDOW_FRAMES
@@ -94,7 +95,7 @@ def evaluate(
 ) -> EvaluationReport:
     """Judge `classifier` on every held-out clip's centred window."""
     windows = centred_windows(dataset)
-    predictions = _predict(classifier, windows)
+    predictions = predict_windows(classifier, windows)
     kind = dataset.kind
     known = kind == KIND_KNOWN
     true_piano = dataset.piano[known]
@@ -192,10 +193,18 @@ def centred_windows(dataset: Dataset) -> np.ndarray:
     return dataset.features_db[:, start : start + WINDOW_FRAMES].astype(np.float32)
 
 
-def _predict(classifier: Classifier, windows: np.ndarray, batch: int = 256) -> list[Prediction]:
+def predict_windows(
+    classifier: Classifier,
+    windows: np.ndarray,
+    calibration: Calibration | None = None,
+    batch: int = 256,
+) -> list[Prediction]:
+    """The classifier's answer for every window, in batches; `calibration` replaces its own."""
     predictions: list[Prediction] = []
     for first in range(0, windows.shape[0], batch):
-        predictions += classifier.predict_feature_batch(windows[first : first + batch])
+        predictions += classifier.predict_feature_batch(
+            windows[first : first + batch], calibration=calibration
+        )
     return predictions
 
 
@@ -248,7 +257,7 @@ def _gain_changes(
     changes = {}
     for gain_db in GAIN_STEPS_DB:
         shifted = np.maximum(windows[chosen] + np.float32(gain_db), np.float32(FLOOR_DB))
-        moved = _intensity_indices(_predict(classifier, shifted))
+        moved = _intensity_indices(predict_windows(classifier, shifted))
         changes[f"{gain_db:+.0f} dB"] = float(np.mean(moved != reference))
     return changes
 
@@ -263,7 +272,7 @@ def _identity_gain_changes(
     changes = {}
     for gain_db in GAIN_STEPS_DB:
         shifted = np.maximum(windows[known] + np.float32(gain_db), np.float32(FLOOR_DB))
-        moved = [(p.piano_label, p.form_label) for p in _predict(classifier, shifted)]
+        moved = [(p.piano_label, p.form_label) for p in predict_windows(classifier, shifted)]
         changes[f"{gain_db:+.0f} dB"] = float(
             np.mean([a != b for a, b in zip(moved, reference, strict=True)])
         )
@@ -278,6 +287,6 @@ def _miscalibrated(
     accuracy = {}
     for error_db in MISCALIBRATION_DB:
         shifted = np.maximum(windows[known] + np.float32(error_db), np.float32(FLOOR_DB))
-        predicted = _intensity_indices(_predict(classifier, shifted))
+        predicted = _intensity_indices(predict_windows(classifier, shifted))
         accuracy[f"{error_db:+.0f} dB"] = float(np.mean(predicted == dataset.intensity[known]))
     return accuracy

@@ -22,7 +22,7 @@ from pianoscope.dsp.features import FLOOR_DB
 from pianoscope.model.calibration import Calibration, calibrate_passages
 from pianoscope.model.inference import Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
-from pianoscope.model.training.evaluate import centred_windows
+from pianoscope.model.training.evaluate import centred_windows, predict_windows
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.render import Instrument
 from pianoscope.model.training.sources import PIANO_FAMILIES, SampledPiano, instrument_name
@@ -95,20 +95,20 @@ def judge_left_out(
     sounds of `others` (the held-out set); `passages`: the three-passage calibration of each
     of the family's sources (`passage_calibrations`)."""
     windows = centred_windows(left_out)
-    predictions = _predict(classifier, windows)
+    predictions = predict_windows(classifier, windows)
     given = np.array([p.plays_piano for p in predictions])
     form = np.array([FORM_LABELS.index(p.form.label) for p in predictions])
     rng = np.random.default_rng(seed)
     gains = rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB, size=len(windows))
     shifted = np.maximum(windows + gains[:, None, None].astype(np.float32), np.float32(FLOOR_DB))
     other_windows = centred_windows(others)
-    other_given = np.array([p.plays_piano for p in _predict(classifier, other_windows)])
+    other_given = np.array([p.plays_piano for p in predict_windows(classifier, other_windows)])
     return LeftOutReport(
         family=family,
         windows=len(windows),
         form_accuracy=float(np.mean(form == left_out.form)),
         calibrated=_intensity(predictions, left_out.intensity),
-        uncalibrated=_intensity(_predict(classifier, shifted), left_out.intensity),
+        uncalibrated=_intensity(predict_windows(classifier, shifted), left_out.intensity),
         passages=None
         if passages is None
         else _intensity(
@@ -136,20 +136,6 @@ def _intensity(predictions: list[Prediction], truth: np.ndarray) -> IntensityFig
     )
 
 
-def _predict(
-    classifier: Classifier,
-    windows: np.ndarray,
-    calibration: Calibration | None = None,
-    batch: int = 256,
-) -> list[Prediction]:
-    predictions: list[Prediction] = []
-    for first in range(0, windows.shape[0], batch):
-        predictions += classifier.predict_feature_batch(
-            windows[first : first + batch], calibration=calibration
-        )
-    return predictions
-
-
 def _predict_per_source(
     classifier: Classifier,
     windows: np.ndarray,
@@ -161,7 +147,7 @@ def _predict_per_source(
     for name in np.unique(sources):
         rows = np.flatnonzero(sources == name)
         for row, prediction in zip(
-            rows, _predict(classifier, windows[rows], calibrations[str(name)]), strict=True
+            rows, predict_windows(classifier, windows[rows], calibrations[str(name)]), strict=True
         ):
             predictions[row] = prediction
     return [p for p in predictions if p is not None]

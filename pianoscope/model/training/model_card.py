@@ -34,6 +34,25 @@ TARGETS = (
 )
 
 
+def _without_rooms_lines(report: EvaluationReport | None) -> list[str]:
+    """The four pianos' targets on the held-out set without rooms, where the weights shipped
+    before the piano pool were measured."""
+    if report is None:
+        return []
+    return [
+        "The four pianos on the held-out set without rooms (the small noise reverb only: the "
+        "set the weights before the piano pool were measured on):",
+        "",
+        "| measure | measured | target |",
+        "|---|---|---|",
+        *(
+            f"| {name} | {100 * getattr(report, attr).accuracy:.1f} % | {target} |"
+            for name, attr, target in TARGETS
+        ),
+        "",
+    ]
+
+
 @dataclass(frozen=True)
 class Alternative:
     """Another trained variant judged on the same held-out set, e.g. with GAN augmentation."""
@@ -48,8 +67,11 @@ def model_card(
     training_notes: str,
     alternatives: tuple[Alternative, ...] = (),
     left_out: tuple[LeftOutReport, ...] = (),
+    *,
+    without_rooms: EvaluationReport | None = None,
 ) -> str:
-    """Markdown text of the model card; `left_out`: the leave-one-out models' figures."""
+    """Markdown text of the model card; `left_out`: the leave-one-out models' figures;
+    `without_rooms`: the same weights on the held-out set without rooms (`DRY_HELDOUT_SPEC`)."""
     voicings = {i for i in HELD_OUT_PIANOS if instrument_name(i) in voicings_of_known_pianos()}
     lines = [
         "# Pianoscope classifier: model card",
@@ -98,6 +120,7 @@ def model_card(
         *_noise_rows(report),
         *_two_question_rows(report),
         "",
+        *_without_rooms_lines(without_rooms),
         "Per piano (calibrated level convention):",
         "",
         "| piano | intensity accuracy | Spearman true vs predicted class (target >= 0.9) |",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -31,3 +32,8 @@ def test_report_counts_every_window_and_writes_json_pngs_and_card(
     assert "test run" in card
     assert "| with GAN |" in card
     assert "gan notes" in card
+    assert "without rooms" not in card
+    dry = replace(report, form=replace(report.form, accuracy=0.125))
+    with_dry = model_card(report, "test run", without_rooms=dry)
+    assert "held-out set without rooms" in with_dry
+    assert "| form accuracy | 12.5 % | >= 92 % |" in with_dry
