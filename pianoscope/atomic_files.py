@@ -75,15 +75,28 @@ def lock_created(create: Callable[[], tuple[Path, int]]) -> tuple[Path, int]:
 
 
 def remove_stale_partials(folder: Path) -> int:
-    """Delete the partial files in `folder` that no save holds; returns how many. A folder
-    that is missing or cannot be listed has none to remove."""
+    """Delete the partial files in `folder` that no save holds; returns how many."""
+    return remove_leftovers(
+        folder,
+        lambda name: name.endswith(SUFFIX),
+        remove_if_unheld,
+        "partial files an interrupted save left",
+    )
+
+
+def remove_leftovers(
+    folder: Path, is_leftover: Callable[[str], bool], remove: Callable[[Path], bool], what: str
+) -> int:
+    """Call `remove` on every entry of `folder` whose name `is_leftover` (it says whether it
+    removed it, e.g. not while a process holds it); log and return how many went. A folder that
+    is missing or cannot be listed has none."""
     try:
-        names = [name for name in os.listdir(folder) if name.endswith(SUFFIX)]
+        names = [name for name in os.listdir(folder) if is_leftover(name)]
     except OSError:
         return 0
-    removed = sum(remove_if_unheld(folder / name) for name in names)
+    removed = sum(remove(folder / name) for name in names)
     if removed:
-        log.info("removed %d partial files an interrupted save left in %s", removed, folder)
+        log.info("removed %d %s in %s", removed, what, folder)
     return removed
 
 

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pianoscope.atomic_files import lock_created
+from pianoscope.atomic_files import lock_created, remove_leftovers
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +68,12 @@ def noted(root: Path, scratch: Path) -> Iterator[None]:
 
 def remove_stale_folders(parent: Path, prefix: str) -> int:
     """Remove the folders in `parent` named `prefix`... that nobody holds; returns how many."""
-    try:
-        names = [name for name in os.listdir(parent) if name.startswith(prefix)]
-    except OSError:
-        return 0
-    removed = sum(_remove_if_stale(parent / name) for name in names)
-    if removed:
-        log.info("removed %d folders an interrupted backup or restore left in %s", removed, parent)
-    return removed
+    return remove_leftovers(
+        parent,
+        lambda name: name.startswith(prefix),
+        _remove_if_stale,
+        "folders an interrupted backup or restore left",
+    )
 
 
 def remove_noted_folders(root: Path) -> int:
