@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import pickle
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from pianoscope.atomic_files import remove_stale_partials, replacing
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.calibration import Calibration
 from pianoscope.model.enrolment import (
@@ -39,6 +37,7 @@ from pianoscope.model.inference import (
 from pianoscope.model.labels import ANOTHER_PIANO
 from pianoscope.model.network import PianoscopeNet
 from pianoscope.model.one_piano import OnePiano, mine_probability
+from pianoscope.model.torch_files import ReadProblems, load_torch_dict, save_torch_dict
 from pianoscope.model.weights import LoadedWeights, load_weights
 from pianoscope.resources_path import resource_path
 
@@ -68,10 +67,7 @@ def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
         payload["one_piano_whitening"] = enrolment.one_piano.whitening.to(torch.float32).clone()
         for name in _ONE_PIANO_NUMBERS:
             payload[f"one_piano_{name}"] = float(getattr(enrolment.one_piano, name))
-    remove_stale_partials(path.parent)
-    with replacing(path) as handle:
-        torch.save(payload, handle)
-    return path
+    return save_torch_dict(path, payload)
 
 
 def load_enrolment(path: Path, network: PianoscopeNet | None = None) -> Enrolment:
@@ -81,18 +77,12 @@ def load_enrolment(path: Path, network: PianoscopeNet | None = None) -> Enrolmen
     another version or made for other classifier weights.
     """
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_ENROLMENT_BYTES:
-            raise EnrolmentError(f"{path.name} is too large to be a Pianoscope enrolment.")
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError as error:
-        raise EnrolmentError(
-            f"The enrolment {path.name} is missing; enrol the pianos again."
-        ) from error
-    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
-        raise EnrolmentError(
-            f"The enrolment {path.name} is damaged; enrol the pianos again."
-        ) from error
+    problems = ReadProblems(
+        missing=f"The enrolment {path.name} is missing; enrol the pianos again.",
+        damaged=f"The enrolment {path.name} is damaged; enrol the pianos again.",
+        too_large=f"{path.name} is too large to be a Pianoscope enrolment.",
+    )
+    payload = load_torch_dict(path, EnrolmentError, problems, MAX_ENROLMENT_BYTES)
     if not isinstance(payload, dict) or payload.get("kind") != ENROLMENT_KIND:
         raise EnrolmentError(f"{path.name} is not a Pianoscope enrolment.")
     if payload.get("format") != ENROLMENT_FORMAT:

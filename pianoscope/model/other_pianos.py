@@ -17,13 +17,13 @@ retrained trunk puts pianos elsewhere. `pianoscope train` rebuilds it
 from __future__ import annotations
 
 import json
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
 from pianoscope.errors import EnrolmentError
+from pianoscope.model.torch_files import ReadProblems, load_torch_dict, save_torch_dict
 
 OTHER_PIANOS_FORMAT = 1
 OTHER_PIANOS_KIND = "pianoscope-other-pianos"
@@ -57,27 +57,19 @@ def save_other_pianos(path: Path, pianos: OtherPianos) -> Path:
         "within_covariance": pianos.within_covariance.to(torch.float32).clone(),
         "sample": pianos.sample.to(torch.float16).clone(),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    torch.save(payload, partial)
-    partial.replace(path)
-    return path
+    return save_torch_dict(path, payload)
 
 
 def load_other_pianos(path: Path, trunk: str) -> OtherPianos:
     """Read the other pianos for the trunk with fingerprint `trunk`; EnrolmentError with a
     sentence for the teacher when the file is missing, damaged or for another trunk."""
-    try:
-        if path.stat().st_size > MAX_OTHER_PIANOS_BYTES:
-            raise EnrolmentError(f"{path.name} is too large to be Pianoscope's other pianos.")
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError as error:
-        raise EnrolmentError(
-            f"Enrolling a single piano needs {path.name}, which is missing; reinstall "
-            "Pianoscope or run `pianoscope train`."
-        ) from error
-    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
-        raise EnrolmentError(f"{path.name} is damaged; reinstall Pianoscope.") from error
+    problems = ReadProblems(
+        missing=f"Enrolling a single piano needs {path.name}, which is missing; reinstall "
+        "Pianoscope or run `pianoscope train`.",
+        damaged=f"{path.name} is damaged; reinstall Pianoscope.",
+        too_large=f"{path.name} is too large to be Pianoscope's other pianos.",
+    )
+    payload = load_torch_dict(path, EnrolmentError, problems, MAX_OTHER_PIANOS_BYTES)
     if not isinstance(payload, dict) or payload.get("kind") != OTHER_PIANOS_KIND:
         raise EnrolmentError(f"{path.name} is not Pianoscope's file of other pianos.")
     if payload.get("format") != OTHER_PIANOS_FORMAT or payload.get("trunk") != trunk:

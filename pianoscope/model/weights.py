@@ -10,13 +10,9 @@ files (no instrument head) still load, so the weights shipped before it keep wor
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import torch
-
-from pianoscope.atomic_files import remove_stale_partials, replacing
 from pianoscope.dsp.features import DEFAULT_CONFIG
 from pianoscope.errors import ModelError
 from pianoscope.model.labels import (
@@ -26,6 +22,7 @@ from pianoscope.model.labels import (
     PIANO_LABELS,
 )
 from pianoscope.model.network import NetworkConfig, PianoscopeNet
+from pianoscope.model.torch_files import ReadProblems, load_torch_dict, save_torch_dict
 
 WEIGHTS_FORMAT = 3
 READABLE_FORMATS = (2, 3)
@@ -63,22 +60,17 @@ def save_weights(
         "metadata": metadata or {},
         "state_dict": {k: v.detach().clone() for k, v in network.state_dict().items()},
     }
-    remove_stale_partials(path.parent)
-    with replacing(path) as handle:
-        torch.save(payload, handle)
+    save_torch_dict(path, payload)
 
 
 def load_weights(path: Path) -> LoadedWeights:
     """Rebuild the network from a weights file; raises ModelError if it is missing or foreign."""
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError as error:
-        raise ModelError(
-            f"The classifier's weights ({path.name}) are missing; reinstall Pianoscope or run "
-            "`pianoscope train`."
-        ) from error
-    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
-        raise ModelError(f"The classifier's weights ({path.name}) are damaged: {error}") from error
+    problems = ReadProblems(
+        missing=f"The classifier's weights ({path.name}) are missing; reinstall Pianoscope or "
+        "run `pianoscope train`.",
+        damaged=f"The classifier's weights ({path.name}) are damaged: {{error}}",
+    )
+    payload = load_torch_dict(path, ModelError, problems)
     if not isinstance(payload, dict) or payload.get("format") not in READABLE_FORMATS:
         raise ModelError(f"{path.name} is not a Pianoscope weights file of this version.")
     version = payload["format"]
