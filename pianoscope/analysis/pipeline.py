@@ -28,6 +28,7 @@ import numpy as np
 from pianoscope.analysis.result import (
     SEGMENT_S,
     Analysis,
+    CalibratedLabeller,
     LoudnessCurve,
     Segment,
     SegmentLabeller,
@@ -100,6 +101,9 @@ def analyse_file(
         loudness=LoudnessCurve(LOUDNESS_FRAME_S, rms, a_weighted),
         dynamic_range_db=dynamic_range_db(rms),
         tempo_bpm=transcription.tempo_bpm,
+        calibration=(
+            labeller.calibration_json() if isinstance(labeller, CalibratedLabeller) else None
+        ),
     )
 
 

@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -52,6 +52,15 @@ class SegmentLabels:
 SegmentLabeller = Callable[[np.ndarray, int, float], SegmentLabels | None]
 
 
+@runtime_checkable
+class CalibratedLabeller(Protocol):
+    """A labeller that can say which calibration it reads intensity through, so the analysis
+    names it (`summary.calibration`): a teacher comparing two analyses of one take sees why
+    their intensities differ."""
+
+    def calibration_json(self) -> dict[str, object]: ...
+
+
 @dataclass(frozen=True)
 class Segment:
     """One 2 s stretch: its labels (None when silent or not classified), its RMS level in dBFS
@@ -84,6 +93,9 @@ class Analysis:
     loudness: LoudnessCurve
     dynamic_range_db: float
     tempo_bpm: float | None
+    # The calibration intensity was read through (`Calibration.to_json`); None when the
+    # segments were not labelled or the labeller does not say.
+    calibration: dict[str, object] | None = None
 
     @property
     def piano(self) -> str | None:
@@ -113,6 +125,7 @@ class Analysis:
                 "dynamic_range_db": round(self.dynamic_range_db, 1),
                 "tempo_bpm": _round(self.tempo_bpm, 1),
                 "note_count": len(self.notes),
+                "calibration": self.calibration,
             },
             "loudness": {
                 "frame_s": self.loudness.frame_s,

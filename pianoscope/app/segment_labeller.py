@@ -72,6 +72,10 @@ class ClassifierLabeller:
         )
         return labels_from_prediction(prediction)
 
+    def calibration_json(self) -> dict[str, object]:
+        """The calibration intensity is read through, as the analysis JSON names it."""
+        return (self.calibration or self.classifier.calibration).to_json()
+
     def for_take(
         self, take: Path, *, stored: Calibration | None = None, override: Calibration | None = None
     ) -> ClassifierLabeller:

@@ -195,6 +195,13 @@ def test_a_calibration_on_the_command_line_replaces_the_takes_own(tmp_path: Path
         order.index(q) >= order.index(n) for n, q in zip(none, quiet, strict=True) if n and q
     )
     assert _intensities(outputs["from itself"]) != quiet
+    named = {
+        name: json.loads(path.read_text())["summary"]["calibration"]
+        for name, path in outputs.items()
+    }
+    assert named["none"] == {"kind": "none", "offset_db": 0.0}
+    assert named["quiet input"] == {"kind": "mf", "offset_db": -20.0}
+    assert named["from itself"]["kind"] == "mf"
 
 
 def test_a_calibration_that_cannot_be_measured_is_one_sentence(

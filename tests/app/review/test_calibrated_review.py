@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.opening import analysis_job, open_recording
 from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.resources_path import demo_recording_path
 
 
-def _intensities(take: Path) -> list[str | None]:
+def _analysis(take: Path) -> Analysis:
     job = analysis_job(open_recording(take), user_labeller).start()
     assert job.wait(300), "the analysis finishes"
     assert job.error is None, job.error
+    return job.result
+
+
+def _intensities(analysis: Analysis) -> list[str | None]:
     return [s.labels.intensity.label if s.labels and s.labels.intensity else None
-            for s in job.result.segments]  # fmt: skip
+            for s in analysis.segments]  # fmt: skip
 
 
 def test_review_reads_intensity_with_the_takes_own_calibration(tmp_path: Path) -> None:
@@ -28,7 +33,10 @@ def test_review_reads_intensity_with_the_takes_own_calibration(tmp_path: Path) -
                     "calibration": {"kind": "mf", "offset_db": -20.0}})
     )  # fmt: skip
     order = ["pp", "p", "mf", "f", "ff"]
-    before, after = _intensities(plain), _intensities(calibrated)
+    plain_analysis, calibrated_analysis = _analysis(plain), _analysis(calibrated)
+    before, after = _intensities(plain_analysis), _intensities(calibrated_analysis)
+    assert plain_analysis.calibration == {"kind": "none", "offset_db": 0.0}
+    assert calibrated_analysis.calibration == {"kind": "mf", "offset_db": -20.0}
     assert before != after
     pairs = zip(before, after, strict=True)
     assert all(order.index(a) >= order.index(b) for b, a in pairs if a and b)
