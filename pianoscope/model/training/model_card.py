@@ -19,6 +19,8 @@ from pianoscope.model.training.render import Instrument
 from pianoscope.model.training.sources import (
     HELD_OUT_PIANOS,
     KNOWN_PIANOS,
+    PIANO_FAMILIES,
+    PIANO_SOURCES,
     TIMBRE_BEARING_PIANOS,
     TRAINING_NEGATIVES,
     instrument_name,
@@ -26,6 +28,17 @@ from pianoscope.model.training.sources import (
 from pianoscope.model.training.synth import REVOICE_SEMITONES
 
 AUGMENT = TRAIN_SPEC.augment or AugmentConfig()
+_OTHER_PROGRAMS = tuple(n for n in TRAINING_NEGATIVES if n not in PIANO_SOURCES)
+
+
+def _pool_summary() -> str:
+    """The pool's families, e.g. `timgm-grand` (4 programs)."""
+    return ", ".join(
+        f"`{family}`" + (f" ({len(sources)} programs)" if len(sources) > 1 else "")
+        for family, sources in PIANO_FAMILIES.items()
+        if family != "modelled"
+    )
+
 
 TARGETS = (
     ("piano accuracy (unknown counts as wrong)", "piano", ">= 97 %"),
@@ -81,10 +94,13 @@ def model_card(
         "",
         "## What it does",
         "From the newest 2 s of audio (64-band log-mel features, 86 frames/s) a LeNet-5-style "
-        "CNN and an LSTM give three softmax heads (piano, form, intensity) and an out-of-set "
-        "score: the input is called `unknown` when P(one of the four pianos) is below "
-        f"{report.unknown_threshold:.2f}, and silent when its playing level is more than 40 dB "
-        "under the calibrated mf level.",
+        "CNN and an LSTM answer two questions. Is a piano playing? (the `instrument` head: "
+        "P(a piano plays), other instruments, speech and noise get no form or intensity; "
+        "silent when the playing level is more than 40 dB under the calibrated mf level.) "
+        "Which piano, how, how loud? (three softmax heads: piano, form, intensity, and an "
+        "out-of-set score: the piano is `unknown`, another piano, when P(one of the four "
+        f"pianos) is below {report.unknown_threshold:.2f}; form and intensity are given for "
+        "every piano, known or not.)",
         "",
         "## Results on the held-out set",
         f"Windows: {report.windows}.",
@@ -147,33 +163,49 @@ def model_card(
         "## Training data",
         f"- Known pianos: {_names(KNOWN_PIANOS)}; "
         f"{TRAIN_SPEC.clips_per_class} clips of {TRAIN_SPEC.clip_s:.0f} s per (piano, form, "
-        f"intensity), {TRAIN_SPEC.negative_clips} negative clips from "
-        f"{len(TRAINING_NEGATIVES)} other programs of the same SoundFonts (electric pianos, "
-        f"harpsichord, clavinet, organs, mallets, guitars, strings, winds), "
-        f"{TRAIN_SPEC.revoiced_clips} clips of the known pianos re-voiced (played "
+        f"intensity), {TRAIN_SPEC.revoiced_clips} clips of them re-voiced (played "
         f"{REVOICE_SEMITONES[0]}-{REVOICE_SEMITONES[1]} semitones away and bent back by the "
-        "pitch wheel: the written pitch with another register's samples; label `unknown`), "
-        f"{TRAIN_SPEC.noise_clips} silence/noise/hum clips. Validation: "
-        f"{VALIDATION_SPEC.clips_per_class} per class. Held-out: "
-        f"{HELDOUT_SPEC.clips_per_class} per class plus {HELDOUT_SPEC.held_out_piano_clips} "
-        f"clips of pianos never trained on ({_names(HELD_OUT_PIANOS)}).",
+        "pitch wheel: the written pitch with another register's samples; label `unknown`).",
+        f"- The piano pool (a piano plays; form and intensity learnt, piano label `unknown`): "
+        f"{TRAIN_SPEC.pool_clips} clips spread over {_pool_summary()}, and "
+        f"{TRAIN_SPEC.modelled_clips} clips of the physically modelled piano (a new piano per "
+        "clip: inharmonic partials, velocity-dependent hammer hardness and noise, per-note "
+        "decay, beating unisons). The Steinway B has one dynamic layer: softer playing is "
+        "derived physically (level by velocity squared and a velocity-dependent low-pass).",
+        f"- Not a piano: {TRAIN_SPEC.negative_clips} clips of {len(_OTHER_PROGRAMS)} other "
+        "programs of the same SoundFonts (electric pianos, harpsichord, clavinet, organs, "
+        "mallets, guitars, strings, winds; two piano programs among them are pool pianos), "
+        f"{TRAIN_SPEC.speech_clips} clips of speech (espeak-ng), "
+        f"{TRAIN_SPEC.noise_clips} silence/noise/hum clips.",
+        f"- Validation: {VALIDATION_SPEC.clips_per_class} clips per class and the same kinds "
+        f"at a tenth. Held-out: {HELDOUT_SPEC.clips_per_class} per class, "
+        f"{HELDOUT_SPEC.pool_clips} pool and {HELDOUT_SPEC.modelled_clips} modelled clips, "
+        f"{HELDOUT_SPEC.speech_clips} of speech, plus {HELDOUT_SPEC.held_out_piano_clips} "
+        f"clips of programs never trained on ({_names(HELD_OUT_PIANOS)}).",
         "- Content (pianoscope/model/training/midi_gen.py): random keys, registers E2-C6, "
         "tempi 60-160 bpm; legato lines with overlapping notes, staccato lines, block chords, "
         "broken chords; "
         "every note's velocity inside its intensity class; sustain pedal in half the legato and "
         "chord phrases and 60 % of the arpeggios, never in staccato (a held pedal removes the "
         "articulation from the sound).",
-        "- Rendering: FluidSynth 2.3, dry, 44.1 kHz; each program scaled so that mf single notes "
-        "read -30 dB (the level convention); detuned up to ±15 cents by pitch bend.",
-        f"- Augmentation: gain ±{AUGMENT.gain_db:g} dB (what is left of the level after "
-        f"calibration), room reverb (RT60 {AUGMENT.rt60_s[0]:g}-{AUGMENT.rt60_s[1]:g} s) in "
-        f"{100 * AUGMENT.reverb_probability:.0f} % of the clips, white / pink / brown noise at "
-        f"{AUGMENT.snr_db[0]:g}-{AUGMENT.snr_db[1]:g} dB SNR in "
-        f"{100 * AUGMENT.noise_probability:.0f} %, mains hum in "
-        f"{100 * AUGMENT.hum_probability:.0f} %. While training, windows of "
-        f"{_labels(TIMBRE_BEARING_PIANOS)} are played at a random gain of up to "
-        f"±{TRAIN_CONFIG.timbre_gain_db:g} dB, twice, and both copies must get the same "
-        "intensity (see below).",
+        "- Rendering: FluidSynth 2.3 (SoundFonts) or the sampler (sampled pianos), dry, "
+        "44.1 kHz, stretch-tuned; each piano scaled so that mf single notes read -30 dB (the "
+        "level convention); detuned up to ±15 cents.",
+        f"- Augmentation (a teacher's room and microphone): a synthetic room in "
+        f"{100 * AUGMENT.room_probability:.0f} % of the clips (early reflections, RT60 "
+        f"{AUGMENT.rt60_s[0]:g}-{AUGMENT.rt60_s[1]:g} s with a faster treble decay, microphone "
+        f"at {AUGMENT.distance_m[0]:g}-{AUGMENT.distance_m[1]:g} m), a microphone tilt of up to "
+        f"±{AUGMENT.tilt_db:g} dB with a low cut in {100 * AUGMENT.tilt_probability:.0f} %, "
+        f"sympathetic string ringing in {100 * AUGMENT.resonance_probability:.0f} % of "
+        f"pedalled clips, gain ±{AUGMENT.gain_db:g} dB (what is left of the level after "
+        f"calibration), white / pink / brown noise at {AUGMENT.snr_db[0]:g}-"
+        f"{AUGMENT.snr_db[1]:g} dB SNR in {100 * AUGMENT.noise_probability:.0f} %, mains hum "
+        f"in {100 * AUGMENT.hum_probability:.0f} %. While training, "
+        f"{100 * TRAIN_CONFIG.identity_gain_share:.0f} % of every batch is played again at up "
+        f"to ±{TRAIN_CONFIG.identity_gain_db:g} dB and must keep its piano, form and "
+        "instrument answers; windows of the pianos whose timbre follows velocity are played "
+        f"at up to ±{TRAIN_CONFIG.timbre_gain_db:g} dB, twice, and both copies must get the "
+        "same intensity (see below).",
         "",
         "## Which intensity cue it uses",
         "Both reach the heads: the conv blocks see only the gain-invariant spectral shape "
@@ -189,8 +221,9 @@ def model_card(
         "a single mid-range note).",
         "",
         "## Limits",
-        "- Trained on synthesised pianos only: a real piano in a real room is a new piano to it, "
-        "and it will often say `unknown`; the form and intensity heads are still reported.",
+        "- Trained on sampled and synthesised pianos in synthetic rooms: a real piano in a "
+        "real room is a new piano to it, so it says `unknown` (another piano) for it and gives "
+        "form and intensity; how well is measured on pianos left out of training (above).",
         "- Intensity on the level-only pianos is only as good as the calibration.",
         "- Held-out programs that play a known piano's own samples "
         f"({_names(tuple(sorted(voicings, key=instrument_name)))}) are that piano voiced "
