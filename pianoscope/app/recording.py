@@ -17,6 +17,7 @@ from pianoscope.audio.file_source import FileSource
 from pianoscope.audio.recorder import Recorder, RecordingResult
 from pianoscope.audio.source import AudioSource
 from pianoscope.errors import PianoscopeError
+from pianoscope.model.calibration import Calibration
 from pianoscope.progress import CancelToken, ProgressCallback
 
 
@@ -39,11 +40,13 @@ def record_take(
     seconds: float,
     student: str | None = None,
     piece: str | None = None,
+    calibration: Calibration | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     poll_s: float = 0.05,
 ) -> TakeReport:
-    """Start `source`, record `seconds` of its audio to `path`, stop, and report.
+    """Start `source`, record `seconds` of its audio to `path`, stop, and report;
+    `calibration`, the input's, is kept with the take (its sidecar).
 
     Raises PianoscopeError only if the take cannot start at all; later failures are reported in
     `TakeReport.problem` with everything recorded until then kept.
@@ -60,6 +63,7 @@ def record_take(
         device=source.name,
         student=student,
         piece=piece,
+        calibration=None if calibration is None else calibration.to_json(),
         max_frames=round(seconds * source.sample_rate_hz),
         from_start=True,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pianoscope.app.live.session import DEFAULT_BLOCK_FRAMES, DEFAULT_SAMPLE_RATE_HZ
 from pianoscope.cli.numbers import RealNumber, WholeNumber, positive_seconds
+from pianoscope.cli.options import add_calibration_options, calibration_from_options
 from pianoscope.cli.progress_line import ProgressLine
 
 MIN_BLOCK_FRAMES = 16
@@ -59,6 +60,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=1.0,
         help="with --from-file: playback speed (inf: unpaced)",
     )
+    add_calibration_options(
+        record,
+        "default: none. Kept with the take, so every later analysis reads its intensity with it",
+    )
     record.set_defaults(run=run_record)
 
     recover_parser = subparsers.add_parser(
@@ -109,6 +114,7 @@ def run_record(args: argparse.Namespace) -> int:
     from pianoscope.app.live.session import InputChoice, open_source
     from pianoscope.app.recording import record_take
 
+    calibration = calibration_from_options(args)  # measured first: a bad one records nothing
     if args.from_file:
         choice = InputChoice(
             file=Path(args.from_file), loop=False, speed=args.speed, block_frames=args.block
@@ -133,6 +139,7 @@ def run_record(args: argparse.Namespace) -> int:
             seconds=args.seconds,
             student=args.student,
             piece=args.piece,
+            calibration=calibration,
             progress=show,
         )
     finally:

@@ -19,9 +19,15 @@ def add_no_labels_option(parser: argparse.ArgumentParser, help_text: str = NO_LA
 MAX_CALIBRATION_DB = 100.0
 
 
-def add_calibration_options(parser: argparse.ArgumentParser) -> None:
+READ_WITH_DEFAULT = "default: the calibration each take was recorded with"
+
+
+def add_calibration_options(
+    parser: argparse.ArgumentParser, default_help: str = READ_WITH_DEFAULT
+) -> None:
     """`--calibration-db`, `--calibrate-from` and `--calibrate-passages` (one of them): the
-    calibration to read intensity with instead of the one each take was recorded with."""
+    calibration to read intensity with instead of the one each take was recorded with (or,
+    for `record`, the one to keep with the take); `default_help` says what applies without."""
     from pianoscope.cli.numbers import RealNumber
 
     group = parser.add_mutually_exclusive_group()
@@ -30,7 +36,7 @@ def add_calibration_options(parser: argparse.ArgumentParser) -> None:
         type=RealNumber("level in dB", minimum=-MAX_CALIBRATION_DB, maximum=MAX_CALIBRATION_DB),
         metavar="DB",
         help="mf calibration: the input's mf playing reads DB above the reference (what "
-        "Calibrate level shows); default: the calibration each take was recorded with",
+        f"Calibrate level shows); {default_help}",
     )
     group.add_argument(
         "--calibrate-from",

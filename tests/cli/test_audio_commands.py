@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -77,6 +78,27 @@ def test_record_from_file_shows_progress_and_exits_zero(tmp_path):
     assert finished.returncode == 0, finished.stderr
     assert "Recording" in finished.stderr  # first progress line is always shown
     assert load_audio(out).size == 2 * 44_100
+
+
+def test_record_keeps_the_calibration_asked_for_and_analyse_reads_the_take_with_it(tmp_path):
+    out = tmp_path / "calibrated.flac"
+    demo = str(demo_recording_path())
+    finished = _run(
+        "record", str(out), "--seconds", "3", "--from-file", demo, "--speed", "inf",
+        "--calibration-db", "-12",
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    assert read_sidecar(out).calibration == {"kind": "mf", "offset_db": -12.0}
+    report = tmp_path / "calibrated.json"
+    assert _run("analyse", str(out), "--json", str(report)).returncode == 0
+    assert json.loads(report.read_text())["summary"]["calibration"]["offset_db"] == -12.0
+    unmeasurable = _run(
+        "record", str(tmp_path / "never.flac"), "--seconds", "3", "--from-file", demo,
+        "--calibrate-from", str(tmp_path / "missing.wav"),
+    )  # fmt: skip
+    assert unmeasurable.returncode == 2
+    assert "Traceback" not in unmeasurable.stderr
+    assert not (tmp_path / "never.flac").exists()
 
 
 def test_a_file_longer_than_the_ring_recorded_at_full_speed_keeps_every_sample(tmp_path):
