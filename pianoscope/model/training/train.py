@@ -3,10 +3,7 @@
 Losses: cross-entropy of piano on the four known pianos' clips; of form and intensity on every
 piano clip, known or not (another instrument, speech or noise has no form or intensity); binary
 cross-entropies of the `known` logit (one of the four pianos?) and of the `instrument` logit (a
-piano plays?) on every clip. Pianos outnumber the other sounds about five to one in the data, so
-the `instrument` loss weighs the two classes alike (a piano clip's term is scaled by the share of
-other sounds over the share of pianos): otherwise the cheapest answer for an electric piano or a
-guitar is "piano", and those are what a teacher's room hears besides the piano.
+piano plays?) on every clip.
 
 Intensity has two cues (see `pianoscope.model.network`). On the timbre-bearing pianos
 (`sources.TIMBRE_BEARING_PIANOS` and the pool's `TIMBRE_BEARING_FAMILIES`) every window is
@@ -133,7 +130,6 @@ def train_network(
     )
     history: list[EpochRecord] = []
     best_score, best_state = -1.0, None
-    piano_weight = _piano_class_weight(train.instrument)
     for epoch in range(config.epochs):
         started = time.monotonic()
         network.train()
@@ -149,7 +145,7 @@ def train_network(
             inputs, targets, pairs = _timbre_gain_pairs(inputs, targets, timbre_rows, config, rng)
             inputs, targets, copies = _identity_gain_copies(inputs, targets, config, rng)
             logits = network(inputs)
-            loss = _loss(logits, targets, piano_weight)
+            loss = _loss(logits, targets)
             if pairs is not None:
                 loss = loss + config.gain_consistency_weight * _symmetric_kl(
                     logits.intensity[pairs[0]], logits.intensity[pairs[1]]
@@ -409,21 +405,9 @@ _cross_entropy = nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
 _binary_cross_entropy = nn.BCEWithLogitsLoss()
 
 
-def _piano_class_weight(instrument: np.ndarray) -> torch.Tensor:
-    """The weight of a piano clip's `instrument` term that makes both classes weigh alike
-    (1 when the data has only one of them)."""
-    pianos = int(np.count_nonzero(instrument == 1))
-    others = instrument.size - pianos
-    return torch.tensor(others / pianos if pianos and others else 1.0)
-
-
-def _loss(
-    logits: HeadLogits, targets: dict[str, torch.Tensor], piano_weight: torch.Tensor
-) -> torch.Tensor:
+def _loss(logits: HeadLogits, targets: dict[str, torch.Tensor]) -> torch.Tensor:
     total = _binary_cross_entropy(logits.known, targets["known"])
-    total = total + nn.functional.binary_cross_entropy_with_logits(
-        logits.instrument, targets["instrument"], pos_weight=piano_weight
-    )
+    total = total + _binary_cross_entropy(logits.instrument, targets["instrument"])
     for head in ("piano", "form", "intensity"):
         if bool((targets[head] != IGNORE_INDEX).any()):
             total = total + _cross_entropy(getattr(logits, head), targets[head])

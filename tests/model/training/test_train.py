@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
@@ -135,11 +134,3 @@ def test_identity_copies_are_gained_keep_piano_and_form_and_drop_intensity():
     same.instrument[added] = same.instrument[rows]
     assert float(train._identity_consistency(same, rows, added)) < 1e-6
     assert float(train._identity_consistency(logits, rows, added)) > 0.0
-
-
-def test_instrument_classes_weigh_alike_however_many_pianos_the_data_has():
-    instrument = np.array([1] * 8 + [0] * 2)
-    weight = float(train._piano_class_weight(instrument))
-    assert weight == pytest.approx(0.25)
-    assert 8 * weight == pytest.approx(2.0)  # all piano terms together weigh as the others'
-    assert float(train._piano_class_weight(np.ones(5, dtype=np.int64))) == 1.0
