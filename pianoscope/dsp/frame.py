@@ -54,7 +54,11 @@ class FrameAnalysis:
         """What a teacher is shown: the sounding note's partials by harmonic number, then the
         other peaks loudest first; peaks less than SHOWN_ABOVE_NOISE_DB above the local noise
         floor are left out (the corrected spectrum still models every partial)."""
-        audible = [p for p in self.partials if p.amp_db > self.floor_at(p.freq_hz)]
+        at_hz = np.array([p.freq_hz for p in self.partials], dtype=np.float64)
+        floors_db = np.interp(at_hz, self.freq_hz, self.noise_floor_db) + SHOWN_ABOVE_NOISE_DB
+        audible = [
+            p for p, floor_db in zip(self.partials, floors_db, strict=True) if p.amp_db > floor_db
+        ]
         note = sorted((p for p in audible if p.harmonic), key=lambda p: p.harmonic)
         others = sorted((p for p in audible if not p.harmonic), key=lambda p: -p.amp_db)
         return tuple(note + others)

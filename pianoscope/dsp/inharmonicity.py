@@ -63,11 +63,13 @@ def _assign(freq_hz: np.ndarray, f0_hz: float, b: float, limit: int) -> np.ndarr
     nearest = np.abs(freq_hz[:, None] - predicted[None, :]).argmin(axis=1)
     distance = np.abs(freq_hz - predicted[nearest])
     numbers = np.where(distance <= MATCH_TOLERANCE_F0 * f0_hz, nearest + 1, 0)
-    # One partial per harmonic: keep the closest when two compete.
-    for harmonic in np.unique(numbers[numbers > 0]):
-        rivals = np.flatnonzero(numbers == harmonic)
-        if rivals.size > 1:
-            numbers[rivals[rivals != rivals[distance[rivals].argmin()]]] = 0
+    # One partial per harmonic: keep the closest when two compete (the first of equals). All at
+    # once, by harmonic then distance, rather than a loop per harmonic: the live analysis
+    # assigns six times a hop.
+    matched = np.flatnonzero(numbers)
+    by_harmonic = matched[np.lexsort((distance[matched], numbers[matched]))]
+    runner_up = numbers[by_harmonic[1:]] == numbers[by_harmonic[:-1]]
+    numbers[by_harmonic[1:][runner_up]] = 0
     return numbers
 
 
