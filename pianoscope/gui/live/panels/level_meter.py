@@ -29,6 +29,9 @@ class LevelMeter(QtWidgets.QWidget):
         self.clip_until_s = 0.0
         self.device_name = ""
         self.setMinimumSize(220, 64)
+        # It paints every pixel itself: Qt then need not paint the dock and window beneath it
+        # first, on each of the ~30 updates a second.
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     @property
     def clipping(self) -> bool:
@@ -49,6 +52,7 @@ class LevelMeter(QtWidgets.QWidget):
         painter = QtGui.QPainter(self)
         palette = self.palette()
         width, height = self.width(), self.height()
+        painter.fillRect(self.rect(), palette.color(QtGui.QPalette.ColorRole.Window))
         painter.setPen(palette.color(QtGui.QPalette.ColorRole.WindowText))
         painter.drawText(
             4, 14, f"{self.device_name}   peak {self.peak_dbfs:5.1f}  RMS {self.rms_dbfs:5.1f} dBFS"
