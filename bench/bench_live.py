@@ -180,6 +180,7 @@ def run_window(
         collected.warm_s = time.monotonic()
         collected.start_cpu = CpuReading.now(helper_pids, getattr(engine, "analysis_pid", None))
         collected.overflows_at_warm = engine.stats().overflow_count
+        activity.start_counting()
         loads.start()
         QtCore.QTimer.singleShot(round(args.seconds * 1000), finish)
 
@@ -310,7 +311,7 @@ def report(
     )
     _print_cpu(collected, elapsed, helper_pids)
     if not args.no_probe:
-        _print_gui_costs(activity, elapsed)
+        _print_gui_costs(activity, elapsed, collected.warm_s)
     if collected.gil_delays:
         _print_gil(collected, elapsed)
     overflows = collected.overflows_at_end - collected.overflows_at_warm
@@ -412,10 +413,8 @@ def _print_cpu(collected: Collected, elapsed: float, helper_pids: dict[str, int]
     app = _app_cpu_s(start, end) / elapsed
     per_thread: collections.Counter[str] = collections.Counter()
     waited: collections.Counter[str] = collections.Counter()
-    for tid, (name, seconds, delay_s) in end.threads.items():
-        _, seconds_before, delay_before_s = start.threads.get(tid, (name, 0.0, 0.0))
-        per_thread[name] += seconds - seconds_before
-        waited[name] += delay_s - delay_before_s
+    for before, after in ((start.threads, end.threads), (start.app_children, end.app_children)):
+        _add_cpu(before, after, per_thread, waited)
     shown = ", ".join(
         f"{name} {seconds / elapsed:.0%} (waited for a CPU {waited[name] / elapsed:.1%})"
         for name, seconds in per_thread.most_common()
@@ -424,15 +423,6 @@ def _print_cpu(collected: Collected, elapsed: float, helper_pids: dict[str, int]
     helpers = ", ".join(
         f"{name} {(end.helpers[name] - start.helpers[name]) / elapsed:.0%}" for name in helper_pids
     )
-    for pid, (name, seconds, delay_s) in end.app_children.items():
-        _, seconds_before, delay_before_s = start.app_children.get(pid, (name, 0.0, 0.0))
-        per_thread[name] += seconds - seconds_before
-        waited[name] += delay_s - delay_before_s
-    shown = ", ".join(
-        f"{name} {seconds / elapsed:.0%} (waited for a CPU {waited[name] / elapsed:.1%})"
-        for name, seconds in per_thread.most_common()
-        if seconds / elapsed >= 0.005
-    )
     print(
         f"CPU of one core: the app {app:.0%} (the window's process {process:.0%}, the "
         f"processes it started {app - process:.0%}); threads and processes: {shown}"
@@ -440,7 +430,20 @@ def _print_cpu(collected: Collected, elapsed: float, helper_pids: dict[str, int]
     print(f"  helpers (not the app): {helpers}")
 
 
-def _print_gui_costs(activity: GuiActivity, elapsed: float) -> None:
+def _add_cpu(
+    before: dict[int, tuple[str, float, float]],
+    after: dict[int, tuple[str, float, float]],
+    per_name: collections.Counter[str],
+    waited: collections.Counter[str],
+) -> None:
+    """Add each thread's or process's CPU seconds and CPU wait between two readings, by name."""
+    for key, (name, seconds, delay_s) in after.items():
+        _, seconds_before, delay_before_s = before.get(key, (name, 0.0, 0.0))
+        per_name[name] += seconds - seconds_before
+        waited[name] += delay_s - delay_before_s
+
+
+def _print_gui_costs(activity: GuiActivity, elapsed: float, warm_s: float) -> None:
     rows = []
     for label, seconds in activity.total_s.most_common():
         if seconds / elapsed < 0.002:
@@ -448,7 +451,7 @@ def _print_gui_costs(activity: GuiActivity, elapsed: float) -> None:
         durations = [
             a.end_s - a.start_s - sum(y - x for x, y in a.children)
             for a in activity.done
-            if a.label == label
+            if a.label == label and a.start_s >= warm_s
         ]
         longest = max(durations) * 1e3 if durations else 0.0
         rows.append(

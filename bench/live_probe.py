@@ -56,6 +56,11 @@ class GuiActivity:
         self._done: list[Activity] = []
         self._ends_s: list[float] = []
 
+    def start_counting(self) -> None:
+        """Count time and events from now on (after the warm-up); the record itself is kept."""
+        self.total_s.clear()
+        self.counts.clear()
+
     def name_panels(self, panels: dict[str, QtWidgets.QWidget]) -> None:
         """Events for these widgets (or their children) are labelled with the panel's name."""
         self._panels = {id(widget): name for name, widget in panels.items()}
