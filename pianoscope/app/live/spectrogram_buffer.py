@@ -56,6 +56,14 @@ class SpectrogramBuffer:
             self._next = (self._next + 1) % self.columns
             self._count += 1
 
+    def newest(self, count: int) -> tuple[np.ndarray, int]:
+        """A copy of the newest `count` columns (at most the whole image), oldest first, and
+        how many columns had been appended when they were taken (where a drawer goes on from)."""
+        with self._lock:
+            count = min(count, self.columns)
+            rows = (self._next - count + np.arange(count)) % self.columns
+            return self._image[rows], self._count
+
     def image(self) -> np.ndarray:
         """A copy, shape (columns, rows), oldest column first."""
         with self._lock:

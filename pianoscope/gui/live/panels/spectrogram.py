@@ -3,6 +3,8 @@
 The panel colours the image itself (levels to 256 colours of the map, then RGBA): Qt draws an
 RGBA image scaled to the plot about ten times faster than the palette image pyqtgraph makes
 from levels and a colour map (0.3 against 3 ms for 430 x 384 drawn at 1400 x 280, measured).
+It colours only the columns that arrived since it last drew, into a ring of its own: colouring
+the whole image on every frame cost the GUI thread about 1 ms (bench/bench_live_panels.py).
 """
 
 from __future__ import annotations
@@ -32,21 +34,52 @@ class SpectrogramPanel(pg.PlotWidget):
         self._colours = np.ascontiguousarray(colours, np.uint8).view(np.uint32)[:, 0]
         """One RGBA colour per level, as one 32-bit number each: a lookup per pixel."""
         self.db_range = db_range
-        self.levels_db: np.ndarray | None = None
-        """The dB image last drawn (rows = frequency), for tests and the crosshair."""
+        self._buffer: SpectrogramBuffer | None = None
+        self._levels_db = np.zeros((0, 0), np.float32)
+        """The dB columns drawn (rows = frequency), a ring like `_rgba`."""
+        self._rgba = np.zeros((0, 0), np.uint32)
+        self._next = 0
         self._drawn_count = -1
         cache_axes(self)
 
+    @property
+    def levels_db(self) -> np.ndarray | None:
+        """The dB image last drawn (rows = frequency, oldest column first), for tests and the
+        crosshair."""
+        if self._buffer is None:
+            return None
+        return np.roll(self._levels_db, -self._next, axis=1)
+
     def show_spectrogram(self, buffer: SpectrogramBuffer) -> None:
-        """Redraw if new columns arrived since the last call."""
-        if buffer.count == self._drawn_count:
+        """Redraw if new columns arrived since the last call (colouring only those)."""
+        if buffer is not self._buffer:  # the first, or new settings
+            self._start(buffer)
+        elif buffer.count != self._drawn_count:
+            columns, self._drawn_count = buffer.newest(buffer.count - self._drawn_count)
+            at = (self._next + np.arange(len(columns))) % buffer.columns
+            self._levels_db[:, at] = columns.T
+            self._rgba[:, at] = self._colours_of(columns.T)
+            self._next = (self._next + len(columns)) % buffer.columns
+        else:
             return
-        self._drawn_count = buffer.count
-        self.levels_db = buffer.image().T  # rows = frequency, columns = time
-        low, high = self.db_range
-        levels = np.clip((self.levels_db - low) * (255.0 / (high - low)), 0.0, 255.0)
-        rgba = self._colours[np.ascontiguousarray(levels, np.uint8)]
+        rgba = np.roll(self._rgba, -self._next, axis=1)
         self.image_item.setImage(rgba.view(np.uint8).reshape(*rgba.shape, 4), autoLevels=False)
+
+    def _start(self, buffer: SpectrogramBuffer) -> None:
+        """Take a buffer's whole image (coloured once) and place it."""
+        self._buffer, self._next = buffer, 0
+        columns, self._drawn_count = buffer.newest(buffer.columns)
+        self._levels_db = np.ascontiguousarray(columns.T)
+        self._rgba = self._colours_of(self._levels_db)
+        self._place(buffer)
+
+    def _colours_of(self, levels_db: np.ndarray) -> np.ndarray:
+        low, high = self.db_range
+        levels = np.clip((levels_db - low) * (255.0 / (high - low)), 0.0, 255.0)
+        return self._colours[levels.astype(np.uint8)]
+
+    def _place(self, buffer: SpectrogramBuffer) -> None:
+        """The image's rectangle: the last seconds up to now, the buffer's frequency rows."""
         edges = buffer.rows_hz
         low, high = (
             (np.log10(edges[0]), np.log10(edges[-1])) if self.log_scale else (edges[0], edges[-1])
