@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pianoscope.app.live.analysis_process import prepare_analysis_processes
 from pianoscope.app.live.classifier_worker import preload_classifier_runtime
+from pianoscope.app.live.collector_pauses import freeze_start_up_objects
 from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.gui.review.window import open_review_window
@@ -44,6 +45,7 @@ def open_live_window(
     window = MainWindow(library=library, qsettings=qsettings)
     window.theme_follower = ThemeFollower(app, window)
     window.show()
+    freeze_start_up_objects()
     return app, window
 
 

@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
+from pianoscope.app.live.collector_pauses import freeze_start_up_objects
 from pianoscope.app.live.frame_analysis import LiveAnalyser
 from pianoscope.app.live.frame_mailbox import FrameMailbox
 from pianoscope.app.live.settings import LiveSettings
@@ -190,6 +191,7 @@ def serve(
     _own_share_of_the_cpu()
     shared = SharedRing.attach(ring_address)
     mailbox = FrameMailbox.attach(mailbox_name)
+    freeze_start_up_objects()
     try:
         _analyse(shared, mailbox, wake, control, settings, sample_rate_hz)
     except (EOFError, BrokenPipeError):
