@@ -4,7 +4,7 @@ Opens the live window as `pianoscope` does (`gui.launch.open_live_window`) on an
 its own (1440x900), stops its display timer, and hands every panel the frames of the demo
 recording one by one: the panel's update (`show_frame`, `show_spectrogram`) and then its paint
 (a synchronous repaint, as the window's repaint does it), each timed in the GUI thread's own CPU
-time, so that other processes on the machine change the figures little. Rounds alternate
+time, which other processes on the machine change less than wall time. Rounds alternate
 between the panels, so a change of load hits all alike.
 
 `bench_live.py` measures the window as a whole over minutes; this is the quick, per-panel view
