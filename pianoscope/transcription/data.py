@@ -1,9 +1,13 @@
 """Rendered clips with their reference notes, and the frame targets the note network learns.
 
 Training pianos are the grand pianos of the allowed SoundFonts (FluidR3_GM, MuseScore_General
-and its Lite version, TimGM6mb), rendered dry by FluidSynth and then given a room, noise and hum
-by the classifier's augmentation (`pianoscope.model.training.augment`). The Steinway B recordings
-(`pianoscope.transcription.steinway`) are never trained on: they are the left-out piano.
+and its Lite version, TimGM6mb), rendered dry by FluidSynth, and the acoustic and bright grands
+of freepats played by the sampler of `pianoscope.model.training.pianos` (two more recorded
+pianos: the SoundFonts alone are three); all are then given a room, noise and hum by the
+classifier's augmentation (`pianoscope.model.training.augment`). The Steinway B recordings
+(`pianoscope.transcription.steinway`) are never trained on: they are the left-out piano. (The
+physically modelled pianos are not used: they cut every note at 3 s, while the references of
+held notes sound on for up to 8 s.)
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import numpy as np
 
 from pianoscope.model.training.augment import augment
 from pianoscope.model.training.midi_gen import Phrase
+from pianoscope.model.training.pianos import sampler
+from pianoscope.model.training.pianos.sample_sets import sample_set
 from pianoscope.model.training.render import (
     FLUIDR3,
     MUSESCORE_LITE,
@@ -27,7 +33,9 @@ from pianoscope.transcription.content import SoundingNote, generate_clip, soundi
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
 
 MUSESCORE_FULL = "MuseScore_General_Full.sf3"
-TRAINING_PIANOS = (FLUIDR3, MUSESCORE_LITE, MUSESCORE_FULL, TIMGM)
+SOUNDFONT_PIANOS = (FLUIDR3, MUSESCORE_LITE, MUSESCORE_FULL, TIMGM)
+SAMPLED_PIANOS = ("freepats-grand", "freepats-bright")
+TRAINING_PIANOS = SOUNDFONT_PIANOS + SAMPLED_PIANOS
 STEINWAY = "steinway-b"
 CLIP_S = 10.0
 
@@ -56,9 +64,12 @@ def render_clips(piano: str, seeds: Sequence[int], *, room: bool = True) -> list
 
 
 def render_dry(piano: str, phrases: Sequence[Phrase]) -> list[np.ndarray]:
-    """Each phrase rendered dry on a SoundFont's grand (program 0) or the Steinway."""
+    """Each phrase rendered dry on a SoundFont's grand (program 0), a freepats grand or the
+    Steinway."""
     if piano == STEINWAY:
         return [steinway.render_notes(sounding_notes(p), p.duration_s) for p in phrases]
+    if piano in SAMPLED_PIANOS:
+        return [sampler.render_phrase(sample_set(piano), phrase) for phrase in phrases]
     return render_phrases([MidiSlot(phrase, 0) for phrase in phrases], piano)
 
 

@@ -33,7 +33,9 @@ from torch.nn import functional
 from pianoscope.transcription.data import TRAINING_PIANOS, frame_targets, render_clips
 from pianoscope.transcription.network import (
     HARMONIC_SEMITONES,
+    INPUT_CHANNELS,
     PARAMETER_NAMES,
+    RISE_FRAMES,
     TEMPORAL_DILATION,
 )
 from pianoscope.transcription.spectrogram import (
@@ -48,7 +50,7 @@ from pianoscope.transcription.tuning import tune_thresholds
 log = logging.getLogger(__name__)
 
 CLIPS_PER_PIANO = 64
-STEPS = 2400
+STEPS = 2800
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
@@ -56,7 +58,7 @@ ONSET_POSITIVE_WEIGHT = 8.0
 TORCH_THREADS = 1
 SEED = 13
 WEIGHTS_NAME = "note_model.npz"
-CHANNELS = (24, 32, 32)
+CHANNELS = (32, 40, 40)
 
 
 class NoteNetwork(nn.Module):
@@ -65,7 +67,7 @@ class NoteNetwork(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         first, second, third = CHANNELS
-        self.conv1 = nn.Conv2d(len(HARMONIC_SEMITONES), first, 3, padding=1)
+        self.conv1 = nn.Conv2d(INPUT_CHANNELS, first, 3, padding=1)
         self.conv2 = nn.Conv2d(first, second, 3, padding=1)
         self.temporal = nn.Conv2d(
             second,
@@ -81,7 +83,19 @@ class NoteNetwork(nn.Module):
         """(batch, frames, BAND_COUNT) normalised levels -> logits (batch, 3, frames, keys)."""
         padded = functional.pad(features[..., : BAND_COUNT - 1], (1, 0), value=-1.0)
         keys = functional.max_pool1d(padded, BANDS_PER_SEMITONE)
-        stacked = torch.stack([_shift(keys, s) for s in HARMONIC_SEMITONES], dim=1)
+        first_frames = keys[:, :1].expand(-1, RISE_FRAMES, -1)
+        earlier = torch.cat([first_frames, keys[:, :-RISE_FRAMES]], dim=1)[:, : keys.shape[1]]
+        rises = functional.relu(keys - earlier)
+        register = torch.linspace(-1.0, 1.0, KEY_COUNT).expand(keys.shape[0], 1, keys.shape[1], -1)
+        stacked = torch.cat(
+            [
+                torch.stack([_shift(keys, s, -1.0) for s in HARMONIC_SEMITONES], dim=1),
+                torch.stack([_shift(rises, s, 0.0) for s in HARMONIC_SEMITONES], dim=1),
+                register,
+                register**2,
+            ],
+            dim=1,
+        )
         hidden = functional.relu(self.conv1(stacked))
         hidden = functional.relu(self.conv2(hidden))
         hidden = functional.relu(self.temporal(hidden))
@@ -93,11 +107,11 @@ class NoteNetwork(nn.Module):
         return {name: state[name].detach().cpu().numpy() for name in PARAMETER_NAMES}
 
 
-def _shift(keys: torch.Tensor, semitones: int) -> torch.Tensor:
-    """Keys k + shift for k in 0 ... KEY_COUNT - 1, -1 (silence) outside the spectrogram."""
+def _shift(keys: torch.Tensor, semitones: int, outside: float) -> torch.Tensor:
+    """Keys k + shift for k in 0 ... KEY_COUNT - 1, `outside` beyond the spectrogram."""
     key_count = keys.shape[-1]
     padded = functional.pad(
-        keys, (max(0, -semitones), max(0, KEY_COUNT + semitones - key_count)), value=-1.0
+        keys, (max(0, -semitones), max(0, KEY_COUNT + semitones - key_count)), value=outside
     )
     start = max(0, semitones)
     return padded[..., start : start + KEY_COUNT]
