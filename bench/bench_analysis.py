@@ -24,8 +24,8 @@ import numpy as np
 
 from pianoscope.audio.fileio import load_audio, write_audio
 from pianoscope.dsp.pitch import midi_to_hz
-from pianoscope.dsp.transcription import transcribe
 from pianoscope.model.training.render import FLUIDR3, render_midi
+from pianoscope.transcription.transcriber import transcribe_notes
 
 CACHE_DIR = Path.home() / ".cache" / "pianoscope-bench"
 SAMPLE_RATE_HZ = 44_100
@@ -180,7 +180,7 @@ def main() -> None:
     clip_s = min(120.0, args.minutes * 60)
     clip_ref = [n for n in notes if n[0] < clip_s - 1.0]
     samples = load_audio(path)[: round(clip_s * SAMPLE_RATE_HZ)]
-    found = [(n.onset_s, n.offset_s, n.midi) for n in transcribe(samples).notes]
+    found = [(n.onset_s, n.offset_s, n.midi) for n in transcribe_notes(samples).notes]
     found = [n for n in found if n[0] < clip_s - 1.0]
     precision, recall, f1 = note_f1(clip_ref, found)
     print(f"  pianoscope   P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")

@@ -23,8 +23,8 @@ from support.score_renders import render
 from support.score_truth import correctly_matched
 
 from pianoscope.audio.fileio import write_audio
-from pianoscope.dsp.transcription import transcribe
 from pianoscope.score.loading import load_score
+from pianoscope.transcription.transcriber import transcribe_notes
 
 
 def main() -> None:
@@ -56,7 +56,7 @@ def main() -> None:
         from pianoscope.score.take import compare_take_file
 
         started = time.perf_counter()
-        transcription = transcribe(samples)
+        transcription = transcribe_notes(samples)
         print(f"transcription: {time.perf_counter() - started:.2f} s")
         started = time.perf_counter()
         align_notes(score, transcription.notes)

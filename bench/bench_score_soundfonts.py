@@ -28,16 +28,16 @@ from support.score_pieces import (
 from support.score_renders import render
 from support.score_truth import correctly_matched, planted_faults
 
-from pianoscope.dsp.transcription import transcribe
 from pianoscope.model.training.render import MUSESCORE_LITE, TIMGM
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
 from pianoscope.score.loading import Score, load_score
+from pianoscope.transcription.transcriber import transcribe_notes
 
 
 def compare(score: Score, faults: Faults, soundfont: str) -> tuple[Performance, ScoreComparison]:
     performance = perform(score, faults)
     samples = render(performance.notes, soundfont)
-    transcription = transcribe(samples)
+    transcription = transcribe_notes(samples)
     comparison = compare_with_score(
         score, transcription.notes, onset_times_s=transcription.onset_times_s, samples=samples
     )

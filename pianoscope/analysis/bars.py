@@ -11,13 +11,13 @@ import numpy as np
 
 from pianoscope.analysis.meter import Meter
 from pianoscope.dsp.beats import track_beats
-from pianoscope.dsp.transcription import transcribe
+from pianoscope.dsp.transcription import signal_onsets_and_tempo
 
 
 def beat_times(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray | None:
     """Beat times (s) of a mono recording, or None without a steady beat (see dsp.beats)."""
-    transcription = transcribe(samples, sample_rate_hz)
-    return track_beats(transcription.onset_times_s, transcription.tempo_bpm)
+    onset_times_s, tempo_bpm = signal_onsets_and_tempo(samples, sample_rate_hz)
+    return track_beats(onset_times_s, tempo_bpm)
 
 
 def bar_starts(beats_s: np.ndarray, meter: Meter) -> np.ndarray:

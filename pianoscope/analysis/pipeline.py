@@ -5,7 +5,8 @@ A recording's gain is the microphone's, not the player's, so the analysis reads 
 that decides whether something sounds relative to the take's reference level, its loudest
 100 ms (`pianoscope.dsp.levels.reference_level_db`). The first pass measures the loudness
 curve and that level (reading and decoding cost about a tenth of the whole); the second finds
-notes, onsets and tempo (`pianoscope.dsp.transcription`) and labels the 2 s segments within
+notes, onsets and tempo (`pianoscope.transcription.transcriber`: the spectrogram per block, the
+note network at the end, a NETWORK_SHARE of the progress bar) and labels the 2 s segments within
 `SOUNDING_RANGE_DB` of it. The same take recorded 40 dB quieter or louder (a float file scaled
 by 0.01 or 100) so has the same notes, segments, labels, tempo and dynamic range. What stays
 absolute, because it says how loud the playing or the recording is: the loudness curve
@@ -13,8 +14,9 @@ absolute, because it says how loud the playing or the recording is: the loudness
 calibration, see `pianoscope.model.calibration`).
 
 Memory stays bounded: audio is read in blocks of `block_s` seconds (10 s by default) and only
-compact per-frame features are kept (see `pianoscope.dsp.transcription`), about 220 MB per
-hour of music. Progress is reported after every block and a cancel token is checked before each.
+compact per-frame features are kept (see `pianoscope.transcription.transcriber`), about 220 MB
+per hour of music. Progress is reported after every block and every network chunk (20 s of
+audio), and a cancel token is checked before each.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ from pianoscope.dsp.levels import (
     reference_level_db,
     rms_db,
 )
-from pianoscope.dsp.transcription import Transcriber
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
+from pianoscope.transcription.transcriber import NoteTranscriber
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 LOUDNESS_FRAME_S = REFERENCE_FRAME_S
 # Share of the progress bar the first pass (levels only) takes.
 LEVELS_SHARE = 0.1
+NETWORK_SHARE = 0.3
 
 
 def analyse_file(
@@ -79,16 +82,18 @@ def analyse_file(
     a_weighted = np.concatenate(a_parts) if a_parts else np.zeros(0, np.float32)
     reference_db = reference_level_db(rms)
 
-    transcriber = Transcriber(SAMPLE_RATE_HZ, reference_db=reference_db)
+    transcriber = NoteTranscriber(reference_db=reference_db)
     segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller, reference_db)
     done = 0
+    feeding_share = 1.0 - LEVELS_SHARE - NETWORK_SHARE
     for block, done in _blocks(path, block_s, cancel):
         transcriber.feed(block)
         segmenter.feed(block)
-        progress(LEVELS_SHARE + (1.0 - LEVELS_SHARE) * min(done / expected, 0.99))
-    if cancel is not None:
-        cancel.check("The analysis")
-    transcription = transcriber.finish()
+        progress(LEVELS_SHARE + feeding_share * min(done / expected, 1.0))
+    transcription = transcriber.finish(
+        progress=lambda fraction: progress(1.0 - NETWORK_SHARE * (1.0 - 0.99 * fraction)),
+        cancel=cancel,
+    )
     segments = segmenter.finish()
     progress(1.0)
     log.info("%s: %d notes in %.1f s", path.name, len(transcription.notes), done / SAMPLE_RATE_HZ)

@@ -1,17 +1,12 @@
-"""Whole-signal or streamed transcription: onset flux and band spectrogram, then note events.
+"""The streamed parts of a transcription that are plain DSP: frames and onset strength.
 
-The same `Transcriber` serves a short clip (one `feed`) and a long recording fed block by block:
-frames are centred on multiples of the hop from sample 0 (the stream starts with half a frame
-of silence), so results do not depend on the block size. Per second it keeps 100 flux values
-and 50 band frames (float32, 60 kB), so an hour of music needs about 220 MB. (The bands were
-float16 once: a recording scaled by 100 overflowed them, one scaled by 0.01 lost their
-resolution.)
-
-The transcription is told the take's reference level (its loudest 100 ms,
-`pianoscope.dsp.levels.reference_level_db`) up front: the onset compression and the note floor
-are measured from it, which is what makes the notes independent of the recording's gain. A
-file is read twice for this (`pianoscope.analysis.pipeline`); `transcribe` measures a signal in
-memory itself.
+`FrameStream` cuts a stream fed block by block into frames centred on multiples of the hop
+from sample 0 (the stream starts with half a frame of silence), so results do not depend on
+the block size; the note network's spectrogram (`pianoscope.transcription`) is cut with it.
+`OnsetStrength` is the spectral flux (100 values a second) that onset times and the tempo come
+from, told the take's reference level (its loudest 100 ms,
+`pianoscope.dsp.levels.reference_level_db`) up front, so the onsets do not depend on the
+recording's gain; `signal_onsets_and_tempo` measures a signal in memory itself.
 """
 
 from __future__ import annotations
@@ -22,7 +17,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from pianoscope.dsp.levels import signal_reference_level_db
-from pianoscope.dsp.notes import BAND_COUNT, NoteEvent, band_layout, detect_notes, pitch_bands
+from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.onsets import (
     FLUX_LAG_FRAMES,
     MAX_FLUX_HZ,
@@ -35,8 +30,6 @@ from pianoscope.dsp.stft import magnitude
 
 ONSET_FFT_SIZE = 2048
 ONSET_HOP_S = 0.01
-PITCH_FFT_SIZE = 8192
-PITCH_HOP_S = 0.02
 # Flux peaks when the attack fills the front of the onset window; measured on FluidR3
 # renderings the peak frame lags the true attack by this much, which is taken off.
 ONSET_LAG_S = 0.01
@@ -98,56 +91,6 @@ class OnsetStrength:
             )[-FLUX_LAG_FRAMES:]
 
 
-class Transcriber:
-    """Feed samples block by block, then `finish()` for the note events and tempo.
-
-    `reference_db` is the whole take's reference level in dBFS (see the module docstring).
-    """
-
-    def __init__(self, sample_rate_hz: int = 44_100, *, reference_db: float) -> None:
-        self.sample_rate_hz = sample_rate_hz
-        self.reference_db = reference_db
-        self.pitch_hop = round(PITCH_HOP_S * sample_rate_hz)
-        self._onsets = OnsetStrength(sample_rate_hz, reference_db=reference_db)
-        self._pitch_frames = FrameStream(PITCH_FFT_SIZE, self.pitch_hop)
-        self._layout = band_layout(PITCH_FFT_SIZE, sample_rate_hz)
-        self._bands: list[np.ndarray] = []
-
-    @property
-    def onset_frame_rate_hz(self) -> float:
-        return self._onsets.frame_rate_hz
-
-    @property
-    def band_frame_rate_hz(self) -> float:
-        return self.sample_rate_hz / self.pitch_hop
-
-    def feed(self, samples: np.ndarray) -> None:
-        self._onsets.feed(samples)
-        self._consume(self._pitch_frames.feed(samples))
-
-    def finish(self) -> TranscriptionResult:
-        strength = self._onsets.finish()
-        self._consume(self._pitch_frames.finish())
-        bands = (
-            np.concatenate(self._bands)
-            if self._bands
-            else np.zeros((0, BAND_COUNT), dtype=np.float32)
-        )
-        onset_times_s = pick_onsets(strength, self.onset_frame_rate_hz) / self.onset_frame_rate_hz
-        onset_times_s = np.maximum(onset_times_s - ONSET_LAG_S, 0.0)
-        return TranscriptionResult(
-            notes=detect_notes(
-                onset_times_s, bands, self.band_frame_rate_hz, reference_db=self.reference_db
-            ),
-            onset_times_s=onset_times_s,
-            tempo_bpm=estimate_tempo_bpm(strength, self.onset_frame_rate_hz),
-        )
-
-    def _consume(self, pitch_frames: np.ndarray) -> None:
-        if pitch_frames.shape[0]:
-            self._bands.append(pitch_bands(magnitude(pitch_frames), self._layout))
-
-
 @dataclass(frozen=True)
 class TranscriptionResult:
     """Notes, onset times (s) and tempo (BPM, None without a steady beat) of a signal."""
@@ -157,10 +100,19 @@ class TranscriptionResult:
     tempo_bpm: float | None
 
 
-def transcribe(samples: np.ndarray, sample_rate_hz: int = 44_100) -> TranscriptionResult:
-    """Note events of a whole signal held in memory, relative to its own reference level."""
-    transcriber = Transcriber(
+def onsets_and_tempo(strength: np.ndarray, frame_rate_hz: float) -> tuple[np.ndarray, float | None]:
+    """Onset times (s, the flux's lag taken off) and tempo (BPM, None without a steady beat)
+    from an onset strength curve."""
+    onset_times_s = pick_onsets(strength, frame_rate_hz) / frame_rate_hz - ONSET_LAG_S
+    return np.maximum(onset_times_s, 0.0), estimate_tempo_bpm(strength, frame_rate_hz)
+
+
+def signal_onsets_and_tempo(
+    samples: np.ndarray, sample_rate_hz: int = 44_100
+) -> tuple[np.ndarray, float | None]:
+    """Onset times and tempo of a whole signal held in memory, relative to its own level."""
+    onsets = OnsetStrength(
         sample_rate_hz, reference_db=signal_reference_level_db(samples, sample_rate_hz)
     )
-    transcriber.feed(samples)
-    return transcriber.finish()
+    onsets.feed(samples)
+    return onsets_and_tempo(onsets.finish(), onsets.frame_rate_hz)

@@ -3,8 +3,9 @@
 The take is read block by block, with progress and a cancel check between blocks, and kept,
 because the comparison reads short frames of the audio where the score expects notes
 (`audio_evidence`); ten minutes of mono float32 at 44.1 kHz is 106 MB. The blocks then go
-through the public `Transcriber`, told the take's reference level as `analyse` tells it, so
-the notes compared do not depend on the recording's gain.
+through the note model's `NoteTranscriber`, told the take's reference level as `analyse` tells
+it, so the notes compared do not depend on the recording's gain; the network runs at the end
+(from NETWORK_START_SHARE of the progress), checking `cancel` between its chunks.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ import numpy as np
 
 from pianoscope.audio.fileio import SAMPLE_RATE_HZ, iter_audio_blocks, probe_audio
 from pianoscope.dsp.levels import REFERENCE_FRAME_S, LevelMeter, reference_level_db
-from pianoscope.dsp.transcription import Transcriber
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
 from pianoscope.score.loading import Score
+from pianoscope.transcription.transcriber import NoteTranscriber
 
 log = logging.getLogger(__name__)
 
 # Shares of the progress bar: reading the take, then transcribing it; the alignment and checks
 # take the rest.
 READING_SHARE = 0.1
+NETWORK_START_SHARE = 0.55
 TRANSCRIPTION_SHARE = 0.8
 
 
@@ -53,15 +55,20 @@ def compare_take_file(
         done += block.size
         progress(READING_SHARE * min(done / expected, 1.0))
     reference_db = reference_level_db(np.concatenate(levels) if levels else np.zeros(0))
-    transcriber = Transcriber(SAMPLE_RATE_HZ, reference_db=reference_db)
+    transcriber = NoteTranscriber(reference_db=reference_db)
     fed = 0
     for block in blocks:
         if cancel is not None:
             cancel.check("The comparison with the score")
         transcriber.feed(block)
         fed += block.size
-        progress(READING_SHARE + (TRANSCRIPTION_SHARE - READING_SHARE) * fed / max(done, 1))
-    transcription = transcriber.finish()
+        progress(READING_SHARE + (NETWORK_START_SHARE - READING_SHARE) * fed / max(done, 1))
+    transcription = transcriber.finish(
+        progress=lambda fraction: progress(
+            NETWORK_START_SHARE + (TRANSCRIPTION_SHARE - NETWORK_START_SHARE) * fraction
+        ),
+        cancel=cancel,
+    )
     progress(TRANSCRIPTION_SHARE)
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
     log.info("%s: %d notes transcribed", take_path.name, len(transcription.notes))

@@ -1,5 +1,5 @@
 """Note transcription with a small learned model: spectrogram, network, decoding, training.
 
-Not used by `analyse` yet (see the README's note transcription section); no Qt, and torch only
-for training.
+`analyse`, the score comparison and everything else that reads notes use it through
+`transcriber.NoteTranscriber`; no Qt, and torch only for training (`train`, `tuning`'s data).
 """

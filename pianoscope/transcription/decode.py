@@ -32,8 +32,10 @@ def decode_notes(
     *,
     onset_threshold: float = 0.5,
     frame_threshold: float = 0.5,
+    velocity_scale: float = 1.0,
 ) -> tuple[NoteEvent, ...]:
-    """Note events in onset order (ties by pitch), times in seconds."""
+    """Note events in onset order (ties by pitch), times in seconds; each velocity is the
+    network's times `velocity_scale`, within 1-127."""
     onset = activations.onset
     frame_count = onset.shape[0]
     padded = np.pad(onset, ((1, 1), (0, 0)))
@@ -56,11 +58,15 @@ def decode_notes(
                     onset_s=round(onset_s, 4),
                     offset_s=round(offset_s, 4),
                     midi=LOWEST_MIDI + key,
-                    velocity=int(np.clip(round(float(activations.velocity[peak, key])), 1, 127)),
+                    velocity=_velocity(activations.velocity[peak, key] * velocity_scale),
                     confidence=round(float(onset[peak, key]), 3),
                 )
             )
     return tuple(sorted(notes, key=lambda n: (n.onset_s, n.midi)))
+
+
+def _velocity(value: float) -> int:
+    return int(np.clip(round(float(value)), 1, 127))
 
 
 def _end_frame(sounding: np.ndarray, peak: int, next_onset: int) -> int:

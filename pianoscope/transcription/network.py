@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.transcription.spectrogram import BAND_COUNT, BANDS_PER_SEMITONE, KEY_COUNT
 
 HARMONIC_SEMITONES = (-24, -19, -12, 0, 12, 19, 24, 28, 31, 34, 36, 38, 40, 43)
@@ -49,7 +50,7 @@ PARAMETER_NAMES = (
 )  # fmt: skip
 
 
-THRESHOLD_NAMES = ("onset_threshold", "frame_threshold")
+DECODING_NAMES = ("onset_threshold", "frame_threshold", "velocity_reference_db")
 
 
 @dataclass(frozen=True)
@@ -109,19 +110,27 @@ def load_weights(path: Path) -> dict[str, np.ndarray]:
     """The network's parameters and decoding thresholds from an .npz file (arrays only, no
     pickle)."""
     with np.load(path, allow_pickle=False) as archive:
-        missing = set(PARAMETER_NAMES + THRESHOLD_NAMES) - set(archive.files)
+        missing = set(PARAMETER_NAMES + DECODING_NAMES) - set(archive.files)
         if missing:
             raise ValueError(f"{path.name} lacks {sorted(missing)}")
-        return {
-            name: archive[name].astype(np.float32) for name in PARAMETER_NAMES + THRESHOLD_NAMES
-        }
+        return {name: archive[name].astype(np.float32) for name in PARAMETER_NAMES + DECODING_NAMES}
 
 
-def forward(features: np.ndarray, weights: dict[str, np.ndarray]) -> NoteActivations:
-    """Run the network over a normalised spectrogram (frames, BAND_COUNT), chunk by chunk."""
+def forward(
+    features: np.ndarray,
+    weights: dict[str, np.ndarray],
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> NoteActivations:
+    """Run the network over a normalised spectrogram (frames, BAND_COUNT), chunk by chunk,
+    reporting the fraction done and checking `cancel` after each chunk (20 s of audio)."""
     frames = features.shape[0]
     parts = []
     for start in range(0, frames, CHUNK_FRAMES):
+        if cancel is not None:
+            cancel.check("The transcription")
+        progress(start / max(frames, 1))
         first = max(0, start - RECEPTIVE_FRAMES)
         last = min(frames, start + CHUNK_FRAMES + RECEPTIVE_FRAMES)
         logits = _forward_chunk(features[first:last], weights)

@@ -45,7 +45,7 @@ from pianoscope.transcription.spectrogram import (
     normalise_db,
     spectrogram,
 )
-from pianoscope.transcription.tuning import tune_thresholds
+from pianoscope.transcription.tuning import tune_decoding
 
 log = logging.getLogger(__name__)
 
@@ -165,14 +165,8 @@ def train(out: Path, *, steps: int = STEPS, clips_per_piano: int = CLIPS_PER_PIA
                 time.perf_counter() - started,
             )  # fmt: skip
     arrays = network.arrays()
-    onset_threshold, frame_threshold = tune_thresholds(arrays)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(
-        out,
-        **arrays,
-        onset_threshold=np.float32(onset_threshold),
-        frame_threshold=np.float32(frame_threshold),
-    )
+    np.savez(out, **arrays, **tune_decoding(arrays).arrays())
 
 
 def _batch(

@@ -1,10 +1,17 @@
 """Streamed transcription with the note network: feed blocks, then `finish()` for the notes.
 
-Per block only the spectrogram frames are computed and kept (float16, 297 bands at 50 Hz:
-30 kB a second, about 110 MB an hour); the network runs once at the end, when the loudest
+Per block only the spectrogram frames are computed and kept (float32, 297 bands at 50 Hz:
+60 kB a second, about 210 MB an hour; float16 would round a band's level by up to 0.03 dB
+differently at another gain); the network runs once at the end, when the loudest
 band of the whole recording, which its input is relative to, is known. Onset strength for the
 tempo comes from the spectral flux of `pianoscope.dsp.onsets`, as before, which is told the
 take's reference level (`pianoscope.dsp.levels.reference_level_db`) up front.
+
+Notes, onsets and tempo are the same whatever the recording's gain. Velocity is the one
+absolute figure (a louder recording reads louder, like the classifier's intensity, issue 14):
+the network's estimate, which cannot hear the gain, is moved by the take's reference level
+relative to that of the validation renderings (`velocity_reference_db`, stored with the
+weights), 40 dB per decade of velocity as in the General MIDI curve (amplitude ∝ velocity²).
 """
 
 from __future__ import annotations
@@ -14,13 +21,13 @@ from functools import cache
 import numpy as np
 
 from pianoscope.dsp.levels import signal_reference_level_db
-from pianoscope.dsp.onsets import estimate_tempo_bpm, pick_onsets
 from pianoscope.dsp.transcription import (
-    ONSET_LAG_S,
     FrameStream,
     OnsetStrength,
     TranscriptionResult,
+    onsets_and_tempo,
 )
+from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations, forward, load_weights
@@ -34,12 +41,12 @@ from pianoscope.transcription.spectrogram import (
 )
 
 WEIGHTS_NAME = "note_model.npz"
+VELOCITY_DB_PER_DECADE = 40.0
 
 
 @cache
 def shipped_weights() -> dict[str, np.ndarray]:
-    """The note network in resources/ (loaded once per process); not shipped yet: see the
-    README's note transcription section."""
+    """The note network in resources/ (loaded once per process)."""
     return load_weights(resource_path(WEIGHTS_NAME))
 
 
@@ -51,34 +58,40 @@ class NoteTranscriber:
         self, weights: dict[str, np.ndarray] | None = None, *, reference_db: float
     ) -> None:
         self._weights = weights if weights is not None else shipped_weights()
+        self._reference_db = reference_db
         self._frames = FrameStream(FFT_SIZE, HOP)
         self._onsets = OnsetStrength(SAMPLE_RATE_HZ, reference_db=reference_db)
         self._levels: list[np.ndarray] = []
 
     def feed(self, samples: np.ndarray) -> None:
-        self._levels.append(band_levels_db(self._frames.feed(samples)).astype(np.float16))
+        self._levels.append(band_levels_db(self._frames.feed(samples)))
         self._onsets.feed(samples)
 
-    def activations(self) -> NoteActivations:
+    def activations(
+        self, *, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None
+    ) -> NoteActivations:
         """Finish the stream and run the network: per-frame onset, frame, velocity per key."""
-        self._levels.append(band_levels_db(self._frames.finish()).astype(np.float16))
+        self._levels.append(band_levels_db(self._frames.finish()))
         levels = np.concatenate(self._levels) if self._levels else np.zeros((0, BAND_COUNT))
-        return forward(normalise_db(levels.astype(np.float32)), self._weights)
+        return forward(normalise_db(levels), self._weights, progress=progress, cancel=cancel)
 
-    def finish(self) -> TranscriptionResult:
+    def finish(
+        self, *, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None
+    ) -> TranscriptionResult:
+        """Notes, onset times and tempo of everything fed; the network's progress goes to
+        `progress` (0-1) and `cancel` is checked between its chunks (Cancelled)."""
+        level_db = self._reference_db - float(self._weights["velocity_reference_db"])
         notes = decode_notes(
-            self.activations(),
+            self.activations(progress=progress, cancel=cancel),
             onset_threshold=float(self._weights["onset_threshold"]),
             frame_threshold=float(self._weights["frame_threshold"]),
+            velocity_scale=10.0 ** (level_db / VELOCITY_DB_PER_DECADE),
         )
-        strength = self._onsets.finish()
-        rate_hz = self._onsets.frame_rate_hz
-        onset_times_s = np.maximum(pick_onsets(strength, rate_hz) / rate_hz - ONSET_LAG_S, 0.0)
-        return TranscriptionResult(
-            notes=notes,
-            onset_times_s=onset_times_s,
-            tempo_bpm=estimate_tempo_bpm(strength, rate_hz),
+        onset_times_s, tempo_bpm = onsets_and_tempo(
+            self._onsets.finish(), self._onsets.frame_rate_hz
         )
+        progress(1.0)
+        return TranscriptionResult(notes, onset_times_s, tempo_bpm)
 
 
 def transcribe_notes(

@@ -1,25 +1,32 @@
-"""Choose the decoding thresholds on validation clips of the training pianos.
+"""Choose the decoding settings on validation clips of the training pianos.
 
 Validation clips use seeds VALIDATION_FIRST_SEED ... (training uses 0-63, the benchmark's
 held-out sets 10 000 ...), so neither the weights nor the thresholds ever see the pianos or the
 content they are measured on. The onset threshold maximises onset-only note F1 (mir_eval,
 50 ms); the frame threshold then maximises F1 with offsets.
+
+The velocity reference is the median reference level (loudest 100 ms, dBFS) of those clips:
+the network reads velocity from a spectrogram relative to the take's loudest band, so it
+cannot hear the recording's gain; `pianoscope.transcription.transcriber` moves its estimate by
+the take's level relative to this one, so a louder recording still reads louder (issue 14).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 import mir_eval
 import numpy as np
 
+from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import TRAINING_PIANOS, render_clips
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations, forward
-from pianoscope.transcription.spectrogram import normalise_db, spectrogram
+from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, normalise_db, spectrogram
 
 log = logging.getLogger(__name__)
 
@@ -29,21 +36,34 @@ ONSET_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 FRAME_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
 
 
-def tune_thresholds(weights: dict[str, np.ndarray]) -> tuple[float, float]:
-    """(onset_threshold, frame_threshold) that score best on the validation clips."""
+@dataclass(frozen=True)
+class DecodingSettings:
+    """What the decoding needs besides the weights, stored with them."""
+
+    onset_threshold: float
+    frame_threshold: float
+    velocity_reference_db: float
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: np.float32(value) for name, value in asdict(self).items()}
+
+
+def tune_decoding(weights: dict[str, np.ndarray]) -> DecodingSettings:
+    """The thresholds that score best on the validation clips, and their reference level."""
     seeds = range(VALIDATION_FIRST_SEED, VALIDATION_FIRST_SEED + VALIDATION_CLIPS_PER_PIANO)
-    cases = []
+    cases, levels_db = [], []
     for piano in TRAINING_PIANOS:
         for clip in render_clips(piano, seeds):
             activations = forward(normalise_db(spectrogram(clip.samples)), weights)
             cases.append((activations, clip.notes))
+            levels_db.append(signal_reference_level_db(clip.samples, SAMPLE_RATE_HZ))
     onset_scores = {t: _f1(cases, t, 0.5, offsets=False) for t in ONSET_THRESHOLDS}
     onset_threshold = max(onset_scores, key=onset_scores.__getitem__)
     frame_scores = {t: _f1(cases, onset_threshold, t, offsets=True) for t in FRAME_THRESHOLDS}
     frame_threshold = max(frame_scores, key=frame_scores.__getitem__)
     log.info("onset F1 by threshold %s; with offsets by frame threshold %s",
              onset_scores, frame_scores)  # fmt: skip
-    return onset_threshold, frame_threshold
+    return DecodingSettings(onset_threshold, frame_threshold, float(np.median(levels_db)))
 
 
 def _f1(

@@ -9,9 +9,9 @@ import pytest
 from support.score_pieces import PIECE_A, PIECE_B, Faults, Performance, perform, write_piece
 from support.score_renders import Compare, render
 
-from pianoscope.dsp.transcription import transcribe
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
 from pianoscope.score.loading import Score, load_score
+from pianoscope.transcription.transcriber import transcribe_notes
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,7 @@ def compare_rendering() -> Compare:
     def run(score: Score, faults: Faults) -> tuple[Performance, ScoreComparison]:
         performance = perform(score, faults)
         samples = render(performance.notes)
-        transcription = transcribe(samples)
+        transcription = transcribe_notes(samples)
         comparison = compare_with_score(
             score,
             transcription.notes,

@@ -8,16 +8,16 @@ import pytest
 from support.score_pieces import Faults, PieceSpec, as_events, perform, write_piece
 from support.score_renders import render
 
-from pianoscope.dsp.transcription import transcribe
 from pianoscope.errors import ScoreError
 from pianoscope.score.comparison import compare_with_score
 from pianoscope.score.loading import Score, load_score
+from pianoscope.transcription.transcriber import transcribe_notes
 
 
 @pytest.mark.fluidsynth
 def test_a_score_of_another_piece_is_refused(piece_a: Score, piece_b: Score) -> None:
     samples = render(perform(piece_a).notes)
-    transcription = transcribe(samples)
+    transcription = transcribe_notes(samples)
     with pytest.raises(ScoreError, match="does not seem to be piece_b"):
         compare_with_score(
             piece_b,
@@ -123,7 +123,7 @@ def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score
         i for i, n in enumerate(unfolded.notes) if n.bar_index == 6 and n.midi >= 60
     )
     samples = render(perform(unfolded, Faults(wrong={second_bar_3: 1})).notes)
-    transcription = transcribe(samples)
+    transcription = transcribe_notes(samples)
     comparison = compare_with_score(
         piece_with_repeat,
         transcription.notes,
@@ -138,7 +138,7 @@ def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score
 @pytest.mark.fluidsynth
 def test_a_repeat_left_out_is_not_reported(piece_with_repeat: Score) -> None:
     samples = render(perform(piece_with_repeat).notes)
-    transcription = transcribe(samples)
+    transcription = transcribe_notes(samples)
     comparison = compare_with_score(
         piece_with_repeat,
         transcription.notes,

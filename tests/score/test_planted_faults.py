@@ -2,7 +2,8 @@
 
 The pieces are written with partitura as MusicXML, played exactly (marked tempo, printed
 dynamics as velocities, staccato at a third of the written length, slurs held) and rendered
-by FluidSynth; the take is transcribed by `pianoscope.dsp.transcription` as any recording.
+by FluidSynth; the take is transcribed by the note model (`pianoscope.transcription`) as any
+recording.
 """
 
 from __future__ import annotations
