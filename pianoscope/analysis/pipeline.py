@@ -6,7 +6,7 @@ that decides whether something sounds relative to the take's reference level, it
 100 ms (`pianoscope.dsp.levels.reference_level_db`). The first pass measures the loudness
 curve and that level (reading and decoding cost about a tenth of the whole); the second finds
 notes, onsets and tempo (`pianoscope.transcription.transcriber`: the spectrogram per block, the
-note network at the end, a NETWORK_SHARE of the progress bar) and labels the 2 s segments within
+note network at the end, from NETWORK_START of the progress bar) and labels the 2 s segments within
 `SOUNDING_RANGE_DB` of it. The same take recorded 40 dB quieter or louder (a float file scaled
 by 0.01 or 100) so has the same notes, segments, labels, tempo and dynamic range. What stays
 absolute, because it says how loud the playing or the recording is: the loudness curve
@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 LOUDNESS_FRAME_S = REFERENCE_FRAME_S
 # Share of the progress bar the first pass (levels only) takes.
 LEVELS_SHARE = 0.1
-NETWORK_SHARE = 0.3
+NETWORK_START = 0.7
 
 
 def analyse_file(
@@ -85,13 +85,13 @@ def analyse_file(
     transcriber = NoteTranscriber(reference_db=reference_db)
     segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller, reference_db)
     done = 0
-    feeding_share = 1.0 - LEVELS_SHARE - NETWORK_SHARE
     for block, done in _blocks(path, block_s, cancel):
         transcriber.feed(block)
         segmenter.feed(block)
-        progress(LEVELS_SHARE + feeding_share * min(done / expected, 1.0))
+        fed = LEVELS_SHARE + (NETWORK_START - LEVELS_SHARE) * min(done / expected, 1.0)
+        progress(min(fed, NETWORK_START))
     transcription = transcriber.finish(
-        progress=lambda fraction: progress(1.0 - NETWORK_SHARE * (1.0 - 0.99 * fraction)),
+        progress=lambda fraction: progress(NETWORK_START + (0.99 - NETWORK_START) * fraction),
         cancel=cancel,
     )
     segments = segmenter.finish()

@@ -90,7 +90,18 @@ def test_what_is_absolute_moves_with_the_gain_and_louder_never_reads_softer(
 
 @pytest.mark.parametrize(
     ("subtype", "gains"),
-    [("PCM_24", (0.01, 0.1, 3.0)), ("PCM_16", (0.03, 0.1, 3.0))],
+    [
+        ("PCM_24", (0.01, 0.1, 3.0)),
+        pytest.param(
+            "PCM_16",
+            (0.03, 0.1, 3.0),
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the note model reads 60 dB below the loudest band, where a 16-bit file "
+                "at x0.03 or x0.1 has a few bits left: 3 and 1 of 88 notes change (issue 13)",
+            ),
+        ),
+    ],
 )
 def test_integer_files_keep_their_notes_while_their_resolution_allows(
     demo_start, tmp_path, subtype, gains
