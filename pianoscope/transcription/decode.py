@@ -11,6 +11,8 @@ al. 2018).
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 from pianoscope.dsp.notes import NoteEvent
@@ -25,6 +27,13 @@ MIN_DURATION_S = 0.05
 # to 13 and onset F1 from 0.685 to 0.705.
 SOUNDING_WINDOW_FRAMES = 3
 SOUNDING_MIN_FRAMES = 2
+# A note that starts within GHOST_FRAMES of a lower note an octave, a twelfth, two octaves ...
+# below it (one of its strong partials), with a lower onset probability, is that partial heard
+# as a note. On validation clips of the six training pianos this took precision from 0.898 to
+# 0.942 at recall 0.636 -> 0.634 (onset F1 0.745 -> 0.758); requiring the upper note to be
+# weaker by 10 % (0.9) or letting it be 2-5 % stronger (1.02, 1.05) scored lower.
+GHOST_INTERVALS = (12, 19, 24, 28, 31, 34, 36)
+GHOST_FRAMES = 2
 
 
 def decode_notes(
@@ -62,7 +71,24 @@ def decode_notes(
                     confidence=round(float(onset[peak, key]), 3),
                 )
             )
-    return tuple(sorted(notes, key=lambda n: (n.onset_s, n.midi)))
+    return tuple(sorted(_without_ghosts(notes), key=lambda n: (n.onset_s, n.midi)))
+
+
+def _without_ghosts(notes: list[NoteEvent]) -> list[NoteEvent]:
+    """The notes but those that are a partial of a stronger lower note struck with them."""
+    window_s = GHOST_FRAMES / FRAME_RATE_HZ
+    ordered = sorted(notes, key=lambda n: n.onset_s)
+    onsets_s = [n.onset_s for n in ordered]
+    kept = []
+    for note in ordered:
+        first = bisect.bisect_left(onsets_s, note.onset_s - window_s)
+        last = bisect.bisect_right(onsets_s, note.onset_s + window_s)
+        if not any(
+            note.midi - lower.midi in GHOST_INTERVALS and note.confidence < lower.confidence
+            for lower in ordered[first:last]
+        ):
+            kept.append(note)
+    return kept
 
 
 def _velocity(value: float) -> int:

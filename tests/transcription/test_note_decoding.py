@@ -52,3 +52,18 @@ def test_an_onset_peak_on_a_key_that_does_not_sound_is_no_note() -> None:
     """The attack of one note briefly raises other keys' onset probability: a ghost."""
     acts = activations({39: [10], 51: [10]}, {39: [(10, 100)], 51: [(10, 11)]})
     assert [n.midi for n in decode_notes(acts)] == [60]
+
+
+def test_a_weaker_note_on_a_partial_of_a_note_struck_with_it_is_that_partial() -> None:
+    """C4 with C5 (octave) and G5 (twelfth) one frame later but weaker: only C4; a C5 as
+    strong as C4's attack, or one struck later, is a note of its own."""
+    found = activations(
+        {39: [10, 100], 51: [11, 60], 58: [10]}, {39: [(10, 200)], 51: [(10, 200)], 58: [(10, 50)]}
+    )
+    found.onset[11, 51] = found.onset[10, 58] = 0.6
+    notes = decode_notes(found)
+    assert [(n.midi, round(n.onset_s * FRAME_RATE_HZ)) for n in notes] == [
+        (60, 10), (72, 60), (60, 100)
+    ]  # fmt: skip
+    found.onset[11, 51] = 0.9
+    assert (72, 11) in {(n.midi, round(n.onset_s * FRAME_RATE_HZ)) for n in decode_notes(found)}
