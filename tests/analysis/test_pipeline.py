@@ -17,11 +17,6 @@ from pianoscope.errors import AudioFileError
 from pianoscope.progress import Cancelled, CancelToken
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note model reports upper partials of this synthetic tone (12 partials at 1/n, "
-    "no hammer) as notes at the attacks: 21 notes for 7 (issue 13)",
-)
 def test_analysis_finds_the_played_notes_at_their_onsets(arpeggio_file) -> None:
     analysis = analyse_file(arpeggio_file)
     found = [(round(n.onset_s, 2), n.midi) for n in analysis.notes]

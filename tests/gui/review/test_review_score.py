@@ -46,6 +46,11 @@ def window(qtbot, tmp_path: Path, score_and_take: tuple[Path, Path]):
     opened.close()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the note model still reports some partials of FluidR3 renderings as notes: "
+    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+)
 @pytest.mark.fluidsynth
 def test_score_view_shows_headline_roll_and_bars(
     window: ReviewWindow, score_and_take: tuple[Path, Path], qtbot
