@@ -8,18 +8,13 @@ variety, and a different seed gives different notes.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
+from support.audio_cache import TEST_CACHE, cached_audio
 
 from pianoscope.model.training.other_pianos import render_playing
 from pianoscope.model.training.render import MUSESCORE_LITE, TIMGM, Instrument
 
-CACHE_DIR = (
-    Path(os.environ.get("PIANOSCOPE_TEST_CACHE", Path.home() / ".cache" / "pianoscope-tests"))
-    / "enrolment"
-)
+CACHE_DIR = TEST_CACHE / "enrolment"
 # Bright grand pianos of two SoundFonts: pianos, but neither one of the four nor a negative the
 # shipped model was trained to reject.
 OWN_PIANOS: dict[str, Instrument] = {
@@ -31,12 +26,4 @@ OWN_PIANOS: dict[str, Instrument] = {
 def rendered(instrument: Instrument, seed: int, seconds: float = 90.0) -> np.ndarray:
     """`seconds` of seeded playing on `instrument` (float32 mono, 44.1 kHz), cached as .npy."""
     name = f"{instrument.soundfont.split('.')[0]}-{instrument.program}-{seed}-{seconds:g}s.npy"
-    path = CACHE_DIR / name
-    if path.is_file():
-        return np.load(path)
-    audio = render_playing(instrument, seed, seconds)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial.npy")
-    np.save(partial, audio)
-    partial.replace(path)
-    return audio
+    return cached_audio(CACHE_DIR / name, lambda: render_playing(instrument, seed, seconds))

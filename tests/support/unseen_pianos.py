@@ -10,10 +10,8 @@ seed gives different music.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
+from support.audio_cache import TEST_CACHE, cached_audio
 
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.training.midi_gen import generate_phrase
@@ -22,10 +20,7 @@ from pianoscope.model.training.render import Instrument
 from pianoscope.transcription.content import sounding_notes
 from pianoscope.transcription.steinway import render_notes
 
-CACHE_DIR = (
-    Path(os.environ.get("PIANOSCOPE_TEST_CACHE", Path.home() / ".cache" / "pianoscope-tests"))
-    / "unseen-pianos"
-)
+CACHE_DIR = TEST_CACHE / "unseen-pianos"
 SAMPLE_RATE_HZ = 44_100
 STEINWAY = "Steinway B"
 UNSEEN_PIANOS: dict[str, Instrument | None] = {
@@ -38,18 +33,10 @@ UNSEEN_PIANOS: dict[str, Instrument | None] = {
 def unseen_playing(name: str, seed: int, seconds: float = 90.0) -> np.ndarray:
     """`seconds` of seeded playing on the unseen piano `name` (float32 mono, 44.1 kHz)."""
     path = CACHE_DIR / f"{name.replace(' ', '-')}-{seed}-{seconds:g}s.npy"
-    if path.is_file():
-        return np.load(path)
     instrument = UNSEEN_PIANOS[name]
     if instrument is None:
-        audio = _steinway_playing(seed, seconds)
-    else:
-        audio = render_playing(instrument, seed, seconds)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial.npy")
-    np.save(partial, audio)
-    partial.replace(path)
-    return audio
+        return cached_audio(path, lambda: _steinway_playing(seed, seconds))
+    return cached_audio(path, lambda: render_playing(instrument, seed, seconds))
 
 
 def _steinway_playing(seed: int, seconds: float) -> np.ndarray:
