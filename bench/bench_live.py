@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from live_processes import live_bench_helpers, missing_programs
+from live_ticks import TickRecorder, print_lost_frames
 
 from pianoscope.resources_path import demo_recording_path
 
@@ -71,6 +72,7 @@ class Collected:
     classifier_problem: str | None = None
     platform: str = ""
     load_samples: list[float] = field(default_factory=list)
+    ticks: TickRecorder | None = None
 
 
 def main() -> None:
@@ -153,7 +155,9 @@ def run_window(
         raise SystemExit(f"could not start the input: {window.banner.text()}")
     if not args.no_probe:
         _label_panels(window, activity)
-    collected = Collected([], [], [], [], platform=app.platformName())
+    ticks = TickRecorder(window.timer.interval() / 1e3)
+    collected = Collected([], [], [], [], platform=app.platformName(), ticks=ticks)
+    window.timer.timeout.connect(collected.ticks.record)
     lock = threading.Lock()
     canary_stop = threading.Event()
     if args.gil_canary:
@@ -308,6 +312,9 @@ def report(
         f"spectrum repaints {activity.counts['paint spectrum'] / max(elapsed, 1e-9):.0f}/s"
         if fps.size
         else "display: no samples"
+    )
+    print_lost_frames(
+        collected.ticks, activity, collected.predictions, collected.warm_s, collected.end_s
     )
     _print_cpu(collected, elapsed, helper_pids)
     if not args.no_probe:
