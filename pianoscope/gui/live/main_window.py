@@ -45,12 +45,17 @@ from pianoscope.gui.settings_store import (
     load_live_settings,
     save,
 )
+from pianoscope.gui.text_line import TextLine
 from pianoscope.library.store import RECORDINGS_FOLDER, Library
 from pianoscope.model.calibration import Calibration
 
 log = logging.getLogger(__name__)
 
 DISPLAY_INTERVAL_MS = 16
+_WIDEST_STATUS = (
+    "48000 Hz   overflows 0000   analysis CPU 100 %   classifier CPU 100 %   "
+    "latency p99 00.0 ms   00 fps"
+)
 # Plots redraw at most 30 times a second and text (notes, partials, status bar) 8 times: more
 # is wasted on the eye and costs the drawing time that keeps the window responsive. Panels out
 # of sight (a closed dock, a tab behind another, a minimised window) are not drawn at all.
@@ -218,7 +223,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for edit in (self.student_edit, self.piece_edit):
             edit.setMaximumWidth(180)
             toolbar.addWidget(edit)
-        self.elapsed_label = QtWidgets.QLabel("")
+        self.elapsed_label = TextLine("", widest="  PAUSED 00:00.0")
         toolbar.addWidget(self.elapsed_label)
 
     def _build_review_menu(self) -> None:
@@ -265,7 +270,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return window
 
     def _build_status_bar(self) -> None:
-        self.status_label = QtWidgets.QLabel("stopped")
+        self.status_label = TextLine("stopped", widest=_WIDEST_STATUS)
         self.statusBar().addPermanentWidget(self.status_label)
 
     # -- actions ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from support.layout_requests import LayoutRequests, window_with_dock
 
 from pianoscope.app.live.classifier_worker import TimedPrediction
 from pianoscope.gui.live.panels.classifier_panel import (
@@ -13,6 +14,7 @@ from pianoscope.gui.live.panels.classifier_panel import (
     UNKNOWN_RGB,
     ClassifierPanel,
 )
+from pianoscope.gui.qt import QtWidgets
 from pianoscope.model.inference import HeadProbabilities, Prediction
 from pianoscope.model.labels import (
     ANOTHER_PIANO,
@@ -58,7 +60,7 @@ def test_panel_shows_labels_bars_and_history(qtbot):
     assert panel.head_labels["form"].text() == f"{FORM_LABELS[2]}  90%"
     assert panel.head_labels["intensity"].text() == f"{INTENSITY_LABELS[3]}  90%"
     assert panel.head_labels["instrument"].text() == "piano  90%"
-    assert [bar.value() for bar in panel.bars["piano"]][2] == 90
+    assert panel.bars["piano"].shown()[2] == (PIANO_LABELS[2], 90)
     image = panel.history_image.image
     assert image.shape == (4, 3, 3)  # instrument, piano, form, intensity
     assert tuple(image[1, 0]) == SILENCE_RGB
@@ -105,8 +107,7 @@ def test_bars_follow_a_change_in_the_number_of_pianos(qtbot):
     )
     timed = TimedPrediction(1.25, enrolled)
     panel.show_prediction(timed, (four, timed))
-    visible = [bar for bar in panel.bars["piano"] if not bar.isHidden()]
-    assert [bar.format() for bar in visible] == ["Studio %p%", "Hall %p%"]
+    assert panel.bars["piano"].shown() == (("Studio", 20), ("Hall", 80))
     assert panel.head_labels["piano"].text() == "Hall  80%"
 
 
@@ -126,5 +127,45 @@ def test_one_enrolled_piano_reads_another_piano(qtbot):
     panel.show_prediction(second, (first, second))
     assert panel.state_label.text().startswith("Another piano, not Studio Yamaha")
     assert panel.head_labels["piano"].text() == "another piano  70%"
-    visible = [bar for bar in panel.bars["piano"] if not bar.isHidden()]
-    assert [bar.format() for bar in visible] == ["Studio Yamaha %p%", "another piano %p%"]
+    assert panel.bars["piano"].shown() == (("Studio Yamaha", 30), ("another piano", 70))
+
+
+def test_predictions_never_relay_out_the_window(qtbot):
+    """Four predictions a second: each repaints the panel, none re-lays out the main window
+    (only the first, which makes the bars appear)."""
+    panel = ClassifierPanel()
+    first = TimedPrediction(0.0, _prediction(0))
+    panel.show_prediction(first, (first,))
+    window = window_with_dock(panel)
+    qtbot.addWidget(window)
+    requests = LayoutRequests(window)
+    history = (first,)
+    kinds = (
+        _prediction(1),
+        _prediction(0, silent=True),
+        _prediction(2, unknown=True),
+        _prediction(3, other=True),
+    )
+    for index in range(1, 12):
+        timed = TimedPrediction(index * 0.25, kinds[index % len(kinds)])
+        history = (*history, timed)
+        panel.show_prediction(timed, history)
+        QtWidgets.QApplication.processEvents()
+    assert requests.count == 0
+    assert panel.history_image.image.shape == (4, 12, 3)
+
+
+def test_the_history_strip_keeps_each_predictions_colours_as_it_scrolls(qtbot):
+    panel = ClassifierPanel()
+    qtbot.addWidget(panel)
+    history = tuple(
+        TimedPrediction(i * 0.25, _prediction(i % 4, silent=i % 3 == 0)) for i in range(6)
+    )
+    panel.show_prediction(history[-1], history)
+    before = panel.history_image.image.copy()
+    newest = TimedPrediction(1.5, _prediction(0, other=True))
+    scrolled = (*history[1:], newest)
+    panel.show_prediction(newest, scrolled)
+    after = panel.history_image.image
+    np.testing.assert_array_equal(after[:, :-1], before[:, 1:])
+    assert tuple(after[0, -1]) == OTHER_RGB
