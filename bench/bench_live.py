@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from live_processes import live_bench_helpers, missing_programs
-from live_ticks import TickRecorder, print_lost_frames
+from live_ticks import FullCollections, TickRecorder, print_lost_frames
 
 from pianoscope.resources_path import demo_recording_path
 
@@ -73,6 +73,7 @@ class Collected:
     platform: str = ""
     load_samples: list[float] = field(default_factory=list)
     ticks: TickRecorder | None = None
+    full_collections: FullCollections | None = None
 
 
 def main() -> None:
@@ -157,6 +158,7 @@ def run_window(
         _label_panels(window, activity)
     ticks = TickRecorder(window.timer.interval() / 1e3)
     collected = Collected([], [], [], [], platform=app.platformName(), ticks=ticks)
+    collected.full_collections = FullCollections()
     window.timer.timeout.connect(collected.ticks.record)
     lock = threading.Lock()
     canary_stop = threading.Event()
@@ -204,6 +206,7 @@ def run_window(
         collected.classifier_problem = engine.classifier.problem if engine.classifier else "off"
         canary_stop.set()
         loads.stop()
+        collected.full_collections.stop()
         window.close()
 
     sampler = QtCore.QTimer()
@@ -314,7 +317,12 @@ def report(
         else "display: no samples"
     )
     print_lost_frames(
-        collected.ticks, activity, collected.predictions, collected.warm_s, collected.end_s
+        collected.ticks,
+        activity,
+        collected.predictions,
+        collected.full_collections,
+        collected.warm_s,
+        collected.end_s,
     )
     _print_cpu(collected, elapsed, helper_pids)
     if not args.no_probe:

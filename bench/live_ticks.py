@@ -1,5 +1,8 @@
 """Where the display's lost frames go: each display tick, with the GUI thread's CPU and CPU wait.
 
+Also the garbage collector's full collections (with their times), a suspect for long stops: a
+full collection walks every tracked object of the process while holding the GIL.
+
 The live window's frame rate is the rate of its display timer's ticks; a tick is lost when the GUI
 thread cannot return to Qt's event loop before the next one is due. For each tick this records
 the time, the GUI thread's own CPU time (`time.thread_time`) and the time it spent runnable but
@@ -12,10 +15,11 @@ process, on the X server, or on a lock.
 from __future__ import annotations
 
 import collections
+import gc
 import itertools
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -31,8 +35,9 @@ def _own_run_delay_s() -> float:
         return int(schedstat.read().split()[1]) / 1e9
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
+    """A tuple of numbers, which the garbage collector stops tracking (see `Activity`)."""
+
     at_s: float
     cpu_s: float
     run_delay_s: float
@@ -47,6 +52,26 @@ class TickRecorder:
 
     def record(self) -> None:
         self.ticks.append(Tick(time.monotonic(), time.thread_time(), _own_run_delay_s()))
+
+
+class FullCollections:
+    """Every full (oldest-generation) collection of the garbage collector: (start, end) times."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[float, float]] = []
+        self._started_s = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started_s = time.monotonic()
+        else:
+            self.spans.append((self._started_s, time.monotonic()))
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._callback)
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,7 @@ def print_lost_frames(
     recorder: TickRecorder,
     activity: GuiActivity,
     predictions: list[tuple[float, float]],
+    collections_: FullCollections,
     start_s: float,
     end_s: float,
 ) -> None:
@@ -110,6 +136,9 @@ def print_lost_frames(
         doing.update(tick.doing)
     top = ", ".join(f"{label} {s * 1e3:.0f} ms" for label, s in doing.most_common(6))
     predicting = sum(_overlap_s(t.start_s, t.start_s + t.gap_s, predictions) for t in late)
+    spans = [(a, b) for a, b in collections_.spans if start_s <= a <= end_s]
+    collecting = sum(_overlap_s(t.start_s, t.start_s + t.gap_s, spans) for t in late)
+    longest_ms = max((b - a for a, b in spans), default=0.0) * 1e3
     print(
         f"display ticks: {len(ticks)} ({len(ticks) / elapsed:.1f}/s); late (gap > "
         f"{LATE_FACTOR * interval_s * 1e3:.0f} ms): {len(late)} ({len(late) / elapsed:.1f}/s), "
@@ -122,10 +151,16 @@ def print_lost_frames(
         f"the classifier was predicting during {predicting / total:.0%} of them; the GUI "
         f"thread's labelled work in them: {top}"
     )
-    _print_worst_seconds(ticks, late, start_s)
+    print(
+        f"  full garbage collections in the window's process: {len(spans)}, the longest "
+        f"{longest_ms:.0f} ms; {collecting / total:.0%} of the late gaps' time"
+    )
+    _print_worst_seconds(ticks, late, spans, start_s)
 
 
-def _print_worst_seconds(ticks: list[Tick], late: list[LateTick], start_s: float) -> None:
+def _print_worst_seconds(
+    ticks: list[Tick], late: list[LateTick], spans: list[tuple[float, float]], start_s: float
+) -> None:
     per_second = collections.Counter(int(t.at_s - start_s) for t in ticks)
     for second, count in sorted(per_second.items(), key=lambda item: item[1])[:3]:
         inside = [t for t in late if int(t.start_s - start_s) == second]
@@ -133,9 +168,11 @@ def _print_worst_seconds(ticks: list[Tick], late: list[LateTick], start_s: float
         if worst is None:
             continue
         work = ", ".join(f"{label} {s * 1e3:.0f}" for label, s in worst.doing.most_common(3))
+        collecting_ms = _overlap_s(worst.start_s, worst.start_s + worst.gap_s, spans) * 1e3
         print(
             f"  second {second}: {count} ticks; its longest gap {worst.gap_s * 1e3:.0f} ms = "
-            f"computing {worst.cpu_s * 1e3:.0f}, waiting for a CPU {worst.cpu_wait_s * 1e3:.0f}, "
+            f"computing {worst.cpu_s * 1e3:.0f} (of which a full garbage collection "
+            f"{collecting_ms:.0f}), waiting for a CPU {worst.cpu_wait_s * 1e3:.0f}, "
             f"blocked {worst.blocked_s * 1e3:.0f} ms (work: {work or 'none labelled'})"
         )
 
