@@ -465,7 +465,7 @@ def _print_gui_costs(activity: GuiActivity, elapsed: float, warm_s: float) -> No
             continue
         durations = [
             a.end_s - a.start_s - sum(y - x for x, y in a.children)
-            for a in activity.done
+            for a in activity.done()
             if a.label == label and a.start_s >= warm_s
         ]
         longest = max(durations) * 1e3 if durations else 0.0

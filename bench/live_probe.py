@@ -29,9 +29,10 @@ _LONGEST_S = 2.0  # no GUI event is assumed to take longer (those that overlap a
 class Activity(NamedTuple):
     """One stretch of GUI-thread work; `children` are the stretches nested inside it.
 
-    A tuple of numbers and a string: the garbage collector stops tracking such tuples, so the
-    hundreds of thousands the probe keeps do not lengthen the process's full collections (as
-    dataclasses they did, to 165 ms each, stalls the benchmark then measured as the window's).
+    The probe keeps them as plain tuples (`tuple(activity)`) of numbers and a string, which the
+    garbage collector stops tracking (exact tuples only, not this subclass): the hundreds of
+    thousands it keeps then do not lengthen the process's full collections (as dataclasses they
+    did, to 165 ms each, stalls the benchmark then counted as the window's).
     """
 
     label: str
@@ -60,7 +61,7 @@ class GuiActivity:
     """A record of the GUI thread's work, labelled by panel; at most `keep` stretches."""
 
     def __init__(self, keep: int = 400_000) -> None:
-        self.done: collections.deque[Activity] = collections.deque(maxlen=keep)
+        self._kept: collections.deque[tuple] = collections.deque(maxlen=keep)
         self._open: list[_OpenActivity] = []
         self._panels: dict[int, str] = {}
         self.total_s: collections.Counter[str] = collections.Counter()
@@ -99,7 +100,7 @@ class GuiActivity:
         self.total_s[activity.label] += duration_s
         self.counts[activity.label] += 1
         if activity.end_s - activity.start_s >= _SHORTEST_KEPT_S:
-            self.done.append(activity)
+            self._kept.append(tuple(activity))
 
     def wrap(self, owner: object, method: str, label: str) -> None:
         """Time every call of `owner.method` as `label` (an instance attribute shadows it)."""
@@ -115,10 +116,16 @@ class GuiActivity:
 
         setattr(owner, method, timed)
 
+    def done(self) -> list[Activity]:
+        """The stretches kept, in the order they ended."""
+        return [Activity._make(kept) for kept in self._kept]
+
     def busy_during(self, start_s: float, end_s: float) -> collections.Counter[str]:
         """Seconds of each label's own work within [start_s, end_s]."""
-        if len(self._done) != len(self.done) or self._done[-1] is not self.done[-1]:
-            self._done = list(self.done)  # kept in the order they ended
+        if not self._kept:
+            return collections.Counter()
+        if len(self._done) != len(self._kept) or self._done[-1] != self._kept[-1]:
+            self._done = self.done()  # kept in the order they ended
             self._ends_s = [activity.end_s for activity in self._done]
         seconds: collections.Counter[str] = collections.Counter()
         first = bisect.bisect_left(self._ends_s, start_s)

@@ -36,7 +36,8 @@ def _own_run_delay_s() -> float:
 
 
 class Tick(NamedTuple):
-    """A tuple of numbers, which the garbage collector stops tracking (see `Activity`)."""
+    """Kept as a plain tuple of numbers, which the garbage collector stops tracking (see
+    `live_probe.Activity`)."""
 
     at_s: float
     cpu_s: float
@@ -48,10 +49,13 @@ class TickRecorder:
 
     def __init__(self, interval_s: float) -> None:
         self.interval_s = interval_s
-        self.ticks: list[Tick] = []
+        self._kept: list[tuple[float, float, float]] = []
 
     def record(self) -> None:
-        self.ticks.append(Tick(time.monotonic(), time.thread_time(), _own_run_delay_s()))
+        self._kept.append((time.monotonic(), time.thread_time(), _own_run_delay_s()))
+
+    def ticks(self) -> list[Tick]:
+        return [Tick._make(kept) for kept in self._kept]
 
 
 class FullCollections:
@@ -119,7 +123,7 @@ def print_lost_frames(
     `predictions` are the classifier's (start, end) times: a blocked gap during a prediction
     points at the GIL of the classifier thread."""
     interval_s = recorder.interval_s
-    ticks = [t for t in recorder.ticks if start_s <= t.at_s <= end_s]
+    ticks = [t for t in recorder.ticks() if start_s <= t.at_s <= end_s]
     late = late_ticks(ticks, interval_s, activity)
     elapsed = max(end_s - start_s, 1e-9)
     if not late:
