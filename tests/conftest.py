@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/pianoscope-xdg")
 # The user's data and settings (library, enrolments, QSettings) are never touched by tests.
 _USER_HOME = tempfile.mkdtemp(prefix="pianoscope-test-user-")
+atexit.register(functools.partial(shutil.rmtree, _USER_HOME, ignore_errors=True))
 os.environ["XDG_DATA_HOME"] = os.path.join(_USER_HOME, "data")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_USER_HOME, "config")
 
