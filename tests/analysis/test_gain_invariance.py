@@ -41,10 +41,16 @@ def analyse_scaled(
 
 
 def assert_same_notes(scaled: Analysis, plain: Analysis) -> None:
-    """Same pitches in the same order, each onset within one onset hop (10 ms)."""
-    assert [n.midi for n in scaled.notes] == [n.midi for n in plain.notes]
-    onsets = np.array([n.onset_s for n in scaled.notes]) - [n.onset_s for n in plain.notes]
-    assert np.all(np.abs(onsets) <= ONSET_HOP_S + 1e-9)
+    """The same notes: as many of each pitch, each onset within one onset hop (10 ms) of its
+    counterpart's. Notes struck together may swap places in the list, whose order is the
+    onset's to a tenth of a millisecond (at x0.03 a 16-bit file moved a G2 and a B3 struck
+    together 0.3 ms against each other)."""
+    assert len(scaled.notes) == len(plain.notes)
+    for midi in {n.midi for n in plain.notes}:
+        onsets = np.array([n.onset_s for n in scaled.notes if n.midi == midi])
+        expected = np.array([n.onset_s for n in plain.notes if n.midi == midi])
+        assert onsets.size == expected.size, f"MIDI {midi}"
+        assert np.all(np.abs(onsets - expected) <= ONSET_HOP_S + 1e-9), f"MIDI {midi}"
 
 
 def assert_same_analysis(scaled: Analysis, plain: Analysis, range_db: float = 0.05) -> None:
@@ -92,15 +98,7 @@ def test_what_is_absolute_moves_with_the_gain_and_louder_never_reads_softer(
     ("subtype", "gains"),
     [
         ("PCM_24", (0.01, 0.1, 3.0)),
-        pytest.param(
-            "PCM_16",
-            (0.03, 0.1, 3.0),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the note model reads 60 dB below the loudest band, where a 16-bit file "
-                "at x0.03 or x0.1 has a few bits left: 3 and 1 of 88 notes change (issue 13)",
-            ),
-        ),
+        ("PCM_16", (0.03, 0.1, 3.0)),
     ],
 )
 def test_integer_files_keep_their_notes_while_their_resolution_allows(
