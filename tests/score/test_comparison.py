@@ -116,8 +116,9 @@ def piece_with_repeat(tmp_path_factory: pytest.TempPathFactory) -> Score:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the note model still reports some partials of FluidR3 renderings as notes: "
-    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+    reason="the note model hears unplayed bass notes in FluidR3 renderings (short ones a few "
+    "semitones from a played bass note, a held bass key again when the melody is struck): "
+    "exact renderings get 1-3 extra notes in several bars (issue 13)",
 )
 @pytest.mark.fluidsynth
 def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score) -> None:
@@ -142,8 +143,9 @@ def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the note model still reports some partials of FluidR3 renderings as notes: "
-    "exact renderings get 1-2 extra notes in several bars (issue 13)",
+    reason="the note model hears unplayed bass notes in FluidR3 renderings (short ones a few "
+    "semitones from a played bass note, a held bass key again when the melody is struck): "
+    "exact renderings get 1-3 extra notes in several bars (issue 13)",
 )
 @pytest.mark.fluidsynth
 def test_a_repeat_left_out_is_not_reported(piece_with_repeat: Score) -> None:
