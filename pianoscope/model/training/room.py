@@ -70,9 +70,10 @@ def tilt_eq(samples: np.ndarray, tilt_db: float, low_cut_hz: float) -> np.ndarra
     return shaped * (_rms(samples) / _rms(shaped))
 
 
-def string_resonance(samples: np.ndarray, rng: np.random.Generator, below_db: float) -> np.ndarray:
-    """Add the sympathetic ringing of undamped strings, `below_db` under the dry sound."""
-    impulse = _resonance_impulse(int(rng.integers(RESONANCE_VARIANTS)))
+def string_resonance(samples: np.ndarray, variant: int, below_db: float) -> np.ndarray:
+    """Add the sympathetic ringing of undamped strings (one of `RESONANCE_VARIANTS` string
+    sets), `below_db` under the dry sound."""
+    impulse = _resonance_impulse(variant)
     ringing = fftconvolve(samples, impulse)[: samples.size]
     return samples + ringing * (_rms(samples) / _rms(ringing)) * 10.0 ** (-below_db / 20.0)
 

@@ -100,8 +100,18 @@ class DatasetSpec:
     pianos: tuple[str, ...] = PIANO_LABELS
 
     def cache_key(self) -> str:
-        text = repr((DATASET_VERSION, asdict(self)))
+        fields = asdict(self)
+        if fields["augment"] is not None:
+            for name, default in _LATER_AUGMENT_DEFAULTS.items():
+                if fields["augment"][name] == default:
+                    del fields["augment"][name]
+        text = repr((DATASET_VERSION, fields))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# Augmentation settings added after datasets were cached: left out of the cache key while they
+# hold their default, so the datasets made before them keep their keys and cached renderings.
+_LATER_AUGMENT_DEFAULTS = {"calibrated_level": False}
 
 
 @dataclass(frozen=True)
@@ -269,13 +279,13 @@ def iter_clip_audio(
     """(index into `plan_clips(spec)`, augmented float32 audio) of every clip, batch by batch."""
     plans = plan_clips(spec)
     done = 0
-    for indices, audio_clips, pedalled in _rendered_batches(plans, spec.clip_s, cancel):
-        for index, audio, pedal in zip(indices, audio_clips, pedalled, strict=True):
+    for batch in _rendered_batches(plans, spec.clip_s, cancel):
+        for index, audio, pedal, reference in zip(*batch, strict=True):
             rng = np.random.default_rng([plans[index].seed, 1])
             if spec.augment is not None:
-                audio = augment(audio, rng, spec.augment, pedalled=pedal)
+                audio = augment(audio, rng, spec.augment, pedalled=pedal, reference=reference)
             yield index, audio
-        done += len(indices)
+        done += len(batch[0])
         if progress is not None:
             progress(done / len(plans))
 
@@ -315,17 +325,23 @@ def _frames_per_clip(clip_s: float) -> int:
     return frame_count(round(clip_s * SAMPLE_RATE_HZ))
 
 
+Batch = tuple[list[int], list[np.ndarray], list[bool], list[np.ndarray | None]]
+
+
 def _rendered_batches(
     plans: Sequence[ClipPlan], clip_s: float, cancel: CancelToken | None
-) -> Iterator[tuple[list[int], list[np.ndarray], list[bool]]]:
-    """Yield (plan indices, level-normalised dry audio, pedal used?) batch by batch: noise and
-    speech, then one FluidSynth run per SoundFont chunk, then the sampled and modelled pianos."""
+) -> Iterator[Batch]:
+    """Yield (plan indices, level-normalised dry audio, pedal used?, the instrument's mf
+    calibration phrase at the convention or None for noise and speech) batch by batch: noise
+    and speech, then one FluidSynth run per SoundFont chunk, then the sampled and modelled
+    pianos."""
     for kind, make in ((KIND_NOISE, _noise_clip), (KIND_SPEECH, _speech_clip)):
         chosen = [i for i, p in enumerate(plans) if p.kind == kind]
         for start in range(0, len(chosen), SLOTS_PER_RENDER):
             _check(cancel)
             chunk = chosen[start : start + SLOTS_PER_RENDER]
-            yield chunk, [make(plans[i].seed, clip_s) for i in chunk], [False] * len(chunk)
+            clips = [make(plans[i].seed, clip_s) for i in chunk]
+            yield chunk, clips, [False] * len(chunk), [None] * len(chunk)
     by_soundfont: dict[str, list[int]] = {}
     by_sampler: dict[str, list[int]] = {}
     modelled: list[int] = []
@@ -341,22 +357,26 @@ def _rendered_batches(
             _check(cancel)
             chunk = indices[start : start + SLOTS_PER_RENDER]
             phrases = [_phrase(plans[i], clip_s) for i in chunk]
-            clips = _render_chunk([plans[i] for i in chunk], phrases, soundfont)
-            yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases]
+            clips, references = _render_chunk([plans[i] for i in chunk], phrases, soundfont)
+            yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases], references
     for name, indices in sorted(by_sampler.items()):
-        gain = _convention_gain(_sampled(name, calibration_phrase(), 0.0))
+        calibration = _sampled(name, calibration_phrase(), 0.0)
+        gain = _convention_gain(calibration)
+        reference = (calibration * gain).astype(np.float32)
         for start in range(0, len(indices), SLOTS_PER_RENDER):
             _check(cancel)
             chunk = indices[start : start + SLOTS_PER_RENDER]
             phrases = [_phrase(plans[i], clip_s) for i in chunk]
             clips = [(_sampled(name, p, d) * gain).astype(np.float32) for p, d in phrases]
-            yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases]
+            pedalled = [bool(p.pedal_changes) for p, _ in phrases]
+            yield chunk, clips, pedalled, [reference] * len(chunk)
     for start in range(0, len(modelled), SLOTS_PER_RENDER // 10):
         _check(cancel)
         chunk = modelled[start : start + SLOTS_PER_RENDER // 10]
         phrases = [_phrase(plans[i], clip_s) for i in chunk]
-        clips = [_modelled(plans[i].seed, p, d) for i, (p, d) in zip(chunk, phrases, strict=True)]
-        yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases]
+        pairs = [_modelled(plans[i].seed, p, d) for i, (p, d) in zip(chunk, phrases, strict=True)]
+        clips, references = [c for c, _ in pairs], [r for _, r in pairs]
+        yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases], references
 
 
 def _phrase(plan: ClipPlan, clip_s: float) -> tuple[Phrase, float]:
@@ -376,13 +396,14 @@ def _sampled(name: str, phrase: Phrase, detune_cents: float) -> np.ndarray:
     return sampler.render_phrase(sample_set(name), phrase, cents_for_pitch=cents)
 
 
-def _modelled(seed: int, phrase: Phrase, detune_cents: float) -> np.ndarray:
-    """A phrase on the clip's own modelled piano, brought to the level convention with that
-    piano's calibration phrase."""
+def _modelled(seed: int, phrase: Phrase, detune_cents: float) -> tuple[np.ndarray, np.ndarray]:
+    """A phrase on the clip's own modelled piano, and that piano's calibration phrase, both
+    brought to the level convention with the latter."""
     piano = physical.PhysicalPiano.from_seed(seed)
     reference = physical.render_phrase(piano, calibration_phrase(), detune_cents=0.0)
     audio = physical.render_phrase(piano, phrase, detune_cents=detune_cents)
-    return (audio * _convention_gain(reference)).astype(np.float32)
+    gain = _convention_gain(reference)
+    return (audio * gain).astype(np.float32), (reference * gain).astype(np.float32)
 
 
 def _convention_gain(calibration_audio: np.ndarray) -> float:
@@ -392,8 +413,9 @@ def _convention_gain(calibration_audio: np.ndarray) -> float:
 
 def _render_chunk(
     plans: Sequence[ClipPlan], phrases: Sequence[tuple[Phrase, float]], soundfont: str
-) -> list[np.ndarray]:
-    """Render one chunk with a calibration phrase per program first, and scale to convention."""
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Render one chunk with a calibration phrase per program first, and scale to convention;
+    returns the clips and each clip's program's calibration phrase at the convention."""
     programs = sorted({(p.instrument.bank, p.instrument.program) for p in plans})
     slots = [MidiSlot(calibration_phrase(), program, bank=bank) for bank, program in programs]
     for plan, (phrase, detune) in zip(plans, phrases, strict=True):
@@ -404,10 +426,16 @@ def _render_chunk(
         program: _convention_gain(clip)
         for program, clip in zip(programs, clips[: len(programs)], strict=True)
     }
-    return [
-        (clip * gains[(plan.instrument.bank, plan.instrument.program)]).astype(np.float32)
-        for plan, clip in zip(plans, clips[len(programs) :], strict=True)
+    references = {
+        program: (clip * gains[program]).astype(np.float32)
+        for program, clip in zip(programs, clips[: len(programs)], strict=True)
+    }
+    keys = [(plan.instrument.bank, plan.instrument.program) for plan in plans]
+    scaled = [
+        (clip * gains[key]).astype(np.float32)
+        for key, clip in zip(keys, clips[len(programs) :], strict=True)
     ]
+    return scaled, [references[key] for key in keys]
 
 
 def render_at_convention(
