@@ -200,7 +200,15 @@ def model_card(
         f"pedalled clips, gain ±{AUGMENT.gain_db:g} dB (what is left of the level after "
         f"calibration), white / pink / brown noise at {AUGMENT.snr_db[0]:g}-"
         f"{AUGMENT.snr_db[1]:g} dB SNR in {100 * AUGMENT.noise_probability:.0f} %, mains hum "
-        f"in {100 * AUGMENT.hum_probability:.0f} %. While training, "
+        f"in {100 * AUGMENT.hum_probability:.0f} %"
+        + (
+            "; every clip at the level a calibration in its own room gives (its piano's mf "
+            "calibration phrase, heard through the same room and microphone, reads its dry "
+            "level)"
+            if AUGMENT.calibrated_level
+            else ""
+        )
+        + ". While training, "
         f"{100 * TRAIN_CONFIG.identity_gain_share:.0f} % of every batch is played again at up "
         f"to ±{TRAIN_CONFIG.identity_gain_db:g} dB and must keep its piano, form and "
         "instrument answers; windows of the pianos whose timbre follows velocity are played "
