@@ -14,7 +14,9 @@ different scale design would. They make the model learn each known piano's own t
 "anything piano-like".
 
 Level convention: each program is scaled so the fixed mf calibration phrase reads
-`REFERENCE_LEVEL_DB` (see `pianoscope.model.calibration`), before augmentation.
+`REFERENCE_LEVEL_DB` (see `pianoscope.model.calibration`), before augmentation. With
+`AugmentConfig.calibrated_level` that phrase is also the reference by which a clip heard in a
+room is brought back to the convention, as a teacher's calibration in that room would.
 
 Besides the four known pianos, the pool (`sources.PIANO_FAMILIES`) gives form and intensity
 many more pianos: other SoundFont pianos, the sampled Steinway B and freepats pianos, and the
