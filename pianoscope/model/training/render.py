@@ -22,6 +22,8 @@ from pianoscope.errors import PianoscopeError
 from pianoscope.model.training.midi_gen import Phrase
 
 SAMPLE_RATE_HZ = 44_100
+RENDER_TIMEOUT_S = 600.0
+RENDER_TIMEOUT_PER_MUSIC_S = 20.0  # seconds of rendering allowed per second of music
 
 SOUNDFONT_DIRS = (Path("/usr/share/sounds/sf2"), Path("/usr/share/sounds/sf3"))
 FLUIDR3 = "FluidR3_GM.sf2"
@@ -64,9 +66,18 @@ def soundfont_path(name: str) -> Path:
 
 
 def render_midi(
-    midi_path: Path, soundfont: str, *, gain: float = 0.5, sample_rate_hz: int = SAMPLE_RATE_HZ
+    midi_path: Path,
+    soundfont: str,
+    *,
+    gain: float = 0.5,
+    sample_rate_hz: int = SAMPLE_RATE_HZ,
+    timeout_s: float | None = None,
 ) -> np.ndarray:
-    """Render a MIDI file dry with FluidSynth; returns float32 mono samples at `sample_rate_hz`."""
+    """Render a MIDI file dry with FluidSynth; returns float32 mono samples at `sample_rate_hz`.
+
+    A render that takes longer than `timeout_s` (default: `render_timeout_s` of the file) is
+    stopped and reported as a RenderError.
+    """
     executable = shutil.which("fluidsynth")
     if executable is None:
         raise RenderError("FluidSynth is not installed (Debian package fluidsynth).")
@@ -91,10 +102,29 @@ def render_midi(
             str(soundfont_path(soundfont)),
             str(midi_path),
         ]
-        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+        limit_s = render_timeout_s(midi_path) if timeout_s is None else timeout_s
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, check=False, timeout=limit_s
+            )
+        except subprocess.TimeoutExpired as error:
+            raise RenderError(
+                f"FluidSynth took longer than {limit_s:.0f} s to render {midi_path.name}; "
+                "it was stopped (is the machine very busy?)."
+            ) from error
         if result.returncode != 0 or not wav_path.is_file():
             raise RenderError(f"FluidSynth failed on {midi_path.name}: {result.stderr.strip()}")
         return load_audio(wav_path, sample_rate_hz=sample_rate_hz)
+
+
+def render_timeout_s(midi_path: Path) -> float:
+    """How long a render of this file may take: 10 minutes, or 20 times the music's length.
+
+    FluidSynth renders far faster than real time; the limit only ends a render that hangs, so
+    it grows with the music: a fixed 600 s once stopped a training set's long phrase file on a
+    saturated machine (while its process was paused), and the exception was not a RenderError.
+    """
+    return max(RENDER_TIMEOUT_S, RENDER_TIMEOUT_PER_MUSIC_S * mido.MidiFile(midi_path).length)
 
 
 @dataclass(frozen=True)
