@@ -14,7 +14,9 @@ from pianoscope.dsp.stft import magnitude
 
 PITCH_FFT_SIZE = 8192  # 5.4 Hz bins at 44.1 kHz: a semitone is 3 bins from C4 up
 DECAY_FFT_SIZE = 4096
+RISE_FFT_SIZE = 4096  # 93 ms: the frame before an attack reaches back less far than 8192's
 AFTER_ATTACK_S = 0.02
+BEFORE_ATTACK_S = 0.01
 # Below this the second harmonic is measured: a semitone spans too few bins at the fundamental.
 LOW_FUNDAMENTAL_HZ = 250.0
 PEAK_SEARCH_SEMITONES = 0.6
@@ -58,6 +60,17 @@ def pitch_sounds(samples: np.ndarray, sample_rate_hz: int, time_s: float, midi: 
     on_pitch = abs(12 * np.log2(max(peak_hz, 1e-6) / freq_hz)) <= PEAK_MATCH_SEMITONES
     level_db = 20 * np.log10(max(float(spectrum[peak_bin]), 1e-12) / loudest)
     return bool(on_pitch and level_db >= PRESENT_LEVEL_DB)
+
+
+def attack_rise_db(samples: np.ndarray, sample_rate_hz: int, time_s: float, midi: int) -> float:
+    """How much the key's partial rises (dB) from the frame that ends just before `time_s` to
+    the frame just after it: a key struck then rises by about 20 dB (median), a harmonic of a
+    note held from before falls or stays (see `verification.HELD_HARMONIC_RISE_DB`)."""
+    band = _bins(_measured_freq_hz(midi), PEAK_MATCH_SEMITONES, RISE_FFT_SIZE, sample_rate_hz)
+    before_s = time_s - BEFORE_ATTACK_S - RISE_FFT_SIZE / sample_rate_hz
+    before = _frame_magnitude(samples, sample_rate_hz, before_s, RISE_FFT_SIZE)
+    after = _frame_magnitude(samples, sample_rate_hz, time_s + AFTER_ATTACK_S, RISE_FFT_SIZE)
+    return float(20 * np.log10(max(after[band].max(), 1e-12) / max(before[band].max(), 1e-12)))
 
 
 def sustain_drop_db(

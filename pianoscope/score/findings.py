@@ -281,14 +281,17 @@ def _note_findings(notes: Sequence[NoteResult], bars: Sequence[BarResult]) -> li
 
 def _rhythm_findings(notes: Sequence[NoteResult], bars: Sequence[BarResult]) -> list[Finding]:
     """The most uneven onset of each bar, judged on the median deviation of the notes written
-    together (one note of a chord heard late is more often the transcription than the hand)."""
+    together (one note of a chord heard late is more often the transcription than the hand);
+    of an even count's two middle deviations the one nearer zero, so that of two notes one
+    heard early (a held bass key the transcription reports again at the melody's attack) and
+    one on time, the onset is on time."""
     groups: dict[float, list[NoteResult]] = {}
     for note in notes:
         if note.onset_deviation_beats is not None:
             groups.setdefault(note.onset_beat, []).append(note)
     worst: dict[int, tuple[float, float]] = {}
     for onset_beat, group in groups.items():
-        deviation = float(np.median([n.onset_deviation_beats for n in group]))
+        deviation = _cautious_median([n.onset_deviation_beats for n in group])
         index = group[0].bar_index
         if abs(deviation) >= RHYTHM_MIN_BEATS and abs(deviation) > abs(
             worst.get(index, (0.0, 0.0))[1]
@@ -305,6 +308,17 @@ def _rhythm_findings(notes: Sequence[NoteResult], bars: Sequence[BarResult]) -> 
         )
         for index, (onset_beat, deviation) in sorted(worst.items())
     ]
+
+
+def _cautious_median(values: Sequence[float]) -> float:
+    """The median; of an even count's two middle values the one nearer zero (zero when they
+    lie either side of it)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    low, high = ordered[middle - 1], ordered[middle]
+    return 0.0 if low * high <= 0 else float(min(low, high, key=abs))
 
 
 def _tempo_word(ratio: float | None) -> str | None:

@@ -1,9 +1,12 @@
 """Where each score beat fell in the take: the time map, tempo per bar and onset deviations.
 
 The anchors are the matched notes: for each score onset, the median time of the notes played
-there. Anchors that would run backwards (a mismatched note) are dropped by keeping the longest
-run of increasing times. Between anchors time is linear; outside them the median tempo
-extends the map.
+there. Where the notes of one onset disagree by a quarter of a beat or more (the transcription
+lost one of them and the matcher took a neighbour's note, or it put a held key's note at
+another note's attack), the anchor is the time among them that agrees with the neighbouring
+onsets: the median of two such times is neither. Anchors that would run backwards (a
+mismatched note) are dropped by keeping the longest run of increasing times. Between anchors
+time is linear; outside them the median tempo extends the map.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import numpy as np
 from pianoscope.score.loading import Bar
 
 LOCAL_SPAN_BEATS = 2.0
+# Notes of one score onset further apart than this (in beats) disagree about its time.
+DISAGREEMENT_BEATS = 0.25
 # A bar's tempo needs anchors covering at least this share of it.
 MIN_BAR_COVERAGE = 0.5
 
@@ -35,15 +40,19 @@ class TimeMap:
         beats_array = np.asarray(beats, dtype=float)
         times_array = np.asarray(times_s, dtype=float)
         unique = np.unique(beats_array)
-        medians = np.array([np.median(times_array[beats_array == b]) for b in unique])
-        keep = _longest_increasing(medians)
-        anchor_beats, anchor_times = unique[keep], medians[keep]
-        if anchor_beats.size >= 2:
-            steps = np.diff(anchor_times) / np.diff(anchor_beats)
-            seconds_per_beat = float(np.median(steps))
-        else:
-            seconds_per_beat = 0.5
-        return cls(anchor_beats, anchor_times, seconds_per_beat)
+        at_beat = [times_array[beats_array == b] for b in unique]
+        medians = np.array([np.median(times) for times in at_beat])
+        seconds_per_beat = _median_step(unique, medians)
+        agreed = medians.copy()
+        for k, times in enumerate(at_beat):
+            if np.ptp(times) < DISAGREEMENT_BEATS * seconds_per_beat or unique.size < 3:
+                continue
+            others = np.arange(unique.size) != k
+            expected_s = np.interp(unique[k], unique[others], medians[others])
+            agreed[k] = times[np.argmin(np.abs(times - expected_s))]
+        keep = _longest_increasing(agreed)
+        anchor_beats, anchor_times = unique[keep], agreed[keep]
+        return cls(anchor_beats, anchor_times, _median_step(anchor_beats, anchor_times))
 
     def time_s(self, beat: float) -> float:
         """Take time of a score beat."""
@@ -87,6 +96,14 @@ class TimeMap:
             return None
         slope = np.polyfit(beats, times, 1)[0]
         return float(60.0 / slope) if slope > 0 else None
+
+
+def _median_step(beats: np.ndarray, times_s: np.ndarray) -> float:
+    """Median seconds per beat between consecutive anchors (0.5, 120 BPM, with fewer than
+    two); steps that run backwards are left out."""
+    steps = np.diff(times_s) / np.diff(beats) if beats.size >= 2 else np.array([])
+    steps = steps[steps > 0]
+    return float(np.median(steps)) if steps.size else 0.5
 
 
 def _longest_increasing(values: np.ndarray) -> np.ndarray:

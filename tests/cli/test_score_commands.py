@@ -28,12 +28,6 @@ def score_and_take(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return score_path, take
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note model hears unplayed bass notes in FluidR3 renderings (short ones a few "
-    "semitones from a played bass note, a held bass key again when the melody is struck): "
-    "exact renderings get 1-3 extra notes in several bars (issue 13)",
-)
 @pytest.mark.fluidsynth
 def test_prints_headline_bars_and_findings_and_writes_json(
     score_and_take: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -23,12 +23,6 @@ def take_file(piece_a: Score, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note model hears unplayed bass notes in FluidR3 renderings (short ones a few "
-    "semitones from a played bass note, a held bass key again when the melody is struck): "
-    "exact renderings get 1-3 extra notes in several bars (issue 13)",
-)
 @pytest.mark.fluidsynth
 def test_take_file_is_compared_with_progress_up_to_one(piece_a: Score, take_file: Path) -> None:
     fractions: list[float] = []

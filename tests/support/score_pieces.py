@@ -132,13 +132,15 @@ class Performance:
 class Faults:
     """Planted mistakes: score note indices played a semitone or two off or skipped,
     a tempo factor per bar (0.87 is 15 % slower), bars played at another dynamic, bars
-    whose staccato notes are held (legato)."""
+    whose staccato notes are held (legato), and unwritten keys struck with a score note
+    (score note index -> semitones from it; same velocity and length)."""
 
     wrong: dict[int, int] = field(default_factory=dict)
     skipped: frozenset[int] = frozenset()
     bar_tempo_factor: dict[int, float] = field(default_factory=dict)
     bar_dynamic: dict[int, str] = field(default_factory=dict)
     legato_bars: frozenset[int] = frozenset()
+    added: dict[int, int] = field(default_factory=dict)
 
 
 def as_events(notes: tuple[PerformedNote, ...]) -> list[NoteEvent]:
@@ -189,6 +191,9 @@ def perform(score: Score, faults: Faults = Faults(), *, lead_in_s: float = 0.5) 
         plays.append(len(notes))
         wrong.append(index in faults.wrong)
         notes.append(PerformedNote(onset_s, offset_s, midi, MARKING_VELOCITY[marking]))
+        if index in faults.added:
+            slip = note.midi + faults.added[index]
+            notes.append(PerformedNote(onset_s, offset_s, slip, MARKING_VELOCITY[marking]))
     return Performance(tuple(notes), tuple(plays), tuple(wrong))
 
 

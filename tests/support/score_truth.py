@@ -10,6 +10,7 @@ from pianoscope.score.comparison import ScoreComparison
 from pianoscope.score.loading import Score
 
 ONSET_MATCH_S = 0.05
+BLACK_KEYS = frozenset({1, 3, 6, 8, 10})
 
 
 def correctly_matched(performance: Performance, comparison: ScoreComparison) -> float:
@@ -37,6 +38,15 @@ def melody_note(score: Score, bar: int, position: int) -> int:
     return [i for i, n in enumerate(score.notes) if n.bar == bar and n.midi >= 60][position]
 
 
+def third_above(midi: int) -> int:
+    """Semitones from a white key `midi` to the white key a third above (C major's third):
+    the note a student adds to a melody note as if it were a chord."""
+    steps = 0
+    for _ in range(2):
+        steps += 2 if (midi + steps + 1) % 12 in BLACK_KEYS else 1
+    return steps
+
+
 def planted_faults(score: Score) -> dict[str, tuple[Faults, str, int, int]]:
     """Name -> (faults, kind of finding expected, first bar, last bar)."""
     return {
@@ -59,5 +69,11 @@ def planted_faults(score: Score) -> dict[str, tuple[Faults, str, int, int]]:
             "articulation",
             9,
             10,
+        ),
+        "extra note in bar 14": (
+            Faults(added={(i := melody_note(score, 14, 1)): third_above(score.notes[i].midi)}),
+            "extra_notes",
+            14,
+            14,
         ),
     }

@@ -91,12 +91,6 @@ def test_a_take_without_a_stored_score_says_how_to_add_one(
         compare_with_piece_score(library, loose.recording.id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note model hears unplayed bass notes in FluidR3 renderings (short ones a few "
-    "semitones from a played bass note, a held bass key again when the melody is struck): "
-    "exact renderings get 1-3 extra notes in several bars (issue 13)",
-)
 @pytest.mark.fluidsynth
 def test_every_take_of_the_piece_is_compared_with_its_score(
     library: Library, scores: tuple[Path, Path], tmp_path: Path
