@@ -46,12 +46,6 @@ def window(qtbot, tmp_path: Path, score_and_take: tuple[Path, Path]):
     opened.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note model hears unplayed bass notes in FluidR3 renderings (short ones a few "
-    "semitones from a played bass note, a held bass key again when the melody is struck): "
-    "exact renderings get 1-3 extra notes in several bars (issue 13)",
-)
 @pytest.mark.fluidsynth
 def test_score_view_shows_headline_roll_and_bars(
     window: ReviewWindow, score_and_take: tuple[Path, Path], qtbot
