@@ -9,8 +9,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pianoscope.score.loading import Score
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp/pianoscope-xdg")
@@ -68,3 +72,28 @@ def own_pianos_enrolment(tmp_path_factory: pytest.TempPathFactory) -> Path:
         write_audio(path, rendered(instrument, seed=1))
         pianos.append(PianoRecordings(name, (path,)))
     return enrol_pianos(pianos, folder / "enrolments").path
+
+
+@pytest.fixture(scope="session")
+def score_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two test pieces (`support.score_pieces`) written as MusicXML once per session."""
+    from support.score_pieces import PIECE_A, PIECE_B, write_piece
+
+    folder = tmp_path_factory.mktemp("scores")
+    write_piece(folder / "piece_a.musicxml", PIECE_A)
+    write_piece(folder / "piece_b.musicxml", PIECE_B)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def piece_a(score_folder: Path) -> Score:
+    from pianoscope.score.loading import load_score
+
+    return load_score(score_folder / "piece_a.musicxml")
+
+
+@pytest.fixture(scope="session")
+def piece_b(score_folder: Path) -> Score:
+    from pianoscope.score.loading import load_score
+
+    return load_score(score_folder / "piece_b.musicxml")

@@ -1,35 +1,15 @@
-"""Fixtures for the score tests: two pieces written as MusicXML once per session, and a helper
-that renders a performance with FluidSynth (cached) and compares it with its score."""
+"""Fixtures for the score tests: a helper that renders a performance with FluidSynth (cached)
+and compares it with its score (the pieces themselves are in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.score_pieces import PIECE_A, PIECE_B, Faults, Performance, perform, write_piece
+from support.score_pieces import Faults, Performance, perform
 from support.score_renders import Compare, render
 
 from pianoscope.score.comparison import ScoreComparison, compare_with_score
-from pianoscope.score.loading import Score, load_score
+from pianoscope.score.loading import Score
 from pianoscope.transcription.transcriber import transcribe_notes
-
-
-@pytest.fixture(scope="session")
-def score_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("scores")
-    write_piece(folder / "piece_a.musicxml", PIECE_A)
-    write_piece(folder / "piece_b.musicxml", PIECE_B)
-    return folder
-
-
-@pytest.fixture(scope="session")
-def piece_a(score_folder: Path) -> Score:
-    return load_score(score_folder / "piece_a.musicxml")
-
-
-@pytest.fixture(scope="session")
-def piece_b(score_folder: Path) -> Score:
-    return load_score(score_folder / "piece_b.musicxml")
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ from pianoscope.app.live.classifier_worker import (
     to_model_rate,
 )
 from pianoscope.app.live.frame_analysis import LiveAnalyser, LiveFrame
+from pianoscope.app.live.score_follow import FollowSnapshot, ScoreFollowWorker
 from pianoscope.app.live.settings import LiveSettings
 from pianoscope.app.live.spectrogram_buffer import SpectrogramBuffer
 from pianoscope.app.live.timing import FrameTiming
@@ -41,6 +42,7 @@ from pianoscope.audio.source import AudioSource
 from pianoscope.dsp.levels import rms_db
 from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
 from pianoscope.model.calibration import Calibration, calibrate, calibrate_passages
+from pianoscope.score.loading import Score
 
 if TYPE_CHECKING:
     from pianoscope.model.inference import Classifier
@@ -94,6 +96,8 @@ class LiveSnapshot:
     """The classifier's predictions of the last minute, oldest first."""
     classifier_problem: str | None
     classifier_running: bool
+    follow: FollowSnapshot | None = None
+    """Where the student is in the score being followed; None when no score is."""
 
 
 class LiveEngine:
@@ -119,6 +123,8 @@ class LiveEngine:
         self._receive_lock = threading.Lock()
         self._calibration = Calibration()
         self.classifier: ClassifierWorker | None = None
+        self._followed: Score | None = None
+        self._score_follow: ScoreFollowWorker | None = None
         self._analyser: LiveAnalyser | None = None
         self._spectrogram: SpectrogramBuffer | None = None
         self._latest: LiveFrame | None = None
@@ -165,11 +171,32 @@ class LiveEngine:
             )
             self.classifier.set_calibration(self._calibration)
             self.classifier.start()
+        self._start_following()
+
+    def follow_score(self, score: Score | None) -> None:
+        """Follow `score` in the input from now on (and after every start); None stops."""
+        self._stop_following()
+        self._followed = score
+        if self.running:
+            self._start_following()
+
+    def _start_following(self) -> None:
+        if self._followed is not None:
+            self._score_follow = ScoreFollowWorker(
+                self.source.ring, self.source.sample_rate_hz, self._followed
+            )
+            self._score_follow.start()
+
+    def _stop_following(self) -> None:
+        worker, self._score_follow = self._score_follow, None
+        if worker is not None:
+            worker.stop()
 
     def stop(self) -> RecordingResult | None:
         """Stop analysis and input; a running recording is finished and returned."""
         result = self.stop_recording()
         self._stop.set()
+        self._stop_following()
         if self.classifier is not None:
             self.classifier.stop()
         if self._thread is not None:
@@ -300,7 +327,7 @@ class LiveEngine:
 
     def snapshot(self) -> LiveSnapshot:
         """The newest published results, for one refresh of the display."""
-        classifier = self.classifier
+        classifier, follow = self.classifier, self._score_follow
         self._receive()
         return LiveSnapshot(
             frame=self._latest,
@@ -313,6 +340,7 @@ class LiveEngine:
             predictions=classifier.history() if classifier is not None else (),
             classifier_problem=classifier.problem if classifier is not None else None,
             classifier_running=classifier is not None,
+            follow=follow.snapshot if follow is not None else None,
         )
 
     def recent_timings(self) -> tuple[FrameTiming, ...]:

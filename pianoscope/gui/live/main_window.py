@@ -33,6 +33,7 @@ from pianoscope.gui.live.panels.level_meter import LevelMeter
 from pianoscope.gui.live.panels.note_readout import NoteReadout
 from pianoscope.gui.live.panels.partials_table import PartialsTable
 from pianoscope.gui.live.panels.scope import ScopePanel
+from pianoscope.gui.live.panels.score_follow import ScoreFollowPanel
 from pianoscope.gui.live.panels.spectrogram import SpectrogramPanel
 from pianoscope.gui.live.panels.spectrum import SpectrumPanel
 from pianoscope.gui.live.settings_dialog import SettingsDialog
@@ -48,6 +49,7 @@ from pianoscope.gui.settings_store import (
 from pianoscope.gui.text_line import TextLine
 from pianoscope.library.store import RECORDINGS_FOLDER, Library
 from pianoscope.model.calibration import Calibration
+from pianoscope.score.loading import Score
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.note_readout = NoteReadout()
         self.partials_table = PartialsTable()
         self.classifier_panel = ClassifierPanel()
+        self.score_follow = ScoreFollowPanel()
+        self.score_follow.follow_requested.connect(self._follow_score)
+        self.score_follow.stop_requested.connect(lambda: self._follow_score(None))
+        self._followed: Score | None = None
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         left = QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
         right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
@@ -143,12 +149,15 @@ class MainWindow(QtWidgets.QMainWindow):
             ("Classifier", self.classifier_panel, right),
             ("Partials", self.partials_table, right),
             ("Spectrogram", self.spectrogram, bottom),
+            ("Score", self.score_follow, bottom),
         ):
             dock = QtWidgets.QDockWidget(title, self)
             dock.setObjectName(f"dock-{title.lower()}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[title] = dock
+        self.tabifyDockWidget(self.docks["Spectrogram"], self.docks["Score"])
+        self.docks["Spectrogram"].raise_()
         self.resizeDocks([self.docks["Spectrogram"]], [260], QtCore.Qt.Orientation.Vertical)
         self.resizeDocks(
             [self.docks["Level"], self.docks["Partials"]],
@@ -296,6 +305,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.engine = engine
         engine.set_calibration(self.stored_calibration(engine.source.name))
+        engine.follow_score(self._followed)
         self.banner.hide()
         self.level_meter.set_device_name(engine.source.name)
         self.start_action.setChecked(True)
@@ -526,6 +536,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self._show_classifier(snapshot)
         if self._due("status", now_s, TEXT_INTERVAL_S):
             self._show_status(snapshot.stats)
+            if self.score_follow.isVisible():
+                self.score_follow.show_follow(snapshot.follow)
+
+    def _follow_score(self, score: Score | None) -> None:
+        """Follow `score` in the input (now, and from every next Start); None stops."""
+        self._followed = score
+        if self.engine is not None:
+            self.engine.follow_score(score)
 
     def _due(self, what: str, now_s: float, interval_s: float) -> bool:
         """True at most once per `interval_s` for each kind of panel."""

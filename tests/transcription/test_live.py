@@ -1,0 +1,52 @@
+"""Live notes: the note model run over the stream reports each note once, soon after it is
+struck, and finds what the whole-recording transcription finds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from support.score_pieces import perform
+from support.score_renders import render
+
+from pianoscope.score.loading import Score
+from pianoscope.transcription.live import SETTLE_S, LiveNotes
+from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
+from pianoscope.transcription.transcriber import transcribe_notes
+
+BLOCK_S = 0.5
+
+
+@pytest.mark.fluidsynth
+def test_live_notes_are_the_recordings_notes_each_once_and_soon(piece_a: Score) -> None:
+    samples = render(perform(piece_a).notes)
+    block = round(BLOCK_S * SAMPLE_RATE_HZ)
+    live = LiveNotes()
+    reported = []
+    for start in range(0, samples.size, block):
+        for note in live.feed(samples[start : start + block]):
+            reported.append((note, live.time_s))
+    offline = transcribe_notes(samples).notes
+    found = [
+        any(n.midi == o.midi and abs(n.onset_s - o.onset_s) <= 0.05 for n, _ in reported)
+        for o in offline
+    ]
+    assert np.mean(found) >= 0.9, f"{sum(found)} of {len(offline)}"
+    for index, (note, _) in enumerate(reported):
+        assert not any(
+            other.midi == note.midi and abs(other.onset_s - note.onset_s) <= 0.06
+            for other, _ in reported[index + 1 :]
+        ), note
+    latency_s = max(fed_s - note.onset_s for note, fed_s in reported)
+    assert latency_s <= SETTLE_S + BLOCK_S + 0.01
+
+
+def test_skipped_samples_move_the_clock_and_nothing_is_reported_twice() -> None:
+    t = np.arange(SAMPLE_RATE_HZ) / SAMPLE_RATE_HZ
+    partials = sum(np.sin(2 * np.pi * 440.0 * k * t) / k for k in range(1, 9))
+    tone = (0.2 * partials * np.exp(-3 * t)).astype(np.float32)
+    live = LiveNotes()
+    first = live.feed(tone) + live.feed(np.zeros(SAMPLE_RATE_HZ, np.float32))
+    live.skip(SAMPLE_RATE_HZ)
+    second = live.feed(tone) + live.feed(np.zeros(SAMPLE_RATE_HZ, np.float32))
+    assert [n.midi for n in first] == [69] and [n.midi for n in second] == [69]
+    assert second[0].onset_s == pytest.approx(first[0].onset_s + 3.0, abs=0.03)
