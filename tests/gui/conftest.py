@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from pianoscope.gui.live.main_window import MainWindow
@@ -36,3 +38,16 @@ def make_window(qtbot, tmp_path, settings_file):
         window.take_filer.wait_idle(30)
     for library in libraries:
         library.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item):
+    """Free the test's widgets once every fixture (qtbot's too) has let go of them.
+
+    A window holds reference cycles (lambdas connected to its actions), so Python frees it
+    only in a cyclic collection. One that came inside a later test's display timer deadlocked
+    in ~QObject (short soak, 2026-12-01: a QMenu's QAction waiting for a mutex); collected
+    here, between tests, no other window's timer is running.
+    """
+    yield
+    gc.collect()
