@@ -243,14 +243,15 @@ def _read_salvaging(handle: sf.SoundFile, info: AudioInfo, frames: int) -> np.nd
     """Read `frames` frames; if the decoder fails part-way, return the frames before the damage.
 
     A failed read leaves libsndfile's position undefined, so the block is re-read from its start
-    in small steps until the step that fails.
+    in small steps until the step that fails. A damaged header may also claim fewer frames than
+    were already read, and soundfile then fails to size its buffer (ValueError): damage too.
     """
     if handle.closed:
         return np.zeros((0, info.channels), np.float32)
     start = handle.tell()
     try:
         return handle.read(frames, dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError) as error:
+    except (sf.LibsndfileError, RuntimeError, ValueError) as error:
         reason = error
     good: list[np.ndarray] = []
     try:
@@ -260,7 +261,7 @@ def _read_salvaging(handle: sf.SoundFile, info: AudioInfo, frames: int) -> np.nd
             if part.shape[0] == 0:
                 break
             good.append(part)
-    except (sf.LibsndfileError, RuntimeError):
+    except (sf.LibsndfileError, RuntimeError, ValueError):
         pass
     _mark_exhausted(handle)
     kept_s = (start + sum(part.shape[0] for part in good)) / info.sample_rate_hz

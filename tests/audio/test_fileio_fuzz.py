@@ -84,6 +84,13 @@ def _check_loads_or_refuses(path) -> None:
     assert time.monotonic() - started < TIME_BOUND_S
 
 
+def test_a_flac_whose_header_claims_fewer_frames_than_it_holds_loads_or_is_refused(tmp_path):
+    # Found by the fuzzer below (2026-12-01): soundfile failed to size its buffer (ValueError).
+    path = tmp_path / "fuzz.flac"
+    path.write_bytes(_mutate(SEEDS[".flac"], [("insert", 47, b"\x00\x00\x00")]))
+    _check_loads_or_refuses(path)
+
+
 @pytest.mark.parametrize("suffix", sorted(SEEDS))
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
