@@ -228,10 +228,16 @@ class ScoreFollower:
         )
 
     def _wrong_note(self, note: NoteEvent) -> WrongNote:
+        """The wrong note placed in the score where it was played: the current onset plus
+        the time since, at the student's tempo, short of the next onset."""
         index = self._current if self._current is not None else 0
-        onset = self._onsets[index]
-        bar = self.score.bars[onset.bar_index]
-        return WrongNote(note.onset_s, note.midi, bar.number, onset.beat - bar.start_beat + 1.0)
+        beat = self._onsets[index].beat
+        if self._current_time_s is not None and index + 1 < len(self._onsets):
+            elapsed_beats = max(note.onset_s - self._current_time_s, 0.0) / self._seconds_per_beat
+            next_beat = self._onsets[index + 1].beat
+            beat = min(beat + elapsed_beats, beat + 0.9 * (next_beat - beat))
+        bar = self.score.bars[self.score.bar_index_of_beat(beat)]
+        return WrongNote(note.onset_s, note.midi, bar.number, round(beat - bar.start_beat + 1.0, 2))
 
     def _relocalise(self) -> None:
         """Jump to where the recent notes fit the score far better than where they are."""

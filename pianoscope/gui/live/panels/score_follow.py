@@ -25,6 +25,7 @@ WRONG_RGB = (214, 39, 40)
 REACHED_RGB = (31, 119, 180)
 OUTLINE_RGB = (120, 120, 120)
 CURSOR_RGB = (255, 127, 14)
+WRONG_MARK_BEATS = 0.25
 
 
 class ScoreStrip(QtWidgets.QWidget):
@@ -85,10 +86,13 @@ class ScoreStrip(QtWidgets.QWidget):
         roll.vertical(painter, cursor_beat)
         wrong_colour = QtGui.QColor(*WRONG_RGB)
         painter.setPen(wrong_colour)
+        bold = painter.font()
+        bold.setBold(True)
+        painter.setFont(bold)
         for beat, midi in flashing:
-            rect = roll.rect(beat, beat, midi).adjusted(-4, 0, 4, 0)
+            rect = roll.rect(beat, beat + WRONG_MARK_BEATS, midi).adjusted(0, -2, 0, 2)
             painter.fillRect(rect, wrong_colour)
-            painter.drawText(QtCore.QPointF(rect.right() + 2, rect.bottom()), note_name(midi))
+            painter.drawText(QtCore.QPointF(rect.right() + 3, rect.bottom()), note_name(midi))
         painter.end()
         self.drawn_wrong = tuple(note_name(midi) for _, midi in flashing)
 
