@@ -51,9 +51,12 @@ PARTIAL_INTERVALS = frozenset({-24, -19, -12, 12, 19, 24})
 FAR_WRONG_MIN_CONFIDENCE = 0.7
 RECENT_NOTES = 8
 SKIP_ONSETS = 2
+# How far ahead a note may be matched, chosen with bench/bench_score_follow.py: 0.5 beat of
+# slack let an added note take the place of the next written note of its key, 20 % of tempo
+# slack lost the place where the transcription missed notes.
 TEMPO_SLACK = 1.5
 HELD_MARGIN_BEATS = 0.25
-REACH_SLACK_BEATS = 0.5
+REACH_SLACK_BEATS = 0.35
 # The student's seconds per beat: the median over this many recent steps from onset to onset.
 TEMPO_STEPS = 8
 
