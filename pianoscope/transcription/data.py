@@ -29,7 +29,12 @@ from pianoscope.model.training.render import (
     render_phrases,
 )
 from pianoscope.transcription import steinway
-from pianoscope.transcription.content import SoundingNote, generate_clip, sounding_notes
+from pianoscope.transcription.content import (
+    PASSAGES,
+    SoundingNote,
+    generate_clip,
+    sounding_notes,
+)
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
 
 MUSESCORE_FULL = "MuseScore_General_Full.sf3"
@@ -49,12 +54,15 @@ class Clip:
     piano: str
 
 
-def render_clips(piano: str, seeds: Sequence[int], *, room: bool = True) -> list[Clip]:
-    """Clips of generated content (one per seed) on a SoundFont grand or the Steinway.
+def render_clips(
+    piano: str, seeds: Sequence[int], *, room: bool = True, passages: Sequence[str] = PASSAGES
+) -> list[Clip]:
+    """Clips of generated content (one per seed, drawn from `passages`) on a SoundFont grand or
+    the Steinway.
 
     With `room`, each clip is augmented under its own seed (reverb, noise, hum, gain).
     """
-    phrases = [generate_clip(np.random.default_rng(seed)) for seed in seeds]
+    phrases = [generate_clip(np.random.default_rng(seed), passages=passages) for seed in seeds]
     clips = []
     for seed, phrase, samples in zip(seeds, phrases, render_dry(piano, phrases), strict=True):
         if room:

@@ -2,7 +2,9 @@
 
 One command rebuilds `resources/note_model.npz` from scratch: it renders CLIPS_PER_PIANO clips
 of generated content on each training piano (seeds 0 ... CLIPS_PER_PIANO - 1; the measuring
-sets use seeds from 10 000 up), augments them, and trains for STEPS steps on random 5 s crops
+sets use seeds from 10 000 up) and EMPHASIS_CLIPS_PER_PIANO more whose content leans to the bass,
+soft notes and notes under louder ones (`content.EMPHASIS_PASSAGES`, seeds from
+EMPHASIS_FIRST_SEED), augments them, and trains for STEPS steps on random 5 s crops
 with torch on TORCH_THREADS thread under a fixed seed (a second thread made each step three
 times slower on the shared two-core development machine). The shipped weights took 49 minutes
 of training (about 1 s a step beside two other trainings) plus 2 minutes of rendering; the
@@ -28,6 +30,7 @@ import torch
 from torch import nn
 from torch.nn import functional
 
+from pianoscope.transcription.content import EMPHASIS_PASSAGES
 from pianoscope.transcription.data import TRAINING_PIANOS, frame_targets, render_clips
 from pianoscope.transcription.network import (
     HARMONIC_SEMITONES,
@@ -48,6 +51,8 @@ from pianoscope.transcription.tuning import tune_decoding
 log = logging.getLogger(__name__)
 
 CLIPS_PER_PIANO = 64
+EMPHASIS_CLIPS_PER_PIANO = 96
+EMPHASIS_FIRST_SEED = 1000
 STEPS = 2800
 BATCH = 8
 CROP_FRAMES = 250
@@ -116,13 +121,17 @@ def _shift(keys: torch.Tensor, semitones: int, outside: float) -> torch.Tensor:
 
 
 def build_training_set(
-    clips_per_piano: int = CLIPS_PER_PIANO,
+    clips_per_piano: int = CLIPS_PER_PIANO, emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Normalised spectrograms and their targets, one pair per rendered clip."""
     features, targets = [], []
+    emphasis_seeds = range(EMPHASIS_FIRST_SEED, EMPHASIS_FIRST_SEED + emphasis_clips_per_piano)
     for piano in TRAINING_PIANOS:
         started = time.perf_counter()
-        for clip in render_clips(piano, range(clips_per_piano)):
+        clips = render_clips(piano, range(clips_per_piano)) + render_clips(
+            piano, emphasis_seeds, passages=EMPHASIS_PASSAGES
+        )
+        for clip in clips:
             levels = normalise_db(spectrogram(clip.samples))
             features.append(levels)
             targets.append(frame_targets(clip.notes, levels.shape[0]))
@@ -130,12 +139,18 @@ def build_training_set(
     return features, targets
 
 
-def train(out: Path, *, steps: int = STEPS, clips_per_piano: int = CLIPS_PER_PIANO) -> None:
+def train(
+    out: Path,
+    *,
+    steps: int = STEPS,
+    clips_per_piano: int = CLIPS_PER_PIANO,
+    emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
+) -> None:
     """Train from scratch under SEED and write the weights to `out` (.npz)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
     rng = np.random.default_rng(SEED)
-    features, targets = build_training_set(clips_per_piano)
+    features, targets = build_training_set(clips_per_piano, emphasis_clips_per_piano)
     network = NoteNetwork()
     optimiser = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, LEARNING_RATE, total_steps=steps)
@@ -192,9 +207,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
+    parser.add_argument("--emphasis-clips-per-piano", type=int, default=EMPHASIS_CLIPS_PER_PIANO)
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    train(arguments.out, steps=arguments.steps, clips_per_piano=arguments.clips_per_piano)
+    train(
+        arguments.out,
+        steps=arguments.steps,
+        clips_per_piano=arguments.clips_per_piano,
+        emphasis_clips_per_piano=arguments.emphasis_clips_per_piano,
+    )
 
 
 if __name__ == "__main__":
