@@ -236,9 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
     parser.add_argument("--emphasis-clips-per-piano", type=int, default=EMPHASIS_CLIPS_PER_PIANO)
     parser.add_argument(
-        "--previous",
-        type=Path,
-        help="grow and fine-tune these weights of the previous architecture",
+        "--previous", type=Path, help="grow these weights of the previous architecture"
     )
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
