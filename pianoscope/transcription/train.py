@@ -49,7 +49,6 @@ from pianoscope.transcription.spectrogram import (
     spectrogram,
 )
 from pianoscope.transcription.tuning import tune_decoding
-from pianoscope.transcription.warm_start import grown
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,6 @@ STEPS = 2800
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
-WARM_LEARNING_RATE = 5e-4
 ONSET_POSITIVE_WEIGHT = 8.0
 TORCH_THREADS = 1
 SEED = 13
@@ -164,23 +162,15 @@ def train(
     steps: int = STEPS,
     clips_per_piano: int = CLIPS_PER_PIANO,
     emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
-    previous: Path | None = None,
 ) -> None:
-    """Train under SEED, from scratch or grown from the `previous` architecture's weights
-    (`warm_start`, at WARM_LEARNING_RATE), and write the weights to `out` (.npz)."""
+    """Train from scratch under SEED and write the weights to `out` (.npz)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
     rng = np.random.default_rng(SEED)
     features, targets = build_training_set(clips_per_piano, emphasis_clips_per_piano)
     network = NoteNetwork()
-    learning_rate = LEARNING_RATE
-    if previous is not None:
-        with np.load(previous, allow_pickle=False) as archive:
-            arrays = grown({name: archive[name] for name in archive.files})
-        network.load_state_dict({name: torch.from_numpy(a) for name, a in arrays.items()})
-        learning_rate = WARM_LEARNING_RATE
-    optimiser = torch.optim.Adam(network.parameters(), lr=learning_rate)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, learning_rate, total_steps=steps)
+    optimiser = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, LEARNING_RATE, total_steps=steps)
     positive = torch.tensor(ONSET_POSITIVE_WEIGHT)
     started = time.perf_counter()
     for step in range(steps):
@@ -235,9 +225,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
     parser.add_argument("--emphasis-clips-per-piano", type=int, default=EMPHASIS_CLIPS_PER_PIANO)
-    parser.add_argument(
-        "--previous", type=Path, help="grow these weights of the previous architecture"
-    )
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     train(
@@ -245,7 +232,6 @@ def main(argv: list[str] | None = None) -> None:
         steps=arguments.steps,
         clips_per_piano=arguments.clips_per_piano,
         emphasis_clips_per_piano=arguments.emphasis_clips_per_piano,
-        previous=arguments.previous,
     )
 
 
