@@ -4,7 +4,8 @@ One command rebuilds `resources/note_model.npz` from scratch: it renders CLIPS_P
 of generated content on each training piano (seeds 0 ... CLIPS_PER_PIANO - 1; the measuring
 sets use seeds from 10 000 up) and EMPHASIS_CLIPS_PER_PIANO more whose content leans to the bass,
 soft notes and notes under louder ones (`content.EMPHASIS_PASSAGES`, seeds from
-EMPHASIS_FIRST_SEED), augments them, and trains for STEPS steps on random 5 s crops
+EMPHASIS_FIRST_SEED; none by default: see README "Note transcription" for what 96 of them did),
+augments them, and trains for STEPS steps on random 5 s crops
 with torch on TORCH_THREADS thread under a fixed seed (a second thread made each step three
 times slower on the shared two-core development machine). The shipped weights took 49 minutes
 of training (about 1 s a step beside two other trainings) plus 2 minutes of rendering; the
@@ -51,7 +52,7 @@ from pianoscope.transcription.tuning import tune_decoding
 log = logging.getLogger(__name__)
 
 CLIPS_PER_PIANO = 64
-EMPHASIS_CLIPS_PER_PIANO = 96
+EMPHASIS_CLIPS_PER_PIANO = 0
 EMPHASIS_FIRST_SEED = 1000
 STEPS = 2800
 BATCH = 8
