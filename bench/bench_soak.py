@@ -61,7 +61,13 @@ def run_soak(seconds: float, folder: Path, *, warm_up_s: float = WARM_UP_S) -> S
     window = MainWindow(qsettings=qsettings, library=Library.open(folder / "library"))
     window.show()
     player = subprocess.Popen(
-        ["bash", "-c", f"while true; do paplay '{demo_recording_path()}'; done"],
+        # The loop ends with this process even when it is killed: a loop left playing into
+        # the virtual microphone spoiled every later recording test (2026-12-01).
+        [
+            "bash",
+            "-c",
+            f"while kill -0 {os.getpid()} 2>/dev/null; do paplay '{demo_recording_path()}'; done",
+        ],
         start_new_session=True,
     )
     try:
