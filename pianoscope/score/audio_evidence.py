@@ -66,11 +66,11 @@ def attack_rise_db(samples: np.ndarray, sample_rate_hz: int, time_s: float, midi
     """How much the key's partial rises (dB) from the frame that ends just before `time_s` to
     the frame just after it: a key struck then rises by about 20 dB (median), a harmonic of a
     note held from before falls or stays (see `verification.HELD_HARMONIC_RISE_DB`)."""
-    band = _bins(_measured_freq_hz(midi), PEAK_MATCH_SEMITONES, RISE_FFT_SIZE, sample_rate_hz)
     before_s = time_s - BEFORE_ATTACK_S - RISE_FFT_SIZE / sample_rate_hz
-    before = _frame_magnitude(samples, sample_rate_hz, before_s, RISE_FFT_SIZE)
-    after = _frame_magnitude(samples, sample_rate_hz, time_s + AFTER_ATTACK_S, RISE_FFT_SIZE)
-    return float(20 * np.log10(max(after[band].max(), 1e-12) / max(before[band].max(), 1e-12)))
+    after_s = time_s + AFTER_ATTACK_S
+    return _partial_change_db(
+        samples, sample_rate_hz, midi, PEAK_MATCH_SEMITONES, RISE_FFT_SIZE, before_s, after_s
+    )
 
 
 def sustain_drop_db(
@@ -80,10 +80,25 @@ def sustain_drop_db(
     note's written end: a few dB for a held note, 10-25 dB for one released early."""
     window_s = DECAY_FFT_SIZE / sample_rate_hz
     late_s = max(onset_s + 0.9 * written_s - window_s, onset_s + AFTER_ATTACK_S)
-    band = _bins(_measured_freq_hz(midi), 0.5, DECAY_FFT_SIZE, sample_rate_hz)
-    early = _frame_magnitude(samples, sample_rate_hz, onset_s + AFTER_ATTACK_S, DECAY_FFT_SIZE)
-    late = _frame_magnitude(samples, sample_rate_hz, late_s, DECAY_FFT_SIZE)
-    return float(20 * np.log10(max(early[band].max(), 1e-12) / max(late[band].max(), 1e-12)))
+    early_s = onset_s + AFTER_ATTACK_S
+    return _partial_change_db(samples, sample_rate_hz, midi, 0.5, DECAY_FFT_SIZE, late_s, early_s)
+
+
+def _partial_change_db(
+    samples: np.ndarray,
+    sample_rate_hz: int,
+    midi: int,
+    semitones: float,
+    size: int,
+    from_s: float,
+    to_s: float,
+) -> float:
+    """dB from the key's measured partial (its strongest bin within `semitones`) in the
+    `size`-sample frame at `from_s` to that at `to_s`."""
+    band = _bins(_measured_freq_hz(midi), semitones, size, sample_rate_hz)
+    start = _frame_magnitude(samples, sample_rate_hz, from_s, size)[band].max()
+    end = _frame_magnitude(samples, sample_rate_hz, to_s, size)[band].max()
+    return float(20 * np.log10(max(end, 1e-12) / max(start, 1e-12)))
 
 
 def level_db(

@@ -84,10 +84,10 @@ def verify_against_audio(
         note = score.notes[index]
         return set(written_midi[written_onset == note.onset_beat].tolist()) - {note.midi}
 
-    def held_at(index: int) -> np.ndarray:
-        """Which written notes are held from before note `index` is struck."""
+    def held_keys(index: int) -> set[int]:
+        """Keys written to be held from before note `index` is struck."""
         onset = score.notes[index].onset_beat
-        return (written_onset < onset) & (written_end > onset)
+        return set(written_midi[(written_onset < onset) & (written_end > onset)].tolist())
 
     def confirmed(
         index: int, time_s: float, midi: int | None = None, *, strict: bool = False
@@ -101,7 +101,7 @@ def verify_against_audio(
             return False
         if strict and _explained_by_held(key, struck_with(index)):
             return False
-        if _explained_by_held(key, set(written_midi[held_at(index)].tolist()) - {note.midi}):
+        if _explained_by_held(key, held_keys(index) - {note.midi}):
             return attack_rise_db(samples, sample_rate_hz, time_s, key) >= HELD_HARMONIC_RISE_DB
         return True
 
@@ -122,7 +122,7 @@ def verify_against_audio(
         if not _explained_by_held(score.notes[index].midi, struck_with(index)):
             return None
         neighbour = neighbour_heard(index, time_s, strict=True)
-        sounding = struck_with(index) | set(written_midi[held_at(index)].tolist())
+        sounding = struck_with(index) | held_keys(index)
         if neighbour is None or _explained_by_held(neighbour, sounding, NEIGHBOUR_HIGHEST_HARMONIC):
             return None
         rise_db = attack_rise_db(samples, sample_rate_hz, time_s, neighbour)

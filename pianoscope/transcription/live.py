@@ -41,6 +41,11 @@ class LiveNotes:
         return self._fed_samples / SAMPLE_RATE_HZ
 
     @property
+    def window_start_s(self) -> float:
+        """Time of the window's first sample."""
+        return self.time_s - self._window.size / SAMPLE_RATE_HZ
+
+    @property
     def window(self) -> np.ndarray:
         """The last WINDOW_S of audio fed (for checks against the audio itself)."""
         return self._window
@@ -52,7 +57,7 @@ class LiveNotes:
         self._fed_samples += samples.size
         keep = round(WINDOW_S * SAMPLE_RATE_HZ)
         self._window = np.concatenate([self._window, samples])[-keep:]
-        window_start_s = self.time_s - self._window.size / SAMPLE_RATE_HZ
+        window_start_s = self.window_start_s
         settled_s = self.time_s - SETTLE_S
         if settled_s <= self._reported_until_s or not np.any(self._window):
             self._reported_until_s = max(self._reported_until_s, settled_s)

@@ -99,8 +99,7 @@ class ScoreFollowWorker:
         return self._snapshot
 
     def _audio_confirms(self, note: NoteEvent) -> bool:
-        window = self._notes.window
-        window_start_s = self._notes.time_s - window.size / MODEL_SAMPLE_RATE_HZ
+        onset_in_window_s = note.onset_s - self._notes.window_start_s
         return note.midi >= LOWEST_CONFIRMED_MIDI and pitch_sounds(
-            window, MODEL_SAMPLE_RATE_HZ, note.onset_s - window_start_s, note.midi
+            self._notes.window, MODEL_SAMPLE_RATE_HZ, onset_in_window_s, note.midi
         )

@@ -14,11 +14,11 @@ from pianoscope.app.live.score_follow import FollowSnapshot
 from pianoscope.app.review.score import read_score
 from pianoscope.dsp.pitch import note_name
 from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
+from pianoscope.gui.review.score_panel import SCORE_FILTER
 from pianoscope.gui.text_line import TextLine
 from pianoscope.score.loading import Score
 
 FLASH_S = 1.5
-SCORE_FILTER = "Scores (*.musicxml *.xml *.mxl *.mei *.mid *.midi)"
 POLL_MS = 100
 NO_SCORE = "Choose a score to see where the playing is in it."
 WRONG_RGB = (214, 39, 40)
