@@ -97,6 +97,7 @@ TRAIN_CONFIG = TrainConfig(
     seed=0,
     threads=1,
     identity_gain_share=0.25,
+    other_instrument_weight=4.0,
 )
 
 # Optional GAN augmentation (`pianoscope train --gan`); see pianoscope.model.training.gan.

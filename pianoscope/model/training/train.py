@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional
 
 from pianoscope.dsp.features import FLOOR_DB
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
@@ -44,7 +45,7 @@ from pianoscope.model.training.sources import (
     TIMBRE_BEARING_PIANOS,
     instrument_name,
 )
-from pianoscope.model.training.synth import KIND_REVOICED, UNKNOWN_INDEX, Dataset
+from pianoscope.model.training.synth import KIND_NEGATIVE, KIND_REVOICED, UNKNOWN_INDEX, Dataset
 from pianoscope.model.weights import save_weights
 from pianoscope.progress import CancelToken, ProgressCallback
 
@@ -83,6 +84,10 @@ class TrainConfig:
     # and must keep its piano, form and "a piano plays" answers (see `_identity_gain_copies`).
     identity_gain_db: float = 12.0
     identity_gain_share: float = 0.0
+    # Weight of other instruments' clips in the "a piano plays" loss: they are an eighth of the
+    # pool and the ones that pass for pianos (a plucked guitar, an electric piano), so they are
+    # weighed as much as the pianos, not as little as their share.
+    other_instrument_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,9 @@ def train_network(
             if cancel is not None:
                 cancel.check("Training")
             indices = np.sort(order[batch * config.batch_size : (batch + 1) * config.batch_size])
-            inputs, targets, timbre_rows = _batch(train, indices, config.window_frames, rng)
+            inputs, targets, timbre_rows = _batch(
+                train, indices, config.window_frames, rng, config.other_instrument_weight
+            )
             if generator is not None and config.gan_patch_probability > 0:
                 _mix_gan_patches(inputs, targets, generator, config.gan_patch_probability, rng)
             inputs, targets, pairs = _timbre_gain_pairs(inputs, targets, timbre_rows, config, rng)
@@ -281,10 +288,15 @@ def threshold_keeping_known(
 
 
 def _batch(
-    dataset: Dataset, indices: np.ndarray, window_frames: int, rng: np.random.Generator
+    dataset: Dataset,
+    indices: np.ndarray,
+    window_frames: int,
+    rng: np.random.Generator,
+    other_instrument_weight: float = 1.0,
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor], np.ndarray]:
-    """Random crops of `window_frames` frames of the chosen clips, their targets, and the rows
-    of timbre-bearing pianos (see `_timbre_gain_pairs`)."""
+    """Random crops of `window_frames` frames of the chosen clips, their targets (with each
+    clip's weight in the "a piano plays" loss), and the rows of timbre-bearing pianos (see
+    `_timbre_gain_pairs`)."""
     spare = dataset.features_db.shape[1] - window_frames
     offsets = rng.integers(0, spare + 1, size=indices.size)
     clips = dataset.features_db[indices]
@@ -298,6 +310,11 @@ def _batch(
         "intensity": torch.from_numpy(dataset.intensity[indices]),
         "known": torch.from_numpy((piano != UNKNOWN_INDEX).astype(np.float32)),
         "instrument": torch.from_numpy(dataset.instrument[indices].astype(np.float32)),
+        "instrument_weight": torch.from_numpy(
+            np.where(dataset.kind[indices] == KIND_NEGATIVE, other_instrument_weight, 1.0).astype(
+                np.float32
+            )
+        ),
     }
     timbre = np.isin(piano, TIMBRE_BEARING_INDICES) | (
         np.isin(dataset.source[indices], list(TIMBRE_BEARING_SOURCES))
@@ -407,7 +424,9 @@ _binary_cross_entropy = nn.BCEWithLogitsLoss()
 
 def _loss(logits: HeadLogits, targets: dict[str, torch.Tensor]) -> torch.Tensor:
     total = _binary_cross_entropy(logits.known, targets["known"])
-    total = total + _binary_cross_entropy(logits.instrument, targets["instrument"])
+    total = total + functional.binary_cross_entropy_with_logits(
+        logits.instrument, targets["instrument"], weight=targets["instrument_weight"]
+    )
     for head in ("piano", "form", "intensity"):
         if bool((targets[head] != IGNORE_INDEX).any()):
             total = total + _cross_entropy(getattr(logits, head), targets[head])

@@ -134,3 +134,26 @@ def test_identity_copies_are_gained_keep_piano_and_form_and_drop_intensity():
     same.instrument[added] = same.instrument[rows]
     assert float(train._identity_consistency(same, rows, added)) < 1e-6
     assert float(train._identity_consistency(logits, rows, added)) > 0.0
+
+
+def test_other_instruments_weigh_more_in_the_a_piano_plays_loss():
+    kinds = np.array(["negative", "pool-piano", "speech", "noise"])
+    dataset = Dataset(
+        np.full((4, 30, 8), -40.0, np.float16),
+        np.full(4, UNKNOWN_INDEX),
+        np.full(4, IGNORE_INDEX),
+        np.full(4, IGNORE_INDEX),
+        kinds,
+        np.array(["FluidR3_GM:24", "steinway-b", "speech", "noise"]),
+        instrument=np.array([0, 1, 0, 0]),
+    )
+    _, targets, _ = train._batch(dataset, np.arange(4), 20, np.random.default_rng(0), 4.0)
+    assert targets["instrument_weight"].tolist() == [4.0, 1.0, 1.0, 1.0]
+    logits = train.HeadLogits(
+        torch.zeros(4, 4), torch.zeros(4, 4), torch.zeros(4, 5), torch.zeros(4), torch.ones(4)
+    )
+    plain = {**targets, "instrument_weight": torch.ones(4)}
+    # A wrong "a piano plays" on the guitar costs three more times its plain share of the mean.
+    guitar_loss = float(torch.nn.functional.softplus(torch.tensor(1.0)))
+    added = float(train._loss(logits, targets) - train._loss(logits, plain))
+    assert abs(added - 3.0 * guitar_loss / 4) < 1e-5
