@@ -159,20 +159,30 @@ def _layer(weights: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.nd
 def _conv2d(
     inputs: np.ndarray, weight: np.ndarray, bias: np.ndarray, time_dilation: int = 1
 ) -> np.ndarray:
-    """'Same' 2-D convolution of (C, T, F) with weight (O, C, kt, kf), as torch's Conv2d."""
+    """'Same' 2-D convolution of (C, T, F) with weight (O, C, kt, kf), as torch's Conv2d.
+
+    The input is zero-padded and flattened per channel, so that each kernel tap reads one
+    contiguous run of it: the convolution is kt * kf matrix products over views of the one
+    padded array, with no (C * kt * kf, T * F) patch matrix copied out first (the output rows
+    carry 2 * (kf // 2) columns of the padding, dropped at the end).
+    """
     out_channels, in_channels, kernel_t, kernel_f = weight.shape
     pad_t = time_dilation * (kernel_t // 2)
     pad_f = kernel_f // 2
-    padded = np.pad(inputs, ((0, 0), (pad_t, pad_t), (pad_f, pad_f)))
     frames, bands = inputs.shape[1], inputs.shape[2]
-    columns = np.empty((in_channels, kernel_t, kernel_f, frames, bands), dtype=np.float32)
+    width = bands + 2 * pad_f
+    # One spare row, so the last tap's run of frames * width values stays inside the array.
+    padded = np.zeros((in_channels, frames + 2 * pad_t + 1, width), dtype=np.float32)
+    padded[:, pad_t : pad_t + frames, pad_f : pad_f + bands] = inputs
+    flat = padded.reshape(in_channels, -1)
+    span = frames * width
+    out = np.empty((out_channels, span), dtype=np.float32)
+    out[:] = bias[:, None]
     for i in range(kernel_t):
         for j in range(kernel_f):
-            columns[:, i, j] = padded[
-                :, i * time_dilation : i * time_dilation + frames, j : j + bands
-            ]
-    out = weight.reshape(out_channels, -1) @ columns.reshape(-1, frames * bands)
-    return (out + bias[:, None]).reshape(out_channels, frames, bands)
+            start = i * time_dilation * width + j
+            out += weight[:, :, i, j] @ flat[:, start : start + span]
+    return out.reshape(out_channels, frames, width)[:, :, :bands]
 
 
 def _relu(values: np.ndarray) -> np.ndarray:
