@@ -21,14 +21,13 @@ import mir_eval
 import numpy as np
 
 from pianoscope.dsp.levels import signal_reference_level_db
-from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import TRAINING_PIANOS, render_clips
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI, SAMPLE_RATE_HZ
 from pianoscope.transcription.transcriber import NoteTranscriber, shipped_weights
-from pianoscope.transcription.tuning import VALIDATION_FIRST_SEED
+from pianoscope.transcription.tuning import VALIDATION_FIRST_SEED, note_arrays
 
 REGISTERS = (("below C3", 21, 48), ("C3-B4", 48, 72), ("C5 and up", 72, 109))
 VELOCITIES = (("below 60", 0, 60), ("60-89", 60, 90), ("90 and up", 90, 128))
@@ -60,12 +59,7 @@ def outcomes(
         frame_threshold=float(weights["frame_threshold"]),
     )
     onset = activations.onset
-    arrays = (
-        np.array([[n.onset_s, n.offset_s] for n in notes]).reshape(-1, 2),
-        np.array([midi_to_hz(n.midi) for n in notes]),
-        np.array([[n.onset_s, n.offset_s] for n in found]).reshape(-1, 2),
-        np.array([midi_to_hz(n.midi) for n in found]),
-    )
+    arrays = (*note_arrays(notes), *note_arrays(found))
     matching = mir_eval.transcription.match_notes(*arrays, onset_tolerance=0.05, offset_ratio=None)
     with_offsets = mir_eval.transcription.match_notes(
         *arrays, onset_tolerance=0.05, offset_ratio=0.2

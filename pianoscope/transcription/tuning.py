@@ -21,6 +21,7 @@ import mir_eval
 import numpy as np
 
 from pianoscope.dsp.levels import signal_reference_level_db
+from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import TRAINING_PIANOS, render_clips
@@ -81,10 +82,8 @@ def _f1(
         )
         matched += len(
             mir_eval.transcription.match_notes(
-                np.array([[n.onset_s, n.offset_s] for n in notes]).reshape(-1, 2),
-                np.array([midi_to_hz(n.midi) for n in notes]),
-                np.array([[n.onset_s, n.offset_s] for n in found]).reshape(-1, 2),
-                np.array([midi_to_hz(n.midi) for n in found]),
+                *note_arrays(notes),
+                *note_arrays(found),
                 onset_tolerance=0.05,
                 offset_ratio=0.2 if offsets else None,
             )
@@ -92,3 +91,9 @@ def _f1(
         reference_count += len(notes)
         estimated_count += len(found)
     return 2.0 * matched / max(1, reference_count + estimated_count)
+
+
+def note_arrays(notes: Sequence[SoundingNote | NoteEvent]) -> tuple[np.ndarray, np.ndarray]:
+    """mir_eval's view of notes: (onset, offset) intervals in seconds and pitches in Hz."""
+    intervals = np.array([[n.onset_s, n.offset_s] for n in notes]).reshape(-1, 2)
+    return intervals, np.array([midi_to_hz(n.midi) for n in notes])
