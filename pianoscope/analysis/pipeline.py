@@ -11,7 +11,7 @@ note network at the end, from NETWORK_START of the progress bar) and labels the 
 by 0.01 or 100) so has the same notes, segments, labels, tempo and dynamic range. What stays
 absolute, because it says how loud the playing or the recording is: the loudness curve
 (dBFS), each note's velocity and the intensity label (both relative to the input's
-calibration, see `pianoscope.model.calibration`).
+calibration, see `pianoscope.model.calibration`: the labeller's, the one in force for the take).
 
 Memory stays bounded: audio is read in blocks of `block_s` seconds (10 s by default) and only
 compact per-frame features are kept (see `pianoscope.transcription.transcriber`), about 220 MB
@@ -44,6 +44,7 @@ from pianoscope.dsp.levels import (
     reference_level_db,
     rms_db,
 )
+from pianoscope.model.calibration import Calibration
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.transcription.transcriber import NoteTranscriber
 
@@ -82,7 +83,12 @@ def analyse_file(
     a_weighted = np.concatenate(a_parts) if a_parts else np.zeros(0, np.float32)
     reference_db = reference_level_db(rms)
 
-    transcriber = NoteTranscriber(reference_db=reference_db)
+    calibration = (
+        Calibration.from_json(labeller.calibration_json())
+        if isinstance(labeller, CalibratedLabeller)
+        else None
+    )
+    transcriber = NoteTranscriber(reference_db=reference_db, calibration=calibration)
     segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller, reference_db)
     done = 0
     for block, done in _blocks(path, block_s, cancel):
@@ -106,9 +112,7 @@ def analyse_file(
         loudness=LoudnessCurve(LOUDNESS_FRAME_S, rms, a_weighted),
         dynamic_range_db=dynamic_range_db(rms),
         tempo_bpm=transcription.tempo_bpm,
-        calibration=(
-            labeller.calibration_json() if isinstance(labeller, CalibratedLabeller) else None
-        ),
+        calibration=calibration.to_json() if calibration is not None else None,
     )
 
 

@@ -50,7 +50,12 @@ PARAMETER_NAMES = (
 )  # fmt: skip
 
 
-DECODING_NAMES = ("onset_threshold", "frame_threshold", "velocity_reference_db")
+DECODING_NAMES = (
+    "onset_threshold",
+    "frame_threshold",
+    "velocity_reference_db",
+    "calibrated_velocity_reference_db",
+)
 
 
 @dataclass(frozen=True)

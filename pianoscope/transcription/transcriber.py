@@ -12,6 +12,12 @@ absolute figure (a louder recording reads louder, like the classifier's intensit
 the network's estimate, which cannot hear the gain, is moved by the take's reference level
 relative to that of the validation renderings (`velocity_reference_db`, stored with the
 weights), 40 dB per decade of velocity as in the General MIDI curve (amplitude ∝ velocity²).
+A calibrated take (`pianoscope.model.calibration`: the teacher's mf notes measured their piano
+and microphone) is read relative to its calibration instead: its reference level less the
+calibration's offset, against the validation renderings' levels relative to their own pianos'
+calibrations (`calibrated_velocity_reference_db`). Without it a take recorded hot reads every
+forte note as 127 (the freepats renderings, 15 dB above the others, kept a Spearman rho of
+0.31 between true and read velocities; calibrated, 0.92, `bench/bench_transcription.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pianoscope.dsp.transcription import (
     TranscriptionResult,
     onsets_and_tempo,
 )
+from pianoscope.model.calibration import Calibration
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
 from pianoscope.transcription.decode import decode_notes
@@ -52,13 +59,19 @@ def shipped_weights() -> dict[str, np.ndarray]:
 
 class NoteTranscriber:
     """Feed 44.1 kHz mono samples block by block, then `finish()`; block size does not matter.
-    `reference_db` is the take's reference level, dBFS."""
+    `reference_db` is the take's reference level, dBFS; `calibration`, the one in force for the
+    take (none: velocities relative to the take's level alone)."""
 
     def __init__(
-        self, weights: dict[str, np.ndarray] | None = None, *, reference_db: float
+        self,
+        weights: dict[str, np.ndarray] | None = None,
+        *,
+        reference_db: float,
+        calibration: Calibration | None = None,
     ) -> None:
         self._weights = weights if weights is not None else shipped_weights()
         self._reference_db = reference_db
+        self._calibration = calibration
         self._frames = FrameStream(FFT_SIZE, HOP)
         self._onsets = OnsetStrength(SAMPLE_RATE_HZ, reference_db=reference_db)
         self._levels: list[np.ndarray] = []
@@ -80,12 +93,11 @@ class NoteTranscriber:
     ) -> TranscriptionResult:
         """Notes, onset times and tempo of everything fed; the network's progress goes to
         `progress` (0-1) and `cancel` is checked between its chunks (Cancelled)."""
-        level_db = self._reference_db - float(self._weights["velocity_reference_db"])
         notes = decode_notes(
             self.activations(progress=progress, cancel=cancel),
             onset_threshold=float(self._weights["onset_threshold"]),
             frame_threshold=float(self._weights["frame_threshold"]),
-            velocity_scale=10.0 ** (level_db / VELOCITY_DB_PER_DECADE),
+            velocity_scale=10.0 ** (self._velocity_level_db() / VELOCITY_DB_PER_DECADE),
         )
         onset_times_s, tempo_bpm = onsets_and_tempo(
             self._onsets.finish(), self._onsets.frame_rate_hz
@@ -93,13 +105,25 @@ class NoteTranscriber:
         progress(1.0)
         return TranscriptionResult(notes, onset_times_s, tempo_bpm)
 
+    def _velocity_level_db(self) -> float:
+        """How much louder than the validation renderings the take reads, dB."""
+        if self._calibration is None or self._calibration.kind == "none":
+            return self._reference_db - float(self._weights["velocity_reference_db"])
+        calibrated_db = self._reference_db - self._calibration.offset_db
+        return calibrated_db - float(self._weights["calibrated_velocity_reference_db"])
+
 
 def transcribe_notes(
-    samples: np.ndarray, weights: dict[str, np.ndarray] | None = None
+    samples: np.ndarray,
+    weights: dict[str, np.ndarray] | None = None,
+    *,
+    calibration: Calibration | None = None,
 ) -> TranscriptionResult:
     """Notes, onset times and tempo of a whole 44.1 kHz signal held in memory."""
     transcriber = NoteTranscriber(
-        weights, reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ)
+        weights,
+        reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ),
+        calibration=calibration,
     )
     transcriber.feed(samples)
     return transcriber.finish()

@@ -9,6 +9,12 @@ The velocity reference is the median reference level (loudest 100 ms, dBFS) of t
 the network reads velocity from a spectrogram relative to the take's loudest band, so it
 cannot hear the recording's gain; `pianoscope.transcription.transcriber` moves its estimate by
 the take's level relative to this one, so a louder recording still reads louder (issue 14).
+The calibrated velocity reference is the same median with each clip's level taken relative to
+its piano's mf calibration (`pianoscope.model.calibration.calibrate` of the calibration phrase
+rendered on that piano, as a teacher's calibration measures their piano and microphone): the
+training pianos play at raw levels 20 dB apart (the freepats grands loudest, their mf reads
+12-13 dB above the convention; the SoundFonts' 4-6 dB below), which a calibrated take does
+not depend on (their calibrated loudest levels lie within 3 dB of each other).
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ import numpy as np
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.pitch import midi_to_hz
+from pianoscope.model.calibration import calibrate
+from pianoscope.model.training.synth import calibration_phrase
 from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.data import TRAINING_PIANOS, render_clips
+from pianoscope.transcription.data import TRAINING_PIANOS, render_clips, render_dry
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations, forward
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, normalise_db, spectrogram
@@ -44,6 +52,7 @@ class DecodingSettings:
     onset_threshold: float
     frame_threshold: float
     velocity_reference_db: float
+    calibrated_velocity_reference_db: float
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: np.float32(value) for name, value in asdict(self).items()}
@@ -52,19 +61,32 @@ class DecodingSettings:
 def tune_decoding(weights: dict[str, np.ndarray]) -> DecodingSettings:
     """The thresholds that score best on the validation clips, and their reference level."""
     seeds = range(VALIDATION_FIRST_SEED, VALIDATION_FIRST_SEED + VALIDATION_CLIPS_PER_PIANO)
-    cases, levels_db = [], []
+    cases, levels_db, calibrated_levels_db = [], [], []
     for piano in TRAINING_PIANOS:
+        offset_db = piano_calibration_offset_db(piano)
         for clip in render_clips(piano, seeds):
             activations = forward(normalise_db(spectrogram(clip.samples)), weights)
             cases.append((activations, clip.notes))
             levels_db.append(signal_reference_level_db(clip.samples, SAMPLE_RATE_HZ))
+            calibrated_levels_db.append(levels_db[-1] - offset_db)
     onset_scores = {t: _f1(cases, t, 0.5, offsets=False) for t in ONSET_THRESHOLDS}
     onset_threshold = max(onset_scores, key=onset_scores.__getitem__)
     frame_scores = {t: _f1(cases, onset_threshold, t, offsets=True) for t in FRAME_THRESHOLDS}
     frame_threshold = max(frame_scores, key=frame_scores.__getitem__)
     log.info("onset F1 by threshold %s; with offsets by frame threshold %s",
              onset_scores, frame_scores)  # fmt: skip
-    return DecodingSettings(onset_threshold, frame_threshold, float(np.median(levels_db)))
+    return DecodingSettings(
+        onset_threshold,
+        frame_threshold,
+        float(np.median(levels_db)),
+        float(np.median(calibrated_levels_db)),
+    )
+
+
+def piano_calibration_offset_db(piano: str) -> float:
+    """The mf calibration's offset of a piano, dry: its calibration phrase rendered on it."""
+    (samples,) = render_dry(piano, [calibration_phrase()])
+    return calibrate(samples).offset_db
 
 
 def _f1(

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from pianoscope.dsp.levels import signal_reference_level_db
+from pianoscope.model.calibration import calibrate
 from pianoscope.model.training.midi_gen import Note, Phrase
 from pianoscope.model.training.render import FLUIDR3
+from pianoscope.model.training.synth import calibration_phrase
 from pianoscope.transcription.data import render_clips, render_dry
 from pianoscope.transcription.transcriber import NoteTranscriber, transcribe_notes
 
@@ -68,3 +70,21 @@ def test_fast_repeated_notes_are_each_a_note(step_s: float) -> None:
 def test_silence_has_no_notes_and_no_tempo() -> None:
     result = transcribe_notes(np.zeros(44_100 * 2, dtype=np.float32))
     assert result.notes == () and result.tempo_bpm is None
+
+
+@pytest.mark.fluidsynth
+def test_a_calibrated_take_reads_its_velocities_relative_to_its_calibration(room_clips) -> None:
+    """The same playing recorded 18 dB hotter, calibrated through the same microphone gain,
+    reads the same velocities; uncalibrated, it reads louder, its forte notes at 127."""
+    samples = room_clips[0].samples
+    (mf_notes,) = render_dry(FLUIDR3, [calibration_phrase()])
+    hot = np.float32(10.0 ** (18.0 / 20.0))
+    as_played = transcribe_notes(samples, calibration=calibrate(mf_notes)).notes
+    recorded_hot = transcribe_notes(samples * hot, calibration=calibrate(mf_notes * hot)).notes
+    uncalibrated_hot = transcribe_notes(samples * hot).notes
+    assert [n.midi for n in as_played] == [n.midi for n in recorded_hot]
+    velocities = np.array([[n.velocity for n in notes] for notes in (as_played, recorded_hot)])
+    assert np.abs(velocities[0] - velocities[1]).max() <= 1
+    saturated = [sum(n.velocity == 127 for n in notes) for notes in (as_played, uncalibrated_hot)]
+    print(f"notes at 127: calibrated {saturated[0]}, uncalibrated 18 dB hot {saturated[1]}")
+    assert saturated[1] > saturated[0]

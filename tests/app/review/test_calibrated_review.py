@@ -1,9 +1,12 @@
-"""Review analyses a take with the calibration it was recorded with (its sidecar)."""
+"""Review analyses a take with the calibration it was recorded with (its sidecar): its
+intensities and its notes' velocities."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import numpy as np
 
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.opening import analysis_job, open_recording
@@ -40,3 +43,9 @@ def test_review_reads_intensity_with_the_takes_own_calibration(tmp_path: Path) -
     assert before != after
     pairs = zip(before, after, strict=True)
     assert all(order.index(a) >= order.index(b) for b, a in pairs if a and b)
+    # Said to be recorded 20 dB quieter than the convention: the same notes, played louder.
+    assert [n.midi for n in plain_analysis.notes] == [n.midi for n in calibrated_analysis.notes]
+    velocities = np.array(
+        [[n.velocity for n in a.notes] for a in (plain_analysis, calibrated_analysis)]
+    )
+    assert np.all(velocities[1] >= velocities[0]) and velocities[1].mean() > velocities[0].mean()
