@@ -16,8 +16,8 @@ A calibrated take (`pianoscope.model.calibration`: the teacher's mf notes measur
 and microphone) is read relative to its calibration instead: its reference level less the
 calibration's offset, against the validation renderings' levels relative to their own pianos'
 calibrations (`calibrated_velocity_reference_db`). Without it a take recorded hot reads every
-forte note as 127 (the freepats renderings, 15 dB above the others, kept a Spearman rho of
-0.31 between true and read velocities; calibrated, 0.92, `bench/bench_transcription.py`).
+forte note as 127 (the freepats renderings, 15-19 dB louder than the others, kept a Spearman
+rho of 0.31 between true and read velocities; calibrated, 0.92, `bench/bench_transcription.py`).
 """
 
 from __future__ import annotations
