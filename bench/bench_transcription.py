@@ -1,7 +1,7 @@
 """Note transcription measured the way the field does, beside basic-pitch on the same files.
 
     nice python bench/bench_transcription.py [--weights NOTE_MODEL.npz] [--clips 8]
-                                             [--no-basic-pitch]
+                                             [--no-basic-pitch] [--transkun-clips 1]
 
 (the shipped weights by default; `python -m pianoscope.transcription.train --out FILE.npz`
 makes others.)
@@ -26,6 +26,9 @@ velocities.
 
 basic-pitch (its bundled ONNX model through onnxruntime) comes from the `bench` extra plus
 `pip install --no-deps basic-pitch` (its TensorFlow pin is not needed for the ONNX model).
+transkun 2.0.1, the state of the art, runs at a fraction of real time here, so it is scored on
+the first TRANSKUN_CLIPS clips of each set only, with Pianoscope's figures on the same clips
+beside it (`bench/transkun_tool.py`; `--transkun-clips 0` leaves it out).
 """
 
 from __future__ import annotations
@@ -172,11 +175,22 @@ def basic_pitch() -> Callable[[Clip, Path], list[Note]]:
     return run
 
 
+def transkun() -> Callable[[Clip, Path], list[Note]]:
+    """transkun's pretrained model, loaded once (`bench/transkun_tool.py`)."""
+    from transkun_tool import load_transkun
+
+    transcribe = load_transkun()
+    return lambda clip, _: transcribe(clip.samples)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=8, help="clips of 10 s per piano")
     parser.add_argument("--weights", type=Path, help="a training run's .npz (default: shipped)")
     parser.add_argument("--no-basic-pitch", action="store_true")
+    parser.add_argument(
+        "--transkun-clips", type=int, default=1, help="clips per set transkun transcribes"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     weights = load_weights(args.weights) if args.weights else shipped_weights()
@@ -199,7 +213,11 @@ def main() -> None:
         f"{args.clips} clips x 10 s per piano, in a room. P/R/F1 onset-only | with offsets | "
         "velocity MAE raw / after a line per piano, Spearman | s per minute of audio"
     )
+    subset_tools: dict[str, Callable[[Clip, Path], list[Note]]] = {}
+    if args.transkun_clips > 0:
+        subset_tools = {"pianoscope": tools["pianoscope"], "transkun": transkun()}
     pooled: dict[str, list[Scores]] = {name: [] for name in tools}
+    pooled_subset: dict[str, list[Scores]] = {name: [] for name in subset_tools}
     analyse_speeds: list[float] = []
     for label, piano in sets.items():
         clips = [joined(render_clips(piano, seeds))]
@@ -217,7 +235,22 @@ def main() -> None:
             speed = analysis.duration_s / (time.perf_counter() - started)
             analyse_speeds.append(speed)
             print(f"  whole `analyse` (no labels) of the same file: {speed:.0f}x real time")
+        if subset_tools:
+            subset = [joined(render_clips(piano, seeds[: args.transkun_clips]))]
+            print(f"  on the first {args.transkun_clips} clip(s), {len(subset[0].notes)} notes:")
+            for name, tool in subset_tools.items():
+                scores = run_tool(subset, tool, Path())
+                pooled_subset[name].append(scores)
+                print(f"    {name:10s} {_line(scores)}")
     print("\nMean over the sets:")
+    _print_means(pooled)
+    print(f"  whole `analyse`: {np.mean(analyse_speeds):.0f}x real time (mean over the files)")
+    if subset_tools:
+        print(f"\nMean over the sets' first {args.transkun_clips} clip(s):")
+        _print_means(pooled_subset)
+
+
+def _print_means(pooled: dict[str, list[Scores]]) -> None:
     for name, rows in pooled.items():
         onset = np.mean([r.onset_prf for r in rows], axis=0)
         offset = np.mean([r.offset_prf for r in rows], axis=0)
@@ -226,7 +259,6 @@ def main() -> None:
             f"  {name:12s} onset P {onset[0]:.3f} R {onset[1]:.3f} F1 {onset[2]:.3f} | "
             f"offset F1 {offset[2]:.3f} | {speed:.2f} s/min ({60 / speed:.0f}x real time)"
         )
-    print(f"  whole `analyse`: {np.mean(analyse_speeds):.0f}x real time (mean over the files)")
 
 
 def _line(scores: Scores) -> str:
