@@ -47,13 +47,12 @@ from scipy.stats import spearmanr
 
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.audio.fileio import write_audio
-from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.model.calibration import Calibration
 from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
-from pianoscope.transcription.tuning import piano_calibration_offset_db
+from pianoscope.transcription.tuning import note_arrays, piano_calibration_offset_db
 
 SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000
@@ -78,8 +77,8 @@ def score(clips: Sequence[Clip], estimates: Sequence[list[Note]], elapsed_s: flo
     counts = np.zeros((2, 3))  # (onset, offset) x (matched, reference, estimated)
     true_velocity, estimated_velocity = [], []
     for clip, estimated in zip(clips, estimates, strict=True):
-        ref_intervals, ref_hz = _arrays([(n.onset_s, n.offset_s, n.midi) for n in clip.notes])
-        est_intervals, est_hz = _arrays([(n[0], n[1], n[2]) for n in estimated])
+        ref_intervals, ref_hz = note_arrays(clip.notes)
+        est_intervals, est_hz = note_arrays([SoundingNote(*note) for note in estimated])
         for row, offset_ratio in ((0, None), (1, 0.2)):
             matching = mir_eval.transcription.match_notes(
                 ref_intervals, ref_hz, est_intervals, est_hz,
@@ -103,11 +102,6 @@ def score(clips: Sequence[Clip], estimates: Sequence[list[Note]], elapsed_s: flo
         velocity_spearman=float(spearmanr(true, found).statistic) if true.size > 2 else 0.0,
         seconds_per_minute=elapsed_s / duration_min,
     )
-
-
-def _arrays(notes: Sequence[tuple[float, float, int]]) -> tuple[np.ndarray, np.ndarray]:
-    intervals = np.array([[n[0], n[1]] for n in notes], dtype=float).reshape(-1, 2)
-    return intervals, np.array([midi_to_hz(n[2]) for n in notes], dtype=float)
 
 
 def _prf(counts: np.ndarray) -> tuple[float, float, float]:
