@@ -419,11 +419,10 @@ def _symmetric_kl(first_logits: torch.Tensor, second_logits: torch.Tensor) -> to
 
 
 _cross_entropy = nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
-_binary_cross_entropy = nn.BCEWithLogitsLoss()
 
 
 def _loss(logits: HeadLogits, targets: dict[str, torch.Tensor]) -> torch.Tensor:
-    total = _binary_cross_entropy(logits.known, targets["known"])
+    total = functional.binary_cross_entropy_with_logits(logits.known, targets["known"])
     total = total + functional.binary_cross_entropy_with_logits(
         logits.instrument, targets["instrument"], weight=targets["instrument_weight"]
     )
