@@ -11,13 +11,11 @@ from conftest import HELD_CASES, HELD_PIANOS, held_renderings
 from pianoscope.model.training.augment import add_reverb
 from pianoscope.transcription.transcriber import transcribe_notes
 
-# (piano, case, room) that still fail with the shipped weights, measured (13 of 60); strict, so
+# (piano, case, room) that still fail with the shipped weights, measured (11 of 60); strict, so
 # a case that starts to pass must be taken off this list. No held key is split: every failure
 # is a partial the network reports at the attack as strongly as a played note, or a played
 # octave whose key the network hears fading like a partial.
 KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
-    ("FluidR3_GM.sf2", "A3 4 s", "dry"): "extra D#7 at the attack",
-    ("FluidR3_GM.sf2", "A3 4 s", "room"): "extra D#7 at the attack",
     ("FluidR3_GM.sf2", "octaves pedalled 5 s", "dry"): "misses G4",
     ("FluidR3_GM.sf2", "octaves pedalled 5 s", "room"): "misses G4",
     ("MuseScore_General_Lite.sf3", "octaves pedalled 5 s", "room"): "misses G3",
