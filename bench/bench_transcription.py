@@ -251,7 +251,7 @@ def _print_means(pooled: dict[str, list[Scores]]) -> None:
         speed = np.mean([r.seconds_per_minute for r in rows])
         print(
             f"  {name:12s} onset P {onset[0]:.3f} R {onset[1]:.3f} F1 {onset[2]:.3f} | "
-            f"offset F1 {offset[2]:.3f} | {speed:.2f} s/min ({60 / speed:.0f}x real time)"
+            f"offset F1 {offset[2]:.3f} | {speed:.2f} s/min ({60 / speed:.3g}x real time)"
         )
 
 
