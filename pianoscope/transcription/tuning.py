@@ -59,7 +59,7 @@ class DecodingSettings:
 
 
 def tune_decoding(weights: dict[str, np.ndarray]) -> DecodingSettings:
-    """The thresholds that score best on the validation clips, and their reference level."""
+    """The thresholds that score best on the validation clips, and their reference levels."""
     seeds = range(VALIDATION_FIRST_SEED, VALIDATION_FIRST_SEED + VALIDATION_CLIPS_PER_PIANO)
     cases, levels_db, calibrated_levels_db = [], [], []
     for piano in TRAINING_PIANOS:
