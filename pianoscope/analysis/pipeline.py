@@ -44,7 +44,6 @@ from pianoscope.dsp.levels import (
     reference_level_db,
     rms_db,
 )
-from pianoscope.model.calibration import Calibration
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.transcription.transcriber import NoteTranscriber
 
@@ -84,9 +83,7 @@ def analyse_file(
     reference_db = reference_level_db(rms)
 
     calibration = (
-        Calibration.from_json(labeller.calibration_json())
-        if isinstance(labeller, CalibratedLabeller)
-        else None
+        labeller.calibration_in_force() if isinstance(labeller, CalibratedLabeller) else None
     )
     transcriber = NoteTranscriber(reference_db=reference_db, calibration=calibration)
     segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller, reference_db)

@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from pianoscope.dsp.notes import NoteEvent
+from pianoscope.model.calibration import Calibration
 
 SEGMENT_S = 2.0
 HEADS = ("piano", "form", "intensity")
@@ -55,10 +56,10 @@ SegmentLabeller = Callable[[np.ndarray, int, float], SegmentLabels | None]
 @runtime_checkable
 class CalibratedLabeller(Protocol):
     """A labeller that can say which calibration it reads intensity through, so the analysis
-    names it (`summary.calibration`): a teacher comparing two analyses of one take sees why
-    their intensities differ."""
+    names it (`summary.calibration`: a teacher comparing two analyses of one take sees why
+    their intensities differ) and reads the notes' velocities through it too."""
 
-    def calibration_json(self) -> dict[str, object]: ...
+    def calibration_in_force(self) -> Calibration: ...
 
 
 @dataclass(frozen=True)

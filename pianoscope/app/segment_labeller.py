@@ -72,9 +72,9 @@ class ClassifierLabeller:
         )
         return labels_from_prediction(prediction)
 
-    def calibration_json(self) -> dict[str, object]:
-        """The calibration intensity is read through, as the analysis JSON names it."""
-        return (self.calibration or self.classifier.calibration).to_json()
+    def calibration_in_force(self) -> Calibration:
+        """The calibration intensity is read through: the take's, else the classifier's."""
+        return self.calibration or self.classifier.calibration
 
     def for_take(
         self, take: Path, *, stored: Calibration | None = None, override: Calibration | None = None
