@@ -214,7 +214,8 @@ def main() -> None:
     pooled_subset: dict[str, list[Scores]] = {name: [] for name in subset_tools}
     analyse_speeds: list[float] = []
     for label, piano in sets.items():
-        clips = [joined(render_clips(piano, seeds))]
+        rendered = render_clips(piano, seeds)
+        clips = [joined(rendered)]
         print(f"\n{label}: {sum(len(c.notes) for c in clips)} notes")
         with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp:
             folder = Path(tmp)
@@ -230,7 +231,7 @@ def main() -> None:
             analyse_speeds.append(speed)
             print(f"  whole `analyse` (no labels) of the same file: {speed:.0f}x real time")
         if subset_tools:
-            subset = [joined(render_clips(piano, seeds[: args.transkun_clips]))]
+            subset = [joined(rendered[: args.transkun_clips])]
             print(f"  on the first {args.transkun_clips} clip(s), {len(subset[0].notes)} notes:")
             for name, tool in subset_tools.items():
                 scores = run_tool(subset, tool, Path())
