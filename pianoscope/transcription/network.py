@@ -14,13 +14,17 @@ Architecture (trained in `pianoscope.transcription.train`, same weights, same ar
    RISE_FRAMES frames (0 where it falls): a rise in dB is the same for a soft note as for a
    loud one, and soft notes were the ones the network missed (recall 0.28 below velocity 60
    against 0.76 above, on validation clips, without these channels).
-3. Two register channels (the key's place on the keyboard, -1 ... 1, and its square): the
+3. The stack of the long-frame spectrogram's key levels (MIDI 21-84) for LONG_HARMONIC_SEMITONES
+   (the octave below, harmonics 1-4): 2.7 Hz bins part the bass's fundamentals and low
+   partials, which the short frames blur into one another; -1 above its range.
+4. Two register channels (the key's place on the keyboard, -1 ... 1, and its square): the
    bass's fundamentals are narrower than an FFT bin and the treble has few partials, so the
    same pattern means different things in each (recall in the bass was 0.42 against 0.85 in
    the treble). They are constant in time: a per-key bias of the first layer, nothing else.
-4. conv 3x3 (time x key), ReLU; conv 3x3, ReLU; conv 5x1 over time (dilation 2: +-4 frames,
-   80 ms either side), ReLU.
-5. 1x1 conv to three heads per key, plus a learnt bias per key and head: onset and frame
+5. conv 3x3 (time x key), ReLU; conv 3x3, ReLU; conv 5x1 over time (dilation 2: +-4 frames,
+   80 ms either side), ReLU; conv 5x1 over time (dilation 4: +-8 frames more, 160 ms), ReLU,
+   so a key's onset is judged against what sounded 280 ms before and after it.
+6. 1x1 conv to three heads per key, plus a learnt bias per key and head: onset and frame
    (sigmoid probabilities) and velocity (sigmoid, x 127).
 
 Inference runs over chunks of CHUNK_FRAMES with RECEPTIVE_FRAMES of context on each side, so
@@ -38,15 +42,18 @@ from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.transcription.spectrogram import BAND_COUNT, BANDS_PER_SEMITONE, KEY_COUNT
 
 HARMONIC_SEMITONES = (-24, -19, -12, 0, 12, 19, 24, 28, 31, 34, 36, 38, 40, 43)
+LONG_HARMONIC_SEMITONES = (-12, 0, 12, 19, 24)
 TEMPORAL_DILATION = 2
+CONTEXT_DILATION = 4
 RISE_FRAMES = 2
 REGISTER_CHANNELS = 2
-INPUT_CHANNELS = 2 * len(HARMONIC_SEMITONES) + REGISTER_CHANNELS
-RECEPTIVE_FRAMES = RISE_FRAMES + 1 + 1 + 2 * TEMPORAL_DILATION
+INPUT_CHANNELS = 2 * len(HARMONIC_SEMITONES) + len(LONG_HARMONIC_SEMITONES) + REGISTER_CHANNELS
+RECEPTIVE_FRAMES = RISE_FRAMES + 1 + 1 + 2 * TEMPORAL_DILATION + 2 * CONTEXT_DILATION
 CHUNK_FRAMES = 1000
 PARAMETER_NAMES = (
     "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-    "temporal.weight", "temporal.bias", "heads.weight", "heads.bias", "key_bias",
+    "temporal.weight", "temporal.bias", "context.weight", "context.bias",
+    "heads.weight", "heads.bias", "key_bias",
 )  # fmt: skip
 
 
@@ -68,9 +75,9 @@ class NoteActivations:
 
 
 def input_channels(features: np.ndarray) -> np.ndarray:
-    """(frames, BAND_COUNT) -> (INPUT_CHANNELS, frames, KEY_COUNT): the harmonic stacks of the
-    key levels and of their rises, then the register channels."""
-    levels = key_levels(features)
+    """(frames, FEATURE_COUNT) -> (INPUT_CHANNELS, frames, KEY_COUNT): the harmonic stacks of
+    the key levels and of their rises, the long frames' stack, then the register channels."""
+    levels = key_levels(features[:, :BAND_COUNT])
     frames = levels.shape[0]
     earlier = np.concatenate([np.repeat(levels[:1], RISE_FRAMES, axis=0), levels[:-RISE_FRAMES]])
     rises = np.maximum(levels - earlier[:frames], 0.0)
@@ -79,32 +86,34 @@ def input_channels(features: np.ndarray) -> np.ndarray:
         [
             harmonic_stack(levels, -1.0),
             harmonic_stack(rises, 0.0),
+            harmonic_stack(key_levels(features[:, BAND_COUNT:]), -1.0, LONG_HARMONIC_SEMITONES),
             np.broadcast_to(register, (1, frames, KEY_COUNT)),
             np.broadcast_to(register**2, (1, frames, KEY_COUNT)),
         ]
     )
 
 
-def key_levels(features: np.ndarray) -> np.ndarray:
-    """(frames, BAND_COUNT) -> (frames, BAND_COUNT / 3): the loudest of bands 3k - 1 ... 3k + 1
-    for each semitone k from MIDI 21 (the band below the first is silence, -1)."""
-    frames = features.shape[0]
-    key_count = BAND_COUNT // BANDS_PER_SEMITONE
+def key_levels(bands: np.ndarray) -> np.ndarray:
+    """(frames, 3n) -> (frames, n): the loudest of bands 3k - 1 ... 3k + 1 for each semitone k
+    from MIDI 21 (the band below the first is silence, -1)."""
+    frames, band_count = bands.shape
     edge = np.full((frames, 1), -1.0, dtype=np.float32)
-    padded = np.concatenate([edge, features[:, : BAND_COUNT - 1]], axis=1)
-    return padded.reshape(frames, key_count, BANDS_PER_SEMITONE).max(axis=2)
+    padded = np.concatenate([edge, bands[:, : band_count - 1]], axis=1)
+    return padded.reshape(frames, band_count // BANDS_PER_SEMITONE, BANDS_PER_SEMITONE).max(axis=2)
 
 
-def harmonic_stack(keys: np.ndarray, outside: float) -> np.ndarray:
-    """(frames, BAND_COUNT / 3) -> (len(HARMONIC_SEMITONES), frames, KEY_COUNT).
+def harmonic_stack(
+    keys: np.ndarray, outside: float, shifts: tuple[int, ...] = HARMONIC_SEMITONES
+) -> np.ndarray:
+    """(frames, semitones) -> (len(shifts), frames, KEY_COUNT).
 
     Channel h at key k holds semitone k + s_h, s_h the harmonic's interval; `outside` beyond
     the spectrogram. Shifting by whole semitones commutes with the max over each key's bands,
     so the spectrogram is reduced to keys once and then shifted.
     """
     frames, key_count = keys.shape
-    stacked = np.full((len(HARMONIC_SEMITONES), frames, KEY_COUNT), outside, dtype=np.float32)
-    for channel, shift in enumerate(HARMONIC_SEMITONES):
+    stacked = np.full((len(shifts), frames, KEY_COUNT), outside, dtype=np.float32)
+    for channel, shift in enumerate(shifts):
         first = max(0, -shift)
         last = min(KEY_COUNT, key_count - shift)
         stacked[channel, :, first:last] = keys[:, first + shift : last + shift]
@@ -128,7 +137,7 @@ def forward(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> NoteActivations:
-    """Run the network over a normalised spectrogram (frames, BAND_COUNT), chunk by chunk,
+    """Run the network over normalised features (frames, FEATURE_COUNT), chunk by chunk,
     reporting the fraction done and checking `cancel` after each chunk (20 s of audio)."""
     frames = features.shape[0]
     parts = []
@@ -150,6 +159,7 @@ def _forward_chunk(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.n
     hidden = _relu(_conv2d(input_channels(features), *_layer(weights, "conv1")))
     hidden = _relu(_conv2d(hidden, *_layer(weights, "conv2")))
     hidden = _relu(_conv2d(hidden, *_layer(weights, "temporal"), TEMPORAL_DILATION))
+    hidden = _relu(_conv2d(hidden, *_layer(weights, "context"), CONTEXT_DILATION))
     channels, frames, keys = hidden.shape
     heads = (weights["heads.weight"][:, :, 0, 0] @ hidden.reshape(channels, -1)).reshape(
         3, frames, keys

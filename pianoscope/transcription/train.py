@@ -34,8 +34,10 @@ from torch.nn import functional
 from pianoscope.transcription.content import EMPHASIS_PASSAGES
 from pianoscope.transcription.data import TRAINING_PIANOS, frame_targets, render_clips
 from pianoscope.transcription.network import (
+    CONTEXT_DILATION,
     HARMONIC_SEMITONES,
     INPUT_CHANNELS,
+    LONG_HARMONIC_SEMITONES,
     PARAMETER_NAMES,
     RISE_FRAMES,
     TEMPORAL_DILATION,
@@ -62,7 +64,7 @@ ONSET_POSITIVE_WEIGHT = 8.0
 TORCH_THREADS = 1
 SEED = 13
 WEIGHTS_NAME = "note_model.npz"
-CHANNELS = (32, 40, 40)
+CHANNELS = (32, 40, 40, 40)
 
 
 class NoteNetwork(nn.Module):
@@ -70,7 +72,7 @@ class NoteNetwork(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        first, second, third = CHANNELS
+        first, second, third, fourth = CHANNELS
         self.conv1 = nn.Conv2d(INPUT_CHANNELS, first, 3, padding=1)
         self.conv2 = nn.Conv2d(first, second, 3, padding=1)
         self.temporal = nn.Conv2d(
@@ -80,13 +82,20 @@ class NoteNetwork(nn.Module):
             padding=(2 * TEMPORAL_DILATION, 0),
             dilation=(TEMPORAL_DILATION, 1),
         )
-        self.heads = nn.Conv2d(third, 3, 1)
+        self.context = nn.Conv2d(
+            third,
+            fourth,
+            (5, 1),
+            padding=(2 * CONTEXT_DILATION, 0),
+            dilation=(CONTEXT_DILATION, 1),
+        )
+        self.heads = nn.Conv2d(fourth, 3, 1)
         self.key_bias = nn.Parameter(torch.zeros(3, KEY_COUNT))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """(batch, frames, BAND_COUNT) normalised levels -> logits (batch, 3, frames, keys)."""
-        padded = functional.pad(features[..., : BAND_COUNT - 1], (1, 0), value=-1.0)
-        keys = functional.max_pool1d(padded, BANDS_PER_SEMITONE)
+        """(batch, frames, FEATURE_COUNT) normalised levels -> logits (batch, 3, frames, keys)."""
+        keys = _key_levels(features[..., :BAND_COUNT])
+        long_keys = _key_levels(features[..., BAND_COUNT:])
         first_frames = keys[:, :1].expand(-1, RISE_FRAMES, -1)
         earlier = torch.cat([first_frames, keys[:, :-RISE_FRAMES]], dim=1)[:, : keys.shape[1]]
         rises = functional.relu(keys - earlier)
@@ -95,6 +104,7 @@ class NoteNetwork(nn.Module):
             [
                 torch.stack([_shift(keys, s, -1.0) for s in HARMONIC_SEMITONES], dim=1),
                 torch.stack([_shift(rises, s, 0.0) for s in HARMONIC_SEMITONES], dim=1),
+                torch.stack([_shift(long_keys, s, -1.0) for s in LONG_HARMONIC_SEMITONES], dim=1),
                 register,
                 register**2,
             ],
@@ -103,12 +113,19 @@ class NoteNetwork(nn.Module):
         hidden = functional.relu(self.conv1(stacked))
         hidden = functional.relu(self.conv2(hidden))
         hidden = functional.relu(self.temporal(hidden))
+        hidden = functional.relu(self.context(hidden))
         return self.heads(hidden) + self.key_bias[None, :, None, :]
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The parameters by the names `network.load_weights` expects."""
         state = self.state_dict()
         return {name: state[name].detach().cpu().numpy() for name in PARAMETER_NAMES}
+
+
+def _key_levels(bands: torch.Tensor) -> torch.Tensor:
+    """The loudest of bands 3k - 1 ... 3k + 1 per semitone k, as `network.key_levels`."""
+    padded = functional.pad(bands[..., :-1], (1, 0), value=-1.0)
+    return functional.max_pool1d(padded, BANDS_PER_SEMITONE)
 
 
 def _shift(keys: torch.Tensor, semitones: int, outside: float) -> torch.Tensor:

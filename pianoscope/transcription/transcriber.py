@@ -1,11 +1,11 @@
 """Streamed transcription with the note network: feed blocks, then `finish()` for the notes.
 
-Per block only the spectrogram frames are computed and kept (float32, 297 bands at 50 Hz:
-60 kB a second, about 210 MB an hour; float16 would round a band's level by up to 0.03 dB
-differently at another gain); the network runs once at the end, when the loudest
-band of the whole recording, which its input is relative to, is known. Onset strength for the
-tempo comes from the spectral flux of `pianoscope.dsp.onsets`, as before, which is told the
-take's reference level (`pianoscope.dsp.levels.reference_level_db`) up front.
+Per block only the spectrogram frames are computed and kept (float32, 297 short-frame and
+192 long-frame bands at 50 Hz: 98 kB a second, about 350 MB an hour; float16 would round a
+band's level by up to 0.03 dB differently at another gain); the network runs once at the end,
+when the loudest band of the whole recording, which its input is relative to, is known. Onset
+strength for the tempo comes from the spectral flux of `pianoscope.dsp.onsets`, as before,
+which is told the take's reference level (`pianoscope.dsp.levels.reference_level_db`) up front.
 
 Notes, onsets and tempo are the same whatever the recording's gain. Velocity is the one
 absolute figure (a louder recording reads louder, like the classifier's intensity, issue 14):
@@ -42,6 +42,8 @@ from pianoscope.transcription.spectrogram import (
     BAND_COUNT,
     FFT_SIZE,
     HOP,
+    LONG_BAND_COUNT,
+    LONG_FFT_SIZE,
     SAMPLE_RATE_HZ,
     band_levels_db,
     normalise_db,
@@ -73,11 +75,14 @@ class NoteTranscriber:
         self._reference_db = reference_db
         self._calibration = calibration
         self._frames = FrameStream(FFT_SIZE, HOP)
+        self._long_frames = FrameStream(LONG_FFT_SIZE, HOP)
         self._onsets = OnsetStrength(SAMPLE_RATE_HZ, reference_db=reference_db)
         self._levels: list[np.ndarray] = []
+        self._long_levels: list[np.ndarray] = []
 
     def feed(self, samples: np.ndarray) -> None:
         self._levels.append(band_levels_db(self._frames.feed(samples)))
+        self._long_levels.append(band_levels_db(self._long_frames.feed(samples), LONG_BAND_COUNT))
         self._onsets.feed(samples)
 
     def activations(
@@ -85,7 +90,14 @@ class NoteTranscriber:
     ) -> NoteActivations:
         """Finish the stream and run the network: per-frame onset, frame, velocity per key."""
         self._levels.append(band_levels_db(self._frames.finish()))
-        levels = np.concatenate(self._levels) if self._levels else np.zeros((0, BAND_COUNT))
+        self._long_levels.append(band_levels_db(self._long_frames.finish(), LONG_BAND_COUNT))
+        levels = np.concatenate(
+            [
+                np.concatenate(self._levels).reshape(-1, BAND_COUNT),
+                np.concatenate(self._long_levels).reshape(-1, LONG_BAND_COUNT),
+            ],
+            axis=1,
+        )
         return forward(normalise_db(levels), self._weights, progress=progress, cancel=cancel)
 
     def finish(

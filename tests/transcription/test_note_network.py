@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from pianoscope.transcription.network import CHUNK_FRAMES, REGISTER_CHANNELS, forward
-from pianoscope.transcription.spectrogram import BAND_COUNT
+from pianoscope.transcription.spectrogram import BAND_COUNT, FEATURE_COUNT
 from pianoscope.transcription.train import NoteNetwork
 
 
@@ -22,24 +22,27 @@ def random_network(seed: int) -> NoteNetwork:
 def test_numpy_forward_matches_torch_across_chunk_boundaries() -> None:
     network = random_network(3)
     frames = CHUNK_FRAMES * 2 + 37
-    features = np.random.default_rng(3).uniform(-1.0, 0.0, (frames, BAND_COUNT))
+    features = np.random.default_rng(3).uniform(-1.0, 0.0, (frames, FEATURE_COUNT))
     features = features.astype(np.float32)
     ours = forward(features, network.arrays())
     with torch.no_grad():
         theirs = torch.sigmoid(network(torch.from_numpy(features)[None]))[0].numpy()
-    np.testing.assert_allclose(ours.onset, theirs[0], atol=1e-5)
-    np.testing.assert_allclose(ours.frame, theirs[1], atol=1e-5)
-    np.testing.assert_allclose(ours.velocity, 127.0 * theirs[2], atol=1e-3)
+    # float32 sums in another order: up to 2e-5 of a probability after five layers
+    np.testing.assert_allclose(ours.onset, theirs[0], atol=2e-5)
+    np.testing.assert_allclose(ours.frame, theirs[1], atol=2e-5)
+    np.testing.assert_allclose(ours.velocity, 127.0 * theirs[2], atol=127.0 * 2e-5)
 
 
 def test_a_key_pattern_moved_up_a_semitone_moves_the_output_up_one_key() -> None:
     """The layers share weights across pitch: away from the edges, shifting the input by one
     key (three bands) shifts every head's output by one key. Only the per-key biases (the
-    register channels, the heads' key bias) may tell keys apart; they are zeroed here."""
+    register channels, the heads' key bias) may tell keys apart; they are zeroed here. The
+    pattern in the long frames' bands stays clear of their top (MIDI 84), where they end."""
     network = random_network(5)
-    features = np.full((200, BAND_COUNT), -1.0, dtype=np.float32)
+    features = np.full((200, FEATURE_COUNT), -1.0, dtype=np.float32)
     rng = np.random.default_rng(5)
     features[50:150, 60:200] = rng.uniform(-1.0, 0.0, (100, 140))
+    features[50:150, BAND_COUNT + 60 : BAND_COUNT + 150] = rng.uniform(-1.0, 0.0, (100, 90))
     shifted = np.roll(features, 3, axis=1)
     weights = network.arrays()
     weights["key_bias"][:] = 0.0
