@@ -24,7 +24,15 @@ import numpy as np
 from pianoscope.model.training.midi_gen import Note, Phrase
 
 PASSAGES = ("held", "repeats", "chords", "run", "melody_bass")
-EMPHASIS_PASSAGES = (*PASSAGES, "bass", "bass", "soft_under_loud", "soft_under_loud")
+EMPHASIS_PASSAGES = (
+    *PASSAGES,
+    "bass",
+    "bass",
+    "soft_under_loud",
+    "soft_under_loud",
+    "octaves",
+    "octaves",
+)
 
 
 @dataclass(frozen=True)
@@ -238,6 +246,31 @@ def _soft_under_loud(
     return notes, length_s
 
 
+def _octaves(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[list[Note], float]:
+    """2-4 notes held 0.5-4 s, each alone, with its fifth, or doubled an octave (and two) up
+    at a velocity from much softer to a little louder: a played octave and the octave partial
+    of the note below are the same key's level, told apart only by how much of it the lower
+    note's partial explains (the network trained without these lost the G4 of G2-G3-G4)."""
+    notes: list[Note] = []
+    time_s = start_s
+    for _ in range(int(rng.integers(2, 5))):
+        length_s = float(rng.uniform(0.5, 4.0))
+        if time_s + min(length_s, 1.0) > start_s + room_s:
+            break
+        root = int(rng.integers(28, 85))
+        shape = [[0], [0, 7], [0, 12], [0, 12], [0, 12, 24], [0, 7, 12]][int(rng.integers(0, 6))]
+        velocity = _velocity(rng)
+        for interval in shape:
+            offset = 0 if interval == 0 else int(rng.integers(-30, 11))
+            pitch = root + interval
+            if pitch <= 108:
+                notes.append(
+                    Note(time_s, length_s, pitch, int(np.clip(velocity + offset, 15, 127)))
+                )
+        time_s += min(length_s, float(rng.uniform(0.4, 1.5)))
+    return notes, time_s - start_s
+
+
 _PASSAGE_MAKERS = {
     "held": _held,
     "repeats": _repeats,
@@ -246,6 +279,7 @@ _PASSAGE_MAKERS = {
     "melody_bass": _melody_bass,
     "bass": _bass,
     "soft_under_loud": _soft_under_loud,
+    "octaves": _octaves,
 }
 
 
