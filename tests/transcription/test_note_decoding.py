@@ -108,3 +108,13 @@ def test_a_weaker_peak_below_a_note_whose_partial_it_would_have_must_sound_at_on
     assert [n.midi for n in decode_notes(acts)] == [72]
     acts.onset[10, 51] = acts.onset[9, 51] = acts.onset[11, 51] = 0.0
     assert [n.midi for n in decode_notes(acts)] == [60]
+
+
+def test_a_weak_peak_on_a_key_that_sounds_on_is_no_new_note() -> None:
+    """An echo of the attack, or beating partials, raise a held key's onset probability a
+    little; a re-strike raises it as much as the first strike."""
+    echo = activations({39: [10]}, {39: [(10, 200)]})
+    echo.onset[21, 39] = 0.55
+    assert len(decode_notes(echo)) == 1
+    restruck = activations({39: [10, 21]}, {39: [(10, 200)]})
+    assert [round(n.onset_s * FRAME_RATE_HZ) for n in decode_notes(restruck)] == [10, 21]
