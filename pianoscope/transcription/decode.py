@@ -47,14 +47,14 @@ TOGETHER_FRAMES = 2
 # onset peak >= 0.5. Sweeping 4-8 frames, thresholds 0.2-0.35 and 1-3 frames gave validation
 # F1 0.826-0.833 (one frame at 0.3: 0.831, but a key that sounds for one frame is a ghost of
 # another note's attack); 2 of 5 frames at 0.25 scored 0.831 at precision 0.934.
+# The network before the long frames also needed a peak of 0.9 or more to be a note without
+# this condition (the 70 ms notes of fast treble runs); this one does not (validation onset F1
+# 0.894 with that rule, 0.893 without, 96 clips), and the rule let a neighbour or a partial
+# through at the attack in six held-note cases (an F4 beside D major's F#4, a B4 beside C
+# major's C5).
 LATE_SOUNDING_FRAMES = 5
 LATE_SOUNDING_MIN_FRAMES = 2
 LATE_SOUNDING_THRESHOLD = 0.25
-# A peak this sure is a note without that condition: the short notes of fast treble runs (70 ms,
-# three or four frames) peak at 0.9-1.0 while their frame probability never reaches 0.25. On 96
-# validation clips (16 per piano, the seeds of `tuning`) onset F1 0.843 -> 0.845 (recall 0.767
-# -> 0.771, precision 0.935 -> 0.934); at 0.8, 0.846, but three held-note cases gain a partial.
-SURE_ONSET = 0.9
 # A peak below a stronger one a harmonic interval up may be a fundamental the upper note's
 # partials suggest: it must sound at the frame threshold in 2 of the 3 frames from it.
 SOUNDING_WINDOW_FRAMES = 3
@@ -66,6 +66,14 @@ SOUNDING_MIN_FRAMES = 2
 # of chords were lost; validation F1 by ratio: 0.7 0.830, 0.8 0.831, 0.9 0.831, 1.0 0.830.
 SUSTAIN_FRAMES = 10
 SUSTAIN_RATIO = 0.8
+# A peak a semitone from a stronger one struck with it is that note's ghost when its key sounds
+# less than NEIGHBOUR_RATIO times the stronger key over SUSTAIN_FRAMES: the network trained
+# with the long bass frames reports the key beside a struck one at its attack (an F4 beside
+# D major's F#4, an E4 beside a melody's F4, at onset probability 0.7-0.97) but not after it
+# (mean frame probability 0.04-0.33 against 0.87-1.0). Two keys a semitone apart struck and
+# held together both sound on, so they stay. On 96 validation clips onset precision 0.942 ->
+# 0.944 at the same recall.
+NEIGHBOUR_RATIO = 0.5
 # A peak on a key that already sounds (frame threshold in the frame before it) is a re-strike
 # only at this onset probability or more. The network trained with the long bass frames split
 # held notes in a room at the echo of their attack (A3 on both MuseScores and FluidR3, C5 of
@@ -154,13 +162,18 @@ def _is_note(peak: _Peak, together: list[_Peak], frame: np.ndarray, frame_thresh
         for other in together
     ):
         return False  # a partial of a lower note
+    if any(
+        abs(peak.key - other.key) == 1
+        and peak.probability < other.probability
+        and peak.sustain < NEIGHBOUR_RATIO * other.sustain
+        for other in together
+    ):
+        return False  # the attack of the key beside it
     below_stronger = any(
         other.key - peak.key in HARMONIC_INTERVALS and peak.probability < other.probability
         for other in together
     )
     if not below_stronger:
-        if peak.probability >= SURE_ONSET:
-            return True
         window = frame[peak.frame : peak.frame + LATE_SOUNDING_FRAMES]
         return bool((window >= LATE_SOUNDING_THRESHOLD).sum() >= LATE_SOUNDING_MIN_FRAMES)
     if peak.frame > 0 and frame[peak.frame - 1] >= frame_threshold:

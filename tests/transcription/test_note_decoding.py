@@ -118,3 +118,13 @@ def test_a_weak_peak_on_a_key_that_sounds_on_is_no_new_note() -> None:
     assert len(decode_notes(echo)) == 1
     restruck = activations({39: [10, 21]}, {39: [(10, 200)]})
     assert [round(n.onset_s * FRAME_RATE_HZ) for n in decode_notes(restruck)] == [10, 21]
+
+
+def test_a_weaker_peak_beside_a_struck_key_that_does_not_sound_on_is_its_attack() -> None:
+    """F#4 struck and held; F4 peaks at its attack, weaker, and sounds for two frames only: the
+    attack's ghost. F4 held with it (a second struck together) is a note."""
+    acts = activations({45: [10], 44: [10]}, {45: [(10, 200)], 44: [(10, 12)]})
+    acts.onset[10, 44] = 0.8
+    assert [n.midi for n in decode_notes(acts)] == [66]
+    acts.frame[10:200, 44] = 0.9
+    assert [n.midi for n in decode_notes(acts)] == [65, 66]
