@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.notes import NoteEvent
-from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
-from pianoscope.transcription.transcriber import transcribe_notes
+from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, SILENT_REFERENCE_DB
+from pianoscope.transcription.transcriber import NoteTranscriber
 
 WINDOW_S = 3.0
 SETTLE_S = 0.4
@@ -34,6 +35,7 @@ class LiveNotes:
         self._fed_samples = 0
         self._reported_until_s = -np.inf
         self._recent: list[NoteEvent] = []
+        self._loudest_band_db = SILENT_REFERENCE_DB
 
     @property
     def time_s(self) -> float:
@@ -62,8 +64,16 @@ class LiveNotes:
         if settled_s <= self._reported_until_s or not np.any(self._window):
             self._reported_until_s = max(self._reported_until_s, settled_s)
             return []
+        transcriber = NoteTranscriber(
+            self._weights,
+            reference_db=signal_reference_level_db(self._window, SAMPLE_RATE_HZ),
+            loudest_band_db=self._loudest_band_db,
+        )
+        transcriber.feed(self._window)
+        found = transcriber.finish().notes
+        self._loudest_band_db = transcriber.loudest_band_db
         notes = []
-        for note in transcribe_notes(self._window, self._weights).notes:
+        for note in found:
             onset_s = note.onset_s + window_start_s
             if not self._reported_until_s < onset_s <= settled_s or self._seen(note.midi, onset_s):
                 continue

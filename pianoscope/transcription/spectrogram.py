@@ -95,15 +95,23 @@ def band_levels_db(frames: np.ndarray, band_count: int = BAND_COUNT) -> np.ndarr
     return (10.0 * np.log10(bands + _TINY)).astype(np.float32)
 
 
-def normalise_db(levels_db: np.ndarray) -> np.ndarray:
+def normalise_db(levels_db: np.ndarray, loudest_db: float = SILENT_REFERENCE_DB) -> np.ndarray:
     """Features (frames, FEATURE_COUNT) relative to the loudest band of the whole short-frame
     spectrogram, floored at -FLOOR_DB and divided by SCALE_DB, float32: the model's input,
-    independent of the input's scale (down to SILENT_REFERENCE_DB)."""
+    independent of the input's scale (down to SILENT_REFERENCE_DB). `loudest_db`, the loudest
+    band of what came before (a live stream's earlier windows), counts as part of it."""
     if levels_db.size == 0:
         return levels_db.astype(np.float32)
-    reference_db = max(float(levels_db[:, :BAND_COUNT].max()), SILENT_REFERENCE_DB)
+    reference_db = max(loudest_band_db(levels_db), loudest_db)
     relative = np.maximum(levels_db.astype(np.float32) - reference_db, -FLOOR_DB)
     return relative / np.float32(SCALE_DB)
+
+
+def loudest_band_db(levels_db: np.ndarray) -> float:
+    """The loudest short-frame band of absolute features (dB), SILENT_REFERENCE_DB at least."""
+    if levels_db.size == 0:
+        return SILENT_REFERENCE_DB
+    return max(float(levels_db[:, :BAND_COUNT].max()), SILENT_REFERENCE_DB)
 
 
 def spectrogram(samples: np.ndarray) -> np.ndarray:

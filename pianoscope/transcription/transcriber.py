@@ -45,7 +45,9 @@ from pianoscope.transcription.spectrogram import (
     LONG_BAND_COUNT,
     LONG_FFT_SIZE,
     SAMPLE_RATE_HZ,
+    SILENT_REFERENCE_DB,
     band_levels_db,
+    loudest_band_db,
     normalise_db,
 )
 
@@ -70,9 +72,11 @@ class NoteTranscriber:
         *,
         reference_db: float,
         calibration: Calibration | None = None,
+        loudest_band_db: float = SILENT_REFERENCE_DB,
     ) -> None:
         self._weights = weights if weights is not None else shipped_weights()
         self._reference_db = reference_db
+        self.loudest_band_db = loudest_band_db
         self._calibration = calibration
         self._frames = FrameStream(FFT_SIZE, HOP)
         self._long_frames = FrameStream(LONG_FFT_SIZE, HOP)
@@ -98,7 +102,9 @@ class NoteTranscriber:
             ],
             axis=1,
         )
-        return forward(normalise_db(levels), self._weights, progress=progress, cancel=cancel)
+        self.loudest_band_db = max(self.loudest_band_db, loudest_band_db(levels))
+        features = normalise_db(levels, self.loudest_band_db)
+        return forward(features, self._weights, progress=progress, cancel=cancel)
 
     def finish(
         self, *, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None

@@ -9,6 +9,8 @@ from support.score_pieces import perform
 from support.score_renders import render
 
 from pianoscope.score.loading import Score
+from pianoscope.transcription import steinway
+from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.live import SETTLE_S, LiveNotes
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
 from pianoscope.transcription.transcriber import transcribe_notes
@@ -41,12 +43,12 @@ def test_live_notes_are_the_recordings_notes_each_once_and_soon(piece_a: Score) 
 
 
 def test_skipped_samples_move_the_clock_and_nothing_is_reported_twice() -> None:
-    t = np.arange(SAMPLE_RATE_HZ) / SAMPLE_RATE_HZ
-    partials = sum(np.sin(2 * np.pi * 440.0 * k * t) / k for k in range(1, 9))
-    tone = (0.2 * partials * np.exp(-3 * t)).astype(np.float32)
+    """A second of the Steinway's C4 (on its A3 and A4 the network also reports a partial at
+    the attack, see test_held_notes.py; on a synthetic tone of partials at 1/k, a C#7 over A4)."""
+    tone = steinway.render_notes([SoundingNote(0.1, 0.9, 60, 80)], 1.0)
     live = LiveNotes()
     first = live.feed(tone) + live.feed(np.zeros(SAMPLE_RATE_HZ, np.float32))
     live.skip(SAMPLE_RATE_HZ)
     second = live.feed(tone) + live.feed(np.zeros(SAMPLE_RATE_HZ, np.float32))
-    assert [n.midi for n in first] == [69] and [n.midi for n in second] == [69]
+    assert [n.midi for n in first] == [60] and [n.midi for n in second] == [60]
     assert second[0].onset_s == pytest.approx(first[0].onset_s + 3.0, abs=0.03)

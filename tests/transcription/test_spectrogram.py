@@ -11,6 +11,7 @@ from pianoscope.transcription.spectrogram import (
     FEATURE_COUNT,
     LOWEST_MIDI,
     SAMPLE_RATE_HZ,
+    loudest_band_db,
     normalise_db,
     spectrogram,
 )
@@ -55,3 +56,14 @@ def test_a_stream_fed_in_odd_blocks_gives_the_whole_signal_s_features() -> None:
         streamed.feed(samples[start : start + 12_345])
     expected = forward(normalise_db(spectrogram(samples)), shipped_weights())
     np.testing.assert_array_equal(streamed.activations().onset, expected.onset)
+
+
+def test_a_window_normalised_with_the_loudest_band_before_it_reads_as_in_the_whole_take() -> None:
+    """A live window of soft playing after a loud note: relative to its own loudest band it
+    reads 26 dB louder than in the whole recording; relative to the loudest heard before, the
+    same."""
+    levels = spectrogram(np.concatenate([sine(60), 0.05 * sine(64)]))
+    whole = normalise_db(levels)
+    soft = levels[120:]
+    assert normalise_db(soft).max() > whole[120:].max() + 0.2
+    np.testing.assert_array_equal(normalise_db(soft, loudest_band_db(levels[:100])), whole[120:])
