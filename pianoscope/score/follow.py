@@ -10,6 +10,9 @@ explain are:
 
 - the key of a written note still held: the transcription's (it reports a held key again at
   another note's attack), ignored, before any matching;
+- the key of a written note matched less than DOUBLE_REPORT_S before, by a note the
+  transcription was less sure of: the transcription's (it heard the strike early, then the
+  strike itself), ignored, before any matching;
 - a partial of a written note sounding (an octave, a twelfth, two octaves above or below): the
   transcription's, ignored;
 - a key the audio does not confirm (`confirm`, given by the live worker: the key's own partial
@@ -56,6 +59,10 @@ SKIP_ONSETS = 2
 # slack lost the place where the transcription missed notes.
 TEMPO_SLACK = 1.5
 HELD_MARGIN_BEATS = 0.25
+# The note network trained with the long bass frames sometimes reports a key 0.15-0.2 s before
+# its strike at onset probability 0.5-0.7 (an E4 after the F4 before it, in 2 s blocks of a
+# TimGM6mb rendering of the test piece), then the strike itself at 0.99.
+DOUBLE_REPORT_S = 0.3
 REACH_SLACK_BEATS = 0.35
 # The student's seconds per beat: the median over this many recent steps from onset to onset.
 TEMPO_STEPS = 8
@@ -118,6 +125,7 @@ class ScoreFollower:
         self._steps: collections.deque[float] = collections.deque(maxlen=TEMPO_STEPS)
         self._seconds_per_beat = 60.0 / (score.marked_bpm or 120.0)
         self._held: list[NoteEvent] = []
+        self._matched_by_key: dict[int, NoteEvent] = {}
         self._recent: collections.deque[NoteEvent] = collections.deque(maxlen=RECENT_NOTES)
         self._wrong: collections.deque[WrongNote] = collections.deque(maxlen=wrong_note_history)
 
@@ -145,6 +153,13 @@ class ScoreFollower:
     def _take(self, note: NoteEvent) -> None:
         if note.midi in self._held_pitches(note.onset_s):
             return  # a held key the transcription reports again at another note's attack
+        earlier = self._matched_by_key.get(note.midi)
+        if (
+            earlier is not None
+            and note.onset_s - earlier.onset_s < DOUBLE_REPORT_S
+            and earlier.confidence < note.confidence
+        ):
+            return  # the strike the transcription heard early, and matched then
         found = self._match_ahead(note.midi, note.onset_s)
         if found is None and self._is_partial(note):
             return
@@ -181,6 +196,7 @@ class ScoreFollower:
         onset_index, note_index = found
         self._played.add(note_index)
         self._matched += 1
+        self._matched_by_key[note.midi] = note
         if self._current is None or onset_index > self._current:
             if self._current is not None and self._current_time_s is not None:
                 beats = self._onsets[onset_index].beat - self._onsets[self._current].beat
