@@ -34,6 +34,19 @@ EMPHASIS_PASSAGES = (
     "octaves",
 )
 
+# The fine-tuning content (`train.fine_tune`): chords held 0.8-6 s that double a note in octaves
+# at the same dynamic, beside held notes and the octaves passage. The network trained on the
+# emphasis content alone lost the played octave of chords (the C5 of C-E-G-C, the G4 of
+# G2-G3-G4): there an octave is doubled at a softer or louder velocity, here at the chord's own.
+FINE_TUNE_PASSAGES = ("octave_chords", "octave_chords", "held", "octaves")
+# Chord shapes (semitones over the root) of the octave-chords passage: octaves and double
+# octaves, triads with the root doubled on top, open fifths and tenths, and plain triads so an
+# octave is not always there.
+OCTAVE_CHORD_SHAPES = (
+    (0, 12), (0, 12, 24), (0, 4, 7, 12), (0, 3, 7, 12), (0, 7, 12), (0, 12, 19),
+    (0, 7, 12, 16), (0, 4, 7, 12, 16), (0, 12, 16, 19), (0,), (0, 4, 7), (0, 3, 8, 12),
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class SoundingNote:
@@ -271,6 +284,34 @@ def _octaves(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[l
     return notes, time_s - start_s
 
 
+def _octave_chords(
+    rng: np.random.Generator, start_s: float, room_s: float
+) -> tuple[list[Note], float]:
+    """1-3 chords of OCTAVE_CHORD_SHAPES on roots E1-B5, held 0.8-6 s, every note within 8 of the
+    chord's velocity, the next one 0.8-3 s later."""
+    notes: list[Note] = []
+    time_s = start_s
+    for _ in range(int(rng.integers(1, 4))):
+        length_s = float(rng.uniform(0.8, 6.0))
+        if time_s + min(length_s, 1.0) > start_s + room_s:
+            break
+        root = int(rng.integers(28, 84))
+        shape = OCTAVE_CHORD_SHAPES[int(rng.integers(len(OCTAVE_CHORD_SHAPES)))]
+        velocity = _velocity(rng)
+        for interval in shape:
+            if root + interval <= 108:
+                notes.append(
+                    Note(
+                        time_s,
+                        length_s,
+                        root + interval,
+                        int(np.clip(velocity + rng.integers(-8, 9), 15, 127)),
+                    )
+                )
+        time_s += min(length_s, float(rng.uniform(0.8, 3.0)))
+    return notes, time_s - start_s
+
+
 _PASSAGE_MAKERS = {
     "held": _held,
     "repeats": _repeats,
@@ -280,6 +321,7 @@ _PASSAGE_MAKERS = {
     "bass": _bass,
     "soft_under_loud": _soft_under_loud,
     "octaves": _octaves,
+    "octave_chords": _octave_chords,
 }
 
 

@@ -3,13 +3,17 @@
 One command rebuilds `resources/note_model.npz` from scratch: it renders CLIPS_PER_PIANO clips
 of generated content on each training piano (seeds 0 ... CLIPS_PER_PIANO - 1; the measuring
 sets use seeds from 10 000 up) and EMPHASIS_CLIPS_PER_PIANO more whose content leans to the bass,
-soft notes and notes under louder ones (`content.EMPHASIS_PASSAGES`, seeds from
-EMPHASIS_FIRST_SEED: the shipped network missed 42 % of the validation notes below C3 and 46 %
-below velocity 60), augments them, and trains for STEPS steps on random 5 s crops with torch on
-TORCH_THREADS thread under a fixed seed (a second thread made each step three times slower on
-the shared two-core development machine). The shipped weights took 53 minutes of training
-(1.1-1.2 s a step beside one other training) plus 3 minutes of rendering; the onset loss went
-from 0.035 at step 200 to 0.013 at step 800 and 0.003-0.009 from step 2200.
+soft notes, notes under louder ones and octaves (`content.EMPHASIS_PASSAGES`, seeds from
+EMPHASIS_FIRST_SEED: a network trained without them missed 42 % of the validation notes below C3
+and 46 % below velocity 60), augments them, and trains for STEPS steps on random 5 s crops with
+torch on TORCH_THREADS thread under a fixed seed (a second thread made each step three times
+slower on the shared two-core development machine). It then fine-tunes the network for
+FINE_TUNE_STEPS steps at a lower learning rate on the same clips plus FINE_TUNE_CLIPS_PER_PIANO
+clips per piano of chords that double notes in octaves (`content.FINE_TUNE_PASSAGES`): after
+the first phase the network lost the played octave of held chords. The shipped weights took
+100 minutes for the first phase (5000 steps, 1.1-1.3 s a step beside other work; the same recipe
+stopped at 2800 steps scored validation onset F1 0.840 against 0.887) and 25 minutes for the
+second, plus 4 and 5 minutes of rendering.
 
 The decoding thresholds and the velocity reference are then chosen on validation clips
 (`pianoscope.transcription.tuning`) and stored with the weights.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import logging
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -31,8 +36,8 @@ import torch
 from torch import nn
 from torch.nn import functional
 
-from pianoscope.transcription.content import EMPHASIS_PASSAGES
-from pianoscope.transcription.data import TRAINING_PIANOS, frame_targets, render_clips
+from pianoscope.transcription.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAGES
+from pianoscope.transcription.data import TRAINING_PIANOS, Clip, frame_targets, render_clips
 from pianoscope.transcription.network import (
     CONTEXT_DILATION,
     HARMONIC_SEMITONES,
@@ -56,7 +61,12 @@ log = logging.getLogger(__name__)
 CLIPS_PER_PIANO = 64
 EMPHASIS_CLIPS_PER_PIANO = 96
 EMPHASIS_FIRST_SEED = 1000
-STEPS = 2800
+STEPS = 5000
+FINE_TUNE_STEPS = 1500
+FINE_TUNE_LEARNING_RATE = 5e-4
+FINE_TUNE_CLIPS_PER_PIANO = 48
+FINE_TUNE_FIRST_SEED = 2000
+FINE_TUNE_SEED = 25
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
@@ -142,14 +152,30 @@ def build_training_set(
     clips_per_piano: int = CLIPS_PER_PIANO, emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Normalised spectrograms and their targets, one pair per rendered clip."""
-    features, targets = [], []
     emphasis_seeds = range(EMPHASIS_FIRST_SEED, EMPHASIS_FIRST_SEED + emphasis_clips_per_piano)
+    return _rendered(
+        lambda piano: (
+            render_clips(piano, range(clips_per_piano))
+            + render_clips(piano, emphasis_seeds, passages=EMPHASIS_PASSAGES)
+        )
+    )
+
+
+def build_fine_tune_set(
+    clips_per_piano: int = FINE_TUNE_CLIPS_PER_PIANO,
+) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """The fine-tuning phase's own clips (octave chords, held notes, octaves)."""
+    seeds = range(FINE_TUNE_FIRST_SEED, FINE_TUNE_FIRST_SEED + clips_per_piano)
+    return _rendered(lambda piano: render_clips(piano, seeds, passages=FINE_TUNE_PASSAGES))
+
+
+def _rendered(
+    clips_of: Callable[[str], list[Clip]],
+) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    features, targets = [], []
     for piano in TRAINING_PIANOS:
         started = time.perf_counter()
-        clips = render_clips(piano, range(clips_per_piano)) + render_clips(
-            piano, emphasis_seeds, passages=EMPHASIS_PASSAGES
-        )
-        for clip in clips:
+        for clip in clips_of(piano):
             levels = normalise_db(spectrogram(clip.samples))
             features.append(levels)
             targets.append(frame_targets(clip.notes, levels.shape[0]))
@@ -161,17 +187,50 @@ def train(
     out: Path,
     *,
     steps: int = STEPS,
+    fine_tune_steps: int = FINE_TUNE_STEPS,
     clips_per_piano: int = CLIPS_PER_PIANO,
     emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
+    start_from: Path | None = None,
 ) -> None:
-    """Train from scratch under SEED and write the weights to `out` (.npz)."""
+    """Train from scratch under SEED, fine-tune, and write the weights to `out` (.npz).
+
+    With `start_from` (weights of a finished first phase) only the fine-tuning runs: it gives
+    the same weights as the whole command when those are the first phase's."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
-    rng = np.random.default_rng(SEED)
     features, targets = build_training_set(clips_per_piano, emphasis_clips_per_piano)
     network = NoteNetwork()
-    optimiser = torch.optim.Adam(network.parameters(), lr=LEARNING_RATE)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, LEARNING_RATE, total_steps=steps)
+    if start_from is None:
+        _fit(network, features, targets, steps, LEARNING_RATE, np.random.default_rng(SEED))
+    else:
+        with np.load(start_from) as archive:
+            network.load_state_dict({n: torch.from_numpy(archive[n]) for n in PARAMETER_NAMES})
+    if fine_tune_steps:
+        more_features, more_targets = build_fine_tune_set()
+        _fit(
+            network,
+            features + more_features,
+            targets + more_targets,
+            fine_tune_steps,
+            FINE_TUNE_LEARNING_RATE,
+            np.random.default_rng(FINE_TUNE_SEED),
+        )
+    arrays = network.arrays()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(out, **arrays, **tune_decoding(arrays).arrays())
+
+
+def _fit(
+    network: NoteNetwork,
+    features: list[np.ndarray],
+    targets: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    steps: int,
+    learning_rate: float,
+    rng: np.random.Generator,
+) -> None:
+    """`steps` steps of Adam under a one-cycle schedule peaking at `learning_rate`."""
+    optimiser = torch.optim.Adam(network.parameters(), lr=learning_rate)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, learning_rate, total_steps=steps)
     positive = torch.tensor(ONSET_POSITIVE_WEIGHT)
     started = time.perf_counter()
     for step in range(steps):
@@ -195,9 +254,6 @@ def train(
                 step, onset_loss.item(), frame_loss.item(), velocity_loss.item(),
                 time.perf_counter() - started,
             )  # fmt: skip
-    arrays = network.arrays()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(out, **arrays, **tune_decoding(arrays).arrays())
 
 
 def _batch(
@@ -224,6 +280,10 @@ def main(argv: list[str] | None = None) -> None:
         default=Path(str(resources.files("pianoscope.resources"))) / WEIGHTS_NAME,
     )
     parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--fine-tune-steps", type=int, default=FINE_TUNE_STEPS)
+    parser.add_argument(
+        "--start-from", type=Path, help="weights of a finished first phase: fine-tune only"
+    )
     parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
     parser.add_argument("--emphasis-clips-per-piano", type=int, default=EMPHASIS_CLIPS_PER_PIANO)
     arguments = parser.parse_args(argv)
@@ -231,8 +291,10 @@ def main(argv: list[str] | None = None) -> None:
     train(
         arguments.out,
         steps=arguments.steps,
+        fine_tune_steps=arguments.fine_tune_steps,
         clips_per_piano=arguments.clips_per_piano,
         emphasis_clips_per_piano=arguments.emphasis_clips_per_piano,
+        start_from=arguments.start_from,
     )
 
 

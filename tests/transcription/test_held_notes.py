@@ -11,22 +11,27 @@ from conftest import HELD_CASES, HELD_PIANOS, held_renderings
 from pianoscope.model.training.augment import add_reverb
 from pianoscope.transcription.transcriber import transcribe_notes
 
-# (piano, case, room) that still fail with the shipped weights, measured (11 of 60); strict, so
-# a case that starts to pass must be taken off this list. No held key is split: every failure
-# is a partial the network reports at the attack as strongly as a played note, or a played
-# octave whose key the network hears fading like a partial.
+# (piano, case, room) that still fail with the shipped weights, measured (14 of 60); strict, so
+# a case that starts to pass must be taken off this list. Nearly every failure is a partial the
+# network reports at the attack as strongly as a played note, or a played octave whose key it
+# hears fading like a partial; one held key is split (the Steinway's A3 in a room, at the
+# echoes 0.65 and 1.0 s after its attack). The network before it failed 11 (the G4 or G3 of
+# the octaves on five pianos, the Steinway's partials at the attack and its C5).
 KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
     ("FluidR3_GM.sf2", "octaves pedalled 5 s", "dry"): "misses G4",
     ("FluidR3_GM.sf2", "octaves pedalled 5 s", "room"): "misses G4",
-    ("MuseScore_General_Lite.sf3", "octaves pedalled 5 s", "room"): "misses G3",
-    ("MuseScore_General_Full.sf3", "octaves pedalled 5 s", "room"): "misses G3",
+    ("TimGM6mb.sf2", "A3 4 s", "dry"): "extra C#6 at the attack",
+    ("TimGM6mb.sf2", "C major 6 s", "room"): "misses C5",
     ("TimGM6mb.sf2", "octaves pedalled 5 s", "dry"): "misses G4",
     ("TimGM6mb.sf2", "octaves pedalled 5 s", "room"): "misses G4",
-    ("steinway-b", "A3 4 s", "dry"): "extra E5 and A4 at the attack",
-    ("steinway-b", "A3 4 s", "room"): "extra E5 at the attack",
+    ("steinway-b", "A3 4 s", "dry"): "extra E5 and A5 at the attack",
+    ("steinway-b", "A3 4 s", "room"): "extra E5 at the attack, A3 again at 0.95 and 1.3 s",
+    ("steinway-b", "C2 8 s", "dry"): "extra E4 at the attack",
+    ("steinway-b", "C2 8 s", "room"): "extra E4 at the attack",
     ("steinway-b", "C major 6 s", "dry"): "misses C5",
-    ("steinway-b", "D major pedalled 3 s", "dry"): "extra E5 at the attack",
+    ("steinway-b", "C major 6 s", "room"): "misses C5, extra B4",
     ("steinway-b", "D major pedalled 3 s", "room"): "extra E5 at the attack",
+    ("steinway-b", "octaves pedalled 5 s", "dry"): "misses G4",
 }
 
 
