@@ -11,26 +11,22 @@ from support.without_torch import run_without_torch
 
 from pianoscope.audio.fileio import write_audio
 from pianoscope.cli.main import main
-from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.resources_path import demo_recording_path
+from pianoscope.transcription import steinway
+from pianoscope.transcription.content import SoundingNote
 
-SAMPLE_RATE_HZ = 44_100
 ARPEGGIO = (60, 64, 67, 72, 67, 64, 60)
 DEMO_PIANO = "grand-fluidr3"  # the bundled demo is rendered with FluidR3_GM's grand
 
 
 def arpeggio() -> np.ndarray:
-    """Decaying harmonic tones 0.5 s apart, then 2 s of near silence."""
-    time_s = np.arange(round(0.48 * SAMPLE_RATE_HZ)) / SAMPLE_RATE_HZ
-    samples = np.zeros(round((0.5 * len(ARPEGGIO) + 2.5) * SAMPLE_RATE_HZ))
-    for i, midi in enumerate(ARPEGGIO):
-        tone = sum(
-            0.2 / n * np.exp(-2.0 * n * time_s) * np.sin(2 * np.pi * n * midi_to_hz(midi) * time_s)
-            for n in range(1, 9)
-        )
-        start = round((0.25 + 0.5 * i) * SAMPLE_RATE_HZ)
-        samples[start : start + tone.size] += tone * np.clip((0.48 - time_s) / 0.05, 0, 1)
-    return samples.astype(np.float32)
+    """The Steinway B samples playing the arpeggio, 0.5 s apart, then 2 s of silence: a real
+    piano, which the note network is made for (on a synthetic tone of partials at 1/n it hears
+    the C5's octave partial as a C6)."""
+    notes = [
+        SoundingNote(0.25 + 0.5 * i, 0.73 + 0.5 * i, midi, 80) for i, midi in enumerate(ARPEGGIO)
+    ]
+    return steinway.render_notes(notes, 0.5 * len(ARPEGGIO) + 2.5)
 
 
 @pytest.fixture(scope="module")
