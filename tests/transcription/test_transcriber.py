@@ -51,7 +51,7 @@ def test_block_size_does_not_change_the_notes(room_clips) -> None:
         pytest.param(
             0.08,
             marks=pytest.mark.xfail(
-                strict=True, reason="the shipped model misses the 2nd of 8 notes 80 ms apart"
+                strict=True, reason="the shipped model misses the 3rd of 8 notes 80 ms apart"
             ),
         ),
         0.1,
