@@ -16,7 +16,7 @@ while the sustain pedal is down sounds on until the pedal comes up or the key is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -264,24 +264,16 @@ def _octaves(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[l
     at a velocity from much softer to a little louder: a played octave and the octave partial
     of the note below are the same key's level, told apart only by how much of it the lower
     note's partial explains (the network trained without these lost the G4 of G2-G3-G4)."""
-    notes: list[Note] = []
-    time_s = start_s
-    for _ in range(int(rng.integers(2, 5))):
-        length_s = float(rng.uniform(0.5, 4.0))
-        if time_s + min(length_s, 1.0) > start_s + room_s:
-            break
-        root = int(rng.integers(28, 85))
-        shape = [[0], [0, 7], [0, 12], [0, 12], [0, 12, 24], [0, 7, 12]][int(rng.integers(0, 6))]
-        velocity = _velocity(rng)
-        for interval in shape:
-            offset = 0 if interval == 0 else int(rng.integers(-30, 11))
-            pitch = root + interval
-            if pitch <= 108:
-                notes.append(
-                    Note(time_s, length_s, pitch, int(np.clip(velocity + offset, 15, 127)))
-                )
-        time_s += min(length_s, float(rng.uniform(0.4, 1.5)))
-    return notes, time_s - start_s
+    shapes = ((0,), (0, 7), (0, 12), (0, 12), (0, 12, 24), (0, 7, 12))
+
+    def velocity_of(velocity: int, interval: int, pitch: int) -> int | None:
+        offset = 0 if interval == 0 else int(rng.integers(-30, 11))
+        return int(np.clip(velocity + offset, 15, 127)) if pitch <= 108 else None
+
+    return _held_shapes(
+        rng, start_s, room_s, counts=(2, 5), lengths_s=(0.5, 4.0), roots=(28, 85),
+        shapes=shapes, velocity_of=velocity_of, gaps_s=(0.4, 1.5),
+    )  # fmt: skip
 
 
 def _octave_chords(
@@ -289,26 +281,45 @@ def _octave_chords(
 ) -> tuple[list[Note], float]:
     """1-3 chords of OCTAVE_CHORD_SHAPES on roots E1-B5, held 0.8-6 s, every note within 8 of the
     chord's velocity, the next one 0.8-3 s later."""
+
+    def velocity_of(velocity: int, interval: int, pitch: int) -> int | None:
+        return int(np.clip(velocity + rng.integers(-8, 9), 15, 127)) if pitch <= 108 else None
+
+    return _held_shapes(
+        rng, start_s, room_s, counts=(1, 4), lengths_s=(0.8, 6.0), roots=(28, 84),
+        shapes=OCTAVE_CHORD_SHAPES, velocity_of=velocity_of, gaps_s=(0.8, 3.0),
+    )  # fmt: skip
+
+
+def _held_shapes(
+    rng: np.random.Generator,
+    start_s: float,
+    room_s: float,
+    *,
+    counts: tuple[int, int],
+    lengths_s: tuple[float, float],
+    roots: tuple[int, int],
+    shapes: Sequence[Sequence[int]],
+    velocity_of: Callable[[int, int, int], int | None],
+    gaps_s: tuple[float, float],
+) -> tuple[list[Note], float]:
+    """Chords of `shapes` (semitones over a root drawn from `roots`) struck together and held,
+    each note's velocity from `velocity_of(chord velocity, interval, pitch)` (None: left out),
+    the next chord a gap from `gaps_s` later or when the chord ends, whichever is first."""
     notes: list[Note] = []
     time_s = start_s
-    for _ in range(int(rng.integers(1, 4))):
-        length_s = float(rng.uniform(0.8, 6.0))
+    for _ in range(int(rng.integers(*counts))):
+        length_s = float(rng.uniform(*lengths_s))
         if time_s + min(length_s, 1.0) > start_s + room_s:
             break
-        root = int(rng.integers(28, 84))
-        shape = OCTAVE_CHORD_SHAPES[int(rng.integers(len(OCTAVE_CHORD_SHAPES)))]
+        root = int(rng.integers(*roots))
+        shape = shapes[int(rng.integers(0, len(shapes)))]
         velocity = _velocity(rng)
         for interval in shape:
-            if root + interval <= 108:
-                notes.append(
-                    Note(
-                        time_s,
-                        length_s,
-                        root + interval,
-                        int(np.clip(velocity + rng.integers(-8, 9), 15, 127)),
-                    )
-                )
-        time_s += min(length_s, float(rng.uniform(0.8, 3.0)))
+            note_velocity = velocity_of(velocity, interval, root + interval)
+            if note_velocity is not None:
+                notes.append(Note(time_s, length_s, root + interval, note_velocity))
+        time_s += min(length_s, float(rng.uniform(*gaps_s)))
     return notes, time_s - start_s
 
 

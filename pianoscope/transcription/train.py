@@ -85,20 +85,8 @@ class NoteNetwork(nn.Module):
         first, second, third, fourth = CHANNELS
         self.conv1 = nn.Conv2d(INPUT_CHANNELS, first, 3, padding=1)
         self.conv2 = nn.Conv2d(first, second, 3, padding=1)
-        self.temporal = nn.Conv2d(
-            second,
-            third,
-            (5, 1),
-            padding=(2 * TEMPORAL_DILATION, 0),
-            dilation=(TEMPORAL_DILATION, 1),
-        )
-        self.context = nn.Conv2d(
-            third,
-            fourth,
-            (5, 1),
-            padding=(2 * CONTEXT_DILATION, 0),
-            dilation=(CONTEXT_DILATION, 1),
-        )
+        self.temporal = _over_time(second, third, TEMPORAL_DILATION)
+        self.context = _over_time(third, fourth, CONTEXT_DILATION)
         self.heads = nn.Conv2d(fourth, 3, 1)
         self.key_bias = nn.Parameter(torch.zeros(3, KEY_COUNT))
 
@@ -130,6 +118,11 @@ class NoteNetwork(nn.Module):
         """The parameters by the names `network.load_weights` expects."""
         state = self.state_dict()
         return {name: state[name].detach().cpu().numpy() for name in PARAMETER_NAMES}
+
+
+def _over_time(inputs: int, outputs: int, dilation: int) -> nn.Conv2d:
+    """A dilated 5x1 convolution over time that keeps the number of frames."""
+    return nn.Conv2d(inputs, outputs, (5, 1), padding=(2 * dilation, 0), dilation=(dilation, 1))
 
 
 def _key_levels(bands: torch.Tensor) -> torch.Tensor:
