@@ -14,7 +14,7 @@ absolute, because it says how loud the playing or the recording is: the loudness
 calibration, see `pianoscope.model.calibration`: the labeller's, the one in force for the take).
 
 Memory stays bounded: audio is read in blocks of `block_s` seconds (10 s by default) and only
-compact per-frame features are kept (see `pianoscope.transcription.transcriber`), about 220 MB
+compact per-frame features are kept (see `pianoscope.transcription.transcriber`), about 360 MB
 per hour of music. Progress is reported after every block and every network chunk (20 s of
 audio), and a cancel token is checked before each.
 """
