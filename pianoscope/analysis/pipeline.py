@@ -44,6 +44,7 @@ from pianoscope.dsp.levels import (
     reference_level_db,
     rms_db,
 )
+from pianoscope.model.calibration import Calibration
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.transcription.transcriber import NoteTranscriber
 
@@ -62,10 +63,14 @@ def analyse_file(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     labeller: SegmentLabeller | None = None,
+    calibration: Calibration | None = None,
     block_s: float = DEFAULT_BLOCK_S,
 ) -> Analysis:
     """Analyse a recording. `labeller` labels each 2 s segment that sounds; without one (the
-    classifier is optional) every segment has null labels. Raises AudioFileError for
+    classifier is optional) every segment has null labels. Note velocities are read through
+    the labeller's calibration in force, or without a calibrated labeller through
+    `calibration` (the take's, `pianoscope.app.take_calibration.take_calibration`), so an
+    analysis without labels reads them as one with labels. Raises AudioFileError for
     unreadable files and Cancelled when `cancel` is set."""
     path = Path(path)
     info = probe_audio(path)
@@ -82,9 +87,8 @@ def analyse_file(
     a_weighted = np.concatenate(a_parts) if a_parts else np.zeros(0, np.float32)
     reference_db = reference_level_db(rms)
 
-    calibration = (
-        labeller.calibration_in_force() if isinstance(labeller, CalibratedLabeller) else None
-    )
+    if isinstance(labeller, CalibratedLabeller):
+        calibration = labeller.calibration_in_force()
     transcriber = NoteTranscriber(reference_db=reference_db, calibration=calibration)
     segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller, reference_db)
     done = 0

@@ -34,6 +34,7 @@ from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import SegmentLabeller
 from pianoscope.app.enrolment import active_enrolment
 from pianoscope.app.segment_labeller import load_user_labeller, take_labeller
+from pianoscope.app.take_calibration import take_calibration
 from pianoscope.audio.recorder import JOURNAL_SUFFIX
 from pianoscope.errors import PianoscopeError
 from pianoscope.model.calibration import Calibration
@@ -136,7 +137,9 @@ def analyse_to_json(
     try:
         override = None if calibration is None else Calibration.from_json(calibration)
         labeller = take_labeller(labeller, Path(source), override=override)
-        analysis = analyse_file(source, labeller=labeller)
+        analysis = analyse_file(
+            source, labeller=labeller, calibration=take_calibration(Path(source), override=override)
+        )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         write_json(analysis.to_json_dict(), target)
     except Exception as error:  # one bad file must not stop the batch

@@ -27,7 +27,7 @@ import numpy as np
 from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
 from pianoscope.app.enrolment import user_classifier
 from pianoscope.app.live.classifier_worker import to_model_rate
-from pianoscope.app.take_calibration import stored_calibration
+from pianoscope.app.take_calibration import take_calibration
 from pianoscope.errors import ModelError, PianoscopeError
 from pianoscope.model.calibration import take_gain_db
 
@@ -81,8 +81,9 @@ class ClassifierLabeller:
     ) -> ClassifierLabeller:
         """This classifier with the calibration to analyse `take` with: `override` if given,
         else `stored` (the library's), else the take's sidecar's, else none."""
-        calibration = override or stored or stored_calibration(take)
-        return ClassifierLabeller(self.classifier, calibration)
+        return ClassifierLabeller(
+            self.classifier, take_calibration(take, stored=stored, override=override)
+        )
 
 
 def take_labeller(

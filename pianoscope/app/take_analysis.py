@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import Analysis, SegmentLabeller
+from pianoscope.model.calibration import Calibration
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 
@@ -17,9 +18,13 @@ def analyse_take(
     path: str | Path,
     *,
     labeller: SegmentLabeller | None = None,
+    calibration: Calibration | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> Analysis:
-    """Notes, dynamics, tempo and (with `labeller`) labelled segments of the recording;
-    raises AudioFileError for a file that cannot be read."""
-    return analyse_file(path, labeller=labeller, progress=progress, cancel=cancel)
+    """Notes, dynamics, tempo and (with `labeller`) labelled segments of the recording, read
+    through `calibration` (see `analyse_file`); raises AudioFileError for a file that cannot
+    be read."""
+    return analyse_file(
+        path, labeller=labeller, calibration=calibration, progress=progress, cancel=cancel
+    )

@@ -39,6 +39,14 @@ def stored_calibration(take: Path) -> Calibration | None:
         return None
 
 
+def take_calibration(
+    take: Path, *, stored: Calibration | None = None, override: Calibration | None = None
+) -> Calibration | None:
+    """The calibration to analyse `take` with: `override` if given (the command line's), else
+    `stored` (the library's), else the take's sidecar's, else none."""
+    return override or stored or stored_calibration(take)
+
+
 def calibration_from_db(offset_db: float) -> Calibration:
     """The mf calibration of an input whose mf playing reads `offset_db` above the reference."""
     return Calibration(float(offset_db))

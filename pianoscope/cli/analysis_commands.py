@@ -76,6 +76,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     from pianoscope.app.export import export_analysis, segments_csv_path
     from pianoscope.app.review.opening import check_readable
     from pianoscope.app.take_analysis import analyse_take
+    from pianoscope.app.take_calibration import take_calibration
 
     segments_csv = segments_csv_path(Path(args.csv)) if args.csv else None
     refuse_overwriting(
@@ -90,6 +91,7 @@ def run_analyse(args: argparse.Namespace) -> int:
         analysis = analyse_take(
             args.file,
             labeller=labeller,
+            calibration=take_calibration(Path(args.file), override=calibration),
             progress=lambda fraction: line.show(
                 f"analysing {name}: {fraction:4.0%}", force=fraction >= 1.0
             ),

@@ -212,3 +212,27 @@ def test_a_calibration_that_cannot_be_measured_is_one_sentence(
     same = [str(take)] * 3
     assert main(["analyse", str(take), "--calibrate-passages", *same]) == 2
     assert "not louder" in capsys.readouterr().err
+
+
+def test_analyse_without_labels_reads_velocities_through_the_takes_calibration(
+    tmp_path: Path,
+) -> None:
+    """The take's sidecar says it was recorded 20 dB quieter than the convention: without the
+    classifier (no labels) its notes still read louder, as they do with labels."""
+    plain, calibrated = tmp_path / "plain.flac", tmp_path / "calibrated.flac"
+    for take in (plain, calibrated):
+        take.write_bytes(demo_recording_path().read_bytes())
+    calibrated.with_name(calibrated.name + ".json").write_text(
+        json.dumps({"started_at": "2026-11-20T15:30:00+00:00", "device": "mic",
+                    "sample_rate_hz": 44_100, "format": "FLAC", "state": "complete",
+                    "calibration": {"kind": "mf", "offset_db": -20.0}})
+    )  # fmt: skip
+    analyses = []
+    for take in (plain, calibrated):
+        out = take.with_suffix(".out.json")
+        assert main(["analyse", str(take), "--no-labels", "--json", str(out)]) == 0
+        analyses.append(json.loads(out.read_text()))
+    assert analyses[0]["summary"]["calibration"] is None
+    assert analyses[1]["summary"]["calibration"] == {"kind": "mf", "offset_db": -20.0}
+    velocities = np.array([[n["velocity"] for n in a["notes"]] for a in analyses])
+    assert np.all(velocities[1] >= velocities[0]) and velocities[1].mean() > velocities[0].mean()

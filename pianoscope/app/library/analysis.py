@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import SegmentLabeller
 from pianoscope.app.segment_labeller import take_labeller
+from pianoscope.app.take_calibration import take_calibration
 from pianoscope.errors import PianoscopeError
 from pianoscope.library.progress import summary_of
 from pianoscope.library.records import AnalysisSummary, Recording
@@ -35,7 +36,10 @@ def analyse_recording(
     recording = library.recording(recording_id)
     path = library.path_of(recording)
     labeller = take_labeller(labeller, path, stored=recording.calibration)
-    analysis = analyse_file(path, progress=progress, cancel=cancel, labeller=labeller)
+    calibration = take_calibration(path, stored=recording.calibration)
+    analysis = analyse_file(
+        path, progress=progress, cancel=cancel, labeller=labeller, calibration=calibration
+    )
     summary = summary_of(analysis)
     library.store_summary(recording.id, summary)
     log.info("analysed %s: %d notes", recording.path, summary.note_count)

@@ -156,12 +156,18 @@ def compare_and_analyse(
     """Compare two recordings, then analyse each (notes, labels, each with its own stored
     calibration) for the timelines beside it."""
     from pianoscope.app.segment_labeller import take_labeller, user_labeller
+    from pianoscope.app.take_calibration import take_calibration
 
     comparison = compare_files(reference_path, take_path, meter=meter)
     labeller = user_labeller()
     progress(0.4)
     reference, take = (
-        analyse_file(path, cancel=cancel, labeller=take_labeller(labeller, path))
+        analyse_file(
+            path,
+            cancel=cancel,
+            labeller=take_labeller(labeller, path),
+            calibration=take_calibration(path),
+        )
         for path in (reference_path, take_path)
     )
     return AnalysedComparison(comparison, reference, take)

@@ -18,6 +18,7 @@ from pianoscope.app.background import BackgroundJob
 from pianoscope.app.review.waveform_cache import cached_pyramid, default_cache_folder
 from pianoscope.app.review.waveform_pyramid import WaveformPyramid
 from pianoscope.app.segment_labeller import take_labeller, user_labeller
+from pianoscope.app.take_calibration import take_calibration
 from pianoscope.audio.fileio import AudioInfo, probe_audio
 from pianoscope.audio.recorder import read_sidecar, sidecar_path
 from pianoscope.errors import RecordingError
@@ -99,6 +100,12 @@ def analysis_job(
 
     def work(progress, cancel) -> Analysis:
         labeller = take_labeller(labeller_factory(), recording.path)
-        return analyse_file(recording.path, progress=progress, cancel=cancel, labeller=labeller)
+        return analyse_file(
+            recording.path,
+            progress=progress,
+            cancel=cancel,
+            labeller=labeller,
+            calibration=take_calibration(recording.path),
+        )
 
     return BackgroundJob("analysis", work)
