@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.calibrated_takes import QUIET_CALIBRATION, plain_and_quiet_takes
 from support.without_torch import run_without_torch
 
 from pianoscope.audio.fileio import write_audio
@@ -219,20 +220,13 @@ def test_analyse_without_labels_reads_velocities_through_the_takes_calibration(
 ) -> None:
     """The take's sidecar says it was recorded 20 dB quieter than the convention: without the
     classifier (no labels) its notes still read louder, as they do with labels."""
-    plain, calibrated = tmp_path / "plain.flac", tmp_path / "calibrated.flac"
-    for take in (plain, calibrated):
-        take.write_bytes(demo_recording_path().read_bytes())
-    calibrated.with_name(calibrated.name + ".json").write_text(
-        json.dumps({"started_at": "2026-11-20T15:30:00+00:00", "device": "mic",
-                    "sample_rate_hz": 44_100, "format": "FLAC", "state": "complete",
-                    "calibration": {"kind": "mf", "offset_db": -20.0}})
-    )  # fmt: skip
+    plain, calibrated = plain_and_quiet_takes(tmp_path)
     analyses = []
     for take in (plain, calibrated):
         out = take.with_suffix(".out.json")
         assert main(["analyse", str(take), "--no-labels", "--json", str(out)]) == 0
         analyses.append(json.loads(out.read_text()))
     assert analyses[0]["summary"]["calibration"] is None
-    assert analyses[1]["summary"]["calibration"] == {"kind": "mf", "offset_db": -20.0}
+    assert analyses[1]["summary"]["calibration"] == QUIET_CALIBRATION
     velocities = np.array([[n["velocity"] for n in a["notes"]] for a in analyses])
     assert np.all(velocities[1] >= velocities[0]) and velocities[1].mean() > velocities[0].mean()

@@ -3,15 +3,14 @@ intensities and its notes' velocities."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
+from support.calibrated_takes import QUIET_CALIBRATION, plain_and_quiet_takes
 
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.opening import analysis_job, open_recording
 from pianoscope.app.segment_labeller import user_labeller
-from pianoscope.resources_path import demo_recording_path
 
 
 def _analysis(take: Path) -> Analysis:
@@ -27,19 +26,12 @@ def _intensities(analysis: Analysis) -> list[str | None]:
 
 
 def test_review_reads_intensity_with_the_takes_own_calibration(tmp_path: Path) -> None:
-    plain, calibrated = tmp_path / "plain.flac", tmp_path / "calibrated.flac"
-    for take in (plain, calibrated):
-        take.write_bytes(demo_recording_path().read_bytes())
-    calibrated.with_name(calibrated.name + ".json").write_text(
-        json.dumps({"started_at": "2026-11-20T15:30:00+00:00", "device": "mic",
-                    "sample_rate_hz": 44_100, "format": "FLAC", "state": "complete",
-                    "calibration": {"kind": "mf", "offset_db": -20.0}})
-    )  # fmt: skip
+    plain, calibrated = plain_and_quiet_takes(tmp_path)
     order = ["pp", "p", "mf", "f", "ff"]
     plain_analysis, calibrated_analysis = _analysis(plain), _analysis(calibrated)
     before, after = _intensities(plain_analysis), _intensities(calibrated_analysis)
     assert plain_analysis.calibration == {"kind": "none", "offset_db": 0.0}
-    assert calibrated_analysis.calibration == {"kind": "mf", "offset_db": -20.0}
+    assert calibrated_analysis.calibration == QUIET_CALIBRATION
     assert before != after
     pairs = zip(before, after, strict=True)
     assert all(order.index(a) >= order.index(b) for b, a in pairs if a and b)
