@@ -34,10 +34,11 @@ EMPHASIS_PASSAGES = (
     "octaves",
 )
 
-# The fine-tuning content (`train.fine_tune`): chords held 0.8-6 s that double a note in octaves
-# at the same dynamic, beside held notes and the octaves passage. The network trained on the
-# emphasis content alone lost the played octave of chords (the C5 of C-E-G-C, the G4 of
-# G2-G3-G4): there an octave is doubled at a softer or louder velocity, here at the chord's own.
+# The fine-tuning content (the second phase of `train.train`): chords held 0.8-6 s that double
+# a note in octaves at the same dynamic, beside held notes and the octaves passage. The network
+# trained on the emphasis content alone lost the played octave of chords (the C5 of C-E-G-C,
+# the G4 of G2-G3-G4): there an octave is doubled at a softer or louder velocity, here at the
+# chord's own.
 FINE_TUNE_PASSAGES = ("octave_chords", "octave_chords", "held", "octaves")
 # Chord shapes (semitones over the root) of the octave-chords passage: octaves and double
 # octaves, triads with the root doubled on top, open fifths and tenths, and plain triads so an
