@@ -50,6 +50,10 @@ PLAYING_LEVEL_PERCENTILE = 95.0
 REFERENCE_PASSAGE_LEVELS_DB = (-35.92, -30.0, -25.2)
 REFERENCE_PASSAGE_TILTS_DB = (-0.23, 0.0, 1.51)
 PASSAGES = ("soft", "medium", "loud")
+# The MIDI velocities the passages are played at (p, mf, f): what the targets above were
+# measured at, and what the note velocities read in them are mapped onto
+# (`pianoscope.model.note_intensity`).
+PASSAGE_VELOCITIES = (50, 72, 95)
 MIN_PASSAGE_STEP_DB = 2.0  # each passage at least this much louder than the one before
 # The tilt is measured and applied over these bands, turning about this frequency.
 TILT_BAND_HZ = (100.0, 8000.0)

@@ -16,13 +16,16 @@ from dataclasses import replace
 import numpy as np
 
 from pianoscope.dsp.features import log_mel
-from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db, spectral_tilt_db
+from pianoscope.model.calibration import (
+    PASSAGE_VELOCITIES,
+    REFERENCE_LEVEL_DB,
+    playing_level_db,
+    spectral_tilt_db,
+)
 from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.model.training.render import PIANOS, MidiSlot, render_phrases
 from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
 from pianoscope.model.training.synth import calibration_phrase
-
-PASSAGE_VELOCITIES = (50, 72, 95)
 
 
 def passage_phrases() -> list[Phrase]:

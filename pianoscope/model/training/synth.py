@@ -279,13 +279,27 @@ def iter_clip_audio(
     cancel: CancelToken | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """(index into `plan_clips(spec)`, augmented float32 audio) of every clip, batch by batch."""
-    plans = plan_clips(spec)
+    yield from iter_plan_audio(
+        plan_clips(spec), spec.clip_s, spec.augment, progress=progress, cancel=cancel
+    )
+
+
+def iter_plan_audio(
+    plans: Sequence[ClipPlan],
+    clip_s: float,
+    augment_config: AugmentConfig | None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(index into `plans`, audio augmented by `augment_config`) of every planned clip: also
+    for clips of pianos no dataset draws (the benchmarks' pianos reserved for evaluation)."""
     done = 0
-    for batch in _rendered_batches(plans, spec.clip_s, cancel):
+    for batch in _rendered_batches(plans, clip_s, cancel):
         for index, audio, pedal, reference in zip(*batch, strict=True):
             rng = np.random.default_rng([plans[index].seed, 1])
-            if spec.augment is not None:
-                audio = augment(audio, rng, spec.augment, pedalled=pedal, reference=reference)
+            if augment_config is not None:
+                audio = augment(audio, rng, augment_config, pedalled=pedal, reference=reference)
             yield index, audio
         done += len(batch[0])
         if progress is not None:
