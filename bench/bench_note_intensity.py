@@ -7,7 +7,9 @@ microphone and noise augmentation of the leave-one-out set (`recipe.left_out_spe
 2 s of each clip get an intensity class two ways:
 
 - head: the shipped classifier's intensity head (`pianoscope.model.inference`);
-- notes: the median velocity of the notes struck in those 2 s (`pianoscope.model.note_intensity`).
+- notes: the velocities of the notes struck in those 2 s, cut out as the classifier hears them
+  (`pianoscope.model.note_intensity.window_note_intensity`, what `predict` gives a piano that
+  is not one of the known ones),
 
 each three ways, as `pianoscope evaluate` judges a left-out piano: with the three-passage
 calibration (the piano's soft, medium and loud passages played dry at the level convention; for
@@ -30,15 +32,11 @@ import torch
 from scipy.stats import spearmanr
 
 from pianoscope.dsp.features import FLOOR_DB, log_mel
-from pianoscope.model.calibration import Calibration, calibrate, calibrate_passages
-from pianoscope.model.inference import Classifier
+from pianoscope.model.calibration import Calibration, calibrate
+from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
-from pianoscope.model.note_intensity import (
-    PassageVelocities,
-    intensity_from_velocities,
-    read_passage_velocities,
-)
+from pianoscope.model.note_intensity import calibrate_passages_with_notes, window_note_intensity
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.evaluate import predict_windows
 from pianoscope.model.training.passage_reference import passage_phrases
@@ -53,7 +51,6 @@ from pianoscope.model.training.synth import (
     render_at_convention,
 )
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
-from pianoscope.transcription.transcriber import transcribe_notes
 
 PIANOS: dict[str, Instrument | SampledPiano] = {
     "Steinway B": SampledPiano(STEINWAY),
@@ -88,9 +85,7 @@ def main() -> None:
 
 
 def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: int) -> Readings:
-    soft, medium, loud = render_at_convention(source, passage_phrases())
-    passages = calibrate_passages(soft, medium, loud)
-    velocities = read_passage_velocities(soft, medium, loud, passages)
+    passages = calibrate_passages_with_notes(*render_at_convention(source, passage_phrases()))
     (mf_phrase,) = render_at_convention(source, [calibration_phrase()])
     mf = calibrate(mf_phrase)
     plans = _plans(source, per_class)
@@ -103,10 +98,10 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
         truth.append(plans[index].intensity)
         gain_db = float(rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB))
         gained = (audio * np.float32(10.0 ** (gain_db / 20.0))).astype(np.float32)
-        read["notes passages"].append(_from_notes(audio, passages, velocities))
-        read["notes mf"].append(_from_notes(audio, mf, None))
-        read["notes none"].append(_from_notes(gained, None, None))
-        window = _centred_window(audio)
+        read["notes passages"].append(_from_notes(audio, passages))
+        read["notes mf"].append(_from_notes(audio, mf))
+        read["notes none"].append(_from_notes(gained, None))
+        window = _centred_features(audio)
         shifted = np.maximum(window + np.float32(gain_db), np.float32(FLOOR_DB))
         for way, features, calibration in (
             ("passages", window, passages),
@@ -128,17 +123,15 @@ def _plans(source: Instrument | SampledPiano, per_class: int) -> list[ClipPlan]:
     ]
 
 
-def _from_notes(
-    audio: np.ndarray, calibration: Calibration | None, passages: PassageVelocities | None
-) -> int:
-    """The class read from the notes struck in the centred 2 s; mf when none are heard."""
-    notes = transcribe_notes(audio, calibration=calibration).notes
-    velocities = [n.velocity for n in notes if WINDOW_S[0] <= n.onset_s < WINDOW_S[1]]
-    reading = intensity_from_velocities(velocities, passages)
+def _from_notes(audio: np.ndarray, calibration: Calibration | None) -> int:
+    """The class read from the notes struck in the centred 2 s (cut out, as the classifier
+    hears a window); mf when none is struck."""
+    start = round(WINDOW_S[0] * SAMPLE_RATE_HZ)
+    reading = window_note_intensity(audio[start : start + WINDOW_SAMPLES], calibration)
     return INTENSITY_LABELS.index(reading.label if reading is not None else "mf")
 
 
-def _centred_window(audio: np.ndarray) -> np.ndarray:
+def _centred_features(audio: np.ndarray) -> np.ndarray:
     features = log_mel(audio[: round(CLIP_S * SAMPLE_RATE_HZ)])
     start = (features.shape[0] - WINDOW_FRAMES) // 2
     return features[start : start + WINDOW_FRAMES].astype(np.float32)

@@ -20,8 +20,8 @@ from pianoscope.model.calibration import (
     Calibration,
     CalibrationValueError,
     calibrate,
-    calibrate_passages,
 )
+from pianoscope.model.note_intensity import calibrate_passages_with_notes
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,6 @@ def calibration_from_passages(soft: Path, medium: Path, loud: Path) -> Calibrati
     """The three-passage calibration measured on recordings of a soft, a medium and a loud
     passage; CalibrationError with what to play differently."""
     try:
-        return calibrate_passages(*(load_audio(path) for path in (soft, medium, loud)))
+        return calibrate_passages_with_notes(*(load_audio(path) for path in (soft, medium, loud)))
     except ValueError as error:
         raise CalibrationError(f"The passages cannot calibrate: {error}.") from error

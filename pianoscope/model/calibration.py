@@ -67,10 +67,13 @@ class CalibrationValueError(ValueError):
 @dataclass(frozen=True)
 class PassageCalibration:
     """The piano's playing level (dB, uncalibrated) and spectral tilt (dB per octave) in the
-    soft, medium and loud passages the teacher played."""
+    soft, medium and loud passages the teacher played, and the median velocity the note network
+    read in each (`pianoscope.model.note_intensity.calibrate_passages_with_notes`; None in
+    calibrations stored before it was measured)."""
 
     levels_db: tuple[float, float, float]
     tilts_db: tuple[float, float, float]
+    note_velocities: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class Calibration:
         if self.passages is not None:
             data["levels_db"] = [float(v) for v in self.passages.levels_db]
             data["tilts_db"] = [float(v) for v in self.passages.tilts_db]
+            if self.passages.note_velocities is not None:
+                data["note_velocities"] = [float(v) for v in self.passages.note_velocities]
         return data
 
     @classmethod
@@ -131,7 +136,12 @@ class Calibration:
         tilts = _three(data.get("tilts_db"), "tilts_db")
         if not levels[0] < levels[1] < levels[2]:
             raise CalibrationValueError("the passages' levels do not rise")
-        return cls(offset, PassageCalibration(levels, tilts))
+        velocities = None
+        if "note_velocities" in data:
+            velocities = _three(data["note_velocities"], "note_velocities")
+            if not velocities[0] < velocities[1] < velocities[2]:
+                raise CalibrationValueError("the passages' note velocities do not rise")
+        return cls(offset, PassageCalibration(levels, tilts, velocities))
 
 
 def take_gain_db(take_reference_db: float) -> float:

@@ -13,14 +13,18 @@ which say how loud the playing is.
 
 A prediction answers two questions apart: is a piano playing (piano / other instrument, speech
 or noise / silence), and if so which piano (a known one or `unknown`, another piano). Form and
-intensity are given whenever a piano plays, known or not.
+intensity are given whenever a piano plays, known or not. The intensity head learnt level and
+timbre from its training pianos; for any other piano (another piano, or one the teacher
+enrolled) `predict` reads intensity from the velocities of the notes struck in the window
+instead (`pianoscope.model.note_intensity`), which rank a piano never heard better; when no
+note is struck in the window the head's answer stays.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +43,7 @@ from pianoscope.model.labels import (
     UNKNOWN,
 )
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
+from pianoscope.model.note_intensity import window_note_intensity
 from pianoscope.model.weights import load_weights
 from pianoscope.resources_path import resource_path
 
@@ -139,7 +144,9 @@ class Prediction:
 class WindowPredictor:
     """`predict` (audio) and `predict_features` (one window of features) for a classifier that
     classifies batches of feature windows (`predict_feature_batch`): the shipped one and an
-    enrolled one answer alike."""
+    enrolled one answer alike. `calibration` is the input's, used unless a call passes one."""
+
+    calibration: Calibration
 
     def predict(
         self,
@@ -150,12 +157,21 @@ class WindowPredictor:
     ) -> Prediction:
         """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
         `take_gain_db`: see the module docstring; `calibration` replaces the classifier's own
-        for this call (a take's stored one)."""
+        for this call (a take's stored one). For a piano that is not one of the known pianos,
+        intensity comes from the notes struck in the window (see the module docstring)."""
         window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
-        return self.predict_features(
+        prediction = self.predict_features(
             log_mel(window),
             placed_features_db=placed_log_mel(window, take_gain_db),
             calibration=calibration,
+        )
+        if not prediction.plays_piano or prediction.piano_label in PIANO_LABELS:
+            return prediction
+        reading = window_note_intensity(window, calibration or self.calibration)
+        if reading is None:
+            return prediction
+        return replace(
+            prediction, intensity=HeadProbabilities(INTENSITY_LABELS, reading.probabilities)
         )
 
     def predict_features(

@@ -41,7 +41,8 @@ from pianoscope.audio.shared_ring import SharedRing
 from pianoscope.audio.source import AudioSource
 from pianoscope.dsp.levels import rms_db
 from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
-from pianoscope.model.calibration import Calibration, calibrate, calibrate_passages
+from pianoscope.model.calibration import Calibration, calibrate
+from pianoscope.model.note_intensity import calibrate_passages_with_notes
 from pianoscope.score.loading import Score
 
 if TYPE_CHECKING:
@@ -287,7 +288,7 @@ class LiveEngine:
         """The three-passage calibration of passages `recent_playing` gave; CalibrationError
         saying what to play differently."""
         try:
-            return calibrate_passages(soft, medium, loud)
+            return calibrate_passages_with_notes(soft, medium, loud)
         except ValueError as error:
             raise CalibrationError(f"The passages cannot calibrate: {error}.") from error
 
