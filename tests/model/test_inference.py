@@ -10,12 +10,16 @@ import pytest
 import torch
 
 from pianoscope.audio.ringbuffer import RingBuffer
-from pianoscope.dsp.features import DEFAULT_CONFIG, SAMPLE_RATE_HZ
+from pianoscope.dsp.features import DEFAULT_CONFIG, SAMPLE_RATE_HZ, log_mel
 from pianoscope.errors import ModelError
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, calibrate
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.network import NetworkConfig, PianoscopeNet
+from pianoscope.model.note_intensity import calibrate_passages_with_notes, window_note_intensity
+from pianoscope.model.training.passage_reference import passage_phrases
+from pianoscope.model.training.sources import STEINWAY, SampledPiano
+from pianoscope.model.training.synth import render_at_convention
 from pianoscope.model.weights import save_weights
 
 
@@ -141,6 +145,25 @@ def test_another_piano_keeps_form_and_intensity_and_no_piano_has_none() -> None:
     other = Classifier.from_network(_biased(plays_piano=-6.0, known=6.0), 0.5).predict(window)
     assert other.instrument_label == "other" and other.instrument_probability > 0.99
     assert other.piano_label is other.form_label is other.intensity_label is None
+
+
+def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> None:
+    """The Steinway B is none of the known pianos: through its three-passage calibration its
+    soft passage reads soft and its loud one loud from the notes, whatever the head says; a
+    known piano keeps the head's answer."""
+    soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
+    calibration = calibrate_passages_with_notes(soft, medium, loud)
+    another = Classifier.from_network(_biased(plays_piano=6.0, known=-6.0), 0.5, calibration)
+    known = Classifier.from_network(_biased(plays_piano=6.0, known=6.0), 0.5, calibration)
+    for passage, expected in ((soft, ("pp", "p")), (loud, ("f", "ff"))):
+        window = passage[:WINDOW_SAMPLES]
+        read = another.predict(window)
+        assert read.piano_label == "unknown"
+        assert read.intensity_label in expected
+        assert (
+            read.intensity.probabilities == window_note_intensity(window, calibration).probabilities
+        )
+        assert known.predict(window).intensity == known.predict_features(log_mel(window)).intensity
 
 
 def test_weights_without_the_instrument_head_still_load(tmp_path: Path) -> None:
