@@ -252,7 +252,11 @@ def judge_leave_one_out(
     """Judge every `leave-out-FAMILY.pt` in `folder` on its family (families without weights
     are skipped) and on the other sounds of `others`."""
     from pianoscope.model.inference import Classifier
-    from pianoscope.model.training.leave_one_out import judge_left_out, passage_calibrations
+    from pianoscope.model.training.leave_one_out import (
+        centred_window_audio,
+        judge_left_out,
+        passage_calibrations,
+    )
     from pianoscope.model.training.recipe import (
         LEFT_OUT_FAMILIES,
         default_cache_dir,
@@ -270,9 +274,17 @@ def judge_leave_one_out(
             cache or default_cache_dir(),
             progress=progress_for(f"rendering {family} clips"),
         )
+        window_audio = centred_window_audio(
+            left_out_spec(family), progress=progress_for(f"reading {family} clips' notes")
+        )
         reports.append(
             judge_left_out(
-                Classifier(path), family, left_out, others, passages=passage_calibrations(family)
+                Classifier(path),
+                family,
+                left_out,
+                others,
+                passages=passage_calibrations(family),
+                window_audio=window_audio,
             )
         )
     return tuple(reports)

@@ -165,14 +165,7 @@ class WindowPredictor:
             placed_features_db=placed_log_mel(window, take_gain_db),
             calibration=calibration,
         )
-        if not prediction.plays_piano or prediction.piano_label in PIANO_LABELS:
-            return prediction
-        reading = window_note_intensity(window, calibration or self.calibration)
-        if reading is None:
-            return prediction
-        return replace(
-            prediction, intensity=HeadProbabilities(INTENSITY_LABELS, reading.probabilities)
-        )
+        return with_note_intensity(prediction, window, calibration or self.calibration)
 
     def predict_features(
         self,
@@ -292,6 +285,20 @@ class Classifier(WindowPredictor):
             )
             for i in range(count)
         ]
+
+
+def with_note_intensity(
+    prediction: Prediction, window: np.ndarray, calibration: Calibration | None
+) -> Prediction:
+    """`prediction` of `window` (float32 mono, 44.1 kHz) with its intensity read from the
+    notes struck in it when a piano plays that is none of the known pianos (see the module
+    docstring); as it is otherwise, or when no note is struck."""
+    if not prediction.plays_piano or prediction.piano_label in PIANO_LABELS:
+        return prediction
+    reading = window_note_intensity(window, calibration)
+    if reading is None:
+        return prediction
+    return replace(prediction, intensity=HeadProbabilities(INTENSITY_LABELS, reading.probabilities))
 
 
 def placed_log_mel(audio: np.ndarray, take_gain_db: float | None) -> np.ndarray | None:

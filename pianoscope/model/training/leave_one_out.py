@@ -8,6 +8,9 @@ ways: with the three-passage calibration (each piano of the family plays its sof
 loud passages dry, as a teacher would, and its windows are read through that calibration), at
 the level convention (every piano's mf calibration phrase at the reference level: what the mf
 calibration gives) and uncalibrated (each window at a random input gain of up to ±12 dB).
+Given the windows' audio, intensity is judged as the product gives it: read from the notes
+struck in the window whenever the model takes the piano for none of the known ones
+(`pianoscope.model.inference.with_note_intensity`), from the intensity head otherwise.
 """
 
 from __future__ import annotations
@@ -18,10 +21,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import spearmanr
 
-from pianoscope.dsp.features import FLOOR_DB
-from pianoscope.model.calibration import Calibration, calibrate_passages
-from pianoscope.model.inference import Classifier, Prediction
+from pianoscope.dsp.features import DEFAULT_CONFIG, FLOOR_DB, SAMPLE_RATE_HZ, frame_count
+from pianoscope.model.calibration import Calibration
+from pianoscope.model.inference import (
+    WINDOW_SAMPLES,
+    Classifier,
+    Prediction,
+    with_note_intensity,
+)
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
+from pianoscope.model.network import WINDOW_FRAMES
+from pianoscope.model.note_intensity import calibrate_passages_with_notes
 from pianoscope.model.training.evaluate import centred_windows, predict_windows
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.render import Instrument
@@ -31,8 +41,12 @@ from pianoscope.model.training.synth import (
     KIND_NOISE,
     KIND_SPEECH,
     Dataset,
+    DatasetSpec,
+    iter_clip_audio,
+    plan_clips,
     render_at_convention,
 )
+from pianoscope.progress import CancelToken, ProgressCallback
 
 UNCALIBRATED_GAIN_DB = 12.0
 OTHER_KINDS = {"other instruments": KIND_NEGATIVE, "speech": KIND_SPEECH, "noise": KIND_NOISE}
@@ -72,15 +86,32 @@ def without_family(dataset: Dataset, family: str) -> Dataset:
 
 def passage_calibrations(family: str) -> dict[str, Calibration]:
     """Each piano of `family` calibrated as a teacher calibrates theirs: its soft, medium and
-    loud passages (`passage_reference.passage_phrases`) played dry at the level convention,
-    keyed by source name."""
+    loud passages (`passage_reference.passage_phrases`) played dry at the level convention
+    (their levels, and their notes' velocities), keyed by source name."""
     calibrations = {}
     for source in PIANO_FAMILIES[family]:
         if not isinstance(source, Instrument | SampledPiano):
             raise ValueError(f"{family}: every clip draws a piano of its own, none to calibrate")
         soft, medium, loud = render_at_convention(source, passage_phrases())
-        calibrations[instrument_name(source)] = calibrate_passages(soft, medium, loud)
+        calibrations[instrument_name(source)] = calibrate_passages_with_notes(soft, medium, loud)
     return calibrations
+
+
+def centred_window_audio(
+    spec: DatasetSpec,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> np.ndarray:
+    """(clips, samples): the audio of the centred window of every clip of `spec`, the very
+    samples `centred_windows` of its dataset has the features of."""
+    plans = plan_clips(spec)
+    first_frame = (frame_count(round(spec.clip_s * SAMPLE_RATE_HZ)) - WINDOW_FRAMES) // 2
+    start = first_frame * DEFAULT_CONFIG.hop_length
+    audio = np.zeros((len(plans), WINDOW_SAMPLES), dtype=np.float32)
+    for index, clip in iter_clip_audio(spec, progress=progress, cancel=cancel):
+        audio[index] = clip[start : start + WINDOW_SAMPLES]
+    return audio
 
 
 def judge_left_out(
@@ -90,31 +121,53 @@ def judge_left_out(
     others: Dataset,
     seed: int = 0,
     passages: Mapping[str, Calibration] | None = None,
+    window_audio: np.ndarray | None = None,
 ) -> LeftOutReport:
     """Judge a model trained without `family` on `left_out` (its pianos) and on the other
     sounds of `others` (the held-out set); `passages`: the three-passage calibration of each
-    of the family's sources (`passage_calibrations`)."""
+    of the family's sources (`passage_calibrations`); `window_audio` (clips, samples): the
+    audio of each left-out clip's centred window, for intensity as the product reads it."""
     windows = centred_windows(left_out)
-    predictions = predict_windows(classifier, windows)
-    given = np.array([p.plays_piano for p in predictions])
-    form = np.array([FORM_LABELS.index(p.form.label) for p in predictions])
     rng = np.random.default_rng(seed)
     gains = rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB, size=len(windows))
     shifted = np.maximum(windows + gains[:, None, None].astype(np.float32), np.float32(FLOOR_DB))
+    gained_audio = None
+    if window_audio is not None:
+        gained_audio = window_audio * (10.0 ** (gains[:, None] / 20.0)).astype(np.float32)
+
+    def read(
+        features: np.ndarray, audio: np.ndarray | None, calibration: Calibration | None
+    ) -> list[Prediction]:
+        predictions = predict_windows(classifier, features, calibration)
+        if audio is None:
+            return predictions
+        return [
+            with_note_intensity(p, window, calibration or classifier.calibration)
+            for p, window in zip(predictions, audio, strict=True)
+        ]
+
+    predictions = read(windows, window_audio, None)
+    given = np.array([p.plays_piano for p in predictions])
+    form = np.array([FORM_LABELS.index(p.form.label) for p in predictions])
     other_windows = centred_windows(others)
     other_given = np.array([p.plays_piano for p in predict_windows(classifier, other_windows)])
+    per_source = None
+    if passages is not None:
+        per_source = [None] * len(windows)
+        for name in np.unique(left_out.source):
+            rows = np.flatnonzero(left_out.source == name)
+            audio = None if window_audio is None else window_audio[rows]
+            for row, prediction in zip(
+                rows, read(windows[rows], audio, passages[str(name)]), strict=True
+            ):
+                per_source[row] = prediction
     return LeftOutReport(
         family=family,
         windows=len(windows),
         form_accuracy=float(np.mean(form == left_out.form)),
         calibrated=_intensity(predictions, left_out.intensity),
-        uncalibrated=_intensity(predict_windows(classifier, shifted), left_out.intensity),
-        passages=None
-        if passages is None
-        else _intensity(
-            _predict_per_source(classifier, windows, left_out.source, passages),
-            left_out.intensity,
-        ),
+        uncalibrated=_intensity(read(shifted, gained_audio, None), left_out.intensity),
+        passages=None if per_source is None else _intensity(per_source, left_out.intensity),
         piano_windows_given=float(np.mean(given)),
         others_given={
             name: float(np.mean(other_given[others.kind == kind]))
@@ -134,23 +187,6 @@ def _intensity(predictions: list[Prediction], truth: np.ndarray) -> IntensityFig
         within_one=float(np.mean(np.abs(predicted - truth) <= 1)),
         spearman=spearman,
     )
-
-
-def _predict_per_source(
-    classifier: Classifier,
-    windows: np.ndarray,
-    sources: np.ndarray,
-    calibrations: Mapping[str, Calibration],
-) -> list[Prediction]:
-    """Every window read through its own source's calibration."""
-    predictions: list[Prediction | None] = [None] * len(windows)
-    for name in np.unique(sources):
-        rows = np.flatnonzero(sources == name)
-        for row, prediction in zip(
-            rows, predict_windows(classifier, windows[rows], calibrations[str(name)]), strict=True
-        ):
-            predictions[row] = prediction
-    return [p for p in predictions if p is not None]
 
 
 def left_out_lines(reports: list[LeftOutReport]) -> list[str]:

@@ -6,9 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+from pianoscope.dsp.features import log_mel
 from pianoscope.model.calibration import Calibration
-from pianoscope.model.inference import Classifier
+from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
+from pianoscope.model.labels import INTENSITY_LABELS
 from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.note_intensity import calibrate_passages_with_notes, window_note_intensity
 from pianoscope.model.training.leave_one_out import (
     family_sources,
     judge_left_out,
@@ -16,8 +19,15 @@ from pianoscope.model.training.leave_one_out import (
     passage_calibrations,
     without_family,
 )
-from pianoscope.model.training.sources import LEAVE_ONE_OUT, PIANO_FAMILIES, pool_pianos
-from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
+from pianoscope.model.training.passage_reference import passage_phrases
+from pianoscope.model.training.sources import (
+    LEAVE_ONE_OUT,
+    PIANO_FAMILIES,
+    STEINWAY,
+    SampledPiano,
+    pool_pianos,
+)
+from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset, render_at_convention
 
 
 def _dataset(sources: list[str], kinds: list[str]) -> Dataset:
@@ -80,6 +90,43 @@ def test_with_passages_each_source_is_read_through_its_own_calibration():
     moved.features_db[:4] = (windows[:4] + 20.0).astype(np.float16)
     by_hand = judge_left_out(classifier, "steinway-b", moved, others)
     assert report.passages == by_hand.calibrated
+
+
+def test_with_the_windows_audio_another_piano_is_judged_by_its_notes():
+    """A model that takes every window for another piano: its intensity is judged from the
+    notes struck in each window, as the product reads it, not from its (untrained) head."""
+    torch.manual_seed(0)
+    network = PianoscopeNet().eval()
+    with torch.no_grad():
+        for head, bias in ((network.instrument_head, 8.0), (network.known_head, -8.0)):
+            head.weight.zero_()
+            head.bias.fill_(bias)
+    classifier = Classifier.from_network(network, 0.5)
+    soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
+    calibration = calibrate_passages_with_notes(soft, medium, loud)
+    start = 43 * 512  # the centred window of a 3 s clip: frames 43 to 211 of 255
+    clips = [soft, np.roll(soft, 22_050), loud, np.roll(loud, 22_050)]  # each 3 s
+    left_out = Dataset(
+        np.stack([log_mel(clip)[:255] for clip in clips]).astype(np.float16),
+        np.full(4, UNKNOWN_INDEX),
+        np.zeros(4, dtype=np.int64),
+        np.array([1, 1, 3, 3]),  # p, p, f, f
+        np.array(["pool-piano"] * 4),
+        np.array([STEINWAY] * 4),
+    )
+    audio = np.stack([clip[start : start + WINDOW_SAMPLES] for clip in clips])
+    report = judge_left_out(
+        classifier,
+        "steinway-b",
+        left_out,
+        _dataset(["speech"], ["speech"]),
+        passages={STEINWAY: calibration},
+        window_audio=audio,
+    )
+    by_notes = [INTENSITY_LABELS.index(window_note_intensity(a, calibration).label) for a in audio]
+    assert report.passages.exact == np.mean(np.array(by_notes) == left_out.intensity)
+    assert report.passages.within_one == 1.0
+    assert report.passages.spearman > 0.8
 
 
 @pytest.mark.fluidsynth
