@@ -12,6 +12,9 @@ from support.without_torch import run_without_torch
 
 from pianoscope.audio.fileio import write_audio
 from pianoscope.cli.main import main
+from pianoscope.model.training.passage_reference import passage_phrases
+from pianoscope.model.training.sources import STEINWAY, SampledPiano
+from pianoscope.model.training.synth import render_at_convention
 from pianoscope.resources_path import demo_recording_path
 from pianoscope.transcription import steinway
 from pianoscope.transcription.content import SoundingNote
@@ -199,6 +202,28 @@ def test_a_calibration_on_the_command_line_replaces_the_takes_own(tmp_path: Path
     assert named["none"] == {"kind": "none", "offset_db": 0.0}
     assert named["quiet input"] == {"kind": "mf", "offset_db": -20.0}
     assert named["from itself"]["kind"] == "mf"
+
+
+def test_three_passages_on_the_command_line_also_measure_their_notes(
+    recording: Path, tmp_path: Path
+) -> None:
+    """`--calibrate-passages` records what the note model reads in each passage, so the notes
+    of a piano the classifier never heard can be mapped (`summary.calibration`)."""
+    passages = []
+    for name, passage in zip(
+        ("soft", "medium", "loud"),
+        render_at_convention(SampledPiano(STEINWAY), passage_phrases()),
+        strict=True,
+    ):
+        passages.append(tmp_path / f"{name}.wav")
+        write_audio(passages[-1], passage)
+    out = tmp_path / "take.json"
+    arguments = ["analyse", str(recording), "--json", str(out), "--calibrate-passages"]
+    assert main(arguments + [str(path) for path in passages]) == 0
+    calibration = json.loads(out.read_text())["summary"]["calibration"]
+    assert calibration["kind"] == "passages"
+    soft, medium, loud = calibration["note_velocities"]
+    assert soft < medium < loud
 
 
 def test_a_calibration_that_cannot_be_measured_is_one_sentence(
