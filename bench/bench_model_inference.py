@@ -1,7 +1,9 @@
 """Latency of one live classifier call (features + network) on one CPU thread.
 
 Prints median and 99th percentile in milliseconds for the log-mel features of 2 s of audio, the
-network on those features, and the whole `Classifier.predict` call (target: <= 5 ms).
+network on those features, and the whole `Classifier.predict` call (target: <= 5 ms); and what
+`predict` adds for a piano that is none of the known ones, whose intensity is read from the
+notes struck in the window (the note model over 2 s of the bundled demo).
 Uses the shipped weights, or `--weights PATH`.
 
     python bench/bench_model_inference.py [--calls 500] [--weights PATH]
@@ -18,8 +20,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from pianoscope.audio.fileio import load_audio
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
+from pianoscope.model.note_intensity import window_note_intensity
+from pianoscope.resources_path import demo_recording_path
 
 
 def _timings_ms(named_calls: dict[str, Callable[[], object]], calls: int) -> dict[str, np.ndarray]:
@@ -44,6 +49,7 @@ def main() -> None:
     classifier = Classifier(args.weights, threads=1)
     audio = (np.random.default_rng(0).standard_normal(WINDOW_SAMPLES) * 0.05).astype(np.float32)
     features = log_mel(audio)
+    piano = load_audio(demo_recording_path())[44_100 : 44_100 + WINDOW_SAMPLES]
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"torch {torch.__version__}, threads {torch.get_num_threads()}, {args.calls} calls, "
@@ -53,6 +59,7 @@ def main() -> None:
         "log-mel features (2 s)": lambda: log_mel(audio),
         "network on features": lambda: classifier.predict_features(features),
         "Classifier.predict (2 s audio)": lambda: classifier.predict(audio),
+        "+ intensity from the notes (2 s)": lambda: window_note_intensity(piano, None),
     }
     for name, timings in _timings_ms(named_calls, args.calls).items():
         median, p99 = np.median(timings), np.percentile(timings, 99)

@@ -136,9 +136,9 @@ def analyse_to_json(
     labeller, warning = worker_labeller() if labels else (None, None)
     try:
         override = None if calibration is None else Calibration.from_json(calibration)
-        labeller = take_labeller(labeller, Path(source), override=override)
+        calibration = take_calibration(Path(source), override=override)
         analysis = analyse_file(
-            source, labeller=labeller, calibration=take_calibration(Path(source), override=override)
+            source, labeller=take_labeller(labeller, calibration), calibration=calibration
         )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         write_json(analysis.to_json_dict(), target)

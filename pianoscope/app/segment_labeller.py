@@ -7,7 +7,8 @@ plays, known or not, piano, form and intensity are given; `unknown` (another pia
 the piano label with its out-of-set score. For anything else they are null. Offline analysis,
 review and the library all label with `user_labeller`, so they name the same pianos as the live
 view (the enrolled ones, once the teacher chose them), and each take with its own calibration
-(`ClassifierLabeller.for_take`), so they read its intensities as the live view did.
+(`take_labeller` with `pianoscope.app.take_calibration.take_calibration`), so they read its
+intensities as the live view did.
 
 Each segment is classified with the take's own level as its reference
 (`pianoscope.model.calibration.take_gain_db`): whether a piano plays, piano, form and silence
@@ -27,7 +28,6 @@ import numpy as np
 from pianoscope.analysis.result import Label, SegmentLabeller, SegmentLabels
 from pianoscope.app.enrolment import user_classifier
 from pianoscope.app.live.classifier_worker import to_model_rate
-from pianoscope.app.take_calibration import take_calibration
 from pianoscope.errors import ModelError, PianoscopeError
 from pianoscope.model.calibration import take_gain_db
 
@@ -56,8 +56,8 @@ def labels_from_prediction(prediction: Prediction) -> SegmentLabels:
 class ClassifierLabeller:
     """A `SegmentLabeller` that reads intensity through `calibration` (None: uncalibrated).
 
-    `for_take` gives the same classifier with a take's own calibration; the classifier is
-    loaded once and shared, the calibration is passed with every call (thread-safe)."""
+    `with_calibration` gives the same classifier with a take's own calibration; the classifier
+    is loaded once and shared, the calibration is passed with every call (thread-safe)."""
 
     classifier: Classifier | EnrolledClassifier
     calibration: Calibration | None = None
@@ -76,27 +76,19 @@ class ClassifierLabeller:
         """The calibration intensity is read through: the take's, else the classifier's."""
         return self.calibration or self.classifier.calibration
 
-    def for_take(
-        self, take: Path, *, stored: Calibration | None = None, override: Calibration | None = None
-    ) -> ClassifierLabeller:
-        """This classifier with the calibration to analyse `take` with: `override` if given,
-        else `stored` (the library's), else the take's sidecar's, else none."""
-        return ClassifierLabeller(
-            self.classifier, take_calibration(take, stored=stored, override=override)
-        )
+    def with_calibration(self, calibration: Calibration | None) -> ClassifierLabeller:
+        """This classifier reading through `calibration` (None: the classifier's own)."""
+        return ClassifierLabeller(self.classifier, calibration)
 
 
 def take_labeller(
-    labeller: SegmentLabeller | None,
-    take: Path,
-    *,
-    stored: Calibration | None = None,
-    override: Calibration | None = None,
+    labeller: SegmentLabeller | None, calibration: Calibration | None
 ) -> SegmentLabeller | None:
-    """`labeller` set up for `take` (see `ClassifierLabeller.for_take`); other labellers (tests'
+    """`labeller` reading a take through its calibration (`take_calibration.take_calibration`:
+    resolved once per analysis and handed to `analyse_file` too); other labellers (tests'
     stand-ins) and None are returned as they are."""
     if isinstance(labeller, ClassifierLabeller):
-        return labeller.for_take(take, stored=stored, override=override)
+        return labeller.with_calibration(calibration)
     return labeller
 
 

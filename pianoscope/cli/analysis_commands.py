@@ -83,15 +83,15 @@ def run_analyse(args: argparse.Namespace) -> int:
         [args.file], [args.json, args.csv, segments_csv, args.midi], force=args.force
     )
     check_readable(args.file)  # an unreadable file is reported before the classifier loads
-    calibration = calibration_from_options(args)
-    labeller = None if args.no_labels else _labeller_or_warning(Path(args.file), calibration)
+    calibration = take_calibration(Path(args.file), override=calibration_from_options(args))
+    labeller = None if args.no_labels else _labeller_or_warning(calibration)
     line = ProgressLine(sys.stderr)
     name = Path(args.file).name
     try:
         analysis = analyse_take(
             args.file,
             labeller=labeller,
-            calibration=take_calibration(Path(args.file), override=calibration),
+            calibration=calibration,
             progress=lambda fraction: line.show(
                 f"analysing {name}: {fraction:4.0%}", force=fraction >= 1.0
             ),
@@ -106,13 +106,13 @@ def run_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _labeller_or_warning(take: Path, calibration: Calibration | None) -> SegmentLabeller | None:
-    """The teacher's classifier with `calibration`, or else the take's own; when it cannot be
+def _labeller_or_warning(calibration: Calibration | None) -> SegmentLabeller | None:
+    """The teacher's classifier reading through the take's `calibration`; when it cannot be
     loaded, one line on stderr and no labels (the rest of the analysis does not need it)."""
     from pianoscope.app.segment_labeller import load_user_labeller, take_labeller
 
     try:
-        return take_labeller(load_user_labeller(), take, override=calibration)
+        return take_labeller(load_user_labeller(), calibration)
     except PianoscopeError as error:
         print(f"pianoscope: warning: segments are not labelled: {error}", file=sys.stderr)
         return None

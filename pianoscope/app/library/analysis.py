@@ -35,8 +35,8 @@ def analyse_recording(
     summary; without a labeller, shares stay empty."""
     recording = library.recording(recording_id)
     path = library.path_of(recording)
-    labeller = take_labeller(labeller, path, stored=recording.calibration)
     calibration = take_calibration(path, stored=recording.calibration)
+    labeller = take_labeller(labeller, calibration)
     analysis = analyse_file(
         path, progress=progress, cancel=cancel, labeller=labeller, calibration=calibration
     )

@@ -161,16 +161,14 @@ def compare_and_analyse(
     comparison = compare_files(reference_path, take_path, meter=meter)
     labeller = user_labeller()
     progress(0.4)
-    reference, take = (
-        analyse_file(
-            path,
-            cancel=cancel,
-            labeller=take_labeller(labeller, path),
-            calibration=take_calibration(path),
+    analyses = []
+    for path in (reference_path, take_path):
+        calibration = take_calibration(path)
+        labelled = take_labeller(labeller, calibration)
+        analyses.append(
+            analyse_file(path, cancel=cancel, labeller=labelled, calibration=calibration)
         )
-        for path in (reference_path, take_path)
-    )
-    return AnalysedComparison(comparison, reference, take)
+    return AnalysedComparison(comparison, *analyses)
 
 
 def compare_takes(

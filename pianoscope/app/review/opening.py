@@ -99,13 +99,13 @@ def analysis_job(
     there too, not in the GUI."""
 
     def work(progress, cancel) -> Analysis:
-        labeller = take_labeller(labeller_factory(), recording.path)
+        calibration = take_calibration(recording.path)
         return analyse_file(
             recording.path,
             progress=progress,
             cancel=cancel,
-            labeller=labeller,
-            calibration=take_calibration(recording.path),
+            labeller=take_labeller(labeller_factory(), calibration),
+            calibration=calibration,
         )
 
     return BackgroundJob("analysis", work)
