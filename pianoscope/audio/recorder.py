@@ -116,6 +116,7 @@ class Recorder:
         self._thread: threading.Thread | None = None
         self._journal: WavJournal | None = None
         self._reader: RingReader | None = None
+        self._start_index: int | None = None
         self._lost = 0
         self._error: str | None = None
         self._paused = threading.Event()
@@ -124,6 +125,11 @@ class Recorder:
     def elapsed_s(self) -> float:
         """Seconds safely written so far."""
         return self._journal.frames / self._sample_rate_hz if self._journal else 0.0
+
+    @property
+    def start_index(self) -> int | None:
+        """Ring index of the take's first sample; None before `start()`."""
+        return self._start_index
 
     @property
     def consumed_index(self) -> int:
@@ -178,6 +184,7 @@ class Recorder:
                 self._journal.close()
             raise RecordingError(f"Cannot record to {self.path}: {error.strerror}.") from error
         self._reader = self._ring.reader(from_start=self._from_start)
+        self._start_index = self._reader.position
         self._thread = threading.Thread(target=self._drain, args=(self._reader,), name="recorder")
         self._thread.start()
 

@@ -127,6 +127,13 @@ class RingBuffer:
         end = self.written  # read once: the writer may advance while we copy
         return self._copy(max(0, end - min(frames, self._capacity)), end)
 
+    def read_range(self, start: int, end: int) -> ReadResult:
+        """Copy of samples [start, end) of the stream, less any already overwritten (`lost`);
+        `end` must not lie beyond what was written."""
+        if end > self.written:
+            raise ValueError(f"samples up to {end} were asked for, {self.written} written")
+        return self._copy(max(start, 0, end - self._capacity), end)
+
     def _copy(self, start: int, end: int) -> ReadResult:
         """Copy samples [start, end) and drop from the front any the writer overran meanwhile."""
         count = end - start

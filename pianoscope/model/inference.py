@@ -14,10 +14,13 @@ which say how loud the playing is.
 A prediction answers two questions apart: is a piano playing (piano / other instrument, speech
 or noise / silence), and if so which piano (a known one or `unknown`, another piano). Form and
 intensity are given whenever a piano plays, known or not. The intensity head learnt level and
-timbre from its training pianos; for any other piano (another piano, or one the teacher
-enrolled) `predict` reads intensity from the velocities of the notes struck in the window
-instead (`pianoscope.model.note_intensity`), which rank a piano never heard better; when no
-note is struck in the window the head's answer stays.
+timbre from its training pianos; `predict` reads intensity from the velocities of the notes
+struck in the window instead (`pianoscope.model.note_intensity`), which rank a piano never
+heard better, for any other piano (another piano, or one the teacher enrolled) and whenever
+the input is calibrated by three passages that recorded their notes' velocities: those
+passages are the teacher's own piano telling its range, and a piano the classifier takes for
+a known one may still be one it never heard (a model trained without the Steinway B took it
+for a known piano in 81 % of its windows). When no note is struck the head's answer stays.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from pianoscope.model.labels import (
     UNKNOWN,
 )
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
-from pianoscope.model.note_intensity import window_note_intensity
+from pianoscope.model.note_intensity import passage_velocities, window_note_intensity
 from pianoscope.model.weights import load_weights
 from pianoscope.resources_path import resource_path
 
@@ -291,9 +294,12 @@ def with_note_intensity(
     prediction: Prediction, window: np.ndarray, calibration: Calibration | None
 ) -> Prediction:
     """`prediction` of `window` (float32 mono, 44.1 kHz) with its intensity read from the
-    notes struck in it when a piano plays that is none of the known pianos (see the module
-    docstring); as it is otherwise, or when no note is struck."""
-    if not prediction.plays_piano or prediction.piano_label in PIANO_LABELS:
+    notes struck in it when a piano plays that is none of the known pianos or `calibration`
+    maps the notes' velocities (see the module docstring); as it is otherwise, or when no note
+    is struck."""
+    if not prediction.plays_piano:
+        return prediction
+    if prediction.piano_label in PIANO_LABELS and passage_velocities(calibration) is None:
         return prediction
     reading = window_note_intensity(window, calibration)
     if reading is None:

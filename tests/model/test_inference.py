@@ -148,22 +148,29 @@ def test_another_piano_keeps_form_and_intensity_and_no_piano_has_none() -> None:
 
 
 def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> None:
-    """The Steinway B is none of the known pianos: through its three-passage calibration its
-    soft passage reads soft and its loud one loud from the notes, whatever the head says; a
-    known piano keeps the head's answer."""
+    """The Steinway B taken for another piano: its intensity comes from the notes, through its
+    three-passage calibration soft for its soft passage and loud for its loud one, whatever the
+    head says. Taken for a known piano it keeps the head's answer, unless the three passages
+    calibrate the notes: then they are read too."""
     soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
-    calibration = calibrate_passages_with_notes(soft, medium, loud)
-    another = Classifier.from_network(_biased(plays_piano=6.0, known=-6.0), 0.5, calibration)
-    known = Classifier.from_network(_biased(plays_piano=6.0, known=6.0), 0.5, calibration)
+    passages = calibrate_passages_with_notes(soft, medium, loud)
+    mf = calibrate(medium)
+    another = Classifier.from_network(_biased(plays_piano=6.0, known=-6.0), 0.5)
+    known = Classifier.from_network(_biased(plays_piano=6.0, known=6.0), 0.5)
     for passage, expected in ((soft, ("pp", "p")), (loud, ("f", "ff"))):
         window = passage[:WINDOW_SAMPLES]
-        read = another.predict(window)
-        assert read.piano_label == "unknown"
-        assert read.intensity_label in expected
-        assert (
-            read.intensity.probabilities == window_note_intensity(window, calibration).probabilities
+        for classifier in (another, known):
+            read = classifier.predict(window, calibration=passages)
+            assert read.intensity_label in expected
+            from_notes = window_note_intensity(window, passages)
+            assert read.intensity.probabilities == from_notes.probabilities
+        assert another.predict(window).piano_label == "unknown"
+        from_notes = window_note_intensity(window, mf)
+        assert another.predict(window, calibration=mf).intensity.probabilities == (
+            from_notes.probabilities
         )
-        assert known.predict(window).intensity == known.predict_features(log_mel(window)).intensity
+        head = known.predict_features(log_mel(window), calibration=mf).intensity
+        assert known.predict(window, calibration=mf).intensity == head
 
 
 def test_weights_without_the_instrument_head_still_load(tmp_path: Path) -> None:

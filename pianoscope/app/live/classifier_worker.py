@@ -11,12 +11,18 @@ where the input's calibration (none: the training level) puts a take's loudest: 
 has been played, a quiet room and quiet playing differ only in their absolute level, so an
 input far too quiet still reads silent until it is calibrated, while one far too loud is read
 like one at the right level. Intensity keeps the calibration either way.
+
+While a take is recorded (`align_to`), the window ending at each of its 2 s segment boundaries
+is classified too, besides the regular ticks: the history then holds, for every segment of the
+take, the very window its offline analysis labels, so the two can say the same (a tick up to
+125 ms off a boundary hears a few notes more or less, which can change a class near its edge).
 """
 
 from __future__ import annotations
 
 import collections
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.signal import resample_poly
 
-from pianoscope.audio.ringbuffer import RingBuffer
+from pianoscope.analysis.result import SEGMENT_S
+from pianoscope.audio.ringbuffer import ReadResult, RingBuffer
 from pianoscope.audio.worker_thread import WorkerThread
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.errors import PianoscopeError
@@ -97,7 +104,7 @@ class ClassifierWorker:
         self._load_classifier = load_classifier
         self._interval_s = interval_s
         self._history: collections.deque[TimedPrediction] = collections.deque(
-            maxlen=round(HISTORY_S / interval_s)
+            maxlen=round(HISTORY_S / interval_s + HISTORY_S / SEGMENT_S)
         )
         self._history_tuple: tuple[TimedPrediction, ...] = ()
         self._latest: TimedPrediction | None = None
@@ -106,6 +113,8 @@ class ClassifierWorker:
         self._load = 0.0
         self._calibration = Calibration()
         self._loudest: collections.deque[tuple[float, float]] = collections.deque()
+        self._next_boundary: int | None = None  # ring index of the take's next segment end
+        self._boundary_lock = threading.Lock()
         self.classifier: Classifier | None = None
 
     @property
@@ -130,6 +139,13 @@ class ClassifierWorker:
         self._calibration = calibration
         if self.classifier is not None:
             self.classifier.set_calibration(calibration)
+
+    def align_to(self, start_index: int | None) -> None:
+        """Also classify the windows ending at every `SEGMENT_S` from ring index `start_index`
+        (a take's first sample); None stops."""
+        segment = round(SEGMENT_S * self._sample_rate_hz)
+        with self._boundary_lock:
+            self._next_boundary = None if start_index is None else start_index + segment
 
     @property
     def reference_db(self) -> float:
@@ -168,26 +184,40 @@ class ClassifierWorker:
             latest = self._ring.latest(needed)
             if latest.samples.size == 0:
                 continue
-            audio = to_model_rate(latest.samples, self._sample_rate_hz)
-            time_s = latest.end_index / self._sample_rate_hz
             try:
-                prediction = self.classifier.predict(
-                    audio, take_gain_db=self._take_gain_db(time_s, audio)
-                )
+                for boundary in self._passed_boundaries(latest.end_index):
+                    self._classify(self._ring.read_range(boundary - needed, boundary))
+                self._latest = self._classify(latest)
             except Exception as error:  # any failure ends the thread: say so, never silently
                 self._problem = f"The classifier stopped ({error}); spectra still work."
                 log.exception("%s", self._problem)
                 return
-            timed = TimedPrediction(time_s, prediction)
-            self._history.append(timed)
-            self._history_tuple = tuple(self._history)
-            self._latest = timed
             now_s = time.monotonic()
             if now_s - window_start_s >= 2.0:
                 self._load = (time.thread_time() - window_cpu_s) / (now_s - window_start_s)
                 window_start_s, window_cpu_s = now_s, time.thread_time()
             if now_s > next_s + self._interval_s:
                 next_s = now_s
+
+    def _passed_boundaries(self, end_index: int) -> list[int]:
+        """The take's segment ends written by now and not yet classified (see `align_to`)."""
+        segment = round(SEGMENT_S * self._sample_rate_hz)
+        passed = []
+        with self._boundary_lock:
+            while self._next_boundary is not None and self._next_boundary <= end_index:
+                passed.append(self._next_boundary)
+                self._next_boundary += segment
+        return passed
+
+    def _classify(self, read: ReadResult) -> TimedPrediction:
+        """Classify the window `read` and add it to the history."""
+        audio = to_model_rate(read.samples, self._sample_rate_hz)
+        time_s = read.end_index / self._sample_rate_hz
+        prediction = self.classifier.predict(audio, take_gain_db=self._take_gain_db(time_s, audio))
+        timed = TimedPrediction(time_s, prediction)
+        self._history.append(timed)
+        self._history_tuple = tuple(self._history)
+        return timed
 
     def _take_gain_db(self, time_s: float, audio: np.ndarray) -> float | None:
         """Add the newest window to the running reference and forget what is older than

@@ -252,6 +252,8 @@ class LiveEngine:
             )
             recorder.start()
             self._recorder = recorder
+        if self.classifier is not None:
+            self.classifier.align_to(recorder.start_index)
 
     def stop_recording(self) -> RecordingResult | None:
         """Finish the current recording (if any) and return where it is."""
@@ -259,6 +261,8 @@ class LiveEngine:
             recorder, self._recorder = self._recorder, None
         if recorder is None:
             return None
+        if self.classifier is not None:
+            self.classifier.align_to(None)
         self.last_result = recorder.stop()
         return self.last_result
 
