@@ -205,9 +205,11 @@ def test_one_piano_needs_the_other_pianos(tone_piano: tuple) -> None:
         enrol({"Studio Yamaha": [audio]}, network)
 
 
-# csound's grand and the Steinway B recordings are not told apart by the trunk's summary:
-# enrolled alone, each takes the other for itself (bench/bench_one_piano.py prints the shares).
-_LOOK_ALIKE = {("csound grand", STEINWAY), (STEINWAY, "csound grand")}
+# csound's grand and the Steinway B recordings are not told apart by the trunk's summary; the
+# fingerprint of the strings tells the csound grand from the enrolled Steinway (90.8 %), but
+# enrolled csound still takes 28 % of the Steinway's windows for itself
+# (bench/bench_one_piano.py prints the shares).
+_LOOK_ALIKE = {("csound grand", STEINWAY)}
 
 
 @pytest.mark.fluidsynth
@@ -217,7 +219,9 @@ _LOOK_ALIKE = {("csound grand", STEINWAY), (STEINWAY, "csound grand")}
         pytest.param(
             enrolled,
             other,
-            marks=[pytest.mark.xfail(strict=True, reason="these two pianos look alike")]
+            marks=[
+                pytest.mark.xfail(strict=True, reason="the Steinway passes for the csound grand")
+            ]
             if (enrolled, other) in _LOOK_ALIKE
             else [],
         )
