@@ -22,7 +22,7 @@ from pianoscope.dsp.levels import rms_db
 from pianoscope.dsp.pitch import estimate_pitch, midi_to_hz
 
 # 186 ms at 44.1 kHz: long enough to resolve a bass note's partials (5.4 Hz bins, refined by
-# reassignment), short enough that a 2 s window gives ten readings in about 10 ms.
+# reassignment), short enough that a 2 s window holds ten frames (about 1.5 ms each to read).
 FRAME_SAMPLES = 8192
 MAX_HARMONIC = 16
 # A frame is read when the pitch fit explains at least this many partials.
@@ -43,14 +43,18 @@ class KeyPartials:
 
 
 def key_partials(
-    samples: np.ndarray, sample_rate_hz: int, *, frame_samples: int = FRAME_SAMPLES
+    samples: np.ndarray,
+    sample_rate_hz: int,
+    *,
+    frame_samples: int = FRAME_SAMPLES,
+    hop_samples: int = FRAME_SAMPLES,
 ) -> KeyPartials:
-    """One reading per consecutive `frame_samples` frame of `samples` (float mono); quiet frames
-    and frames without a clear note give none."""
+    """One reading per `frame_samples` frame of `samples` (float mono), a frame every
+    `hop_samples`; quiet frames and frames without a clear note give none."""
     samples = np.asarray(samples, dtype=np.float32)
     midi: list[int] = []
     rows: list[np.ndarray] = []
-    for start in range(0, samples.size - frame_samples + 1, frame_samples):
+    for start in range(0, samples.size - frame_samples + 1, hop_samples):
         frame = samples[start : start + frame_samples]
         if rms_db(frame) <= PARTIALS_FLOOR_DB:
             continue

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from pianoscope.dsp.features import SAMPLE_RATE_HZ
-from pianoscope.dsp.key_partials import MAX_HARMONIC, key_partials
+from pianoscope.dsp.key_partials import MAX_HARMONIC
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.calibration import Calibration
 from pianoscope.model.enrolment import (
@@ -45,6 +45,7 @@ from pianoscope.model.piano_fingerprint import (
     MAX_AGREEING_RATE,
     MIN_AGREEING_RATE,
     PianoFingerprint,
+    string_readings,
 )
 from pianoscope.model.piano_fingerprint import mine_probability as fingerprint_probability
 from pianoscope.model.torch_files import ReadProblems, load_torch_dict, save_torch_dict
@@ -298,7 +299,7 @@ class EnrolledClassifier(WindowPredictor):
             return prediction
         window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
         strings = fingerprint_probability(
-            decision.fingerprint, key_partials(window, SAMPLE_RATE_HZ)
+            decision.fingerprint, string_readings(window, SAMPLE_RATE_HZ)
         )
         mine = min(prediction.piano.probabilities[0], strings)
         return self._one_piano_prediction(prediction, mine)

@@ -36,3 +36,11 @@ def test_readings_do_not_depend_on_the_level() -> None:
 def test_silence_gives_no_reading() -> None:
     readings = key_partials(np.zeros(4 * FRAME_SAMPLES, dtype=np.float32), SAMPLE_RATE_HZ)
     assert len(readings) == 0 and readings.cents.shape == (0, MAX_HARMONIC)
+
+
+def test_overlapping_frames_add_readings_between_the_consecutive_ones() -> None:
+    melody = stiff_string_piano(inharmonicity_b=4e-4, seed=0).melody(seed=2, notes=4)
+    consecutive = key_partials(melody, SAMPLE_RATE_HZ)
+    overlapping = key_partials(melody, SAMPLE_RATE_HZ, hop_samples=FRAME_SAMPLES // 2)
+    assert len(overlapping) >= 2 * len(consecutive) - 1
+    assert np.array_equal(overlapping.midi[::2][: len(consecutive)], consecutive.midi)

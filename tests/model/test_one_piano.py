@@ -10,7 +10,7 @@ import pytest
 import torch
 from support.one_piano_trials import one_piano_trial
 from support.stiff_strings import stiff_string_piano
-from support.unseen_pianos import STEINWAY, UNSEEN_PIANOS
+from support.unseen_pianos import UNSEEN_PIANOS
 
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.enrolled import EnrolledClassifier, load_enrolment, save_enrolment
@@ -205,26 +205,11 @@ def test_one_piano_needs_the_other_pianos(tone_piano: tuple) -> None:
         enrol({"Studio Yamaha": [audio]}, network)
 
 
-# csound's grand and the Steinway B recordings are not told apart by the trunk's summary; the
-# fingerprint of the strings tells the csound grand from the enrolled Steinway (90.8 %), but
-# enrolled csound still takes 28 % of the Steinway's windows for itself
-# (bench/bench_one_piano.py prints the shares).
-_LOOK_ALIKE = {("csound grand", STEINWAY)}
-
-
 @pytest.mark.fluidsynth
 @pytest.mark.parametrize(
     ("enrolled", "other"),
     [
-        pytest.param(
-            enrolled,
-            other,
-            marks=[
-                pytest.mark.xfail(strict=True, reason="the Steinway passes for the csound grand")
-            ]
-            if (enrolled, other) in _LOOK_ALIKE
-            else [],
-        )
+        (enrolled, other)
         for enrolled in UNSEEN_PIANOS
         for other in UNSEEN_PIANOS
         if other != enrolled
