@@ -34,7 +34,7 @@ Only then measured, with the trunk's test, on the pianos reserved for evaluation
 (`bench/bench_one_piano.py`): the enrolled Steinway calls 95.7 % of csound's grand's windows
 another piano (0.8 % by the trunk alone) and keeps 90.8 % of its own; the enrolled csound grand
 calls 94.5 % of the Steinway's another piano (3.2 % alone). (Consecutive frames, measured first,
-gave 90.8 % and 71.9 %.) The added time is about 30-35 ms per 2 s window on one core.
+gave 90.8 % and 71.9 %.) The added time is about 25-30 ms per 2 s window on one core.
 """
 
 from __future__ import annotations
