@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from pianoscope.dsp.features import SAMPLE_RATE_HZ
+from pianoscope.dsp.key_partials import MAX_HARMONIC
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.calibration import Calibration
 from pianoscope.model.enrolment import (
@@ -29,6 +31,7 @@ from pianoscope.model.enrolment import (
 )
 from pianoscope.model.inference import (
     WEIGHTS_NAME,
+    WINDOW_SAMPLES,
     Classifier,
     HeadProbabilities,
     Prediction,
@@ -37,6 +40,14 @@ from pianoscope.model.inference import (
 from pianoscope.model.labels import ANOTHER_PIANO
 from pianoscope.model.network import PianoscopeNet
 from pianoscope.model.one_piano import OnePiano, mine_probability
+from pianoscope.model.piano_fingerprint import (
+    KEYS,
+    MAX_AGREEING_RATE,
+    MIN_AGREEING_RATE,
+    PianoFingerprint,
+    string_readings,
+)
+from pianoscope.model.piano_fingerprint import mine_probability as fingerprint_probability
 from pianoscope.model.torch_files import ReadProblems, load_torch_dict, save_torch_dict
 from pianoscope.model.weights import LoadedWeights, load_weights
 from pianoscope.resources_path import resource_path
@@ -47,6 +58,9 @@ _TENSORS = ("head_weight", "head_bias", "summary_mean", "summary_scale", "centro
 # A one-piano enrolment's decision (`pianoscope.model.one_piano`); its mean and distance limit
 # are the enrolment's summary_mean and unknown_distance.
 _ONE_PIANO_NUMBERS = ("distance_spread", "others_accepted")
+# Its fingerprint (`pianoscope.model.piano_fingerprint`); enrolments made before it have none.
+_FINGERPRINT_KEY = "one_piano_key_cents"
+_MAX_PARTIAL_CENTS = 1200.0
 
 
 def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
@@ -67,6 +81,12 @@ def save_enrolment(path: Path, enrolment: Enrolment) -> Path:
         payload["one_piano_whitening"] = enrolment.one_piano.whitening.to(torch.float32).clone()
         for name in _ONE_PIANO_NUMBERS:
             payload[f"one_piano_{name}"] = float(getattr(enrolment.one_piano, name))
+        fingerprint = enrolment.one_piano.fingerprint
+        if fingerprint is not None:
+            payload["one_piano_key_cents"] = torch.from_numpy(
+                fingerprint.key_cents.astype(np.float32)
+            )
+            payload["one_piano_agreeing_rate"] = float(fingerprint.agreeing_rate)
     return save_torch_dict(path, payload)
 
 
@@ -163,8 +183,23 @@ def _one_piano(
         mean=tensors["summary_mean"],
         whitening=whitening,
         distance_limit=distance_limit,
+        fingerprint=_fingerprint(payload) if _FINGERPRINT_KEY in payload else None,
         **numbers,
     )
+
+
+def _fingerprint(payload: Mapping[str, object]) -> PianoFingerprint:
+    """The piano's fingerprint kept in an enrolment file (NaN marks what was not heard)."""
+    key_cents = _typed(payload, _FINGERPRINT_KEY, torch.Tensor)
+    if key_cents.dtype != torch.float32 or tuple(key_cents.shape) != (KEYS, MAX_HARMONIC):
+        raise ValueError("the piano's fingerprint does not fit the keys")
+    heard = key_cents[~torch.isnan(key_cents)]
+    if not bool((heard.abs() <= _MAX_PARTIAL_CENTS).all()):
+        raise ValueError("the piano's fingerprint is out of range")
+    rate = float(_typed(payload, "one_piano_agreeing_rate", float))
+    if not MIN_AGREEING_RATE <= rate <= MAX_AGREEING_RATE:
+        raise ValueError("the piano's fingerprint rate is out of range")
+    return PianoFingerprint(key_cents.numpy().astype(np.float64), rate)
 
 
 def _typed(payload: Mapping[str, object], key: str, kind: type) -> object:
@@ -248,6 +283,27 @@ class EnrolledClassifier(WindowPredictor):
         """Use a new calibration from the next call on (e.g. after the teacher calibrated)."""
         self._base.set_calibration(calibration)
 
+    def predict(
+        self,
+        audio: np.ndarray,
+        *,
+        take_gain_db: float | None = None,
+        calibration: Calibration | None = None,
+    ) -> Prediction:
+        """As `WindowPredictor.predict`; beside one enrolled piano, the window is the teacher's
+        piano only if the fingerprint of its strings agrees too (the audio is at hand here, not
+        in `predict_feature_batch`, which decides from the trunk alone)."""
+        prediction = super().predict(audio, take_gain_db=take_gain_db, calibration=calibration)
+        decision = self.enrolment.one_piano
+        if decision is None or decision.fingerprint is None or not prediction.plays_piano:
+            return prediction
+        window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
+        strings = fingerprint_probability(
+            decision.fingerprint, string_readings(window, SAMPLE_RATE_HZ)
+        )
+        mine = min(prediction.piano.probabilities[0], strings)
+        return self._one_piano_prediction(prediction, mine)
+
     def predict_feature_batch(
         self,
         windows_db: np.ndarray,
@@ -295,17 +351,24 @@ class EnrolledClassifier(WindowPredictor):
         """The teacher's piano or another piano (reported `unknown` in analyses)."""
         with torch.inference_mode():
             mine = mine_probability(decision, summary).numpy()
-        labels = (self.names[0], ANOTHER_PIANO)
         return [
-            dataclasses.replace(
-                prediction,
-                piano=HeadProbabilities(labels, (float(mine[i]), float(1.0 - mine[i]))),
-                unknown_score=float(1.0 - mine[i]),
-                is_unknown=prediction.is_silent or bool(mine[i] < 0.5),
-                is_other=self._is_other(prediction),
+            self._one_piano_prediction(
+                prediction, float(mine[i]), is_other=self._is_other(prediction)
             )
             for i, prediction in enumerate(shipped)
         ]
+
+    def _one_piano_prediction(
+        self, prediction: Prediction, mine: float, *, is_other: bool | None = None
+    ) -> Prediction:
+        """`prediction` naming the teacher's piano with probability `mine`."""
+        return dataclasses.replace(
+            prediction,
+            piano=HeadProbabilities((self.names[0], ANOTHER_PIANO), (mine, 1.0 - mine)),
+            unknown_score=1.0 - mine,
+            is_unknown=prediction.is_silent or mine < 0.5,
+            is_other=prediction.is_other if is_other is None else is_other,
+        )
 
     def _is_other(self, shipped: Prediction) -> bool:
         """Not a piano: the shipped instrument head's answer. Weights without that head only

@@ -15,7 +15,8 @@ a window whose summary lies far from every enrolled piano (distance to the piano
 standardised summary space, beyond what the enrolment windows reach) is called unknown.
 
 A single piano has no head to train: `pianoscope.model.one_piano` decides "this piano or
-another piano" from its distribution and from the other pianos Pianoscope ships.
+another piano" from its distribution and from the other pianos Pianoscope ships, and from the
+fingerprint of its strings (`pianoscope.model.piano_fingerprint`).
 
 The enrolment file is a plain dict of tensors, strings and numbers (`torch.save`), loaded with
 `weights_only=True`; it names the trunk it was made for, so new shipped weights ask for a new
@@ -29,7 +30,7 @@ import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -45,6 +46,7 @@ from pianoscope.model.inference import (
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
 from pianoscope.model.one_piano import OnePiano, fit_one_piano, mine_probability
 from pianoscope.model.other_pianos import OtherPianos
+from pianoscope.model.piano_fingerprint import fit_fingerprint
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
@@ -253,6 +255,7 @@ def enrol(
         raise EnrolmentError("Enrolling a single piano needs Pianoscope's other pianos.")
     train_parts: list[_Windows] = []
     validation_parts: list[_Windows] = []
+    split_audio: list[tuple[list[np.ndarray], list[np.ndarray]]] = []
     seconds: dict[str, float] = {}
     for index, (name, given) in enumerate(zip(names, recordings.values(), strict=True)):
         audio = [np.asarray(r, dtype=np.float32).ravel() for r in given]
@@ -263,6 +266,7 @@ def enrol(
                 f"{MIN_SECONDS_PER_PIANO:.0f} s (one to two minutes is best)."
             )
         train_audio, validation_audio = split_by_time(audio)
+        split_audio.append((train_audio, validation_audio))
         train_parts.append(_labelled(train_audio, index))
         validation_parts.append(_labelled(validation_audio, index))
         for part, what in ((train_parts[-1], "training"), (validation_parts[-1], "checking")):
@@ -298,7 +302,7 @@ def enrol(
     }
     if len(names) == 1:
         enrolment = _one_piano_enrolment(
-            names, train_summary, validation_summary, others, network, metadata
+            names, train_summary, validation_summary, split_audio[0], others, network, metadata
         )
     else:
         enrolment = _head_enrolment(
@@ -330,16 +334,22 @@ def _one_piano_enrolment(
     names: tuple[str, ...],
     train_summary: torch.Tensor,
     validation_summary: torch.Tensor,
+    audio: tuple[list[np.ndarray], list[np.ndarray]],
     others: OtherPianos,
     network: PianoscopeNet,
     metadata: dict[str, object],
 ) -> Enrolment:
-    """One piano: the distance test of `pianoscope.model.one_piano` instead of a head (the
-    head and the per-dimension scale are neutral)."""
-    decision = fit_one_piano(train_summary, validation_summary, others)
+    """One piano: the distance test of `pianoscope.model.one_piano` and the fingerprint of
+    `pianoscope.model.piano_fingerprint` from its training and held-out `audio`, instead of a
+    head (the head and the per-dimension scale are neutral)."""
+    fingerprint = fit_fingerprint(*audio, SAMPLE_RATE_HZ)
+    decision = replace(
+        fit_one_piano(train_summary, validation_summary, others), fingerprint=fingerprint
+    )
     accepted = float((mine_probability(decision, validation_summary) >= 0.5).float().mean())
     width = train_summary.shape[1]
     metadata["other_pianos_accepted"] = round(decision.others_accepted, 4)
+    metadata["fingerprint_agreeing_rate"] = round(fingerprint.agreeing_rate, 4)
     return Enrolment(
         names=names,
         head_weight=torch.zeros((1, width)),

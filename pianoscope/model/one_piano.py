@@ -18,6 +18,11 @@ playing recognised 97 % on average, the other SoundFont's pianos rejected 97 %, 
 90 % in 14). Capping the limit where the other pianos begin, or adding a discriminant against
 them, lost more of the teacher's own windows than it gained. The pianos reserved for
 evaluation only measure the result (`bench/bench_one_piano.py`).
+
+The trunk's summary alone took csound's grand and the Steinway B for one another (0.8-3.2 %
+"another piano"), so a window is the teacher's piano only if the fingerprint of the strings
+agrees as well (`pianoscope.model.piano_fingerprint`); the live classifier combines the two as
+the lower of their probabilities.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass, replace
 import torch
 
 from pianoscope.model.other_pianos import OtherPianos
+from pianoscope.model.piano_fingerprint import PianoFingerprint
 
 HELD_OUT_QUANTILE = 0.98
 DISTANCE_MARGIN = 1.1  # the limit is this much beyond the held-out quantile
@@ -41,7 +47,9 @@ class OnePiano:
     `whitening` (summary, summary) maps a window's offset from `mean` to units of the expected
     variation; `distance_limit` is the RMS whitened distance beyond which a window is another
     piano and `distance_spread` turns the margin into a probability; `others_accepted` is the
-    share of the shipped other pianos' windows within the limit.
+    share of the shipped other pianos' windows within the limit. `fingerprint`, where the
+    enrolment has one (files before it have none), must agree too: the trunk's summary cannot
+    tell some pianos apart that their strings can (`pianoscope.model.piano_fingerprint`).
     """
 
     mean: torch.Tensor
@@ -49,6 +57,7 @@ class OnePiano:
     distance_limit: float
     distance_spread: float
     others_accepted: float
+    fingerprint: PianoFingerprint | None = None
 
 
 def fit_one_piano(train: torch.Tensor, held_out: torch.Tensor, others: OtherPianos) -> OnePiano:
