@@ -160,8 +160,8 @@ class WindowPredictor:
     ) -> Prediction:
         """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
         `take_gain_db`: see the module docstring; `calibration` replaces the classifier's own
-        for this call (a take's stored one). For a piano that is not one of the known pianos,
-        intensity comes from the notes struck in the window (see the module docstring)."""
+        for this call (a take's stored one). Intensity may come from the notes struck in the
+        window (`with_note_intensity`)."""
         window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
         prediction = self.predict_features(
             log_mel(window),
