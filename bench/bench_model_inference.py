@@ -23,8 +23,8 @@ import torch
 from pianoscope.audio.fileio import load_audio
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
-from pianoscope.model.note_intensity import window_note_intensity
 from pianoscope.resources_path import demo_recording_path
+from pianoscope.transcription.intensity import window_note_intensity
 
 
 def _timings_ms(named_calls: dict[str, Callable[[], object]], calls: int) -> dict[str, np.ndarray]:

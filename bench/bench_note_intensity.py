@@ -8,8 +8,8 @@ microphone and noise augmentation of the leave-one-out set (`recipe.left_out_spe
 
 - head: the shipped classifier's intensity head (`pianoscope.model.inference`);
 - notes: the velocities of the notes struck in those 2 s, cut out as the classifier hears them
-  (`pianoscope.model.note_intensity.window_note_intensity`, what `predict` gives a piano that
-  is not one of the known ones),
+  (`pianoscope.transcription.intensity.window_note_intensity`, what the live view and the
+  analyses give a piano that is none of the known ones, or any piano with the three passages),
 
 each three ways, as `pianoscope evaluate` judges a left-out piano: with the three-passage
 calibration (the piano's soft, medium and loud passages played dry at the level convention; for
@@ -36,7 +36,6 @@ from pianoscope.model.calibration import Calibration, calibrate
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
-from pianoscope.model.note_intensity import calibrate_passages_with_notes, window_note_intensity
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.evaluate import predict_windows
 from pianoscope.model.training.passage_reference import passage_phrases
@@ -50,6 +49,7 @@ from pianoscope.model.training.synth import (
     iter_plan_audio,
     render_at_convention,
 )
+from pianoscope.transcription.intensity import calibrate_passages_with_notes, window_note_intensity
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
 
 PIANOS: dict[str, Instrument | SampledPiano] = {

@@ -1,7 +1,9 @@
 """Adapter from the teacher's classifier to the analysis pipeline's `SegmentLabeller`.
 
 The pipeline hands over each sounding 2 s segment; the classifier's `Prediction` becomes the
-`Label`s of the JSON contract. `instrument` says whether a piano plays (`piano`), something else
+`Label`s of the JSON contract, its intensity read as the live view reads it
+(`pianoscope.transcription.intensity.with_note_intensity`: from the notes for a piano the
+intensity head never heard). `instrument` says whether a piano plays (`piano`), something else
 does (`other`: another instrument, speech, noise) or nothing (`silence`). Whenever a piano
 plays, known or not, piano, form and intensity are given; `unknown` (another piano) is kept as
 the piano label with its out-of-set score. For anything else they are null. Offline analysis,
@@ -30,6 +32,7 @@ from pianoscope.app.enrolment import user_classifier
 from pianoscope.app.live.classifier_worker import to_model_rate
 from pianoscope.errors import ModelError, PianoscopeError
 from pianoscope.model.calibration import take_gain_db
+from pianoscope.transcription.intensity import with_note_intensity
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
     from pianoscope.model.calibration import Calibration
@@ -65,12 +68,13 @@ class ClassifierLabeller:
     def __call__(
         self, samples: np.ndarray, sample_rate_hz: int, reference_db: float
     ) -> SegmentLabels | None:
+        audio = to_model_rate(samples, sample_rate_hz)
         prediction = self.classifier.predict(
-            to_model_rate(samples, sample_rate_hz),
-            take_gain_db=take_gain_db(reference_db),
-            calibration=self.calibration,
+            audio, take_gain_db=take_gain_db(reference_db), calibration=self.calibration
         )
-        return labels_from_prediction(prediction)
+        return labels_from_prediction(
+            with_note_intensity(prediction, audio, self.calibration_in_force())
+        )
 
     def calibration_in_force(self) -> Calibration:
         """The calibration intensity is read through: the take's, else the classifier's."""

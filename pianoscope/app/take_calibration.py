@@ -21,7 +21,7 @@ from pianoscope.model.calibration import (
     CalibrationValueError,
     calibrate,
 )
-from pianoscope.model.note_intensity import calibrate_passages_with_notes
+from pianoscope.transcription.intensity import calibrate_passages_with_notes
 
 log = logging.getLogger(__name__)
 

@@ -263,6 +263,10 @@ def judge_leave_one_out(
         left_out_spec,
     )
     from pianoscope.model.training.synth import build_dataset
+    from pianoscope.transcription.intensity import (
+        calibrate_passages_with_notes,
+        with_note_intensity,
+    )
 
     reports = []
     for family in LEFT_OUT_FAMILIES:
@@ -283,8 +287,9 @@ def judge_leave_one_out(
                 family,
                 left_out,
                 others,
-                passages=passage_calibrations(family),
+                passages=passage_calibrations(family, calibrate_passages_with_notes),
                 window_audio=window_audio,
+                read_intensity=with_note_intensity,
             )
         )
     return tuple(reports)

@@ -52,7 +52,7 @@ REFERENCE_PASSAGE_TILTS_DB = (-0.23, 0.0, 1.51)
 PASSAGES = ("soft", "medium", "loud")
 # The MIDI velocities the passages are played at (p, mf, f): what the targets above were
 # measured at, and what the note velocities read in them are mapped onto
-# (`pianoscope.model.note_intensity`).
+# (`pianoscope.transcription.intensity`).
 PASSAGE_VELOCITIES = (50, 72, 95)
 MIN_PASSAGE_STEP_DB = 2.0  # each passage at least this much louder than the one before
 # The tilt is measured and applied over these bands, turning about this frequency.
@@ -68,7 +68,7 @@ class CalibrationValueError(ValueError):
 class PassageCalibration:
     """The piano's playing level (dB, uncalibrated) and spectral tilt (dB per octave) in the
     soft, medium and loud passages the teacher played, and the median velocity the note network
-    read in each (`pianoscope.model.note_intensity.calibrate_passages_with_notes`; None in
+    read in each (`pianoscope.transcription.intensity.calibrate_passages_with_notes`; None in
     calibrations stored before it was measured)."""
 
     levels_db: tuple[float, float, float]

@@ -13,21 +13,16 @@ which say how loud the playing is.
 
 A prediction answers two questions apart: is a piano playing (piano / other instrument, speech
 or noise / silence), and if so which piano (a known one or `unknown`, another piano). Form and
-intensity are given whenever a piano plays, known or not. The intensity head learnt level and
-timbre from its training pianos; `predict` reads intensity from the velocities of the notes
-struck in the window instead (`pianoscope.model.note_intensity`), which rank a piano never
-heard better, for any other piano (another piano, or one the teacher enrolled) and whenever
-the input is calibrated by three passages that recorded their notes' velocities: those
-passages are the teacher's own piano telling its range, and a piano the classifier takes for
-a known one may still be one it never heard (a model trained without the Steinway B took it
-for a known piano in 81 % of its windows). When no note is struck the head's answer stays.
+intensity are given whenever a piano plays, known or not. (For a piano the intensity head
+never heard, the live view and the analyses read intensity from the notes instead:
+`pianoscope.transcription.intensity.with_note_intensity`.)
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +41,6 @@ from pianoscope.model.labels import (
     UNKNOWN,
 )
 from pianoscope.model.network import WINDOW_FRAMES, PianoscopeNet
-from pianoscope.model.note_intensity import passage_velocities, window_note_intensity
 from pianoscope.model.weights import load_weights
 from pianoscope.resources_path import resource_path
 
@@ -160,15 +154,13 @@ class WindowPredictor:
     ) -> Prediction:
         """Classify the newest ~2 s of `audio` (float32 mono, 44.1 kHz; older samples ignored);
         `take_gain_db`: see the module docstring; `calibration` replaces the classifier's own
-        for this call (a take's stored one). Intensity may come from the notes struck in the
-        window (`with_note_intensity`)."""
+        for this call (a take's stored one)."""
         window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
-        prediction = self.predict_features(
+        return self.predict_features(
             log_mel(window),
             placed_features_db=placed_log_mel(window, take_gain_db),
             calibration=calibration,
         )
-        return with_note_intensity(prediction, window, calibration or self.calibration)
 
     def predict_features(
         self,
@@ -288,23 +280,6 @@ class Classifier(WindowPredictor):
             )
             for i in range(count)
         ]
-
-
-def with_note_intensity(
-    prediction: Prediction, window: np.ndarray, calibration: Calibration | None
-) -> Prediction:
-    """`prediction` of `window` (float32 mono, 44.1 kHz) with its intensity read from the
-    notes struck in it when a piano plays that is none of the known pianos or `calibration`
-    maps the notes' velocities (see the module docstring); as it is otherwise, or when no note
-    is struck."""
-    if not prediction.plays_piano:
-        return prediction
-    if prediction.piano_label in PIANO_LABELS and passage_velocities(calibration) is None:
-        return prediction
-    reading = window_note_intensity(window, calibration)
-    if reading is None:
-        return prediction
-    return replace(prediction, intensity=HeadProbabilities(INTENSITY_LABELS, reading.probabilities))
 
 
 def placed_log_mel(audio: np.ndarray, take_gain_db: float | None) -> np.ndarray | None:

@@ -13,7 +13,7 @@ from pianoscope.app.segment_labeller import (
     user_labeller,
 )
 from pianoscope.audio.fileio import load_audio
-from pianoscope.model.calibration import TAKE_LOUDEST_DB
+from pianoscope.model.calibration import TAKE_LOUDEST_DB, Calibration
 from pianoscope.model.inference import Classifier, HeadProbabilities, Prediction
 from pianoscope.model.labels import FORM_LABELS, INSTRUMENT_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.resources_path import demo_recording_path
@@ -64,6 +64,8 @@ def test_labeller_hands_the_classifier_audio_at_its_rate_and_the_take_level():
     seen = []
 
     class Recorder:
+        calibration = Calibration()
+
         def predict(self, audio, *, take_gain_db, calibration=None):
             seen.append((audio.size, take_gain_db))
             return prediction()

@@ -8,18 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from support.networks import biased_network
 
 from pianoscope.audio.ringbuffer import RingBuffer
-from pianoscope.dsp.features import DEFAULT_CONFIG, SAMPLE_RATE_HZ, log_mel
+from pianoscope.dsp.features import DEFAULT_CONFIG, SAMPLE_RATE_HZ
 from pianoscope.errors import ModelError
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, Calibration, calibrate
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.network import NetworkConfig, PianoscopeNet
-from pianoscope.model.note_intensity import calibrate_passages_with_notes, window_note_intensity
-from pianoscope.model.training.passage_reference import passage_phrases
-from pianoscope.model.training.sources import STEINWAY, SampledPiano
-from pianoscope.model.training.synth import render_at_convention
 from pianoscope.model.weights import save_weights
 
 
@@ -124,53 +121,20 @@ def test_classifier_thread_reads_the_ring_like_the_live_engine(untrained_weights
     assert all(not p.is_silent for p in predictions)
 
 
-def _biased(*, plays_piano: float, known: float) -> PianoscopeNet:
-    """A network whose instrument and known logits are fixed by their biases."""
-    torch.manual_seed(0)
-    network = PianoscopeNet().eval()
-    with torch.no_grad():
-        for head, bias in ((network.instrument_head, plays_piano), (network.known_head, known)):
-            head.weight.zero_()
-            head.bias.fill_(bias)
-    return network
-
-
 def test_another_piano_keeps_form_and_intensity_and_no_piano_has_none() -> None:
     window = _tone(0.1)
-    another = Classifier.from_network(_biased(plays_piano=6.0, known=-6.0), 0.5).predict(window)
+    another = Classifier.from_network(biased_network(plays_piano=6.0, known=-6.0), 0.5).predict(
+        window
+    )
     assert another.plays_piano and another.is_unknown
     assert (another.instrument_label, another.piano_label) == ("piano", "unknown")
     assert another.form_label in FORM_LABELS and another.intensity_label in INTENSITY_LABELS
     assert another.piano_probability == pytest.approx(another.unknown_score)
-    other = Classifier.from_network(_biased(plays_piano=-6.0, known=6.0), 0.5).predict(window)
+    other = Classifier.from_network(biased_network(plays_piano=-6.0, known=6.0), 0.5).predict(
+        window
+    )
     assert other.instrument_label == "other" and other.instrument_probability > 0.99
     assert other.piano_label is other.form_label is other.intensity_label is None
-
-
-def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> None:
-    """The Steinway B taken for another piano: its intensity comes from the notes, through its
-    three-passage calibration soft for its soft passage and loud for its loud one, whatever the
-    head says. Taken for a known piano it keeps the head's answer, unless the three passages
-    calibrate the notes: then they are read too."""
-    soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
-    passages = calibrate_passages_with_notes(soft, medium, loud)
-    mf = calibrate(medium)
-    another = Classifier.from_network(_biased(plays_piano=6.0, known=-6.0), 0.5)
-    known = Classifier.from_network(_biased(plays_piano=6.0, known=6.0), 0.5)
-    for passage, expected in ((soft, ("pp", "p")), (loud, ("f", "ff"))):
-        window = passage[:WINDOW_SAMPLES]
-        for classifier in (another, known):
-            read = classifier.predict(window, calibration=passages)
-            assert read.intensity_label in expected
-            from_notes = window_note_intensity(window, passages)
-            assert read.intensity.probabilities == from_notes.probabilities
-        assert another.predict(window).piano_label == "unknown"
-        from_notes = window_note_intensity(window, mf)
-        assert another.predict(window, calibration=mf).intensity.probabilities == (
-            from_notes.probabilities
-        )
-        head = known.predict_features(log_mel(window), calibration=mf).intensity
-        assert known.predict(window, calibration=mf).intensity == head
 
 
 def test_weights_without_the_instrument_head_still_load(tmp_path: Path) -> None:

@@ -42,8 +42,8 @@ from pianoscope.audio.source import AudioSource
 from pianoscope.dsp.levels import rms_db
 from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
 from pianoscope.model.calibration import Calibration, calibrate
-from pianoscope.model.note_intensity import calibrate_passages_with_notes
 from pianoscope.score.loading import Score
+from pianoscope.transcription.intensity import calibrate_passages_with_notes
 
 if TYPE_CHECKING:
     from pianoscope.model.inference import Classifier

@@ -8,9 +8,9 @@ ways: with the three-passage calibration (each piano of the family plays its sof
 loud passages dry, as a teacher would, and its windows are read through that calibration), at
 the level convention (every piano's mf calibration phrase at the reference level: what the mf
 calibration gives) and uncalibrated (each window at a random input gain of up to ±12 dB).
-Given the windows' audio, intensity is judged as the product gives it: read from the notes
-struck in the window whenever the model takes the piano for none of the known ones
-(`pianoscope.model.inference.with_note_intensity`), from the intensity head otherwise.
+Given the windows' audio and the product's intensity rule (`read_intensity`: the app layer
+passes `pianoscope.transcription.intensity.with_note_intensity`, which reads the notes), the
+intensity is judged as the product gives it.
 """
 
 from __future__ import annotations
@@ -22,16 +22,10 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from pianoscope.dsp.features import DEFAULT_CONFIG, FLOOR_DB, SAMPLE_RATE_HZ, frame_count
-from pianoscope.model.calibration import Calibration
-from pianoscope.model.inference import (
-    WINDOW_SAMPLES,
-    Classifier,
-    Prediction,
-    with_note_intensity,
-)
+from pianoscope.model.calibration import Calibration, calibrate_passages
+from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
-from pianoscope.model.note_intensity import calibrate_passages_with_notes
 from pianoscope.model.training.evaluate import centred_windows, predict_windows
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.render import Instrument
@@ -84,16 +78,23 @@ def without_family(dataset: Dataset, family: str) -> Dataset:
     return dataset.subset(~np.isin(dataset.source, family_sources(family)))
 
 
-def passage_calibrations(family: str) -> dict[str, Calibration]:
+# How a read intensity is given: (prediction, the window's audio, calibration) -> prediction.
+IntensityReader = Callable[[Prediction, np.ndarray, Calibration | None], Prediction]
+PassageCalibrator = Callable[[np.ndarray, np.ndarray, np.ndarray], Calibration]
+
+
+def passage_calibrations(
+    family: str, calibrate: PassageCalibrator = calibrate_passages
+) -> dict[str, Calibration]:
     """Each piano of `family` calibrated as a teacher calibrates theirs: its soft, medium and
-    loud passages (`passage_reference.passage_phrases`) played dry at the level convention
-    (their levels, and their notes' velocities), keyed by source name."""
+    loud passages (`passage_reference.passage_phrases`) played dry at the level convention and
+    given to `calibrate` (the product's also reads their notes), keyed by source name."""
     calibrations = {}
     for source in PIANO_FAMILIES[family]:
         if not isinstance(source, Instrument | SampledPiano):
             raise ValueError(f"{family}: every clip draws a piano of its own, none to calibrate")
         soft, medium, loud = render_at_convention(source, passage_phrases())
-        calibrations[instrument_name(source)] = calibrate_passages_with_notes(soft, medium, loud)
+        calibrations[instrument_name(source)] = calibrate(soft, medium, loud)
     return calibrations
 
 
@@ -122,11 +123,13 @@ def judge_left_out(
     seed: int = 0,
     passages: Mapping[str, Calibration] | None = None,
     window_audio: np.ndarray | None = None,
+    read_intensity: IntensityReader | None = None,
 ) -> LeftOutReport:
     """Judge a model trained without `family` on `left_out` (its pianos) and on the other
     sounds of `others` (the held-out set); `passages`: the three-passage calibration of each
-    of the family's sources (`passage_calibrations`); `window_audio` (clips, samples): the
-    audio of each left-out clip's centred window, for intensity as the product reads it."""
+    of the family's sources (`passage_calibrations`); `window_audio` (clips, samples), the
+    audio of each left-out clip's centred window, and `read_intensity`, the product's rule,
+    judge intensity as the product reads it (without them: the intensity head's)."""
     windows = centred_windows(left_out)
     rng = np.random.default_rng(seed)
     gains = rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB, size=len(windows))
@@ -139,10 +142,10 @@ def judge_left_out(
         features: np.ndarray, audio: np.ndarray | None, calibration: Calibration | None
     ) -> list[Prediction]:
         predictions = predict_windows(classifier, features, calibration)
-        if audio is None:
+        if audio is None or read_intensity is None:
             return predictions
         return [
-            with_note_intensity(p, window, calibration or classifier.calibration)
+            read_intensity(p, window, calibration or classifier.calibration)
             for p, window in zip(predictions, audio, strict=True)
         ]
 

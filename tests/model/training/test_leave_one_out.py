@@ -11,7 +11,6 @@ from pianoscope.model.calibration import Calibration
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import INTENSITY_LABELS
 from pianoscope.model.network import PianoscopeNet
-from pianoscope.model.note_intensity import calibrate_passages_with_notes, window_note_intensity
 from pianoscope.model.training.leave_one_out import (
     family_sources,
     judge_left_out,
@@ -28,6 +27,11 @@ from pianoscope.model.training.sources import (
     pool_pianos,
 )
 from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset, render_at_convention
+from pianoscope.transcription.intensity import (
+    calibrate_passages_with_notes,
+    window_note_intensity,
+    with_note_intensity,
+)
 
 
 def _dataset(sources: list[str], kinds: list[str]) -> Dataset:
@@ -122,6 +126,7 @@ def test_with_the_windows_audio_another_piano_is_judged_by_its_notes():
         _dataset(["speech"], ["speech"]),
         passages={STEINWAY: calibration},
         window_audio=audio,
+        read_intensity=with_note_intensity,
     )
     by_notes = [INTENSITY_LABELS.index(window_note_intensity(a, calibration).label) for a in audio]
     assert report.passages.exact == np.mean(np.array(by_notes) == left_out.intensity)

@@ -1,14 +1,20 @@
 import numpy as np
 import pytest
+from support.networks import biased_network
 
 from pianoscope.model.calibration import (
     PASSAGE_VELOCITIES,
     Calibration,
     CalibrationValueError,
+    calibrate,
     calibrate_passages,
 )
+from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import INTENSITY_LABELS
-from pianoscope.model.note_intensity import (
+from pianoscope.model.training.passage_reference import passage_phrases
+from pianoscope.model.training.sources import STEINWAY, SampledPiano
+from pianoscope.model.training.synth import render_at_convention
+from pianoscope.transcription.intensity import (
     PassageVelocities,
     PassageVelocityError,
     calibrate_passages_with_notes,
@@ -16,10 +22,8 @@ from pianoscope.model.note_intensity import (
     passage_velocities,
     read_passage_velocities,
     window_note_intensity,
+    with_note_intensity,
 )
-from pianoscope.model.training.passage_reference import passage_phrases
-from pianoscope.model.training.sources import STEINWAY, SampledPiano
-from pianoscope.model.training.synth import render_at_convention
 
 
 def test_the_passages_read_velocities_map_onto_those_they_were_played_at() -> None:
@@ -115,3 +119,30 @@ def test_a_real_pianos_soft_and_loud_playing_read_apart_through_its_calibration(
     assert window_note_intensity(soft[:two_seconds], calibration).label in ("pp", "p")
     assert window_note_intensity(loud[:two_seconds], calibration).label in ("f", "ff")
     assert window_note_intensity(np.zeros(two_seconds, np.float32), calibration) is None
+
+
+def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> None:
+    """The Steinway B taken for another piano: its intensity comes from the notes, through its
+    three-passage calibration soft for its soft passage and loud for its loud one, whatever the
+    head says. Taken for a known piano it keeps the head's answer, unless the three passages
+    calibrate the notes: then they are read too."""
+    soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
+    passages = calibrate_passages_with_notes(soft, medium, loud)
+    mf = calibrate(medium)
+    another = Classifier.from_network(biased_network(plays_piano=6.0, known=-6.0), 0.5)
+    known = Classifier.from_network(biased_network(plays_piano=6.0, known=6.0), 0.5)
+    for passage, expected in ((soft, ("pp", "p")), (loud, ("f", "ff"))):
+        window = passage[:WINDOW_SAMPLES]
+        for classifier in (another, known):
+            read = with_note_intensity(
+                classifier.predict(window, calibration=passages), window, passages
+            )
+            assert read.intensity_label in expected
+            from_notes = window_note_intensity(window, passages)
+            assert read.intensity.probabilities == from_notes.probabilities
+        assert another.predict(window).piano_label == "unknown"
+        from_notes = window_note_intensity(window, mf)
+        read = with_note_intensity(another.predict(window, calibration=mf), window, mf)
+        assert read.intensity.probabilities == from_notes.probabilities
+        head = known.predict(window, calibration=mf)
+        assert with_note_intensity(head, window, mf) == head

@@ -1,5 +1,14 @@
 """Intensity of a stretch of playing read from its notes' velocities, for any piano.
 
+`with_note_intensity` is the rule the live view and every analysis apply to the classifier's
+prediction of a 2 s window (`pianoscope.app.segment_labeller`, `pianoscope.app.live.
+classifier_worker`, and the leave-one-out judge): intensity comes from the notes struck in the
+window when a piano plays that is none of the known pianos (another piano, an enrolled one) or
+the calibration in force maps the notes' velocities (the three passages recorded them: they are
+the teacher's own piano telling its range, and a piano never heard may still be taken for a
+known one: a model trained without the Steinway B took it for one in 81 % of its windows);
+otherwise, and when no note is struck, the intensity head's answer stays.
+
 The classifier's intensity head reads level and timbre as its training pianos have them, so on
 a piano it never heard it ranks the dynamics poorly (the Steinway B left out of its training:
 Spearman 0.75 between true and read class with the three-passage calibration). The note network
@@ -28,13 +37,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.stats import norm
 
 from pianoscope.model.calibration import PASSAGE_VELOCITIES, Calibration, calibrate_passages
-from pianoscope.model.labels import INTENSITY_LABELS, INTENSITY_VELOCITIES
+from pianoscope.model.labels import INTENSITY_LABELS, INTENSITY_VELOCITIES, PIANO_LABELS
 from pianoscope.transcription.transcriber import transcribe_notes
+
+if TYPE_CHECKING:  # torch is imported only where a classifier is (calibrating needs none)
+    from pianoscope.model.inference import Prediction
 
 VELOCITY_SPREAD = 8.0  # MIDI velocity: how uncertain one note's reading is taken to be
 MIN_PASSAGE_VELOCITY_STEP = 1.0  # each passage must read at least this much above the one before
@@ -132,6 +145,25 @@ def window_note_intensity(
     has them; None when no note is struck in it."""
     notes = transcribe_notes(window, calibration=calibration).notes
     return intensity_from_velocities([n.velocity for n in notes], passage_velocities(calibration))
+
+
+def with_note_intensity(
+    prediction: Prediction, audio: np.ndarray, calibration: Calibration | None
+) -> Prediction:
+    """`prediction` of the newest 2 s of `audio` (float32 mono, 44.1 kHz, as the classifier
+    was given it) with its intensity read from the notes struck there when the rule of the
+    module docstring says so; as it is otherwise, or when no note is struck."""
+    from pianoscope.model.inference import WINDOW_SAMPLES, HeadProbabilities
+
+    if not prediction.plays_piano:
+        return prediction
+    if prediction.piano_label in PIANO_LABELS and passage_velocities(calibration) is None:
+        return prediction
+    window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
+    reading = window_note_intensity(window, calibration)
+    if reading is None:
+        return prediction
+    return replace(prediction, intensity=HeadProbabilities(INTENSITY_LABELS, reading.probabilities))
 
 
 # Class boundaries on the velocity scale, open at both ends: a reading below pp's lowest
