@@ -14,8 +14,8 @@ which say how loud the playing is.
 A prediction answers two questions apart: is a piano playing (piano / other instrument, speech
 or noise / silence), and if so which piano (a known one or `unknown`, another piano). Form and
 intensity are given whenever a piano plays, known or not. (For a piano the intensity head
-never heard, the live view and the analyses read intensity from the notes instead:
-`pianoscope.transcription.intensity.with_note_intensity`.)
+never heard, and with the three-passage calibration, the live view and the analyses read
+intensity from the notes instead: `pianoscope.transcription.intensity.with_note_intensity`.)
 """
 
 from __future__ import annotations
@@ -141,9 +141,7 @@ class Prediction:
 class WindowPredictor:
     """`predict` (audio) and `predict_features` (one window of features) for a classifier that
     classifies batches of feature windows (`predict_feature_batch`): the shipped one and an
-    enrolled one answer alike. `calibration` is the input's, used unless a call passes one."""
-
-    calibration: Calibration
+    enrolled one answer alike."""
 
     def predict(
         self,
