@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -246,11 +247,18 @@ def leave_one_out_weights(folder: Path, family: str) -> Path:
     return folder / f"leave-out-{family}.pt"
 
 
+def leave_one_out_note_weights(folder: Path, family: str) -> Path:
+    """Where the judge looks for a note network that never heard FAMILY (the intensity of a
+    window it reads from the notes; the shipped note network when there is none)."""
+    return folder / f"leave-out-{family}-notes.npz"
+
+
 def judge_leave_one_out(
     folder: Path, others: Dataset, cache: Path | None, progress_for: StageProgress
 ) -> tuple[LeftOutReport, ...]:
     """Judge every `leave-out-FAMILY.pt` in `folder` on its family (families without weights
-    are skipped) and on the other sounds of `others`."""
+    are skipped) and on the other sounds of `others`; intensity read from the notes by
+    `leave-out-FAMILY-notes.npz` when the folder has it, else by the shipped note network."""
     from pianoscope.model.inference import Classifier
     from pianoscope.model.training.leave_one_out import (
         centred_window_audio,
@@ -267,6 +275,7 @@ def judge_leave_one_out(
         calibrate_passages_with_notes,
         with_note_intensity,
     )
+    from pianoscope.transcription.network import load_weights
 
     reports = []
     for family in LEFT_OUT_FAMILIES:
@@ -281,15 +290,19 @@ def judge_leave_one_out(
         window_audio = centred_window_audio(
             left_out_spec(family), progress=progress_for(f"reading {family} clips' notes")
         )
+        notes_path = leave_one_out_note_weights(folder, family)
+        note_weights = load_weights(notes_path) if notes_path.is_file() else None
         reports.append(
             judge_left_out(
                 Classifier(path),
                 family,
                 left_out,
                 others,
-                passages=passage_calibrations(family, calibrate_passages_with_notes),
+                passages=passage_calibrations(
+                    family, partial(calibrate_passages_with_notes, note_weights=note_weights)
+                ),
                 window_audio=window_audio,
-                read_intensity=with_note_intensity,
+                read_intensity=partial(with_note_intensity, note_weights=note_weights),
             )
         )
     return tuple(reports)

@@ -49,6 +49,8 @@ from pianoscope.transcription.transcriber import transcribe_notes
 if TYPE_CHECKING:  # torch is imported only where a classifier is (calibrating needs none)
     from pianoscope.model.inference import Prediction
 
+NoteWeights = dict[str, np.ndarray]  # a note network's arrays (`network.load_weights`)
+
 VELOCITY_SPREAD = 8.0  # MIDI velocity: how uncertain one note's reading is taken to be
 MIN_PASSAGE_VELOCITY_STEP = 1.0  # each passage must read at least this much above the one before
 
@@ -92,14 +94,21 @@ class NoteIntensity:
 
 
 def read_passage_velocities(
-    soft: np.ndarray, medium: np.ndarray, loud: np.ndarray, calibration: Calibration | None
+    soft: np.ndarray,
+    medium: np.ndarray,
+    loud: np.ndarray,
+    calibration: Calibration | None,
+    *,
+    note_weights: NoteWeights | None = None,
 ) -> PassageVelocities:
-    """The median velocity the note network reads in each passage (44.1 kHz mono), read
-    through `calibration` as the take's notes will be. Raises PassageVelocityError when a
-    passage has no notes or the passages do not get louder."""
+    """The median velocity the note network (`note_weights`, else the shipped one) reads in
+    each passage (44.1 kHz mono), read through `calibration` as the take's notes will be.
+    Raises PassageVelocityError when a passage has no notes or the passages do not get
+    louder."""
     medians = []
     for name, audio in (("soft", soft), ("medium", medium), ("loud", loud)):
-        velocities = [n.velocity for n in transcribe_notes(audio, calibration=calibration).notes]
+        notes = transcribe_notes(audio, note_weights, calibration=calibration).notes
+        velocities = [n.velocity for n in notes]
         if not velocities:
             raise PassageVelocityError(f"no notes were heard in the {name} passage")
         medians.append(float(np.median(velocities)))
@@ -107,13 +116,17 @@ def read_passage_velocities(
 
 
 def calibrate_passages_with_notes(
-    soft: np.ndarray, medium: np.ndarray, loud: np.ndarray
+    soft: np.ndarray,
+    medium: np.ndarray,
+    loud: np.ndarray,
+    *,
+    note_weights: NoteWeights | None = None,
 ) -> Calibration:
     """The three-passage calibration (`calibrate_passages`) that also records what the note
     network reads in each passage, so the take's note velocities can be mapped too. Raises
     ValueError (PassageVelocityError among them) saying what to play differently."""
     calibration = calibrate_passages(soft, medium, loud)
-    read = read_passage_velocities(soft, medium, loud, calibration)
+    read = read_passage_velocities(soft, medium, loud, calibration, note_weights=note_weights)
     return replace(calibration, passages=replace(calibration.passages, note_velocities=read.read))
 
 
@@ -138,21 +151,30 @@ def intensity_from_velocities(
 
 
 def window_note_intensity(
-    window: np.ndarray, calibration: Calibration | None
+    window: np.ndarray,
+    calibration: Calibration | None,
+    *,
+    note_weights: NoteWeights | None = None,
 ) -> NoteIntensity | None:
     """The intensity of the notes struck in `window` (float32 mono, 44.1 kHz), their
     velocities read through `calibration` and mapped by its passages' note velocities when it
     has them; None when no note is struck in it."""
-    notes = transcribe_notes(window, calibration=calibration).notes
+    notes = transcribe_notes(window, note_weights, calibration=calibration).notes
     return intensity_from_velocities([n.velocity for n in notes], passage_velocities(calibration))
 
 
 def with_note_intensity(
-    prediction: Prediction, audio: np.ndarray, calibration: Calibration | None
+    prediction: Prediction,
+    audio: np.ndarray,
+    calibration: Calibration | None,
+    *,
+    note_weights: NoteWeights | None = None,
 ) -> Prediction:
     """`prediction` of the newest 2 s of `audio` (float32 mono, 44.1 kHz, as the classifier
     was given it) with its intensity read from the notes struck there when the rule of the
-    module docstring says so; as it is otherwise, or when no note is struck."""
+    module docstring says so; as it is otherwise, or when no note is struck. `note_weights`:
+    another note network than the shipped one (the leave-one-out judge's, which never heard
+    the left-out piano)."""
     from pianoscope.model.inference import WINDOW_SAMPLES, HeadProbabilities
 
     if not prediction.plays_piano:
@@ -160,7 +182,7 @@ def with_note_intensity(
     if prediction.piano_label in PIANO_LABELS and passage_velocities(calibration) is None:
         return prediction
     window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
-    reading = window_note_intensity(window, calibration)
+    reading = window_note_intensity(window, calibration, note_weights=note_weights)
     if reading is None:
         return prediction
     return replace(prediction, intensity=HeadProbabilities(INTENSITY_LABELS, reading.probabilities))

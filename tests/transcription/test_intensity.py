@@ -24,6 +24,7 @@ from pianoscope.transcription.intensity import (
     window_note_intensity,
     with_note_intensity,
 )
+from pianoscope.transcription.transcriber import shipped_weights
 
 
 def test_the_passages_read_velocities_map_onto_those_they_were_played_at() -> None:
@@ -146,3 +147,18 @@ def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> 
         assert read.intensity.probabilities == from_notes.probabilities
         head = known.predict(window, calibration=mf)
         assert with_note_intensity(head, window, mf) == head
+
+
+def test_the_notes_are_read_by_the_note_network_given() -> None:
+    """The leave-one-out judge reads a left-out piano's notes with a note network that never
+    heard it: a network given in place of the shipped one is the one that reads them (here
+    one whose onset threshold no note reaches, so no note is struck and the head stays)."""
+    _soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
+    mf = calibrate(medium)
+    another = Classifier.from_network(biased_network(plays_piano=6.0, known=-6.0), 0.5)
+    window = loud[:WINDOW_SAMPLES]
+    head = another.predict(window, calibration=mf)
+    deaf = {**shipped_weights(), "onset_threshold": np.float32(1.5)}
+    assert with_note_intensity(head, window, mf) != head
+    assert with_note_intensity(head, window, mf, note_weights=deaf) == head
+    assert window_note_intensity(window, mf, note_weights=deaf) is None
