@@ -11,6 +11,7 @@ from pathlib import Path
 from pianoscope.app.live.analysis_process import prepare_analysis_processes
 from pianoscope.app.live.classifier_worker import preload_classifier_runtime
 from pianoscope.app.live.collector_pauses import freeze_start_up_objects
+from pianoscope.app.live.numeric_threads import use_one_numeric_thread
 from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.gui.review.window import open_review_window
@@ -38,6 +39,7 @@ def open_live_window(
 
     `bench/bench_live.py` opens the window through here too, so that it measures what users run.
     """
+    use_one_numeric_thread()
     preload_classifier_runtime()
     prepare_analysis_processes()
     app = _application()
