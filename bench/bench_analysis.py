@@ -34,6 +34,8 @@ CHORD_SHAPES = ((0, 4, 7), (0, 3, 7), (0, 4, 7, 10), (0, 3, 8), (0, 5, 9))
 # Peak memory is VmHWM, which exec resets; ru_maxrss would carry over the parent's peak.
 _CHILD = """
 import json, sys, time
+from pianoscope.numeric_threads import use_one_numeric_thread
+use_one_numeric_thread()  # as the pianoscope command does
 from pianoscope.analysis.pipeline import analyse_file
 start = time.perf_counter()
 labeller = None

@@ -5,8 +5,7 @@ network on those features, and the whole `Classifier.predict` call (target: <= 5
 `predict` adds for a piano that is none of the known ones, whose intensity is read from the
 notes struck in the window (the note model over 2 s of the bundled demo).
 Uses the shipped weights, or `--weights PATH`. One thread means numpy's BLAS too (the note
-model is numpy): left at its default of one thread per CPU, its threads fought the torch thread
-and any other load, and the notes' median read 500 ms instead of 24 ms beside a training run.
+model is numpy), as in every Pianoscope process (`pianoscope.numeric_threads`).
 
     python bench/bench_model_inference.py [--calls 500] [--weights PATH]
 """
@@ -21,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_limits
 
 from pianoscope.audio.fileio import load_audio
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
+from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.resources_path import demo_recording_path
 from pianoscope.transcription.intensity import window_note_intensity
 
@@ -49,7 +48,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--weights", type=Path, default=None)
     args = parser.parse_args()
-    threadpool_limits(limits=1)
+    use_one_numeric_thread()
     classifier = Classifier(args.weights, threads=1)
     audio = (np.random.default_rng(0).standard_normal(WINDOW_SAMPLES) * 0.05).astype(np.float32)
     features = log_mel(audio)

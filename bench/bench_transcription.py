@@ -56,6 +56,7 @@ from pianoscope.audio.fileio import write_audio
 from pianoscope.model.calibration import Calibration, calibrate
 from pianoscope.model.training.augment import augment
 from pianoscope.model.training.synth import calibration_phrase
+from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.transcription import salamander
 from pianoscope.transcription.content import SoundingNote, generate_clip, sounding_notes
 from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
@@ -221,6 +222,7 @@ def main() -> None:
         "--sets", nargs="+", metavar="WORD", help="only the sets whose name holds one of these"
     )
     args = parser.parse_args()
+    use_one_numeric_thread()  # as the pianoscope command does
     logging.basicConfig(level=logging.WARNING)
     weights = load_weights(args.weights) if args.weights else shipped_weights()
     seeds = range(FIRST_SEED, FIRST_SEED + args.clips)

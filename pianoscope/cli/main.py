@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pianoscope import __version__
 from pianoscope.errors import PianoscopeError
+from pianoscope.numeric_threads import use_one_numeric_thread
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def _run_review(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_one_numeric_thread()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

@@ -11,12 +11,12 @@ from pathlib import Path
 from pianoscope.app.live.analysis_process import prepare_analysis_processes
 from pianoscope.app.live.classifier_worker import preload_classifier_runtime
 from pianoscope.app.live.collector_pauses import freeze_start_up_objects
-from pianoscope.app.live.numeric_threads import use_one_numeric_thread
 from pianoscope.gui.live.main_window import MainWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.gui.review.window import open_review_window
 from pianoscope.gui.theme import ThemeFollower, apply_plot_colours
 from pianoscope.library.store import Library
+from pianoscope.numeric_threads import use_one_numeric_thread
 
 
 def run_gui(*, demo: bool = False, library_root: str | None = None) -> int:

@@ -2,12 +2,12 @@ import json
 import subprocess
 import sys
 
-# Run in a process of its own: the limit is process-wide and would slow the rest of the suite.
+# Each probe runs in a process of its own: the limit is process-wide, and the test process
+# must start from the machine's default to show that the command sets it.
 _PROBE = """
 import json, multiprocessing
 from threadpoolctl import threadpool_info
 import numpy
-from pianoscope.app.live.numeric_threads import use_one_numeric_thread
 
 def blas_threads():
     import numpy  # noqa: F401
@@ -17,23 +17,30 @@ def child(queue):
     queue.put(blas_threads())
 
 if __name__ == "__main__":
+    from pianoscope.cli.main import main
     before = blas_threads()
-    use_one_numeric_thread()
-    queue = multiprocessing.get_context("spawn").Queue()
-    process = multiprocessing.get_context("spawn").Process(target=child, args=(queue,))
+    try:
+        main(["--help"])
+    except SystemExit:
+        pass
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=child, args=(queue,))
     process.start()
     print(json.dumps({"before": before, "after": blas_threads(), "child": queue.get()}))
     process.join()
 """
 
 
-def test_the_live_window_process_and_its_children_use_one_blas_thread(tmp_path) -> None:
+def test_the_pianoscope_command_and_the_processes_it_starts_use_one_blas_thread(
+    tmp_path,
+) -> None:
     probe = tmp_path / "probe.py"
     probe.write_text(_PROBE)
     env_free = {"PATH": "/usr/bin:/bin"}  # no BLAS thread setting inherited from the test run
     result = subprocess.run(
         [sys.executable, str(probe)], capture_output=True, text=True, env=env_free, check=True
     )
-    threads = json.loads(result.stdout)
-    assert threads["after"] == [1] and threads["child"] == [1]
+    threads = json.loads(result.stdout.strip().splitlines()[-1])
     print(threads)
+    assert threads["after"] == [1] and threads["child"] == [1]
