@@ -6,10 +6,14 @@ fsynced every second). On a clean stop the journal becomes the requested file: r
 encoded block-wise for FLAC. A JSON sidecar (`take.flac.json`) written at the start and updated at
 the end keeps the metadata; `find_interrupted` and `recover` turn a left-over journal into a normal
 recording.
+
+The recorder also keeps the take's `TakeTimeline`: which ring samples each take sample was, so that
+the live classifier can read a take segment from the ring exactly, even across a pause.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import errno
@@ -66,6 +70,68 @@ class RecordingResult:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class KeptStretch:
+    """Take samples [take_start, take_start + frames) are ring samples [ring_start, ring_end)."""
+
+    take_start: int
+    ring_start: int
+    frames: int
+
+    @property
+    def ring_end(self) -> int:
+        return self.ring_start + self.frames
+
+
+class TakeTimeline:
+    """Which ring samples a take holds, in take order: one stretch per run the recorder kept
+    without a pause, so that a take sample is found in the ring after audio was left out.
+
+    The recorder thread appends; any thread may ask.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stretches: list[KeptStretch] = []
+        self._take_starts: list[int] = []
+        self._frames = 0
+
+    @property
+    def frames(self) -> int:
+        """Take samples kept so far."""
+        return self._frames
+
+    def append(self, ring_start: int, frames: int) -> None:
+        """The take continues with ring samples [ring_start, ring_start + frames)."""
+        if frames <= 0:
+            return
+        with self._lock:
+            last = self._stretches[-1] if self._stretches else None
+            if last is not None and last.ring_end == ring_start:
+                self._stretches[-1] = replace(last, frames=last.frames + frames)
+            else:
+                self._stretches.append(KeptStretch(self._frames, ring_start, frames))
+                self._take_starts.append(self._frames)
+            self._frames += frames
+
+    def ring_pieces(self, start: int, end: int) -> list[KeptStretch]:
+        """The stretches holding take samples [start, end), cut to them, in order; empty unless
+        the take holds all of them."""
+        with self._lock:
+            if not 0 <= start < end <= self._frames:
+                return []
+            first = bisect.bisect_right(self._take_starts, start) - 1
+            pieces = []
+            for stretch in self._stretches[first:]:
+                if stretch.take_start >= end:
+                    break
+                cut_start = max(start, stretch.take_start)
+                cut_end = min(end, stretch.take_start + stretch.frames)
+                ring_start = stretch.ring_start + cut_start - stretch.take_start
+                pieces.append(KeptStretch(cut_start, ring_start, cut_end - cut_start))
+            return pieces
+
+
 def journal_path(path: Path) -> Path:
     return path.with_name(path.name + JOURNAL_SUFFIX)
 
@@ -116,7 +182,7 @@ class Recorder:
         self._thread: threading.Thread | None = None
         self._journal: WavJournal | None = None
         self._reader: RingReader | None = None
-        self._start_index: int | None = None
+        self._timeline = TakeTimeline()
         self._lost = 0
         self._error: str | None = None
         self._paused = threading.Event()
@@ -127,9 +193,9 @@ class Recorder:
         return self._journal.frames / self._sample_rate_hz if self._journal else 0.0
 
     @property
-    def start_index(self) -> int | None:
-        """Ring index of the take's first sample; None before `start()`."""
-        return self._start_index
+    def timeline(self) -> TakeTimeline:
+        """Where in the ring each sample of the take was (pauses leave audio out of the take)."""
+        return self._timeline
 
     @property
     def consumed_index(self) -> int:
@@ -184,7 +250,6 @@ class Recorder:
                 self._journal.close()
             raise RecordingError(f"Cannot record to {self.path}: {error.strerror}.") from error
         self._reader = self._ring.reader(from_start=self._from_start)
-        self._start_index = self._reader.position
         self._thread = threading.Thread(target=self._drain, args=(self._reader,), name="recorder")
         self._thread.start()
 
@@ -240,11 +305,14 @@ class Recorder:
                     log.warning("recorder fell behind: %d samples lost", result.lost)
                     self._lost += result.lost
                     journal.append(np.zeros(result.lost, dtype=np.float32))
+                    # They were these ring samples, since overwritten: the ring holds them no more.
+                    self._timeline.append(result.start_index - result.lost, result.lost)
                 samples = result.samples
                 if self._max_frames is not None:
                     samples = samples[: max(0, self._max_frames - journal.frames)]
                     stopping = stopping or journal.frames + samples.size >= self._max_frames
                 journal.append(samples)
+                self._timeline.append(result.start_index, samples.size)
                 if stopping or time.monotonic() - last_sync_s >= self._fsync_interval_s:
                     journal.sync()
                     last_sync_s = time.monotonic()

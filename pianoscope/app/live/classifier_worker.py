@@ -17,10 +17,16 @@ While a take is recorded (`align_to`), the window ending at each of its 2 s segm
 is classified too, besides the regular ticks: the history then holds, for every segment of the
 take, the very window its offline analysis labels, so the two can say the same (a tick up to
 125 ms off a boundary hears a few notes more or less, which can change a class near its edge).
+Boundaries count take samples, and the window is read through the recorder's `TakeTimeline`: a
+pause leaves audio out of the take, and a segment across it joins the audio either side, as the
+take file does. A window is classified once the recorder has kept it, up to a recorder chunk after
+the ring received it, so it goes into the history in time order rather than at its end; for the
+same reason the take's last segments are classified after it ended (`end_take`).
 """
 
 from __future__ import annotations
 
+import bisect
 import collections
 import logging
 import threading
@@ -34,7 +40,8 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from pianoscope.analysis.result import SEGMENT_S
-from pianoscope.audio.ringbuffer import ReadResult, RingBuffer
+from pianoscope.audio.recorder import TakeTimeline
+from pianoscope.audio.ringbuffer import RingBuffer
 from pianoscope.audio.worker_thread import WorkerThread
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.errors import PianoscopeError
@@ -105,9 +112,8 @@ class ClassifierWorker:
         self._sample_rate_hz = sample_rate_hz
         self._load_classifier = load_classifier
         self._interval_s = interval_s
-        self._history: collections.deque[TimedPrediction] = collections.deque(
-            maxlen=round(HISTORY_S / interval_s + HISTORY_S / SEGMENT_S)
-        )
+        self._history: list[TimedPrediction] = []
+        self._history_length = round(HISTORY_S / interval_s + HISTORY_S / SEGMENT_S)
         self._history_tuple: tuple[TimedPrediction, ...] = ()
         self._latest: TimedPrediction | None = None
         self._problem: str | None = None
@@ -115,7 +121,9 @@ class ClassifierWorker:
         self._load = 0.0
         self._calibration = Calibration()
         self._loudest: collections.deque[tuple[float, float]] = collections.deque()
-        self._next_boundary: int | None = None  # ring index of the take's next segment end
+        self._take: TakeTimeline | None = None
+        self._take_ended = False
+        self._next_boundary = 0  # take sample of the take's next segment end
         self._boundary_lock = threading.Lock()
         self.classifier: Classifier | None = None
 
@@ -142,12 +150,18 @@ class ClassifierWorker:
         if self.classifier is not None:
             self.classifier.set_calibration(calibration)
 
-    def align_to(self, start_index: int | None) -> None:
-        """Also classify the windows ending at every `SEGMENT_S` from ring index `start_index`
-        (a take's first sample); None stops."""
-        segment = round(SEGMENT_S * self._sample_rate_hz)
+    def align_to(self, take: TakeTimeline) -> None:
+        """Also classify the windows ending at every `SEGMENT_S` of the take whose ring samples
+        `take` tells (see the module docstring)."""
         with self._boundary_lock:
-            self._next_boundary = None if start_index is None else start_index + segment
+            self._take, self._take_ended = take, False
+            self._next_boundary = round(SEGMENT_S * self._sample_rate_hz)
+
+    def end_take(self, take: TakeTimeline) -> None:
+        """`take` is complete (its recorder stopped): classify the segments it holds that are
+        still waiting, then stop aligning (unless another take is aligned to by now)."""
+        with self._boundary_lock:
+            self._take_ended = self._take_ended or self._take is take
 
     @property
     def reference_db(self) -> float:
@@ -187,9 +201,9 @@ class ClassifierWorker:
             if latest.samples.size == 0:
                 continue
             try:
-                for boundary in self._passed_boundaries(latest.end_index):
-                    self._classify(self._ring.read_range(boundary - needed, boundary))
-                self._latest = self._classify(latest)
+                for samples, end_index in self._take_windows(needed):
+                    self._classify(samples, end_index)
+                self._latest = self._classify(latest.samples, latest.end_index)
             except Exception as error:  # any failure ends the thread: say so, never silently
                 self._problem = f"The classifier stopped ({error}); spectra still work."
                 log.exception("%s", self._problem)
@@ -201,24 +215,47 @@ class ClassifierWorker:
             if now_s > next_s + self._interval_s:
                 next_s = now_s
 
-    def _passed_boundaries(self, end_index: int) -> list[int]:
-        """The take's segment ends written by now and not yet classified (see `align_to`)."""
+    def _passed_boundaries(self) -> tuple[TakeTimeline | None, list[int]]:
+        """The take and its segment ends (take samples) the recorder has kept by now and that
+        were not classified yet (see `align_to`)."""
         segment = round(SEGMENT_S * self._sample_rate_hz)
         passed = []
         with self._boundary_lock:
-            while self._next_boundary is not None and self._next_boundary <= end_index:
+            take = self._take
+            while take is not None and self._next_boundary <= take.frames:
                 passed.append(self._next_boundary)
                 self._next_boundary += segment
-        return passed
+            if self._take_ended:
+                self._take, self._take_ended = None, False
+        return take, passed
 
-    def _classify(self, read: ReadResult) -> TimedPrediction:
-        """Classify the window `read` and add it to the history."""
-        audio = to_model_rate(read.samples, self._sample_rate_hz)
-        time_s = read.end_index / self._sample_rate_hz
+    def _take_windows(self, needed: int) -> list[tuple[np.ndarray, int]]:
+        """The `needed` take samples ending at each passed segment end, read from the ring piece
+        by piece, with the ring index the last one ends at; a window the ring no longer holds
+        whole (overwritten, or lost before the recorder read it) is skipped."""
+        take, boundaries = self._passed_boundaries()
+        windows = []
+        for boundary in boundaries:
+            reads = [
+                self._ring.read_range(piece.ring_start, piece.ring_end)
+                for piece in take.ring_pieces(boundary - needed, boundary)
+            ]
+            if sum(read.samples.size for read in reads) < needed:
+                log.info("the take's window ending at sample %d is no longer held", boundary)
+                continue
+            windows.append((np.concatenate([read.samples for read in reads]), reads[-1].end_index))
+        return windows
+
+    def _classify(self, samples: np.ndarray, end_index: int) -> TimedPrediction:
+        """Classify the window of `samples` ending at ring index `end_index` and add it to the
+        history in time order."""
+        audio = to_model_rate(samples, self._sample_rate_hz)
+        time_s = end_index / self._sample_rate_hz
         prediction = self.classifier.predict(audio, take_gain_db=self._take_gain_db(time_s, audio))
         prediction = with_note_intensity(prediction, audio, self._calibration)
         timed = TimedPrediction(time_s, prediction)
-        self._history.append(timed)
+        bisect.insort_right(self._history, timed, key=lambda kept: kept.time_s)
+        del self._history[: max(0, len(self._history) - self._history_length)]
         self._history_tuple = tuple(self._history)
         return timed
 

@@ -253,7 +253,7 @@ class LiveEngine:
             recorder.start()
             self._recorder = recorder
         if self.classifier is not None:
-            self.classifier.align_to(recorder.start_index)
+            self.classifier.align_to(recorder.timeline)
 
     def stop_recording(self) -> RecordingResult | None:
         """Finish the current recording (if any) and return where it is."""
@@ -261,9 +261,9 @@ class LiveEngine:
             recorder, self._recorder = self._recorder, None
         if recorder is None:
             return None
-        if self.classifier is not None:
-            self.classifier.align_to(None)
         self.last_result = recorder.stop()
+        if self.classifier is not None:
+            self.classifier.end_take(recorder.timeline)
         return self.last_result
 
     def measure_calibration(self, seconds: float) -> Calibration:

@@ -45,6 +45,8 @@ RATE = 44_100
 SEGMENT_SAMPLES = 2 * RATE
 GRAND = Instrument(FLUIDR3, 0)
 QUIET_MICROPHONE = 10.0 ** (-14.0 / 20.0)  # the teacher's input reads 14 dB below the training's
+PAUSE_AT_S = 21.0  # half way through the eleventh segment
+PAUSE_SAMPLES = round(1.5 * RATE)  # at least this much input arrives during the pause
 
 
 def _phrase_at(velocity: int) -> np.ndarray:
@@ -71,13 +73,17 @@ def _calibration(kind: str) -> Calibration:
     return calibrate_passages_with_notes(_phrase_at(50), _phrase_at(72), _phrase_at(95))
 
 
-@pytest.mark.parametrize("kind", ["mf", "passages"])
+@pytest.mark.parametrize(("kind", "pause_at_s"), [("mf", None), ("passages", PAUSE_AT_S)])
 def test_live_and_offline_intensities_of_a_calibrated_take_agree(
-    kind: str, take_source: Path, tmp_path: Path
+    kind: str, pause_at_s: float | None, take_source: Path, tmp_path: Path
 ) -> None:
+    """Also when the take was paused: the segment across the pause joins the audio either side,
+    and the live window for it does the same."""
     torch.manual_seed(0)
     calibration = _calibration(kind)
-    take, live = _played_live(take_source, lambda: Classifier(threads=1), calibration, tmp_path)
+    take, live = _played_live(
+        take_source, lambda: Classifier(threads=1), calibration, tmp_path, pause_at_s
+    )
     assert Calibration.from_json(read_sidecar(take).calibration) == calibration
 
     out = tmp_path / "take.json"
@@ -122,16 +128,27 @@ def _intensity(labels: SegmentLabels | None) -> str | None:
 
 
 def _played_live(
-    source: Path, load_classifier, calibration: Calibration, tmp_path: Path
+    source: Path,
+    load_classifier,
+    calibration: Calibration,
+    tmp_path: Path,
+    pause_at_s: float | None = None,
 ) -> tuple[Path, list]:
-    """Play `source` through the live engine with `calibration` set, recording it; the take and
-    the classifier's history."""
+    """Play `source` through the live engine with `calibration` set, recording it (paused for
+    `PAUSE_SAMPLES` or a little more once `pause_at_s` are recorded); the take and the
+    classifier's history."""
     engine = LiveEngine(FileSource(source), load_classifier=load_classifier)
     engine.set_calibration(calibration)
     take = tmp_path / "take.flac"
     engine.start()
     try:
         engine.start_recording(take)
+        if pause_at_s is not None:
+            wait_until(lambda: engine.stats().recording_s >= pause_at_s, 120, "the pause is due")
+            engine.set_recording_paused(True)
+            resume_at = engine.source.ring.written + PAUSE_SAMPLES
+            wait_until(lambda: engine.source.ring.written >= resume_at, 60, "the pause is over")
+            engine.set_recording_paused(False)
         wait_until(engine.source.finished.is_set, 240, "the take has been played")
         engine.stop_recording()
         live = engine.classifier.history()
@@ -152,11 +169,12 @@ def _assert_agree(
     segment's end gave."""
     recorded = load_audio(take)
     source = load_audio(source_path)
-    start = _offset_in(source, recorded)  # the ring index of the take's first sample
+    start, resumed_at, left_out = _take_in(source, recorded)
     agree = compared = 0
     live_times = np.array([p.time_s for p in live])
     for index, segment in enumerate(segments):
-        end = start + (index + 1) * SEGMENT_SAMPLES
+        take_end = (index + 1) * SEGMENT_SAMPLES
+        end = start + take_end + (left_out if take_end > resumed_at else 0)  # a ring index
         if round((segment["end_s"] - segment["start_s"]) * RATE) < SEGMENT_SAMPLES:
             continue
         nearest = int(np.argmin(np.abs(live_times - end / RATE)))
@@ -169,8 +187,22 @@ def _assert_agree(
     assert agree / compared >= 0.95
 
 
-def _offset_in(source: np.ndarray, recorded: np.ndarray) -> int:
-    """Where the recording starts in the source (cross-correlation of its first second)."""
-    head = recorded[:RATE]
-    scores = correlate(source[: 10 * RATE], head, mode="valid", method="fft")
+def _take_in(source: np.ndarray, recorded: np.ndarray) -> tuple[int, int, int]:
+    """Where the recording starts in the source (the ring index of its first sample), the take
+    sample from which on a pause left audio out (its length without a pause), and how much."""
+    start = _offset_in(source[: 10 * RATE], recorded[:RATE])
+    differs = np.abs(recorded - source[start : start + recorded.size]) > 1e-4  # 24-bit FLAC
+    if not differs.any():
+        return start, recorded.size, 0
+    resumed_at = int(np.argmax(differs))
+    later = source[start + resumed_at : start + resumed_at + 10 * RATE]
+    left_out = _offset_in(later, recorded[resumed_at : resumed_at + RATE])
+    resumed = source[start + resumed_at + left_out :][: recorded.size - resumed_at]
+    np.testing.assert_allclose(recorded[resumed_at:], resumed, atol=1e-4)
+    return start, resumed_at, left_out
+
+
+def _offset_in(source: np.ndarray, head: np.ndarray) -> int:
+    """Where `head` starts in `source` (cross-correlation)."""
+    scores = correlate(source, head, mode="valid", method="fft")
     return int(np.argmax(scores))
