@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import soundfile as sf
-from support.waiting import wait_until
+from support.recorded_takes import RATE, noise, write_and_wait_until_taken
 
 from pianoscope.audio.recorder import Recorder
 from pianoscope.audio.ringbuffer import RingBuffer
 
-RATE = 44_100
 SEGMENT = 2 * RATE
-
-
-def _write_and_wait_until_taken(ring: RingBuffer, recorder: Recorder, audio: np.ndarray) -> None:
-    """Write `audio` and return once the recorder has read it (kept or, paused, passed over)."""
-    ring.write(audio)
-    target = ring.written
-    wait_until(lambda: recorder.consumed_index >= target, 10, "the recorder took the block")
-
-
-def _noise(seconds: float, seed: int) -> np.ndarray:
-    """Audio whose every 2 s window is unlike any other (a tone would repeat itself)."""
-    return np.random.default_rng(seed).normal(0, 0.1, round(seconds * RATE)).astype(np.float32)
 
 
 def test_every_segment_is_read_from_the_ring_exactly_across_a_pause(tmp_path):
@@ -31,11 +18,11 @@ def test_every_segment_is_read_from_the_ring_exactly_across_a_pause(tmp_path):
     recorder = Recorder(ring, out, sample_rate_hz=RATE, chunk_s=0.01, from_start=True)
     recorder.start()
     try:
-        _write_and_wait_until_taken(ring, recorder, _noise(3.0, seed=1))
+        write_and_wait_until_taken(ring, recorder, noise(3.0, seed=1))
         recorder.pause()  # in the middle of the second segment
-        _write_and_wait_until_taken(ring, recorder, _noise(1.5, seed=2))
+        write_and_wait_until_taken(ring, recorder, noise(1.5, seed=2))
         recorder.resume()
-        _write_and_wait_until_taken(ring, recorder, _noise(5.0, seed=3))
+        write_and_wait_until_taken(ring, recorder, noise(5.0, seed=3))
     finally:
         recorder.stop()
     take, _ = sf.read(out, dtype="float32")
@@ -58,12 +45,12 @@ def test_every_segment_is_read_from_the_ring_exactly_across_a_pause(tmp_path):
 
 def test_without_a_pause_the_take_is_one_stretch_of_the_ring(tmp_path):
     ring = RingBuffer(10 * RATE)
-    ring.write(_noise(1.0, seed=4))  # before the take: not part of it
+    ring.write(noise(1.0, seed=4))  # before the take: not part of it
     recorder = Recorder(ring, tmp_path / "take.wav", sample_rate_hz=RATE, chunk_s=0.01)
     recorder.start()
     try:
         for seed in range(5, 9):
-            _write_and_wait_until_taken(ring, recorder, _noise(0.7, seed=seed))
+            write_and_wait_until_taken(ring, recorder, noise(0.7, seed=seed))
     finally:
         recorder.stop()
     (piece,) = recorder.timeline.ring_pieces(0, recorder.timeline.frames)
@@ -94,7 +81,7 @@ def test_a_range_the_take_does_not_hold_yet_has_no_pieces(tmp_path):
     recorder = Recorder(ring, tmp_path / "short.wav", sample_rate_hz=RATE, chunk_s=0.01)
     recorder.start()
     try:
-        _write_and_wait_until_taken(ring, recorder, _noise(0.5, seed=9))
+        write_and_wait_until_taken(ring, recorder, noise(0.5, seed=9))
     finally:
         recorder.stop()
     assert recorder.timeline.ring_pieces(0, RATE) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import soundfile as sf
 import torch
+from support.recorded_takes import RATE, noise, write_and_wait_until_taken
 from support.waiting import wait_until
 
 from pianoscope.app.live.classifier_worker import ClassifierWorker
@@ -14,7 +15,6 @@ from pianoscope.audio.ringbuffer import RingBuffer
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.network import PianoscopeNet
 
-RATE = 44_100
 SEGMENT = 2 * RATE
 
 
@@ -35,16 +35,6 @@ class RememberingClassifier:
         return self.classifier.predict(audio, **options)
 
 
-def _write_and_wait_until_taken(ring: RingBuffer, recorder: Recorder, audio: np.ndarray) -> None:
-    ring.write(audio)
-    target = ring.written
-    wait_until(lambda: recorder.consumed_index >= target, 10, "the recorder took the block")
-
-
-def _noise(seconds: float, seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).normal(0, 0.1, round(seconds * RATE)).astype(np.float32)
-
-
 def test_each_segment_of_a_paused_take_is_classified_on_the_take_files_samples(tmp_path):
     ring = RingBuffer(30 * RATE)
     out = tmp_path / "paused.wav"
@@ -55,11 +45,11 @@ def test_each_segment_of_a_paused_take_is_classified_on_the_take_files_samples(t
     recorder.start()
     worker.align_to(recorder.timeline)
     try:
-        _write_and_wait_until_taken(ring, recorder, _noise(3.0, seed=1))
+        write_and_wait_until_taken(ring, recorder, noise(3.0, seed=1))
         recorder.pause()  # half way through the second segment
-        _write_and_wait_until_taken(ring, recorder, _noise(1.5, seed=2))
+        write_and_wait_until_taken(ring, recorder, noise(1.5, seed=2))
         recorder.resume()
-        ring.write(_noise(5.0, seed=3))
+        ring.write(noise(5.0, seed=3))
         recorder.stop()  # takes what is left
         worker.end_take(recorder.timeline)  # as the engine does: the last segments still count
         take, _ = sf.read(out, dtype="float32")
