@@ -24,6 +24,7 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -93,7 +94,6 @@ class TakeTimeline:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stretches: list[KeptStretch] = []
-        self._take_starts: list[int] = []
         self._frames = 0
 
     @property
@@ -111,7 +111,6 @@ class TakeTimeline:
                 self._stretches[-1] = replace(last, frames=last.frames + frames)
             else:
                 self._stretches.append(KeptStretch(self._frames, ring_start, frames))
-                self._take_starts.append(self._frames)
             self._frames += frames
 
     def ring_pieces(self, start: int, end: int) -> list[KeptStretch]:
@@ -120,7 +119,7 @@ class TakeTimeline:
         with self._lock:
             if not 0 <= start < end <= self._frames:
                 return []
-            first = bisect.bisect_right(self._take_starts, start) - 1
+            first = bisect.bisect_right(self._stretches, start, key=attrgetter("take_start")) - 1
             pieces = []
             for stretch in self._stretches[first:]:
                 if stretch.take_start >= end:
