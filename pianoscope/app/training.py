@@ -236,7 +236,15 @@ def evaluate_classifier(
             else ()
         )
         model_card.write_text(
-            write_card(report, notes, alternatives, left_out, without_rooms=dry), encoding="utf-8"
+            write_card(
+                report,
+                notes,
+                alternatives,
+                left_out,
+                without_rooms=dry,
+                pool_recipe=classifier.piano_threshold is not None,
+            ),
+            encoding="utf-8",
         )
         written.append(model_card)
     return Evaluation(report, noise, tuple(written))

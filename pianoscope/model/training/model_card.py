@@ -66,6 +66,132 @@ def _without_rooms_lines(report: EvaluationReport | None) -> list[str]:
     ]
 
 
+def _what_it_does(report: EvaluationReport, pool_recipe: bool) -> str:
+    if pool_recipe:
+        return (
+            "From the newest 2 s of audio (64-band log-mel features, 86 frames/s) a LeNet-5-style "
+            "CNN and an LSTM answer two questions. Is a piano playing? (the `instrument` head: "
+            "P(a piano plays), other instruments, speech and noise get no form or intensity; "
+            "silent when the playing level is more than 40 dB under the calibrated mf level.) "
+            "Which piano, how, how loud? (three softmax heads: piano, form, intensity, and an "
+            "out-of-set score: the piano is `unknown`, another piano, when P(one of the four "
+            f"pianos) is below {report.unknown_threshold:.2f}; form and intensity are given for "
+            "every piano, known or not.)"
+        )
+    return (
+        "From the newest 2 s of audio (64-band log-mel features, 86 frames/s) a LeNet-5-style "
+        "CNN and an LSTM give three softmax heads (piano, form, intensity) and an out-of-set "
+        "score: the input is called `unknown` when P(one of the four pianos) is below "
+        f"{report.unknown_threshold:.2f}, and silent when its playing level is more than 40 dB "
+        "under the calibrated mf level. These weights have no instrument head (is a piano "
+        "playing?): whatever is not one of the four pianos, another piano too, gets no form or "
+        "intensity from them."
+    )
+
+
+def _pool_recipe_lines() -> list[str]:
+    return [
+        f"- Known pianos: {_names(KNOWN_PIANOS)}; "
+        f"{TRAIN_SPEC.clips_per_class} clips of {TRAIN_SPEC.clip_s:.0f} s per (piano, form, "
+        f"intensity), {TRAIN_SPEC.revoiced_clips} clips of them re-voiced (played "
+        f"{REVOICE_SEMITONES[0]}-{REVOICE_SEMITONES[1]} semitones away and bent back by the "
+        "pitch wheel: the written pitch with another register's samples; label `unknown`).",
+        f"- The piano pool (a piano plays; form and intensity learnt, piano label `unknown`): "
+        f"{TRAIN_SPEC.pool_clips} clips spread over {_pool_summary()}, and "
+        f"{TRAIN_SPEC.modelled_clips} clips of the physically modelled piano (a new piano per "
+        "clip: inharmonic partials, velocity-dependent hammer hardness and noise, per-note "
+        "decay, beating unisons). The Steinway B has one dynamic layer: softer playing is "
+        "derived physically (level by velocity squared and a velocity-dependent low-pass).",
+        f"- Not a piano: {TRAIN_SPEC.negative_clips} clips of {len(_OTHER_PROGRAMS)} other "
+        "programs of the same SoundFonts (electric pianos, harpsichord, clavinet, organs, "
+        "mallets, guitars, strings, winds; two piano programs among them are pool pianos), "
+        f"{TRAIN_SPEC.speech_clips} clips of speech (espeak-ng), "
+        f"{TRAIN_SPEC.noise_clips} silence/noise/hum clips.",
+        f"- Validation: {VALIDATION_SPEC.clips_per_class} clips per class and the same kinds "
+        f"at a tenth. {_held_out_summary()}",
+    ]
+
+
+def _four_piano_recipe_lines() -> list[str]:
+    return [
+        f"- These weights were trained by the four-piano recipe of commit {FOUR_PIANO_COMMIT} "
+        "(`pianoscope train` of that version, which reproduces them bit for bit); today's "
+        '`pianoscope train` trains on the piano pool (README, "Training for pianos it never '
+        'heard").',
+        f"- Known pianos: {_names(KNOWN_PIANOS)}; 60 clips of 3 s per (piano, form, "
+        "intensity), 1400 negative clips from 42 other programs of the same SoundFonts "
+        "(electric pianos, harpsichord, clavinet, organs, mallets, guitars, strings, winds), "
+        "800 clips of the known pianos re-voiced (played 4-9 semitones away and bent back by "
+        "the pitch wheel: the written pitch with another register's samples; label "
+        "`unknown`), 300 silence/noise/hum clips. Validation: 5 clips per class.",
+        f"- Judged on today's held-out set: {_held_out_summary()}",
+    ]
+
+
+def _held_out_summary() -> str:
+    return (
+        f"Held-out: {HELDOUT_SPEC.clips_per_class} per class, "
+        f"{HELDOUT_SPEC.pool_clips} pool and {HELDOUT_SPEC.modelled_clips} modelled clips, "
+        f"{HELDOUT_SPEC.speech_clips} of speech, plus {HELDOUT_SPEC.held_out_piano_clips} "
+        f"clips of programs never trained on ({_names(HELD_OUT_PIANOS)}), in rooms as in "
+        "training."
+    )
+
+
+def _pool_augmentation_lines() -> list[str]:
+    return [
+        "- Rendering: FluidSynth 2.3 (SoundFonts) or the sampler (sampled pianos), dry, "
+        "44.1 kHz, stretch-tuned; each piano scaled so that mf single notes read -30 dB (the "
+        "level convention); detuned up to ±15 cents.",
+        f"- Augmentation (a teacher's room and microphone): a synthetic room in "
+        f"{100 * AUGMENT.room_probability:.0f} % of the clips (early reflections, RT60 "
+        f"{AUGMENT.rt60_s[0]:g}-{AUGMENT.rt60_s[1]:g} s with a faster treble decay, microphone "
+        f"at {AUGMENT.distance_m[0]:g}-{AUGMENT.distance_m[1]:g} m), a microphone tilt of up to "
+        f"±{AUGMENT.tilt_db:g} dB with a low cut in {100 * AUGMENT.tilt_probability:.0f} %, "
+        f"sympathetic string ringing in {100 * AUGMENT.resonance_probability:.0f} % of "
+        f"pedalled clips, gain ±{AUGMENT.gain_db:g} dB (what is left of the level after "
+        f"calibration), white / pink / brown noise at {AUGMENT.snr_db[0]:g}-"
+        f"{AUGMENT.snr_db[1]:g} dB SNR in {100 * AUGMENT.noise_probability:.0f} %, mains hum "
+        f"in {100 * AUGMENT.hum_probability:.0f} %"
+        + (
+            "; every clip at the level a calibration in its own room gives (its piano's mf "
+            "calibration phrase, heard through the same room and microphone, reads its dry "
+            "level)"
+            if AUGMENT.calibrated_level
+            else ""
+        )
+        + ". While training, "
+        f"{100 * TRAIN_CONFIG.identity_gain_share:.0f} % of every batch is played again at up "
+        f"to ±{TRAIN_CONFIG.identity_gain_db:g} dB and must keep its piano, form and "
+        "instrument answers; windows of the pianos whose timbre follows velocity are played "
+        f"at up to ±{TRAIN_CONFIG.timbre_gain_db:g} dB, twice, and both copies must get the "
+        "same intensity (see below).",
+    ]
+
+
+# The commit whose `pianoscope train` made the weights without the instrument head.
+FOUR_PIANO_COMMIT = "010a756"
+FOUR_PIANO_AUGMENTATION = (
+    "- Rendering: FluidSynth 2.3, dry, 44.1 kHz; each program scaled so that mf single notes "
+    "read -30 dB (the level convention); detuned up to ±15 cents by pitch bend.",
+    "- Augmentation: gain ±1 dB (what is left of the level after calibration), room reverb "
+    "(RT60 0.2-0.8 s) in 50 % of the clips, white / pink / brown noise at 15-50 dB SNR in "
+    "60 %, mains hum in 25 %. While training, windows of `grand-musescore` are played at a "
+    "random gain of up to ±15 dB, twice, and both copies must get the same intensity (see "
+    "below).",
+)
+POOL_LIMIT = (
+    "- Trained on sampled and synthesised pianos in synthetic rooms: a real piano in a real "
+    "room is a new piano to it, so it says `unknown` (another piano) for it and gives form and "
+    "intensity; how well is measured on pianos left out of training (above)."
+)
+FOUR_PIANO_LIMIT = (
+    "- Trained on four synthesised pianos with little room: a real piano in a real room is a "
+    "new piano to it, which it mostly calls `unknown` and then gives no form or intensity "
+    "(the share of piano windows given them is above)."
+)
+
+
 @dataclass(frozen=True)
 class Alternative:
     """Another trained variant judged on the same held-out set, e.g. with GAN augmentation."""
@@ -82,9 +208,12 @@ def model_card(
     left_out: tuple[LeftOutReport, ...] = (),
     *,
     without_rooms: EvaluationReport | None = None,
+    pool_recipe: bool = True,
 ) -> str:
     """Markdown text of the model card; `left_out`: the leave-one-out models' figures;
-    `without_rooms`: the same weights on the held-out set without rooms (`DRY_HELDOUT_SPEC`)."""
+    `without_rooms`: the same weights on the held-out set without rooms (`DRY_HELDOUT_SPEC`);
+    `pool_recipe`: False for weights without the instrument head, which the four-piano recipe
+    before the piano pool trained (the card then describes that recipe, not today's)."""
     voicings = {i for i in HELD_OUT_PIANOS if instrument_name(i) in voicings_of_known_pianos()}
     lines = [
         "# Pianoscope classifier: model card",
@@ -93,14 +222,7 @@ def model_card(
         "set, whose phrases, seeds and augmentations were never seen in training.",
         "",
         "## What it does",
-        "From the newest 2 s of audio (64-band log-mel features, 86 frames/s) a LeNet-5-style "
-        "CNN and an LSTM answer two questions. Is a piano playing? (the `instrument` head: "
-        "P(a piano plays), other instruments, speech and noise get no form or intensity; "
-        "silent when the playing level is more than 40 dB under the calibrated mf level.) "
-        "Which piano, how, how loud? (three softmax heads: piano, form, intensity, and an "
-        "out-of-set score: the piano is `unknown`, another piano, when P(one of the four "
-        f"pianos) is below {report.unknown_threshold:.2f}; form and intensity are given for "
-        "every piano, known or not.)",
+        _what_it_does(report, pool_recipe),
         "",
         "## Results on the held-out set",
         f"Windows: {report.windows}.",
@@ -161,59 +283,14 @@ def model_card(
         _confusion_table("form", report.form),
         _confusion_table("intensity", report.intensity),
         "## Training data",
-        f"- Known pianos: {_names(KNOWN_PIANOS)}; "
-        f"{TRAIN_SPEC.clips_per_class} clips of {TRAIN_SPEC.clip_s:.0f} s per (piano, form, "
-        f"intensity), {TRAIN_SPEC.revoiced_clips} clips of them re-voiced (played "
-        f"{REVOICE_SEMITONES[0]}-{REVOICE_SEMITONES[1]} semitones away and bent back by the "
-        "pitch wheel: the written pitch with another register's samples; label `unknown`).",
-        f"- The piano pool (a piano plays; form and intensity learnt, piano label `unknown`): "
-        f"{TRAIN_SPEC.pool_clips} clips spread over {_pool_summary()}, and "
-        f"{TRAIN_SPEC.modelled_clips} clips of the physically modelled piano (a new piano per "
-        "clip: inharmonic partials, velocity-dependent hammer hardness and noise, per-note "
-        "decay, beating unisons). The Steinway B has one dynamic layer: softer playing is "
-        "derived physically (level by velocity squared and a velocity-dependent low-pass).",
-        f"- Not a piano: {TRAIN_SPEC.negative_clips} clips of {len(_OTHER_PROGRAMS)} other "
-        "programs of the same SoundFonts (electric pianos, harpsichord, clavinet, organs, "
-        "mallets, guitars, strings, winds; two piano programs among them are pool pianos), "
-        f"{TRAIN_SPEC.speech_clips} clips of speech (espeak-ng), "
-        f"{TRAIN_SPEC.noise_clips} silence/noise/hum clips.",
-        f"- Validation: {VALIDATION_SPEC.clips_per_class} clips per class and the same kinds "
-        f"at a tenth. Held-out: {HELDOUT_SPEC.clips_per_class} per class, "
-        f"{HELDOUT_SPEC.pool_clips} pool and {HELDOUT_SPEC.modelled_clips} modelled clips, "
-        f"{HELDOUT_SPEC.speech_clips} of speech, plus {HELDOUT_SPEC.held_out_piano_clips} "
-        f"clips of programs never trained on ({_names(HELD_OUT_PIANOS)}).",
+        *(_pool_recipe_lines() if pool_recipe else _four_piano_recipe_lines()),
         "- Content (pianoscope/model/training/midi_gen.py): random keys, registers E2-C6, "
         "tempi 60-160 bpm; legato lines with overlapping notes, staccato lines, block chords, "
         "broken chords; "
         "every note's velocity inside its intensity class; sustain pedal in half the legato and "
         "chord phrases and 60 % of the arpeggios, never in staccato (a held pedal removes the "
         "articulation from the sound).",
-        "- Rendering: FluidSynth 2.3 (SoundFonts) or the sampler (sampled pianos), dry, "
-        "44.1 kHz, stretch-tuned; each piano scaled so that mf single notes read -30 dB (the "
-        "level convention); detuned up to ±15 cents.",
-        f"- Augmentation (a teacher's room and microphone): a synthetic room in "
-        f"{100 * AUGMENT.room_probability:.0f} % of the clips (early reflections, RT60 "
-        f"{AUGMENT.rt60_s[0]:g}-{AUGMENT.rt60_s[1]:g} s with a faster treble decay, microphone "
-        f"at {AUGMENT.distance_m[0]:g}-{AUGMENT.distance_m[1]:g} m), a microphone tilt of up to "
-        f"±{AUGMENT.tilt_db:g} dB with a low cut in {100 * AUGMENT.tilt_probability:.0f} %, "
-        f"sympathetic string ringing in {100 * AUGMENT.resonance_probability:.0f} % of "
-        f"pedalled clips, gain ±{AUGMENT.gain_db:g} dB (what is left of the level after "
-        f"calibration), white / pink / brown noise at {AUGMENT.snr_db[0]:g}-"
-        f"{AUGMENT.snr_db[1]:g} dB SNR in {100 * AUGMENT.noise_probability:.0f} %, mains hum "
-        f"in {100 * AUGMENT.hum_probability:.0f} %"
-        + (
-            "; every clip at the level a calibration in its own room gives (its piano's mf "
-            "calibration phrase, heard through the same room and microphone, reads its dry "
-            "level)"
-            if AUGMENT.calibrated_level
-            else ""
-        )
-        + ". While training, "
-        f"{100 * TRAIN_CONFIG.identity_gain_share:.0f} % of every batch is played again at up "
-        f"to ±{TRAIN_CONFIG.identity_gain_db:g} dB and must keep its piano, form and "
-        "instrument answers; windows of the pianos whose timbre follows velocity are played "
-        f"at up to ±{TRAIN_CONFIG.timbre_gain_db:g} dB, twice, and both copies must get the "
-        "same intensity (see below).",
+        *(_pool_augmentation_lines() if pool_recipe else FOUR_PIANO_AUGMENTATION),
         "",
         "## Which intensity cue it uses",
         "Both reach the heads: the conv blocks see only the gain-invariant spectral shape "
@@ -229,9 +306,7 @@ def model_card(
         "a single mid-range note).",
         "",
         "## Limits",
-        "- Trained on sampled and synthesised pianos in synthetic rooms: a real piano in a "
-        "real room is a new piano to it, so it says `unknown` (another piano) for it and gives "
-        "form and intensity; how well is measured on pianos left out of training (above).",
+        POOL_LIMIT if pool_recipe else FOUR_PIANO_LIMIT,
         "- Intensity on the level-only pianos is only as good as the calibration.",
         "- Held-out programs that play a known piano's own samples "
         f"({_names(tuple(sorted(voicings, key=instrument_name)))}) are that piano voiced "
@@ -296,8 +371,9 @@ def _two_question_rows(report: EvaluationReport) -> list[str]:
             f"| form accuracy on the pool's pianos | {100 * report.pool_form_accuracy:.1f} % | |"
         )
     rows += [
-        f"| known windows whose piano or form changes with {step} gain | {100 * share:.1f} % "
-        "| <= 5 % |"
+        f"| known windows whose piano or form changes with {step} gain (the network alone: "
+        f"its features shifted, without the take placement the product applies first) | "
+        f"{100 * share:.1f} % | <= 5 % |"
         for step, share in (report.gain_changes_piano_or_form or {}).items()
     ]
     return rows

@@ -37,3 +37,21 @@ def test_report_counts_every_window_and_writes_json_pngs_and_card(
     with_dry = model_card(report, "test run", without_rooms=dry)
     assert "held-out set without rooms" in with_dry
     assert "| form accuracy | 12.5 % | >= 92 % |" in with_dry
+
+
+def test_the_card_of_weights_without_the_instrument_head_describes_their_own_recipe(
+    small_dataset: Dataset,
+) -> None:
+    """The shipped weights predate the piano pool: their card must not claim the pool's data,
+    rooms or instrument head, and must say that another piano gets no form or intensity."""
+    torch.manual_seed(0)
+    report = evaluate(
+        Classifier.from_network(PianoscopeNet(), unknown_threshold=0.5), small_dataset
+    )
+    pool = model_card(report, "test run")
+    four = model_card(report, "test run", pool_recipe=False)
+    assert "The piano pool" in pool and "instrument` head" in pool
+    assert "The piano pool" not in four and "instrument` head" not in four
+    assert "no instrument head" in four and "gives no form or intensity" in four
+    assert "four-piano recipe of commit" in four and "RT60 0.2-0.8 s" in four
+    assert "Judged on today's held-out set" in four
