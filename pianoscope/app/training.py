@@ -77,7 +77,7 @@ def prepare_training_data(progress_for: StageProgress, *, cache: Path | None = N
 
 
 def train_classifier(
-    out: Path | None,
+    out: Path,
     progress_for: StageProgress,
     *,
     cache: Path | None = None,
@@ -86,10 +86,10 @@ def train_classifier(
     gan: bool = False,
     leave_out: str | None = None,
 ) -> TrainingReport:
-    """Render (or read from `cache`) the recipe's data, train, and save the weights to `out`
-    (default: the shipped weights), with notes on how long each part took. `leave_out`: train
-    without that pool family (`sources.LEAVE_ONE_OUT`), to measure it as a piano never heard;
-    such weights are never the shipped ones, so `out` is then required."""
+    """Render (or read from `cache`) the recipe's data, train, and save the weights to `out`,
+    with notes on how long each part took. `leave_out`: train without that pool family
+    (`sources.LEAVE_ONE_OUT`), to measure it as a piano never heard. Today's recipe is not the
+    shipped weights' (see `pianoscope.cli.model_commands`), so there is no default `out`."""
     from pianoscope.model.training.leave_one_out import without_family
     from pianoscope.model.training.recipe import (
         GAN_PATCH_PROBABILITY,
@@ -101,11 +101,7 @@ def train_classifier(
     from pianoscope.model.training.synth import build_dataset
     from pianoscope.model.training.train import save_training, train_network
 
-    if leave_out is not None and out is None:
-        raise ValueError("a model trained without a piano is not the shipped one: give `out`")
     cache = cache or default_cache_dir()
-    # Resolved before the long run: nothing is imported lazily after training.
-    out = out or shipped_weights_path()
     config = TRAIN_CONFIG
     if epochs is not None:
         config = replace(config, epochs=epochs)

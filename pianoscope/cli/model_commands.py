@@ -1,4 +1,9 @@
-"""`pianoscope train` and `pianoscope evaluate`: reproduce and judge the shipped classifier."""
+"""`pianoscope train` and `pianoscope evaluate`: train the classifier's recipe and judge weights.
+
+The shipped resources/classifier.pt came from the four-piano recipe of commit FOUR_PIANO_COMMIT
+(its `pianoscope train` reproduces it); today's recipe trains on the piano pool, whose weights
+are not shipped yet (README), so `train` writes only where --out says and never replaces them.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ MAX_THREADS = 1_024  # more threads than cores only slows torch down; this bound
 # The families `train --leave-out` accepts (pianoscope.model.training.sources.LEAVE_ONE_OUT,
 # spelled out so that --help loads no training code).
 LEAVE_ONE_OUT = ("steinway-b", "timgm-grand", "musescore-grand")
+# pianoscope.model.training.model_card.FOUR_PIANO_COMMIT, spelled out for the same reason.
+FOUR_PIANO_COMMIT = "010a756"
 
 
 def register(subparsers: Any) -> None:
@@ -24,13 +31,15 @@ def register(subparsers: Any) -> None:
         "train",
         help="render the training data and train the classifier from scratch",
         description="Render the training data with FluidSynth (cached), train the classifier "
-        "and save its weights. Reproduces resources/classifier.pt.",
+        "on today's recipe (the piano pool) and save its weights to --out. The shipped "
+        f"resources/classifier.pt came from the four-piano recipe of commit {FOUR_PIANO_COMMIT} "
+        "(its own `pianoscope train` reproduces it): this never replaces it.",
     )
     train.add_argument(
         "--out",
         type=Path,
         default=None,
-        help="weights file to write (default: the shipped resources/classifier.pt)",
+        help="weights file to write (needed)",
     )
     train.add_argument("--cache", type=Path, default=None, help="dataset cache folder")
     train.add_argument(
@@ -114,8 +123,14 @@ def _run_train(args: argparse.Namespace) -> int:
             line.done()
         print(f"Training data ready after {minutes:.1f} min.")
         return 0
-    if args.leave_out is not None and args.out is None:
-        print("pianoscope train: --leave-out needs --out (it never replaces the shipped model)")
+    if args.out is None:
+        print(
+            "pianoscope train: --leave-out needs --out (it never replaces the shipped model)"
+            if args.leave_out is not None
+            else "pianoscope train: --out is needed: today's recipe (the piano pool) is not the "
+            "one the shipped resources/classifier.pt came from (the four-piano recipe of commit "
+            f"{FOUR_PIANO_COMMIT}, see resources/MODEL_CARD.md), so it never replaces them"
+        )
         return 2
     refuse_overwriting([], [args.out], force=False)  # weights never replace a recording
     line = _Progress()

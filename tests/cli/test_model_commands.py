@@ -26,3 +26,11 @@ def test_leave_one_out_options_name_a_family_and_a_folder(capsys) -> None:
     evaluate = parser.parse_args(["evaluate", "--leave-one-out", "loo"])
     assert str(evaluate.leave_one_out) == "loo"
     assert parser.parse_args(["train", "--data-only"]).data_only
+
+
+def test_train_never_replaces_the_shipped_weights_of_another_recipe(capsys) -> None:
+    parser = build_parser()
+    assert parser.parse_args(["train"]).out is None
+    assert parser.parse_args(["train"]).run(parser.parse_args(["train"])) == 2
+    message = capsys.readouterr().out
+    assert "--out is needed" in message and "010a756" in message
