@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import soundfile as sf
+from support.unseen_pianos import UNSEEN_PIANOS, unseen_playing
 
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.analysis.result import SegmentLabels
@@ -16,6 +18,7 @@ from pianoscope.audio.fileio import load_audio
 from pianoscope.model.calibration import TAKE_LOUDEST_DB, Calibration
 from pianoscope.model.inference import Classifier, HeadProbabilities, Prediction
 from pianoscope.model.labels import FORM_LABELS, INSTRUMENT_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.training.augment import add_reverb
 from pianoscope.resources_path import demo_recording_path
 
 
@@ -103,3 +106,41 @@ def test_piano_form_and_silence_do_not_depend_on_the_gain_and_intensity_reads_it
         for soft, strong in zip(runs[quiet], runs[loud], strict=True):
             assert order[strong.labels.intensity.label] >= order[soft.labels.intensity.label]
     assert {s.labels.intensity.label for s in runs[100.0]} == {"ff"}
+
+
+@pytest.mark.fluidsynth
+def test_pianos_never_heard_keep_piano_and_form_under_12_db_of_gain(tmp_path):
+    """Issue 12: piano identity and form unchanged by +-12 dB of input gain in >= 95 % of
+    windows, as the product reads a recording (placed at the training level by its loudest
+    100 ms), on the pianos reserved for evaluation, in a room. The network alone, its features
+    shifted, changes 10-14 % of known windows (the model card); the placement must undo that."""
+    labeller = classifier_labeller(Classifier(threads=1))
+    changed = compared = 0
+    for seed, name in enumerate(UNSEEN_PIANOS):
+        playing = add_reverb(
+            unseen_playing(name, seed, 30.0), np.random.default_rng(seed), 0.8, 0.4
+        )
+        answers = {}
+        for gain_db in (-12.0, 0.0, 12.0):
+            path = tmp_path / f"{seed}-{gain_db:+g}.wav"
+            sf.write(path, playing * np.float32(10 ** (gain_db / 20)), 44_100, subtype="FLOAT")
+            answers[gain_db] = [
+                _piano_and_form(s.labels) for s in analyse_file(path, labeller=labeller).segments
+            ]
+        print(f"\n{name}: {answers[0.0]}")
+        for gain_db in (-12.0, 12.0):
+            changed += sum(a != b for a, b in zip(answers[gain_db], answers[0.0], strict=True))
+            compared += len(answers[0.0])
+    print(f"{changed} of {compared} windows changed piano or form")
+    assert compared >= 80
+    assert changed <= 0.05 * compared
+
+
+def _piano_and_form(labels: SegmentLabels | None) -> tuple[str | None, str | None]:
+    """Which piano (None: no piano plays, or silence) and which form a segment was given."""
+    if labels is None:
+        return None, None
+    return (
+        labels.piano and labels.piano.label,
+        labels.form and labels.form.label,
+    )
