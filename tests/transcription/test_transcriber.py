@@ -47,16 +47,7 @@ def test_block_size_does_not_change_the_notes(room_clips) -> None:
 @pytest.mark.fluidsynth
 @pytest.mark.parametrize(
     "step_s",
-    [
-        pytest.param(
-            0.08,
-            marks=pytest.mark.xfail(
-                strict=True, reason="the shipped model misses the 3rd of 8 notes 80 ms apart"
-            ),
-        ),
-        0.1,
-        0.125,
-    ],
+    [0.08, 0.1, 0.125],
 )
 def test_fast_repeated_notes_are_each_a_note(step_s: float) -> None:
     notes = tuple(Note(0.3 + k * step_s, 0.6 * step_s, 64, 90) for k in range(8))
