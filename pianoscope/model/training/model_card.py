@@ -108,7 +108,7 @@ def _pool_recipe_lines() -> list[str]:
         f"{TRAIN_SPEC.speech_clips} clips of speech (espeak-ng), "
         f"{TRAIN_SPEC.noise_clips} silence/noise/hum clips.",
         f"- Validation: {VALIDATION_SPEC.clips_per_class} clips per class and the same kinds "
-        f"at a tenth. {_held_out_summary()}",
+        f"at a tenth. Held-out: {_held_out_summary()}",
     ]
 
 
@@ -130,7 +130,7 @@ def _four_piano_recipe_lines() -> list[str]:
 
 def _held_out_summary() -> str:
     return (
-        f"Held-out: {HELDOUT_SPEC.clips_per_class} per class, "
+        f"{HELDOUT_SPEC.clips_per_class} clips per class, "
         f"{HELDOUT_SPEC.pool_clips} pool and {HELDOUT_SPEC.modelled_clips} modelled clips, "
         f"{HELDOUT_SPEC.speech_clips} of speech, plus {HELDOUT_SPEC.held_out_piano_clips} "
         f"clips of programs never trained on ({_names(HELD_OUT_PIANOS)}), in rooms as in "
