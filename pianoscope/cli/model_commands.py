@@ -1,7 +1,8 @@
 """`pianoscope train` and `pianoscope evaluate`: train the classifier's recipe and judge weights.
 
 The shipped resources/classifier.pt came from the four-piano recipe of commit FOUR_PIANO_COMMIT
-(its `pianoscope train` reproduces it); today's recipe trains on the piano pool, whose weights
+(its `pianoscope train` re-run today trains that recipe on more data, not bit for bit the same
+weights: README); today's recipe trains on the piano pool, whose weights
 are not shipped yet (README), so `train` writes only where --out says and never replaces them.
 """
 
@@ -33,7 +34,7 @@ def register(subparsers: Any) -> None:
         description="Render the training data with FluidSynth (cached), train the classifier "
         "on today's recipe (the piano pool) and save its weights to --out. The shipped "
         f"resources/classifier.pt came from the four-piano recipe of commit {FOUR_PIANO_COMMIT} "
-        "(its own `pianoscope train` reproduces it): this never replaces it.",
+        "(see resources/MODEL_CARD.md): this never replaces it.",
     )
     train.add_argument(
         "--out",
