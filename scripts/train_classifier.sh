@@ -8,8 +8,8 @@
 #
 # The shipped resources/classifier.pt is not this recipe's: it came from the four-piano recipe
 # of commit 010a756, whose own copy of this script trained it (re-run on 2026-12-02 it trained
-# that recipe on more data, so not bit for bit these weights: README), and its model card is
-# `pianoscope evaluate --model-card`.
+# that recipe to other weights of the same quality, not bit for bit these: README), and its
+# model card is `pianoscope evaluate --model-card`.
 set -eu
 cd "$(dirname "$0")/.."
 nice -n 10 python -m pianoscope train --out out/classifier-pool.pt "$@"

@@ -1,9 +1,10 @@
 """`pianoscope train` and `pianoscope evaluate`: train the classifier's recipe and judge weights.
 
 The shipped resources/classifier.pt came from the four-piano recipe of commit FOUR_PIANO_COMMIT
-(its `pianoscope train`, re-run today, trains that recipe on more data and so not bit for bit
-the same weights: README). Today's recipe trains on the piano pool, whose weights are not
-shipped yet, so `train` writes only where --out says and never replaces the shipped ones.
+(its `pianoscope train`, re-run today, trains that recipe to other weights of the same
+quality, not bit for bit the shipped ones: README). Today's recipe trains on the piano pool,
+whose weights are not shipped yet, so `train` writes only where --out says and never replaces
+the shipped ones.
 """
 
 from __future__ import annotations

@@ -115,9 +115,9 @@ def _pool_recipe_lines() -> list[str]:
 def _four_piano_recipe_lines() -> list[str]:
     return [
         f"- These weights were trained by the four-piano recipe of commit {FOUR_PIANO_COMMIT} "
-        "(`pianoscope train` of that version; re-run on 2026-12-02 it trained the same recipe "
-        "on more data, 3420 batches against 3192, so not these weights: why its data grew was "
-        "not found); today's "
+        "(`pianoscope train` of that version; re-run on 2026-12-02 it rendered the same 7300 "
+        "training clips and trained other weights of the same quality: the shipped run read "
+        "its data from an earlier cache, now gone, so why they differ was not found); today's "
         '`pianoscope train` trains on the piano pool (README, "Training for pianos it never '
         'heard").',
         f"- Known pianos: {_names(KNOWN_PIANOS)}; 60 clips of 3 s per (piano, form, "
