@@ -9,6 +9,10 @@ thread (72x real time) and 2.5 s with OpenBLAS's default two (24x); the note mod
 window (the live intensity of a piano read from its notes) 22 ms against 500 ms. In the live
 window the audio callback, the analysis process, the GUI and the classifier (torch, held to
 one thread for the same reason) share the CPUs too.
+
+Work that splits into independent pieces uses the CPUs by threads of its own instead
+(`usable_cpus`): the note network runs a recording's pieces side by side, each product on one
+BLAS thread, and a busy CPU only makes its thread wait its turn.
 """
 
 from __future__ import annotations
@@ -24,3 +28,10 @@ def use_one_numeric_thread() -> None:
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     os.environ["MKL_NUM_THREADS"] = "1"
     threadpool_limits(limits=1, user_api="blas")
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system tells it), at least 1."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

@@ -1,6 +1,9 @@
 import json
+import os
 import subprocess
 import sys
+
+from pianoscope.numeric_threads import usable_cpus
 
 # Each probe runs in a process of its own: the limit is process-wide, and the test process
 # must start from the machine's default to show that the command sets it.
@@ -44,3 +47,7 @@ def test_the_pianoscope_command_and_the_processes_it_starts_use_one_blas_thread(
     threads = json.loads(result.stdout.strip().splitlines()[-1])
     print(threads)
     assert threads["after"] == [1] and threads["child"] == [1]
+
+
+def test_usable_cpus_are_at_least_one_and_no_more_than_the_machine_has() -> None:
+    assert 1 <= usable_cpus() <= (os.cpu_count() or 1)

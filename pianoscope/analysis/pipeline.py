@@ -7,7 +7,9 @@ that decides whether something sounds relative to the take's reference level, it
 curve and that level (reading and decoding cost about a tenth of the whole); the second finds
 notes, onsets and tempo (`pianoscope.transcription.transcriber`: the spectrogram per block, the
 note network at the end, from NETWORK_START of the progress bar) and labels the 2 s segments within
-`SOUNDING_RANGE_DB` of it. The same take recorded 40 dB quieter or louder (a float file scaled
+`SOUNDING_RANGE_DB` of it; each block's spectrogram is computed on a thread of its own
+while the segments of the block are labelled, and the network runs its pieces on every usable
+CPU. The same take recorded 40 dB quieter or louder (a float file scaled
 by 0.01 or 100) so has the same notes, segments, labels, tempo and dynamic range. What stays
 absolute, because it says how loud the playing or the recording is: the loudness curve
 (dBFS), each note's velocity and the intensity label (both relative to the input's
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -92,11 +95,17 @@ def analyse_file(
     transcriber = NoteTranscriber(reference_db=reference_db, calibration=calibration)
     segmenter = _Segmenter(SAMPLE_RATE_HZ, labeller, reference_db)
     done = 0
-    for block, done in _blocks(path, block_s, cancel):
-        transcriber.feed(block)
-        segmenter.feed(block)
-        fed = LEVELS_SHARE + (NETWORK_START - LEVELS_SHARE) * min(done / expected, 1.0)
-        progress(min(fed, NETWORK_START))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spectrogram") as spectrogram:
+        feeding: Future[None] | None = None
+        for block, done in _blocks(path, block_s, cancel):
+            if feeding is not None:
+                feeding.result()
+            feeding = spectrogram.submit(transcriber.feed, block)
+            segmenter.feed(block)
+            fed = LEVELS_SHARE + (NETWORK_START - LEVELS_SHARE) * min(done / expected, 1.0)
+            progress(min(fed, NETWORK_START))
+        if feeding is not None:
+            feeding.result()
     transcription = transcriber.finish(
         progress=lambda fraction: progress(NETWORK_START + (0.99 - NETWORK_START) * fraction),
         cancel=cancel,

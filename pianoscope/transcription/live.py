@@ -68,6 +68,7 @@ class LiveNotes:
             self._weights,
             reference_db=signal_reference_level_db(self._window, SAMPLE_RATE_HZ),
             loudest_band_db=self._loudest_band_db,
+            workers=1,  # live: one thread beside the audio, the GUI and the classifier
         )
         transcriber.feed(self._window)
         found = transcriber.finish().notes

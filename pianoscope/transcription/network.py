@@ -27,12 +27,16 @@ Architecture (trained in `pianoscope.transcription.train`, same weights, same ar
 6. 1x1 conv to three heads per key, plus a learnt bias per key and head: onset and frame
    (sigmoid probabilities) and velocity (sigmoid, x 127).
 
-Inference runs over chunks of CHUNK_FRAMES with RECEPTIVE_FRAMES of context on each side, so
-memory stays bounded for an hour-long recording and the result equals a single pass.
+Inference runs over pieces of at most CHUNK_FRAMES with RECEPTIVE_FRAMES of context on each
+side, so memory stays bounded for an hour-long recording and the result equals a single pass.
+The pieces are independent, so `forward(..., workers=n)` runs them on n threads (numpy's
+products release the GIL): a recording of a minute is cut into as many pieces as there are
+workers, none shorter than MIN_PIECE_FRAMES, where the context is still a small share.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +54,7 @@ REGISTER_CHANNELS = 2
 INPUT_CHANNELS = 2 * len(HARMONIC_SEMITONES) + len(LONG_HARMONIC_SEMITONES) + REGISTER_CHANNELS
 RECEPTIVE_FRAMES = RISE_FRAMES + 1 + 1 + 2 * TEMPORAL_DILATION + 2 * CONTEXT_DILATION
 CHUNK_FRAMES = 1000
+MIN_PIECE_FRAMES = 250  # 5 s: the context either side adds at most 13 % to a piece
 PARAMETER_NAMES = (
     "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
     "temporal.weight", "temporal.bias", "context.weight", "context.bias",
@@ -134,24 +139,52 @@ def forward(
     features: np.ndarray,
     weights: dict[str, np.ndarray],
     *,
+    workers: int = 1,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> NoteActivations:
-    """Run the network over normalised features (frames, FEATURE_COUNT), chunk by chunk,
-    reporting the fraction done and checking `cancel` after each chunk (20 s of audio)."""
+    """Run the network over normalised features (frames, FEATURE_COUNT), piece by piece on
+    `workers` threads, reporting the fraction done as pieces finish; `cancel` is checked
+    before each piece (at most 20 s of audio) starts."""
     frames = features.shape[0]
-    parts = []
-    for start in range(0, frames, CHUNK_FRAMES):
+    pieces = piece_bounds(frames, workers)
+
+    def run(piece: tuple[int, int]) -> np.ndarray:
         if cancel is not None:
             cancel.check("The transcription")
-        progress(start / max(frames, 1))
+        start, end = piece
         first = max(0, start - RECEPTIVE_FRAMES)
-        last = min(frames, start + CHUNK_FRAMES + RECEPTIVE_FRAMES)
-        logits = _forward_chunk(features[first:last], weights)
-        parts.append(logits[:, start - first : start - first + min(CHUNK_FRAMES, frames - start)])
+        logits = _forward_chunk(features[first : min(frames, end + RECEPTIVE_FRAMES)], weights)
+        return logits[:, start - first : end - first]
+
+    progress(0.0)
+    if len(pieces) < 2 or workers < 2:
+        parts = []
+        for piece in pieces:
+            parts.append(run(piece))
+            progress(piece[1] / frames)
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notes") as pool:
+            futures = [pool.submit(run, piece) for piece in pieces]
+            for done, future in enumerate(futures, start=1):
+                future.result()
+                progress(done / len(pieces))
+            parts = [future.result() for future in futures]
     logits = np.concatenate(parts, axis=1) if parts else np.zeros((3, 0, KEY_COUNT), np.float32)
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     return NoteActivations(probabilities[0], probabilities[1], 127.0 * probabilities[2])
+
+
+def piece_bounds(frames: int, workers: int = 1) -> list[tuple[int, int]]:
+    """(start, end) frames of the pieces `forward` runs: equal pieces of at most CHUNK_FRAMES,
+    as many as a multiple of `workers` where each can still be MIN_PIECE_FRAMES long."""
+    count = -(-frames // CHUNK_FRAMES)
+    parallel = max(1, min(workers, frames // MIN_PIECE_FRAMES))
+    count = -(-count // parallel) * parallel
+    if count == 0:
+        return []
+    size = -(-frames // count)
+    return [(start, min(frames, start + size)) for start in range(0, frames, size)]
 
 
 def _forward_chunk(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:

@@ -34,6 +34,7 @@ from pianoscope.dsp.transcription import (
     onsets_and_tempo,
 )
 from pianoscope.model.calibration import Calibration
+from pianoscope.numeric_threads import usable_cpus
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
 from pianoscope.transcription.decode import decode_notes
@@ -64,7 +65,8 @@ def shipped_weights() -> dict[str, np.ndarray]:
 class NoteTranscriber:
     """Feed 44.1 kHz mono samples block by block, then `finish()`; block size does not matter.
     `reference_db` is the take's reference level, dBFS; `calibration`, the one in force for the
-    take (none: velocities relative to the take's level alone)."""
+    take (none: velocities relative to the take's level alone); `workers`, the threads the
+    network's pieces run on (None: every usable CPU)."""
 
     def __init__(
         self,
@@ -73,8 +75,10 @@ class NoteTranscriber:
         reference_db: float,
         calibration: Calibration | None = None,
         loudest_band_db: float = SILENT_REFERENCE_DB,
+        workers: int | None = None,
     ) -> None:
         self._weights = weights if weights is not None else shipped_weights()
+        self._workers = workers if workers is not None else usable_cpus()
         self._reference_db = reference_db
         self.loudest_band_db = loudest_band_db
         self._calibration = calibration
@@ -104,7 +108,9 @@ class NoteTranscriber:
         )
         self.loudest_band_db = max(self.loudest_band_db, loudest_band_db(levels))
         features = normalise_db(levels, self.loudest_band_db)
-        return forward(features, self._weights, progress=progress, cancel=cancel)
+        return forward(
+            features, self._weights, workers=self._workers, progress=progress, cancel=cancel
+        )
 
     def finish(
         self, *, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None

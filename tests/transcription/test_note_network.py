@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
-from pianoscope.transcription.network import CHUNK_FRAMES, REGISTER_CHANNELS, forward
+from pianoscope.progress import Cancelled, CancelToken
+from pianoscope.transcription.network import (
+    CHUNK_FRAMES,
+    MIN_PIECE_FRAMES,
+    REGISTER_CHANNELS,
+    forward,
+    piece_bounds,
+)
 from pianoscope.transcription.spectrogram import BAND_COUNT, FEATURE_COUNT
 from pianoscope.transcription.train import NoteNetwork
 
@@ -49,3 +57,38 @@ def test_a_key_pattern_moved_up_a_semitone_moves_the_output_up_one_key() -> None
     weights["conv1.weight"][:, -REGISTER_CHANNELS:] = 0.0
     low, high = forward(features, weights), forward(shifted, weights)
     np.testing.assert_allclose(high.onset[:, 30:60], low.onset[:, 29:59], atol=1e-5)
+
+
+@pytest.mark.parametrize("frames", [0, 1, MIN_PIECE_FRAMES - 1, 2 * MIN_PIECE_FRAMES, 3003, 20_011])
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_pieces_cover_every_frame_once_and_are_never_longer_than_a_chunk(
+    frames: int, workers: int
+) -> None:
+    pieces = piece_bounds(frames, workers)
+    covered = np.concatenate([np.arange(start, end) for start, end in pieces] or [[]])
+    np.testing.assert_array_equal(covered, np.arange(frames))
+    assert all(0 < end - start <= CHUNK_FRAMES for start, end in pieces)
+    if frames >= workers * MIN_PIECE_FRAMES:
+        assert len(pieces) % workers == 0  # no worker left idle for the last round
+        assert all(end - start >= MIN_PIECE_FRAMES - 1 for start, end in pieces)
+
+
+def test_pieces_on_two_threads_give_what_one_thread_gives() -> None:
+    network = random_network(7)
+    features = np.random.default_rng(7).uniform(-1.0, 0.0, (CHUNK_FRAMES + 611, FEATURE_COUNT))
+    features = features.astype(np.float32)
+    reported: list[float] = []
+    one = forward(features, network.arrays(), workers=1)
+    two = forward(features, network.arrays(), workers=2, progress=reported.append)
+    # the same sums; only the products' blocking may differ with the pieces' sizes
+    np.testing.assert_allclose(two.onset, one.onset, atol=1e-6)
+    np.testing.assert_allclose(two.velocity, one.velocity, atol=127.0 * 1e-6)
+    assert reported == sorted(reported) and reported[-1] == 1.0
+
+
+def test_a_cancelled_transcription_stops_every_thread_with_cancelled() -> None:
+    features = np.zeros((4 * CHUNK_FRAMES, FEATURE_COUNT), dtype=np.float32)
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled, match="transcription"):
+        forward(features, random_network(1).arrays(), workers=2, cancel=cancel)
