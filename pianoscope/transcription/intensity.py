@@ -159,7 +159,8 @@ def window_note_intensity(
     """The intensity of the notes struck in `window` (float32 mono, 44.1 kHz), their
     velocities read through `calibration` and mapped by its passages' note velocities when it
     has them; None when no note is struck in it."""
-    notes = transcribe_notes(window, note_weights, calibration=calibration).notes
+    # one thread: live this runs beside the audio, the analysis and the GUI
+    notes = transcribe_notes(window, note_weights, calibration=calibration, workers=1).notes
     return intensity_from_velocities([n.velocity for n in notes], passage_velocities(calibration))
 
 

@@ -81,15 +81,19 @@ def _window(fft_size: int) -> np.ndarray:
     return (np.hanning(fft_size + 1)[:-1] * 2.0 / (fft_size / 2.0)).astype(np.float32)
 
 
-def band_levels_db(frames: np.ndarray, band_count: int = BAND_COUNT) -> np.ndarray:
-    """Band levels (dB, absolute) of frames of any FFT size, shape (frames, band_count).
+def band_levels_db(
+    frames: np.ndarray, band_count: int = BAND_COUNT, *, workers: int = 1
+) -> np.ndarray:
+    """Band levels (dB, absolute) of frames of any FFT size, shape (frames, band_count), the
+    FFTs on `workers` threads.
 
     A full-scale sine at a band's centre reads about 0 dB.
     """
     if frames.shape[0] == 0:
         return np.zeros((0, band_count), dtype=np.float32)
     matrix = band_matrix(frames.shape[1], SAMPLE_RATE_HZ, band_count)
-    spectrum = scipy.fft.rfft(frames * _window(frames.shape[1]), axis=1)[:, : matrix.shape[0]]
+    windowed = frames * _window(frames.shape[1])
+    spectrum = scipy.fft.rfft(windowed, axis=1, workers=workers)[:, : matrix.shape[0]]
     power = spectrum.real**2 + spectrum.imag**2
     bands = power.astype(np.float32) @ matrix
     return (10.0 * np.log10(bands + _TINY)).astype(np.float32)

@@ -89,8 +89,10 @@ class NoteTranscriber:
         self._long_levels: list[np.ndarray] = []
 
     def feed(self, samples: np.ndarray) -> None:
-        self._levels.append(band_levels_db(self._frames.feed(samples)))
-        self._long_levels.append(band_levels_db(self._long_frames.feed(samples), LONG_BAND_COUNT))
+        self._levels.append(band_levels_db(self._frames.feed(samples), workers=self._workers))
+        self._long_levels.append(
+            band_levels_db(self._long_frames.feed(samples), LONG_BAND_COUNT, workers=self._workers)
+        )
         self._onsets.feed(samples)
 
     def activations(
@@ -142,12 +144,15 @@ def transcribe_notes(
     weights: dict[str, np.ndarray] | None = None,
     *,
     calibration: Calibration | None = None,
+    workers: int | None = None,
 ) -> TranscriptionResult:
-    """Notes, onset times and tempo of a whole 44.1 kHz signal held in memory."""
+    """Notes, onset times and tempo of a whole 44.1 kHz signal held in memory, computed on
+    `workers` threads (None: every usable CPU)."""
     transcriber = NoteTranscriber(
         weights,
         reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ),
         calibration=calibration,
+        workers=workers,
     )
     transcriber.feed(samples)
     return transcriber.finish()

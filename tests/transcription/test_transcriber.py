@@ -45,6 +45,14 @@ def test_block_size_does_not_change_the_notes(room_clips) -> None:
 
 
 @pytest.mark.fluidsynth
+def test_two_threads_find_the_notes_one_thread_finds(room_clips) -> None:
+    samples = np.concatenate([clip.samples for clip in room_clips])  # 30 s: two pieces
+    one = transcribe_notes(samples, workers=1).notes
+    assert len(one) >= 50
+    assert transcribe_notes(samples, workers=2).notes == one
+
+
+@pytest.mark.fluidsynth
 @pytest.mark.parametrize(
     "step_s",
     [0.08, 0.1, 0.125],
