@@ -30,8 +30,21 @@ def use_one_numeric_thread() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+# Caps `usable_cpus`; set to 1 in a batch's worker processes, which already share the CPUs.
+THREADS_ENV = "PIANOSCOPE_THREADS"
+
+
 def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity where the system tells it), at least 1."""
+    """The CPUs this process may run on (its affinity where the system tells it), at least 1,
+    and no more than THREADS_ENV allows when it is set."""
     if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+        cpus = max(1, len(os.sched_getaffinity(0)))
+    else:
+        cpus = os.cpu_count() or 1
+    cap = os.environ.get(THREADS_ENV, "")
+    return max(1, min(cpus, int(cap))) if cap.isdigit() else cpus
+
+
+def use_one_thread_per_process() -> None:
+    """This process's own work on one thread: for worker processes started one per CPU."""
+    os.environ[THREADS_ENV] = "1"

@@ -3,7 +3,9 @@ import os
 import subprocess
 import sys
 
-from pianoscope.numeric_threads import usable_cpus
+import pytest
+
+from pianoscope.numeric_threads import THREADS_ENV, usable_cpus
 
 # Each probe runs in a process of its own: the limit is process-wide, and the test process
 # must start from the machine's default to show that the command sets it.
@@ -51,3 +53,10 @@ def test_the_pianoscope_command_and_the_processes_it_starts_use_one_blas_thread(
 
 def test_usable_cpus_are_at_least_one_and_no_more_than_the_machine_has() -> None:
     assert 1 <= usable_cpus() <= (os.cpu_count() or 1)
+
+
+def test_the_threads_variable_caps_the_usable_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert usable_cpus() == 1
+    monkeypatch.setenv(THREADS_ENV, "many")  # not a number: ignored
+    assert usable_cpus() == len(os.sched_getaffinity(0))

@@ -38,6 +38,7 @@ from pianoscope.app.take_calibration import take_calibration
 from pianoscope.audio.recorder import JOURNAL_SUFFIX
 from pianoscope.errors import PianoscopeError
 from pianoscope.model.calibration import Calibration
+from pianoscope.numeric_threads import use_one_thread_per_process
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +300,10 @@ def _run_locally(
 ) -> Iterator[BatchItem]:
     if not todo:
         return
-    with ProcessPoolExecutor(max_workers=worker_count(workers)) as pool:
+    count = worker_count(workers)
+    # several processes share the CPUs already: each analyses on one thread
+    one_thread = use_one_thread_per_process if count > 1 else None
+    with ProcessPoolExecutor(max_workers=count, initializer=one_thread) as pool:
         futures = {pool.submit(analyse_to_json, *task): task[0] for task in todo}
         try:
             for future in as_completed(futures):
