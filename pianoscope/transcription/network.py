@@ -30,8 +30,8 @@ Architecture (trained in `pianoscope.transcription.train`, same weights, same ar
 Inference runs over pieces of at most CHUNK_FRAMES with RECEPTIVE_FRAMES of context on each
 side, so memory stays bounded for an hour-long recording and the result equals a single pass.
 The pieces are independent, so `forward(..., workers=n)` runs them on n threads (numpy's
-products release the GIL): a recording of a minute is cut into as many pieces as there are
-workers, none shorter than MIN_PIECE_FRAMES, where the context is still a small share.
+products release the GIL): a recording is cut into equal pieces, as many as a multiple of
+the workers where none is then shorter than MIN_PIECE_FRAMES (the context a small share).
 """
 
 from __future__ import annotations
