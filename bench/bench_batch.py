@@ -16,6 +16,7 @@ from distributed import LocalCluster
 
 from pianoscope.app.batch import run_batch
 from pianoscope.audio.fileio import load_audio
+from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.resources_path import demo_recording_path
 
 RATE = 44_100
@@ -41,6 +42,7 @@ def report(label: str, out: Path, root: Path, **options: object) -> None:
 
 
 def main() -> None:
+    use_one_numeric_thread()  # as the pianoscope command does, for its worker processes too
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "in"
         root.mkdir()
