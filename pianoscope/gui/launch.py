@@ -16,7 +16,7 @@ from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.gui.review.window import open_review_window
 from pianoscope.gui.theme import ThemeFollower, apply_plot_colours
 from pianoscope.library.store import Library
-from pianoscope.numeric_threads import use_one_numeric_thread
+from pianoscope.numeric_threads import use_one_numeric_thread, use_one_thread_per_process
 
 
 def run_gui(*, demo: bool = False, library_root: str | None = None) -> int:
@@ -40,6 +40,9 @@ def open_live_window(
     `bench/bench_live.py` opens the window through here too, so that it measures what users run.
     """
     use_one_numeric_thread()
+    # What this process analyses offline (a take's review, the library's analyses) runs beside
+    # the live audio, its analysis process and the GUI: on one thread, not on every CPU.
+    use_one_thread_per_process()
     preload_classifier_runtime()
     prepare_analysis_processes()
     app = _application()
