@@ -39,6 +39,7 @@ from pianoscope.transcription.data import (
     render_clips,
     render_dry,
 )
+from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
 from pianoscope.transcription.transcriber import transcribe_notes
 from pianoscope.transcription.tuning import note_arrays, piano_calibration_offset_db
 
@@ -46,10 +47,14 @@ FIRST_SEED = 10_000  # as bench_transcription.py
 RESERVED_PIANOS = ("FluidR3Mono_GM.sf3", "sf_GMbank.sf2")
 NOTE_S = 1.0
 RENDER_S = 1.5
-LEVEL_FRAME = 4410  # 100 ms at 44.1 kHz
-LEVEL_HOP = 441
-SCALE_STEP_S = 0.4
+LEVEL_FRAME = SAMPLE_RATE_HZ // 10  # 100 ms
+LEVEL_HOP = SAMPLE_RATE_HZ // 100
+SCALE_START_S = 0.2
+SCALE_STEP_S = 0.4  # one key after another, each held SCALE_NOTE_S
+SCALE_NOTE_S = 0.35
 SCALE_VELOCITY = 64
+LOWEST_MIDI, HIGHEST_MIDI = 21, 108
+ONSET_TOLERANCE_S = 0.06
 
 
 def peak_level_db(samples: np.ndarray) -> float:
@@ -84,7 +89,7 @@ def network_readings(clips: list[Clip], calibration: Calibration) -> np.ndarray:
             SoundingNote(n.onset_s + offset_s, n.offset_s + offset_s, n.midi, n.velocity)
             for n in clip.notes
         ]
-        offset_s += clip.samples.size / 44_100
+        offset_s += clip.samples.size / SAMPLE_RATE_HZ
     samples = np.concatenate([clip.samples for clip in clips])
     found = transcribe_notes(samples, calibration=calibration).notes
     matching = mir_eval.transcription.match_notes(
@@ -96,15 +101,16 @@ def network_readings(clips: list[Clip], calibration: Calibration) -> np.ndarray:
 def key_balance(piano: str, calibration: Calibration) -> dict[int, float]:
     """Per key, how much louder than the scale's median the network reads it at velocity 64."""
     notes = tuple(
-        Note(0.2 + SCALE_STEP_S * i, 0.35, midi, SCALE_VELOCITY)
-        for i, midi in enumerate(range(21, 109))
+        Note(SCALE_START_S + SCALE_STEP_S * i, SCALE_NOTE_S, midi, SCALE_VELOCITY)
+        for i, midi in enumerate(range(LOWEST_MIDI, HIGHEST_MIDI + 1))
     )
     phrase = Phrase("legato", "mf", notes, (), 120.0, notes[-1].start_s + 1.0)
     (scale,) = render_dry(piano, [phrase])
     read = {}
     for note in transcribe_notes(scale, calibration=calibration).notes:
-        step = round((note.onset_s - 0.2) / SCALE_STEP_S)
-        if note.midi == 21 + step and abs(note.onset_s - 0.2 - SCALE_STEP_S * step) < 0.06:
+        step = round((note.onset_s - SCALE_START_S) / SCALE_STEP_S)
+        played_s = SCALE_START_S + SCALE_STEP_S * step
+        if note.midi == LOWEST_MIDI + step and abs(note.onset_s - played_s) < ONSET_TOLERANCE_S:
             read[note.midi] = note.velocity
     median = float(np.median(list(read.values())))
     return {midi: velocity - median for midi, velocity in read.items()}
