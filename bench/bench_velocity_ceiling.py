@@ -25,6 +25,7 @@ import argparse
 
 import mir_eval
 import numpy as np
+from bench_transcription import FIRST_SEED, RESERVED_PIANOS, joined  # same notes, same pianos
 from scipy.stats import spearmanr
 
 from pianoscope.model.calibration import Calibration
@@ -43,8 +44,6 @@ from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
 from pianoscope.transcription.transcriber import transcribe_notes
 from pianoscope.transcription.tuning import note_arrays, piano_calibration_offset_db
 
-FIRST_SEED = 10_000  # as bench_transcription.py
-RESERVED_PIANOS = ("FluidR3Mono_GM.sf3", "sf_GMbank.sf2")
 NOTE_S = 1.0
 RENDER_S = 1.5
 LEVEL_FRAME = SAMPLE_RATE_HZ // 10  # 100 ms
@@ -83,15 +82,9 @@ def ceilings(velocities: np.ndarray, midi: np.ndarray, levels: np.ndarray) -> tu
 def network_readings(clips: list[Clip], calibration: Calibration) -> np.ndarray:
     """(true velocity, read velocity, MIDI) of every note the network found (onset within
     50 ms), the clips joined into one recording."""
-    offset_s, notes = 0.0, []
-    for clip in clips:
-        notes += [
-            SoundingNote(n.onset_s + offset_s, n.offset_s + offset_s, n.midi, n.velocity)
-            for n in clip.notes
-        ]
-        offset_s += clip.samples.size / SAMPLE_RATE_HZ
-    samples = np.concatenate([clip.samples for clip in clips])
-    found = transcribe_notes(samples, calibration=calibration).notes
+    recording = joined(clips)
+    notes = recording.notes
+    found = transcribe_notes(recording.samples, calibration=calibration).notes
     matching = mir_eval.transcription.match_notes(
         *note_arrays(notes), *note_arrays(found), onset_tolerance=0.05, offset_ratio=None
     )
