@@ -158,18 +158,16 @@ def forward(
         return logits[:, start - first : end - first]
 
     progress(0.0)
-    if len(pieces) < 2 or workers < 2:
-        parts = []
+    parts = []
+    if len(pieces) < 2 or workers < 2:  # no pool: a live window is one piece, every 250 ms
         for piece in pieces:
             parts.append(run(piece))
             progress(piece[1] / frames)
     else:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notes") as pool:
-            futures = [pool.submit(run, piece) for piece in pieces]
-            for done, future in enumerate(futures, start=1):
-                future.result()
-                progress(done / len(pieces))
-            parts = [future.result() for future in futures]
+            for future in [pool.submit(run, piece) for piece in pieces]:
+                parts.append(future.result())
+                progress(len(parts) / len(pieces))
     logits = np.concatenate(parts, axis=1) if parts else np.zeros((3, 0, KEY_COUNT), np.float32)
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     return NoteActivations(probabilities[0], probabilities[1], 127.0 * probabilities[2])
