@@ -1,7 +1,7 @@
 """Batch throughput: recordings per minute and multiples of real time, 1 and 2 workers.
 
 Makes eight 60-second recordings from the demo, then analyses them with a local process pool
-and with a Dask LocalCluster on loopback, each with 1 and 2 workers.
+and with a Dask LocalCluster on loopback: 1 and 2 workers of one thread, 1 of two.
 Run: python bench/bench_batch.py
 """
 
@@ -22,6 +22,9 @@ from pianoscope.resources_path import demo_recording_path
 RATE = 44_100
 RECORDINGS = 8
 SECONDS = 60
+# (workers, threads each): one process per core, and one process running a task per core (what
+# `dask worker` starts on a machine by default).
+DASK_LAYOUTS = ((1, 1), (2, 1), (1, 2))
 
 
 def make_recordings(root: Path) -> None:
@@ -55,13 +58,16 @@ def main() -> None:
                 root,
                 workers=workers,
             )
-        for workers in (1, 2):
+        for workers, threads in DASK_LAYOUTS:
             with LocalCluster(
-                n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=threads,
+                host="127.0.0.1",
+                dashboard_address=None,
             ) as cluster:
                 report(
-                    f"Dask cluster, {workers} worker(s)",
-                    Path(tmp) / f"dask{workers}",
+                    f"Dask, {workers} worker(s) x {threads} thread(s)",
+                    Path(tmp) / f"dask{workers}x{threads}",
                     root,
                     scheduler=cluster.scheduler_address,
                 )
