@@ -13,8 +13,9 @@ whose samples change with velocity.
 Beside them, the note network's Spearman on the same notes (the clips joined into one file in
 a room, read through the piano's mf calibration, as `bench_transcription.py` reads them), and
 the same after a key balance: every key played once at velocity 64 in a chromatic scale, dry,
-the network's reading of each key less the scale's median is taken off that key's notes. That
-is what a calibration by a played scale could give; it is not in the product.
+the network's reading of each key less the scale's median is taken off that key's notes. The
+product's scale calibration reads each note's own level against its key's instead, with the
+network (`pianoscope.transcription.key_balance`; the "scale" rows of `bench_transcription.py`).
 
     python bench/bench_velocity_ceiling.py [--clips 4] [--sets WORD ...]
 """
@@ -25,7 +26,14 @@ import argparse
 
 import mir_eval
 import numpy as np
-from bench_transcription import FIRST_SEED, RESERVED_PIANOS, joined  # same notes, same pianos
+from bench_transcription import (  # same notes, same pianos, same scale
+    FIRST_SEED,
+    RESERVED_PIANOS,
+    SCALE_START_S,
+    SCALE_STEP_S,
+    chromatic_scale,
+    joined,
+)
 from scipy.stats import spearmanr
 
 from pianoscope.model.calibration import Calibration
@@ -48,11 +56,7 @@ NOTE_S = 1.0
 RENDER_S = 1.5
 LEVEL_FRAME = SAMPLE_RATE_HZ // 10  # 100 ms
 LEVEL_HOP = SAMPLE_RATE_HZ // 100
-SCALE_START_S = 0.2
-SCALE_STEP_S = 0.4  # one key after another, each held SCALE_NOTE_S
-SCALE_NOTE_S = 0.35
-SCALE_VELOCITY = 64
-LOWEST_MIDI, HIGHEST_MIDI = 21, 108
+LOWEST_MIDI = 21
 ONSET_TOLERANCE_S = 0.06
 
 
@@ -93,12 +97,7 @@ def network_readings(clips: list[Clip], calibration: Calibration) -> np.ndarray:
 
 def key_balance(piano: str, calibration: Calibration) -> dict[int, float]:
     """Per key, how much louder than the scale's median the network reads it at velocity 64."""
-    notes = tuple(
-        Note(SCALE_START_S + SCALE_STEP_S * i, SCALE_NOTE_S, midi, SCALE_VELOCITY)
-        for i, midi in enumerate(range(LOWEST_MIDI, HIGHEST_MIDI + 1))
-    )
-    phrase = Phrase("legato", "mf", notes, (), 120.0, notes[-1].start_s + 1.0)
-    (scale,) = render_dry(piano, [phrase])
+    (scale,) = render_dry(piano, [chromatic_scale()])
     read = {}
     for note in transcribe_notes(scale, calibration=calibration).notes:
         step = round((note.onset_s - SCALE_START_S) / SCALE_STEP_S)

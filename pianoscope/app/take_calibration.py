@@ -5,7 +5,7 @@ The live engine writes its calibration into the take's sidecar, and the library 
 the take (`Recording.calibration`); every later analysis (analyse, batch, review, library
 analysis, compare, lesson report) reads it from there, so the take's intensities are read as
 the live view read them. A calibration given for the analysis (`--calibration-db`,
-`--calibrate-from`, `--calibrate-passages`) replaces it.
+`--calibrate-from`, `--calibrate-passages`, `--calibrate-scale`) replaces it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pianoscope.model.calibration import (
     calibrate,
 )
 from pianoscope.transcription.intensity import calibrate_passages_with_notes
+from pianoscope.transcription.scale_calibration import calibrate_scale
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,16 @@ def calibration_from_recording(path: Path) -> Calibration:
     is too short or silent. Raises AudioFileError for a file that cannot be read."""
     try:
         return calibrate(load_audio(path))
+    except ValueError as error:
+        raise CalibrationError(f"{Path(path).name} cannot calibrate: {error}.") from error
+
+
+def calibration_from_scale(path: Path) -> Calibration:
+    """The scale calibration measured on a recording of a chromatic scale played mf;
+    CalibrationError saying what to play when it cannot be. Raises AudioFileError for a file
+    that cannot be read."""
+    try:
+        return calibrate_scale(load_audio(path))
     except ValueError as error:
         raise CalibrationError(f"{Path(path).name} cannot calibrate: {error}.") from error
 

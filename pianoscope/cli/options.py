@@ -25,7 +25,8 @@ READ_WITH_DEFAULT = "default: the calibration each take was recorded with"
 def add_calibration_options(
     parser: argparse.ArgumentParser, default_help: str = READ_WITH_DEFAULT
 ) -> None:
-    """`--calibration-db`, `--calibrate-from` and `--calibrate-passages` (one of them): the
+    """`--calibration-db`, `--calibrate-from`, `--calibrate-passages` and `--calibrate-scale`
+    (one of them): the
     calibration to read intensity with instead of the one each take was recorded with (or,
     for `record`, the one to keep with the take); `default_help` says what applies without."""
     from pianoscope.cli.numbers import RealNumber
@@ -50,6 +51,13 @@ def add_calibration_options(
         help="three-passage calibration: recordings of a soft, a medium and a loud passage "
         "(a few seconds each) map this piano's level and brightness range onto pp..ff",
     )
+    group.add_argument(
+        "--calibrate-scale",
+        metavar="FILE",
+        help="scale calibration: FILE, a recording of a chromatic scale played mf over the keys "
+        "you use, gives the mf calibration and each key's level, so every note's velocity is "
+        "read against its own key",
+    )
 
 
 def calibration_from_options(args: argparse.Namespace) -> Calibration | None:
@@ -61,6 +69,7 @@ def calibration_from_options(args: argparse.Namespace) -> Calibration | None:
         calibration_from_db,
         calibration_from_passages,
         calibration_from_recording,
+        calibration_from_scale,
     )
 
     if args.calibration_db is not None:
@@ -69,4 +78,6 @@ def calibration_from_options(args: argparse.Namespace) -> Calibration | None:
         return calibration_from_recording(Path(args.calibrate_from))
     if args.calibrate_passages is not None:
         return calibration_from_passages(*(Path(p) for p in args.calibrate_passages))
+    if args.calibrate_scale is not None:
+        return calibration_from_scale(Path(args.calibrate_scale))
     return None

@@ -1,7 +1,7 @@
 """Calibration: intensity is read relative to the piano, room and microphone it is heard through.
 
 Training convention: every training instrument is scaled so that the calibration phrase (single
-mf notes, velocity 72, from C3 to E5) reads `REFERENCE_LEVEL_DB` as its playing level. Two
+mf notes, velocity 72, from C3 to E5) reads `REFERENCE_LEVEL_DB` as its playing level. Three
 calibrations move a teacher's input to that convention:
 
 - mf (`calibrate`): the teacher plays a few mf notes; every window is moved by one offset, so
@@ -13,6 +13,10 @@ calibrations move a teacher's input to that convention:
   per octave) is given the change from mf that the training piano whose timbre follows
   velocity shows at that dynamic (`REFERENCE_PASSAGE_TILTS_DB`), instead of its own. At the
   piano's own mf its spectrum is left as it is, so the piano is still recognised as itself.
+- scale (`pianoscope.transcription.scale_calibration`): the teacher plays a chromatic scale mf.
+  It is the mf calibration of that scale, which also keeps each key's level
+  (`key_levels_db`), so the note velocities are read against each key's own
+  (`pianoscope.transcription.key_balance`).
 
 Uncalibrated input is assumed to follow the convention already (offset 0 dB). A calibration is
 stored with every take it was in force for (`to_json` / `from_json`), so later analyses of the
@@ -58,6 +62,7 @@ MIN_PASSAGE_STEP_DB = 2.0  # each passage at least this much louder than the one
 # The tilt is measured and applied over these bands, turning about this frequency.
 TILT_BAND_HZ = (100.0, 8000.0)
 TILT_PIVOT_HZ = 1000.0
+KEY_COUNT = 88  # keys of a scale calibration's levels, MIDI 21-108
 
 
 class CalibrationValueError(ValueError):
@@ -79,16 +84,21 @@ class PassageCalibration:
 @dataclass(frozen=True)
 class Calibration:
     """Offset in dB between an input's mf level and the training convention, and, from the
-    three-passage calibration, the mapping of its dynamic range and brightness."""
+    three-passage calibration, the mapping of its dynamic range and brightness; or, from a
+    chromatic scale played mf, each key's level (`pianoscope.transcription.key_balance`: KEY_COUNT
+    values in dBFS, MIDI 21 up), against which every note's velocity is then read."""
 
     offset_db: float = 0.0
     passages: PassageCalibration | None = None
+    key_levels_db: tuple[float, ...] | None = None
 
     @property
     def kind(self) -> str:
-        """ "none", "mf" or "passages", for people and the JSON."""
+        """ "none", "mf", "passages" or "scale", for people and the JSON."""
         if self.passages is not None:
             return "passages"
+        if self.key_levels_db is not None:
+            return "scale"
         return "mf" if self.offset_db != 0.0 else "none"
 
     def apply(self, features_db: np.ndarray) -> np.ndarray:
@@ -122,6 +132,8 @@ class Calibration:
             data["tilts_db"] = [float(v) for v in self.passages.tilts_db]
             if self.passages.note_velocities is not None:
                 data["note_velocities"] = [float(v) for v in self.passages.note_velocities]
+        if self.key_levels_db is not None:
+            data["key_levels_db"] = [float(v) for v in self.key_levels_db]
         return data
 
     @classmethod
@@ -130,6 +142,8 @@ class Calibration:
         if not isinstance(data, dict):
             raise CalibrationValueError("the calibration is not a table")
         offset = _finite(data.get("offset_db", 0.0), "offset_db")
+        if "key_levels_db" in data:
+            return cls(offset, key_levels_db=_key_levels(data["key_levels_db"]))
         if "levels_db" not in data and "tilts_db" not in data:
             return cls(offset)
         levels = _three(data.get("levels_db"), "levels_db")
@@ -230,6 +244,12 @@ def _finite(value: object, name: str) -> float:
     if abs(value) > 200.0:
         raise CalibrationValueError(f"{name} is beyond any microphone's range")
     return float(value)
+
+
+def _key_levels(value: object) -> tuple[float, ...]:
+    if not isinstance(value, list) or len(value) != KEY_COUNT:
+        raise CalibrationValueError(f"key_levels_db is not {KEY_COUNT} numbers")
+    return tuple(_finite(v, "key_levels_db") for v in value)
 
 
 def _three(value: object, name: str) -> tuple[float, float, float]:

@@ -18,15 +18,19 @@ calibration's offset, against the validation renderings' levels relative to thei
 calibrations (`calibrated_velocity_reference_db`). Without it a take recorded hot reads every
 forte note as 127 (the freepats renderings, 15-19 dB louder than the others, kept a Spearman
 rho of 0.31 between true and read velocities; calibrated, 0.92, `bench/bench_transcription.py`).
+A scale calibration also holds each key's level, and every note's velocity is then read
+against its own key as well (`pianoscope.transcription.key_balance`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 
 from pianoscope.dsp.levels import signal_reference_level_db
+from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.transcription import (
     FrameStream,
     OnsetStrength,
@@ -38,11 +42,13 @@ from pianoscope.numeric_threads import usable_cpus
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
 from pianoscope.transcription.decode import decode_notes
-from pianoscope.transcription.network import NoteActivations, forward, load_weights
+from pianoscope.transcription.key_balance import balanced_velocities, note_levels_db
+from pianoscope.transcription.network import NoteActivations, forward, key_levels, load_weights
 from pianoscope.transcription.spectrogram import (
     BAND_COUNT,
     FFT_SIZE,
     HOP,
+    KEY_COUNT,
     LONG_BAND_COUNT,
     LONG_FFT_SIZE,
     SAMPLE_RATE_HZ,
@@ -87,6 +93,7 @@ class NoteTranscriber:
         self._onsets = OnsetStrength(SAMPLE_RATE_HZ, reference_db=reference_db)
         self._levels: list[np.ndarray] = []
         self._long_levels: list[np.ndarray] = []
+        self._key_levels_db = np.zeros((0, KEY_COUNT), dtype=np.float32)
 
     def feed(self, samples: np.ndarray) -> None:
         self._levels.append(band_levels_db(self._frames.feed(samples), workers=self._workers))
@@ -109,6 +116,7 @@ class NoteTranscriber:
             axis=1,
         )
         self.loudest_band_db = max(self.loudest_band_db, loudest_band_db(levels))
+        self._key_levels_db = key_levels(levels[:, :BAND_COUNT])[:, :KEY_COUNT]
         features = normalise_db(levels, self.loudest_band_db)
         return forward(
             features, self._weights, workers=self._workers, progress=progress, cancel=cancel
@@ -125,11 +133,20 @@ class NoteTranscriber:
             frame_threshold=float(self._weights["frame_threshold"]),
             velocity_scale=10.0 ** (self._velocity_level_db() / VELOCITY_DB_PER_DECADE),
         )
+        if self._calibration is not None and self._calibration.key_levels_db is not None:
+            notes = balanced_velocities(
+                notes, self.note_levels_db(notes), self._calibration.key_levels_db
+            )
         onset_times_s, tempo_bpm = onsets_and_tempo(
             self._onsets.finish(), self._onsets.frame_rate_hz
         )
         progress(1.0)
         return TranscriptionResult(notes, onset_times_s, tempo_bpm)
+
+    def note_levels_db(self, notes: Sequence[NoteEvent]) -> np.ndarray:
+        """Each note's level at its attack, dBFS (`key_balance.note_levels_db`); after
+        `activations`."""
+        return note_levels_db(self._key_levels_db, notes)
 
     def _velocity_level_db(self) -> float:
         """How much louder than the validation renderings the take reads, dB."""

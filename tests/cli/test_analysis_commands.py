@@ -226,6 +226,27 @@ def test_three_passages_on_the_command_line_also_measure_their_notes(
     assert soft < medium < loud
 
 
+def test_a_scale_on_the_command_line_calibrates_each_key(
+    recording: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """`--calibrate-scale` keeps the level of every key the scale measured (and the mf
+    calibration), and the take's velocities are read against them; a recording of too few
+    keys cannot calibrate, and says so."""
+    scale_notes = [
+        SoundingNote(0.2 + 0.4 * i, 0.55 + 0.4 * i, m, 64) for i, m in enumerate(range(48, 73))
+    ]
+    scale = tmp_path / "scale.wav"
+    write_audio(scale, steinway.render_notes(scale_notes, 11.0))
+    out = tmp_path / "take.json"
+    arguments = ["analyse", str(recording), "--no-labels", "--json", str(out)]
+    assert main([*arguments, "--calibrate-scale", str(scale)]) == 0
+    calibration = json.loads(out.read_text())["summary"]["calibration"]
+    assert calibration["kind"] == "scale" and calibration["offset_db"] != 0.0
+    assert len(calibration["key_levels_db"]) == 88
+    assert main([*arguments, "--calibrate-scale", str(recording)]) == 2
+    assert "play a chromatic scale" in capsys.readouterr().err
+
+
 def test_a_calibration_that_cannot_be_measured_is_one_sentence(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:

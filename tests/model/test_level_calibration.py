@@ -75,9 +75,11 @@ def test_passages_that_do_not_get_louder_are_refused_with_advice(levels) -> None
 
 def test_calibrations_round_trip_through_json_and_damage_is_refused() -> None:
     passages = Calibration(-7.25, PassageCalibration((-45.0, -37.25, -31.0), (-1.0, 0.5, 1.2)))
-    for calibration in (Calibration(), Calibration(4.5), passages):
+    scale = Calibration(2.5, key_levels_db=tuple(-40.0 + k / 8 for k in range(88)))
+    for calibration in (Calibration(), Calibration(4.5), passages, scale):
         assert Calibration.from_json(calibration.to_json()) == calibration
     assert passages.to_json()["kind"] == "passages" and Calibration(4.5).kind == "mf"
+    assert scale.to_json()["kind"] == "scale"
     for bad in (
         [1.0],
         {"offset_db": "loud"},
@@ -86,6 +88,8 @@ def test_calibrations_round_trip_through_json_and_damage_is_refused() -> None:
         {"offset_db": 0.0, "levels_db": [1.0, 2.0], "tilts_db": [0, 0, 0]},
         {"offset_db": 0.0, "levels_db": [3.0, 2.0, 1.0], "tilts_db": [0, 0, 0]},
         {"offset_db": 0.0, "levels_db": [1.0, 2.0, 3.0]},
+        {"offset_db": 0.0, "key_levels_db": [-30.0] * 87},
+        {"offset_db": 0.0, "key_levels_db": [-30.0] * 87 + [float("inf")]},
     ):
         with pytest.raises(CalibrationValueError):
             Calibration.from_json(bad)

@@ -44,6 +44,7 @@ from pianoscope.errors import CalibrationError, PianoscopeError, RecordingError
 from pianoscope.model.calibration import Calibration, calibrate
 from pianoscope.score.loading import Score
 from pianoscope.transcription.intensity import calibrate_passages_with_notes
+from pianoscope.transcription.scale_calibration import calibrate_scale
 
 if TYPE_CHECKING:
     from pianoscope.model.inference import Classifier
@@ -295,6 +296,15 @@ class LiveEngine:
             return calibrate_passages_with_notes(soft, medium, loud)
         except ValueError as error:
             raise CalibrationError(f"The passages cannot calibrate: {error}.") from error
+
+    @staticmethod
+    def calibration_from_scale(scale: np.ndarray) -> Calibration:
+        """The scale calibration of a chromatic scale `recent_playing` gave; CalibrationError
+        saying what to play differently."""
+        try:
+            return calibrate_scale(scale)
+        except ValueError as error:
+            raise CalibrationError(f"The scale cannot calibrate: {error}.") from error
 
     def set_calibration(self, calibration: Calibration) -> None:
         """Use an input calibration for the intensity level cue."""

@@ -1,8 +1,10 @@
-"""Calibrate intensity: a few mf notes, or a soft, a medium and a loud passage.
+"""Calibrate intensity: a few mf notes, a soft, a medium and a loud passage, or a scale.
 
 The mf calibration moves the input's level so that its mf reads as the training's mf; the
 three-passage calibration also maps the piano's own dynamic range and brightness change onto
-pp..ff (see `pianoscope.model.calibration`). A countdown with a progress bar runs on a Qt timer
+pp..ff (see `pianoscope.model.calibration`); the scale calibration is the mf calibration plus
+each key's level, against which every note's velocity is read
+(`pianoscope.transcription.key_balance`). A countdown with a progress bar runs on a Qt timer
 while the engine keeps listening; at the end of each phase the engine hands over the last
 seconds of input. Cancel leaves the old calibration in place.
 """
@@ -28,13 +30,22 @@ PASSAGE_INSTRUCTIONS = (
     "3 of 3: now play it loudly (forte) for {seconds:.0f} seconds.",
 )
 PASSAGE_WHAT = ("a soft passage", "a medium-loud passage", "a loud passage")
+# A chromatic scale at about two keys a second covers four octaves in this long, within the
+# 30 s the input's ring holds.
+SCALE_CALIBRATION_S = 25.0
+SCALE_INSTRUCTION = (
+    "Play a chromatic scale mezzo-forte (medium loud), one key after another at an even pace, "
+    "over the keys you use most (for instance from C3 up to C6), for {seconds:.0f} seconds. "
+    "Each note's loudness is then read against its own key."
+)
 
 
 class CalibrationDialog(QtWidgets.QDialog):
     """Runs one calibration; `calibration` holds the result once accepted.
 
     With `passages`, three phases of `seconds` each (soft, medium, loud) make the three-passage
-    calibration; otherwise one phase of mf notes."""
+    calibration; with `scale`, one phase of a chromatic scale the scale calibration; otherwise
+    one phase of mf notes."""
 
     def __init__(
         self,
@@ -43,12 +54,15 @@ class CalibrationDialog(QtWidgets.QDialog):
         *,
         seconds: float = CALIBRATION_S,
         passages: bool = False,
+        scale: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Calibrate intensity" if passages else "Calibrate the level")
+        title = "Calibrate the keys" if scale else "Calibrate the level"
+        self.setWindowTitle("Calibrate intensity" if passages else title)
         self.engine = engine
         self.seconds = seconds
         self.passages = passages
+        self.scale = scale
         self.calibration: Calibration | None = None
         self._heard: list[np.ndarray] = []
         self.message = QtWidgets.QLabel(self._instruction())
@@ -76,6 +90,8 @@ class CalibrationDialog(QtWidgets.QDialog):
         super().reject()
 
     def _instruction(self) -> str:
+        if self.scale:
+            return SCALE_INSTRUCTION.format(seconds=self.seconds)
         if not self.passages:
             return MF_INSTRUCTION.format(seconds=self.seconds)
         return PASSAGE_INSTRUCTIONS[len(self._heard)].format(seconds=self.seconds)
@@ -93,6 +109,11 @@ class CalibrationDialog(QtWidgets.QDialog):
             self.buttons.setStandardButtons(QtWidgets.QDialogButtonBox.StandardButton.Close)
 
     def _phase_done(self) -> None:
+        if self.scale:
+            scale = self.engine.recent_playing(self.seconds, "a chromatic scale medium loud")
+            self.calibration = self.engine.calibration_from_scale(scale)
+            self.accept()
+            return
         if not self.passages:
             self.calibration = self.engine.measure_calibration(self.seconds)
             self.accept()

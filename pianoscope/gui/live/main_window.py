@@ -27,7 +27,11 @@ from pianoscope.app.review.opening import warm_waveform_cache
 from pianoscope.audio.recorder import RecordingResult
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.library.window import LibraryWindow
-from pianoscope.gui.live.calibration_dialog import CALIBRATION_S, CalibrationDialog
+from pianoscope.gui.live.calibration_dialog import (
+    CALIBRATION_S,
+    SCALE_CALIBRATION_S,
+    CalibrationDialog,
+)
 from pianoscope.gui.live.panels.classifier_panel import ClassifierPanel
 from pianoscope.gui.live.panels.level_meter import LevelMeter
 from pianoscope.gui.live.panels.note_readout import NoteReadout
@@ -90,6 +94,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.input_choice = load_input_choice(self.qsettings)
         self.last_recording: Path | None = None
         self.calibration_seconds = CALIBRATION_S
+        self.scale_calibration_seconds = SCALE_CALIBRATION_S
         self._frames_drawn = 0
         self._fps = 0.0
         self._fps_window_start = time.monotonic()
@@ -220,6 +225,12 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda: self.open_calibration(passages=True)
         )
         toolbar.addAction(self.calibrate_passages_action)
+        self.calibrate_scale_action = QtGui.QAction("Calibrate keys…", self)
+        self.calibrate_scale_action.setToolTip(
+            "Play a chromatic scale mf: each note's loudness is read against its own key"
+        )
+        self.calibrate_scale_action.triggered.connect(lambda: self.open_calibration(scale=True))
+        toolbar.addAction(self.calibrate_scale_action)
         self.settings_action = QtGui.QAction("Settings…", self)
         self.settings_action.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
@@ -376,15 +387,18 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(f"Recovered {len(recovered)} recording(s).", 10_000)
         return recovered
 
-    def open_calibration(self, *, passages: bool = False) -> CalibrationDialog | None:
-        """Listen to a few mf notes (or, with `passages`, a soft, a medium and a loud passage)
-        and calibrate intensity for this input."""
+    def open_calibration(
+        self, *, passages: bool = False, scale: bool = False
+    ) -> CalibrationDialog | None:
+        """Listen to a few mf notes (or, with `passages`, a soft, a medium and a loud passage;
+        with `scale`, a chromatic scale) and calibrate intensity for this input."""
         if self.engine is None:
             self.start_input(self.input_choice)
         if self.engine is None:
             return None
+        seconds = self.scale_calibration_seconds if scale else self.calibration_seconds
         dialog = CalibrationDialog(
-            self.engine, self, seconds=self.calibration_seconds, passages=passages
+            self.engine, self, seconds=seconds, passages=passages, scale=scale
         )
         dialog.accepted.connect(lambda: self._calibrated(dialog.calibration))
         dialog.start()
@@ -398,7 +412,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.qsettings.setValue(
             _calibration_key(self.engine.source.name), json.dumps(calibration.to_json())
         )
-        how = "three passages" if calibration.passages is not None else "mf notes"
+        how = {"passages": "three passages", "scale": "a chromatic scale"}.get(
+            calibration.kind, "mf notes"
+        )
         self.statusBar().showMessage(
             f"Calibrated {self.engine.source.name} from {how}: its mf level is "
             f"{calibration.offset_db:+.1f} dB from the reference.",

@@ -9,6 +9,8 @@ import soundfile as sf
 from pianoscope.app.live.session import InputChoice
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
+from pianoscope.transcription import steinway
+from pianoscope.transcription.content import SoundingNote
 
 RATE = 44_100
 
@@ -67,3 +69,28 @@ def test_calibrating_on_silence_is_refused_with_advice(make_window, qtbot, tmp_p
     assert dialog.calibration is None
     assert window.engine.classifier.calibration.offset_db == 0.0
     dialog.reject()
+
+
+def test_a_chromatic_scale_calibrates_each_key_and_is_remembered(make_window, qtbot, tmp_path):
+    """Calibrate keys…: the Steinway B playing a chromatic scale mf as the input; the scale
+    calibration (each key's level and the mf offset) is applied and kept for the input."""
+    notes = [
+        SoundingNote(0.2 + 0.4 * i, 0.55 + 0.4 * i, m, 64) for i, m in enumerate(range(48, 73))
+    ]
+    scale = tmp_path / "scale.wav"
+    sf.write(scale, steinway.render_notes(notes, 11.0), RATE)
+    window = make_window()
+    window.scale_calibration_seconds = 6.0
+    window.start_input(InputChoice(file=scale))
+    _wait_until_the_ring_holds(window, qtbot, seconds=6.0)
+    dialog = window.open_calibration(scale=True)
+    assert "chromatic scale" in dialog.message.text()
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):
+        pass
+    calibration = window.engine.classifier.calibration
+    assert calibration.kind == "scale" and len(calibration.key_levels_db) == 88
+    assert "from a chromatic scale" in window.statusBar().currentMessage()
+    source = window.engine.source.name
+    window.close()
+    reopened = make_window()
+    assert reopened.stored_calibration(source) == calibration
