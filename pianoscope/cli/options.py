@@ -26,9 +26,9 @@ def add_calibration_options(
     parser: argparse.ArgumentParser, default_help: str = READ_WITH_DEFAULT
 ) -> None:
     """`--calibration-db`, `--calibrate-from`, `--calibrate-passages` and `--calibrate-scale`
-    (one of them): the
-    calibration to read intensity with instead of the one each take was recorded with (or,
-    for `record`, the one to keep with the take); `default_help` says what applies without."""
+    (one of them): the calibration to read intensity with instead of the one each take was
+    recorded with (or, for `record`, the one to keep with the take); `default_help` says what
+    applies without."""
     from pianoscope.cli.numbers import RealNumber
 
     group = parser.add_mutually_exclusive_group()

@@ -42,7 +42,11 @@ from pianoscope.numeric_threads import usable_cpus
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
 from pianoscope.transcription.decode import decode_notes
-from pianoscope.transcription.key_balance import balanced_velocities, note_levels_db
+from pianoscope.transcription.key_balance import (
+    VELOCITY_DB_PER_DECADE,
+    balanced_velocities,
+    note_levels_db,
+)
 from pianoscope.transcription.network import NoteActivations, forward, key_levels, load_weights
 from pianoscope.transcription.spectrogram import (
     BAND_COUNT,
@@ -59,7 +63,6 @@ from pianoscope.transcription.spectrogram import (
 )
 
 WEIGHTS_NAME = "note_model.npz"
-VELOCITY_DB_PER_DECADE = 40.0
 
 
 @cache
