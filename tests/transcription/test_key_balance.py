@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from pianoscope.dsp.notes import NoteEvent
-from pianoscope.model.calibration import Calibration, calibrate
+from pianoscope.model.calibration import calibrate
 from pianoscope.model.training.midi_gen import Note, Phrase
 from pianoscope.transcription.data import render_dry
 from pianoscope.transcription.key_balance import (
@@ -62,13 +62,9 @@ def test_a_note_at_its_keys_scale_level_keeps_the_networks_velocity() -> None:
     assert louder.velocity == round(SCALE_VELOCITY * 10.0 ** (10.0 / 80.0))
 
 
-def test_key_levels_travel_in_the_calibrations_json() -> None:
-    calibration = Calibration(3.0, key_levels_db=tuple(-30.0 - k / 10 for k in range(KEY_COUNT)))
-    assert calibration.kind == "scale"
-    assert Calibration.from_json(calibration.to_json()) == calibration
-
-
-def _with_key_gains(piano: str, played: list[tuple[float, int, int]], gains_db: dict[int, float]):
+def _with_key_gains(
+    piano: str, played: list[tuple[float, int, int]], gains_db: dict[int, float]
+) -> np.ndarray:
     """`played` (onset s, key, velocity) each rendered alone on `piano` and louder or softer by
     its key's gain, as a piano whose keys are voiced unevenly sounds."""
     phrases = [
