@@ -49,6 +49,9 @@ OCTAVE_CHORD_SHAPES = (
 )  # fmt: skip
 
 
+HELD_CHORD_ONSET_S = 0.3
+
+
 @dataclass(frozen=True)
 class SoundingNote:
     """A reference note: onset and offset (s, offset pedal-extended), MIDI key, velocity."""
@@ -96,6 +99,18 @@ def _trimmed(notes: list[Note], duration_s: float) -> tuple[Note, ...]:
         if length_s >= 0.02:
             result.append(Note(note.start_s, length_s, note.pitch, note.velocity))
     return tuple(result)
+
+
+def held_chord(
+    pitches: tuple[int, ...], held_s: float, *, velocity: int = 80, pedal_after_s: float = 0.0
+) -> Phrase:
+    """Keys pressed together at HELD_CHORD_ONSET_S and held `held_s`; with `pedal_after_s`,
+    the keys are released after that long but the sustain pedal holds them for the whole
+    `held_s` (the held-note test and `bench/bench_held_notes.py`)."""
+    key_s = pedal_after_s if pedal_after_s else held_s
+    notes = tuple(Note(HELD_CHORD_ONSET_S, key_s, pitch, velocity) for pitch in pitches)
+    pedal = ((0.2, True), (HELD_CHORD_ONSET_S + held_s, False)) if pedal_after_s else ()
+    return Phrase("held", "mf", notes, pedal, 0.0, held_s + 1.5)
 
 
 def sounding_notes(phrase: Phrase) -> list[SoundingNote]:

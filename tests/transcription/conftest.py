@@ -6,31 +6,21 @@ from functools import cache
 
 import numpy as np
 
-from pianoscope.model.training.midi_gen import Note, Phrase
+from pianoscope.model.training.midi_gen import Phrase
+from pianoscope.transcription.content import held_chord
 from pianoscope.transcription.data import SOUNDFONT_PIANOS, STEINWAY, render_dry
 
 # The acceptance's pianos: every allowed SoundFont grand and the Steinway B samples.
 HELD_PIANOS = (*SOUNDFONT_PIANOS, STEINWAY)
 
 
-def held_phrase(
-    pitches: tuple[int, ...], held_s: float, *, velocity: int = 80, pedal_after_s: float = 0.0
-) -> Phrase:
-    """Keys pressed together at 0.3 s and held `held_s`; with `pedal_after_s`, the keys are
-    released after that long but the sustain pedal holds them for the whole `held_s`."""
-    key_s = pedal_after_s if pedal_after_s else held_s
-    notes = tuple(Note(0.3, key_s, pitch, velocity) for pitch in pitches)
-    pedal = ((0.2, True), (0.3 + held_s, False)) if pedal_after_s else ()
-    return Phrase("held", "mf", notes, pedal, 0.0, held_s + 1.5)
-
-
 HELD_CASES: dict[str, Phrase] = {
-    "A3 4 s": held_phrase((57,), 4.0),
-    "C2 8 s": held_phrase((36,), 8.0, velocity=100),
-    "E6 1 s": held_phrase((88,), 1.0, velocity=50),
-    "C major 6 s": held_phrase((60, 64, 67, 72), 6.0),
-    "D major pedalled 3 s": held_phrase((50, 57, 66), 3.0, pedal_after_s=0.5),
-    "octaves pedalled 5 s": held_phrase((43, 55, 67), 5.0, velocity=110, pedal_after_s=1.0),
+    "A3 4 s": held_chord((57,), 4.0),
+    "C2 8 s": held_chord((36,), 8.0, velocity=100),
+    "E6 1 s": held_chord((88,), 1.0, velocity=50),
+    "C major 6 s": held_chord((60, 64, 67, 72), 6.0),
+    "D major pedalled 3 s": held_chord((50, 57, 66), 3.0, pedal_after_s=0.5),
+    "octaves pedalled 5 s": held_chord((43, 55, 67), 5.0, velocity=110, pedal_after_s=1.0),
 }
 
 
