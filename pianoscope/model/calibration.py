@@ -101,6 +101,19 @@ class Calibration:
             return "scale"
         return "mf" if self.offset_db != 0.0 else "none"
 
+    def describe(self) -> str:
+        """What is in force, in a few words for the live window's status bar: a teacher who
+        moved the microphone or changed pianos needs to see that intensity is still read
+        through the old calibration (or through none)."""
+        if self.kind == "none":
+            return "not calibrated"
+        how = {
+            "mf": "mf notes",
+            "passages": "soft/medium/loud",
+            "scale": "chromatic scale",
+        }[self.kind]
+        return f"calibrated: {how}, mf {self.offset_db:+.1f} dB"
+
     def apply(self, features_db: np.ndarray) -> np.ndarray:
         """Features (frames, bands) or windows (windows, frames, bands) moved to the training
         convention; with passages each window is mapped by its own level."""

@@ -95,6 +95,15 @@ def test_calibrations_round_trip_through_json_and_damage_is_refused() -> None:
             Calibration.from_json(bad)
 
 
+def test_each_calibration_says_which_it_is_and_its_offset() -> None:
+    passages = Calibration(-7.25, PassageCalibration((-45.0, -37.25, -31.0), (-1.0, 0.5, 1.2)))
+    scale = Calibration(2.5, key_levels_db=(-40.0,) * 88)
+    assert Calibration().describe() == "not calibrated"
+    assert Calibration(4.5).describe() == "calibrated: mf notes, mf +4.5 dB"
+    assert passages.describe() == "calibrated: soft/medium/loud, mf -7.2 dB"
+    assert scale.describe() == "calibrated: chromatic scale, mf +2.5 dB"
+
+
 @pytest.mark.fluidsynth
 def test_the_passage_targets_are_what_the_training_pianos_play() -> None:
     from pianoscope.model.training.passage_reference import measure_reference_passages

@@ -62,6 +62,13 @@ _WIDEST_STATUS = (
     "48000 Hz   overflows 0000   analysis CPU 100 %   classifier CPU 100 %   "
     "latency p99 00.0 ms   00 fps"
 )
+_WIDEST_CALIBRATION = "USB Audio Device: calibrated: soft/medium/loud, mf +00.0 dB"
+_CALIBRATION_TIP = (
+    "The calibration intensity is read through, kept per input and stored with every take.\n"
+    "mf notes: your mf playing reads mf. Soft/medium/loud: your piano's level and brightness\n"
+    "range map onto pp..ff. Chromatic scale: as mf notes, and each note is read against its\n"
+    "own key. Not calibrated: the microphone's level is taken as the training convention's."
+)
 # Plots redraw at most 30 times a second and text (notes, partials, status bar) 8 times: more
 # is wasted on the eye and costs the drawing time that keeps the window responsive. Panels out
 # of sight (a closed dock, a tab behind another, a minimised window) are not drawn at all.
@@ -290,6 +297,9 @@ class MainWindow(QtWidgets.QMainWindow):
         return window
 
     def _build_status_bar(self) -> None:
+        self.calibration_label = TextLine("", widest=_WIDEST_CALIBRATION)
+        self.calibration_label.setToolTip(_CALIBRATION_TIP)
+        self.statusBar().addPermanentWidget(self.calibration_label)
         self.status_label = TextLine("stopped", widest=_WIDEST_STATUS)
         self.statusBar().addPermanentWidget(self.status_label)
 
@@ -315,7 +325,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.start_action.setChecked(False)
             return
         self.engine = engine
-        engine.set_calibration(self.stored_calibration(engine.source.name))
+        self._apply_calibration(self.stored_calibration(engine.source.name))
         engine.follow_score(self._followed)
         self.banner.hide()
         self.level_meter.set_device_name(engine.source.name)
@@ -327,6 +337,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if engine is not None:
             engine.stop()
             self._collect_finished_take(engine.last_result)
+        self.calibration_label.setText("")
         self.start_action.setChecked(False)
         self.start_action.setText("Start")
         self.record_action.setChecked(False)
@@ -408,7 +419,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _calibrated(self, calibration: Calibration | None) -> None:
         if calibration is None or self.engine is None:
             return
-        self.engine.set_calibration(calibration)
+        self._apply_calibration(calibration)
         self.qsettings.setValue(
             _calibration_key(self.engine.source.name), json.dumps(calibration.to_json())
         )
@@ -420,6 +431,11 @@ class MainWindow(QtWidgets.QMainWindow):
             f"{calibration.offset_db:+.1f} dB from the reference.",
             10_000,
         )
+
+    def _apply_calibration(self, calibration: Calibration) -> None:
+        """Put `calibration` in force for the running input and say so in the status bar."""
+        self.engine.set_calibration(calibration)
+        self.calibration_label.setText(f"{self.engine.source.name}: {calibration.describe()}")
 
     def stored_calibration(self, input_name: str) -> Calibration:
         """The calibration saved for an input (its JSON, or the mf offset older versions kept),

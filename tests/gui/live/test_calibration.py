@@ -27,11 +27,14 @@ def test_calibration_from_the_demo_is_applied_and_remembered(make_window, qtbot)
     window = make_window()
     window.calibration_seconds = 1.5
     window.start_demo()
+    assert window.calibration_label.text() == "demo.flac (file): not calibrated"
     _wait_until_the_ring_holds(window, qtbot, seconds=1.5)
     dialog = window.open_calibration()
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         pass
     offset = window.engine.classifier.calibration.offset_db
+    in_force = window.calibration_label.text()
+    assert in_force == f"demo.flac (file): calibrated: mf notes, mf {offset:+.1f} dB"
     assert offset == dialog.calibration.offset_db
     assert offset != 0.0
     assert -40.0 < offset < 40.0
@@ -41,6 +44,9 @@ def test_calibration_from_the_demo_is_applied_and_remembered(make_window, qtbot)
     assert stored.offset_db == pytest.approx(offset)
     reopened.start_demo()
     assert reopened.engine.classifier.calibration.offset_db == pytest.approx(offset)
+    assert reopened.calibration_label.text() == in_force
+    reopened.stop_input()
+    assert reopened.calibration_label.text() == ""
 
 
 def test_calibration_moves_the_level_to_the_training_convention(make_window, qtbot):
@@ -90,6 +96,7 @@ def test_a_chromatic_scale_calibrates_each_key_and_is_remembered(make_window, qt
     calibration = window.engine.classifier.calibration
     assert calibration.kind == "scale" and len(calibration.key_levels_db) == 88
     assert "from a chromatic scale" in window.statusBar().currentMessage()
+    assert "calibrated: chromatic scale" in window.calibration_label.text()
     source = window.engine.source.name
     window.close()
     reopened = make_window()
