@@ -10,9 +10,19 @@ is followed.
 
 The same onset seen in two windows may move by a frame; a note of the same key within
 DUPLICATE_S of one already reported is the same note.
+
+Windows end every STEP_S of the stream, counted from its first sample, however the audio
+arrives: the notes then depend on the audio alone, not on how a thread happened to cut it.
+Run once over whatever had arrived, a caller that fell behind (a starved thread on a busy
+laptop) lost every note struck before the newest WINDOW_S, and the notes of the same take
+differed from one run to the next with the windows' ends: beside a CPU-heavy process the score
+follower missed the very wrong note it is there to flash, one run in ten. Audio short of the
+next step waits for the next feed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -23,6 +33,7 @@ from pianoscope.transcription.transcriber import NoteTranscriber
 
 WINDOW_S = 3.0
 SETTLE_S = 0.4
+STEP_S = 0.5
 DUPLICATE_S = 0.06
 
 
@@ -32,14 +43,16 @@ class LiveNotes:
     def __init__(self, weights: dict[str, np.ndarray] | None = None) -> None:
         self._weights = weights
         self._window = np.zeros(0, dtype=np.float32)
-        self._fed_samples = 0
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._step_samples = round(STEP_S * SAMPLE_RATE_HZ)
+        self._fed_samples = 0  # up to the end of the newest window (pending not counted)
         self._reported_until_s = -np.inf
         self._recent: list[NoteEvent] = []
         self._loudest_band_db = SILENT_REFERENCE_DB
 
     @property
     def time_s(self) -> float:
-        """Seconds of audio fed so far."""
+        """Seconds of the stream transcribed so far: the newest window's end."""
         return self._fed_samples / SAMPLE_RATE_HZ
 
     @property
@@ -53,9 +66,24 @@ class LiveNotes:
         return self._window
 
     def feed(self, samples: np.ndarray) -> list[NoteEvent]:
-        """Add `samples`; the notes whose onsets have settled since the last call, in onset
-        order, times in seconds from the first sample fed."""
-        samples = np.asarray(samples, dtype=np.float32)
+        """Add `samples`; the notes whose onsets have settled since the last call, times in
+        seconds from the first sample fed."""
+        return [note for notes in self.steps(samples) for note in notes]
+
+    def steps(self, samples: np.ndarray) -> Iterator[list[NoteEvent]]:
+        """Add `samples`; for each window this completes, the notes it settled. While a
+        step's notes are handled, `window` is the audio they were found in."""
+        pending = np.concatenate([self._pending, np.asarray(samples, dtype=np.float32)])
+        start = 0
+        while True:
+            end = start + self._step_samples - self._fed_samples % self._step_samples
+            if end > pending.size:
+                break
+            yield self._step(pending[start:end])
+            start = end
+        self._pending = pending[start:]
+
+    def _step(self, samples: np.ndarray) -> list[NoteEvent]:
         self._fed_samples += samples.size
         keep = round(WINDOW_S * SAMPLE_RATE_HZ)
         self._window = np.concatenate([self._window, samples])[-keep:]
@@ -90,7 +118,8 @@ class LiveNotes:
     def skip(self, sample_count: int) -> None:
         """Samples that never arrived (a reader fell behind): time moves on, and the window
         starts afresh after the gap."""
-        self._fed_samples += sample_count
+        self._fed_samples += self._pending.size + sample_count
+        self._pending = np.zeros(0, dtype=np.float32)
         self._window = np.zeros(0, dtype=np.float32)
         self._reported_until_s = max(self._reported_until_s, self.time_s)
 

@@ -11,7 +11,7 @@ from support.score_renders import render
 from pianoscope.score.loading import Score
 from pianoscope.transcription import steinway
 from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.live import SETTLE_S, LiveNotes
+from pianoscope.transcription.live import SETTLE_S, WINDOW_S, LiveNotes
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
 from pianoscope.transcription.transcriber import transcribe_notes
 
@@ -40,6 +40,42 @@ def test_live_notes_are_the_recordings_notes_each_once_and_soon(piece_a: Score) 
         ), note
     latency_s = max(fed_s - note.onset_s for note, fed_s in reported)
     assert latency_s <= SETTLE_S + BLOCK_S + 0.01
+
+
+@pytest.mark.fluidsynth
+def test_a_feed_of_many_seconds_at_once_loses_no_note(piece_a: Score) -> None:
+    """A caller that fell behind hands over the whole performance in one call: every note the
+    whole-recording transcription finds is still reported, once."""
+    samples = render(perform(piece_a).notes)
+    assert samples.size > 4 * WINDOW_S * SAMPLE_RATE_HZ
+    reported = LiveNotes().feed(samples)
+    offline = transcribe_notes(samples).notes
+    found = [
+        any(n.midi == o.midi and abs(n.onset_s - o.onset_s) <= 0.05 for n in reported)
+        for o in offline
+    ]
+    assert np.mean(found) >= 0.9, f"{sum(found)} of {len(offline)}"
+    assert [n.onset_s for n in reported] == sorted(n.onset_s for n in reported)
+
+
+@pytest.mark.fluidsynth
+def test_the_notes_do_not_depend_on_how_the_audio_arrives(piece_a: Score) -> None:
+    """Fed in blocks of 1 ms to 2.5 s, as a thread on a busy machine reads them, the stream
+    gives exactly the notes it gives fed block by block."""
+    samples = render(perform(piece_a).notes)
+    block = round(BLOCK_S * SAMPLE_RATE_HZ)
+    steady = LiveNotes()
+    expected = [
+        n for s in range(0, samples.size, block) for n in steady.feed(samples[s : s + block])
+    ]
+    rng = np.random.default_rng(7)
+    uneven = LiveNotes()
+    reported, start = [], 0
+    while start < samples.size:
+        size = round(float(rng.uniform(0.001, 2.5)) * SAMPLE_RATE_HZ)
+        reported += uneven.feed(samples[start : start + size])
+        start += size
+    assert len(expected) > 50 and reported == expected
 
 
 def test_skipped_samples_move_the_clock_and_nothing_is_reported_twice() -> None:

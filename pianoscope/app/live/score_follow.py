@@ -93,9 +93,11 @@ class ScoreFollowWorker:
                 next_s = time.monotonic()
 
     def feed(self, samples: np.ndarray) -> FollowSnapshot:
-        """Take 44.1 kHz input (the thread's step; tests call it directly)."""
-        state = self._follower.feed(self._notes.feed(samples))
-        self._snapshot = FollowSnapshot(self._snapshot.score, state, self._notes.time_s)
+        """Take 44.1 kHz input (the thread's step; tests call it directly). The notes of each
+        live window go to the follower while that window is the one their audio is checked in."""
+        for notes in self._notes.steps(samples):
+            state = self._follower.feed(notes)
+            self._snapshot = FollowSnapshot(self._snapshot.score, state, self._notes.time_s)
         return self._snapshot
 
     def _audio_confirms(self, note: NoteEvent) -> bool:
