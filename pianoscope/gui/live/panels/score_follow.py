@@ -2,12 +2,21 @@
 
 The strip shows the bar being played and the next one as a small piano roll: written notes as
 outlines, those already reached filled, a cursor at the student's place, and a wrong note as a
-red mark at its pitch for FLASH_S after it was played. Everything shown comes from the engine's
-`FollowSnapshot` (`pianoscope.app.live.score_follow`); reading the score runs in the background
-so the live view never stalls on it.
+red mark at its pitch for FLASH_S from when the panel first shows it. Everything shown comes
+from the engine's `FollowSnapshot` (`pianoscope.app.live.score_follow`); reading the score runs
+in the background so the live view never stalls on it.
+
+The flash is timed by the wall clock from its first showing, not by the input's clock from the
+note: on a busy machine the follower catches up seconds of audio at once and the window draws
+a few times a second, so a flash timed from the note was over before it was ever drawn. A
+wrong note first seen more than STALE_S of input after it was played (the panel was hidden
+meanwhile) is not flashed at all: it is history, not news.
 """
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
 
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.live.score_follow import FollowSnapshot
@@ -16,9 +25,11 @@ from pianoscope.dsp.pitch import note_name
 from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
 from pianoscope.gui.review.score_panel import SCORE_FILTER
 from pianoscope.gui.text_line import TextLine
+from pianoscope.score.follow import WrongNote
 from pianoscope.score.loading import Score
 
 FLASH_S = 1.5
+STALE_S = 10.0
 POLL_MS = 100
 NO_SCORE = "Choose a score to see where the playing is in it."
 WRONG_RGB = (214, 39, 40)
@@ -31,28 +42,46 @@ WRONG_MARK_BEATS = 0.25
 class ScoreStrip(QtWidgets.QWidget):
     """The current and the next bar as a piano roll, with the cursor and flashing wrong notes.
 
-    `drawn_wrong` names the wrong notes drawn by the last paint (what a test can check)."""
+    `drawn_wrong` names the wrong notes drawn by the last paint (what a test can check);
+    `clock` gives the wall time flashes are timed by (seconds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.setMinimumHeight(90)
+        self._clock = clock
         self._follow: FollowSnapshot | None = None
+        self._first_shown_s: dict[WrongNote, float | None] = {}  # None: never flashed
         self.drawn_wrong: tuple[str, ...] = ()
 
     def show_follow(self, follow: FollowSnapshot | None) -> None:
+        if follow is None or self._follow is None or follow.score is not self._follow.score:
+            self._first_shown_s = {}
         self._follow = follow
+        if follow is not None:
+            now_s = self._clock()
+            for wrong in follow.state.wrong_notes:
+                if wrong not in self._first_shown_s:
+                    news = follow.heard_until_s - wrong.time_s <= STALE_S
+                    self._first_shown_s[wrong] = now_s if news else None
         self.update()
+
+    def flashing_notes(self) -> list[WrongNote]:
+        """The wrong notes still flashing, oldest first."""
+        now_s = self._clock()
+        return [
+            wrong
+            for wrong, shown_s in self._first_shown_s.items()
+            if shown_s is not None and now_s - shown_s <= FLASH_S
+        ]
 
     def flashing(self) -> list[tuple[float, int]]:
         """(beat, midi) of the wrong notes still flashing."""
         follow = self._follow
         if follow is None:
             return []
-        now_s = follow.heard_until_s
         return [
             (_beat_of(follow.score, wrong.bar, wrong.beat_in_bar), wrong.midi)
-            for wrong in follow.state.wrong_notes
-            if now_s - wrong.time_s <= FLASH_S
+            for wrong in self.flashing_notes()
         ]
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
@@ -127,7 +156,7 @@ class ScoreFollowPanel(QtWidgets.QWidget):
     follow_requested = QtCore.Signal(object)
     stop_requested = QtCore.Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.choose_button = QtWidgets.QPushButton("Follow a score…")
         self.choose_button.clicked.connect(self._ask_score)
@@ -135,7 +164,7 @@ class ScoreFollowPanel(QtWidgets.QWidget):
         self.stop_button.clicked.connect(self.stop_following)
         self.stop_button.setEnabled(False)
         self.status = TextLine(NO_SCORE, widest="Wrong note: C#8 in bar 100, beat 4.5 " * 2)
-        self.strip = ScoreStrip()
+        self.strip = ScoreStrip(clock)
         buttons = QtWidgets.QHBoxLayout()
         buttons.addWidget(self.choose_button)
         buttons.addWidget(self.stop_button)
@@ -149,6 +178,7 @@ class ScoreFollowPanel(QtWidgets.QWidget):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
         self._shown: FollowSnapshot | None = None
+        self._drawn_flashing = False
 
     def follow(self, path: str) -> None:
         """Read the score at `path` in the background, then ask to follow it."""
@@ -167,11 +197,18 @@ class ScoreFollowPanel(QtWidgets.QWidget):
     def show_follow(self, follow: FollowSnapshot | None) -> None:
         """Draw the engine's newest follow state (nothing is redrawn when it has not changed,
         except while a wrong note is flashing)."""
-        if follow is None or (follow is self._shown and not self.strip.flashing()):
+        if follow is None or (follow is self._shown and not self._drawn_flashing):
             return
         self._shown = follow
         self.strip.show_follow(follow)
-        self.status.setText(_status_text(follow))
+        flashing = self.strip.flashing_notes()
+        self._drawn_flashing = bool(flashing)  # drawn again once more when the flash is over
+        self.status.setText(_status_text(follow, flashing))
+
+    @property
+    def shown(self) -> FollowSnapshot | None:
+        """The follow state the panel shows now (None: nothing followed)."""
+        return self._shown
 
     def _ask_score(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Score to follow", "", SCORE_FILTER)
@@ -193,16 +230,15 @@ class ScoreFollowPanel(QtWidgets.QWidget):
             self.status.setText(job.error)
 
 
-def _status_text(follow: FollowSnapshot) -> str:
+def _status_text(follow: FollowSnapshot, flashing: list[WrongNote]) -> str:
     state = follow.state
     if follow.problem:
         return follow.problem
     if state.bar is None:
         return f"Following {follow.score.title}: waiting for the first notes."
     text = f"{follow.score.title}: bar {state.bar}, beat {state.beat_in_bar:g}"
-    recent = [w for w in state.wrong_notes if follow.heard_until_s - w.time_s <= FLASH_S]
-    if recent:
-        wrong = recent[-1]
+    if flashing:
+        wrong = flashing[-1]
         text += f"   Wrong note: {note_name(wrong.midi)} in bar {wrong.bar}"
     return text
 
