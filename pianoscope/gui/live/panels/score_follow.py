@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pianoscope.app.background import BackgroundJob
 from pianoscope.app.live.score_follow import FollowSnapshot
@@ -25,8 +26,10 @@ from pianoscope.dsp.pitch import note_name
 from pianoscope.gui.qt import QtCore, QtGui, QtWidgets
 from pianoscope.gui.review.score_panel import SCORE_FILTER
 from pianoscope.gui.text_line import TextLine
-from pianoscope.score.follow import WrongNote
 from pianoscope.score.loading import Score
+
+if TYPE_CHECKING:  # the window reaches the score only through the app layer
+    from pianoscope.score.follow import WrongNote
 
 FLASH_S = 1.5
 STALE_S = 10.0
