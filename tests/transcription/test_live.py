@@ -44,8 +44,8 @@ def test_live_notes_are_the_recordings_notes_each_once_and_soon(piece_a: Score) 
 
 @pytest.mark.fluidsynth
 def test_a_feed_of_many_seconds_at_once_loses_no_note(piece_a: Score) -> None:
-    """A caller that fell behind hands over the whole performance in one call: every note the
-    whole-recording transcription finds is still reported, once."""
+    """A caller that fell behind hands over the whole performance in one call: the notes the
+    whole-recording transcription finds are still reported, in onset order."""
     samples = render(perform(piece_a).notes)
     assert samples.size > 4 * WINDOW_S * SAMPLE_RATE_HZ
     reported = LiveNotes().feed(samples)
