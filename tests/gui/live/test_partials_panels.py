@@ -11,6 +11,7 @@ from pianoscope.app.live.frame_analysis import build_live_frame
 from pianoscope.dsp.frame import analyse_frame
 from pianoscope.gui.live.panels.partials_table import COLUMNS, PartialsTable
 from pianoscope.gui.live.panels.spectrum import SpectrumPanel
+from pianoscope.gui.qt import QtWidgets
 
 FFT_SIZE = 8192
 
@@ -58,3 +59,19 @@ def test_the_spectrum_marks_only_the_shown_partials(qtbot) -> None:
     marked_hz, _ = panel.markers.getData()
     assert sorted(np.round(marked_hz)) == sorted(round(p.freq_hz) for p in frame.shown_partials)
     assert len(marked_hz) == 13
+
+
+def test_every_header_fits_the_docked_table_and_says_what_it_means(qtbot) -> None:
+    """At the width the live window docks the table (about 390 px at its default size) no
+    header is cut ("level (dBFS)" was shown as "evel (dBFS"), and each explains itself."""
+    table = PartialsTable()
+    qtbot.addWidget(table)
+    table.resize(390, 200)
+    table.show()
+    qtbot.waitExposed(table)
+    header = table.horizontalHeader()
+    margin = table.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_HeaderMargin)
+    for column, label in enumerate(COLUMNS):
+        needed = header.fontMetrics().horizontalAdvance(label) + 2 * margin
+        assert header.sectionSize(column) >= needed, label
+        assert table.horizontalHeaderItem(column).toolTip(), label

@@ -46,3 +46,34 @@ def test_new_settings_start_a_new_image(qtbot) -> None:
     panel.show_spectrogram(second)
     assert panel.image_item.image.shape == (100, second.columns, 4)
     np.testing.assert_array_equal(panel.image_item.image, full_colouring(panel, second))
+
+
+def drawn_rect(panel: SpectrogramPanel) -> tuple[float, float, float, float]:
+    """Where the image lies in the plot's coordinates: left, right, bottom, top."""
+    rect = panel.image_item.mapRectToParent(panel.image_item.boundingRect())
+    return rect.left(), rect.right(), rect.top(), rect.bottom()
+
+
+def expected_rect(buffer: SpectrogramBuffer) -> tuple[float, float, float, float]:
+    """The last seconds up to now, over the rows' frequencies on the log axis."""
+    low, high = np.log10(buffer.rows_hz[[0, -1]])
+    return -buffer.columns * buffer.column_s, 0.0, low, high
+
+
+def test_the_image_spans_the_last_seconds_and_the_rows_frequencies(qtbot) -> None:
+    """The image lies on the time and note axes from its first frame on, after more columns,
+    and after new settings change its size (placed before the image was set, pyqtgraph scaled
+    a 1 x 1 image onto the rectangle: the screenshot showed a time axis of kiloseconds)."""
+    panel = SpectrogramPanel()
+    qtbot.addWidget(panel)
+    first = SpectrogramBuffer(LiveSettings(spectrogram_s=5.0), RATE_HZ)
+    first.append_column(np.full(first.rows_hz.size - 1, -20.0, np.float32))
+    panel.show_spectrogram(first)
+    np.testing.assert_allclose(drawn_rect(panel), expected_rect(first), atol=1e-6)
+    first.append_column(np.full(first.rows_hz.size - 1, -30.0, np.float32))
+    panel.show_spectrogram(first)
+    np.testing.assert_allclose(drawn_rect(panel), expected_rect(first), atol=1e-6)
+    second = SpectrogramBuffer(LiveSettings(spectrogram_s=2.0, spectrogram_rows=100), RATE_HZ)
+    second.append_column(np.full(100, -50.0, np.float32))
+    panel.show_spectrogram(second)
+    np.testing.assert_allclose(drawn_rect(panel), expected_rect(second), atol=1e-6)

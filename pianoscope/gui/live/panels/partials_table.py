@@ -11,7 +11,18 @@ from pianoscope.gui.qt import QtWidgets
 if TYPE_CHECKING:
     from pianoscope.dsp.corrected_spectrum import Partial
 
-COLUMNS = ("harmonic", "freq (Hz)", "cents", "level (dBFS)", "T60 (s)", "a1 (Hz)")
+COLUMNS = ("harmonic", "freq (Hz)", "cents", "dBFS", "T60 (s)", "a1 (Hz)")
+# What each column says, on its header's tooltip: the short headers fit the docked table
+# ("level (dBFS)" was cut to "evel (dBFS" at the window's default size).
+COLUMN_TIPS = (
+    "Which harmonic of the sounding note the peak is (– for a peak that belongs to no harmonic)",
+    "The peak's frequency, estimated between FFT bins",
+    "How far the peak lies from the ideal harmonic (n times the fundamental), in cents: a piano's "
+    "stiff strings sharpen the upper partials",
+    "The peak's level, dB below digital full scale",
+    "How long the partial takes to decay by 60 dB, from its width a1",
+    "The width of the partial's Lorentzian peak (its decay rate γ = 2π·a1)",
+)
 MAX_ROWS = 24
 
 
@@ -25,6 +36,8 @@ class PartialsTable(QtWidgets.QTableWidget):
     def __init__(self) -> None:
         super().__init__(MAX_ROWS, len(COLUMNS))
         self.setHorizontalHeaderLabels(COLUMNS)
+        for column, tip in enumerate(COLUMN_TIPS):
+            self.horizontalHeaderItem(column).setToolTip(tip)
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)

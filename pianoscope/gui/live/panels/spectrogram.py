@@ -52,7 +52,8 @@ class SpectrogramPanel(pg.PlotWidget):
 
     def show_spectrogram(self, buffer: SpectrogramBuffer) -> None:
         """Redraw if new columns arrived since the last call (colouring only those)."""
-        if buffer is not self._buffer:  # the first, or new settings
+        started = buffer is not self._buffer  # the first, or new settings
+        if started:
             self._start(buffer)
         elif buffer.count != self._drawn_count:
             columns, self._drawn_count = buffer.newest(buffer.count - self._drawn_count)
@@ -64,14 +65,15 @@ class SpectrogramPanel(pg.PlotWidget):
             return
         rgba = np.roll(self._rgba, -self._next, axis=1)
         self.image_item.setImage(rgba.view(np.uint8).reshape(*rgba.shape, 4), autoLevels=False)
+        if started:  # the rectangle scales the image it holds: placed before, it was 1 x 1
+            self._place(buffer)
 
     def _start(self, buffer: SpectrogramBuffer) -> None:
-        """Take a buffer's whole image (coloured once) and place it."""
+        """Take a buffer's whole image (coloured once)."""
         self._buffer, self._next = buffer, 0
         columns, self._drawn_count = buffer.newest(buffer.columns)
         self._levels_db = np.ascontiguousarray(columns.T)
         self._rgba = self._colours_of(self._levels_db)
-        self._place(buffer)
 
     def _colours_of(self, levels_db: np.ndarray) -> np.ndarray:
         low, high = self.db_range
@@ -79,7 +81,8 @@ class SpectrogramPanel(pg.PlotWidget):
         return self._colours[levels.astype(np.uint8)]
 
     def _place(self, buffer: SpectrogramBuffer) -> None:
-        """The image's rectangle: the last seconds up to now, the buffer's frequency rows."""
+        """The image's rectangle: the last seconds up to now, the buffer's frequency rows.
+        Only once the image is set: pyqtgraph scales the image it holds onto the rectangle."""
         edges = buffer.rows_hz
         low, high = (
             (np.log10(edges[0]), np.log10(edges[-1])) if self.log_scale else (edges[0], edges[-1])
