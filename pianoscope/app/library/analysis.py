@@ -67,6 +67,18 @@ class PendingAnalysis:
     skipped: tuple[SkippedTake, ...]
 
 
+def progress_over_takes(
+    progress: ProgressCallback,
+) -> Callable[[int, int, Recording], ProgressCallback]:
+    """`analyse_pending`'s `progress_for` that reports the fraction of all its takes done to
+    `progress` (each take an equal share), for one progress bar over the whole job."""
+
+    def progress_for(index: int, count: int, _recording: Recording) -> ProgressCallback:
+        return lambda fraction: progress((index - 1 + fraction) / count)
+
+    return progress_for
+
+
 def analyse_pending(
     library: Library,
     *,

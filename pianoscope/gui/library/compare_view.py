@@ -13,12 +13,23 @@ from pianoscope.analysis.meter import Meter
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.library.compare import TakeComparison, with_meter
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
-from pianoscope.gui.review.classifier_timeline import label_rgb, segment_label
+from pianoscope.gui.review.classifier_timeline import (
+    MAX_NAMES_PER_ROW,
+    band_text,
+    is_dark,
+    label_rgb,
+    named_runs,
+    segment_label,
+)
 
 # Sections slower or faster than this (5 %) or louder/softer by 3 dB are highlighted.
 TEMPO_HIGHLIGHT = 0.05
 LEVEL_HIGHLIGHT_DB = 3.0
 TIMELINE_ROWS = ("reference form", "take form", "reference intensity", "take intensity")
+# Loudness is drawn no lower than this: a take's digital silence (-200 dBFS) squeezed the
+# playing into the top quarter of the chart.
+LEVEL_FLOOR_DB = -90.0
+LEFT_AXIS_PX = 130  # room for "reference intensity"
 
 
 class CompareView(QtWidgets.QWidget):
@@ -55,7 +66,13 @@ class CompareView(QtWidgets.QWidget):
         self.timeline_plot.getAxis("left").setTicks(
             [[(len(TIMELINE_ROWS) - 1 - i + 0.5, name) for i, name in enumerate(TIMELINE_ROWS)]]
         )
+        # One left-axis width for the three: x-linked plots share screen columns, so the
+        # timeline's wider row names hid its first second and a half (and its first names).
+        for plot in (self.tempo_plot, self.level_plot, self.timeline_plot):
+            plot.getAxis("left").setWidth(LEFT_AXIS_PX)
         self.timeline_labels: dict[str, list[str]] = {}
+        self.timeline_texts: list[str] = []
+        """The names written on the timeline's bands, for tests."""
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(meter_row)
         layout.addWidget(self.summary)
@@ -130,15 +147,17 @@ class CompareView(QtWidgets.QWidget):
         reference = comparison.reference_levels
         take = comparison.take_levels
         reference_time = np.arange(reference.rms_db.size) * reference.frame_s
-        self.level_plot.plot(reference_time, reference.rms_db, pen="#4aa3df", name="reference")
+        reference_db = np.maximum(reference.rms_db, LEVEL_FLOOR_DB)
+        self.level_plot.plot(reference_time, reference_db, pen="#4aa3df", name="reference")
         take_time = np.arange(take.rms_db.size) * take.frame_s
         # The take's loudness drawn at the reference moments it plays: side by side in the music.
         take_on_reference = np.interp(
             comparison.alignment.take_time_at(reference_time), take_time, take.rms_db
         )
-        self.level_plot.plot(reference_time, take_on_reference, pen="#e8743b", name="take")
+        take_db = np.maximum(take_on_reference, LEVEL_FLOOR_DB)
+        self.level_plot.plot(reference_time, take_db, pen="#e8743b", name="take")
         self.timeline_plot.clear()
-        self.timeline_labels = {}
+        self.timeline_labels, self.timeline_texts = {}, []
         if reference_analysis is not None and take_analysis is not None:
             self._show_timelines(comparison, reference_analysis, take_analysis)
 
@@ -190,6 +209,12 @@ class CompareView(QtWidgets.QWidget):
                     pen=pg.mkPen(None),
                 )
             )
+            for index in named_runs(labels, MAX_NAMES_PER_ROW):  # the bands say what they are
+                colour = "w" if is_dark(labels[index]) else "k"
+                text = pg.TextItem(band_text(labels[index]), color=colour, anchor=(0, 0.5))
+                text.setPos(starts[index], y + 0.5)
+                self.timeline_plot.addItem(text, ignoreBounds=True)
+                self.timeline_texts.append(text.toPlainText())
 
 
 def _spin(minimum: int, maximum: int, value: int, tip: str) -> QtWidgets.QSpinBox:

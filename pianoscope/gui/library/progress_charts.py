@@ -43,11 +43,12 @@ class ProgressCharts(QtWidgets.QWidget):
             self.plots[key].setXLink(self.plots["tempo"])
 
     def show_series(self, series: ProgressSeries, title: str) -> None:
-        """Draw the series; takes without analysis are simply absent."""
-        self.title.setText(
-            f"{title}: {len(series.points)} analysed take(s), "
-            f"{series.total_practice_minutes:.0f} minutes recorded"
-        )
+        """Draw the series; takes without analysis are simply absent (the title says when
+        none is analysed yet). The shared date axis spans the takes and the practice days."""
+        takes = len(series.points)
+        minutes = round(series.total_practice_minutes)
+        analysed = "no analysed take yet" if takes == 0 else _plural(takes, "analysed take")
+        self.title.setText(f"{title}: {analysed}, {_plural(minutes, 'minute')} recorded")
         for plot in self.plots.values():
             plot.clear()
         times = np.array([point.recorded_at.timestamp() for point in series.points])
@@ -80,6 +81,16 @@ class ProgressCharts(QtWidgets.QWidget):
             self.plots["practice"].addItem(
                 pg.BarGraphItem(x=days, height=minutes, width=0.8 * 86_400, brush="#9b59b6")
             )
+            times = np.concatenate([times, days])
+        if times.size:  # linked to the tempo chart, which alone would not see the practice bars
+            self.plots["tempo"].setXRange(times.min() - _DAY_S, times.max() + _DAY_S, padding=0)
+
+
+_DAY_S = 86_400.0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _midday_timestamp(day: dt.date) -> float:

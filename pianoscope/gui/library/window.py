@@ -1,5 +1,10 @@
 """The library window: browse takes by student, piece and date, search, import, rename,
-delete to the trash, open in review, see progress over time and compare two takes."""
+delete to the trash, open in review, see progress over time and compare two takes.
+
+Progress is drawn from each take's stored analysis. Takes recorded in the live window are
+analysed as they are filed; takes imported here are analysed right after the import (and any
+left over, by **Analyse**), in the background with a progress bar and Cancel.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pianoscope.app.background import BackgroundJob
+from pianoscope.app.library.analysis import (
+    PendingAnalysis,
+    analyse_pending,
+    not_analysed,
+    progress_over_takes,
+)
 from pianoscope.app.library.compare import AnalysedComparison, compare_and_analyse
 from pianoscope.app.library.manage import import_recordings, progress_series, trash_take
+from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.library.compare_view import CompareView
 from pianoscope.gui.library.progress_charts import ProgressCharts
@@ -21,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ROLE = QtCore.Qt.ItemDataRole.UserRole
 POLL_MS = 100
+PROGRESS_STEPS = 1000  # the progress bar's range for a job that reports fractions
 AUDIO_FILTER = "Recordings (*.flac *.wav *.ogg *.aiff *.aif *.mp3);;All files (*)"
 
 
@@ -54,6 +67,7 @@ class LibraryWindow(QtWidgets.QMainWindow):
             ("Delete", self.confirm_delete),
             ("Open", self.open_selected),
             ("Compare", self.compare_selected),
+            ("Analyse", self.analyse_pending_takes),
         ):
             button = QtWidgets.QPushButton(text)
             button.clicked.connect(slot)
@@ -116,6 +130,8 @@ class LibraryWindow(QtWidgets.QMainWindow):
             )
             leaf.setData(0, ROLE, ("take", take.id))
         self.tree.expandAll()
+        for column in range(self.tree.columnCount()):  # names and dates whole, not "C majo…"
+            self.tree.resizeColumnToContents(column)
 
     def selected_takes(self) -> list[Recording]:
         ids = [
@@ -182,8 +198,37 @@ class LibraryWindow(QtWidgets.QMainWindow):
                 )
             self.statusBar().showMessage(message, 15_000)
             self.refresh()
+            if not_analysed(self.library):
+                self.analyse_pending_takes()
 
         return self._run_job(f"Importing {path.name}", work, done, cancellable=False)
+
+    def analyse_pending_takes(self) -> BackgroundJob | None:
+        """Analyse every take with no stored analysis (for the progress charts), with the
+        classifier's labels when it loads; then redraw the charts of the selection."""
+        pending = len(not_analysed(self.library))
+        if not pending:
+            self.statusBar().showMessage("Every take is analysed.", 5_000)
+            return None
+
+        def work(progress, cancel) -> PendingAnalysis:
+            return analyse_pending(
+                self.library,
+                labeller=user_labeller(),
+                progress_for=progress_over_takes(progress),
+                cancel=cancel,
+            )
+
+        def done(result: PendingAnalysis) -> None:
+            message = f"Analysed {_takes(len(result.analysed))}."
+            if result.skipped:
+                message += f" {_takes(len(result.skipped))} could not be: " + "; ".join(
+                    f"{Path(s.recording.path).name} ({s.reason})" for s in result.skipped[:5]
+                )
+            self.statusBar().showMessage(message, 15_000)
+            self._selection_changed()
+
+        return self._run_job(f"Analysing {_takes(pending)}", work, done)
 
     def rename_selected(self) -> QtWidgets.QInputDialog | None:
         takes = self.selected_takes()
@@ -255,6 +300,9 @@ class LibraryWindow(QtWidgets.QMainWindow):
         def done(result: AnalysedComparison) -> None:
             self.compare_view.show_comparison(result.comparison, result.reference, result.take)
             self.tabs.setCurrentWidget(self.compare_view)
+            self.statusBar().showMessage(
+                f"Compared {take.name} with {reference.name} (the reference).", 10_000
+            )
 
         return self._run_job("Comparing takes", work, done)
 
@@ -273,8 +321,8 @@ class LibraryWindow(QtWidgets.QMainWindow):
             self.job.cancel()
         self.job = BackgroundJob(name, work).start()
         self._job_done = done
-        self.progress_bar.setRange(0, 0)  # busy: these jobs do not report fractions
-        self.progress_bar.setFormat(name)
+        self.progress_bar.setRange(0, 0)  # busy until the job reports a fraction
+        self.progress_bar.setFormat(f"{name} %p%")
         self.progress_bar.show()
         self.cancel_button.setVisible(cancellable)
         self.statusBar().showMessage(f"{name}…")
@@ -283,7 +331,12 @@ class LibraryWindow(QtWidgets.QMainWindow):
 
     def _poll_job(self) -> None:
         job = self.job
-        if job is None or not job.done:
+        if job is None:
+            return
+        if not job.done:
+            if job.progress > 0.0:
+                self.progress_bar.setRange(0, PROGRESS_STEPS)
+                self.progress_bar.setValue(round(job.progress * PROGRESS_STEPS))
             return
         self._poll.stop()
         self.progress_bar.hide()
@@ -298,3 +351,7 @@ class LibraryWindow(QtWidgets.QMainWindow):
     def _cancel_job(self) -> None:
         if self.job is not None:
             self.job.cancel()
+
+
+def _takes(count: int) -> str:
+    return f"{count} take" if count == 1 else f"{count} takes"

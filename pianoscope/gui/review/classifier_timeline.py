@@ -120,7 +120,7 @@ class ClassifierTimeline(TimePlot):
             )
             self.addItem(bars)
             self.bars[head] = bars
-            for index in _named_runs(labels, MAX_NAMES_PER_ROW):
+            for index in named_runs(labels, MAX_NAMES_PER_ROW):
                 label = labels[index]
                 colour = "w" if is_dark(label) else "k"
                 text = pg.TextItem(band_text(label), color=colour, anchor=(0, 0.5))
@@ -129,7 +129,7 @@ class ClassifierTimeline(TimePlot):
                 self.text_items.append(text)
 
 
-def _named_runs(labels: list[str], most: int) -> list[int]:
+def named_runs(labels: list[str], most: int) -> list[int]:
     """First segment of each run of one label; in a long take with more runs than `most`,
     only the longest runs are named (the colours still show every segment)."""
     starts = [i for i in range(len(labels)) if i == 0 or labels[i - 1] != labels[i]]

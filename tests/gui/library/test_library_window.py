@@ -9,6 +9,7 @@ import soundfile as sf
 from pianoscope.app.library.analysis import analyse_recording
 from pianoscope.audio.fileio import load_audio
 from pianoscope.audio.time_stretch import TimeStretcher
+from pianoscope.gui.library.compare_view import LEVEL_FLOOR_DB
 from pianoscope.gui.library.window import LibraryWindow
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.library.importer import import_file
@@ -51,6 +52,29 @@ def test_import_shows_takes_under_student_and_piece(qtbot, library, takes):
     assert (take.student, take.piece) == (None, None)
     leaf = window.tree.topLevelItem(0).child(0).child(0)
     assert leaf.text(2) == "0:12"
+    # The import is followed by the analysis the progress charts need (an imported take had
+    # none: the charts stayed empty until `pianoscope library analyse`), reported by fractions.
+    assert window.job.name == "Analysing 1 take"
+    assert window.job.error is None and window.job.progress == pytest.approx(1.0)
+    assert library.summary(take.id) is not None
+    assert "Analysed 1 take." in window.statusBar().currentMessage()
+    assert window.analyse_pending_takes() is None  # nothing left to analyse
+    # Names and dates are shown whole, not elided ("C majo…" in a column too narrow).
+    metrics = window.tree.fontMetrics()
+    for column in range(window.tree.columnCount()):
+        assert window.tree.columnWidth(column) >= metrics.horizontalAdvance(leaf.text(column))
+
+
+def test_charts_of_a_take_not_analysed_yet_say_so_and_show_its_practice(qtbot, library, takes):
+    take = import_file(library, takes[0], student="Ada", piece="Sonatina").recording
+    window = LibraryWindow(library)
+    qtbot.addWidget(window)
+    window.select_take(take.id)
+    title = window.progress_charts.title.text()
+    assert "Ada — Sonatina: no analysed take yet" in title
+    practice_day = take.recorded_at.astimezone().replace(hour=12).timestamp()
+    shown_from, shown_to = window.progress_charts.plots["practice"].viewRange()[0]
+    assert shown_from < practice_day < shown_to  # the x range was the epoch's 0-1 s
 
 
 def test_search_rename_and_delete_to_trash(qtbot, library, takes):
@@ -89,7 +113,7 @@ def test_progress_charts_and_comparison(qtbot, library, takes):
     window = LibraryWindow(library, open_review=opened.append)
     qtbot.addWidget(window)
     window.tree.topLevelItem(0).setSelected(True)
-    assert "2 analysed take(s)" in window.progress_charts.title.text()
+    assert "2 analysed takes" in window.progress_charts.title.text()
     tempo_curves = window.progress_charts.plots["tempo"].listDataItems()
     assert tempo_curves and len(tempo_curves[0].getData()[0]) == 2
     window.tree.clearSelection()
@@ -105,6 +129,17 @@ def test_progress_charts_and_comparison(qtbot, library, takes):
     assert "slower" in window.compare_view.summary.text()
     assert window.tabs.currentWidget() is window.compare_view
     assert len(window.compare_view.level_plot.listDataItems()) == 2
+    assert "Compared slower.flac with reference.flac" in window.statusBar().currentMessage()
+    assert {"legato", "p"} <= set(window.compare_view.timeline_texts)  # bands are named
+    view = window.compare_view
+    for curve in view.level_plot.listDataItems():  # digital silence drawn at the floor
+        assert curve.getData()[1].min() >= LEVEL_FLOOR_DB
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    # The plots show the same stretch of the reference (the timeline's wider axis had hidden
+    # its first 1.5 s, the first band's name with it).
+    np.testing.assert_allclose(view.timeline_plot.viewRange()[0], view.tempo_plot.viewRange()[0])
     labels = window.compare_view.timeline_labels
     assert len(labels["reference form"]) == len(compared.reference.segments)
     assert len(labels["take intensity"]) == len(compared.take.segments)

@@ -90,8 +90,8 @@ def test_timeline_draws_one_band_per_segment_and_names_each_run(qtbot):
 
 
 def test_a_long_take_names_only_its_longest_runs():
-    from pianoscope.gui.review.classifier_timeline import _named_runs
+    from pianoscope.gui.review.classifier_timeline import named_runs
 
     labels = ["legato", "staccato"] * 5 + ["chords"] * 6 + ["legato"]
-    assert _named_runs(labels, 100) == [*range(11), 16]
-    assert _named_runs(labels, 2) == [0, 10]  # the six-segment chords run, then the first
+    assert named_runs(labels, 100) == [*range(11), 16]
+    assert named_runs(labels, 2) == [0, 10]  # the six-segment chords run, then the first
