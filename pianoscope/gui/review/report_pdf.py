@@ -14,6 +14,7 @@ import numpy as np
 
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.review.lesson_report import LessonReport, format_time
+from pianoscope.dsp.pitch import note_name
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.qt import QtCore, QtGui
 from pianoscope.gui.review.classifier_timeline import (
@@ -170,9 +171,9 @@ def _piano_roll(pages: _Pages, analysis: Analysis, duration_s: float) -> None:
     rect = pages.box(f"Notes ({len(analysis.notes)})", 300)
     if not analysis.notes:
         return
-    low = min(n.midi for n in analysis.notes) - 2
-    high = max(n.midi for n in analysis.notes) + 3
+    low, high = piano_roll_keys(analysis)
     key_height = rect.height() / (high - low)
+    _octave_lines(pages, rect, low, high, key_height)
     for note in analysis.notes:
         x0 = _x(rect, note.onset_s, duration_s)
         x1 = max(_x(rect, note.offset_s, duration_s), x0 + 2)
@@ -183,6 +184,31 @@ def _piano_roll(pages: _Pages, analysis: Analysis, duration_s: float) -> None:
             QtGui.QColor(30, shade, 200 - shade // 2),
         )
     _time_ticks(pages, rect, duration_s)
+
+
+def piano_roll_keys(analysis: Analysis) -> tuple[int, int]:
+    """The MIDI keys the report's piano roll spans (low included, high not): the notes played
+    with two keys below and three above."""
+    return min(n.midi for n in analysis.notes) - 2, max(n.midi for n in analysis.notes) + 3
+
+
+def _octave_lines(
+    pages: _Pages, rect: QtCore.QRect, low: int, high: int, key_height: float
+) -> None:
+    """A faint line under every C of the roll, named in the margin (C4 = middle C), so the
+    teacher reads which notes were played."""
+    painter = pages.painter
+    small = QtGui.QFont("Helvetica", 1)
+    small.setPointSizeF(7)
+    painter.setFont(small)
+    for midi in range(low + (-low) % 12, high, 12):
+        y = rect.bottom() - (midi - low) * key_height
+        painter.setPen(QtGui.QPen(QtGui.QColor("#dddddd"), 1))
+        painter.drawLine(QtCore.QPointF(rect.left(), y), QtCore.QPointF(rect.right(), y))
+        painter.setPen(QtGui.QColor("#555555"))
+        label = QtCore.QRectF(pages.left - 0.5 * DPI, y - key_height / 2 - 20, 0.45 * DPI, 40)
+        align = QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(label, align, note_name(midi))
 
 
 def _time_ticks(pages: _Pages, rect: QtCore.QRect, duration_s: float) -> None:

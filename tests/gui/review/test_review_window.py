@@ -19,9 +19,11 @@ from pianoscope.app.review.dynamics import dynamic_markings
 from pianoscope.app.review.waveform_pyramid import BASE_BUCKET
 from pianoscope.audio.playback import Player
 from pianoscope.dsp.levels import rms_db
+from pianoscope.dsp.pitch import note_name
 from pianoscope.gui.qt import QtCore, QtGui
 from pianoscope.gui.review.classifier_timeline import segment_label
 from pianoscope.gui.review.loudness_view import FLOOR_DB
+from pianoscope.gui.review.report_pdf import piano_roll_keys
 from pianoscope.gui.review.window import ReviewWindow
 from pianoscope.resources_path import demo_recording_path
 
@@ -274,6 +276,9 @@ def test_exports_every_format(analysed, tmp_path):
     ).stdout
     for expected in ("Lesson report", "bar 12: rushed", f"Notes played: {len(analysis.notes)}"):
         assert expected in text.replace("  ", " ")
+    low, high = piano_roll_keys(analysis)  # the piano roll names its C's
+    named = [note_name(midi) for midi in range(low, high) if midi % 12 == 0]
+    assert named and all(name in text.split() for name in named)
 
 
 def test_long_comment_lists_continue_on_a_second_page(analysed, tmp_path):
