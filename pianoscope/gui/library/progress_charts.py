@@ -35,9 +35,10 @@ class ProgressCharts(QtWidgets.QWidget):
         ):
             plot = self.graphics.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
             plot.setLabel("left", label)
+            plot.getAxis("left").enableAutoSIPrefix(False)  # 0.8 min/day, not 800 "(x0.001)"
             plot.showGrid(x=True, y=True, alpha=0.2)
-            if key in ("form", "intensity"):
-                plot.addLegend(offset=(-5, 5))
+            if key in ("form", "intensity"):  # in three columns: five rows did not fit ("ff")
+                plot.addLegend(offset=(-5, 5), colCount=3)
             self.plots[key] = plot
         for key in ("dynamic_range", "notes", "form", "intensity", "practice"):
             self.plots[key].setXLink(self.plots["tempo"])
