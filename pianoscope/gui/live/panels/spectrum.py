@@ -16,6 +16,8 @@ from pianoscope.gui.live.live_plot import cache_axes, peak_envelope
 from pianoscope.gui.note_axis import NoteAxis
 from pianoscope.gui.qt import QtCore, pg
 
+LEGEND_Z = 1_000  # above the plotted items (the view's contents sit at z 0)
+
 
 class SpectrumPanel(pg.PlotWidget):
     def __init__(self, *, log_scale: bool = True, db_range: tuple[float, float] = (-120.0, 0.0)):
@@ -26,7 +28,9 @@ class SpectrumPanel(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.2)
         self.setYRange(*db_range, padding=0)
         self.setXRange(*self._x((27.5, 8000.0)))
-        self.addLegend(offset=(-10, 10))
+        # Above the curves, on a dark backdrop: in the review's small moment panel the legend
+        # lies over the spectrum, and the partial markers were drawn across its names.
+        self.addLegend(offset=(-10, 10), brush=pg.mkBrush(0, 0, 0, 200)).setZValue(LEGEND_Z)
         self.hold_curve = self._curve((150, 150, 150), "peak hold")
         self.raw_curve = self._curve("#4aa3df", "FFT")
         self.corrected_curve = self._curve("#e8743b", "corrected")
