@@ -79,6 +79,10 @@ class EnrolmentDialog(QtWidgets.QDialog):
         self.add_button.clicked.connect(self.add_piano)
         self.enrol_button = QtWidgets.QPushButton("Enrol")
         self.enrol_button.clicked.connect(self.start)
+        # Leaving without enrolling (it cancels a fine-tuning still running): only the title
+        # bar's X did that before.
+        self.close_button = QtWidgets.QPushButton("Close")
+        self.close_button.clicked.connect(self.reject)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.hide()
@@ -97,6 +101,7 @@ class EnrolmentDialog(QtWidgets.QDialog):
         actions = QtWidgets.QHBoxLayout()
         actions.addWidget(self.add_button)
         actions.addStretch(1)
+        actions.addWidget(self.close_button)
         actions.addWidget(self.enrol_button)
         running = QtWidgets.QHBoxLayout()
         running.addWidget(self.progress, 1)

@@ -82,6 +82,18 @@ def test_cancel_stops_fine_tuning_and_changes_nothing(
     assert dialog.enrol_button.isEnabled()
 
 
+@pytest.mark.fluidsynth
+def test_close_leaves_without_enrolling_and_stops_a_fine_tuning(
+    qtbot, dialog: EnrolmentDialog, recording_files: dict[str, Path], tmp_path: Path
+) -> None:
+    _fill(dialog, recording_files)
+    job = dialog.start()
+    qtbot.mouseClick(dialog.close_button, QtCore.Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and dialog.result is None
+    assert job.wait(60)
+    assert job.cancelled and not (tmp_path / "enrolments").exists()
+
+
 def test_a_piano_without_recordings_is_explained(qtbot, dialog: EnrolmentDialog) -> None:
     dialog.set_piano(0, "Upstairs", [])
     dialog.set_piano(1, "Downstairs", [Path("nowhere.flac")])
