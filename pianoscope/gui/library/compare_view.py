@@ -13,14 +13,7 @@ from pianoscope.analysis.meter import Meter
 from pianoscope.analysis.result import Analysis
 from pianoscope.app.library.compare import TakeComparison, with_meter
 from pianoscope.gui.qt import QtCore, QtWidgets, pg
-from pianoscope.gui.review.classifier_timeline import (
-    MAX_NAMES_PER_ROW,
-    band_text,
-    is_dark,
-    label_rgb,
-    named_runs,
-    segment_label,
-)
+from pianoscope.gui.review.classifier_timeline import band_names, label_rgb, segment_label
 
 # Sections slower or faster than this (5 %) or louder/softer by 3 dB are highlighted.
 TEMPO_HIGHLIGHT = 0.05
@@ -209,10 +202,7 @@ class CompareView(QtWidgets.QWidget):
                     pen=pg.mkPen(None),
                 )
             )
-            for index in named_runs(labels, MAX_NAMES_PER_ROW):  # the bands say what they are
-                colour = "w" if is_dark(labels[index]) else "k"
-                text = pg.TextItem(band_text(labels[index]), color=colour, anchor=(0, 0.5))
-                text.setPos(starts[index], y + 0.5)
+            for text in band_names(labels, starts, y + 0.5):  # the bands say what they are
                 self.timeline_plot.addItem(text, ignoreBounds=True)
                 self.timeline_texts.append(text.toPlainText())
 

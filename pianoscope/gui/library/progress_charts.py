@@ -48,8 +48,8 @@ class ProgressCharts(QtWidgets.QWidget):
         none is analysed yet). The shared date axis spans the takes and the practice days."""
         takes = len(series.points)
         minutes = round(series.total_practice_minutes)
-        analysed = "no analysed take yet" if takes == 0 else _plural(takes, "analysed take")
-        self.title.setText(f"{title}: {analysed}, {_plural(minutes, 'minute')} recorded")
+        analysed = "no analysed take yet" if takes == 0 else counted(takes, "analysed take")
+        self.title.setText(f"{title}: {analysed}, {counted(minutes, 'minute')} recorded")
         for plot in self.plots.values():
             plot.clear()
         times = np.array([point.recorded_at.timestamp() for point in series.points])
@@ -90,7 +90,8 @@ class ProgressCharts(QtWidgets.QWidget):
 _DAY_S = 86_400.0
 
 
-def _plural(count: int, noun: str) -> str:
+def counted(count: int, noun: str) -> str:
+    """ "1 take", "2 takes": the library window's counts."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 

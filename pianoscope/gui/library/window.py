@@ -24,7 +24,7 @@ from pianoscope.app.library.manage import import_recordings, progress_series, tr
 from pianoscope.app.segment_labeller import user_labeller
 from pianoscope.errors import PianoscopeError
 from pianoscope.gui.library.compare_view import CompareView
-from pianoscope.gui.library.progress_charts import ProgressCharts
+from pianoscope.gui.library.progress_charts import ProgressCharts, counted
 from pianoscope.gui.qt import QtCore, QtWidgets
 from pianoscope.library.records import Recording
 from pianoscope.library.store import Library
@@ -220,15 +220,15 @@ class LibraryWindow(QtWidgets.QMainWindow):
             )
 
         def done(result: PendingAnalysis) -> None:
-            message = f"Analysed {_takes(len(result.analysed))}."
+            message = f"Analysed {counted(len(result.analysed), 'take')}."
             if result.skipped:
-                message += f" {_takes(len(result.skipped))} could not be: " + "; ".join(
+                message += f" {counted(len(result.skipped), 'take')} could not be: " + "; ".join(
                     f"{Path(s.recording.path).name} ({s.reason})" for s in result.skipped[:5]
                 )
             self.statusBar().showMessage(message, 15_000)
             self._selection_changed()
 
-        return self._run_job(f"Analysing {_takes(pending)}", work, done)
+        return self._run_job(f"Analysing {counted(pending, 'take')}", work, done)
 
     def rename_selected(self) -> QtWidgets.QInputDialog | None:
         takes = self.selected_takes()
@@ -351,7 +351,3 @@ class LibraryWindow(QtWidgets.QMainWindow):
     def _cancel_job(self) -> None:
         if self.job is not None:
             self.job.cancel()
-
-
-def _takes(count: int) -> str:
-    return f"{count} take" if count == 1 else f"{count} takes"

@@ -120,13 +120,21 @@ class ClassifierTimeline(TimePlot):
             )
             self.addItem(bars)
             self.bars[head] = bars
-            for index in named_runs(labels, MAX_NAMES_PER_ROW):
-                label = labels[index]
-                colour = "w" if is_dark(label) else "k"
-                text = pg.TextItem(band_text(label), color=colour, anchor=(0, 0.5))
-                text.setPos(starts[index], ROW_OF[head] + 0.5)
+            for text in band_names(labels, starts, ROW_OF[head] + 0.5):
                 self.addItem(text, ignoreBounds=True)
                 self.text_items.append(text)
+
+
+def band_names(labels: list[str], starts: np.ndarray, y: float) -> list[pg.TextItem]:
+    """The name of each run of one label (`named_runs`), written at the start of its first
+    band on the row centred at `y`: white on a dark band, black on a light one."""
+    names = []
+    for index in named_runs(labels, MAX_NAMES_PER_ROW):
+        colour = "w" if is_dark(labels[index]) else "k"
+        text = pg.TextItem(band_text(labels[index]), color=colour, anchor=(0, 0.5))
+        text.setPos(starts[index], y)
+        names.append(text)
+    return names
 
 
 def named_runs(labels: list[str], most: int) -> list[int]:
