@@ -2,8 +2,9 @@
 
 The pipeline hands over each sounding 2 s segment; the classifier's `Prediction` becomes the
 `Label`s of the JSON contract, its intensity read as the live view reads it
-(`pianoscope.transcription.intensity.with_note_intensity`: from the notes for a piano the
-intensity head never heard, and with the three-passage calibration). `instrument` says whether a
+(`pianoscope.transcription.note_reading.with_note_reading`: intensity from the notes for a
+piano the intensity head never heard, and with the three-passage calibration; form from the
+head and the notes together). `instrument` says whether a
 piano plays (`piano`), something else does (`other`: another instrument, speech, noise) or
 nothing (`silence`). Whenever a piano plays, known or not, piano, form and intensity are given;
 `unknown` (another piano) is kept as the piano label with its out-of-set score. For anything
@@ -33,7 +34,7 @@ from pianoscope.app.enrolment import user_classifier
 from pianoscope.app.live.classifier_worker import to_model_rate
 from pianoscope.errors import ModelError, PianoscopeError
 from pianoscope.model.calibration import take_gain_db
-from pianoscope.transcription.intensity import with_note_intensity
+from pianoscope.transcription.note_reading import with_note_reading
 
 if TYPE_CHECKING:  # torch is imported only when a labeller is actually built
     from pianoscope.model.calibration import Calibration
@@ -74,7 +75,7 @@ class ClassifierLabeller:
             audio, take_gain_db=take_gain_db(reference_db), calibration=self.calibration
         )
         return labels_from_prediction(
-            with_note_intensity(prediction, audio, self.calibration_in_force())
+            with_note_reading(prediction, audio, self.calibration_in_force())
         )
 
     def calibration_in_force(self) -> Calibration:

@@ -275,11 +275,9 @@ def judge_leave_one_out(
         left_out_spec,
     )
     from pianoscope.model.training.synth import build_dataset
-    from pianoscope.transcription.intensity import (
-        calibrate_passages_with_notes,
-        with_note_intensity,
-    )
+    from pianoscope.transcription.intensity import calibrate_passages_with_notes
     from pianoscope.transcription.network import load_weights
+    from pianoscope.transcription.note_reading import with_note_reading
 
     reports = []
     for family in LEFT_OUT_FAMILIES:
@@ -306,7 +304,7 @@ def judge_leave_one_out(
                     family, partial(calibrate_passages_with_notes, note_weights=note_weights)
                 ),
                 window_audio=window_audio,
-                read_intensity=partial(with_note_intensity, note_weights=note_weights),
+                read_notes=partial(with_note_reading, note_weights=note_weights),
             )
         )
     return tuple(reports)

@@ -13,9 +13,10 @@ which say how loud the playing is.
 
 A prediction answers two questions apart: is a piano playing (piano / other instrument, speech
 or noise / silence), and if so which piano (a known one or `unknown`, another piano). Form and
-intensity are given whenever a piano plays, known or not. (For a piano the intensity head
-never heard, and with the three-passage calibration, the live view and the analyses read
-intensity from the notes instead: `pianoscope.transcription.intensity.with_note_intensity`.)
+intensity are given whenever a piano plays, known or not. (The live view and the analyses
+complete them from the notes struck in the window: form always, intensity for a piano the
+intensity head never heard and with the three-passage calibration;
+`pianoscope.transcription.note_reading.with_note_reading`.)
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """Intensity of a stretch of playing read from its notes' velocities, for any piano.
 
-`with_note_intensity` is the rule the live view and every analysis apply to the classifier's
-prediction of a 2 s window (`pianoscope.app.segment_labeller`, `pianoscope.app.live.
-classifier_worker`, and the leave-one-out judge): intensity comes from the notes struck in the
-window when a piano plays that is none of the known pianos (another piano, an enrolled one) or
-the calibration in force maps the notes' velocities (the three passages recorded them: they are
-the teacher's own piano telling its range, and a piano never heard may still be taken for a
+`pianoscope.transcription.note_reading.with_note_reading` applies it to the classifier's
+prediction of a 2 s window, live and in every analysis: intensity comes from the notes struck in
+the window when a piano plays that is none of the known pianos (another piano, an enrolled one)
+or the calibration in force maps the notes' velocities (the three passages recorded them: they
+are the teacher's own piano telling its range, and a piano never heard may still be taken for a
 known one: a model trained without the Steinway B took it for one in 81 % of its windows);
 otherwise, and when no note is struck, the intensity head's answer stays.
 
@@ -37,17 +36,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.stats import norm
 
 from pianoscope.model.calibration import PASSAGE_VELOCITIES, Calibration, calibrate_passages
-from pianoscope.model.labels import INTENSITY_LABELS, INTENSITY_VELOCITIES, PIANO_LABELS
+from pianoscope.model.labels import INTENSITY_LABELS, INTENSITY_VELOCITIES
 from pianoscope.transcription.transcriber import transcribe_notes
-
-if TYPE_CHECKING:  # torch is imported only where a classifier is (calibrating needs none)
-    from pianoscope.model.inference import Prediction
 
 NoteWeights = dict[str, np.ndarray]  # a note network's arrays (`network.load_weights`)
 
@@ -162,31 +157,6 @@ def window_note_intensity(
     # one thread: live this runs beside the audio, the analysis and the GUI
     notes = transcribe_notes(window, note_weights, calibration=calibration, workers=1).notes
     return intensity_from_velocities([n.velocity for n in notes], passage_velocities(calibration))
-
-
-def with_note_intensity(
-    prediction: Prediction,
-    audio: np.ndarray,
-    calibration: Calibration | None,
-    *,
-    note_weights: NoteWeights | None = None,
-) -> Prediction:
-    """`prediction` of the newest 2 s of `audio` (float32 mono, 44.1 kHz, as the classifier
-    was given it) with its intensity read from the notes struck there when the rule of the
-    module docstring says so; as it is otherwise, or when no note is struck. `note_weights`:
-    another note network than the shipped one (the leave-one-out judge's, which never heard
-    the left-out piano)."""
-    from pianoscope.model.inference import WINDOW_SAMPLES, HeadProbabilities
-
-    if not prediction.plays_piano:
-        return prediction
-    if prediction.piano_label in PIANO_LABELS and passage_velocities(calibration) is None:
-        return prediction
-    window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
-    reading = window_note_intensity(window, calibration, note_weights=note_weights)
-    if reading is None:
-        return prediction
-    return replace(prediction, intensity=HeadProbabilities(INTENSITY_LABELS, reading.probabilities))
 
 
 # Class boundaries on the velocity scale, open at both ends: a reading below pp's lowest

@@ -1,15 +1,12 @@
 import numpy as np
 import pytest
-from support.networks import biased_network
 
 from pianoscope.model.calibration import (
     PASSAGE_VELOCITIES,
     Calibration,
     CalibrationValueError,
-    calibrate,
     calibrate_passages,
 )
-from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import INTENSITY_LABELS
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.sources import STEINWAY, SampledPiano
@@ -22,9 +19,7 @@ from pianoscope.transcription.intensity import (
     passage_velocities,
     read_passage_velocities,
     window_note_intensity,
-    with_note_intensity,
 )
-from pianoscope.transcription.transcriber import shipped_weights
 
 
 def test_the_passages_read_velocities_map_onto_those_they_were_played_at() -> None:
@@ -129,51 +124,3 @@ def test_a_real_pianos_soft_and_loud_playing_read_apart_through_its_calibration(
         assert soft_label in ("pp", "p")
         assert loud_label in ("mf", "f", "ff") and order(loud_label) > order(soft_label)
     assert window_note_intensity(np.zeros(two_seconds, np.float32), calibration) is None
-
-
-def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> None:
-    """The Steinway B taken for another piano: its intensity comes from the notes, through its
-    three-passage calibration soft for its soft passage and loud for its loud one, whatever the
-    head says. Taken for a known piano it keeps the head's answer, unless the three passages
-    calibrate the notes: then they are read too."""
-    soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
-    passages = calibrate_passages_with_notes(soft, medium, loud)
-    mf = calibrate(medium)
-    another = Classifier.from_network(biased_network(plays_piano=6.0, known=-6.0), 0.5)
-    known = Classifier.from_network(biased_network(plays_piano=6.0, known=6.0), 0.5)
-    read_labels = []
-    for passage in (soft, loud):
-        window = passage[:WINDOW_SAMPLES]
-        for classifier in (another, known):
-            read = with_note_intensity(
-                classifier.predict(window, calibration=passages), window, passages
-            )
-            read_labels.append(read.intensity_label)
-            from_notes = window_note_intensity(window, passages)
-            assert read.intensity.probabilities == from_notes.probabilities
-        assert another.predict(window).piano_label == "unknown"
-        from_notes = window_note_intensity(window, mf)
-        read = with_note_intensity(another.predict(window, calibration=mf), window, mf)
-        assert read.intensity.probabilities == from_notes.probabilities
-        head = known.predict(window, calibration=mf)
-        assert with_note_intensity(head, window, mf) == head
-    # soft (p) and loud (f) as both classifiers read them: see the test above for why the loud
-    # passage's first window reads mf
-    assert read_labels[0] == read_labels[1] and read_labels[2] == read_labels[3]
-    assert read_labels[0] in ("pp", "p") and read_labels[2] in ("mf", "f", "ff")
-    assert INTENSITY_LABELS.index(read_labels[2]) > INTENSITY_LABELS.index(read_labels[0])
-
-
-def test_the_notes_are_read_by_the_note_network_given() -> None:
-    """The leave-one-out judge reads a left-out piano's notes with a note network that never
-    heard it: a network given in place of the shipped one is the one that reads them (here
-    one whose onset threshold no note reaches, so no note is struck and the head stays)."""
-    _soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
-    mf = calibrate(medium)
-    another = Classifier.from_network(biased_network(plays_piano=6.0, known=-6.0), 0.5)
-    window = loud[:WINDOW_SAMPLES]
-    head = another.predict(window, calibration=mf)
-    deaf = {**shipped_weights(), "onset_threshold": np.float32(1.5)}
-    assert with_note_intensity(head, window, mf) != head
-    assert with_note_intensity(head, window, mf, note_weights=deaf) == head
-    assert window_note_intensity(window, mf, note_weights=deaf) is None

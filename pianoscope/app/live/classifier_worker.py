@@ -3,7 +3,8 @@
 The network is loaded inside the thread so that opening the window never waits for torch. A
 missing or unreadable model is reported (`problem`) and the rest of the live view keeps running.
 Predictions are published as immutable `TimedPrediction`s with a history of the last minute;
-their intensity follows `pianoscope.transcription.intensity.with_note_intensity`, as offline.
+their form and intensity follow `pianoscope.transcription.note_reading.with_note_reading`, as
+offline.
 
 Live there is no whole take to measure, so the classifier reads piano, form and silence
 relative to a running reference (`reference_db`): the loudest 100 ms of the last minute, as
@@ -46,7 +47,7 @@ from pianoscope.audio.worker_thread import WorkerThread
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.errors import PianoscopeError
 from pianoscope.model.calibration import TAKE_LOUDEST_DB, Calibration, take_gain_db
-from pianoscope.transcription.intensity import with_note_intensity
+from pianoscope.transcription.note_reading import with_note_reading
 
 if TYPE_CHECKING:  # torch is imported only when the classifier thread loads the model
     from pianoscope.model.inference import Classifier, Prediction
@@ -252,7 +253,7 @@ class ClassifierWorker:
         audio = to_model_rate(samples, self._sample_rate_hz)
         time_s = end_index / self._sample_rate_hz
         prediction = self.classifier.predict(audio, take_gain_db=self._take_gain_db(time_s, audio))
-        prediction = with_note_intensity(prediction, audio, self._calibration)
+        prediction = with_note_reading(prediction, audio, self._calibration)
         timed = TimedPrediction(time_s, prediction)
         bisect.insort_right(self._history, timed, key=lambda kept: kept.time_s)
         del self._history[: max(0, len(self._history) - self._history_length)]

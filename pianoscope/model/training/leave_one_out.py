@@ -8,9 +8,9 @@ ways: with the three-passage calibration (each piano of the family plays its sof
 loud passages dry, as a teacher would, and its windows are read through that calibration), at
 the level convention (every piano's mf calibration phrase at the reference level: what the mf
 calibration gives) and uncalibrated (each window at a random input gain of up to ±12 dB).
-Given the windows' audio and the product's intensity rule (`read_intensity`: the app layer
-passes `pianoscope.transcription.intensity.with_note_intensity`, which reads the notes), the
-intensity is judged as the product gives it.
+Given the windows' audio and the product's rule (`read_notes`: the app layer passes
+`pianoscope.transcription.note_reading.with_note_reading`, which reads the notes), form and
+intensity are judged as the product gives them.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ def without_family(dataset: Dataset, family: str) -> Dataset:
     return dataset.subset(~np.isin(dataset.source, family_sources(family)))
 
 
-# How a read intensity is given: (prediction, the window's audio, calibration) -> prediction.
-IntensityReader = Callable[[Prediction, np.ndarray, Calibration | None], Prediction]
+# The product's reading of a window's notes: (prediction, the window's audio, calibration) ->
+# the prediction with the form and intensity the product gives.
+NoteReader = Callable[[Prediction, np.ndarray, Calibration | None], Prediction]
 PassageCalibrator = Callable[[np.ndarray, np.ndarray, np.ndarray], Calibration]
 
 
@@ -123,13 +124,13 @@ def judge_left_out(
     seed: int = 0,
     passages: Mapping[str, Calibration] | None = None,
     window_audio: np.ndarray | None = None,
-    read_intensity: IntensityReader | None = None,
+    read_notes: NoteReader | None = None,
 ) -> LeftOutReport:
     """Judge a model trained without `family` on `left_out` (its pianos) and on the other
     sounds of `others` (the held-out set); `passages`: the three-passage calibration of each
     of the family's sources (`passage_calibrations`); `window_audio` (clips, samples), the
-    audio of each left-out clip's centred window, and `read_intensity`, the product's rule,
-    judge intensity as the product reads it (without them: the intensity head's)."""
+    audio of each left-out clip's centred window, and `read_notes`, the product's rule, judge
+    form and intensity as the product reads them (without them: the heads')."""
     windows = centred_windows(left_out)
     rng = np.random.default_rng(seed)
     gains = rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB, size=len(windows))
@@ -142,10 +143,10 @@ def judge_left_out(
         features: np.ndarray, audio: np.ndarray | None, calibration: Calibration | None
     ) -> list[Prediction]:
         predictions = predict_windows(classifier, features, calibration)
-        if audio is None or read_intensity is None:
+        if audio is None or read_notes is None:
             return predictions
         return [
-            read_intensity(p, window, calibration or classifier.calibration)
+            read_notes(p, window, calibration or classifier.calibration)
             for p, window in zip(predictions, audio, strict=True)
         ]
 

@@ -9,8 +9,9 @@ import torch
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.calibration import Calibration
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
-from pianoscope.model.labels import INTENSITY_LABELS
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.network import PianoscopeNet
+from pianoscope.model.training.evaluate import centred_windows
 from pianoscope.model.training.leave_one_out import (
     family_sources,
     judge_left_out,
@@ -27,11 +28,8 @@ from pianoscope.model.training.sources import (
     pool_pianos,
 )
 from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset, render_at_convention
-from pianoscope.transcription.intensity import (
-    calibrate_passages_with_notes,
-    window_note_intensity,
-    with_note_intensity,
-)
+from pianoscope.transcription.intensity import calibrate_passages_with_notes, window_note_intensity
+from pianoscope.transcription.note_reading import with_note_reading
 
 
 def _dataset(sources: list[str], kinds: list[str]) -> Dataset:
@@ -98,7 +96,8 @@ def test_with_passages_each_source_is_read_through_its_own_calibration():
 
 def test_with_the_windows_audio_another_piano_is_judged_by_its_notes():
     """A model that takes every window for another piano: its intensity is judged from the
-    notes struck in each window, as the product reads it, not from its (untrained) head."""
+    notes struck in each window, and its form from its head and the notes together, as the
+    product reads them, not from its (untrained) heads alone."""
     torch.manual_seed(0)
     network = PianoscopeNet().eval()
     with torch.no_grad():
@@ -126,12 +125,19 @@ def test_with_the_windows_audio_another_piano_is_judged_by_its_notes():
         _dataset(["speech"], ["speech"]),
         passages={STEINWAY: calibration},
         window_audio=audio,
-        read_intensity=with_note_intensity,
+        read_notes=with_note_reading,
     )
     by_notes = [INTENSITY_LABELS.index(window_note_intensity(a, calibration).label) for a in audio]
     assert report.passages.exact == np.mean(np.array(by_notes) == left_out.intensity)
     assert report.passages.within_one == 1.0
     assert report.passages.spearman > 0.8
+    read_forms = [
+        FORM_LABELS.index(with_note_reading(p, a, classifier.calibration).form.label)
+        for p, a in zip(
+            classifier.predict_feature_batch(centred_windows(left_out)), audio, strict=True
+        )
+    ]
+    assert report.form_accuracy == np.mean(np.array(read_forms) == left_out.form)
 
 
 @pytest.mark.fluidsynth

@@ -1,0 +1,107 @@
+"""Form on pianos no model heard: the classifier's form head, the notes, and the product's rule.
+
+The Steinway B samples (never in the shipped classifier's, the note network's or the form
+model's training) and the two SoundFonts reserved for evaluation (csound's sf_GMbank and
+FluidR3Mono_GM) play 3 s clips of the four forms at the five intensities, in rooms with the
+microphone and noise augmentation of the leave-one-out set (`recipe.left_out_spec`); so do the
+four shipped pianos (new playing; `--known`). The centred 2 s of each clip get a form three ways:
+
+- head: the classifier's form head alone (`--weights`, default the shipped weights);
+- notes: the form model's reading of the notes struck in those 2 s
+  (`pianoscope.transcription.form.note_form`);
+- product: what the live view and the analyses give (`pianoscope.transcription.note_reading.
+  with_note_reading`: the head's probabilities to the power HEAD_FORM_WEIGHT times the notes').
+
+Prints the accuracy of each and the product's confusion matrix. Target of issue 12 on a piano
+never heard: form >= 90 %.
+
+    python bench/bench_note_form.py [--clips-per-class 4] [--weights PATH] [--known]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
+from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
+from pianoscope.model.training.render import Instrument
+from pianoscope.model.training.sources import KNOWN_PIANOS, STEINWAY, SampledPiano
+from pianoscope.model.training.synth import KIND_POOL, UNKNOWN_INDEX, ClipPlan, iter_plan_audio
+from pianoscope.numeric_threads import use_one_numeric_thread
+from pianoscope.transcription.form import note_form
+from pianoscope.transcription.note_reading import with_note_reading
+from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
+from pianoscope.transcription.transcriber import transcribe_notes
+
+UNSEEN_PIANOS: dict[str, Instrument | SampledPiano] = {
+    "Steinway B": SampledPiano(STEINWAY),
+    "csound grand": Instrument("sf_GMbank.sf2", 0),
+    "FluidR3Mono grand": Instrument("FluidR3Mono_GM.sf3", 0),
+}
+CLIP_S = 3.0
+WINDOW_START_S = 0.5  # the centred 2 s the classifier judges, in the clip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips-per-class", type=int, default=4, help="per form and intensity")
+    parser.add_argument("--weights", type=Path, default=None, help="classifier weights to judge")
+    parser.add_argument("--known", action="store_true", help="also the four shipped pianos")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    use_one_numeric_thread()
+    classifier = Classifier(args.weights, threads=1)
+    pianos = dict(UNSEEN_PIANOS)
+    if args.known:
+        pianos |= {f"known: {source.soundfont}:{source.program}": source for source in KNOWN_PIANOS}
+    for name, source in pianos.items():
+        started = time.monotonic()
+        truth, read = _read(classifier, source, args.clips_per_class)
+        figures = "  ".join(
+            f"{way} {100 * np.mean(np.array(r) == truth):5.1f} %" for way, r in read.items()
+        )
+        print(f"{name} ({len(truth)} clips, {time.monotonic() - started:.0f} s): {figures}")
+        confusion = np.zeros((len(FORM_LABELS), len(FORM_LABELS)), dtype=int)
+        for true, product in zip(truth, read["product"], strict=True):
+            confusion[true, product] += 1
+        for label, row in zip(FORM_LABELS, confusion, strict=True):
+            print(f"    {label:9s} " + " ".join(f"{count:4d}" for count in row))
+
+
+def _read(
+    classifier: Classifier, source: Instrument | SampledPiano, per_class: int
+) -> tuple[np.ndarray, dict[str, list[int]]]:
+    plans = _plans(source, per_class)
+    truth = np.array([plan.form for plan in plans])
+    read: dict[str, list[int]] = {"head": [], "notes": [], "product": []}
+    start = round(WINDOW_START_S * SAMPLE_RATE_HZ)
+    for _index, audio in iter_plan_audio(plans, CLIP_S, ROOM_AND_MICROPHONE):
+        window = audio[start : start + WINDOW_SAMPLES]
+        head = classifier.predict(window)
+        read["head"].append(FORM_LABELS.index(head.form.label))
+        notes = transcribe_notes(window, workers=1).notes
+        from_notes = note_form(notes, WINDOW_SAMPLES / SAMPLE_RATE_HZ)
+        read["notes"].append(-1 if from_notes is None else int(np.argmax(from_notes)))
+        product = with_note_reading(head, window, classifier.calibration)
+        read["product"].append(FORM_LABELS.index(product.form.label))
+    return truth, read
+
+
+def _plans(source: Instrument | SampledPiano, per_class: int) -> list[ClipPlan]:
+    seeds = np.random.default_rng([20_261_203, len(str(source))])
+    return [
+        ClipPlan(KIND_POOL, source, UNKNOWN_INDEX, form, intensity, int(seeds.integers(2**62)))
+        for form in range(len(FORM_LABELS))
+        for intensity in range(len(INTENSITY_LABELS))
+        for _ in range(per_class)
+    ]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""Playing form of a stretch of playing read from its notes, for any piano.
+
+The classifier's form head hears the four forms through its training pianos' timbre; on a piano
+it never heard, or in a room the shipped weights never heard, it confuses them (the Steinway B
+in rooms: 73.5 % with the shipped weights, 87-88 % with the piano pool's). What tells the forms
+apart is in the notes themselves, whatever piano plays them
+(`pianoscope.model.training.midi_gen` plays them so):
+
+- legato: one mostly stepwise line, each note held a little past the next onset;
+- staccato: one line of short notes with silence between them;
+- chords: three or more notes struck together, again and again;
+- arpeggio: chord tones one after another, thirds and fourths apart, each held on.
+
+`form_features` measures exactly those traits on the notes the note network reads in a window
+(`FORM_FEATURE_NAMES`); a multinomial logistic regression over them (`NoteFormModel`, trained by
+`python -m pianoscope.transcription.form_train` on pianos of the pool outside every left-out
+family, and shipped as `resources/note_form.npz`) gives each form a probability. How the
+reading is combined with the head's is `pianoscope.transcription.note_reading`'s rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from pianoscope.atomic_files import replacing
+from pianoscope.dsp.notes import NoteEvent
+from pianoscope.model.labels import FORM_LABELS
+from pianoscope.resources_path import resource_path
+
+MODEL_NAME = "note_form.npz"
+CHORD_SPREAD_S = 0.035  # onsets this close to a group's first are one chord struck together
+MIN_NOTES = 2  # fewer notes than this say nothing about form
+POLYPHONY_POINTS = 50  # instants the sounding notes are counted at, over the notes' span
+FORM_FEATURE_NAMES = (
+    "log note count",
+    "onset groups per second",
+    "share of groups of 3 notes or more",
+    "mean notes per group",
+    "log median held / inter-onset time",
+    "log lower-quartile held / inter-onset time",
+    "log upper-quartile held / inter-onset time",
+    "median overlap into the next group (s)",
+    "log median inter-onset time (s)",
+    "share of steps of 1-2 semitones",
+    "share of steps of 3-5 semitones",
+    "log(1 + median step in semitones)",
+    "share of intervals of 3 semitones or more, note to note",
+    "mean notes sounding",
+    "log median note duration (s)",
+    "pitch range (semitones)",
+    "share of steps in the direction of the one before",
+    "share of the span with no note sounding",
+    "pitch classes",
+    "pitch classes per note",
+)
+
+
+def form_features(notes: Sequence[NoteEvent], window_s: float) -> np.ndarray | None:
+    """The `FORM_FEATURE_NAMES` of the notes struck in a window `window_s` long; None for
+    fewer than `MIN_NOTES` notes. Steps are between the highest notes of successive onset
+    groups (the melody a chord or a line carries)."""
+    if len(notes) < MIN_NOTES:
+        return None
+    ordered = sorted(notes, key=lambda n: (n.onset_s, n.midi))
+    onset = np.array([n.onset_s for n in ordered])
+    offset = np.array([n.offset_s for n in ordered])
+    pitch = np.array([n.midi for n in ordered], dtype=float)
+    duration = np.maximum(offset - onset, 0.01)
+    groups = _onset_groups(onset)
+    sizes = np.array([len(g) for g in groups])
+    group_onsets = np.array([onset[g[0]] for g in groups])
+    gaps = np.diff(group_onsets) if len(groups) > 1 else np.array([window_s])
+    held = np.array([duration[g].max() for g in groups[:-1]]) if len(groups) > 1 else gaps
+    held_over_gap = held / np.maximum(gaps, 0.01)
+    tops = np.array([pitch[g].max() for g in groups])
+    moves = np.diff(tops) if len(tops) > 1 else np.zeros(1)
+    steps = np.abs(moves)
+    turns = np.sign(moves)
+    pitch_classes = len(set((pitch % 12).astype(int)))
+    return np.array(
+        [
+            np.log(len(ordered)),
+            len(groups) / window_s,
+            float(np.mean(sizes >= 3)),
+            float(sizes.mean()),
+            np.log(np.median(held_over_gap)),
+            np.log(np.percentile(held_over_gap, 25)),
+            np.log(np.percentile(held_over_gap, 75)),
+            float(np.median(held - gaps)),
+            np.log(max(float(np.median(gaps)), 0.01)),
+            float(np.mean(steps <= 2)),
+            float(np.mean((steps >= 3) & (steps <= 5))),
+            np.log1p(np.median(steps)),
+            float(np.mean(np.abs(np.diff(pitch)) >= 3)),
+            _mean_sounding(onset, offset, onset.min(), min(offset.max(), onset.min() + window_s)),
+            np.log(np.median(duration)),
+            float(np.ptp(pitch)),
+            float(np.mean(turns[1:] == turns[:-1])) if len(turns) > 1 else 0.0,
+            1.0 - _share_sounding(onset, offset),
+            float(pitch_classes),
+            pitch_classes / len(ordered),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class NoteFormModel:
+    """Multinomial logistic regression from standardised `FORM_FEATURE_NAMES` to `FORM_LABELS`."""
+
+    mean: np.ndarray  # (features,)
+    scale: np.ndarray  # (features,)
+    weights: np.ndarray  # (features, forms)
+    bias: np.ndarray  # (forms,)
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """(..., forms) probabilities of (..., features) feature rows."""
+        logits = ((features - self.mean) / self.scale) @ self.weights + self.bias
+        exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return exp / exp.sum(axis=-1, keepdims=True)
+
+    def save(self, path: Path) -> None:
+        """Write the model to `path` whole or not at all (arrays only)."""
+        with replacing(path) as handle:
+            np.savez(
+                handle,
+                feature_names=np.array(FORM_FEATURE_NAMES),
+                form_labels=np.array(FORM_LABELS),
+                mean=self.mean,
+                scale=self.scale,
+                weights=self.weights,
+                bias=self.bias,
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> NoteFormModel:
+        """The model in `path` (arrays only, no pickle); ValueError when it was made for other
+        features or forms than this code's."""
+        with np.load(path, allow_pickle=False) as archive:
+            if tuple(archive["feature_names"]) != FORM_FEATURE_NAMES or tuple(
+                archive["form_labels"]
+            ) != tuple(FORM_LABELS):
+                raise ValueError(f"{path.name} was made for other form features or labels")
+            return cls(archive["mean"], archive["scale"], archive["weights"], archive["bias"])
+
+
+def fit_form_model(
+    features: np.ndarray, forms: np.ndarray, *, l2: float = 1e-2, steps: int = 3000
+) -> NoteFormModel:
+    """Fit by full-batch gradient descent from zero (deterministic: the same data give the
+    same model bit for bit); `forms` are indices into FORM_LABELS."""
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0) + 1e-9
+    standard = (features - mean) / scale
+    targets = np.eye(len(FORM_LABELS))[forms]
+    weights = np.zeros((features.shape[1], len(FORM_LABELS)))
+    bias = np.zeros(len(FORM_LABELS))
+    for _ in range(steps):
+        model = NoteFormModel(np.zeros_like(mean), np.ones_like(scale), weights, bias)
+        gradient = (model.probabilities(standard) - targets) / len(standard)
+        weights = weights - 0.1 * (standard.T @ gradient + l2 * weights)
+        bias = bias - 0.1 * gradient.sum(axis=0)
+    return NoteFormModel(mean, scale, weights, bias)
+
+
+@cache
+def shipped_form_model() -> NoteFormModel:
+    return NoteFormModel.load(resource_path(MODEL_NAME))
+
+
+def note_form(
+    notes: Sequence[NoteEvent], window_s: float, model: NoteFormModel | None = None
+) -> np.ndarray | None:
+    """Probabilities of FORM_LABELS read from the notes of a window `window_s` long by
+    `model` (the shipped one by default); None when too few notes are struck in it."""
+    features = form_features(notes, window_s)
+    if features is None:
+        return None
+    return (model or shipped_form_model()).probabilities(features)
+
+
+def _onset_groups(onset: np.ndarray) -> list[list[int]]:
+    """Indices of the notes (in onset order) struck together, group by group."""
+    groups: list[list[int]] = []
+    for index, time_s in enumerate(onset):
+        if groups and time_s - onset[groups[-1][0]] <= CHORD_SPREAD_S:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _mean_sounding(onset: np.ndarray, offset: np.ndarray, start_s: float, end_s: float) -> float:
+    instants = np.linspace(start_s, end_s, POLYPHONY_POINTS)
+    sounding = (onset[None, :] <= instants[:, None]) & (offset[None, :] > instants[:, None])
+    return float(sounding.sum(axis=1).mean())
+
+
+def _share_sounding(onset: np.ndarray, offset: np.ndarray) -> float:
+    """Share of the time from the first to the last onset in which some note sounds."""
+    instants = np.linspace(onset.min(), onset.max(), POLYPHONY_POINTS)
+    sounding = (onset[None, :] <= instants[:, None]) & (offset[None, :] > instants[:, None])
+    return float(sounding.any(axis=1).mean())

@@ -1,0 +1,85 @@
+"""The classifier's answer for a 2 s window, completed by what the notes struck in it say.
+
+The live view and every analysis give a window's prediction to `with_note_reading`
+(`pianoscope.app.segment_labeller`, `pianoscope.app.live.classifier_worker`, and the
+leave-one-out judge): whenever a piano plays, the note network reads the window's notes once,
+and
+
+- form: the head's probabilities and the notes' (`pianoscope.transcription.form`) are
+  multiplied, the head's raised to `HEAD_FORM_WEIGHT`, and renormalised, for every piano,
+  known or not: in a room the head confuses the forms even on the pianos it was trained on
+  (the shipped weights never heard a room), and the notes tell them apart the same way on
+  every piano. A window with fewer than two notes keeps the head's form.
+- intensity: read from the notes' velocities when the piano is none of the known ones or the
+  three-passage calibration recorded the notes' velocities
+  (`pianoscope.transcription.intensity`); otherwise, or without notes, the head's stays.
+
+`HEAD_FORM_WEIGHT` was chosen on windows of pianos outside every left-out family (the form
+model's own training pianos, with the form model's out-of-fold readings), never on a left-out
+piano: see `python -m pianoscope.transcription.form_train`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pianoscope.model.calibration import Calibration
+from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.transcription.form import NoteFormModel, note_form
+from pianoscope.transcription.intensity import (
+    NoteWeights,
+    intensity_from_velocities,
+    passage_velocities,
+)
+from pianoscope.transcription.transcriber import transcribe_notes
+
+if TYPE_CHECKING:  # torch is imported only where a classifier is
+    from pianoscope.model.inference import Prediction
+
+HEAD_FORM_WEIGHT = 0.25
+
+
+def with_note_reading(
+    prediction: Prediction,
+    audio: np.ndarray,
+    calibration: Calibration | None,
+    *,
+    note_weights: NoteWeights | None = None,
+    form_model: NoteFormModel | None = None,
+) -> Prediction:
+    """`prediction` of the newest 2 s of `audio` (float32 mono, 44.1 kHz, as the classifier
+    was given it) with its form and intensity completed from the notes struck there by the
+    rule of the module docstring. `note_weights`, `form_model`: another note network or form
+    model than the shipped ones (the leave-one-out judge's, which never heard the left-out
+    piano)."""
+    from pianoscope.model.inference import WINDOW_SAMPLES, HeadProbabilities
+    from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
+
+    if not prediction.plays_piano:
+        return prediction
+    window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
+    # one thread: live this runs beside the audio, the analysis and the GUI
+    notes = transcribe_notes(window, note_weights, calibration=calibration, workers=1).notes
+    read = prediction
+    from_notes = note_form(notes, window.size / SAMPLE_RATE_HZ, form_model)
+    if from_notes is not None:
+        read = replace(read, form=HeadProbabilities(FORM_LABELS, combined_form(read, from_notes)))
+    passages = passage_velocities(calibration)
+    if prediction.piano_label not in PIANO_LABELS or passages is not None:
+        intensity = intensity_from_velocities([n.velocity for n in notes], passages)
+        if intensity is not None:
+            read = replace(
+                read, intensity=HeadProbabilities(INTENSITY_LABELS, intensity.probabilities)
+            )
+    return read
+
+
+def combined_form(prediction: Prediction, from_notes: np.ndarray) -> tuple[float, ...]:
+    """The head's form probabilities to the power `HEAD_FORM_WEIGHT` times the notes',
+    renormalised (a product of experts; the head's floor at 1e-6 so no single expert vetoes)."""
+    head = np.array([prediction.form.as_dict()[label] for label in FORM_LABELS])
+    product = np.maximum(head, 1e-6) ** HEAD_FORM_WEIGHT * np.maximum(from_notes, 1e-6)
+    return tuple(float(p) for p in product / product.sum())
