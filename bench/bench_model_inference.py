@@ -3,7 +3,8 @@
 Prints median and 99th percentile in milliseconds for the log-mel features of 2 s of audio, the
 network on those features, and the whole `Classifier.predict` call (target: <= 5 ms); and what
 `predict` adds for a piano that is none of the known ones, whose intensity is read from the
-notes struck in the window (the note model over 2 s of the bundled demo).
+notes struck in the window, and the form from them and the head together (the note model
+over 2 s of the bundled demo; live, every window where a piano plays).
 Uses the shipped weights, or `--weights PATH`. One thread means numpy's BLAS too (the note
 model is numpy), as in every Pianoscope process (`pianoscope.numeric_threads`).
 
@@ -16,6 +17,7 @@ import argparse
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +28,7 @@ from pianoscope.dsp.features import log_mel
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.resources_path import demo_recording_path
-from pianoscope.transcription.intensity import window_note_intensity
+from pianoscope.transcription.note_reading import with_note_reading
 
 
 def _timings_ms(named_calls: dict[str, Callable[[], object]], calls: int) -> dict[str, np.ndarray]:
@@ -53,6 +55,7 @@ def main() -> None:
     audio = (np.random.default_rng(0).standard_normal(WINDOW_SAMPLES) * 0.05).astype(np.float32)
     features = log_mel(audio)
     piano = load_audio(demo_recording_path())[44_100 : 44_100 + WINDOW_SAMPLES]
+    another_piano = replace(classifier.predict(piano), is_unknown=True, is_other=False)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"torch {torch.__version__}, threads {torch.get_num_threads()}, {args.calls} calls, "
@@ -62,7 +65,7 @@ def main() -> None:
         "log-mel features (2 s)": lambda: log_mel(audio),
         "network on features": lambda: classifier.predict_features(features),
         "Classifier.predict (2 s audio)": lambda: classifier.predict(audio),
-        "+ intensity from the notes (2 s)": lambda: window_note_intensity(piano, None),
+        "+ form, intensity from notes": lambda: with_note_reading(another_piano, piano, None),
     }
     for name, timings in _timings_ms(named_calls, args.calls).items():
         median, p99 = np.median(timings), np.percentile(timings, 99)
