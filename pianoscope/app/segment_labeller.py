@@ -1,18 +1,17 @@
 """Adapter from the teacher's classifier to the analysis pipeline's `SegmentLabeller`.
 
 The pipeline hands over each sounding 2 s segment; the classifier's `Prediction` becomes the
-`Label`s of the JSON contract, its intensity read as the live view reads it
+`Label`s of the JSON contract, its form and intensity read as the live view reads them
 (`pianoscope.transcription.note_reading.with_note_reading`: intensity from the notes for a
 piano the intensity head never heard, and with the three-passage calibration; form from the
-head and the notes together). `instrument` says whether a
-piano plays (`piano`), something else does (`other`: another instrument, speech, noise) or
-nothing (`silence`). Whenever a piano plays, known or not, piano, form and intensity are given;
-`unknown` (another piano) is kept as the piano label with its out-of-set score. For anything
-else they are null. Offline analysis, review and the library all label with `user_labeller`, so
-they name the same pianos as the live view (the enrolled ones, once the teacher chose them), and
-each take with its own calibration (`take_labeller` with
-`pianoscope.app.take_calibration.take_calibration`), so they read its intensities as the live
-view did.
+head and the notes together). `instrument` says whether a piano plays (`piano`), something
+else does (`other`: another instrument, speech, noise) or nothing (`silence`). Whenever a
+piano plays, known or not, piano, form and intensity are given; `unknown` (another piano) is
+kept as the piano label with its out-of-set score. For anything else they are null. Offline
+analysis, review and the library all label with `user_labeller`, so they name the same pianos
+as the live view (the enrolled ones, once the teacher chose them), and each take with its own
+calibration (`take_labeller` with `pianoscope.app.take_calibration.take_calibration`), so they
+read its intensities as the live view did.
 
 Each segment is classified with the take's own level as its reference
 (`pianoscope.model.calibration.take_gain_db`): whether a piano plays, piano, form and silence
