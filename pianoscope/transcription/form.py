@@ -1,10 +1,11 @@
 """Playing form of a stretch of playing read from its notes, for any piano.
 
 The classifier's form head hears the four forms through its training pianos' timbre; on a piano
-it never heard, or in a room the shipped weights never heard, it confuses them (the Steinway B
-in rooms: 73.5 % with the shipped weights, 87-88 % with the piano pool's). What tells the forms
-apart is in the notes themselves, whatever piano plays them
-(`pianoscope.model.training.midi_gen` plays them so):
+it never heard, or in a room (the shipped weights never heard one), it confuses them
+(`bench/bench_note_form.py`: the shipped head reads 74-84 % of the windows of three pianos it
+never heard right, in rooms; with the notes 84-90 %). What tells the forms apart is in the
+notes themselves, whatever piano plays them (`pianoscope.model.training.midi_gen` plays them
+so):
 
 - legato: one mostly stepwise line, each note held a little past the next onset;
 - staccato: one line of short notes with silence between them;
