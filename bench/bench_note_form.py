@@ -10,7 +10,8 @@ four shipped pianos (new playing; `--known`). The centred 2 s of each clip get a
 - notes: the form model's reading of the notes struck in those 2 s
   (`pianoscope.transcription.form.note_form`);
 - product: what the live view and the analyses give (`pianoscope.transcription.note_reading.
-  with_note_reading`: the head's probabilities to the power HEAD_FORM_WEIGHT times the notes').
+  with_note_reading`: the head's probabilities to the power the form model's head weight times
+  the notes'; the weight was chosen with the shipped classifier).
 
 Every window is judged, whether or not the classifier gives it a form; the share it gives one
 to is printed beside ("given": with the shipped weights, which cannot tell another piano from

@@ -111,12 +111,16 @@ def form_features(notes: Sequence[NoteEvent], window_s: float) -> np.ndarray | N
 
 @dataclass(frozen=True)
 class NoteFormModel:
-    """Multinomial logistic regression from standardised `FORM_FEATURE_NAMES` to `FORM_LABELS`."""
+    """Multinomial logistic regression from standardised `FORM_FEATURE_NAMES` to `FORM_LABELS`,
+    and the power the classifier's form head is raised to when the two are multiplied
+    (`head_weight`: chosen by the training command with the classifier shipped beside it, as
+    a weak head should count less than a strong one; see `note_reading`)."""
 
     mean: np.ndarray  # (features,)
     scale: np.ndarray  # (features,)
     weights: np.ndarray  # (features, forms)
     bias: np.ndarray  # (forms,)
+    head_weight: float = 1.0
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """(..., forms) probabilities of (..., features) feature rows."""
@@ -135,6 +139,7 @@ class NoteFormModel:
                 scale=self.scale,
                 weights=self.weights,
                 bias=self.bias,
+                head_weight=np.float64(self.head_weight),
             )
 
     @classmethod
@@ -146,7 +151,13 @@ class NoteFormModel:
                 archive["form_labels"]
             ) != tuple(FORM_LABELS):
                 raise ValueError(f"{path.name} was made for other form features or labels")
-            return cls(archive["mean"], archive["scale"], archive["weights"], archive["bias"])
+            return cls(
+                archive["mean"],
+                archive["scale"],
+                archive["weights"],
+                archive["bias"],
+                float(archive["head_weight"]),
+            )
 
 
 def fit_form_model(

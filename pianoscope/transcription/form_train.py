@@ -9,9 +9,10 @@ shipped note network, measures their `form.FORM_FEATURE_NAMES` and fits
 `form.fit_form_model` (deterministic: the same renderings give the same model bit for bit).
 
 It prints the five-fold out-of-fold accuracy of the notes alone, of the shipped classifier's
-form head alone, and of their product at each candidate `HEAD_FORM_WEIGHT`: the weight in
-`pianoscope.transcription.note_reading` is the best of these (chosen here, never on a
-left-out piano).
+form head alone, and of their product at each of `CANDIDATE_HEAD_WEIGHTS`, and stores the best
+weight with the model (`NoteFormModel.head_weight`, the power `note_reading` raises the head's
+probabilities to): chosen here, with the classifier it will be shipped beside, never on a
+left-out piano. Retrain it whenever the classifier's weights change.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -51,7 +52,7 @@ TRAINING_SPEC = DatasetSpec(
     augment=ROOM_AND_MICROPHONE,
 )
 FOLDS = 5
-CANDIDATE_HEAD_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
+CANDIDATE_HEAD_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True)
@@ -118,13 +119,16 @@ def train(out: Path, spec: DatasetSpec = TRAINING_SPEC) -> NoteFormModel:
     notes = out_of_fold_probabilities(windows)
     head = head_form_probabilities(audio[windows.rows])
     log.info("%d of %d windows have two notes or more", len(windows.rows), len(audio))
+    accuracies = []
     for weight in CANDIDATE_HEAD_WEIGHTS:
         product = weight * np.log(np.maximum(head, 1e-6)) + np.log(np.maximum(notes, 1e-6))
-        accuracy = np.mean(product.argmax(axis=1) == windows.forms)
-        log.info("out of fold, head weight %.2f: form accuracy %.3f", weight, accuracy)
+        accuracies.append(float(np.mean(product.argmax(axis=1) == windows.forms)))
+        log.info("out of fold, head weight %.2f: form accuracy %.3f", weight, accuracies[-1])
     log.info("the head alone: %.3f", np.mean(head.argmax(axis=1) == windows.forms))
-    model = fit_form_model(windows.features, windows.forms)
+    head_weight = CANDIDATE_HEAD_WEIGHTS[int(np.argmax(accuracies))]
+    model = replace(fit_form_model(windows.features, windows.forms), head_weight=head_weight)
     model.save(out)
+    log.info("head weight %.2f", head_weight)
     log.info("wrote %s (%.0f s in all)", out, time.monotonic() - started)
     return model
 

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -82,9 +84,10 @@ def test_fitting_is_deterministic_and_separates_what_is_separable(tmp_path) -> N
     again = fit_form_model(features, forms)
     assert np.array_equal(model.weights, again.weights) and np.array_equal(model.bias, again.bias)
     assert np.mean(model.probabilities(features).argmax(axis=1) == forms) > 0.95
-    model.save(tmp_path / "form.npz")
+    replace(model, head_weight=2.0).save(tmp_path / "form.npz")
     loaded = NoteFormModel.load(tmp_path / "form.npz")
     assert np.array_equal(loaded.probabilities(features), model.probabilities(features))
+    assert loaded.head_weight == 2.0
 
 
 def test_a_model_made_for_other_features_is_refused(tmp_path) -> None:

@@ -4,17 +4,19 @@ import numpy as np
 import pytest
 
 from pianoscope.transcription.form import NoteFormModel
-from pianoscope.transcription.form_train import TRAINING_SPEC, train
+from pianoscope.transcription.form_train import CANDIDATE_HEAD_WEIGHTS, TRAINING_SPEC, train
 
 
 @pytest.mark.fluidsynth
 def test_the_training_command_rebuilds_the_same_model_from_its_renderings(tmp_path) -> None:
     """`python -m pianoscope.transcription.form_train` on a few clips, twice: the same model
-    bit for bit, loadable as the shipped one is."""
+    bit for bit, loadable as the shipped one is, with the head's weight it chose."""
     spec = replace(TRAINING_SPEC, pool_clips=12)
     first = train(tmp_path / "first.npz", spec)
     second = train(tmp_path / "second.npz", spec)
     for name in ("mean", "scale", "weights", "bias"):
         assert np.array_equal(getattr(first, name), getattr(second, name))
+    assert first.head_weight == second.head_weight and first.head_weight in CANDIDATE_HEAD_WEIGHTS
     loaded = NoteFormModel.load(tmp_path / "first.npz")
     assert np.array_equal(loaded.weights, first.weights)
+    assert loaded.head_weight == first.head_weight

@@ -8,9 +8,9 @@ from pianoscope.model.training.midi_gen import generate_phrase
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.sources import STEINWAY, SampledPiano
 from pianoscope.model.training.synth import render_at_convention
-from pianoscope.transcription.form import note_form
+from pianoscope.transcription.form import note_form, shipped_form_model
 from pianoscope.transcription.intensity import calibrate_passages_with_notes, window_note_intensity
-from pianoscope.transcription.note_reading import HEAD_FORM_WEIGHT, combined_form, with_note_reading
+from pianoscope.transcription.note_reading import combined_form, with_note_reading
 from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
 
 
@@ -65,8 +65,9 @@ def test_the_notes_are_read_by_the_note_network_given() -> None:
 
 def test_every_pianos_form_is_read_from_its_head_and_its_notes_together() -> None:
     """Known piano or not, a window's form is the product of the head's probabilities (to the
-    power HEAD_FORM_WEIGHT) and the notes' reading: block chords on the Steinway B, which the
-    biased heads do not recognise, read as chords; no other sound is read at all."""
+    power of the form model's head weight) and the notes' reading: block chords on the
+    Steinway B, which the biased heads do not recognise, read as chords; no other sound is
+    read at all."""
     phrase = generate_phrase(np.random.default_rng(3), "chords", "mf", duration_s=3.0)
     (audio,) = render_at_convention(SampledPiano(STEINWAY), [phrase])
     window = audio[:WINDOW_SAMPLES]
@@ -77,7 +78,8 @@ def test_every_pianos_form_is_read_from_its_head_and_its_notes_together() -> Non
         classifier = Classifier.from_network(biased_network(plays_piano=6.0, known=known), 0.5)
         head = classifier.predict(window)
         read = with_note_reading(head, window, None)
-        assert read.form.probabilities == combined_form(head, from_notes)
+        weight = shipped_form_model().head_weight
+        assert read.form.probabilities == combined_form(head, from_notes, weight)
         assert read.form_label == "chords"
         assert read.piano == head.piano and read.instrument == head.instrument
     other = Classifier.from_network(biased_network(plays_piano=-6.0, known=-6.0), 0.5)
@@ -93,7 +95,7 @@ def test_the_form_product_weighs_the_head_by_its_power() -> None:
     uniform = HeadProbabilities(INTENSITY_LABELS, (0.2,) * 5)
     prediction = Prediction(head, head, uniform, 0.0, False, False, 0.0)
     notes = np.array([0.2, 0.05, 0.7, 0.05])
-    combined = np.array(combined_form(prediction, notes))
-    expected = np.array(head.probabilities) ** HEAD_FORM_WEIGHT * notes
+    combined = np.array(combined_form(prediction, notes, 0.25))
+    expected = np.array(head.probabilities) ** 0.25 * notes
     assert np.allclose(combined, expected / expected.sum())
     assert np.isclose(combined.sum(), 1.0) and FORM_LABELS[int(np.argmax(combined))] == "chords"
