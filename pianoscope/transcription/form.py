@@ -83,6 +83,7 @@ def form_features(notes: Sequence[NoteEvent], window_s: float) -> np.ndarray | N
     steps = np.abs(moves)
     turns = np.sign(moves)
     pitch_classes = len(set((pitch % 12).astype(int)))
+    span_end_s = min(offset.max(), onset.min() + window_s)
     return np.array(
         [
             np.log(len(ordered)),
@@ -98,11 +99,11 @@ def form_features(notes: Sequence[NoteEvent], window_s: float) -> np.ndarray | N
             float(np.mean((steps >= 3) & (steps <= 5))),
             np.log1p(np.median(steps)),
             float(np.mean(np.abs(np.diff(pitch)) >= 3)),
-            _mean_sounding(onset, offset, onset.min(), min(offset.max(), onset.min() + window_s)),
+            float(_sounding(onset, offset, onset.min(), span_end_s).sum(axis=1).mean()),
             np.log(np.median(duration)),
             float(np.ptp(pitch)),
             float(np.mean(turns[1:] == turns[:-1])) if len(turns) > 1 else 0.0,
-            1.0 - _share_sounding(onset, offset),
+            1.0 - float(_sounding(onset, offset, onset.min(), onset.max()).any(axis=1).mean()),
             float(pitch_classes),
             pitch_classes / len(ordered),
         ]
@@ -206,14 +207,8 @@ def _onset_groups(onset: np.ndarray) -> list[list[int]]:
     return groups
 
 
-def _mean_sounding(onset: np.ndarray, offset: np.ndarray, start_s: float, end_s: float) -> float:
+def _sounding(onset: np.ndarray, offset: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
+    """(instants, notes): which notes sound at each of POLYPHONY_POINTS instants from `start_s`
+    to `end_s`."""
     instants = np.linspace(start_s, end_s, POLYPHONY_POINTS)
-    sounding = (onset[None, :] <= instants[:, None]) & (offset[None, :] > instants[:, None])
-    return float(sounding.sum(axis=1).mean())
-
-
-def _share_sounding(onset: np.ndarray, offset: np.ndarray) -> float:
-    """Share of the time from the first to the last onset in which some note sounds."""
-    instants = np.linspace(onset.min(), onset.max(), POLYPHONY_POINTS)
-    sounding = (onset[None, :] <= instants[:, None]) & (offset[None, :] > instants[:, None])
-    return float(sounding.any(axis=1).mean())
+    return (onset[None, :] <= instants[:, None]) & (offset[None, :] > instants[:, None])
