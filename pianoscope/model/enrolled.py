@@ -241,7 +241,9 @@ class EnrolledClassifier(WindowPredictor):
     ) -> None:
         check_fits(enrolment, loaded.network)
         self.enrolment = enrolment
-        self._base = Classifier.from_network(loaded.network, loaded.unknown_threshold, calibration)
+        self._base = Classifier.from_network(
+            loaded.network, loaded.unknown_threshold, calibration, loaded.piano_threshold
+        )
         self._captured: list[torch.Tensor] = []
         loaded.network.piano_head.register_forward_pre_hook(
             lambda _module, inputs: self._captured.append(inputs[0].detach())

@@ -54,6 +54,8 @@ MIN_FRAMES = 16
 # Playing quieter than this, relative to the calibrated mf level, counts as silence: pp notes
 # read about -16 dB re mf, a quiet room 40 dB or more below it.
 SILENCE_BELOW_MF_DB = 40.0
+# P(a piano plays) threshold of a network whose weights name none (trained ones store theirs).
+DEFAULT_PIANO_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -214,14 +216,19 @@ class Classifier(WindowPredictor):
         network: PianoscopeNet,
         unknown_threshold: float,
         calibration: Calibration | None = None,
-        piano_threshold: float | None = 0.5,
+        piano_threshold: float | None = None,
     ) -> Classifier:
-        """A classifier around an in-memory network (training, evaluation, tests);
-        `piano_threshold` None for a network without the instrument head."""
+        """A classifier around an in-memory network (training, evaluation, tests, an
+        enrolment); `piano_threshold`: the one its weights were saved with (None: 0.5), unused
+        by a network without the instrument head."""
         classifier = cls.__new__(cls)
         classifier._network = network.eval()
         classifier.unknown_threshold = unknown_threshold
-        classifier.piano_threshold = piano_threshold if network.instrument_head else None
+        classifier.piano_threshold = (
+            (DEFAULT_PIANO_THRESHOLD if piano_threshold is None else piano_threshold)
+            if network.instrument_head
+            else None
+        )
         classifier.calibration = calibration or Calibration()
         classifier._lock = threading.Lock()
         return classifier

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from support.enrolment_renders import OWN_PIANOS, rendered
+from support.networks import biased_network
 
 from pianoscope.errors import EnrolmentError
 from pianoscope.model.enrolled import EnrolledClassifier, load_enrolment, save_enrolment
-from pianoscope.model.enrolment import Enrolment, enrol, split_by_time, validate_names
+from pianoscope.model.enrolment import (
+    Enrolment,
+    enrol,
+    split_by_time,
+    trunk_fingerprint,
+    validate_names,
+)
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
 from pianoscope.model.labels import PIANO_LABELS
 from pianoscope.model.network import PianoscopeNet
@@ -163,6 +171,22 @@ def test_enrolled_classifier_reports_the_teachers_names(
     assert silent.is_silent and silent.piano_label is None
     short = classifier.predict(np.zeros(1000, dtype=np.float32))
     assert short.is_silent and short.piano.labels == ("Bright", "Mellow")
+
+
+@pytest.mark.parametrize("piano_threshold", [0.3, 0.6])
+def test_enrolled_pianos_are_heard_where_the_shipped_weights_hear_a_piano(
+    tone_enrolment: Enrolment, piano_threshold: float
+) -> None:
+    """Whether a piano plays is decided at the threshold the weights were saved with (the
+    shipped ones: 0.16), never at a default of the enrolment's own."""
+    network = biased_network(plays_piano=float(np.log(0.45 / 0.55)), known=0.0)  # P(piano) 0.45
+    weights = LoadedWeights(network, 0.5, {}, piano_threshold=piano_threshold)
+    enrolment = replace(tone_enrolment, trunk=trunk_fingerprint(network))
+    window = _tones(3, 3.0, 8)
+    enrolled = EnrolledClassifier(enrolment, weights).predict(window)
+    shipped = Classifier.from_network(network, 0.5, piano_threshold=piano_threshold)
+    assert enrolled.instrument.probabilities[0] == pytest.approx(0.45, abs=1e-4)
+    assert enrolled.is_other == shipped.predict(window).is_other == (piano_threshold > 0.45)
 
 
 def _window_labels(classifier: EnrolledClassifier, audio: np.ndarray) -> list[str | None]:
