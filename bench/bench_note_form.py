@@ -1,8 +1,9 @@
 """Form on pianos no model heard: the classifier's form head, the notes, and the product's rule.
 
-The Steinway B samples (never in the shipped classifier's, the note network's or the form
-model's training) and the two SoundFonts reserved for evaluation (csound's sf_GMbank and
-FluidR3Mono_GM) play 3 s clips of the four forms at the five intensities, in rooms with the
+The Steinway B samples (never in the note network's or the form model's training; the shipped
+classifier heard them, its leave-one-out model did not: `--weights`) and the two SoundFonts
+reserved for evaluation (csound's sf_GMbank and FluidR3Mono_GM, which no model heard) play 3 s
+clips of the four forms at the five intensities, in rooms with the
 microphone and noise augmentation of the leave-one-out set (`recipe.left_out_spec`); so do the
 four shipped pianos (new playing; `--known`). The centred 2 s of each clip get a form three ways:
 
@@ -14,10 +15,9 @@ four shipped pianos (new playing; `--known`). The centred 2 s of each clip get a
   the notes'; the weight was chosen with the shipped classifier).
 
 Every window is judged, whether or not the classifier gives it a form; the share it gives one
-to is printed beside ("given": with the shipped weights, which cannot tell another piano from
-no piano, only the windows they take for one of their four pianos). Prints the accuracy of
-each way and the product's confusion matrix. Target of issue 12 on a piano never heard: form
->= 90 %.
+to is printed beside ("given": the windows it hears a piano in, known or not). Prints the
+accuracy of each way and the product's confusion matrix. Target of issue 12 on a piano never
+heard: form >= 90 %.
 
     python bench/bench_note_form.py [--clips-per-class 4] [--weights PATH] [--known]
 """

@@ -1,15 +1,16 @@
 #!/bin/sh
-# Train today's classifier recipe (the piano pool, README "Training for pianos it never heard")
-# into out/classifier-pool.pt, the other pianos a one-piano enrolment tells it apart from (they
+# Train the classifier's recipe (the piano pool, README "The classifier") into
+# out/classifier-pool.pt, the other pianos a one-piano enrolment tells it apart from (they
 # depend on the trained trunk), and judge it into out/MODEL_CARD.md.
 # Renders the datasets with FluidSynth (cached under ~/.cache/pianoscope/datasets), trains on one
-# CPU thread (deterministic: same seed, same weights), then evaluates on the held-out set.
-# Nice'd, so the machine stays usable meanwhile.
+# CPU thread (deterministic: same cache, same seed, same weights), then evaluates on the
+# held-out set. Nice'd, so the machine stays usable meanwhile.
 #
-# The shipped resources/classifier.pt is not this recipe's: it came from the four-piano recipe
-# of commit 010a756, whose own copy of this script trained it (re-run on 2026-12-02 it trained
-# that recipe to other weights of the same quality, not bit for bit these: README), and its
-# model card is `pianoscope evaluate --model-card`.
+# The shipped resources/classifier.pt is this recipe's; to replace it, train with
+# `--out resources/classifier.pt`, then rebuild its other pianos
+# (`python -m pianoscope.model.training.other_pianos`) and the form-from-notes model beside it
+# (`python -m pianoscope.transcription.form_train`), and write resources/MODEL_CARD.md with
+# `pianoscope evaluate --leave-one-out out/loo --model-card resources/MODEL_CARD.md`.
 set -eu
 cd "$(dirname "$0")/.."
 nice -n 10 python -m pianoscope train --out out/classifier-pool.pt "$@"

@@ -1,10 +1,8 @@
 """`pianoscope train` and `pianoscope evaluate`: train the classifier's recipe and judge weights.
 
-The shipped resources/classifier.pt came from the four-piano recipe of commit FOUR_PIANO_COMMIT
-(its `pianoscope train`, re-run today, trains that recipe to other weights of the same
-quality, not bit for bit the shipped ones: README). Today's recipe trains on the piano pool,
-whose weights are not shipped yet, so `train` writes only where --out says and never replaces
-the shipped ones.
+The shipped resources/classifier.pt is today's recipe (the piano pool): `pianoscope train --out
+resources/classifier.pt` rebuilds it bit for bit (one torch thread, the same seeds). `train`
+writes only where --out says, so a trial run never replaces the shipped weights by accident.
 """
 
 from __future__ import annotations
@@ -24,8 +22,6 @@ MAX_THREADS = 1_024  # more threads than cores only slows torch down; this bound
 # The families `train --leave-out` accepts (pianoscope.model.training.sources.LEAVE_ONE_OUT,
 # spelled out so that --help loads no training code).
 LEAVE_ONE_OUT = ("steinway-b", "timgm-grand", "musescore-grand")
-# pianoscope.model.training.model_card.FOUR_PIANO_COMMIT, spelled out for the same reason.
-FOUR_PIANO_COMMIT = "010a756"
 
 
 def register(subparsers: Any) -> None:
@@ -34,8 +30,9 @@ def register(subparsers: Any) -> None:
         help="render the training data and train the classifier from scratch",
         description="Render the training data with FluidSynth (cached), train the classifier "
         "on today's recipe (the piano pool) and save its weights to --out. The shipped "
-        f"resources/classifier.pt came from the four-piano recipe of commit {FOUR_PIANO_COMMIT} "
-        "(see resources/MODEL_CARD.md): this never replaces it.",
+        "resources/classifier.pt came from this recipe: --out resources/classifier.pt rebuilds "
+        "it bit for bit (then rebuild the pianos a one-piano enrolment is told apart from and "
+        "the form-from-notes model beside it: README, The classifier).",
     )
     train.add_argument(
         "--out",
@@ -129,9 +126,8 @@ def _run_train(args: argparse.Namespace) -> int:
         print(
             "pianoscope train: --leave-out needs --out (it never replaces the shipped model)"
             if args.leave_out is not None
-            else "pianoscope train: --out is needed: today's recipe (the piano pool) is not the "
-            "one the shipped resources/classifier.pt came from (the four-piano recipe of commit "
-            f"{FOUR_PIANO_COMMIT}, see resources/MODEL_CARD.md), so it never replaces them"
+            else "pianoscope train: --out is needed, so that a trial never replaces the shipped "
+            "weights by accident (--out resources/classifier.pt rebuilds them)"
         )
         return 2
     refuse_overwriting([], [args.out], force=False)  # weights never replace a recording

@@ -7,9 +7,9 @@ and
 
 - form: the head's probabilities and the notes' (`pianoscope.transcription.form`) are
   multiplied, the head's raised to the form model's `head_weight`, and renormalised, for every
-  piano, known or not: in a room the head confuses the forms even on the pianos it was trained
-  on (the shipped weights never heard a room), and the notes tell them apart the same way on
-  every piano. A window with fewer than two notes keeps the head's form.
+  piano, known or not: the head hears the forms through its training pianos' sound and rooms,
+  the notes tell them apart the same way on every piano. A window with fewer than two notes
+  keeps the head's form.
 - intensity: read from the notes' velocities when the piano is none of the known ones or the
   three-passage calibration recorded the notes' velocities
   (`pianoscope.transcription.intensity`); otherwise, or without notes, the head's stays.
@@ -18,8 +18,8 @@ The head's weight is chosen by `python -m pianoscope.transcription.form_train` w
 classifier shipped beside the form model, on windows of pianos outside every left-out family
 (the form model's own training pianos, with its out-of-fold readings), never on a left-out
 piano, and stored with the form model: it belongs to that head (0.25 for the four-piano
-weights, whose form head reads 73 % of those windows right; the piano pool's head reads 94-98 %
-of three pianos in rooms right alone, and the notes at 0.25 would pull it down).
+weights shipped until stop 34, whose form head read 73 % of those windows right; 1 for the
+piano pool's weights shipped since, whose head reads 92 % of them right).
 """
 
 from __future__ import annotations

@@ -28,13 +28,9 @@ def test_leave_one_out_options_name_a_family_and_a_folder(capsys) -> None:
     assert parser.parse_args(["train", "--data-only"]).data_only
 
 
-def test_train_never_replaces_the_shipped_weights_of_another_recipe(capsys) -> None:
-    from pianoscope.cli.model_commands import FOUR_PIANO_COMMIT
-    from pianoscope.model.training.model_card import FOUR_PIANO_COMMIT as CARD_COMMIT
-
-    assert FOUR_PIANO_COMMIT == CARD_COMMIT  # spelled out for a light --help, kept equal here
+def test_train_replaces_the_shipped_weights_only_when_told_to(capsys) -> None:
     args = build_parser().parse_args(["train"])
     assert args.out is None
     assert args.run(args) == 2
     message = capsys.readouterr().out
-    assert "--out is needed" in message and "010a756" in message
+    assert "--out is needed" in message and "--out resources/classifier.pt" in message

@@ -44,7 +44,9 @@ def test_demo_recording_is_the_fluidr3_grand_with_its_forms_and_dynamics(
     classifier: Classifier,
 ) -> None:
     """Uncalibrated: the demo is rendered at the training level convention, like an input whose
-    calibration is done, so its written dynamics must come out."""
+    calibration is done, so its written dynamics must come out: in at least half of each
+    section's windows, and never more than one class off (the shipped weights read the four
+    pianos' intensity exactly in about three held-out windows of four: resources/MODEL_CARD.md)."""
     audio = load_audio(demo_recording_path())
     for form, (start_s, end_s) in DEMO_SECTIONS_S.items():
         predictions = [classifier.predict(w) for w in _windows(audio, start_s, end_s)]
@@ -54,7 +56,9 @@ def test_demo_recording_is_the_fluidr3_grand_with_its_forms_and_dynamics(
         forms = [p.form.label for p in predictions]
         assert forms.count(form) >= 0.6 * len(forms), (form, forms)
         intensities = [p.intensity.label for p in predictions]
-        assert intensities.count(DEMO_INTENSITY[form]) >= 0.6 * len(intensities), intensities
+        assert intensities.count(DEMO_INTENSITY[form]) >= 0.5 * len(intensities), intensities
+        written = INTENSITY_LABELS.index(DEMO_INTENSITY[form])
+        assert all(abs(INTENSITY_LABELS.index(i) - written) <= 1 for i in intensities)
 
 
 def _rendered_clips(piano: str) -> tuple[np.ndarray, dict[tuple[str, str], np.ndarray]]:
