@@ -221,14 +221,20 @@ def test_two_unseen_pianos_are_told_apart_on_new_renderings() -> None:
 
 
 @pytest.mark.fluidsynth
-def test_an_organ_is_often_not_taken_for_an_enrolled_piano() -> None:
+def test_an_organ_is_not_taken_for_an_enrolled_piano() -> None:
+    """Heard as no piano (the shipped instrument head) or as another piano (this test asked
+    the four-piano weights, which had no instrument head, for `unknown` in a quarter of its
+    windows only)."""
     recordings = {name: [rendered(piano, seed=1)] for name, piano in OWN_PIANOS.items()}
     enrolment = enrol(recordings, load_weights(resource_path("classifier.pt")).network)
     classifier = EnrolledClassifier(enrolment, load_weights(resource_path("classifier.pt")))
     labels = _window_labels(classifier, rendered(Instrument(FLUIDR3, 19), seed=2, seconds=30.0))
-    share = labels.count("unknown") / len(labels)
-    print(f"church organ called unknown in {share:.0%} of windows")
-    assert share >= 0.25
+    named = sum(label in OWN_PIANOS for label in labels) / len(labels)
+    print(
+        f"church organ: {labels.count(None)} windows no piano, {labels.count('unknown')} "
+        f"another piano, {named:.0%} named an enrolled piano, of {len(labels)}"
+    )
+    assert named <= 0.1
 
 
 def test_shipped_classifier_is_unchanged_by_enrolment(tone_enrolment: Enrolment) -> None:

@@ -49,13 +49,16 @@ def test_long_frames_part_a_bass_key_from_its_neighbours() -> None:
 
 
 def test_a_stream_fed_in_odd_blocks_gives_the_whole_signal_s_features() -> None:
-    """Both frame lengths are cut from the stream with the same centres as from the whole."""
+    """Both frame lengths are cut from the stream with the same centres as from the whole
+    (a frame off would change onset probabilities by tenths). Equal to float32 rounding, not
+    bit for bit: the numeric libraries pick their kernels by CPU and by array shape, and on an
+    AMD EPYC (stop 34) the stream's shorter pieces rounded up to 3e-7 differently."""
     samples = np.random.default_rng(2).normal(0.0, 0.1, 3 * SAMPLE_RATE_HZ).astype(np.float32)
     streamed = NoteTranscriber(reference_db=-20.0)
     for start in range(0, samples.size, 12_345):
         streamed.feed(samples[start : start + 12_345])
     expected = forward(normalise_db(spectrogram(samples)), shipped_weights())
-    np.testing.assert_array_equal(streamed.activations().onset, expected.onset)
+    np.testing.assert_allclose(streamed.activations().onset, expected.onset, rtol=0, atol=1e-5)
 
 
 def test_a_window_normalised_with_the_loudest_band_before_it_reads_as_in_the_whole_take() -> None:
