@@ -1,8 +1,10 @@
 """`pianoscope train` and `pianoscope evaluate`: train the classifier's recipe and judge weights.
 
 The shipped resources/classifier.pt is today's recipe (the piano pool): `pianoscope train --out
-resources/classifier.pt` rebuilds it bit for bit (one torch thread, the same seeds). `train`
-writes only where --out says, so a trial run never replaces the shipped weights by accident.
+resources/classifier.pt` rebuilds it (one torch thread, the same seeds: bit for bit from the same
+dataset cache; a fresh rendering on another machine gives weights of the same quality, README).
+`train` writes only where --out says, so a trial run never replaces the shipped weights by
+accident.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ def register(subparsers: Any) -> None:
         description="Render the training data with FluidSynth (cached), train the classifier "
         "on today's recipe (the piano pool) and save its weights to --out. The shipped "
         "resources/classifier.pt came from this recipe: --out resources/classifier.pt rebuilds "
-        "it bit for bit (then rebuild the pianos a one-piano enrolment is told apart from and "
-        "the form-from-notes model beside it: README, The classifier).",
+        "it (then rebuild the pianos a one-piano enrolment is told apart from and the "
+        "form-from-notes model beside it: README, The classifier).",
     )
     train.add_argument(
         "--out",
