@@ -7,10 +7,17 @@ never heard right, in rooms; with the notes 84-90 %). What tells the forms apart
 notes themselves, whatever piano plays them (`pianoscope.model.training.midi_gen` plays them
 so):
 
-- legato: one mostly stepwise line, each note held a little past the next onset;
+- legato: one mostly stepwise line, each note held a little past the next onset, its rhythm
+  free (notes of one, two and half a beat);
 - staccato: one line of short notes with silence between them;
 - chords: three or more notes struck together, again and again;
-- arpeggio: chord tones one after another, thirds and fourths apart, each held on.
+- arpeggio: chord tones one after another, thirds to sixths and octaves apart, evenly spaced,
+  each held on: the same few pitch classes, the same pitches struck again, notes piling up.
+  The traits of this last sentence (the last nine features) took the notes' own reading of
+  form from 85.7 to 87.4 % out of fold on the form model's training windows, and on the three
+  left-out pianos from 82.5 / 87.5 / 82.5 % to 85.5 / 89.5 / 86.0 % of 200 windows (Steinway,
+  TimGM6mb's grand, MuseScore's grand: pianos the form model never heard; the head's form
+  where fewer than two notes were read).
 
 `form_features` measures exactly those traits on the notes the note network reads in a window
 (`FORM_FEATURE_NAMES`); a multinomial logistic regression over them (`NoteFormModel`, trained by
@@ -58,6 +65,15 @@ FORM_FEATURE_NAMES = (
     "share of the span with no note sounding",
     "pitch classes",
     "pitch classes per note",
+    "share of notes on the three commonest pitch classes",
+    "share of notes re-striking a pitch struck before",
+    "share of intervals of 3-4 semitones, note to note",
+    "share of intervals of 5 or 7-9 semitones, note to note",
+    "share of octaves, note to note",
+    "share of repeated pitches, note to note",
+    "onset group spacing: standard deviation / mean",
+    "most notes sounding",
+    "90th percentile of notes sounding",
 )
 
 
@@ -82,8 +98,11 @@ def form_features(notes: Sequence[NoteEvent], window_s: float) -> np.ndarray | N
     moves = np.diff(tops) if len(tops) > 1 else np.zeros(1)
     steps = np.abs(moves)
     turns = np.sign(moves)
-    pitch_classes = len(set((pitch % 12).astype(int)))
+    pitch_class_counts = np.bincount((pitch % 12).astype(int), minlength=12)
+    pitch_classes = int(np.count_nonzero(pitch_class_counts))
+    intervals = np.abs(np.diff(pitch))
     span_end_s = min(offset.max(), onset.min() + window_s)
+    sounding = _sounding(onset, offset, onset.min(), span_end_s).sum(axis=1)
     return np.array(
         [
             np.log(len(ordered)),
@@ -98,14 +117,23 @@ def form_features(notes: Sequence[NoteEvent], window_s: float) -> np.ndarray | N
             float(np.mean(steps <= 2)),
             float(np.mean((steps >= 3) & (steps <= 5))),
             np.log1p(np.median(steps)),
-            float(np.mean(np.abs(np.diff(pitch)) >= 3)),
-            float(_sounding(onset, offset, onset.min(), span_end_s).sum(axis=1).mean()),
+            float(np.mean(intervals >= 3)),
+            float(sounding.mean()),
             np.log(np.median(duration)),
             float(np.ptp(pitch)),
             float(np.mean(turns[1:] == turns[:-1])) if len(turns) > 1 else 0.0,
             1.0 - float(_sounding(onset, offset, onset.min(), onset.max()).any(axis=1).mean()),
             float(pitch_classes),
             pitch_classes / len(ordered),
+            np.sort(pitch_class_counts)[-3:].sum() / len(ordered),
+            float(np.mean([p in pitch[:i] for i, p in enumerate(pitch)])),
+            float(np.mean((intervals >= 3) & (intervals <= 4))),
+            float(np.mean((intervals == 5) | ((intervals >= 7) & (intervals <= 9)))),
+            float(np.mean(intervals == 12)),
+            float(np.mean(intervals == 0)),
+            float(np.std(gaps) / max(float(np.mean(gaps)), 0.01)) if len(groups) > 2 else 0.0,
+            float(sounding.max()),
+            float(np.percentile(sounding, 90)),
         ]
     )
 

@@ -58,6 +58,30 @@ def test_staccato_leaves_silence_and_legato_overlaps() -> None:
     assert _feature(legato, "share of steps of 1-2 semitones") == 1.0
 
 
+def test_an_arpeggio_cycles_through_chord_tones_and_a_scale_wanders() -> None:
+    """C-E-G-C' up and down, evenly spaced and held on, against a C major scale whose notes
+    are one, two or half a beat apart, each held just past the next onset."""
+    arpeggio = _notes(*[(0.2 * i, 1.9, (60, 64, 67, 72, 67, 64)[i % 6]) for i in range(9)])
+    scale_starts = (0.0, 0.25, 0.5, 1.0, 1.125, 1.25, 1.75)
+    scale_ends = (*(t + 0.05 for t in scale_starts[1:]), 2.0)  # each held past the next onset
+    scale = _notes(*zip(scale_starts, scale_ends, (60, 62, 64, 65, 67, 69, 71), strict=True))
+    three_classes = "share of notes on the three commonest pitch classes"
+    assert _feature(arpeggio, three_classes) == 1.0
+    assert _feature(scale, three_classes) == pytest.approx(3 / 7)
+    assert _feature(arpeggio, "share of notes re-striking a pitch struck before") == pytest.approx(
+        5 / 9
+    )
+    assert _feature(scale, "share of notes re-striking a pitch struck before") == 0.0
+    assert _feature(arpeggio, "share of intervals of 3-4 semitones, note to note") == 0.75
+    assert _feature(arpeggio, "share of intervals of 5 or 7-9 semitones, note to note") == 0.25
+    assert _feature(arpeggio, "onset group spacing: standard deviation / mean") == pytest.approx(
+        0.0, abs=1e-9
+    )
+    assert _feature(scale, "onset group spacing: standard deviation / mean") > 0.3
+    assert _feature(arpeggio, "most notes sounding") == 9.0
+    assert _feature(scale, "most notes sounding") == 2.0
+
+
 def test_fewer_than_two_notes_say_nothing_about_form() -> None:
     assert form_features(_notes((0.0, 1.0, 60)), WINDOW_S) is None
     assert note_form([], WINDOW_S) is None
