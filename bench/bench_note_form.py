@@ -33,11 +33,11 @@ import numpy as np
 import torch
 
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
-from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
+from pianoscope.model.labels import FORM_LABELS
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.render import Instrument
 from pianoscope.model.training.sources import KNOWN_PIANOS, STEINWAY, SampledPiano
-from pianoscope.model.training.synth import KIND_POOL, UNKNOWN_INDEX, ClipPlan, iter_plan_audio
+from pianoscope.model.training.synth import every_class_plans, iter_plan_audio
 from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.transcription.form import note_form
 from pianoscope.transcription.note_reading import with_note_reading
@@ -85,7 +85,7 @@ def main() -> None:
 def _read(
     classifier: Classifier, source: Instrument | SampledPiano, per_class: int
 ) -> tuple[np.ndarray, dict[str, list[int]], float]:
-    plans = _plans(source, per_class)
+    plans = every_class_plans(source, per_class, 20_261_203)
     truth = np.array([plan.form for plan in plans])
     read: dict[str, list[int]] = {"head": [], "notes": [], "product": []}
     given = []
@@ -102,16 +102,6 @@ def _read(
         product = with_note_reading(head, window, classifier.calibration)
         read["product"].append(FORM_LABELS.index(product.form.label))
     return truth, read, float(np.mean(given))
-
-
-def _plans(source: Instrument | SampledPiano, per_class: int) -> list[ClipPlan]:
-    seeds = np.random.default_rng([20_261_203, len(str(source))])
-    return [
-        ClipPlan(KIND_POOL, source, UNKNOWN_INDEX, form, intensity, int(seeds.integers(2**62)))
-        for form in range(len(FORM_LABELS))
-        for intensity in range(len(INTENSITY_LABELS))
-        for _ in range(per_class)
-    ]
 
 
 if __name__ == "__main__":

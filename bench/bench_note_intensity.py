@@ -34,7 +34,7 @@ from scipy.stats import spearmanr
 from pianoscope.dsp.features import FLOOR_DB, log_mel
 from pianoscope.model.calibration import Calibration, calibrate
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
-from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
+from pianoscope.model.labels import INTENSITY_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.evaluate import predict_windows
@@ -42,10 +42,8 @@ from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.render import Instrument
 from pianoscope.model.training.sources import STEINWAY, SampledPiano
 from pianoscope.model.training.synth import (
-    KIND_POOL,
-    UNKNOWN_INDEX,
-    ClipPlan,
     calibration_phrase,
+    every_class_plans,
     iter_plan_audio,
     render_at_convention,
 )
@@ -88,7 +86,7 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
     passages = calibrate_passages_with_notes(*render_at_convention(source, passage_phrases()))
     (mf_phrase,) = render_at_convention(source, [calibration_phrase()])
     mf = calibrate(mf_phrase)
-    plans = _plans(source, per_class)
+    plans = every_class_plans(source, per_class, 20_261_202)
     rng = np.random.default_rng(0)
     truth: list[int] = []
     read: dict[str, list[int]] = {
@@ -111,16 +109,6 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
             (prediction,) = predict_windows(classifier, features[None], calibration)
             read[f"head {way}"].append(INTENSITY_LABELS.index(prediction.intensity.label))
     return Readings(truth, read)
-
-
-def _plans(source: Instrument | SampledPiano, per_class: int) -> list[ClipPlan]:
-    seeds = np.random.default_rng([20_261_202, len(str(source))])
-    return [
-        ClipPlan(KIND_POOL, source, UNKNOWN_INDEX, form, intensity, int(seeds.integers(2**62)))
-        for form in range(len(FORM_LABELS))
-        for intensity in range(len(INTENSITY_LABELS))
-        for _ in range(per_class)
-    ]
 
 
 def _from_notes(audio: np.ndarray, calibration: Calibration | None) -> int:

@@ -254,6 +254,18 @@ def _revoiced_plans(rng: np.random.Generator, count: int) -> list[ClipPlan]:
     return [replace(p, transpose=int(k)) for p, k in zip(plans, shifts, strict=True)]
 
 
+def every_class_plans(source: Source, per_class: int, seed: int) -> list[ClipPlan]:
+    """`per_class` pool clips of `source` for every form and intensity, in that order, their
+    seeds drawn from `seed` and the source's name (the benches' fixed sets of a piano)."""
+    seeds = np.random.default_rng([seed, len(str(source))])
+    return [
+        ClipPlan(KIND_POOL, source, UNKNOWN_INDEX, form, intensity, int(seeds.integers(2**62)))
+        for form in range(len(FORM_LABELS))
+        for intensity in range(len(INTENSITY_LABELS))
+        for _ in range(per_class)
+    ]
+
+
 def _random_source_plans(
     rng: np.random.Generator, kind: str, sources: Sequence[Source], count: int
 ) -> list[ClipPlan]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -7,12 +8,14 @@ import numpy as np
 import pytest
 
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
-from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
+from pianoscope.model.labels import FORM_LABELS, IGNORE_INDEX, INTENSITY_LABELS, PIANO_LABELS
 from pianoscope.model.training.sources import (
     HELD_OUT_PIANOS,
     KNOWN_PIANOS,
     PIANO_SOURCES,
+    STEINWAY,
     TRAINING_NEGATIVES,
+    SampledPiano,
     instrument_name,
 )
 from pianoscope.model.training.synth import (
@@ -26,6 +29,7 @@ from pianoscope.model.training.synth import (
     Dataset,
     DatasetSpec,
     build_dataset,
+    every_class_plans,
     plan_clips,
 )
 from pianoscope.progress import Cancelled, CancelToken
@@ -168,3 +172,15 @@ def test_pool_pianos_and_speech_are_labelled_and_at_the_level_convention(tmp_pat
     levels = [playing_level_db(f.astype(np.float32)) for f in dataset.features_db[pool]]
     # pp..ff around the mf convention: within the 32 dB of the velocity curve and a room.
     assert all(REFERENCE_LEVEL_DB - 30 < level < REFERENCE_LEVEL_DB + 20 for level in levels)
+
+
+def test_every_class_plans_play_each_form_and_intensity_alike_and_the_same_each_time() -> None:
+    steinway = SampledPiano(STEINWAY)
+    plans = every_class_plans(steinway, 2, 7)
+    assert len(plans) == 2 * len(FORM_LABELS) * len(INTENSITY_LABELS)
+    assert Counter((p.form, p.intensity) for p in plans) == {
+        (f, i): 2 for f in range(len(FORM_LABELS)) for i in range(len(INTENSITY_LABELS))
+    }
+    assert {p.instrument for p in plans} == {steinway}
+    assert plans == every_class_plans(steinway, 2, 7)
+    assert len({p.seed for p in plans} | {p.seed for p in every_class_plans(steinway, 2, 8)}) == 80
