@@ -6,7 +6,8 @@ the window when a piano plays that is none of the known pianos (another piano, a
 or the calibration in force maps the notes' velocities (the three passages recorded them: they
 are the teacher's own piano telling its range, and a piano never heard may still be taken for a
 known one: a model trained without the Steinway B took it for one in 81 % of its windows);
-otherwise, and when no note is struck, the intensity head's answer stays.
+otherwise (a piano taken for a known one) the head's and the notes' probabilities are
+multiplied (`note_reading`), and when no note is struck the intensity head's answer stays.
 
 The classifier's intensity head reads level and timbre as its training pianos have them, so on
 a piano it never heard it ranks the dynamics poorly (the Steinway B left out of its training:

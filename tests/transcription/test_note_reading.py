@@ -1,4 +1,7 @@
+from dataclasses import replace
+
 import numpy as np
+import pytest
 from support.networks import biased_network
 
 from pianoscope.model.calibration import calibrate
@@ -17,8 +20,8 @@ from pianoscope.transcription.transcriber import shipped_weights, transcribe_not
 def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> None:
     """The Steinway B taken for another piano: its intensity comes from the notes, through its
     three-passage calibration soft for its soft passage and loud for its loud one, whatever the
-    head says. Taken for a known piano it keeps the head's answer, unless the three passages
-    calibrate the notes: then they are read too."""
+    head says. Taken for a known piano without the passages, the head's probabilities and the
+    notes' are multiplied; with them the notes are read alone too."""
     soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
     passages = calibrate_passages_with_notes(soft, medium, loud)
     mf = calibrate(medium)
@@ -38,8 +41,12 @@ def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> 
         from_notes = window_note_intensity(window, mf)
         read = with_note_reading(another.predict(window, calibration=mf), window, mf)
         assert read.intensity.probabilities == from_notes.probabilities
-        head = known.predict(window, calibration=mf)
-        assert with_note_reading(head, window, mf).intensity == head.intensity
+        loud_head = HeadProbabilities(INTENSITY_LABELS, (0.01, 0.01, 0.01, 0.01, 0.96))
+        head = replace(known.predict(window, calibration=mf), intensity=loud_head)
+        product = np.array(loud_head.probabilities) * np.maximum(from_notes.probabilities, 1e-6)
+        read = with_note_reading(head, window, mf).intensity.probabilities
+        assert read == pytest.approx(tuple(product / product.sum()), rel=1e-9)
+        assert read not in (loud_head.probabilities, from_notes.probabilities)
     # soft (p) and loud (f) as both classifiers read them: see test_intensity.py for why the
     # loud passage's first window reads mf
     assert read_labels[0] == read_labels[1] and read_labels[2] == read_labels[3]

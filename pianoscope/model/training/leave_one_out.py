@@ -201,10 +201,11 @@ def left_out_lines(reports: list[LeftOutReport]) -> list[str]:
         "## Pianos it never heard (leave one out)",
         "Each row is a model that never heard that piano family (trained with `pianoscope train "
         "--leave-out FAMILY`, or by a recipe without it: the four-piano weights never heard the "
-        "Steinway B), judged on new playing of it in rooms. Form as the product reads it (the "
-        "head and the window's notes together). Intensity three ways: with the "
-        "three-passage calibration (each of the family's pianos plays its soft, medium and loud "
-        "passages), at the level convention (as after the mf calibration), and uncalibrated "
+        "Steinway B), judged on new playing of it in rooms. Form and intensity as the product "
+        "reads them (`note_reading`: the head and the window's notes together). Intensity "
+        "three ways: with the three-passage calibration (each of the family's pianos plays its "
+        "soft, medium and loud passages), at the level convention (as after the mf "
+        "calibration), and uncalibrated "
         f"(input gain ±{UNCALIBRATED_GAIN_DB:g} dB). 'given' is the share of windows that get "
         "form and intensity: all of a piano's, none of anything else's.",
         "",
