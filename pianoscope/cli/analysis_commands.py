@@ -155,19 +155,38 @@ def analysis_summary(analysis: Analysis, *, labelled: bool) -> str:
 
 
 def _label_lines(analysis: Analysis) -> list[str]:
-    """Each head's shares (the dominant label first), then the stretches of equal labels."""
+    """Each head's shares (the dominant label first), what intensity was read through, then the
+    stretches of equal labels."""
     from pianoscope.analysis.label_runs import label_runs, run_text
     from pianoscope.analysis.result import LABEL_KEYS
 
     if not any(segment.labels is not None for segment in analysis.segments):
         return [f"{len(analysis.segments)} segments of 2 s, all silent"]
     lines = [f"{key}: {_shares(analysis.share(key))}" for key in LABEL_KEYS]
+    lines += _calibration_lines(analysis)
     runs = label_runs(analysis.segments)
     for run in runs[:SUMMARY_RUNS]:
         lines.append(f"  {run.start_s:6.1f}-{run.end_s:6.1f} s  {run_text(run)}")
     if len(runs) > SUMMARY_RUNS:
         lines.append(f"  ... {len(runs) - SUMMARY_RUNS} more stretches (use --csv or --json)")
     return lines
+
+
+def _calibration_lines(analysis: Analysis) -> list[str]:
+    """What intensity was read through: without a calibration a hot microphone reads every
+    stretch ff and a distant one pp, and the teacher should see why and how to fix it."""
+    from pianoscope.model.calibration import Calibration
+
+    if analysis.calibration is None:
+        return []
+    calibration = Calibration.from_json(analysis.calibration)
+    if calibration.kind != "none":
+        return [f"intensity {calibration.describe()}"]
+    return [
+        "intensity not calibrated: read against the training level, so a loud microphone "
+        "reads louder playing (calibrate with --calibrate-from, --calibrate-passages or "
+        "--calibrate-scale)"
+    ]
 
 
 def _shares(shares: dict[str, float]) -> str:

@@ -49,6 +49,13 @@ NoteWeights = dict[str, np.ndarray]  # a note network's arrays (`network.load_we
 
 VELOCITY_SPREAD = 8.0  # MIDI velocity: how uncertain one note's reading is taken to be
 MIN_PASSAGE_VELOCITY_STEP = 1.0  # each passage must read at least this much above the one before
+# ... and, when the passages are measured, this much: a smaller step stretches a read velocity
+# step onto several played ones. The allowed pianos' passages read 10.5-20 steps apart, dry and
+# in rooms (the Steinway, TimGM6mb's and MuseScore's grands; a distant microphone the least);
+# the Salamander grand in a room read 40.5 / 49 / 50 for 50 / 72 / 95, and mapped through
+# that, the notes of a passage played p that read 52 came out ff. Half the smallest step seen
+# on the allowed pianos; a calibration stored before (with a smaller step) is still read.
+MIN_MEASURED_PASSAGE_STEP = 5.0
 
 
 class PassageVelocityError(ValueError):
@@ -99,8 +106,8 @@ def read_passage_velocities(
 ) -> PassageVelocities:
     """The median velocity the note network (`note_weights`, else the shipped one) reads in
     each passage (44.1 kHz mono), read through `calibration` as the take's notes will be.
-    Raises PassageVelocityError when a passage has no notes or the passages do not get
-    louder."""
+    Raises PassageVelocityError when a passage has no notes or the passages do not read
+    MIN_MEASURED_PASSAGE_STEP louder one after the other."""
     medians = []
     for name, audio in (("soft", soft), ("medium", medium), ("loud", loud)):
         notes = transcribe_notes(audio, note_weights, calibration=calibration).notes
@@ -108,7 +115,15 @@ def read_passage_velocities(
         if not velocities:
             raise PassageVelocityError(f"no notes were heard in the {name} passage")
         medians.append(float(np.median(velocities)))
-    return PassageVelocities((medians[0], medians[1], medians[2]))
+    read = PassageVelocities((medians[0], medians[1], medians[2]))
+    if np.any(np.diff(read.read) < MIN_MEASURED_PASSAGE_STEP):
+        raise PassageVelocityError(
+            "the notes of the soft, medium and loud passages read too close together (median "
+            f"velocities {', '.join(f'{v:.0f}' for v in read.read)}) to tell this piano's "
+            "dynamics apart; play them again, each clearly louder than the one before, or "
+            "calibrate with a chromatic scale or a few mf notes instead"
+        )
+    return read
 
 
 def calibrate_passages_with_notes(

@@ -124,6 +124,13 @@ def test_analyse_summary_names_the_piano_and_the_stretches_of_labels(capsys) -> 
     assert "form: " in out and "intensity: " in out
     assert f"   0.0-   6.0 s  {DEMO_PIANO} legato" in out
     assert "s  silence" in out
+    assert "intensity not calibrated: " in out  # the demo has no sidecar
+
+
+def test_analyse_summary_says_which_calibration_intensity_was_read_through(capsys) -> None:
+    assert main(["analyse", str(demo_recording_path()), "--calibration-db", "-6"]) == 0
+    out = capsys.readouterr().out
+    assert "intensity calibrated: mf notes, mf -6.0 dB" in out
 
 
 def test_analyse_with_no_labels_leaves_every_segment_null(recording, tmp_path, capsys) -> None:

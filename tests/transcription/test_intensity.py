@@ -72,6 +72,17 @@ def test_the_note_network_reads_a_real_pianos_passages_softer_to_louder(
     assert read.read[0] + 5 < read.read[1] < read.read[2] - 5
 
 
+def test_passages_that_read_nearly_alike_are_refused_with_a_reason(
+    steinway_passages: list[np.ndarray],
+) -> None:
+    """The loud passage only 1 dB above the medium one reads about 3 velocity steps louder:
+    mapped through that, a note read 3 steps above the medium passage would be ff."""
+    soft, medium, _ = steinway_passages
+    barely_louder = (medium * 10.0 ** (1.0 / 20.0)).astype(np.float32)
+    with pytest.raises(PassageVelocityError, match="read too close together"):
+        read_passage_velocities(soft, medium, barely_louder, None)
+
+
 def test_a_silent_passage_is_refused_with_a_reason(steinway_passages: list[np.ndarray]) -> None:
     soft, medium, loud = steinway_passages
     with pytest.raises(PassageVelocityError, match="no notes were heard in the soft passage"):
