@@ -13,12 +13,16 @@ the shipped classifier hears a piano (form and intensity given), in which it nam
 piano as in tune, and in which the product's form (`note_reading.with_note_reading`) is right.
 
     python bench/bench_detuned_pianos.py [--clips-per-class 1] [--cents 0 8 15 25]
+                                         [--weights CLASSIFIER.pt]
+
+(`--weights`: another classifier than the shipped one, e.g. one `pianoscope train` made.)
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -49,9 +53,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips-per-class", type=int, default=1, help="per form and intensity")
     parser.add_argument("--cents", type=float, nargs="+", default=[0.0, 8.0, 15.0, 25.0])
+    parser.add_argument("--weights", type=Path, help="a classifier's .pt (default: shipped)")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    classifier = Classifier(threads=1)
+    classifier = Classifier(args.weights, threads=1)
     pianos: dict[str, Instrument | SampledPiano] = {
         f"{source.soundfont}:{source.program}": source for source in KNOWN_PIANOS
     }
