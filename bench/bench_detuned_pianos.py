@@ -71,12 +71,13 @@ def main() -> None:
         for index, audio in iter_plan_audio(plans, CLIP_S, ROOM_AND_MICROPHONE):
             start = (audio.size - WINDOW_SAMPLES) // 2
             window = audio[start : start + WINDOW_SAMPLES]
-            in_tune = classifier.predict(window).piano_label
+            as_played = classifier.predict(window)
             for cents in args.cents:
                 detuned = out_of_tune(window, cents)
-                prediction = with_note_reading(classifier.predict(detuned), detuned, None)
+                heard_as = as_played if cents == 0 else classifier.predict(detuned)
+                prediction = with_note_reading(heard_as, detuned, None)
                 heard[cents].append(prediction.plays_piano)
-                same[cents].append(prediction.piano_label == in_tune)
+                same[cents].append(prediction.piano_label == as_played.piano_label)
                 form = FORM_LABELS.index(prediction.form.label)
                 form_right[cents].append(prediction.plays_piano and form == plans[index].form)
         print(f"{name} ({len(plans)} clips, {time.monotonic() - started:.0f} s)")

@@ -73,9 +73,13 @@ class PassageVelocities:
         if not np.all(np.isfinite(self.read)) or np.any(steps < MIN_PASSAGE_VELOCITY_STEP):
             raise PassageVelocityError(
                 "the notes of the soft, medium and loud passages did not read softer to louder "
-                f"(median velocities {', '.join(f'{v:.0f}' for v in self.read)}); play them "
-                "again, each clearly louder than the one before"
+                f"({self.medians_text()}); play them again, each clearly louder than the one "
+                "before"
             )
+
+    def medians_text(self) -> str:
+        """The three readings as a person reads them in an error message."""
+        return f"median velocities {', '.join(f'{v:.0f}' for v in self.read)}"
 
     def map(self, velocity: float) -> float:
         """`velocity` as read on this piano, moved onto the passages' played velocities."""
@@ -118,10 +122,10 @@ def read_passage_velocities(
     read = PassageVelocities((medians[0], medians[1], medians[2]))
     if np.any(np.diff(read.read) < MIN_MEASURED_PASSAGE_STEP):
         raise PassageVelocityError(
-            "the notes of the soft, medium and loud passages read too close together (median "
-            f"velocities {', '.join(f'{v:.0f}' for v in read.read)}) to tell this piano's "
-            "dynamics apart; play them again, each clearly louder than the one before, or "
-            "calibrate with a chromatic scale or a few mf notes instead"
+            "the notes of the soft, medium and loud passages read too close together "
+            f"({read.medians_text()}) to tell this piano's dynamics apart; play them again, "
+            "each clearly louder than the one before, or calibrate with a chromatic scale or a "
+            "few mf notes instead"
         )
     return read
 
