@@ -42,7 +42,7 @@ from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.transcription.form import note_form
 from pianoscope.transcription.note_reading import with_note_reading
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
-from pianoscope.transcription.transcriber import transcribe_notes
+from pianoscope.transcription.transcriber import played_notes
 
 UNSEEN_PIANOS: dict[str, Instrument | SampledPiano] = {
     "Steinway B": SampledPiano(STEINWAY),
@@ -96,7 +96,7 @@ def _read(
         given.append(head.plays_piano)
         head = replace(head, is_other=False, is_silent=False)  # judged whether given or not
         read["head"].append(FORM_LABELS.index(head.form.label))
-        notes = transcribe_notes(window, workers=1).notes
+        notes = played_notes(window, workers=1)
         from_notes = note_form(notes, WINDOW_SAMPLES / SAMPLE_RATE_HZ)
         read["notes"].append(-1 if from_notes is None else int(np.argmax(from_notes)))
         product = with_note_reading(head, window, classifier.calibration)

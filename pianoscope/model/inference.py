@@ -254,7 +254,7 @@ class Classifier(WindowPredictor):
         calibrated = (calibration or self.calibration).apply(windows_db)
         placed = calibrated if placed_windows_db is None else np.asarray(placed_windows_db)
         levels_db = _playing_levels_db(calibrated)
-        placed_levels_db = _playing_levels_db(placed)
+        placed_levels_db = levels_db if placed is calibrated else _playing_levels_db(placed)
         if calibrated.shape[1] < MIN_FRAMES:
             return [_silent(level) for level in levels_db]
         batch = placed if placed_windows_db is None else np.concatenate([placed, calibrated])

@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.dsp.notes import NoteEvent
 from pianoscope.model.labels import FORM_LABELS
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.sources import LEAVE_ONE_OUT, PIANO_FAMILIES
@@ -37,7 +36,7 @@ from pianoscope.transcription.form import (
     fit_form_model,
     form_features,
 )
-from pianoscope.transcription.transcriber import transcribe_notes
+from pianoscope.transcription.transcriber import played_notes
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ def read_form_windows(audio: np.ndarray, forms: np.ndarray) -> FormWindows:
     features, kept = [], []
     started = time.monotonic()
     for row, window in enumerate(audio):
-        notes: list[NoteEvent] = transcribe_notes(window, workers=1).notes
+        notes = played_notes(window, workers=1)
         measured = form_features(notes, window.size / SAMPLE_RATE_HZ)
         if measured is not None:
             features.append(measured)

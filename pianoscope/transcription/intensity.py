@@ -43,7 +43,7 @@ from scipy.stats import norm
 
 from pianoscope.model.calibration import PASSAGE_VELOCITIES, Calibration, calibrate_passages
 from pianoscope.model.labels import INTENSITY_LABELS, INTENSITY_VELOCITIES
-from pianoscope.transcription.transcriber import transcribe_notes
+from pianoscope.transcription.transcriber import played_notes
 
 NoteWeights = dict[str, np.ndarray]  # a note network's arrays (`network.load_weights`)
 
@@ -114,7 +114,7 @@ def read_passage_velocities(
     MIN_MEASURED_PASSAGE_STEP louder one after the other."""
     medians = []
     for name, audio in (("soft", soft), ("medium", medium), ("loud", loud)):
-        notes = transcribe_notes(audio, note_weights, calibration=calibration).notes
+        notes = played_notes(audio, note_weights, calibration=calibration)
         velocities = [n.velocity for n in notes]
         if not velocities:
             raise PassageVelocityError(f"no notes were heard in the {name} passage")
@@ -175,7 +175,7 @@ def window_note_intensity(
     velocities read through `calibration` and mapped by its passages' note velocities when it
     has them; None when no note is struck in it."""
     # one thread: live this runs beside the audio, the analysis and the GUI
-    notes = transcribe_notes(window, note_weights, calibration=calibration, workers=1).notes
+    notes = played_notes(window, note_weights, calibration=calibration, workers=1)
     return intensity_from_velocities([n.velocity for n in notes], passage_velocities(calibration))
 
 

@@ -43,7 +43,7 @@ from pianoscope.transcription.intensity import (
     intensity_from_velocities,
     passage_velocities,
 )
-from pianoscope.transcription.transcriber import transcribe_notes
+from pianoscope.transcription.transcriber import played_notes
 
 if TYPE_CHECKING:  # torch is imported only where a classifier is
     from pianoscope.model.inference import Prediction
@@ -69,7 +69,7 @@ def with_note_reading(
         return prediction
     window = np.asarray(audio, dtype=np.float32)[-WINDOW_SAMPLES:]
     # one thread: live this runs beside the audio, the analysis and the GUI
-    notes = transcribe_notes(window, note_weights, calibration=calibration, workers=1).notes
+    notes = played_notes(window, note_weights, calibration=calibration, workers=1)
     read = prediction
     model = form_model or shipped_form_model()
     from_notes = note_form(notes, window.size / SAMPLE_RATE_HZ, model)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from pianoscope.model.labels import IGNORE_INDEX
-from pianoscope.model.network import PianoscopeNet, split_cues
+from pianoscope.model.network import PianoscopeNet, TilePool, split_cues
 from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
 from pianoscope.model.training.train import (
     TIMBRE_BEARING_INDICES,
@@ -29,6 +29,25 @@ def test_heads_have_the_label_counts_for_any_window_length() -> None:
         assert logits.form.shape == (3, 4)
         assert logits.intensity.shape == (3, 5)
         assert logits.known.shape == (3,)
+
+
+@pytest.mark.parametrize(("shape", "tile"), [((3, 8, 65, 171), (2, 2)), ((2, 32, 17, 43), (4, 1))])
+def test_tile_pooling_equals_max_pooling_without_gradients_and_is_it_with_them(
+    shape: tuple[int, ...], tile: tuple[int, int]
+) -> None:
+    maps = torch.randn(shape, generator=torch.Generator().manual_seed(0))
+    maps[maps < 0] = 0.0  # after a ReLU: many ties
+    reference = torch.nn.MaxPool2d(tile)(maps)
+    with torch.inference_mode():
+        fast = TilePool(tile)(maps)
+    assert fast.shape == reference.shape
+    assert torch.equal(fast, reference)
+    # With gradients the pooling is torch's own: its gradient goes to one element per tile.
+    needs_grad = maps.clone().requires_grad_(True)
+    TilePool(tile)(needs_grad).sum().backward()
+    expected = maps.clone().requires_grad_(True)
+    torch.nn.MaxPool2d(tile)(expected).sum().backward()
+    assert torch.equal(needs_grad.grad, expected.grad)
 
 
 def test_spectral_shape_is_gain_invariant_and_level_follows_gain() -> None:
