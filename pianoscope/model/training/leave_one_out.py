@@ -10,13 +10,15 @@ the level convention (every piano's mf calibration phrase at the reference level
 calibration gives) and uncalibrated (each window at a random input gain of up to ±12 dB).
 Given the windows' audio and the product's rule (`read_notes`: the app layer passes
 `pianoscope.transcription.note_reading.with_note_reading`, which reads the notes), form and
-intensity are judged as the product gives them.
+intensity are judged as the product gives them, on every piano window: those its gate does not
+give are read as they would be given (the rule skips the notes of a window heard as no piano,
+and the heads alone are not what a teacher is ever shown); how many it gives is judged apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.stats import spearmanr
@@ -146,12 +148,12 @@ def judge_left_out(
         if audio is None or read_notes is None:
             return predictions
         return [
-            read_notes(p, window, calibration or classifier.calibration)
+            read_notes(replace(p, is_other=False), window, calibration or classifier.calibration)
             for p, window in zip(predictions, audio, strict=True)
         ]
 
+    given = np.array([p.plays_piano for p in predict_windows(classifier, windows)])
     predictions = read(windows, window_audio, None)
-    given = np.array([p.plays_piano for p in predictions])
     form = np.array([FORM_LABELS.index(p.form.label) for p in predictions])
     other_windows = centred_windows(others)
     other_given = np.array([p.plays_piano for p in predict_windows(classifier, other_windows)])
@@ -202,7 +204,8 @@ def left_out_lines(reports: list[LeftOutReport]) -> list[str]:
         "Each row is a model that never heard that piano family (trained with `pianoscope train "
         "--leave-out FAMILY`, or by a recipe without it: the four-piano weights never heard the "
         "Steinway B), judged on new playing of it in rooms. Form and intensity as the product "
-        "reads them (`note_reading`: the head and the window's notes together). Intensity "
+        "reads them (`note_reading`: the head and the window's notes together), on every "
+        "window of the piano, also those it does not give them for ('given'). Intensity "
         "three ways: with the three-passage calibration (each of the family's pianos plays its "
         "soft, medium and loud passages), at the level convention (as after the mf "
         "calibration), and uncalibrated "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -138,6 +140,48 @@ def test_with_the_windows_audio_another_piano_is_judged_by_its_notes():
         )
     ]
     assert report.form_accuracy == np.mean(np.array(read_forms) == left_out.form)
+
+
+@pytest.mark.fluidsynth
+def test_windows_the_gate_does_not_give_are_still_judged_by_their_notes():
+    """A model that hears no piano anywhere gives nothing, yet form and intensity are judged as
+    the product reads them when it gives them (from the notes), not from its heads alone."""
+    torch.manual_seed(0)
+    network = PianoscopeNet().eval()
+    with torch.no_grad():
+        network.instrument_head.weight.zero_()
+        network.instrument_head.bias.fill_(-8.0)  # says "no piano" to everything
+    classifier = Classifier.from_network(network, 0.5)
+    soft, _, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
+    start = 43 * 512
+    clips = [soft, loud]
+    left_out = Dataset(
+        np.stack([log_mel(clip)[:255] for clip in clips]).astype(np.float16),
+        np.full(2, UNKNOWN_INDEX),
+        np.zeros(2, dtype=np.int64),
+        np.array([1, 3]),
+        np.array(["pool-piano"] * 2),
+        np.array([STEINWAY] * 2),
+    )
+    audio = np.stack([clip[start : start + WINDOW_SAMPLES] for clip in clips])
+    report = judge_left_out(
+        classifier,
+        "steinway-b",
+        left_out,
+        _dataset(["speech"], ["speech"]),
+        window_audio=audio,
+        read_notes=with_note_reading,
+    )
+    assert report.piano_windows_given == 0.0
+    heads = classifier.predict_feature_batch(centred_windows(left_out))
+    assert not any(p.plays_piano for p in heads)
+    by_notes = [
+        with_note_reading(replace(p, is_other=False), a, classifier.calibration)
+        for p, a in zip(heads, audio, strict=True)
+    ]
+    assert [p.intensity.label for p in by_notes] != [p.intensity.label for p in heads]
+    read = np.array([INTENSITY_LABELS.index(p.intensity.label) for p in by_notes])
+    assert report.calibrated.exact == np.mean(read == left_out.intensity)
 
 
 @pytest.mark.fluidsynth
