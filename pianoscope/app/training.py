@@ -268,6 +268,7 @@ def judge_leave_one_out(
         centred_window_audio,
         judge_left_out,
         passage_calibrations,
+        room_passage_calibrations,
     )
     from pianoscope.model.training.recipe import (
         LEFT_OUT_FAMILIES,
@@ -294,17 +295,22 @@ def judge_leave_one_out(
         )
         notes_path = leave_one_out_note_weights(folder, family)
         note_weights = load_weights(notes_path) if notes_path.is_file() else None
+        calibrate = partial(calibrate_passages_with_notes, note_weights=note_weights)
+        in_rooms = room_passage_calibrations(
+            left_out_spec(family),
+            calibrate,
+            progress=progress_for(f"calibrating {family} in its clips' rooms"),
+        )
         reports.append(
             judge_left_out(
                 Classifier(path),
                 family,
                 left_out,
                 others,
-                passages=passage_calibrations(
-                    family, partial(calibrate_passages_with_notes, note_weights=note_weights)
-                ),
+                passages=passage_calibrations(family, calibrate),
                 window_audio=window_audio,
                 read_notes=partial(with_note_reading, note_weights=note_weights),
+                room_passages=in_rooms,
             )
         )
     return tuple(reports)

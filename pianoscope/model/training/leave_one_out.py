@@ -3,11 +3,14 @@
 A model trained without one pool family (`pianoscope train --leave-out FAMILY`: its clips are
 dropped from the training and validation sets, a known piano among them too) is judged on new
 playing of that family in rooms (`recipe.left_out_spec`), and on the held-out set's other
-instruments, speech and noise, which must get no form or intensity. Intensity is judged three
-ways: with the three-passage calibration (each piano of the family plays its soft, medium and
-loud passages dry, as a teacher would, and its windows are read through that calibration), at
-the level convention (every piano's mf calibration phrase at the reference level: what the mf
-calibration gives) and uncalibrated (each window at a random input gain of up to ±12 dB).
+instruments, speech and noise, which must get no form or intensity. Intensity is judged four
+ways: with the three-passage calibration played where the take is, as a teacher calibrates
+(each clip's piano plays its soft, medium and loud passages in the clip's own room, through its
+microphone, with its noise and gain, `synth.in_clip_acoustics`, and the clip's window is read
+through that calibration), with the passages played dry (each piano calibrated once, outside
+any room: how much it matters where one calibrates), at the level convention (every piano's
+mf calibration phrase at the reference level: what the mf calibration gives) and
+uncalibrated (each window at a random input gain of up to ±12 dB).
 Given the windows' audio and the product's rule (`read_notes`: the app layer passes
 `pianoscope.transcription.note_reading.with_note_reading`, which reads the notes), form and
 intensity are judged as the product gives them, on every piano window: those its gate does not
@@ -17,7 +20,7 @@ and the heads alone are not what a teacher is ever shown); how many it gives is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -38,6 +41,8 @@ from pianoscope.model.training.synth import (
     KIND_SPEECH,
     Dataset,
     DatasetSpec,
+    calibration_phrase,
+    in_clip_acoustics,
     iter_clip_audio,
     plan_clips,
     render_at_convention,
@@ -68,6 +73,8 @@ class LeftOutReport:
     passages: IntensityFigures | None  # with the three-passage calibration; None: not judged
     piano_windows_given: float
     others_given: dict[str, float]
+    room_passages: IntensityFigures | None = None  # the passages played in each clip's room
+    room_passages_refused: int = 0  # clips whose passages in their room the calibration refused
 
 
 def family_sources(family: str) -> list[str]:
@@ -101,6 +108,44 @@ def passage_calibrations(
     return calibrations
 
 
+def room_passage_calibrations(
+    spec: DatasetSpec,
+    calibrate: PassageCalibrator = calibrate_passages,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> list[Calibration | None]:
+    """For every clip of `spec` (pianos of a family), the three-passage calibration of its
+    piano played in the clip's own room, through its microphone, with its noise and gain (the
+    draws its own audio had), as a teacher calibrates where they record; None where
+    `calibrate` refused those passages (ValueError: a teacher would be told to play them again
+    or to calibrate otherwise)."""
+    dry: dict[str, tuple[np.ndarray, list[np.ndarray]]] = {}
+    calibrations: list[Calibration | None] = []
+    plans = plan_clips(spec)
+    for index, plan in enumerate(plans):
+        if cancel is not None:
+            cancel.check("The leave-one-out judge")
+        source = plan.instrument
+        if not isinstance(source, Instrument | SampledPiano):
+            raise ValueError(f"{spec.split}: a clip draws a piano of its own, none to calibrate")
+        name = instrument_name(source)
+        if name not in dry:
+            reference, *passages = render_at_convention(
+                source, [calibration_phrase(), *passage_phrases()]
+            )
+            dry[name] = (reference, passages)
+        reference, passages = dry[name]
+        in_room = [in_clip_acoustics(plan, spec, passage, reference) for passage in passages]
+        try:
+            calibrations.append(calibrate(*in_room))
+        except ValueError:
+            calibrations.append(None)
+        if progress is not None:
+            progress((index + 1) / len(plans))
+    return calibrations
+
+
 def centred_window_audio(
     spec: DatasetSpec,
     *,
@@ -127,12 +172,16 @@ def judge_left_out(
     passages: Mapping[str, Calibration] | None = None,
     window_audio: np.ndarray | None = None,
     read_notes: NoteReader | None = None,
+    room_passages: Sequence[Calibration | None] | None = None,
 ) -> LeftOutReport:
     """Judge a model trained without `family` on `left_out` (its pianos) and on the other
     sounds of `others` (the held-out set); `passages`: the three-passage calibration of each
-    of the family's sources (`passage_calibrations`); `window_audio` (clips, samples), the
-    audio of each left-out clip's centred window, and `read_notes`, the product's rule, judge
-    form and intensity as the product reads them (without them: the heads')."""
+    of the family's sources played dry (`passage_calibrations`); `room_passages`: each clip's
+    own, played in its room (`room_passage_calibrations`; a refused one reads the clip at the
+    level convention, as the mf calibration a teacher is then sent to); `window_audio`
+    (clips, samples), the audio of each left-out clip's centred window, and `read_notes`, the
+    product's rule, judge form and intensity as the product reads them (without them: the
+    heads')."""
     windows = centred_windows(left_out)
     rng = np.random.default_rng(seed)
     gains = rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB, size=len(windows))
@@ -167,6 +216,16 @@ def judge_left_out(
                 rows, read(windows[rows], audio, passages[str(name)]), strict=True
             ):
                 per_source[row] = prediction
+    in_rooms = None
+    if room_passages is not None:
+        in_rooms = [
+            read(
+                windows[row : row + 1],
+                None if window_audio is None else window_audio[row : row + 1],
+                calibration,
+            )[0]
+            for row, calibration in enumerate(room_passages)
+        ]
     return LeftOutReport(
         family=family,
         windows=len(windows),
@@ -174,6 +233,8 @@ def judge_left_out(
         calibrated=_intensity(predictions, left_out.intensity),
         uncalibrated=_intensity(read(shifted, gained_audio, None), left_out.intensity),
         passages=None if per_source is None else _intensity(per_source, left_out.intensity),
+        room_passages=None if in_rooms is None else _intensity(in_rooms, left_out.intensity),
+        room_passages_refused=0 if room_passages is None else room_passages.count(None),
         piano_windows_given=float(np.mean(given)),
         others_given={
             name: float(np.mean(other_given[others.kind == kind]))
@@ -206,37 +267,46 @@ def left_out_lines(reports: list[LeftOutReport]) -> list[str]:
         "Steinway B), judged on new playing of it in rooms. Form and intensity as the product "
         "reads them (`note_reading`: the head and the window's notes together), on every "
         "window of the piano, also those it does not give them for ('given'). Intensity "
-        "three ways: with the three-passage calibration (each of the family's pianos plays its "
-        "soft, medium and loud passages), at the level convention (as after the mf "
-        "calibration), and uncalibrated "
+        "four ways: with the three-passage calibration played where the take is (each clip's "
+        "piano plays its soft, medium and loud passages in the clip's own room, through its "
+        "microphone, with its noise and gain, as a teacher calibrates where they record), "
+        "with the passages played dry (each piano calibrated once, outside any room), at the "
+        "level convention (as after the mf calibration), and uncalibrated "
         f"(input gain ±{UNCALIBRATED_GAIN_DB:g} dB). 'given' is the share of windows that get "
         "form and intensity: all of a piano's, none of anything else's.",
         "",
-        "| left out | windows | form | intensity exact (passages / mf / none) | within one "
-        "(passages / mf / none) | Spearman (passages / mf / none) | piano windows given | "
-        "other instruments / speech / noise given |",
+        "| left out | windows | form | intensity exact (passages in the room / dry / mf / none) "
+        "| within one (passages in the room / dry / mf / none) | Spearman (passages in the "
+        "room / dry / mf / none) | piano windows given | other instruments / speech / noise "
+        "given |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in reports:
-        judged = (r.passages, r.calibrated, r.uncalibrated)
+        judged = (r.room_passages, r.passages, r.calibrated, r.uncalibrated)
         others = " / ".join(f"{100 * share:.1f} %" for share in r.others_given.values())
         lines.append(
             f"| {r.family} | {r.windows} | {100 * r.form_accuracy:.1f} % | "
-            f"{_three(judged, lambda f: f'{100 * f.exact:.1f} %')} | "
-            f"{_three(judged, lambda f: f'{100 * f.within_one:.1f} %')} | "
-            f"{_three(judged, lambda f: _spearman(f.spearman))} | "
+            f"{_joined(judged, lambda f: f'{100 * f.exact:.1f} %')} | "
+            f"{_joined(judged, lambda f: f'{100 * f.within_one:.1f} %')} | "
+            f"{_joined(judged, lambda f: _spearman(f.spearman))} | "
             f"{100 * r.piano_windows_given:.1f} % | {others} |"
         )
     lines += [
         "",
         "Targets: form >= 90 %, with the three-passage calibration Spearman >= 0.85 and within "
         "one class >= 95 %, piano windows given >= 98 %, other sounds given <= 3 %.",
+        *[
+            f"{r.family}: the calibration refused the passages in {r.room_passages_refused} of "
+            "its clips' rooms (read at the level convention there)."
+            for r in reports
+            if r.room_passages_refused
+        ],
         "",
     ]
     return lines
 
 
-def _three(
+def _joined(
     figures: tuple[IntensityFigures | None, ...], shown: Callable[[IntensityFigures], str]
 ) -> str:
     return " / ".join("–" if f is None else shown(f) for f in figures)

@@ -309,9 +309,14 @@ def iter_plan_audio(
     done = 0
     for batch in _rendered_batches(plans, clip_s, cancel):
         for index, audio, pedal, reference in zip(*batch, strict=True):
-            rng = np.random.default_rng([plans[index].seed, 1])
             if augment_config is not None:
-                audio = augment(audio, rng, augment_config, pedalled=pedal, reference=reference)
+                audio = augment(
+                    audio,
+                    _acoustics_rng(plans[index]),
+                    augment_config,
+                    pedalled=pedal,
+                    reference=reference,
+                )
             yield index, audio
         done += len(batch[0])
         if progress is not None:
@@ -354,6 +359,29 @@ def _frames_per_clip(clip_s: float) -> int:
 
 
 Batch = tuple[list[int], list[np.ndarray], list[bool], list[np.ndarray | None]]
+
+
+def in_clip_acoustics(
+    plan: ClipPlan, spec: DatasetSpec, samples: np.ndarray, reference: np.ndarray
+) -> np.ndarray:
+    """Other audio of the clip's piano (`samples`, dry at the level convention; `reference`, the
+    piano's mf calibration phrase likewise) through the clip's own room, microphone, noise and
+    gain: the very draws its own audio was augmented with, as if played where it was."""
+    if spec.augment is None:
+        return samples
+    phrase, _ = _phrase(plan, spec.clip_s)
+    return augment(
+        samples,
+        _acoustics_rng(plan),
+        spec.augment,
+        pedalled=bool(phrase.pedal_changes),
+        reference=reference,
+    )
+
+
+def _acoustics_rng(plan: ClipPlan) -> np.random.Generator:
+    """The random state of a clip's augmentation (its phrase and detuning use [seed, 0])."""
+    return np.random.default_rng([plan.seed, 1])
 
 
 def _rendered_batches(

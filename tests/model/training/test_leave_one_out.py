@@ -19,9 +19,11 @@ from pianoscope.model.training.leave_one_out import (
     judge_left_out,
     left_out_lines,
     passage_calibrations,
+    room_passage_calibrations,
     without_family,
 )
 from pianoscope.model.training.passage_reference import passage_phrases
+from pianoscope.model.training.recipe import left_out_spec
 from pianoscope.model.training.sources import (
     LEAVE_ONE_OUT,
     PIANO_FAMILIES,
@@ -29,7 +31,14 @@ from pianoscope.model.training.sources import (
     SampledPiano,
     pool_pianos,
 )
-from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset, render_at_convention
+from pianoscope.model.training.synth import (
+    UNKNOWN_INDEX,
+    Dataset,
+    calibration_phrase,
+    in_clip_acoustics,
+    plan_clips,
+    render_at_convention,
+)
 from pianoscope.transcription.intensity import calibrate_passages_with_notes, window_note_intensity
 from pianoscope.transcription.note_reading import with_note_reading
 
@@ -94,6 +103,53 @@ def test_with_passages_each_source_is_read_through_its_own_calibration():
     moved.features_db[:4] = (windows[:4] + 20.0).astype(np.float16)
     by_hand = judge_left_out(classifier, "steinway-b", moved, others)
     assert report.passages == by_hand.calibrated
+
+
+def test_passages_played_in_each_clips_room_read_each_clip_through_its_own_calibration():
+    torch.manual_seed(0)
+    classifier = Classifier.from_network(PianoscopeNet().eval(), 0.5)
+    left_out = _dataset(["a"] * 4 + ["b"] * 4, ["pool-piano"] * 8)
+    others = _dataset(["speech"], ["speech"])
+    quiet = Calibration(offset_db=-20.0)  # the first four clips' rooms calibrated 20 dB quieter
+    report = judge_left_out(
+        classifier,
+        "steinway-b",
+        left_out,
+        others,
+        room_passages=[quiet] * 4 + [Calibration()] * 4,
+    )
+    moved = left_out.subset(np.ones(8, dtype=bool))
+    moved.features_db[:4] = (left_out.features_db[:4].astype(np.float32) + 20.0).astype(np.float16)
+    assert (
+        report.room_passages == judge_left_out(classifier, "steinway-b", moved, others).calibrated
+    )
+    assert report.room_passages_refused == 0
+    # Passages a calibration refused: those clips read at the level convention, and counted.
+    refused = judge_left_out(classifier, "steinway-b", left_out, others, room_passages=[None] * 8)
+    assert refused.room_passages == refused.calibrated and refused.room_passages_refused == 8
+    assert "refused the passages in 8 of its clips' rooms" in "\n".join(left_out_lines([refused]))
+
+
+def test_each_clip_is_calibrated_by_its_pianos_passages_heard_in_its_own_room():
+    spec = replace(left_out_spec("steinway-b"), pool_clips=2)
+    plans = plan_clips(spec)
+    heard = []
+
+    def calibrate(soft: np.ndarray, medium: np.ndarray, loud: np.ndarray) -> Calibration:
+        heard.append((soft, medium, loud))
+        if len(heard) == 2:
+            raise ValueError("the passages read too close together")
+        return Calibration(offset_db=float(len(heard)))
+
+    calibrations = room_passage_calibrations(spec, calibrate)
+    assert calibrations == [Calibration(offset_db=1.0), None]
+    reference, *dry = render_at_convention(
+        SampledPiano(STEINWAY), [calibration_phrase(), *passage_phrases()]
+    )
+    for plan, passages in zip(plans, heard, strict=True):
+        for played, passage in zip(passages, dry, strict=True):
+            np.testing.assert_array_equal(played, in_clip_acoustics(plan, spec, passage, reference))
+    assert not np.allclose(heard[0][1], heard[1][1])  # two clips, two rooms
 
 
 def test_with_the_windows_audio_another_piano_is_judged_by_its_notes():

@@ -9,6 +9,7 @@ import pytest
 
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
 from pianoscope.model.labels import FORM_LABELS, IGNORE_INDEX, INTENSITY_LABELS, PIANO_LABELS
+from pianoscope.model.training.recipe import left_out_spec
 from pianoscope.model.training.sources import (
     HELD_OUT_PIANOS,
     KNOWN_PIANOS,
@@ -29,8 +30,12 @@ from pianoscope.model.training.synth import (
     Dataset,
     DatasetSpec,
     build_dataset,
+    calibration_phrase,
     every_class_plans,
+    in_clip_acoustics,
+    iter_plan_audio,
     plan_clips,
+    render_at_convention,
 )
 from pianoscope.progress import Cancelled, CancelToken
 
@@ -184,3 +189,19 @@ def test_every_class_plans_play_each_form_and_intensity_alike_and_the_same_each_
     assert {p.instrument for p in plans} == {steinway}
     assert plans == every_class_plans(steinway, 2, 7)
     assert len({p.seed for p in plans} | {p.seed for p in every_class_plans(steinway, 2, 8)}) == 80
+
+
+def test_other_audio_in_a_clips_acoustics_gets_the_very_draws_the_clip_got() -> None:
+    """The clip's own dry audio through `in_clip_acoustics` is the clip as the dataset made it;
+    another clip's room is another."""
+    spec = replace(left_out_spec("steinway-b"), pool_clips=2)
+    plans = plan_clips(spec)
+    dry = dict(iter_plan_audio(plans, spec.clip_s, None))
+    made = dict(iter_plan_audio(plans, spec.clip_s, spec.augment))
+    (reference,) = render_at_convention(plans[0].instrument, [calibration_phrase()])
+    for index, plan in enumerate(plans):
+        np.testing.assert_array_equal(
+            in_clip_acoustics(plan, spec, dry[index], reference), made[index]
+        )
+    elsewhere = in_clip_acoustics(plans[1], spec, dry[0], reference)
+    assert not np.allclose(elsewhere, made[0])
