@@ -11,9 +11,12 @@ microphone and noise augmentation of the leave-one-out set (`recipe.left_out_spe
   (`pianoscope.transcription.intensity.window_note_intensity`, what the live view and the
   analyses give a piano that is none of the known ones, or any piano with the three passages),
 
-each three ways, as `pianoscope evaluate` judges a left-out piano: with the three-passage
-calibration (the piano's soft, medium and loud passages played dry at the level convention; for
-the notes also their velocities), at the level convention (as after the mf calibration), and
+each four ways, as `pianoscope evaluate` judges a left-out piano: with the three-passage
+calibration played in each clip's own room, through its microphone, with its noise and gain
+(`synth.in_clip_acoustics`: where a teacher calibrates; for the notes also their velocities;
+where the calibration refuses such passages, the clip is read at the level convention, as the
+mf calibration the teacher is sent to, and counted), with the passages played dry at the
+level convention, at the level convention (as after the mf calibration), and
 uncalibrated (a random input gain of up to ±12 dB); and, at the level convention, as the
 product gives it (`pianoscope.transcription.note_reading.with_note_reading`: the notes for a
 piano taken for none of the known ones, the head's and the notes' probabilities multiplied for
@@ -48,6 +51,7 @@ from pianoscope.model.training.sources import KNOWN_PIANOS, STEINWAY, SampledPia
 from pianoscope.model.training.synth import (
     calibration_phrase,
     every_class_plans,
+    in_clip_acoustics,
     iter_plan_audio,
     render_at_convention,
 )
@@ -71,6 +75,7 @@ class Readings:
 
     truth: list[int]
     read: dict[str, list[int]]  # "head passages", "notes mf", ... -> class per clip
+    refused: int  # clips whose passages played in their room the calibration refused
 
 
 def main() -> None:
@@ -88,22 +93,37 @@ def main() -> None:
         readings = _read(classifier, source, args.clips_per_class)
         print(f"{name} ({len(readings.truth)} clips, {time.monotonic() - started:.0f} s)")
         for way, read in readings.read.items():
-            print(f"  {way:16s} {_figures(readings.truth, read)}")
+            print(f"  {way:24s} {_figures(readings.truth, read)}")
+        if readings.refused:
+            print(f"  passages in {readings.refused} rooms refused (read at the level convention)")
 
 
 def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: int) -> Readings:
-    passages = calibrate_passages_with_notes(*render_at_convention(source, passage_phrases()))
+    dry_passages = render_at_convention(source, passage_phrases())
+    passages = calibrate_passages_with_notes(*dry_passages)
     (mf_phrase,) = render_at_convention(source, [calibration_phrase()])
     mf = calibrate(mf_phrase)
+    refused = 0
     plans = every_class_plans(source, per_class, 20_261_202)
     rng = np.random.default_rng(0)
     truth: list[int] = []
     read: dict[str, list[int]] = {
-        f"{what} {way}": [] for what in ("head", "notes") for way in ("passages", "mf", "none")
+        f"{what} {way}": []
+        for what in ("head", "notes")
+        for way in ("passages in the room", "passages", "mf", "none")
     }
     read["product mf"] = []
     for index, audio in iter_plan_audio(plans, CLIP_S, ROOM_AND_MICROPHONE):
         truth.append(plans[index].intensity)
+        in_room = [
+            in_clip_acoustics(plans[index], CLIP_S, ROOM_AND_MICROPHONE, passage, mf_phrase)
+            for passage in dry_passages
+        ]
+        try:
+            room_passages: Calibration | None = calibrate_passages_with_notes(*in_room)
+        except ValueError:
+            room_passages, refused = None, refused + 1
+        read["notes passages in the room"].append(_from_notes(audio, room_passages or mf))
         gain_db = float(rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB))
         gained = (audio * np.float32(10.0 ** (gain_db / 20.0))).astype(np.float32)
         read["notes passages"].append(_from_notes(audio, passages))
@@ -112,6 +132,7 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
         window = _centred_features(audio)
         shifted = np.maximum(window + np.float32(gain_db), np.float32(FLOOR_DB))
         for way, features, calibration in (
+            ("passages in the room", window, room_passages),
             ("passages", window, passages),
             ("mf", window, None),
             ("none", shifted, None),
@@ -121,7 +142,7 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
             if way == "mf":
                 product = with_note_reading(prediction, _centred_audio(audio), None)
                 read["product mf"].append(INTENSITY_LABELS.index(product.intensity.label))
-    return Readings(truth, read)
+    return Readings(truth, read, refused)
 
 
 def _from_notes(audio: np.ndarray, calibration: Calibration | None) -> int:

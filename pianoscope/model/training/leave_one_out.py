@@ -136,7 +136,10 @@ def room_passage_calibrations(
             )
             dry[name] = (reference, passages)
         reference, passages = dry[name]
-        in_room = [in_clip_acoustics(plan, spec, passage, reference) for passage in passages]
+        in_room = [
+            in_clip_acoustics(plan, spec.clip_s, spec.augment, passage, reference)
+            for passage in passages
+        ]
         try:
             calibrations.append(calibrate(*in_room))
         except ValueError:

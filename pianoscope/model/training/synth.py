@@ -362,18 +362,23 @@ Batch = tuple[list[int], list[np.ndarray], list[bool], list[np.ndarray | None]]
 
 
 def in_clip_acoustics(
-    plan: ClipPlan, spec: DatasetSpec, samples: np.ndarray, reference: np.ndarray
+    plan: ClipPlan,
+    clip_s: float,
+    augment_config: AugmentConfig | None,
+    samples: np.ndarray,
+    reference: np.ndarray,
 ) -> np.ndarray:
     """Other audio of the clip's piano (`samples`, dry at the level convention; `reference`, the
     piano's mf calibration phrase likewise) through the clip's own room, microphone, noise and
-    gain: the very draws its own audio was augmented with, as if played where it was."""
-    if spec.augment is None:
+    gain: the very draws `iter_plan_audio(..., clip_s, augment_config)` augmented the clip's
+    own audio with, as if played where it was."""
+    if augment_config is None:
         return samples
-    phrase, _ = _phrase(plan, spec.clip_s)
+    phrase, _ = _phrase(plan, clip_s)
     return augment(
         samples,
         _acoustics_rng(plan),
-        spec.augment,
+        augment_config,
         pedalled=bool(phrase.pedal_changes),
         reference=reference,
     )

@@ -91,6 +91,7 @@ def test_a_chromatic_scale_calibrates_each_key_and_is_remembered(make_window, qt
     _wait_until_the_ring_holds(window, qtbot, seconds=6.0)
     dialog = window.open_calibration(scale=True)
     assert "chromatic scale" in dialog.message.text()
+    assert "Calibrate where you record" in dialog.message.text()
     with qtbot.waitSignal(dialog.accepted, timeout=60_000):
         pass
     calibration = window.engine.classifier.calibration

@@ -148,7 +148,9 @@ def test_each_clip_is_calibrated_by_its_pianos_passages_heard_in_its_own_room():
     )
     for plan, passages in zip(plans, heard, strict=True):
         for played, passage in zip(passages, dry, strict=True):
-            np.testing.assert_array_equal(played, in_clip_acoustics(plan, spec, passage, reference))
+            np.testing.assert_array_equal(
+                played, in_clip_acoustics(plan, spec.clip_s, spec.augment, passage, reference)
+            )
     assert not np.allclose(heard[0][1], heard[1][1])  # two clips, two rooms
 
 

@@ -201,7 +201,7 @@ def test_other_audio_in_a_clips_acoustics_gets_the_very_draws_the_clip_got() -> 
     (reference,) = render_at_convention(plans[0].instrument, [calibration_phrase()])
     for index, plan in enumerate(plans):
         np.testing.assert_array_equal(
-            in_clip_acoustics(plan, spec, dry[index], reference), made[index]
+            in_clip_acoustics(plan, spec.clip_s, spec.augment, dry[index], reference), made[index]
         )
-    elsewhere = in_clip_acoustics(plans[1], spec, dry[0], reference)
+    elsewhere = in_clip_acoustics(plans[1], spec.clip_s, spec.augment, dry[0], reference)
     assert not np.allclose(elsewhere, made[0])
