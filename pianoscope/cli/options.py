@@ -49,7 +49,8 @@ def add_calibration_options(
         nargs=3,
         metavar=("SOFT", "MEDIUM", "LOUD"),
         help="three-passage calibration: recordings of a soft, a medium and a loud passage "
-        "(a few seconds each) map this piano's level and brightness range onto pp..ff",
+        "(a few seconds each, made where the take was: same room, microphone and input level) "
+        "map this piano's level and brightness range onto pp..ff",
     )
     group.add_argument(
         "--calibrate-scale",
