@@ -93,7 +93,7 @@ def main() -> None:
         readings = _read(classifier, source, args.clips_per_class)
         print(f"{name} ({len(readings.truth)} clips, {time.monotonic() - started:.0f} s)")
         for way, read in readings.read.items():
-            print(f"  {way:24s} {_figures(readings.truth, read)}")
+            print(f"  {way:27s} {_figures(readings.truth, read)}")
         if readings.refused:
             print(f"  passages in {readings.refused} rooms refused (read at the level convention)")
 
