@@ -56,6 +56,22 @@ def _dataset(sources: list[str], kinds: list[str]) -> Dataset:
     )
 
 
+def _steinway_clips(clips: list[np.ndarray], intensities: list[int]) -> tuple[Dataset, np.ndarray]:
+    """Left-out Steinway clips (3 s each, legato) of the given intensity classes, and the audio
+    of each one's centred window (frames 43 to 211 of 255)."""
+    start = 43 * 512
+    count = len(clips)
+    left_out = Dataset(
+        np.stack([log_mel(clip)[:255] for clip in clips]).astype(np.float16),
+        np.full(count, UNKNOWN_INDEX),
+        np.zeros(count, dtype=np.int64),
+        np.array(intensities),
+        np.array(["pool-piano"] * count),
+        np.array([STEINWAY] * count),
+    )
+    return left_out, np.stack([clip[start : start + WINDOW_SAMPLES] for clip in clips])
+
+
 def test_each_left_out_family_is_in_the_pool_and_leaves_training_whole():
     for family in LEAVE_ONE_OUT:
         assert family in PIANO_FAMILIES
@@ -167,17 +183,8 @@ def test_with_the_windows_audio_another_piano_is_judged_by_its_notes():
     classifier = Classifier.from_network(network, 0.5)
     soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
     calibration = calibrate_passages_with_notes(soft, medium, loud)
-    start = 43 * 512  # the centred window of a 3 s clip: frames 43 to 211 of 255
-    clips = [soft, np.roll(soft, 22_050), loud, np.roll(loud, 22_050)]  # each 3 s
-    left_out = Dataset(
-        np.stack([log_mel(clip)[:255] for clip in clips]).astype(np.float16),
-        np.full(4, UNKNOWN_INDEX),
-        np.zeros(4, dtype=np.int64),
-        np.array([1, 1, 3, 3]),  # p, p, f, f
-        np.array(["pool-piano"] * 4),
-        np.array([STEINWAY] * 4),
-    )
-    audio = np.stack([clip[start : start + WINDOW_SAMPLES] for clip in clips])
+    clips = [soft, np.roll(soft, 22_050), loud, np.roll(loud, 22_050)]
+    left_out, audio = _steinway_clips(clips, [1, 1, 3, 3])  # p, p, f, f
     report = judge_left_out(
         classifier,
         "steinway-b",
@@ -211,17 +218,7 @@ def test_windows_the_gate_does_not_give_are_still_judged_by_their_notes():
         network.instrument_head.bias.fill_(-8.0)  # says "no piano" to everything
     classifier = Classifier.from_network(network, 0.5)
     soft, _, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
-    start = 43 * 512
-    clips = [soft, loud]
-    left_out = Dataset(
-        np.stack([log_mel(clip)[:255] for clip in clips]).astype(np.float16),
-        np.full(2, UNKNOWN_INDEX),
-        np.zeros(2, dtype=np.int64),
-        np.array([1, 3]),
-        np.array(["pool-piano"] * 2),
-        np.array([STEINWAY] * 2),
-    )
-    audio = np.stack([clip[start : start + WINDOW_SAMPLES] for clip in clips])
+    left_out, audio = _steinway_clips([soft, loud], [1, 3])
     report = judge_left_out(
         classifier,
         "steinway-b",
