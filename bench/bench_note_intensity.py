@@ -13,10 +13,10 @@ microphone and noise augmentation of the leave-one-out set (`recipe.left_out_spe
 
 each four ways, as `pianoscope evaluate` judges a left-out piano: with the three-passage
 calibration played in each clip's own room, through its microphone, with its noise and gain
-(`synth.in_clip_acoustics`: where a teacher calibrates; for the notes also their velocities;
-where the calibration refuses such passages, the clip is read at the level convention, as the
-mf calibration the teacher is sent to, and counted), with the passages played dry at the
-level convention, at the level convention (as after the mf calibration), and
+(`leave_one_out.calibrated_in_clip_room`: where a teacher calibrates; for the notes also their
+velocities; where the calibration refuses such passages, the clip is read at the level
+convention, as the mf calibration the teacher is sent to, and counted), with the passages
+played dry at the level convention, at the level convention (as after the mf calibration), and
 uncalibrated (a random input gain of up to ±12 dB); and, at the level convention, as the
 product gives it (`pianoscope.transcription.note_reading.with_note_reading`: the notes for a
 piano taken for none of the known ones, the head's and the notes' probabilities multiplied for
@@ -45,13 +45,13 @@ from pianoscope.model.labels import INTENSITY_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.evaluate import predict_windows
+from pianoscope.model.training.leave_one_out import calibrated_in_clip_room
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.render import Instrument
 from pianoscope.model.training.sources import KNOWN_PIANOS, STEINWAY, SampledPiano
 from pianoscope.model.training.synth import (
     calibration_phrase,
     every_class_plans,
-    in_clip_acoustics,
     iter_plan_audio,
     render_at_convention,
 )
@@ -115,14 +115,15 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
     read["product mf"] = []
     for index, audio in iter_plan_audio(plans, CLIP_S, ROOM_AND_MICROPHONE):
         truth.append(plans[index].intensity)
-        in_room = [
-            in_clip_acoustics(plans[index], CLIP_S, ROOM_AND_MICROPHONE, passage, mf_phrase)
-            for passage in dry_passages
-        ]
-        try:
-            room_passages: Calibration | None = calibrate_passages_with_notes(*in_room)
-        except ValueError:
-            room_passages, refused = None, refused + 1
+        room_passages = calibrated_in_clip_room(
+            plans[index],
+            CLIP_S,
+            ROOM_AND_MICROPHONE,
+            dry_passages,
+            mf_phrase,
+            calibrate_passages_with_notes,
+        )
+        refused += room_passages is None
         read["notes passages in the room"].append(_from_notes(audio, room_passages or mf))
         gain_db = float(rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB))
         gained = (audio * np.float32(10.0 ** (gain_db / 20.0))).astype(np.float32)

@@ -169,14 +169,10 @@ class TilePool(nn.MaxPool2d):
     the same to the bit. With gradients it is `nn.MaxPool2d` itself, so training stays exactly
     as it was (a maximum of views would split the gradient of ties)."""
 
-    def __init__(self, kernel: tuple[int, int]) -> None:
-        super().__init__(kernel)
-        self.tile = kernel
-
     def forward(self, maps: torch.Tensor) -> torch.Tensor:
         if torch.is_grad_enabled():
             return super().forward(maps)
-        tile_h, tile_w = self.tile
+        tile_h, tile_w = self.kernel_size
         height, width = maps.shape[2] // tile_h * tile_h, maps.shape[3] // tile_w * tile_w
         maps = maps[:, :, :height, :width]
         rows = maps[:, :, 0::tile_h]

@@ -31,6 +31,7 @@ from pianoscope.model.calibration import Calibration, calibrate_passages
 from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
+from pianoscope.model.training.augment import AugmentConfig
 from pianoscope.model.training.evaluate import centred_windows, predict_windows
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.render import Instrument
@@ -39,6 +40,7 @@ from pianoscope.model.training.synth import (
     KIND_NEGATIVE,
     KIND_NOISE,
     KIND_SPEECH,
+    ClipPlan,
     Dataset,
     DatasetSpec,
     calibration_phrase,
@@ -136,17 +138,33 @@ def room_passage_calibrations(
             )
             dry[name] = (reference, passages)
         reference, passages = dry[name]
-        in_room = [
-            in_clip_acoustics(plan, spec.clip_s, spec.augment, passage, reference)
-            for passage in passages
-        ]
-        try:
-            calibrations.append(calibrate(*in_room))
-        except ValueError:
-            calibrations.append(None)
+        calibrations.append(
+            calibrated_in_clip_room(plan, spec.clip_s, spec.augment, passages, reference, calibrate)
+        )
         if progress is not None:
             progress((index + 1) / len(plans))
     return calibrations
+
+
+def calibrated_in_clip_room(
+    plan: ClipPlan,
+    clip_s: float,
+    augment_config: AugmentConfig | None,
+    passages: Sequence[np.ndarray],
+    reference: np.ndarray,
+    calibrate: PassageCalibrator,
+) -> Calibration | None:
+    """`calibrate` given the clip's piano's soft, medium and loud `passages` (dry, at the level
+    convention; `reference`, its mf calibration phrase likewise) heard in the clip's own room,
+    microphone, noise and gain (`synth.in_clip_acoustics`); None where it refused them
+    (ValueError)."""
+    in_room = [
+        in_clip_acoustics(plan, clip_s, augment_config, passage, reference) for passage in passages
+    ]
+    try:
+        return calibrate(*in_room)
+    except ValueError:
+        return None
 
 
 def centred_window_audio(
@@ -193,10 +211,9 @@ def judge_left_out(
     if window_audio is not None:
         gained_audio = window_audio * (10.0 ** (gains[:, None] / 20.0)).astype(np.float32)
 
-    def read(
-        features: np.ndarray, audio: np.ndarray | None, calibration: Calibration | None
+    def with_notes(
+        predictions: list[Prediction], audio: np.ndarray | None, calibration: Calibration | None
     ) -> list[Prediction]:
-        predictions = predict_windows(classifier, features, calibration)
         if audio is None or read_notes is None:
             return predictions
         return [
@@ -204,8 +221,14 @@ def judge_left_out(
             for p, window in zip(predictions, audio, strict=True)
         ]
 
-    given = np.array([p.plays_piano for p in predict_windows(classifier, windows)])
-    predictions = read(windows, window_audio, None)
+    def read(
+        features: np.ndarray, audio: np.ndarray | None, calibration: Calibration | None
+    ) -> list[Prediction]:
+        return with_notes(predict_windows(classifier, features, calibration), audio, calibration)
+
+    heard = predict_windows(classifier, windows)
+    given = np.array([p.plays_piano for p in heard])
+    predictions = with_notes(heard, window_audio, None)
     form = np.array([FORM_LABELS.index(p.form.label) for p in predictions])
     other_windows = centred_windows(others)
     other_given = np.array([p.plays_piano for p in predict_windows(classifier, other_windows)])
