@@ -2,7 +2,10 @@
 
 FluidSynth renders dry, noiseless audio; a microphone in a teaching room adds all of these. Each
 is drawn from the clip's own generator, so a clip's augmentation is reproducible by its seed.
-Detuning is not done here: it is applied exactly at rendering time by the MIDI pitch wheel.
+A whole piano out of tune is not done here: it is applied exactly at rendering time by the
+MIDI pitch wheel. Unisons out of tune are (`out_of_tune_unisons`, off unless asked for): a
+part of the sound a few cents away from the rest, as a key's strings drift apart between
+tunings and beat against each other.
 
 Two rooms exist: the small noise-tail reverb the shipped classifier was trained with, and the
 room of `pianoscope.model.training.room` (early reflections, RT60 0.2-1.5 s with a faster treble
@@ -57,6 +60,10 @@ class AugmentConfig:
     resonance_below_db: tuple[float, float] = (20.0, 35.0)
     # Bring each clip to the level a calibration in its own room and microphone would give.
     calibrated_level: bool = False
+    # Unisons out of tune (`out_of_tune_unisons`), drawn first and only when asked for.
+    unison_detune_probability: float = 0.0
+    unison_detune_cents: tuple[float, float] = (3.0, 25.0)
+    unison_detune_share: tuple[float, float] = (0.3, 0.5)
 
 
 # The classifier's room and microphone: a room in 70 % of clips (RT60 0.2-1.5 s), the old noise
@@ -145,6 +152,10 @@ def augment(
     `config.calibrated_level` and the piano's mf `reference` (dry, at the level convention) the
     copy is also brought to the level a calibration in its room would give (see the module
     docstring); the random draws are the same either way."""
+    if config.unison_detune_probability > 0 and rng.random() < config.unison_detune_probability:
+        cents = float(rng.uniform(*config.unison_detune_cents)) * float(rng.choice([-1.0, 1.0]))
+        share = float(rng.uniform(*config.unison_detune_share))
+        samples = out_of_tune_unisons(samples, cents, share)
     path = draw_path(rng, config, pedalled=pedalled)
     out = path.apply(samples.astype(np.float64))
     signal_rms = _rms(out)
@@ -158,6 +169,16 @@ def augment(
     if config.calibrated_level and reference is not None:
         out *= path.calibration_gain(reference)
     return out.astype(np.float32)
+
+
+def out_of_tune_unisons(samples: np.ndarray, cents: float, share: float) -> np.ndarray:
+    """`samples` with `share` of their sound played `cents` sharp (flat when negative), as a
+    piano sounds whose every key has one string drifted that far from the others: the two beat.
+    The shifted copy is a linear resampling (so also that much shorter: 1 % at 20 cents),
+    silent where it runs out."""
+    positions = np.arange(samples.size) * 2.0 ** (cents / 1200.0)
+    shifted = np.interp(positions, np.arange(samples.size), samples, right=0.0)
+    return ((1.0 - share) * samples + share * shifted).astype(np.float32)
 
 
 def add_reverb(

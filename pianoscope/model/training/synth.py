@@ -113,7 +113,12 @@ class DatasetSpec:
 
 # Augmentation settings added after datasets were cached: left out of the cache key while they
 # hold their default, so the datasets made before them keep their keys and cached renderings.
-_LATER_AUGMENT_DEFAULTS = {"calibrated_level": False}
+_LATER_AUGMENT_DEFAULTS = {
+    "calibrated_level": False,
+    "unison_detune_probability": 0.0,
+    "unison_detune_cents": (3.0, 25.0),
+    "unison_detune_share": (0.3, 0.5),
+}
 
 
 @dataclass(frozen=True)
