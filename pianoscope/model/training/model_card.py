@@ -156,6 +156,16 @@ def _pool_augmentation_lines() -> list[str]:
         f"{AUGMENT.snr_db[1]:g} dB SNR in {100 * AUGMENT.noise_probability:.0f} %, mains hum "
         f"in {100 * AUGMENT.hum_probability:.0f} %"
         + (
+            f"; unisons out of tune in {100 * AUGMENT.unison_detune_probability:.0f} % of the "
+            "training and validation clips (the clip mixed with itself played "
+            f"{AUGMENT.unison_detune_cents[0]:g}-{AUGMENT.unison_detune_cents[1]:g} cents sharp "
+            f"or flat, {100 * AUGMENT.unison_detune_share[0]:.0f}-"
+            f"{100 * AUGMENT.unison_detune_share[1]:.0f} % of the sound; the held-out set is in "
+            "tune)"
+            if AUGMENT.unison_detune_probability > 0
+            else ""
+        )
+        + (
             "; every clip at the level a calibration in its own room gives (its piano's mf "
             "calibration phrase, heard through the same room and microphone, reads its dry "
             "level)"
