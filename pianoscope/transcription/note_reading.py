@@ -16,9 +16,10 @@ and
   renormalised; without notes the head's stays. The product, not the head alone (as until
   stop 34), because a piano never heard is often taken for a known one (by the leave-one-out
   models in 29-70 % of its windows), where the head ranks its dynamics poorly; on the
-  shipped pianos the product is right more often than the head on three, less on MuseScore's
-  grand, whose velocity layers the head reads best (figures in README, "Intensity of a piano
-  the classifier never heard"). The product is not weighted: nothing was tuned.
+  shipped pianos the two are about as often right (the product more often on two, less on
+  MuseScore's grand, whose velocity layers the head reads best, and FluidR3's honky-tonk:
+  figures in README, "Intensity of a piano the classifier never heard"). The product is not
+  weighted: nothing was tuned.
 
 The head's weight is chosen by `python -m pianoscope.transcription.form_train` with the
 classifier shipped beside the form model, on windows of pianos outside every left-out family
