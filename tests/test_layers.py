@@ -1,7 +1,7 @@
 """The layers of docs/ARCHITECTURE.md, enforced on the source.
 
 - Imports point downwards only: foundation (errors, crash_points, progress, resources_path,
-  atomic_files, numeric_threads) < audio < dsp < model < analysis < library < app < the two
+  atomic_files, numeric_threads, pinned_numerics) < audio < dsp < model < analysis < library < app < the two
   front ends, gui and cli.
 - Only `pianoscope/gui/` imports Qt; nothing outside it imports the GUI, except the command
   line's lazy launcher (`cli/main.py` opens the window).
@@ -27,7 +27,7 @@ GUI_ONLY = ("PySide6", "shiboken6", "pyqtgraph", "pianoscope.gui")
 MAY_LAUNCH_THE_GUI = {PACKAGE / "cli" / "main.py"}
 RANK = {
     "__init__": 0, "errors": 0, "crash_points": 0, "progress": 1, "resources_path": 1,
-    "atomic_files": 1, "numeric_threads": 1, "audio": 2, "dsp": 3,
+    "atomic_files": 1, "numeric_threads": 1, "pinned_numerics": 1, "audio": 2, "dsp": 3,
     "model": 4, "transcription": 4.5, "analysis": 5, "score": 6, "library": 6, "app": 7,
     "gui": 8, "cli": 8, "__main__": 9,
 }  # fmt: skip

@@ -73,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_one_numeric_thread()
     parser = build_parser()
     args = parser.parse_args(argv)
+    # As given, so that a command can run itself again (`pinned_numerics.run_pinned`).
+    args.command_line = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -1,8 +1,9 @@
 """`pianoscope train` and `pianoscope evaluate`: train the classifier's recipe and judge weights.
 
 The shipped resources/classifier.pt is today's recipe (the piano pool): `pianoscope train --out
-resources/classifier.pt` rebuilds it (one torch thread, the same seeds: bit for bit from the same
-dataset cache; a fresh rendering on another machine gives weights of the same quality, README).
+resources/classifier.pt` rebuilds it: one torch thread, the same seeds, and both commands run
+again in a child process with pinned numerics (`pianoscope.pinned_numerics`), so that the
+renderings, weights and figures do not depend on the CPU's kernels.
 `train` writes only where --out says, so a trial run never replaces the shipped weights by
 accident.
 """
@@ -117,6 +118,8 @@ def _run_train(args: argparse.Namespace) -> int:
     from pianoscope.app.training import prepare_training_data, train_classifier
 
     if args.data_only:
+        if (status := _pinned_child(args)) is not None:
+            return status
         line = _Progress()
         try:
             minutes = prepare_training_data(line.showing, cache=args.cache)
@@ -133,6 +136,8 @@ def _run_train(args: argparse.Namespace) -> int:
         )
         return 2
     refuse_overwriting([], [args.out], force=False)  # weights never replace a recording
+    if (status := _pinned_child(args)) is not None:
+        return status
     line = _Progress()
     try:
         report = train_classifier(
@@ -164,6 +169,8 @@ def _run_train(args: argparse.Namespace) -> int:
 def _run_evaluate(args: argparse.Namespace) -> int:
     from pianoscope.app.training import evaluate_classifier
 
+    if (status := _pinned_child(args)) is not None:
+        return status
     line = _Progress()
     try:
         evaluation = evaluate_classifier(
@@ -195,6 +202,15 @@ def _run_evaluate(args: argparse.Namespace) -> int:
             print(f"  {label:>18} " + " ".join(f"{c:5d}" for c in counts))
     print("\nWrote " + ", ".join(str(p) for p in evaluation.written))
     return 0
+
+
+def _pinned_child(args: argparse.Namespace) -> int | None:
+    """The command's exit status after running it again with pinned numerics, so that its
+    renderings, weights and figures are the same on any machine (`pianoscope.pinned_numerics`);
+    None in that child itself."""
+    from pianoscope.pinned_numerics import run_pinned
+
+    return run_pinned(["-m", "pianoscope", *args.command_line])
 
 
 class _Progress:

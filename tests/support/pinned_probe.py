@@ -1,0 +1,49 @@
+"""Render a few training clips of every kind, train one short epoch on them, print digests.
+
+Run as a script by tests/test_pinned_numerics.py in processes with different kernel choices:
+one line `audio features weights`, each a SHA-256 prefix, so two runs compare exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from pianoscope.dsp.features import log_mel
+from pianoscope.model.training.recipe import TRAIN_SPEC
+from pianoscope.model.training.synth import _labelled, iter_plan_audio, plan_clips
+from pianoscope.model.training.train import TrainConfig, train_network
+from pianoscope.pinned_numerics import use_pinned_torch
+
+CLIPS_PER_KIND = 3
+
+
+def main() -> None:
+    use_pinned_torch()
+    plans = plan_clips(TRAIN_SPEC)
+    by_kind: dict[tuple[str, str], list[int]] = {}
+    for index, plan in enumerate(plans):
+        by_kind.setdefault((plan.kind, type(plan.instrument).__name__), []).append(index)
+    chosen = [plans[i] for i in sorted(i for v in by_kind.values() for i in v[:CLIPS_PER_KIND])]
+    audio = dict(iter_plan_audio(chosen, TRAIN_SPEC.clip_s, TRAIN_SPEC.augment))
+    features = np.stack([log_mel(audio[i]) for i in range(len(chosen))]).astype(np.float16)
+    config = TrainConfig(epochs=1, batch_size=8, identity_gain_share=0.25)
+    network = train_network(_labelled(features, chosen), config).network
+    digests = [
+        _digest(audio[i].tobytes() for i in range(len(chosen))),
+        _digest([features.tobytes()]),
+        _digest(v.numpy().tobytes() for v in network.state_dict().values()),
+    ]
+    print(" ".join(digests))
+
+
+def _digest(chunks) -> str:  # type: ignore[no-untyped-def]
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Pinned numerics: what `pianoscope train` renders and trains does not follow the CPU's kernels.
+
+A machine without AVX-512 is played here by holding each library to AVX2 with its own switch
+(numpy's disabled SIMD targets, ATen's capability, oneDNN's maximal ISA, MKL's instructions):
+the kernels it then runs are the ones such a CPU would get.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pianoscope.pinned_numerics import (
+    PINNED_MARKER,
+    X86_64_AVX2,
+    numpy_cpu_dispatch,
+    pinned_environment,
+    run_pinned,
+)
+
+PROBE = Path(__file__).parent / "support" / "pinned_probe.py"
+DISPATCHED, FEATURES = numpy_cpu_dispatch()
+HAS_AVX2 = bool(FEATURES.get("AVX2") and FEATURES.get("FMA3"))
+HAS_AVX512 = bool(FEATURES.get("AVX512F"))
+
+
+def held_to_avx2(environment: dict[str, str]) -> dict[str, str]:
+    """`environment` as on a CPU without AVX-512 (each library's own switch)."""
+    avx512 = [target for target in DISPATCHED if "512" in target or target == "X86_V4"]
+    return {
+        **environment,
+        "NPY_DISABLE_CPU_FEATURES": " ".join(avx512),
+        "ATEN_CPU_CAPABILITY": "avx2",
+        "ONEDNN_MAX_CPU_ISA": "AVX2",
+        "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+    }
+
+
+def probe(environment: dict[str, str]) -> list[str]:
+    """The probe's digests of rendered audio, features and trained weights."""
+    finished = subprocess.run(
+        [sys.executable, str(PROBE)], env=environment, capture_output=True, text=True, check=True
+    )
+    return finished.stdout.split()
+
+
+def test_the_pinned_environment_makes_every_kernel_choice() -> None:
+    pinned = pinned_environment({"HOME": "/somewhere", "ATEN_CPU_CAPABILITY": "avx512"})
+    assert pinned["HOME"] == "/somewhere"
+    assert pinned["NPY_DISABLE_CPU_FEATURES"].split() == DISPATCHED
+    if HAS_AVX2:
+        assert pinned[PINNED_MARKER] == X86_64_AVX2
+        assert pinned["ATEN_CPU_CAPABILITY"] == "avx2"
+        assert pinned["MKL_CBWR"] == "COMPATIBLE"
+        assert pinned["OPENBLAS_CORETYPE"] == "Haswell"
+
+
+def test_a_command_runs_again_pinned_and_its_status_comes_back() -> None:
+    check = f"import os, sys; sys.exit(3 if os.environ.get('{PINNED_MARKER}') else 1)"
+    assert run_pinned(["-c", check]) == 3
+
+
+def test_in_the_pinned_process_itself_the_command_goes_on(monkeypatch) -> None:
+    monkeypatch.setenv(PINNED_MARKER, "numpy-baseline")
+    assert run_pinned(["-c", "raise SystemExit(5)"]) is None
+
+
+@pytest.mark.fluidsynth
+@pytest.mark.skipif(not HAS_AVX2, reason="pinning to AVX2 kernels needs an AVX2 CPU")
+def test_rendering_and_training_come_out_the_same_without_avx512() -> None:
+    native = dict(os.environ)
+    pinned = probe(pinned_environment(native))
+    assert probe(pinned_environment(held_to_avx2(native))) == pinned
+    if HAS_AVX512:
+        # The probe notices the kernels: natively, this CPU and one without AVX-512 differ in
+        # the audio (numpy) and in the trained weights (numpy, torch, oneDNN, MKL).
+        here, there = probe(native), probe(held_to_avx2(native))
+        assert here[0] != there[0]
+        assert here[2] != there[2]
