@@ -16,12 +16,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import platform
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from pianoscope.model.training.recipe import (
+    DRY_HELDOUT_SPEC,
     HELDOUT_SPEC,
     LEFT_OUT_FAMILIES,
     TRAIN_SPEC,
@@ -35,7 +37,16 @@ from pianoscope.pinned_numerics import X86_64_AVX2, numpy_cpu_dispatch
 # Recorded at stop 39 (2026-12-04) on an Intel Xeon with AVX-512 (Sapphire Rapids class),
 # Debian's fluidsynth 2.3.1-2, numpy 2.4.6, torch 2.13.0+cpu: `pianoscope train --out
 # out/pinned/classifier.pt` from an empty cache.
-RECORDED: dict[str, str] = {}
+RECORDED: dict[str, str] = {
+    "train": "f95382504196d690",
+    "validation": "7d21086f587671b7",
+    "heldout": "c66dcbf3f68bbf1e",
+    "heldout without rooms": "1860318e17c79a0b",
+    "left-out-steinway-b": "32d56f79f2ea41cb",
+    "left-out-timgm-grand": "edd6b9492070eaa0",
+    "left-out-musescore-grand": "87cfc68e311a1604",
+    "weights": "f481ac6b470a48b6",
+}
 
 
 def main() -> None:
@@ -46,8 +57,8 @@ def main() -> None:
     cache = args.cache or default_cache_dir()
     _, features = numpy_cpu_dispatch()
     print(f"CPU: {_cpu_name()}; AVX-512 {'yes' if features.get('AVX512F') else 'no'}")
-    print(f"numpy {np.__version__}, torch {torch.__version__}")
-    digests = {spec.split: _dataset_digest(cache, spec) for spec in _recipe_specs()}
+    print(f"numpy {np.__version__}, torch {torch.__version__}, FluidSynth {_fluidsynth_version()}")
+    digests = {name: _dataset_digest(cache, spec) for name, spec in _recipe_specs().items()}
     digests["weights"] = _weights_digest(args.weights)
     same = 0
     for name, digest in digests.items():
@@ -63,13 +74,15 @@ def main() -> None:
     print(f"{same} of {len(digests)} the same as recorded")
 
 
-def _recipe_specs() -> list[DatasetSpec]:
-    return [
-        TRAIN_SPEC,
-        VALIDATION_SPEC,
-        HELDOUT_SPEC,
-        *(left_out_spec(family) for family in LEFT_OUT_FAMILIES),
-    ]
+def _recipe_specs() -> dict[str, DatasetSpec]:
+    """Every dataset `pianoscope train --data-only` renders, by a name to print."""
+    return {
+        "train": TRAIN_SPEC,
+        "validation": VALIDATION_SPEC,
+        "heldout": HELDOUT_SPEC,
+        "heldout without rooms": DRY_HELDOUT_SPEC,
+        **{f"left-out-{family}": left_out_spec(family) for family in LEFT_OUT_FAMILIES},
+    }
 
 
 def _dataset_digest(cache: Path, spec: DatasetSpec) -> str | None:
@@ -90,6 +103,17 @@ def _weights_digest(path: Path) -> str | None:
     thresholds = (payload["unknown_threshold"], payload["piano_threshold"])
     digest.update(repr(thresholds).encode())
     return digest.hexdigest()[:16]
+
+
+def _fluidsynth_version() -> str:
+    """FluidSynth's version (Debian's package is not pinned; a new one may render otherwise)."""
+    try:
+        finished = subprocess.run(
+            ["fluidsynth", "--version"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return "not installed"
+    return finished.stdout.split("\n", 1)[0].removeprefix("FluidSynth runtime version ").strip()
 
 
 def _cpu_name() -> str:

@@ -3,7 +3,8 @@
 # out/classifier-pool.pt, the other pianos a one-piano enrolment tells it apart from (they
 # depend on the trained trunk), and judge it into out/MODEL_CARD.md.
 # Renders the datasets with FluidSynth (cached under ~/.cache/pianoscope/datasets), trains on one
-# CPU thread (deterministic: same cache, same seed, same weights), then evaluates on the
+# CPU thread with pinned numerics (the same cache, seeds and kernels give the same weights:
+# pianoscope/pinned_numerics.py), then evaluates on the
 # held-out set. Nice'd, so the machine stays usable meanwhile.
 #
 # The shipped resources/classifier.pt is this recipe's; to replace it, train with
