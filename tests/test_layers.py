@@ -1,8 +1,8 @@
 """The layers of docs/ARCHITECTURE.md, enforced on the source.
 
 - Imports point downwards only: foundation (errors, crash_points, progress, resources_path,
-  atomic_files, numeric_threads, pinned_numerics) < audio < dsp < model < analysis < library < app < the two
-  front ends, gui and cli.
+  atomic_files, numeric_threads, pinned_numerics) < audio < dsp < model < analysis < library
+  < app < the two front ends, gui and cli.
 - Only `pianoscope/gui/` imports Qt; nothing outside it imports the GUI, except the command
   line's lazy launcher (`cli/main.py` opens the window).
 - The front ends do their work through `app/`: from the lower layers they import only the
