@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -43,6 +44,8 @@ PINNED_MARKER = "PIANOSCOPE_PINNED_NUMERICS"
 # What the marker holds in a pinned process, and the dataset cache's tag for its renderings.
 X86_64_AVX2 = "x86-64-avx2"
 NUMPY_ONLY = "numpy-baseline"
+# How long an interrupted parent waits for its child to cancel on its own before passing it on.
+INTERRUPT_GRACE_S = 2.0
 
 
 def pinned_environment(environment: Mapping[str, str]) -> dict[str, str]:
@@ -82,8 +85,10 @@ def run_pinned(arguments: Sequence[str]) -> int | None:
     """None when this process already runs pinned (torch then set up for it): go on.
 
     Otherwise run python with `arguments` (e.g. `-m pianoscope train --out W`) in a pinned
-    child that shares this terminal, wait for it and return its exit status. Ctrl-C reaches
-    the child too (same process group); its progress line and messages are its own."""
+    child that shares this terminal, wait for it and return its exit status. Ctrl-C in the
+    terminal reaches the child too (same process group), which cancels and says so; an
+    interrupt sent to this process alone is passed on to the child if it is still running a
+    moment later."""
     if pinned_kind() is not None:
         use_pinned_torch()
         return None
@@ -91,7 +96,11 @@ def run_pinned(arguments: Sequence[str]) -> int | None:
     try:
         return child.wait()
     except KeyboardInterrupt:
-        return child.wait()
+        try:
+            return child.wait(timeout=INTERRUPT_GRACE_S)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGINT)
+            return child.wait()
 
 
 def use_pinned_torch() -> None:

@@ -8,6 +8,7 @@ the kernels it then runs are the ones such a CPU would get.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,27 @@ def test_rendering_and_training_come_out_the_same_without_avx512() -> None:
         here, there = probe(native), probe(held_to_avx2(native))
         assert here[0] != there[0]
         assert here[2] != there[2]
+
+
+def test_an_interrupt_sent_to_the_parent_alone_reaches_the_child() -> None:
+    """As when a process manager interrupts `pianoscope train` itself, not its terminal."""
+    child = (
+        "import signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "print('ready', flush=True)\n"
+        "try:\n    time.sleep(60)\nexcept KeyboardInterrupt:\n    sys.exit(130)\n"
+    )
+    parent = (
+        "import signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from pianoscope.pinned_numerics import run_pinned\n"
+        f"sys.exit(run_pinned(['-c', {child!r}]))\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != PINNED_MARKER}
+    process = subprocess.Popen(
+        [sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True, env=environment
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 130
