@@ -5,7 +5,8 @@ the cache (their features, rendered with pinned numerics: `pianoscope.pinned_num
 a weights file's tensors and thresholds (not its metadata: it holds the training's minutes),
 each beside the digest recorded on an earlier machine and whether the two are the same.
 
-    pianoscope train --out out/pinned/classifier.pt          # renders and trains, pinned
+    pianoscope train --data-only                             # renders every dataset, pinned
+    pianoscope train --out out/pinned/classifier.pt          # trains, pinned
     python bench/bench_reproducible_training.py --weights out/pinned/classifier.pt
 
 A dataset or weights file missing from this machine is listed as such: render or train first.
@@ -22,15 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from pianoscope.model.training.recipe import (
-    DRY_HELDOUT_SPEC,
-    HELDOUT_SPEC,
-    LEFT_OUT_FAMILIES,
-    TRAIN_SPEC,
-    VALIDATION_SPEC,
-    default_cache_dir,
-    left_out_spec,
-)
+from pianoscope.model.training.recipe import default_cache_dir, recipe_datasets
 from pianoscope.model.training.synth import Dataset, DatasetSpec
 from pianoscope.pinned_numerics import X86_64_AVX2, numpy_cpu_dispatch
 
@@ -58,7 +51,7 @@ def main() -> None:
     _, features = numpy_cpu_dispatch()
     print(f"CPU: {_cpu_name()}; AVX-512 {'yes' if features.get('AVX512F') else 'no'}")
     print(f"numpy {np.__version__}, torch {torch.__version__}, FluidSynth {_fluidsynth_version()}")
-    digests = {name: _dataset_digest(cache, spec) for name, spec in _recipe_specs().items()}
+    digests = {name: _dataset_digest(cache, spec) for name, spec in recipe_datasets().items()}
     digests["weights"] = _weights_digest(args.weights)
     same = 0
     for name, digest in digests.items():
@@ -72,17 +65,6 @@ def main() -> None:
         same += verdict == "same"
         print(f"{name:28s} {digest or '-':16s} recorded {recorded or '-':16s} {verdict}")
     print(f"{same} of {len(digests)} the same as recorded")
-
-
-def _recipe_specs() -> dict[str, DatasetSpec]:
-    """Every dataset `pianoscope train --data-only` renders, by a name to print."""
-    return {
-        "train": TRAIN_SPEC,
-        "validation": VALIDATION_SPEC,
-        "heldout": HELDOUT_SPEC,
-        "heldout without rooms": DRY_HELDOUT_SPEC,
-        **{f"left-out-{family}": left_out_spec(family) for family in LEFT_OUT_FAMILIES},
-    }
 
 
 def _dataset_digest(cache: Path, spec: DatasetSpec) -> str | None:

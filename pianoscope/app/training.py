@@ -58,21 +58,13 @@ def shipped_weights_path() -> Path:
 
 def prepare_training_data(progress_for: StageProgress, *, cache: Path | None = None) -> float:
     """Render (or find in `cache`) every dataset of the recipe: training, validation, held-out
-    and the left-out families' sets. Returns the minutes it took."""
-    from pianoscope.model.training.recipe import (
-        HELDOUT_SPEC,
-        LEFT_OUT_FAMILIES,
-        TRAIN_SPEC,
-        VALIDATION_SPEC,
-        default_cache_dir,
-        left_out_spec,
-    )
+    (in rooms and without) and the left-out families' sets. Returns the minutes it took."""
+    from pianoscope.model.training.recipe import default_cache_dir, recipe_datasets
     from pianoscope.model.training.synth import build_dataset
 
     started = time.monotonic()
-    specs = [TRAIN_SPEC, VALIDATION_SPEC, HELDOUT_SPEC, *map(left_out_spec, LEFT_OUT_FAMILIES)]
-    for spec in specs:
-        build_dataset(spec, cache or default_cache_dir(), progress=progress_for(spec.split))
+    for name, spec in recipe_datasets().items():
+        build_dataset(spec, cache or default_cache_dir(), progress=progress_for(name))
     return (time.monotonic() - started) / 60.0
 
 

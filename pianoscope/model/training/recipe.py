@@ -88,6 +88,17 @@ def left_out_spec(family: str) -> DatasetSpec:
 LEFT_OUT_FAMILIES = LEAVE_ONE_OUT
 
 
+def recipe_datasets() -> dict[str, DatasetSpec]:
+    """Every dataset `pianoscope train` and `evaluate` use, by a name to show."""
+    return {
+        "train": TRAIN_SPEC,
+        "validation": VALIDATION_SPEC,
+        "heldout": HELDOUT_SPEC,
+        "heldout without rooms": DRY_HELDOUT_SPEC,
+        **{f"left-out-{family}": left_out_spec(family) for family in LEFT_OUT_FAMILIES},
+    }
+
+
 def default_cache_dir() -> Path:
     """Where rendered datasets are cached (the user's cache folder, never the repository)."""
     return Path(platformdirs.user_cache_dir("pianoscope")) / "datasets"
