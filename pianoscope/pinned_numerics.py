@@ -52,8 +52,10 @@ def pinned_environment(environment: Mapping[str, str]) -> dict[str, str]:
     """`environment` with every kernel choice pinned (see the module docstring)."""
     pinned = dict(environment)
     dispatched, features = numpy_cpu_dispatch()
-    if dispatched:
-        pinned["NPY_DISABLE_CPU_FEATURES"] = " ".join(dispatched)
+    # The targets this CPU has; numpy warns when told to disable one it lacks (never used).
+    disabled = [target for target in dispatched if features.get(target)]
+    if disabled:
+        pinned["NPY_DISABLE_CPU_FEATURES"] = " ".join(disabled)
     else:
         pinned.pop("NPY_DISABLE_CPU_FEATURES", None)
     if _is_x86_64() and features.get("AVX2") and features.get("FMA3"):

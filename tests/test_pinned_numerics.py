@@ -52,7 +52,7 @@ def probe(environment: dict[str, str]) -> list[str]:
 def test_the_pinned_environment_makes_every_kernel_choice() -> None:
     pinned = pinned_environment({"HOME": "/somewhere", "ATEN_CPU_CAPABILITY": "avx512"})
     assert pinned["HOME"] == "/somewhere"
-    assert pinned["NPY_DISABLE_CPU_FEATURES"].split() == DISPATCHED
+    assert pinned["NPY_DISABLE_CPU_FEATURES"].split() == [t for t in DISPATCHED if FEATURES[t]]
     if HAS_AVX2:
         assert pinned[PINNED_MARKER] == X86_64_AVX2
         assert pinned["ATEN_CPU_CAPABILITY"] == "avx2"
