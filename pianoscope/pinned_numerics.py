@@ -17,18 +17,20 @@ Commands whose numbers must repeat anywhere (`pianoscope train`, `evaluate`, the
 rebuild shipped files) therefore run themselves again in a child process whose environment
 makes every one of those choices (`pinned_environment`):
 - numpy: its baseline kernels only (every SIMD target it would dispatch to is disabled);
-- torch: ATen's AVX2 kernels; oneDNN off (`use_pinned_torch`): its kernels are reproducible
-  only "on a given platform" (its documentation), their blocking follows the CPU; MKL in its
+- torch: ATen's AVX2 kernels; oneDNN off (`use_pinned_torch`): its documentation promises
+  the same results only on the same platform, its kernels being chosen for the CPU; MKL in its
   conditional numerical reproducibility mode, COMPATIBLE branch, the one its documentation
   promises for Intel and compatible (AMD) CPUs alike;
 - OpenBLAS: its Haswell kernels;
 - one thread each, as the recipe already asks.
-This holds on x86-64 CPUs with AVX2 and FMA (Intel since 2013, AMD since 2015). Elsewhere only
-numpy is pinned and the numbers are the platform's own. It costs training time (stop 39: about
-a third more per epoch, oneDNN's convolutions being the fast ones), not rendering time.
+Made to hold on x86-64 CPUs with AVX2 and FMA (Intel since 2013, AMD since 2015); shown so far
+against one machine held to AVX2 by those switches (README, The classifier). Elsewhere only
+numpy is pinned and the numbers are the platform's own. It costs training time, not rendering
+time (stop 39: 1.35x on a short training on a quiet machine; the recipe's training 29.8 min
+against 18.4 natively, both beside other work): oneDNN's convolutions are the fast ones.
 
-The dataset cache keeps renderings made this way apart (`cache_tag`), so a pinned training
-never reads clips rendered natively.
+The dataset cache keeps renderings made this way apart (tagged with `pinned_kind`), so a pinned
+training never reads clips rendered natively.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def pinned_environment(environment: Mapping[str, str]) -> dict[str, str]:
     """`environment` with every kernel choice pinned (see the module docstring)."""
     pinned = dict(environment)
     dispatched, features = numpy_cpu_dispatch()
-    # The targets this CPU has; numpy warns when told to disable one it lacks (never used).
+    # The targets this CPU has (those it lacks are never used).
     disabled = [target for target in dispatched if features.get(target)]
     if disabled:
         pinned["NPY_DISABLE_CPU_FEATURES"] = " ".join(disabled)
@@ -74,13 +76,9 @@ def pinned_environment(environment: Mapping[str, str]) -> dict[str, str]:
 
 
 def pinned_kind() -> str | None:
-    """How this process's numerics are pinned (X86_64_AVX2, NUMPY_ONLY), or None: natively."""
+    """How this process's numerics are pinned (X86_64_AVX2, NUMPY_ONLY), or None: natively.
+    The dataset cache tags what a pinned process renders with it."""
     return os.environ.get(PINNED_MARKER) or None
-
-
-def cache_tag() -> str | None:
-    """The dataset cache's tag for clips rendered in this process (None: natively)."""
-    return pinned_kind()
 
 
 def run_pinned(arguments: Sequence[str]) -> int | None:

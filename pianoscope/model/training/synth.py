@@ -57,7 +57,7 @@ from pianoscope.model.training.sources import (
     pool_pianos,
 )
 from pianoscope.model.training.speech import speech_clip
-from pianoscope.pinned_numerics import cache_tag
+from pianoscope.pinned_numerics import pinned_kind
 from pianoscope.progress import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ def build_dataset(
     `progress(fraction)` is called as clips are finished; cancelling `cancel` stops the build
     between renders with `Cancelled` (nothing is cached then).
     """
-    tag = cache_tag()  # clips rendered with pinned numerics are kept apart from native ones
+    tag = pinned_kind()  # clips rendered with pinned numerics are kept apart from native ones
     path = cache_dir / f"{spec.split}-{spec.cache_key()}{f'-{tag}' if tag else ''}.npz"
     if path.is_file():
         log.info("dataset %s from cache %s", spec.split, path)
