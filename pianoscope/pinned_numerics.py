@@ -26,8 +26,9 @@ makes every one of those choices (`pinned_environment`):
 Made to hold on x86-64 CPUs with AVX2 and FMA (Intel since 2013, AMD since 2015); shown so far
 against one machine held to AVX2 by those switches (README, The classifier). Elsewhere only
 numpy is pinned and the numbers are the platform's own. It costs training time, not rendering
-time (stop 39: 1.35x on a short training on a quiet machine; the recipe's training 29.8 min
-against 18.4 natively, both beside other work): oneDNN's convolutions are the fast ones.
+time (stop 39: 1.41x on a short training on a quiet machine, oneDNN off and MKL's COMPATIBLE
+branch sharing the cost; the recipe's training 29.8 min against 18.4 natively, beside other
+work).
 
 The dataset cache keeps renderings made this way apart (tagged with `pinned_kind`), so a pinned
 training never reads clips rendered natively.
