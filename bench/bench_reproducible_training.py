@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from pianoscope.model.training.recipe import default_cache_dir, recipe_datasets
-from pianoscope.model.training.synth import Dataset, DatasetSpec
+from pianoscope.model.training.synth import Dataset, DatasetSpec, cached_dataset_path
 from pianoscope.pinned_numerics import X86_64_AVX2, numpy_cpu_dispatch
 
 # Recorded at stop 39 (2026-12-04) on an Intel Xeon with AVX-512 (Sapphire Rapids class),
@@ -68,7 +68,7 @@ def main() -> None:
 
 
 def _dataset_digest(cache: Path, spec: DatasetSpec) -> str | None:
-    path = cache / f"{spec.split}-{spec.cache_key()}-{X86_64_AVX2}.npz"
+    path = cached_dataset_path(spec, cache, X86_64_AVX2)
     if not path.is_file():
         return None
     return hashlib.sha256(Dataset.load(path).features_db.tobytes()).hexdigest()[:16]

@@ -112,6 +112,12 @@ class DatasetSpec:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def cached_dataset_path(spec: DatasetSpec, cache_dir: Path, pinned: str | None) -> Path:
+    """Where `build_dataset` caches `spec`'s clips rendered with numerics pinned as `pinned`
+    (`pinned_numerics.pinned_kind`; None: natively): the two are kept apart."""
+    return cache_dir / f"{spec.split}-{spec.cache_key()}{f'-{pinned}' if pinned else ''}.npz"
+
+
 # Augmentation settings added after datasets were cached: left out of the cache key while they
 # hold their default, so the datasets made before them keep their keys and cached renderings.
 _LATER_AUGMENT_DEFAULTS = {
@@ -184,8 +190,7 @@ def build_dataset(
     `progress(fraction)` is called as clips are finished; cancelling `cancel` stops the build
     between renders with `Cancelled` (nothing is cached then).
     """
-    tag = pinned_kind()  # clips rendered with pinned numerics are kept apart from native ones
-    path = cache_dir / f"{spec.split}-{spec.cache_key()}{f'-{tag}' if tag else ''}.npz"
+    path = cached_dataset_path(spec, cache_dir, pinned_kind())
     if path.is_file():
         log.info("dataset %s from cache %s", spec.split, path)
         cached = Dataset.load(path)
