@@ -13,6 +13,16 @@ held to AVX2 by its own switch):
 That is why `pianoscope train` on another machine trained weights of the same quality but not
 the shipped ones (README, The classifier).
 
+The pins alone were not enough across CPU makers. Run under qemu-user emulating an AMD EPYC
+(Rome) or an Intel Haswell (stop 40), a pinned process rendered the same audio and features
+and computed the same forward and backward passes, NNPACK's batched convolutions included
+(their blocking follows the cache sizes, which differ there), but trained other weights:
+torch's float32 square root is MKL's vector maths, and in the COMPATIBLE branch it rounds some
+roots off, differently on each of those CPUs. AdamW takes one every step, so the training
+uses `model.training.exact_adamw.ExactSqrtAdamW`, torch's AdamW with numpy's correctly
+rounded root; with it the emulated CPUs train the very weights of the host
+(tests/test_pinned_numerics.py).
+
 Commands whose numbers must repeat anywhere (`pianoscope train`, `evaluate`, the scripts that
 rebuild shipped files) therefore run themselves again in a child process whose environment
 makes every one of those choices (`pinned_environment`):
@@ -23,8 +33,9 @@ makes every one of those choices (`pinned_environment`):
   promises for Intel and compatible (AMD) CPUs alike;
 - OpenBLAS: its Haswell kernels;
 - one thread each, as the recipe already asks.
-Made to hold on x86-64 CPUs with AVX2 and FMA (Intel since 2013, AMD since 2015); shown so far
-against one machine held to AVX2 by those switches (README, The classifier). Elsewhere only
+Made to hold on x86-64 CPUs with AVX2 and FMA (Intel since 2013, AMD since 2015); shown
+against one machine held to AVX2 by those switches and against emulated AMD and Intel CPUs
+without AVX-512 (README, The classifier). Elsewhere only
 numpy is pinned and the numbers are the platform's own. It costs training time, not rendering
 time (stop 39: 1.41x on a short training on a quiet machine, oneDNN off and MKL's COMPATIBLE
 branch sharing the cost; the recipe's training 29.8 min against 18.4 natively, beside other
@@ -105,7 +116,8 @@ def run_pinned(arguments: Sequence[str]) -> int | None:
 
 
 def use_pinned_torch() -> None:
-    """oneDNN off in a pinned process; convolutions then run on ATen's own and MKL's kernels."""
+    """oneDNN off in a pinned process; convolutions then run on NNPACK's kernels (batches of 16
+    or more) or on ATen's own and MKL's."""
     if pinned_kind() != X86_64_AVX2:
         return
     import torch

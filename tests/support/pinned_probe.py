@@ -1,12 +1,15 @@
 """Render a few training clips of every kind, train one short epoch on them, print digests.
 
-Run as a script by tests/test_pinned_numerics.py in processes with different kernel choices:
-one line `audio features weights`, each a SHA-256 prefix, so two runs compare exactly.
+Run as a script by tests/test_pinned_numerics.py in processes with different kernel choices
+(`pinned_probe.py [CLIPS_PER_KIND]`): one line `audio features weights`, each a SHA-256 prefix,
+so two runs compare exactly. Batches of 16 windows, as torch takes another convolution path
+(NNPACK) from 16 on, the one the recipe's batches of 64 take.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 
 import numpy as np
 
@@ -17,18 +20,20 @@ from pianoscope.model.training.train import TrainConfig, train_network
 from pianoscope.pinned_numerics import use_pinned_torch
 
 CLIPS_PER_KIND = 3
+BATCH_SIZE = 16
 
 
 def main() -> None:
     use_pinned_torch()
+    clips_per_kind = int(sys.argv[1]) if len(sys.argv) > 1 else CLIPS_PER_KIND
     plans = plan_clips(TRAIN_SPEC)
     by_kind: dict[tuple[str, str], list[int]] = {}
     for index, plan in enumerate(plans):
         by_kind.setdefault((plan.kind, type(plan.instrument).__name__), []).append(index)
-    chosen = [plans[i] for i in sorted(i for v in by_kind.values() for i in v[:CLIPS_PER_KIND])]
+    chosen = [plans[i] for i in sorted(i for v in by_kind.values() for i in v[:clips_per_kind])]
     audio = dict(iter_plan_audio(chosen, TRAIN_SPEC.clip_s, TRAIN_SPEC.augment))
     features = np.stack([log_mel(audio[i]) for i in range(len(chosen))]).astype(np.float16)
-    config = TrainConfig(epochs=1, batch_size=8, identity_gain_share=0.25)
+    config = TrainConfig(epochs=1, batch_size=BATCH_SIZE, identity_gain_share=0.25)
     network = train_network(_labelled(features, chosen), config).network
     digests = [
         _digest(audio[i].tobytes() for i in range(len(chosen))),

@@ -38,6 +38,7 @@ from pianoscope.model.network import (
     NetworkConfig,
     PianoscopeNet,
 )
+from pianoscope.model.training.exact_adamw import ExactSqrtAdamW
 from pianoscope.model.training.gan import PATCH_FRAMES, Generator, condition_vector, generate
 from pianoscope.model.training.sources import (
     PIANO_FAMILIES,
@@ -125,7 +126,7 @@ def train_network(
     torch.set_num_threads(config.threads)
     rng = np.random.default_rng(config.seed)
     network = PianoscopeNet(network_config)
-    optimizer = torch.optim.AdamW(
+    optimizer = ExactSqrtAdamW(
         network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
     )
     batches_per_epoch = max(1, len(train) // config.batch_size)
