@@ -20,7 +20,7 @@ and computed the same forward and backward passes, NNPACK's batched convolutions
 torch's float32 square root is MKL's vector maths, and in the COMPATIBLE branch it rounds some
 roots off, differently on each of those CPUs. AdamW takes one every step, so the training
 uses `model.training.exact_adamw.ExactSqrtAdamW`, torch's AdamW with numpy's correctly
-rounded root; with it the emulated CPUs train the very weights of the host
+rounded root; with it the emulated EPYC trains the very weights of the host
 (tests/test_pinned_numerics.py).
 
 Commands whose numbers must repeat anywhere (`pianoscope train`, `evaluate`, the scripts that

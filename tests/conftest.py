@@ -106,3 +106,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     if any(item.name == READER for item in session.items):
         start_emulated_run()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from support.emulated_cpu import stop_emulated_run
+
+    stop_emulated_run()

@@ -44,14 +44,22 @@ def run_probe(
     environment: dict[str, str], clips_per_kind: int = 3, emulator: Sequence[str] = ()
 ) -> list[str]:
     """The probe's digests of rendered audio, features and trained weights."""
-    finished = subprocess.run(
-        [*emulator, sys.executable, str(PROBE), str(clips_per_kind)],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return finished.stdout.split()
+    command = [*emulator, sys.executable, str(PROBE), str(clips_per_kind)]
+    return _output(command, environment).split()
+
+
+def _output(command: list[str], environment: dict[str, str]) -> str:
+    """`command`'s standard output. Run by the background thread, it is stopped with the test
+    session (`stop_emulated_run`)."""
+    with subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        if threading.current_thread() is _BACKGROUND.thread:
+            _BACKGROUND.process = process
+        output, errors = process.communicate()
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command, output, errors)
+    return output
 
 
 def _run_emulated() -> EmulatedRun:
@@ -59,20 +67,15 @@ def _run_emulated() -> EmulatedRun:
     if qemu is None:
         raise RuntimeError("qemu-x86_64 missing: install Debian's qemu-user (scripts/dev.sh)")
     emulator = [qemu, "-cpu", EMULATED_CPU]
-    report = subprocess.run(
-        [*emulator, sys.executable, "-c", _REPORT],
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    environment, features = json.loads(report.stdout)
+    report = _output([*emulator, sys.executable, "-c", _REPORT], dict(os.environ))
+    environment, features = json.loads(report)
     return EmulatedRun(features, run_probe(environment, CLIPS_PER_KIND, emulator))
 
 
 class _Background:
     def __init__(self) -> None:
         self.thread: threading.Thread | None = None
+        self.process: subprocess.Popen[str] | None = None
         self.result: EmulatedRun | None = None
         self.error: BaseException | None = None
 
@@ -91,6 +94,12 @@ def start_emulated_run() -> None:
     if _BACKGROUND.thread is None:
         _BACKGROUND.thread = threading.Thread(target=_BACKGROUND.run, daemon=True)
         _BACKGROUND.thread.start()
+
+
+def stop_emulated_run() -> None:
+    """Stop an emulated probe still running (a session stopped early: -x, Ctrl-C)."""
+    if _BACKGROUND.process is not None and _BACKGROUND.process.poll() is None:
+        _BACKGROUND.process.kill()
 
 
 def emulated_run() -> EmulatedRun:

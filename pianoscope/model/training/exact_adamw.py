@@ -3,8 +3,8 @@
 torch computes a float32 square root with MKL's vector maths, whose result depends on the code
 path MKL picks for the CPU: measured at stop 40, MKL's reproducible COMPATIBLE branch rounds
 723 of 4099 square roots away from the correctly rounded value on an Intel Xeon, and 651 of them
-(not the same ones) on the same machine emulating an AMD EPYC or an Intel Haswell (qemu); its
-AVX2 branch rounds them all correctly. AdamW divides by that root every step, so its weights
+(others) on the same machine emulating an AMD EPYC or an Intel Haswell (qemu); on the Xeon
+its AVX2 branch rounds them all correctly. AdamW divides by that root every step, so its weights
 drifted apart between those CPUs while every forward and backward pass stayed identical.
 
 The square root here is numpy's: IEEE 754 requires it correctly rounded and every CPU's square
