@@ -57,6 +57,13 @@ def register(subparsers: Any) -> None:
         help="torch threads (default 1)",
     )
     train.add_argument(
+        "--seed",
+        type=WholeNumber("seed", minimum=0, maximum=2**31 - 1),
+        default=None,
+        help="override the recipe's training seed (another draw of the same recipe: how far "
+        "two draws differ)",
+    )
+    train.add_argument(
         "--gan",
         action="store_true",
         help="also train the conditional GAN and mix its patches into training windows",
@@ -148,6 +155,7 @@ def _run_train(args: argparse.Namespace) -> int:
             threads=args.threads,
             gan=args.gan,
             leave_out=args.leave_out,
+            seed=args.seed,
         )
     finally:
         line.done()
@@ -162,6 +170,11 @@ def _run_train(args: argparse.Namespace) -> int:
         print(
             f"epoch {record.epoch:2d} loss {record.loss:.3f} "
             + " ".join(f"{k} {v:.3f}" for k, v in record.validation_accuracy.items())
+        )
+    if report.averaged_validation_accuracy is not None:
+        print(
+            "kept: the averaged weights, "
+            + " ".join(f"{k} {v:.3f}" for k, v in report.averaged_validation_accuracy.items())
         )
     return 0
 
