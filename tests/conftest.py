@@ -101,11 +101,20 @@ def piece_b(score_folder: Path) -> Score:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the slow emulated-CPU probe now, beside the rest of the suite, if a collected test
-    waits for it (support/emulated_cpu.py)."""
+    waits for it and will not be skipped (support/emulated_cpu.py)."""
     from support.emulated_cpu import READER, start_emulated_run
 
-    if any(item.name == READER for item in session.items):
+    if session.config.option.collectonly:
+        return
+    if any(item.name == READER and not _skipped(item) for item in session.items):
         start_emulated_run()
+
+
+def _skipped(item: pytest.Item) -> bool:
+    """Whether a skip or a true skipif condition (a plain bool) marks the test."""
+    if any(True for _ in item.iter_markers("skip")):
+        return True
+    return any(bool(mark.args and mark.args[0]) for mark in item.iter_markers("skipif"))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
