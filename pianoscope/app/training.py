@@ -38,8 +38,6 @@ class TrainingReport:
     minutes: float
     history: tuple[EpochRecord, ...]
     gan_js_divergence_bits: float | None  # None without GAN augmentation
-    # The kept weights' validation accuracy when they are an average (TrainConfig).
-    averaged_validation_accuracy: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,21 +137,11 @@ def train_classifier(
         f"{config.seed}) took {minutes:.1f} min in all: {data_minutes:.1f} min for the data "
         f"({data_source}), {minutes - data_minutes:.1f} min training. Last epoch validation "
         f"accuracy: {', '.join(f'{k} {v:.3f}' for k, v in last.validation_accuracy.items())}. "
-        + _averaged_notes(result.averaged_validation_accuracy, config.average_last_epochs)
         + gan_notes
         + (f" Trained without the {leave_out} family." if leave_out else "")
     )
     save_training(result, config, out, notes=notes)
-    return TrainingReport(
-        out, minutes, tuple(result.history), divergence, result.averaged_validation_accuracy
-    )
-
-
-def _averaged_notes(accuracy: dict[str, float] | None, epochs: int) -> str:
-    if accuracy is None:
-        return "Weights of the best validation epoch. "
-    figures = ", ".join(f"{k} {v:.3f}" for k, v in accuracy.items())
-    return f"Weights averaged over the last {epochs} epochs' steps, validation: {figures}. "
+    return TrainingReport(out, minutes, tuple(result.history), divergence)
 
 
 def _train_gan(

@@ -171,11 +171,6 @@ def _run_train(args: argparse.Namespace) -> int:
             f"epoch {record.epoch:2d} loss {record.loss:.3f} "
             + " ".join(f"{k} {v:.3f}" for k, v in record.validation_accuracy.items())
         )
-    if report.averaged_validation_accuracy is not None:
-        print(
-            "kept: the averaged weights, "
-            + " ".join(f"{k} {v:.3f}" for k, v in report.averaged_validation_accuracy.items())
-        )
     return 0
 
 

@@ -8,6 +8,8 @@ def test_train_and_evaluate_are_pianoscope_sub_commands() -> None:
     train = parser.parse_args(["train", "--epochs", "2", "--threads", "1"])
     assert train.epochs == 2
     assert callable(train.run)
+    assert parser.parse_args(["train", "--seed", "1", "--out", "x.pt"]).seed == 1
+    assert train.seed is None  # the recipe's own seed
     evaluate = parser.parse_args(["evaluate", "--model-card", "card.md"])
     assert str(evaluate.model_card) == "card.md"
     assert callable(evaluate.run)

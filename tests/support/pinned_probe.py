@@ -3,8 +3,7 @@
 Run as a script by tests/test_pinned_numerics.py in processes with different kernel choices
 (`pinned_probe.py [CLIPS_PER_KIND]`): one line `audio features weights`, each a SHA-256 prefix,
 so two runs compare exactly. Batches of 16 windows, as torch takes another convolution path
-(NNPACK) from 16 on, the one the recipe's batches of 64 take; the epoch's steps are averaged
-and batch norm measured again, as the recipe keeps its weights.
+(NNPACK) from 16 on, the one the recipe's batches of 64 take.
 """
 
 from __future__ import annotations
@@ -34,9 +33,7 @@ def main() -> None:
     chosen = [plans[i] for i in sorted(i for v in by_kind.values() for i in v[:clips_per_kind])]
     audio = dict(iter_plan_audio(chosen, TRAIN_SPEC.clip_s, TRAIN_SPEC.augment))
     features = np.stack([log_mel(audio[i]) for i in range(len(chosen))]).astype(np.float16)
-    config = TrainConfig(
-        epochs=1, batch_size=BATCH_SIZE, identity_gain_share=0.25, average_last_epochs=1
-    )
+    config = TrainConfig(epochs=1, batch_size=BATCH_SIZE, identity_gain_share=0.25)
     network = train_network(_labelled(features, chosen), config).network
     digests = [
         _digest(audio[i].tobytes() for i in range(len(chosen))),

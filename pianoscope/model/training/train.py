@@ -13,13 +13,8 @@ learns that there level says nothing and timbre everything, so a teacher's gain 
 change the class. On the level-only pianos the gain stays within the calibration's error
 (`AugmentConfig.gain_db`).
 
-With `average_last_epochs` = 0 the weights kept are those of the epoch with the best mean
-validation accuracy. With `average_last_epochs` = K the weights kept are instead the mean of the
-weights after every step of the last K epochs (tail averaging, as stochastic weight averaging
-does), with the batch-norm statistics measured again for those mean weights: picking one epoch
-by a validation set of 1040 clips, and the last steps' noise, are what two draws of the recipe
-differ by, and a mean over hundreds of steps keeps less of either. The `unknown` and `piano`
-thresholds are then chosen on the validation set.
+The weights kept are those of the epoch with the best mean validation accuracy; the `unknown`
+and `piano` thresholds are then chosen on the validation set.
 """
 
 from __future__ import annotations
@@ -94,9 +89,6 @@ class TrainConfig:
     # pass for pianos (a plucked guitar, an electric piano), yet the recipe has 1400 of them
     # against 9200 piano clips; at 4 they weigh 0.6 of the pianos instead of 0.15.
     other_instrument_weight: float = 1.0
-    # Keep the mean of the weights over every step of the last this many epochs (0: the best
-    # epoch's weights); see the module docstring.
-    average_last_epochs: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,8 +105,6 @@ class TrainResult:
     unknown_threshold: float
     history: tuple[EpochRecord, ...]
     piano_threshold: float = 0.5
-    # Validation accuracy of the averaged weights (None when the best epoch's were kept).
-    averaged_validation_accuracy: dict[str, float] | None = None
 
 
 def train_network(
@@ -146,8 +136,6 @@ def train_network(
     )
     history: list[EpochRecord] = []
     best_score, best_state = -1.0, None
-    first_averaged_epoch = config.epochs - min(config.average_last_epochs, config.epochs)
-    average = _WeightAverage(network) if config.average_last_epochs > 0 else None
     for epoch in range(config.epochs):
         started = time.monotonic()
         network.train()
@@ -176,8 +164,6 @@ def train_network(
             loss.backward()
             optimizer.step()
             schedule.step()
-            if average is not None and epoch >= first_averaged_epoch:
-                average.add(network)
             losses.append(loss.item())
             if progress is not None:
                 progress((epoch * batches_per_epoch + batch + 1) / total_batches)
@@ -191,73 +177,13 @@ def train_network(
         if score >= best_score:
             best_score = score
             best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
-    judged = validation or train
-    averaged_accuracy = None
-    if average is not None:
-        average.load_into(network)
-        _measure_batch_norm(network, train, config, cancel)
-        averaged_accuracy = validation_accuracy(network, judged, config.window_frames)
-        log.info("averaged weights: validation %s", averaged_accuracy)
-    else:
-        assert best_state is not None
-        network.load_state_dict(best_state)
+    assert best_state is not None
+    network.load_state_dict(best_state)
     network.eval()
+    judged = validation or train
     threshold = choose_unknown_threshold(network, judged, config.window_frames)
     piano_threshold = choose_piano_threshold(network, judged, config.window_frames)
-    return TrainResult(network, threshold, tuple(history), piano_threshold, averaged_accuracy)
-
-
-class _WeightAverage:
-    """The running mean of a network's parameters over the steps it is given.
-
-    Accumulated in float64, so the mean of hundreds of steps loses nothing to rounding; every
-    operation is an IEEE add or divide, the same on every CPU."""
-
-    def __init__(self, network: nn.Module) -> None:
-        self._sums = {
-            name: torch.zeros_like(value, dtype=torch.float64)
-            for name, value in network.named_parameters()
-        }
-        self._count = 0
-
-    def add(self, network: nn.Module) -> None:
-        with torch.no_grad():
-            for name, value in network.named_parameters():
-                self._sums[name] += value.detach().double()
-        self._count += 1
-
-    def load_into(self, network: nn.Module) -> None:
-        if self._count == 0:
-            raise ValueError("no step was averaged")
-        with torch.no_grad():
-            for name, value in network.named_parameters():
-                value.copy_((self._sums[name] / self._count).to(value.dtype))
-
-
-def _measure_batch_norm(
-    network: PianoscopeNet, train: Dataset, config: TrainConfig, cancel: CancelToken | None
-) -> None:
-    """Batch-norm statistics measured anew for the (averaged) weights: one pass over the
-    training clips in random crops, each batch weighing the same (momentum None), as
-    `torch.optim.swa_utils.update_bn` does. The running statistics of the last step belong to
-    the last step's weights, not to their mean."""
-    norms = [module for module in network.modules() if isinstance(module, nn.BatchNorm2d)]
-    for norm in norms:
-        norm.reset_running_stats()
-        norm.momentum = None
-    rng = np.random.default_rng(config.seed + 1)
-    order = rng.permutation(len(train))
-    network.train()
-    with torch.no_grad():
-        for first in range(0, len(train), config.batch_size):
-            if cancel is not None:
-                cancel.check("Training")
-            indices = np.sort(order[first : first + config.batch_size])
-            inputs, _, _ = _batch(train, indices, config.window_frames, rng)
-            network(inputs)
-    for norm in norms:
-        norm.momentum = 0.1
-    network.eval()
+    return TrainResult(network, threshold, tuple(history), piano_threshold)
 
 
 def save_training(result: TrainResult, config: TrainConfig, path: Path, *, notes: str = "") -> None:

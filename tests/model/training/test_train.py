@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
-import pytest
 import torch
-from support.toy_clips import toy_dataset
 
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
 from pianoscope.model.training import train
 from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
 from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
 from pianoscope.model.training.train import TrainConfig
-
-
-@pytest.fixture
-def torch_threads():
-    """Training sets torch's thread count for the whole process: give it back afterwards."""
-    threads = torch.get_num_threads()
-    yield
-    torch.set_num_threads(threads)
-
 
 TIMBRE = PIANO_LABELS.index(TIMBRE_BEARING_PIANOS[0])
 LEVEL_ONLY = PIANO_LABELS.index("grand-fluidr3")
@@ -170,77 +157,3 @@ def test_other_instruments_weigh_more_in_the_a_piano_plays_loss():
     guitar_loss = float(torch.nn.functional.softplus(torch.tensor(1.0)))
     added = float(train._loss(logits, targets) - train._loss(logits, plain))
     assert abs(added - 3.0 * guitar_loss / 4) < 1e-5
-
-
-def test_the_weight_average_is_the_mean_of_the_steps_it_was_given():
-    layer = torch.nn.Linear(3, 2)
-    average = train._WeightAverage(layer)
-    seen = []
-    with torch.no_grad():
-        for step in range(5):
-            layer.weight.fill_(float(step))
-            layer.bias.copy_(torch.tensor([step * 0.1, -step * 1e-3]))
-            seen.append((layer.weight.clone(), layer.bias.clone()))
-            average.add(layer)
-    average.load_into(layer)
-    torch.testing.assert_close(layer.weight, torch.stack([w for w, _ in seen]).mean(0))
-    torch.testing.assert_close(layer.bias, torch.stack([b for _, b in seen]).mean(0))
-
-
-def test_an_empty_average_is_refused():
-    layer = torch.nn.Linear(3, 2)
-    try:
-        train._WeightAverage(layer).load_into(layer)
-    except ValueError as error:
-        assert "no step" in str(error)
-    else:
-        raise AssertionError("an average of no steps was loaded")
-
-
-def test_training_keeps_the_mean_of_the_last_epochs_steps_with_batch_norm_measured_again(
-    monkeypatch, torch_threads
-):
-    """The kept weights are the mean over every step of the last epochs (none earlier), and
-    the batch-norm statistics are those of one pass over the training clips with those weights,
-    not the last step's running ones."""
-    steps: list[dict[str, torch.Tensor]] = []
-
-    class RecordingAverage(train._WeightAverage):
-        def add(self, network: torch.nn.Module) -> None:
-            steps.append({n: v.detach().clone() for n, v in network.named_parameters()})
-            super().add(network)
-
-    monkeypatch.setattr(train, "_WeightAverage", RecordingAverage)
-    clips = toy_dataset(np.random.default_rng(0), 200)
-    config = TrainConfig(
-        epochs=3, batch_size=32, learning_rate=1e-2, window_frames=32, average_last_epochs=2
-    )
-    result = train.train_network(clips, config)
-    batches_per_epoch = len(clips) // config.batch_size
-    assert len(steps) == 2 * batches_per_epoch
-    for name, value in result.network.named_parameters():
-        mean = torch.stack([step[name] for step in steps]).mean(0)
-        torch.testing.assert_close(value, mean, rtol=1e-5, atol=1e-6)
-    norms = [m for m in result.network.modules() if isinstance(m, torch.nn.BatchNorm2d)]
-    measuring_batches = -(-len(clips) // config.batch_size)
-    assert all(int(norm.num_batches_tracked) == measuring_batches for norm in norms)
-    assert all(norm.momentum == 0.1 for norm in norms)
-    assert result.averaged_validation_accuracy is not None
-    assert not result.network.training
-
-
-def test_averaging_leaves_the_training_path_alone(torch_threads):
-    """Averaging reads the steps and draws no random numbers of the training's own: the last
-    epoch's history is the same with it as without."""
-    clips = toy_dataset(np.random.default_rng(1), 160)
-    config = TrainConfig(epochs=2, batch_size=32, learning_rate=1e-2, window_frames=32)
-    plain = train.train_network(clips, config)
-    averaged = train.train_network(clips, replace(config, average_last_epochs=1))
-    assert [r.loss for r in plain.history] == [r.loss for r in averaged.history]
-    assert plain.averaged_validation_accuracy is None
-    differing = [
-        name
-        for name, value in plain.network.state_dict().items()
-        if not torch.equal(value, averaged.network.state_dict()[name])
-    ]
-    assert differing
