@@ -186,3 +186,26 @@ def test_white_noise_in_the_features_is_what_noise_in_the_audio_gives():
     assert np.max(np.abs(band_power_db - heard_db)) < 1.0
     clean_db = 10.0 * np.log10((10.0 ** (clean / 10.0)).mean(axis=0))
     assert np.max(heard_db - clean_db) > 10.0  # the noise is heard in some bands
+
+
+def test_fresh_noise_windows_join_the_batch_as_no_piano():
+    """Every batch gets new windows of silence, noise or hum: what the datasets' noise clips
+    are, labelled no piano, nothing else, with the batch's own rows untouched."""
+    _, targets = _batch()
+    targets["instrument"] = torch.tensor([1.0, 1.0, 1.0, 0.0])
+    targets["instrument_weight"] = torch.ones(4)
+    inputs = torch.full((4, 20, 64), -50.0)
+    config = TrainConfig(fresh_noise_windows=3, window_frames=20)
+    out, out_targets = train._with_fresh_noise(
+        inputs.clone(), targets, config, np.random.default_rng(2)
+    )
+    assert out.shape == (7, 20, 64)
+    torch.testing.assert_close(out[:4], inputs)
+    for name in ("piano", "form", "intensity"):
+        assert out_targets[name][4:].tolist() == [IGNORE_INDEX] * 3
+        torch.testing.assert_close(out_targets[name][:4], targets[name])
+    assert out_targets["known"][4:].tolist() == [0.0] * 3
+    assert out_targets["instrument"].tolist() == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    assert len({float(window.mean()) for window in out[4:]}) == 3  # three new sounds
+    again, _ = train._with_fresh_noise(inputs.clone(), targets, config, np.random.default_rng(2))
+    torch.testing.assert_close(again, out)  # drawn from the training's random state
