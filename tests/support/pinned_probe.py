@@ -33,13 +33,7 @@ def main() -> None:
     chosen = [plans[i] for i in sorted(i for v in by_kind.values() for i in v[:clips_per_kind])]
     audio = dict(iter_plan_audio(chosen, TRAIN_SPEC.clip_s, TRAIN_SPEC.augment))
     features = np.stack([log_mel(audio[i]) for i in range(len(chosen))]).astype(np.float16)
-    config = TrainConfig(
-        epochs=1,
-        batch_size=BATCH_SIZE,
-        identity_gain_share=0.25,
-        white_noise_share=0.3,
-        fresh_noise_windows=2,
-    )
+    config = TrainConfig(epochs=1, batch_size=BATCH_SIZE, identity_gain_share=0.25)
     network = train_network(_labelled(features, chosen), config).network
     digests = [
         _digest(audio[i].tobytes() for i in range(len(chosen))),

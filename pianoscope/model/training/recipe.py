@@ -107,9 +107,7 @@ def default_cache_dir() -> Path:
 # A quarter of every batch is also played at another gain (±12 dB) and must keep its piano,
 # form and instrument answers: identity and form may not follow the microphone's gain.
 # 15 epochs of the pool's 11 400 clips (one learning-rate cycle): about 25 minutes on one core,
-# so a model and a leave-one-out model train side by side on a two-core machine. A third of
-# every batch also hears white noise 10-30 dB down, added to its features, and four windows of
-# silence, noise or hum made afresh join every batch (see `train`).
+# so a model and a leave-one-out model train side by side on a two-core machine.
 TRAIN_CONFIG = TrainConfig(
     epochs=15,
     batch_size=64,
@@ -118,8 +116,6 @@ TRAIN_CONFIG = TrainConfig(
     threads=1,
     identity_gain_share=0.25,
     other_instrument_weight=4.0,
-    white_noise_share=0.3,
-    fresh_noise_windows=4,
 )
 
 # Optional GAN augmentation (`pianoscope train --gan`); see pianoscope.model.training.gan.

@@ -408,7 +408,7 @@ def _rendered_batches(
     calibration phrase at the convention or None for noise and speech) batch by batch: noise
     and speech, then one FluidSynth run per SoundFont chunk, then the sampled and modelled
     pianos."""
-    for kind, make in ((KIND_NOISE, noise_clip), (KIND_SPEECH, _speech_clip)):
+    for kind, make in ((KIND_NOISE, _noise_clip), (KIND_SPEECH, _speech_clip)):
         chosen = [i for i, p in enumerate(plans) if p.kind == kind]
         for start in range(0, len(chosen), SLOTS_PER_RENDER):
             _check(cancel)
@@ -546,7 +546,7 @@ def calibration_phrase() -> Phrase:
     return Phrase("staccato", "mf", notes, (), 171.4, 3.0)
 
 
-def noise_clip(seed: int, clip_s: float) -> np.ndarray:
+def _noise_clip(seed: int, clip_s: float) -> np.ndarray:
     """Silence, noise or hum (what a microphone hears when no piano plays) at a random level."""
     rng = np.random.default_rng([seed, 2])
     size = round(clip_s * SAMPLE_RATE_HZ)

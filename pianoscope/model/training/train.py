@@ -29,13 +29,7 @@ import torch
 from torch import nn
 from torch.nn import functional
 
-from pianoscope.dsp.features import (
-    FLOOR_DB,
-    SAMPLE_RATE_HZ,
-    log_mel,
-    mel_filterbank,
-    samples_for_frames,
-)
+from pianoscope.dsp.features import FLOOR_DB
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
 from pianoscope.model.network import (
     DEFAULT_NETWORK,
@@ -52,13 +46,7 @@ from pianoscope.model.training.sources import (
     TIMBRE_BEARING_PIANOS,
     instrument_name,
 )
-from pianoscope.model.training.synth import (
-    KIND_NEGATIVE,
-    KIND_REVOICED,
-    UNKNOWN_INDEX,
-    Dataset,
-    noise_clip,
-)
+from pianoscope.model.training.synth import KIND_NEGATIVE, KIND_REVOICED, UNKNOWN_INDEX, Dataset
 from pianoscope.model.weights import save_weights
 from pianoscope.progress import CancelToken, ProgressCallback
 
@@ -101,12 +89,6 @@ class TrainConfig:
     # pass for pianos (a plucked guitar, an electric piano), yet the recipe has 1400 of them
     # against 9200 piano clips; at 4 they weigh 0.6 of the pianos instead of 0.15.
     other_instrument_weight: float = 1.0
-    # A share of the training windows is heard with white noise added, white_noise_snr_db
-    # below the window's mean power (see `_with_white_noise`).
-    white_noise_share: float = 0.0
-    white_noise_snr_db: tuple[float, float] = (10.0, 30.0)
-    # Windows of silence, noise or hum made afresh for every batch (`_with_fresh_noise`).
-    fresh_noise_windows: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,10 +150,6 @@ def train_network(
             )
             if generator is not None and config.gan_patch_probability > 0:
                 _mix_gan_patches(inputs, targets, generator, config.gan_patch_probability, rng)
-            if config.fresh_noise_windows > 0:
-                inputs, targets = _with_fresh_noise(inputs, targets, config, rng)
-            if config.white_noise_share > 0:
-                _with_white_noise(inputs, config, rng)
             inputs, targets, pairs = _timbre_gain_pairs(inputs, targets, timbre_rows, config, rng)
             inputs, targets, copies = _identity_gain_copies(inputs, targets, config, rng)
             logits = network(inputs)
@@ -368,68 +346,6 @@ def _mix_gan_patches(
     starts = rng.integers(0, inputs.shape[1] - PATCH_FRAMES + 1, size=chosen.size)
     for row, start, patch in zip(chosen, starts, patches, strict=True):
         inputs[row, start : start + PATCH_FRAMES] = torch.from_numpy(patch)
-
-
-def _with_fresh_noise(
-    inputs: torch.Tensor,
-    targets: dict[str, torch.Tensor],
-    config: TrainConfig,
-    rng: np.random.Generator,
-) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-    """The batch with `fresh_noise_windows` new windows of silence, noise or hum
-    (`synth.noise_clip`, every kind and level the datasets draw), labelled no piano.
-
-    The recipe renders 300 such clips against 9200 of pianos, and the gate, whose threshold
-    keeps 99 % of the pianos, let through the same loud brown-noise windows (a rumble) in two
-    draws of the recipe; noise costs nothing to make, so every batch hears new noise."""
-    count = config.fresh_noise_windows
-    seconds = samples_for_frames(config.window_frames) / SAMPLE_RATE_HZ
-    windows = np.stack(
-        [
-            log_mel(noise_clip(int(rng.integers(2**62)), seconds))[: config.window_frames]
-            for _ in range(count)
-        ]
-    )
-    values = {
-        "piano": IGNORE_INDEX,
-        "form": IGNORE_INDEX,
-        "intensity": IGNORE_INDEX,
-        "known": 0.0,
-        "instrument": 0.0,
-        "instrument_weight": 1.0,
-    }
-    targets = {
-        name: torch.cat([column, torch.full((count,), values[name], dtype=column.dtype)])
-        for name, column in targets.items()
-    }
-    return torch.cat([inputs, torch.from_numpy(windows.astype(np.float32))]), targets
-
-
-def _with_white_noise(inputs: torch.Tensor, config: TrainConfig, rng: np.random.Generator) -> None:
-    """Add white noise to a random `white_noise_share` of the windows, in place, in the
-    features' power domain: a mel band of white noise holds power in proportion to its
-    filter's weights, and the noise's total is the window's mean frame power
-    `white_noise_snr_db` down. That is what noise added to the audio gives on average (the
-    band's power is a mean over its FFT bins), so the windows need no rendering again; a
-    microphone's hiss or a fan is what the recipe's clips rarely hear at 20 dB SNR or worse,
-    and what cost the intensity head 5-13 points in the card's noise test."""
-    count = round(config.white_noise_share * inputs.shape[0])
-    if count == 0:
-        return
-    rows = np.sort(rng.choice(inputs.shape[0], size=count, replace=False))
-    snr_db = rng.uniform(*config.white_noise_snr_db, size=count)
-    # In numpy's float64 (pinned to its baseline kernels): torch takes some elementwise maths
-    # from MKL, whose roundings differ between CPUs (see `exact_adamw`).
-    power = np.power(10.0, inputs[rows].numpy().astype(np.float64) / 10.0)
-    noise_power = power.sum(axis=2).mean(axis=1) * np.power(10.0, -snr_db / 10.0)
-    noisy = power + noise_power[:, None, None] * _white_noise_bands()
-    inputs[rows] = torch.from_numpy((10.0 * np.log10(noisy)).astype(np.float32))
-
-
-def _white_noise_bands() -> np.ndarray:
-    """Share of white noise's power in each mel band (sums to 1)."""
-    weights = mel_filterbank().astype(np.float64).sum(axis=1)
-    return weights / weights.sum()
 
 
 def _timbre_gain_pairs(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from pianoscope.dsp.features import SAMPLE_RATE_HZ, log_mel
 from pianoscope.model.labels import IGNORE_INDEX, PIANO_LABELS
 from pianoscope.model.training import train
 from pianoscope.model.training.sources import TIMBRE_BEARING_PIANOS
@@ -158,54 +157,3 @@ def test_other_instruments_weigh_more_in_the_a_piano_plays_loss():
     guitar_loss = float(torch.nn.functional.softplus(torch.tensor(1.0)))
     added = float(train._loss(logits, targets) - train._loss(logits, plain))
     assert abs(added - 3.0 * guitar_loss / 4) < 1e-5
-
-
-def test_white_noise_in_the_features_is_what_noise_in_the_audio_gives():
-    """Noise added to the audio and then turned into features, against the same noise added
-    to the clean features: the same mean power in every band to 1 dB. The SNR handed over is
-    the one in the bands (white noise above the top band is not in the features)."""
-    rng = np.random.default_rng(4)
-    seconds = np.arange(2 * SAMPLE_RATE_HZ) / SAMPLE_RATE_HZ
-    tone = sum(
-        np.sin(2 * np.pi * 220.0 * k * seconds) * np.exp(-seconds * k) / k for k in range(1, 9)
-    )
-    noise = rng.normal(0.0, 1.0, seconds.size) * 0.01
-    clean = log_mel(tone.astype(np.float32))
-    heard = log_mel((tone + noise).astype(np.float32))
-    noise_bands = 10.0 ** (log_mel(noise.astype(np.float32)) / 10.0)
-    in_band_snr_db = 10.0 * np.log10(
-        (10.0 ** (clean / 10.0)).sum(axis=1).mean() / noise_bands.sum(axis=1).mean()
-    )
-    inputs = torch.from_numpy(np.stack([clean, clean]))
-    config = TrainConfig(white_noise_share=0.5, white_noise_snr_db=(in_band_snr_db,) * 2)
-    train._with_white_noise(inputs, config, np.random.default_rng(0))
-    noisy = [row for row in range(2) if not np.array_equal(inputs[row].numpy(), clean)]
-    assert len(noisy) == 1  # half the batch; the other window untouched
-    band_power_db = 10.0 * np.log10((10.0 ** (inputs[noisy[0]].numpy() / 10.0)).mean(axis=0))
-    heard_db = 10.0 * np.log10((10.0 ** (heard / 10.0)).mean(axis=0))
-    assert np.max(np.abs(band_power_db - heard_db)) < 1.0
-    clean_db = 10.0 * np.log10((10.0 ** (clean / 10.0)).mean(axis=0))
-    assert np.max(heard_db - clean_db) > 10.0  # the noise is heard in some bands
-
-
-def test_fresh_noise_windows_join_the_batch_as_no_piano():
-    """Every batch gets new windows of silence, noise or hum: what the datasets' noise clips
-    are, labelled no piano, nothing else, with the batch's own rows untouched."""
-    _, targets = _batch()
-    targets["instrument"] = torch.tensor([1.0, 1.0, 1.0, 0.0])
-    targets["instrument_weight"] = torch.ones(4)
-    inputs = torch.full((4, 20, 64), -50.0)
-    config = TrainConfig(fresh_noise_windows=3, window_frames=20)
-    out, out_targets = train._with_fresh_noise(
-        inputs.clone(), targets, config, np.random.default_rng(2)
-    )
-    assert out.shape == (7, 20, 64)
-    torch.testing.assert_close(out[:4], inputs)
-    for name in ("piano", "form", "intensity"):
-        assert out_targets[name][4:].tolist() == [IGNORE_INDEX] * 3
-        torch.testing.assert_close(out_targets[name][:4], targets[name])
-    assert out_targets["known"][4:].tolist() == [0.0] * 3
-    assert out_targets["instrument"].tolist() == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
-    assert len({float(window.mean()) for window in out[4:]}) == 3  # three new sounds
-    again, _ = train._with_fresh_noise(inputs.clone(), targets, config, np.random.default_rng(2))
-    torch.testing.assert_close(again, out)  # drawn from the training's random state
