@@ -29,6 +29,7 @@ BAD_VALUES = [
     (["batch", "in", "--out", "out", "--scheduler"], ["junk", "tcp://", "tcp://h:99999", "h:1"]),
     (["train", "--epochs"], ["0", "-3"]),
     (["train", "--threads"], ["0", "-2"]),
+    (["train", "--seed"], ["-1", "1e10", "any"]),
 ]
 CASES = [(prefix, value) for prefix, values in BAD_VALUES for value in values]
 

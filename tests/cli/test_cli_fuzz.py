@@ -106,7 +106,7 @@ def test_every_numeric_option_is_covered():
     options = {f"{command} {option}" for command, option, _ in NUMERIC_OPTIONS}
     assert {"spectrum --fft", "spectrum --at", "record --speed", "record --block"} <= options
     assert {"record --rate", "record --channel", "record --seconds", "batch --workers"} <= options
-    assert {"train --epochs", "train --threads"} <= options
+    assert {"train --epochs", "train --threads", "train --seed"} <= options
     assert {"compare --beats-per-bar", "compare --bars-per-section"} <= options
     assert {"compare --upbeat", "compare --section"} <= options
     assert {"analyse --calibration-db", "batch --calibration-db"} <= options
