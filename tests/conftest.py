@@ -112,7 +112,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def _skipped(item: pytest.Item) -> bool:
     """Whether a skip or a true skipif condition (a plain bool) marks the test."""
-    if any(True for _ in item.iter_markers("skip")):
+    if item.get_closest_marker("skip") is not None:
         return True
     return any(bool(mark.args and mark.args[0]) for mark in item.iter_markers("skipif"))
 
