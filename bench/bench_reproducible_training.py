@@ -25,6 +25,7 @@ import torch
 
 from pianoscope.model.training.recipe import default_cache_dir, recipe_datasets
 from pianoscope.model.training.synth import Dataset, DatasetSpec, cached_dataset_path
+from pianoscope.model.weights import weights_digest
 from pianoscope.pinned_numerics import X86_64_AVX2, numpy_cpu_dispatch
 
 # Recorded at stop 39 (2026-12-04) on an Intel Xeon with AVX-512 (Sapphire Rapids class),
@@ -54,7 +55,7 @@ def main() -> None:
     print(f"CPU: {_cpu_name()}; AVX-512 {'yes' if features.get('AVX512F') else 'no'}")
     print(f"numpy {np.__version__}, torch {torch.__version__}, FluidSynth {_fluidsynth_version()}")
     digests = {name: _dataset_digest(cache, spec) for name, spec in recipe_datasets().items()}
-    digests["weights"] = _weights_digest(args.weights)
+    digests["weights"] = weights_digest(args.weights) if args.weights.is_file() else None
     same = 0
     for name, digest in digests.items():
         recorded = RECORDED.get(name)
@@ -74,19 +75,6 @@ def _dataset_digest(cache: Path, spec: DatasetSpec) -> str | None:
     if not path.is_file():
         return None
     return hashlib.sha256(Dataset.load(path).features_db.tobytes()).hexdigest()[:16]
-
-
-def _weights_digest(path: Path) -> str | None:
-    if not path.is_file():
-        return None
-    payload = torch.load(path, weights_only=True)
-    digest = hashlib.sha256()
-    for name, tensor in payload["state_dict"].items():
-        digest.update(name.encode())
-        digest.update(tensor.numpy().tobytes())
-    thresholds = (payload["unknown_threshold"], payload["piano_threshold"])
-    digest.update(repr(thresholds).encode())
-    return digest.hexdigest()[:16]
 
 
 def _fluidsynth_version() -> str:

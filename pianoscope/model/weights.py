@@ -10,6 +10,7 @@ files (no instrument head) still load, so the weights shipped before it keep wor
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -65,12 +66,7 @@ def save_weights(
 
 def load_weights(path: Path) -> LoadedWeights:
     """Rebuild the network from a weights file; raises ModelError if it is missing or foreign."""
-    problems = ReadProblems(
-        missing=f"The classifier's weights ({path.name}) are missing; reinstall Pianoscope or "
-        "run `pianoscope train`.",
-        damaged=f"The classifier's weights ({path.name}) are damaged: {{error}}",
-    )
-    payload = load_torch_dict(path, ModelError, problems)
+    payload = load_torch_dict(path, ModelError, _read_problems(path))
     if not isinstance(payload, dict) or payload.get("format") not in READABLE_FORMATS:
         raise ModelError(f"{path.name} is not a Pianoscope weights file of this version.")
     version = payload["format"]
@@ -88,6 +84,28 @@ def load_weights(path: Path) -> LoadedWeights:
     piano_threshold = float(payload["piano_threshold"]) if version >= 3 else None
     return LoadedWeights(
         network, float(payload["unknown_threshold"]), payload["metadata"], piano_threshold
+    )
+
+
+def weights_digest(path: Path) -> str:
+    """16 hex digits of a SHA-256 over the file's tensors (with their names) and thresholds,
+    not its metadata, which holds the training's minutes: two trainings made the same weights
+    exactly when their digests agree (`bench/bench_reproducible_training.py` records the
+    recipe's)."""
+    payload = load_torch_dict(path, ModelError, _read_problems(path))
+    digest = hashlib.sha256()
+    for name, tensor in payload["state_dict"].items():
+        digest.update(name.encode())
+        digest.update(tensor.numpy().tobytes())
+    digest.update(repr((payload["unknown_threshold"], payload.get("piano_threshold"))).encode())
+    return digest.hexdigest()[:16]
+
+
+def _read_problems(path: Path) -> ReadProblems:
+    return ReadProblems(
+        missing=f"The classifier's weights ({path.name}) are missing; reinstall Pianoscope or "
+        "run `pianoscope train`.",
+        damaged=f"The classifier's weights ({path.name}) are damaged: {{error}}",
     )
 
 

@@ -9,12 +9,13 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from pianoscope.crash_points import ENVIRONMENT_VARIABLE
 from pianoscope.errors import PianoscopeError
 from pianoscope.model.enrolled import load_enrolment
 from pianoscope.model.network import PianoscopeNet
-from pianoscope.model.weights import load_weights, save_weights
+from pianoscope.model.weights import load_weights, save_weights, weights_digest
 
 
 class _RunsCode:
@@ -71,3 +72,19 @@ def test_a_killed_weights_save_keeps_the_old_file_and_the_next_save_clears_its_p
     save_weights(path, PianoscopeNet(), unknown_threshold=0.5)
     assert sorted(tmp_path.glob("*.partial")) == []
     assert load_weights(path).unknown_threshold == 0.5
+
+
+def test_the_weights_digest_follows_the_tensors_and_thresholds_not_the_metadata(tmp_path):
+    torch.manual_seed(0)
+    network = PianoscopeNet()
+    save_weights(tmp_path / "a.pt", network, unknown_threshold=0.2, metadata={"minutes": 30})
+    save_weights(tmp_path / "b.pt", network, unknown_threshold=0.2, metadata={"minutes": 41})
+    save_weights(tmp_path / "c.pt", network, unknown_threshold=0.3)
+    with torch.no_grad():
+        next(network.parameters()).view(-1)[0] += 1e-6
+    save_weights(tmp_path / "d.pt", network, unknown_threshold=0.2, metadata={"minutes": 30})
+    digests = [weights_digest(tmp_path / f"{name}.pt") for name in "abcd"]
+    assert digests[0] == digests[1]
+    assert len(set(digests)) == 3 and len(digests[0]) == 16
+    with pytest.raises(PianoscopeError, match="missing"):
+        weights_digest(tmp_path / "nowhere.pt")
