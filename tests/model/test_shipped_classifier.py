@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -14,7 +17,7 @@ from pianoscope.model.training.midi_gen import generate_phrase
 from pianoscope.model.training.render import PIANOS, MidiSlot, render_phrases
 from pianoscope.model.training.robustness import measure_noise_robustness
 from pianoscope.model.training.synth import DatasetSpec, calibration_phrase
-from pianoscope.model.weights import MAX_WEIGHTS_BYTES
+from pianoscope.model.weights import MAX_WEIGHTS_BYTES, weights_digest
 from pianoscope.resources_path import demo_recording_path, resource_path
 
 # Section boundaries of resources/demo.flac in seconds (scripts/make_demo_recording.py, 96 bpm):
@@ -33,6 +36,17 @@ def _windows(audio: np.ndarray, start_s: float, end_s: float, hop_s: float = 0.2
     last = int(end_s * SAMPLE_RATE_HZ) - WINDOW_SAMPLES
     for start in range(first, last + 1, int(hop_s * SAMPLE_RATE_HZ)):
         yield audio[start : start + WINDOW_SAMPLES]
+
+
+def test_shipped_weights_are_the_ones_the_training_command_trains() -> None:
+    """The shipped weights are what `pianoscope train` trains (pinned numerics, the recipe's
+    seed): their digest is the one the reproducibility bench records for the recipe, so
+    weights nobody can train again are not shipped unnoticed (stop 38's were, until stop 42)."""
+    bench = Path(__file__).resolve().parents[2] / "bench" / "bench_reproducible_training.py"
+    spec = importlib.util.spec_from_file_location("bench_reproducible_training", bench)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert weights_digest(resource_path("classifier.pt")) == module.RECORDED["weights"]
 
 
 def test_shipped_weights_are_small_and_load_with_weights_only(classifier: Classifier) -> None:
