@@ -1,4 +1,5 @@
-"""Pinned numerics: what `pianoscope train` renders and trains does not follow the CPU's kernels.
+"""Pinned numerics: what `pianoscope train` and the note network's training command
+(`python -m pianoscope.transcription.train`) render and train does not follow the CPU's kernels.
 
 A machine without AVX-512 is played here in two ways: by holding each library to AVX2 with its
 own switch (numpy's disabled SIMD targets, ATen's capability, oneDNN's maximal ISA, MKL's
@@ -70,10 +71,13 @@ def test_rendering_and_training_come_out_the_same_without_avx512() -> None:
     assert run_probe(pinned_environment(held_to_avx2(native))) == pinned
     if HAS_AVX512:
         # The probe notices the kernels: natively, this CPU and one without AVX-512 differ in
-        # the audio (numpy) and in the trained weights (numpy, torch, oneDNN, MKL).
+        # the audio (numpy) and in the trained weights (numpy, torch, oneDNN, MKL), the note
+        # network's spectrogram and its step too.
         here, there = run_probe(native), run_probe(held_to_avx2(native))
         assert here[0] != there[0]
         assert here[2] != there[2]
+        assert here[3] != there[3]
+        assert here[4] != there[4]
 
 
 @pytest.mark.fluidsynth

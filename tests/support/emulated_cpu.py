@@ -2,9 +2,10 @@
 
 qemu-user runs the probe on an AMD EPYC of the Rome generation: no AVX-512, another maker's
 CPUID, other cache sizes. Emulated, it takes about 50 times its native time (11 minutes at
-stop 40), so tests/conftest.py starts it in a background thread once the session's tests are
-collected, if they include the test that reads it; it then runs on the machine's other core
-beside the rest of the suite, and the test waits for it (`emulated_run`).
+stop 40; 17 at stop 42 with the note network's training step, beside another test), so
+tests/conftest.py starts it in a background thread once the session's tests are collected, if
+they include the test that reads it; it then runs on the machine's other core beside the rest
+of the suite, and the test waits for it (`emulated_run`).
 """
 
 from __future__ import annotations

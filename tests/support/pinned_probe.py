@@ -1,9 +1,12 @@
 """Render a few training clips of every kind, train one short epoch on them, print digests.
 
 Run as a script by tests/test_pinned_numerics.py in processes with different kernel choices
-(`pinned_probe.py [CLIPS_PER_KIND]`): one line `audio features weights`, each a SHA-256 prefix,
-so two runs compare exactly. Batches of 16 windows, as torch takes another convolution path
-(NNPACK) from 16 on, the one the recipe's batches of 64 take.
+(`pinned_probe.py [CLIPS_PER_KIND]`): one line `audio features weights note-features
+note-weights`, each a SHA-256 prefix, so two runs compare exactly. Batches of 16 windows, as
+torch takes another convolution path (NNPACK) from 16 on, the one the recipe's batches of 64
+take. The note network (`pianoscope.transcription.train`) then takes one training step, as its
+command does (on its threads), on one clip of its own training content: its batches of 8 crops
+take ATen's convolutions instead.
 """
 
 from __future__ import annotations
@@ -12,15 +15,20 @@ import hashlib
 import sys
 
 import numpy as np
+import torch
 
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.training.recipe import TRAIN_SPEC
 from pianoscope.model.training.synth import _labelled, iter_plan_audio, plan_clips
 from pianoscope.model.training.train import TrainConfig, train_network
 from pianoscope.pinned_numerics import use_pinned_torch
+from pianoscope.transcription import train as note_training
+from pianoscope.transcription.data import frame_targets, render_clips
+from pianoscope.transcription.spectrogram import normalise_db, spectrogram
 
 CLIPS_PER_KIND = 3
 BATCH_SIZE = 16
+NOTE_PIANO = "FluidR3_GM.sf2"
 
 
 def main() -> None:
@@ -39,8 +47,25 @@ def main() -> None:
         _digest(audio[i].tobytes() for i in range(len(chosen))),
         _digest([features.tobytes()]),
         _digest(v.numpy().tobytes() for v in network.state_dict().values()),
+        *_note_network_digests(),
     ]
     print(" ".join(digests))
+
+
+def _note_network_digests() -> list[str]:
+    """Digests of one note-training clip's spectrogram and of the note network after a step."""
+    clip = render_clips(NOTE_PIANO, [0])[0]
+    levels = normalise_db(spectrogram(clip.samples))
+    torch.manual_seed(note_training.SEED)
+    torch.set_num_threads(note_training.TORCH_THREADS)
+    network = note_training.NoteNetwork()
+    targets = [frame_targets(clip.notes, levels.shape[0])]
+    rng = np.random.default_rng(note_training.SEED)
+    note_training._fit(network, [levels], targets, 1, note_training.LEARNING_RATE, rng)
+    return [
+        _digest([levels.tobytes()]),
+        _digest(array.tobytes() for array in network.arrays().values()),
+    ]
 
 
 def _digest(chunks) -> str:  # type: ignore[no-untyped-def]

@@ -9,11 +9,13 @@ from torch import nn
 from pianoscope.model.training.exact_adamw import ExactSqrtAdamW, correctly_rounded_sqrt
 
 
-def trained_weights(optimizer_class: type[torch.optim.Optimizer]) -> list[torch.Tensor]:
+def trained_weights(
+    optimizer_class: type[torch.optim.Optimizer], weight_decay: float = 1e-4
+) -> list[torch.Tensor]:
     """A small network trained 40 steps under OneCycleLR (as the recipe drives its optimizer)."""
     torch.manual_seed(3)
     network = nn.Sequential(nn.Linear(12, 16), nn.ReLU(), nn.Linear(16, 3))
-    optimizer = optimizer_class(network.parameters(), lr=3e-3, weight_decay=1e-4)
+    optimizer = optimizer_class(network.parameters(), lr=3e-3, weight_decay=weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, 3e-3, total_steps=40)
     inputs, targets = torch.randn(64, 12), torch.randint(0, 3, (64,))
     for _ in range(40):
@@ -33,6 +35,13 @@ def test_it_trains_as_torchs_adamw_does() -> None:
     torch.manual_seed(3)
     initial = nn.Sequential(nn.Linear(12, 16), nn.ReLU(), nn.Linear(16, 3))
     assert not torch.allclose(initial[0].weight, ours[0])
+
+
+def test_without_weight_decay_it_trains_as_torchs_adam_does() -> None:
+    """How the note network trains (`transcription.train`: Adam, no weight decay)."""
+    ours, torchs = trained_weights(ExactSqrtAdamW, 0.0), trained_weights(torch.optim.Adam, 0.0)
+    for mine, theirs in zip(ours, torchs, strict=True):
+        torch.testing.assert_close(mine, theirs, rtol=1e-4, atol=1e-6)
 
 
 def test_its_square_root_is_the_correctly_rounded_one() -> None:
