@@ -115,6 +115,16 @@ def run_pinned(arguments: Sequence[str]) -> int | None:
             return child.wait()
 
 
+def go_on_pinned(module: str, argv: Sequence[str] | None = None) -> None:
+    """For a script that rebuilds a shipped file (the same numbers on any machine): return in a
+    pinned process; otherwise run `python -m module` with `argv` (None: this process's own
+    arguments) in a pinned child and exit with its status."""
+    arguments = sys.argv[1:] if argv is None else argv
+    status = run_pinned(["-m", module, *arguments])
+    if status is not None:
+        raise SystemExit(status)
+
+
 def use_pinned_torch() -> None:
     """oneDNN off in a pinned process; convolutions then run on NNPACK's kernels (batches of 16
     or more) or on ATen's own and MKL's."""

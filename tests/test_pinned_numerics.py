@@ -20,6 +20,7 @@ from support.emulated_cpu import CLIPS_PER_KIND, emulated_run, run_probe
 from pianoscope.pinned_numerics import (
     PINNED_MARKER,
     X86_64_AVX2,
+    go_on_pinned,
     numpy_cpu_dispatch,
     pinned_environment,
     run_pinned,
@@ -61,6 +62,14 @@ def test_a_command_runs_again_pinned_and_its_status_comes_back() -> None:
 def test_in_the_pinned_process_itself_the_command_goes_on(monkeypatch) -> None:
     monkeypatch.setenv(PINNED_MARKER, "numpy-baseline")
     assert run_pinned(["-c", "raise SystemExit(5)"]) is None
+
+
+def test_a_rebuilding_script_exits_with_its_pinned_run_or_goes_on_in_it(monkeypatch) -> None:
+    with pytest.raises(SystemExit) as exited:  # the pinned child's own argument error
+        go_on_pinned("pianoscope.transcription.form_train", ["--no-such-option"])
+    assert exited.value.code == 2
+    monkeypatch.setenv(PINNED_MARKER, "numpy-baseline")
+    assert go_on_pinned("pianoscope.transcription.form_train", ["--no-such-option"]) is None
 
 
 @pytest.mark.fluidsynth

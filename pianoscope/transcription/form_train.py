@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import time
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -31,7 +30,7 @@ from pianoscope.model.labels import FORM_LABELS
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE
 from pianoscope.model.training.sources import LEAVE_ONE_OUT, PIANO_FAMILIES
 from pianoscope.model.training.synth import DatasetSpec, plan_clips
-from pianoscope.pinned_numerics import run_pinned
+from pianoscope.pinned_numerics import go_on_pinned
 from pianoscope.transcription.form import (
     MODEL_NAME,
     NoteFormModel,
@@ -140,11 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         "--out", type=Path, default=Path(str(resources.files("pianoscope.resources"))) / MODEL_NAME
     )
     arguments = parser.parse_args(argv)
-    # Rebuilds a shipped file: the same numbers on any machine (pianoscope.pinned_numerics).
-    command_line = sys.argv[1:] if argv is None else argv
-    status = run_pinned(["-m", "pianoscope.transcription.form_train", *command_line])
-    if status is not None:
-        raise SystemExit(status)
+    go_on_pinned("pianoscope.transcription.form_train", argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     train(arguments.out)
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -51,7 +50,7 @@ from torch import nn
 from torch.nn import functional
 
 from pianoscope.model.training.exact_adamw import ExactSqrtAdamW
-from pianoscope.pinned_numerics import pinned_kind, run_pinned
+from pianoscope.pinned_numerics import go_on_pinned, pinned_kind
 from pianoscope.transcription.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAGES
 from pianoscope.transcription.data import TRAINING_PIANOS, Clip, frame_targets, render_clips
 from pianoscope.transcription.network import (
@@ -314,11 +313,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
     parser.add_argument("--emphasis-clips-per-piano", type=int, default=EMPHASIS_CLIPS_PER_PIANO)
     arguments = parser.parse_args(argv)
-    # Rebuilds a shipped file: the same numbers on any machine (pianoscope.pinned_numerics).
-    command_line = sys.argv[1:] if argv is None else argv
-    status = run_pinned(["-m", "pianoscope.transcription.train", *command_line])
-    if status is not None:
-        raise SystemExit(status)
+    go_on_pinned("pianoscope.transcription.train", argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     log.info("numerics pinned: %s, %d torch threads", pinned_kind(), TORCH_THREADS)
     train(

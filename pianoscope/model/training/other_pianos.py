@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +40,7 @@ from pianoscope.model.training.render import (
 )
 from pianoscope.model.training.sources import instrument_name
 from pianoscope.model.weights import load_weights
-from pianoscope.pinned_numerics import run_pinned
+from pianoscope.pinned_numerics import go_on_pinned
 from pianoscope.progress import ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
 
@@ -109,10 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=Path, default=resource_path(WEIGHTS_NAME))
     args = parser.parse_args()
-    # Rebuilds a shipped file: the same numbers on any machine (pianoscope.pinned_numerics).
-    status = run_pinned(["-m", "pianoscope.model.training.other_pianos", *sys.argv[1:]])
-    if status is not None:
-        raise SystemExit(status)
+    go_on_pinned("pianoscope.model.training.other_pianos")
     torch.manual_seed(0)
     torch.set_num_threads(1)
     pianos = build_other_pianos(args.weights)
