@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from support.toy_datasets import labelled_toy_dataset
 
-from pianoscope.model.labels import IGNORE_INDEX
 from pianoscope.model.network import PianoscopeNet, TilePool, split_cues
-from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
+from pianoscope.model.training.synth import Dataset
 from pianoscope.model.training.train import (
     TIMBRE_BEARING_INDICES,
     TrainConfig,
@@ -95,14 +95,7 @@ def _toy_dataset(rng: np.random.Generator, clips: int) -> Dataset:
             features[i][:, bright : bright + 2] = (level - 30.0 + 6.0 * intensity[i] + pulse)[
                 :, None
             ]
-    return Dataset(
-        features.astype(np.float16),
-        np.where(unknown, UNKNOWN_INDEX, piano),
-        np.where(unknown, IGNORE_INDEX, form),
-        np.where(unknown, IGNORE_INDEX, intensity),
-        np.where(unknown, "noise", "known"),
-        np.where(unknown, "noise", "toy"),
-    )
+    return labelled_toy_dataset(features, piano, form, intensity, unknown)
 
 
 @pytest.fixture

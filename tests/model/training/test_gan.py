@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from support.toy_datasets import labelled_toy_dataset
 
 from pianoscope.model.labels import IGNORE_INDEX
 from pianoscope.model.training.gan import (
@@ -16,7 +17,7 @@ from pianoscope.model.training.gan import (
     random_patches,
     train_gan,
 )
-from pianoscope.model.training.synth import UNKNOWN_INDEX, Dataset
+from pianoscope.model.training.synth import Dataset
 from pianoscope.model.training.train import _mix_gan_patches
 
 
@@ -30,14 +31,7 @@ def _toy_dataset(clips: int = 200, frames: int = 60) -> Dataset:
     for i in range(clips):
         features[i, :, 8 + 12 * piano[i] : 16 + 12 * piano[i]] = -60 + 8 * intensity[i]
     unknown = np.arange(clips) % 10 == 0
-    return Dataset(
-        features.astype(np.float16),
-        np.where(unknown, UNKNOWN_INDEX, piano),
-        np.where(unknown, IGNORE_INDEX, form),
-        np.where(unknown, IGNORE_INDEX, intensity),
-        np.where(unknown, "noise", "known"),
-        np.where(unknown, "noise", "toy"),
-    )
+    return labelled_toy_dataset(features, piano, form, intensity, unknown)
 
 
 def test_generator_and_discriminator_shapes() -> None:
