@@ -69,7 +69,7 @@ from pianoscope.transcription.spectrogram import (
     normalise_db,
     spectrogram,
 )
-from pianoscope.transcription.tuning import tune_decoding
+from pianoscope.transcription.tuning import VALIDATION_CLIPS_PER_PIANO, tune_decoding
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +203,7 @@ def train(
     clips_per_piano: int = CLIPS_PER_PIANO,
     emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
     start_from: Path | None = None,
+    validation_clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO,
 ) -> None:
     """Train from scratch under SEED, continue, fine-tune, and write the weights to `out` (.npz).
 
@@ -239,7 +240,8 @@ def train(
         )
     arrays = network.arrays()
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(out, **arrays, **tune_decoding(arrays).arrays())
+    settings = tune_decoding(arrays, validation_clips_per_piano)
+    np.savez(out, **arrays, **settings.arrays())
 
 
 def _fit(
@@ -312,6 +314,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
     parser.add_argument("--emphasis-clips-per-piano", type=int, default=EMPHASIS_CLIPS_PER_PIANO)
+    parser.add_argument(
+        "--validation-clips-per-piano",
+        type=int,
+        default=VALIDATION_CLIPS_PER_PIANO,
+        help="clips the decoding thresholds are chosen on (fewer: only to test the command)",
+    )
     arguments = parser.parse_args(argv)
     go_on_pinned("pianoscope.transcription.train", argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -324,6 +332,7 @@ def main(argv: list[str] | None = None) -> None:
         clips_per_piano=arguments.clips_per_piano,
         emphasis_clips_per_piano=arguments.emphasis_clips_per_piano,
         start_from=arguments.start_from,
+        validation_clips_per_piano=arguments.validation_clips_per_piano,
     )
 
 

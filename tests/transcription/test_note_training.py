@@ -1,5 +1,7 @@
-"""The note network's training command, end to end on a few clips: it runs pinned and writes
-weights and decoding settings that `analyse` can load."""
+"""The note network's training command, end to end on a few clips: it runs pinned, writes
+weights and decoding settings that `analyse` can load, and trained in two parts (the first
+phase, then `--start-from` its weights) it gives the weights of one whole run: the shipped
+training takes longer than one working session and is run that way."""
 
 from __future__ import annotations
 
@@ -12,27 +14,57 @@ import pytest
 import torch
 
 from pianoscope.pinned_numerics import numpy_cpu_dispatch
-from pianoscope.transcription.network import load_weights
+from pianoscope.transcription.network import PARAMETER_NAMES, load_weights
 from pianoscope.transcription.train import SEED, NoteNetwork
 
 HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
+# A tiny recipe: one clip per piano to train on and one to tune the decoding on.
+TINY = ["--clips-per-piano", "1", "--emphasis-clips-per-piano", "0"]
+TINY += ["--validation-clips-per-piano", "1", "--fine-tune-steps", "0"]
+
+
+def run_training(out: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out)]
+    finished = subprocess.run(
+        [*command, *TINY, *arguments], capture_output=True, text=True, check=False
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    return finished
+
+
+@pytest.fixture(scope="module")
+def whole_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Two first-phase steps and one continuation step in one run: weights and log."""
+    out = tmp_path_factory.mktemp("whole") / "notes.npz"
+    finished = run_training(out, "--steps", "2", "--continue-steps", "1")
+    return out, finished.stderr
 
 
 @pytest.mark.fluidsynth
 @pytest.mark.timeout(900)
-def test_the_training_command_runs_pinned_and_writes_loadable_weights(tmp_path: Path) -> None:
-    out = tmp_path / "notes.npz"
-    command = [
-        sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out),
-        "--steps", "2", "--continue-steps", "1", "--fine-tune-steps", "0",
-        "--clips-per-piano", "1", "--emphasis-clips-per-piano", "0",
-    ]  # fmt: skip
-    finished = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert finished.returncode == 0, finished.stderr[-2000:]
+def test_the_training_command_runs_pinned_and_writes_loadable_weights(
+    whole_run: tuple[Path, str],
+) -> None:
+    out, log = whole_run
     pinned = "x86-64-avx2" if HAS_AVX2 else "numpy-baseline"
-    assert f"numerics pinned: {pinned}, 2 torch threads" in finished.stderr
+    assert f"numerics pinned: {pinned}, 2 torch threads" in log
     weights = load_weights(out)
     torch.manual_seed(SEED)  # the network as the command built it, before its three steps
     untrained = NoteNetwork().arrays()
     assert not np.array_equal(weights["conv1.weight"], untrained["conv1.weight"])
     assert 0.0 < float(weights["onset_threshold"]) < 1.0
+
+
+@pytest.mark.fluidsynth
+@pytest.mark.timeout(900)
+def test_training_in_two_parts_gives_the_weights_of_one_run(
+    whole_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    first = tmp_path / "first.npz"
+    run_training(first, "--steps", "2", "--continue-steps", "0")
+    second = tmp_path / "second.npz"
+    run_training(second, "--start-from", str(first), "--continue-steps", "1")
+    whole, parted = load_weights(whole_run[0]), load_weights(second)
+    assert not np.array_equal(parted["conv1.weight"], load_weights(first)["conv1.weight"])
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(parted[name], whole[name], err_msg=name)
