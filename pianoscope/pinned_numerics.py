@@ -11,7 +11,7 @@ held to AVX2 by its own switch):
   ones, oneDNN held to AVX2, and MKL held to AVX2 each gave other weights; OpenBLAS's core type
   and numpy's kernels did not.
 That is why `pianoscope train` on another machine trained weights of the same quality but not
-the shipped ones (README, The classifier).
+the shipped ones (docs/classifier.md, "The same weights on another machine").
 
 The pins alone were not enough across CPU makers. Run under qemu-user emulating an AMD EPYC
 (Rome) or an Intel Haswell (stop 40), a pinned process rendered the same audio and features
@@ -35,7 +35,7 @@ makes every one of those choices (`pinned_environment`):
 - one thread each, as the recipe already asks.
 Made to hold on x86-64 CPUs with AVX2 and FMA (Intel since 2013, AMD since 2015); shown
 against one machine held to AVX2 by those switches and against emulated AMD and Intel CPUs
-without AVX-512 (README, The classifier). Elsewhere only
+without AVX-512 (docs/classifier.md). Elsewhere only
 numpy is pinned and the numbers are the platform's own. It costs training time, not rendering
 time (stop 39: 1.41x on a short training on a quiet machine, oneDNN off and MKL's COMPATIBLE
 branch sharing the cost; the recipe's training 29.8 min against 18.4 natively, beside other
