@@ -31,6 +31,10 @@ Pinned, oneDNN is off and the convolutions take ATen's own kernels: a step on on
 2.05 s against 0.73 s natively (stop 42, quiet machine, 30 steps), on two threads 1.08 s, the
 same weights whether held to AVX2 or not and run after run; hence two threads.
 
+With `--checkpoint FILE` the training's state is saved as it goes (`training_checkpoint`) and
+the same command run again goes on from it, to the same weights; `--max-steps N` stops a run
+after N steps, so the training can be done in sittings of any length.
+
 Losses: binary cross-entropy for onsets (positives weighted ONSET_POSITIVE_WEIGHT, as one frame
 in hundreds is an onset) and frames, squared error for velocity at onset frames only.
 """
@@ -38,9 +42,11 @@ in hundreds is an onset) and frames, squared error for velocity at onset frames 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -49,6 +55,7 @@ import torch
 from torch import nn
 from torch.nn import functional
 
+from pianoscope.errors import PianoscopeError
 from pianoscope.model.training.exact_adamw import ExactSqrtAdamW
 from pianoscope.pinned_numerics import go_on_pinned, pinned_kind
 from pianoscope.transcription.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAGES
@@ -68,6 +75,12 @@ from pianoscope.transcription.spectrogram import (
     KEY_COUNT,
     normalise_db,
     spectrogram,
+)
+from pianoscope.transcription.training_checkpoint import (
+    Checkpoint,
+    PhaseState,
+    load_checkpoint,
+    save_checkpoint,
 )
 from pianoscope.transcription.tuning import VALIDATION_CLIPS_PER_PIANO, tune_decoding
 
@@ -92,6 +105,8 @@ ONSET_POSITIVE_WEIGHT = 8.0
 TORCH_THREADS = 2
 SEED = 13
 WEIGHTS_NAME = "note_model.npz"
+# With a checkpoint, the training state is saved this often (and at the end of every phase).
+CHECKPOINT_STEPS = 200
 CHANNELS = (32, 40, 40, 40)
 
 
@@ -194,6 +209,17 @@ def _rendered(
     return features, targets
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One learning-rate cycle of the training: its steps, peak rate and crop generator's seed;
+    `fine_tune` phases train on the fine-tuning clips as well."""
+
+    steps: int
+    learning_rate: float
+    seed: int
+    fine_tune: bool = False
+
+
 def train(
     out: Path,
     *,
@@ -204,44 +230,81 @@ def train(
     emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
     start_from: Path | None = None,
     validation_clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO,
-) -> None:
+    checkpoint: Path | None = None,
+    max_steps: int | None = None,
+) -> bool:
     """Train from scratch under SEED, continue, fine-tune, and write the weights to `out` (.npz).
 
     With `start_from` (weights after the first phase's STEPS steps) the continuation and the
     fine-tuning run: no step draws on torch's random state (crops come from each phase's own
-    numpy generator), so it gives the same weights as the whole command."""
+    numpy generator), so it gives the same weights as the whole command. With `checkpoint`, the
+    training's state is saved there every CHECKPOINT_STEPS steps and at the end of each phase,
+    and a run finding it there goes on from it; with `max_steps` too, the run stops after that
+    many steps. Returns whether the weights were written (the checkpoint is then removed)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
-    features, targets = build_training_set(clips_per_piano, emphasis_clips_per_piano)
+    recipe = {
+        "steps": steps,
+        "continue_steps": continue_steps,
+        "fine_tune_steps": fine_tune_steps,
+        "clips_per_piano": clips_per_piano,
+        "emphasis_clips_per_piano": emphasis_clips_per_piano,
+    }
+    phases = (
+        Phase(steps, LEARNING_RATE, SEED),
+        Phase(continue_steps, CONTINUE_LEARNING_RATE, CONTINUE_SEED),
+        Phase(fine_tune_steps, FINE_TUNE_LEARNING_RATE, FINE_TUNE_SEED, fine_tune=True),
+    )
+    resumed = None
+    if checkpoint is not None and checkpoint.exists():
+        resumed = load_checkpoint(checkpoint, recipe)
+    first_phase = resumed.phase if resumed else 1 if start_from is not None else 0
+    to_run = [i for i, phase in enumerate(phases) if i >= first_phase and phase.steps]
+    features, targets = (
+        build_training_set(clips_per_piano, emphasis_clips_per_piano) if to_run else ([], [])
+    )
     network = NoteNetwork()
-    if start_from is None:
-        _fit(network, features, targets, steps, LEARNING_RATE, np.random.default_rng(SEED))
-    else:
+    if resumed is not None:
+        network.load_state_dict(resumed.network)
+        log.info("going on from %s: phase %d, step %d", checkpoint, resumed.phase,
+                 resumed.state.step if resumed.state else 0)  # fmt: skip
+    elif start_from is not None:
         with np.load(start_from) as archive:
             network.load_state_dict({n: torch.from_numpy(archive[n]) for n in PARAMETER_NAMES})
-    if continue_steps:
-        _fit(
-            network,
-            features,
-            targets,
-            continue_steps,
-            CONTINUE_LEARNING_RATE,
-            np.random.default_rng(CONTINUE_SEED),
-        )
-    if fine_tune_steps:
-        more_features, more_targets = build_fine_tune_set()
-        _fit(
-            network,
-            features + more_features,
-            targets + more_targets,
-            fine_tune_steps,
-            FINE_TUNE_LEARNING_RATE,
-            np.random.default_rng(FINE_TUNE_SEED),
-        )
+    budget = max_steps
+    for index in to_run:
+        phase = phases[index]
+        if phase.fine_tune:
+            more_features, more_targets = build_fine_tune_set()
+            features, targets = features + more_features, targets + more_targets
+        saving = None
+        if checkpoint is not None:
+            saving = functools.partial(_save, checkpoint, recipe, index, network)
+        state = resumed.state if resumed is not None and resumed.phase == index else None
+        done = _fit(
+            network, features, targets, phase.steps, phase.learning_rate,
+            np.random.default_rng(phase.seed), resume=state, save=saving, budget=budget,
+        )  # fmt: skip
+        if budget is not None:
+            budget -= done - (state.step if state else 0)
+        if done < phase.steps:
+            log.info("stopped at step %d of phase %d; run the command again to go on", done, index)
+            return False
+        if checkpoint is not None:
+            save_checkpoint(checkpoint, Checkpoint(recipe, index + 1, network.state_dict(), None))
     arrays = network.arrays()
     out.parent.mkdir(parents=True, exist_ok=True)
     settings = tune_decoding(arrays, validation_clips_per_piano)
     np.savez(out, **arrays, **settings.arrays())
+    if checkpoint is not None:
+        checkpoint.unlink(missing_ok=True)
+    return True
+
+
+def _save(
+    path: Path, recipe: dict[str, int], phase: int, network: NoteNetwork, state: PhaseState
+) -> None:
+    save_checkpoint(path, Checkpoint(recipe, phase, network.state_dict(), state))
 
 
 def _fit(
@@ -251,14 +314,38 @@ def _fit(
     steps: int,
     learning_rate: float,
     rng: np.random.Generator,
-) -> None:
+    *,
+    resume: PhaseState | None = None,
+    save: Callable[[PhaseState], None] | None = None,
+    budget: int | None = None,
+) -> int:
     """`steps` steps of Adam under a one-cycle schedule peaking at `learning_rate`: AdamW
-    without weight decay, with a square root every CPU rounds alike (`exact_adamw`)."""
+    without weight decay, with a square root every CPU rounds alike (`exact_adamw`).
+
+    `resume` is the phase's state after its first steps, which are then not taken again;
+    `save` receives the state every CHECKPOINT_STEPS steps and when the run stops. With a
+    `budget`, at most that many steps are taken. Returns the phase's steps done so far."""
     optimiser = ExactSqrtAdamW(network.parameters(), lr=learning_rate, weight_decay=0.0)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, learning_rate, total_steps=steps)
+    first = 0
+    if resume is not None:
+        optimiser.load_state_dict(resume.optimiser)
+        schedule.load_state_dict(resume.schedule)
+        rng.bit_generator.state = resume.rng
+        first = resume.step
+
+    def state(step: int) -> PhaseState:
+        return PhaseState(
+            step, optimiser.state_dict(), schedule.state_dict(), rng.bit_generator.state
+        )
+
     positive = torch.tensor(ONSET_POSITIVE_WEIGHT)
     started = time.perf_counter()
-    for step in range(steps):
+    for step in range(first, steps):
+        if budget is not None and step - first >= budget:
+            if save is not None:
+                save(state(step))
+            return step
         batch_x, batch_y = _batch(features, targets, rng)
         logits = network(batch_x)
         onset, frame, velocity = batch_y.unbind(dim=1)
@@ -279,6 +366,9 @@ def _fit(
                 step, onset_loss.item(), frame_loss.item(), velocity_loss.item(),
                 time.perf_counter() - started,
             )  # fmt: skip
+        if save is not None and (step + 1) % CHECKPOINT_STEPS == 0 and step + 1 < steps:
+            save(state(step + 1))
+    return steps
 
 
 def _batch(
@@ -320,20 +410,39 @@ def main(argv: list[str] | None = None) -> None:
         default=VALIDATION_CLIPS_PER_PIANO,
         help="clips the decoding thresholds are chosen on (fewer: only to test the command)",
     )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        help="save the training's state here as it goes; run the same command again to go on "
+        "from it (removed once the weights are written)",
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        help="stop after this many steps of this run (with --checkpoint): a training longer "
+        "than one sitting",
+    )
     arguments = parser.parse_args(argv)
+    if arguments.max_steps is not None and arguments.checkpoint is None:
+        parser.error("--max-steps needs --checkpoint, or the steps it took would be lost")
     go_on_pinned("pianoscope.transcription.train", argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     log.info("numerics pinned: %s, %d torch threads", pinned_kind(), TORCH_THREADS)
-    train(
-        arguments.out,
-        steps=arguments.steps,
-        continue_steps=arguments.continue_steps,
-        fine_tune_steps=arguments.fine_tune_steps,
-        clips_per_piano=arguments.clips_per_piano,
-        emphasis_clips_per_piano=arguments.emphasis_clips_per_piano,
-        start_from=arguments.start_from,
-        validation_clips_per_piano=arguments.validation_clips_per_piano,
-    )
+    try:
+        train(
+            arguments.out,
+            steps=arguments.steps,
+            continue_steps=arguments.continue_steps,
+            fine_tune_steps=arguments.fine_tune_steps,
+            clips_per_piano=arguments.clips_per_piano,
+            emphasis_clips_per_piano=arguments.emphasis_clips_per_piano,
+            start_from=arguments.start_from,
+            validation_clips_per_piano=arguments.validation_clips_per_piano,
+            checkpoint=arguments.checkpoint,
+            max_steps=arguments.max_steps,
+        )
+    except PianoscopeError as error:
+        parser.exit(1, f"{error}\n")
 
 
 if __name__ == "__main__":

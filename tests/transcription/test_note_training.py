@@ -1,7 +1,7 @@
 """The note network's training command, end to end on a few clips: it runs pinned, writes
 weights and decoding settings that `analyse` can load, and trained in two parts (the first
-phase, then `--start-from` its weights) it gives the weights of one whole run: the shipped
-training takes longer than one working session and is run that way."""
+phase, then `--start-from` its weights) or stopped and gone on with from its checkpoint, it
+gives the weights of one whole run: the shipped training takes longer than one sitting."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import torch
 from pianoscope.pinned_numerics import numpy_cpu_dispatch
 from pianoscope.transcription.network import PARAMETER_NAMES, load_weights
 from pianoscope.transcription.train import SEED, NoteNetwork
+from pianoscope.transcription.training_checkpoint import Checkpoint, save_checkpoint
 
 HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
 # A tiny recipe: one clip per piano to train on and one to tune the decoding on.
@@ -68,3 +69,34 @@ def test_training_in_two_parts_gives_the_weights_of_one_run(
     assert not np.array_equal(parted["conv1.weight"], load_weights(first)["conv1.weight"])
     for name in PARAMETER_NAMES:
         np.testing.assert_array_equal(parted[name], whole[name], err_msg=name)
+
+
+@pytest.mark.fluidsynth
+@pytest.mark.timeout(900)
+def test_a_training_stopped_and_run_again_goes_on_to_the_weights_of_one_run(
+    whole_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, checkpoint = tmp_path / "notes.npz", tmp_path / "state.pt"
+    recipe = ("--steps", "2", "--continue-steps", "1", "--checkpoint", str(checkpoint))
+    run_training(out, *recipe, "--max-steps", "1")  # stops inside the first phase
+    assert checkpoint.exists() and not out.exists()
+    second = run_training(out, *recipe, "--max-steps", "1")  # ends it, stops before the next
+    assert "going on from" in second.stderr and "stopped at step 0 of phase 1" in second.stderr
+    run_training(out, *recipe)
+    assert not checkpoint.exists()
+    whole, resumed = load_weights(whole_run[0]), load_weights(out)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(resumed[name], whole[name], err_msg=name)
+
+
+def test_the_command_refuses_a_checkpoint_of_another_recipe(tmp_path: Path) -> None:
+    out, checkpoint = tmp_path / "notes.npz", tmp_path / "state.pt"
+    recipe = {"steps": 2, "continue_steps": 3000, "fine_tune_steps": 0}
+    recipe |= {"clips_per_piano": 1, "emphasis_clips_per_piano": 0}
+    save_checkpoint(checkpoint, Checkpoint(recipe, 0, NoteNetwork().state_dict(), None))
+    command = [sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out)]
+    other = [*TINY, "--steps", "3", "--checkpoint", str(checkpoint)]
+    refused = subprocess.run([*command, *other], capture_output=True, text=True, check=False)
+    assert refused.returncode == 1
+    assert "belongs to another recipe" in refused.stderr
+    assert checkpoint.exists() and not out.exists()
