@@ -291,7 +291,7 @@ def train(
             log.info("stopped at step %d of phase %d; run the command again to go on", done, index)
             return False
         if checkpoint is not None:
-            save_checkpoint(checkpoint, Checkpoint(recipe, index + 1, network.state_dict(), None))
+            _save(checkpoint, recipe, index + 1, network, None)
     arrays = network.arrays()
     out.parent.mkdir(parents=True, exist_ok=True)
     settings = tune_decoding(arrays, validation_clips_per_piano)
@@ -302,7 +302,7 @@ def train(
 
 
 def _save(
-    path: Path, recipe: dict[str, int], phase: int, network: NoteNetwork, state: PhaseState
+    path: Path, recipe: dict[str, int], phase: int, network: NoteNetwork, state: PhaseState | None
 ) -> None:
     save_checkpoint(path, Checkpoint(recipe, phase, network.state_dict(), state))
 
