@@ -80,6 +80,14 @@ NEIGHBOUR_RATIO = 0.5
 # TimGM6mb's C major: a second peak of 0.50-0.58 220 ms on); at 0.6 they are one note again,
 # at validation onset F1 0.865 -> 0.862 (96 clips), and every fast repeat (80-125 ms) stays.
 RESTRIKE_THRESHOLD = 0.6
+# The long frames (16384 samples, centred) reach 186 ms ahead, so a key's coming attack can
+# raise its onset probability early where its previous note has just been released (FluidR3's
+# C4 struck 0.2 s after a release: a peak of 0.76 at 60 ms after it, 140 ms before the real
+# one). A peak followed within ANTICIPATION_FRAMES by a stronger one on its key, the key not
+# sounding (frame threshold) in between, is that attack seen early. On 192 validation clips
+# (6 training pianos, 7140 notes, the pinned network) it removes 18 notes, none of them
+# played: onset precision 0.9640 -> 0.9667 at the same recall (4 frames: 0.9660).
+ANTICIPATION_FRAMES = 9
 
 
 @dataclass(frozen=True)
@@ -126,9 +134,9 @@ def decode_notes(
         if _is_note(peak, together, activations.frame[:, peak.key], frame_threshold):
             note_frames.setdefault(peak.key, []).append(peak.frame)
     notes = []
-    for key, frames in note_frames.items():
+    for key, struck in note_frames.items():
         sounding = activations.frame[:, key] >= frame_threshold
-        frames.sort()
+        frames = _without_anticipations(sorted(struck), onset[:, key], sounding)
         for index, peak in enumerate(frames):
             next_onset = frames[index + 1] if index + 1 < len(frames) else onset.shape[0]
             end = _end_frame(sounding, peak, next_onset)
@@ -180,6 +188,22 @@ def _is_note(peak: _Peak, together: list[_Peak], frame: np.ndarray, frame_thresh
         return False  # a sounding key whose partial the upper note's attack reinforced
     window = frame[peak.frame : peak.frame + SOUNDING_WINDOW_FRAMES]
     return bool((window >= frame_threshold).sum() >= SOUNDING_MIN_FRAMES)
+
+
+def _without_anticipations(frames: list[int], onset: np.ndarray, sounding: np.ndarray) -> list[int]:
+    """A key's note frames without those that are its next, stronger attack seen early."""
+    kept = []
+    for index, frame in enumerate(frames):
+        later = frames[index + 1] if index + 1 < len(frames) else None
+        if (
+            later is not None
+            and later - frame <= ANTICIPATION_FRAMES
+            and onset[later] > onset[frame]
+            and not sounding[frame : later - 1].any()
+        ):
+            continue
+        kept.append(frame)
+    return kept
 
 
 def _velocity(value: float) -> int:

@@ -128,3 +128,20 @@ def test_a_weaker_peak_beside_a_struck_key_that_does_not_sound_on_is_its_attack(
     assert [n.midi for n in decode_notes(acts)] == [66]
     acts.frame[10:200, 44] = 0.9
     assert [n.midi for n in decode_notes(acts)] == [65, 66]
+
+
+def test_a_weak_peak_just_before_a_stronger_attack_on_a_silent_key_is_that_attack_seen_early() -> (
+    None
+):
+    acts = activations({39: [10, 70]}, {39: [(10, 60), (70, 120)]})
+    acts.onset[63, 39] = 0.7  # after the release, 7 frames before the next attack
+    acts.frame[63:65, 39] = 0.3  # LATE_SOUNDING: it would pass as a soft note on its own
+    notes = decode_notes(acts)
+    assert [round(n.onset_s * FRAME_RATE_HZ) for n in notes] == [10, 70]
+
+
+def test_a_fast_repeat_on_a_sounding_key_stays_two_notes() -> None:
+    acts = activations({39: [10, 16]}, {39: [(10, 40)]})
+    acts.onset[10, 39] = 0.7  # the first strike weaker than the second, 120 ms apart
+    notes = decode_notes(acts)
+    assert [round(n.onset_s * FRAME_RATE_HZ) for n in notes] == [10, 16]
