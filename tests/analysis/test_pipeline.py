@@ -17,13 +17,6 @@ from pianoscope.errors import AudioFileError
 from pianoscope.progress import Cancelled, CancelToken
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="this synthetic tone's octave and twelfth partials (12 partials at 1/n, all ending "
-    "with the note) sound on as long as a played octave, which the decoding keeps: 12 notes "
-    "for 7 (a sustain ratio of 0.9 instead of 0.8 would drop them, and the played octaves of "
-    "the held-note test with them; issue 13)",
-)
 def test_analysis_finds_the_played_notes_at_their_onsets(arpeggio_file) -> None:
     analysis = analyse_file(arpeggio_file)
     found = [(round(n.onset_s, 2), n.midi) for n in analysis.notes]

@@ -118,10 +118,9 @@ def piece_with_repeat(tmp_path_factory: pytest.TempPathFactory) -> Score:
 @pytest.mark.fluidsynth
 @pytest.mark.xfail(
     strict=False,
-    reason="the note network misses the wrong F4 of the repeat's bar 3 (FluidR3) and reports "
-    "the E4 struck 0.5 s before again at onset probability 0.403, against the threshold 0.4, "
-    "so the written E4 reads played (issue 13); not strict: that close to the threshold "
-    "another CPU's float rounding may decide it either way",
+    reason="the note network misses the wrong F4 of the repeat's bar 3 (FluidR3), struck with "
+    "an A2 and 0.5 s after an E4, so the bar reads as notes played late rather than a wrong "
+    "note (issue 13); not strict: another CPU's float rounding may decide it otherwise",
 )
 def test_a_played_repeat_is_followed_and_its_bars_named(piece_with_repeat: Score) -> None:
     unfolded = piece_with_repeat.with_repeats
