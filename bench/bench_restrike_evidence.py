@@ -33,7 +33,7 @@ from pianoscope.score import verification
 from pianoscope.score.audio_evidence import attack_rise_db
 from pianoscope.score.comparison import compare_with_score
 from pianoscope.score.loading import Score, load_score
-from pianoscope.score.verification import REPEAT_GAP_BEATS
+from pianoscope.score.verification import REPEAT_GAP_BEATS, repeated_notes
 from pianoscope.transcription.transcriber import transcribe_notes
 
 SEEDS = (101, 102, 103, 104, 105, 106)
@@ -41,28 +41,11 @@ SAMPLE_RATE_HZ = 44_100
 THRESHOLDS_DB = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
 
 
-def repeated_notes(score: Score) -> list[int]:
-    """Indices of written notes whose key's previous written note ends at most
-    REPEAT_GAP_BEATS before them (or still sounds)."""
-    chosen = []
-    for index, note in enumerate(score.notes):
-        earlier = [
-            other
-            for other in score.notes[:index]
-            if other.midi == note.midi and other.onset_beat < note.onset_beat
-        ]
-        if earlier:
-            last_end = max(other.onset_beat + other.duration_beat for other in earlier)
-            if last_end >= note.onset_beat - REPEAT_GAP_BEATS:
-                chosen.append(index)
-    return chosen
-
-
-def first_of_runs(score: Score, indices: list[int]) -> list[int]:
+def first_of_runs(score: Score, indices: frozenset[int]) -> list[int]:
     """The chosen notes whose key's previous note is played: skipping two repeats in a row
     leaves the second with nothing ringing before it."""
     chosen: list[int] = []
-    for index in indices:
+    for index in sorted(indices):
         note = score.notes[index]
         previous = max((i for i in range(index) if score.notes[i].midi == note.midi), default=None)
         if previous not in chosen:
@@ -70,7 +53,7 @@ def first_of_runs(score: Score, indices: list[int]) -> list[int]:
     return chosen
 
 
-def rises(score: Score, indices: list[int], soundfont: str) -> tuple[list[float], list[float]]:
+def rises(score: Score, indices: frozenset[int], soundfont: str) -> tuple[list[float], list[float]]:
     """Rise (dB) of each chosen note's key at its attack played, and of the first of each run
     of them skipped."""
     played = perform(score)
@@ -82,7 +65,7 @@ def rises(score: Score, indices: list[int], soundfont: str) -> tuple[list[float]
     return (
         [
             attack_rise_db(played_samples, SAMPLE_RATE_HZ, when[i], score.notes[i].midi)
-            for i in indices
+            for i in sorted(indices)
         ],
         [
             attack_rise_db(skipped_samples, SAMPLE_RATE_HZ, when[i], score.notes[i].midi)
@@ -94,28 +77,25 @@ def rises(score: Score, indices: list[int], soundfont: str) -> tuple[list[float]
 def wrong_verdicts(score: Score, skips: list[int], soundfont: str) -> dict[str, tuple[int, int]]:
     """Score notes judged wrongly on the exact take and on the take with `skips` skipped,
     with the repeat rule ("rule") and without it ("without")."""
-    counts = {}
-    takes = [
+    wrong: dict[str, list[int]] = {"without": [], "rule": []}
+    for performance, skipped in (
         (perform(score), set()),
         (perform(score, Faults(skipped=frozenset(skips))), set(skips)),
-    ]
-    for name, gap in (("without", -np.inf), ("rule", REPEAT_GAP_BEATS)):
-        wrong = []
-        for performance, skipped in takes:
-            samples = render(performance.notes, soundfont)
-            heard = transcribe_notes(samples)
+    ):
+        samples = render(performance.notes, soundfont)
+        heard = transcribe_notes(samples)
+        for name, gap in (("without", -np.inf), ("rule", REPEAT_GAP_BEATS)):
             with patch.object(verification, "REPEAT_GAP_BEATS", gap):
                 comparison = compare_with_score(
                     score, heard.notes, onset_times_s=heard.onset_times_s, samples=samples
                 )
-            wrong.append(
+            wrong[name].append(
                 sum(
                     (result.status == "played") == (index in skipped)
                     for index, result in enumerate(comparison.notes)
                 )
             )
-        counts[name] = (wrong[0], wrong[1])
-    return counts
+    return {name: (exact, with_skips) for name, (exact, with_skips) in wrong.items()}
 
 
 def main() -> None:

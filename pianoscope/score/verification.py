@@ -87,6 +87,7 @@ def verify_against_audio(
     written_end = written_onset + np.array([n.duration_beat for n in score.notes])
     written_midi = np.array([n.midi for n in score.notes])
     median_velocity = float(np.median([note.velocity for note in performed]))
+    repeats = repeated_notes(score)
 
     def struck_with(index: int) -> set[int]:
         """Other keys written at the same onset as note `index`."""
@@ -97,17 +98,6 @@ def verify_against_audio(
         """Keys written to be held from before note `index` is struck."""
         onset = score.notes[index].onset_beat
         return set(written_midi[(written_onset < onset) & (written_end > onset)].tolist())
-
-    def rings_from_before(index: int) -> bool:
-        """Whether note `index`'s key was written to sound until shortly before it."""
-        onset = written_onset[index]
-        return bool(
-            np.any(
-                (written_midi == written_midi[index])
-                & (written_onset < onset)
-                & (written_end >= onset - REPEAT_GAP_BEATS)
-            )
-        )
 
     def confirmed(
         index: int, time_s: float, midi: int | None = None, *, strict: bool = False
@@ -122,7 +112,7 @@ def verify_against_audio(
             return False
         if strict and _explained_by_held(key, struck_with(index)):
             return False
-        if key == note.midi and rings_from_before(index):
+        if key == note.midi and index in repeats:
             return attack_rise_db(samples, sample_rate_hz, time_s, key) >= RESTRUCK_RISE_DB
         if _explained_by_held(key, held_keys(index) - {note.midi}):
             return attack_rise_db(samples, sample_rate_hz, time_s, key) >= HELD_HARMONIC_RISE_DB
@@ -200,6 +190,23 @@ def verify_against_audio(
         extra_indices=tuple(i for i in range(len(performed)) if i not in used),
         heard_onset_s=tuple(heard_onset_s),
         heard_midi=tuple(heard_midi),
+    )
+
+
+def repeated_notes(score: Score) -> frozenset[int]:
+    """Indices of the written notes whose own key was written to sound until at most
+    REPEAT_GAP_BEATS before them: a skipped repeat would ring on from that note."""
+    onset = np.array([n.onset_beat for n in score.notes])
+    end = onset + np.array([n.duration_beat for n in score.notes])
+    midi = np.array([n.midi for n in score.notes])
+    return frozenset(
+        index
+        for index in range(len(score.notes))
+        if np.any(
+            (midi == midi[index])
+            & (onset < onset[index])
+            & (end >= onset[index] - REPEAT_GAP_BEATS)
+        )
     )
 
 
