@@ -79,6 +79,7 @@ from pianoscope.transcription.spectrogram import (
 from pianoscope.transcription.training_checkpoint import (
     Checkpoint,
     PhaseState,
+    Recipe,
     load_checkpoint,
     save_checkpoint,
 )
@@ -107,15 +108,17 @@ SEED = 13
 WEIGHTS_NAME = "note_model.npz"
 # With a checkpoint, the training state is saved this often (and at the end of every phase).
 CHECKPOINT_STEPS = 200
+# The four hidden layers' channels (conv1, conv2, temporal, context) of the shipped network.
 CHANNELS = (32, 40, 40, 40)
 
 
 class NoteNetwork(nn.Module):
-    """The torch twin of `pianoscope.transcription.network` (same parameters, same maths)."""
+    """The torch twin of `pianoscope.transcription.network` (same parameters, same maths);
+    the numpy forward reads the layers' widths from the weights, so any `channels` runs there."""
 
-    def __init__(self) -> None:
+    def __init__(self, channels: tuple[int, int, int, int] = CHANNELS) -> None:
         super().__init__()
-        first, second, third, fourth = CHANNELS
+        first, second, third, fourth = channels
         self.conv1 = nn.Conv2d(INPUT_CHANNELS, first, 3, padding=1)
         self.conv2 = nn.Conv2d(first, second, 3, padding=1)
         self.temporal = _over_time(second, third, TEMPORAL_DILATION)
@@ -232,6 +235,7 @@ def train(
     validation_clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO,
     checkpoint: Path | None = None,
     max_steps: int | None = None,
+    channels: tuple[int, int, int, int] = CHANNELS,
 ) -> bool:
     """Train from scratch under SEED, continue, fine-tune, and write the weights to `out` (.npz).
 
@@ -240,15 +244,17 @@ def train(
     numpy generator), so it gives the same weights as the whole command. With `checkpoint`, the
     training's state is saved there every CHECKPOINT_STEPS steps and at the end of each phase,
     and a run finding it there goes on from it; with `max_steps` too, the run stops after that
-    many steps. Returns whether the weights were written (the checkpoint is then removed)."""
+    many steps. `channels` widens or narrows the hidden layers (part of the recipe). Returns
+    whether the weights were written (the checkpoint is then removed)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
-    recipe = {
+    recipe: Recipe = {
         "steps": steps,
         "continue_steps": continue_steps,
         "fine_tune_steps": fine_tune_steps,
         "clips_per_piano": clips_per_piano,
         "emphasis_clips_per_piano": emphasis_clips_per_piano,
+        "channels": channels,
     }
     phases = (
         Phase(steps, LEARNING_RATE, SEED),
@@ -263,7 +269,7 @@ def train(
     features, targets = (
         build_training_set(clips_per_piano, emphasis_clips_per_piano) if to_run else ([], [])
     )
-    network = NoteNetwork()
+    network = NoteNetwork(channels)
     if resumed is not None:
         network.load_state_dict(resumed.network)
         log.info("going on from %s: phase %d, step %d", checkpoint, resumed.phase,
@@ -302,7 +308,7 @@ def train(
 
 
 def _save(
-    path: Path, recipe: dict[str, int], phase: int, network: NoteNetwork, state: PhaseState | None
+    path: Path, recipe: Recipe, phase: int, network: NoteNetwork, state: PhaseState | None
 ) -> None:
     save_checkpoint(path, Checkpoint(recipe, phase, network.state_dict(), state))
 
@@ -422,6 +428,13 @@ def main(argv: list[str] | None = None) -> None:
         help="stop after this many steps of this run (with --checkpoint): a training longer "
         "than one sitting",
     )
+    parser.add_argument(
+        "--channels",
+        type=_channels,
+        default=CHANNELS,
+        help="the hidden layers' widths, conv1,conv2,temporal,context (default: "
+        f"{','.join(map(str, CHANNELS))})",
+    )
     arguments = parser.parse_args(argv)
     if arguments.max_steps is not None and arguments.checkpoint is None:
         parser.error("--max-steps needs --checkpoint, or the steps it took would be lost")
@@ -440,9 +453,21 @@ def main(argv: list[str] | None = None) -> None:
             validation_clips_per_piano=arguments.validation_clips_per_piano,
             checkpoint=arguments.checkpoint,
             max_steps=arguments.max_steps,
+            channels=arguments.channels,
         )
     except PianoscopeError as error:
         parser.exit(1, f"{error}\n")
+
+
+def _channels(text: str) -> tuple[int, int, int, int]:
+    """'48,56,56,56' -> (48, 56, 56, 56): four positive widths."""
+    try:
+        widths = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        widths = ()
+    if len(widths) != 4 or min(widths) < 1:
+        raise argparse.ArgumentTypeError(f"expected four positive widths like 48,56,56,56: {text}")
+    return widths  # type: ignore[return-value]
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ import torch
 
 from pianoscope.errors import ModelError
 
+# The arguments that shape the weights: step and clip counts, the hidden layers' widths.
+Recipe = dict[str, int | tuple[int, ...]]
+
 
 @dataclass(frozen=True)
 class PhaseState:
@@ -41,7 +44,7 @@ class Checkpoint:
     """The training after the phases before `phase` and, within it, `state` (None: the phase
     has not begun); `recipe` names the arguments that shape the weights."""
 
-    recipe: dict[str, int]
+    recipe: Recipe
     phase: int
     network: dict[str, torch.Tensor]
     state: PhaseState | None
@@ -55,7 +58,7 @@ def save_checkpoint(path: Path, checkpoint: Checkpoint) -> None:
     os.replace(partial, path)
 
 
-def load_checkpoint(path: Path, recipe: dict[str, int]) -> Checkpoint:
+def load_checkpoint(path: Path, recipe: Recipe) -> Checkpoint:
     """The checkpoint at `path`, which must belong to `recipe`."""
     try:
         saved = torch.load(path, weights_only=True)

@@ -14,14 +14,16 @@ import pytest
 import torch
 
 from pianoscope.pinned_numerics import numpy_cpu_dispatch
-from pianoscope.transcription.network import PARAMETER_NAMES, load_weights
-from pianoscope.transcription.train import SEED, NoteNetwork
+from pianoscope.transcription.network import PARAMETER_NAMES, forward, load_weights
+from pianoscope.transcription.spectrogram import FEATURE_COUNT, KEY_COUNT
+from pianoscope.transcription.train import CHANNELS, SEED, NoteNetwork, main
 from pianoscope.transcription.training_checkpoint import Checkpoint, save_checkpoint
 
 HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
 # A tiny recipe: one clip per piano to train on and one to tune the decoding on.
 TINY = ["--clips-per-piano", "1", "--emphasis-clips-per-piano", "0"]
 TINY += ["--validation-clips-per-piano", "1", "--fine-tune-steps", "0"]
+LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
 def run_training(out: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -92,7 +94,7 @@ def test_a_training_stopped_and_run_again_goes_on_to_the_weights_of_one_run(
 def test_the_command_refuses_a_checkpoint_of_another_recipe(tmp_path: Path) -> None:
     out, checkpoint = tmp_path / "notes.npz", tmp_path / "state.pt"
     recipe = {"steps": 2, "continue_steps": 3000, "fine_tune_steps": 0}
-    recipe |= {"clips_per_piano": 1, "emphasis_clips_per_piano": 0}
+    recipe |= {"clips_per_piano": 1, "emphasis_clips_per_piano": 0, "channels": CHANNELS}
     save_checkpoint(checkpoint, Checkpoint(recipe, 0, NoteNetwork().state_dict(), None))
     command = [sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out)]
     other = [*TINY, "--steps", "3", "--checkpoint", str(checkpoint)]
@@ -100,3 +102,27 @@ def test_the_command_refuses_a_checkpoint_of_another_recipe(tmp_path: Path) -> N
     assert refused.returncode == 1
     assert "belongs to another recipe" in refused.stderr
     assert checkpoint.exists() and not out.exists()
+
+
+@pytest.mark.fluidsynth
+@pytest.mark.timeout(900)
+def test_the_command_trains_other_widths_that_analyse_runs(tmp_path: Path) -> None:
+    out = tmp_path / "narrow.npz"
+    run_training(out, "--steps", "1", "--continue-steps", "0", "--channels", "8,12,12,16")
+    weights = load_weights(out)
+    widths = [weights[f"{layer}.weight"].shape[0] for layer in LAYERS]
+    assert widths == [8, 12, 12, 16]
+    features = np.random.default_rng(0).uniform(-1.0, 0.0, (120, FEATURE_COUNT))
+    activations = forward(features.astype(np.float32), weights)
+    assert activations.onset.shape == (120, KEY_COUNT)
+    assert np.isfinite(activations.velocity).all()
+
+
+@pytest.mark.parametrize("widths", ["48,56,56", "48,56,0,56", "wide"])
+def test_the_command_refuses_widths_that_are_not_four_positive_numbers(
+    widths: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["--channels", widths])
+    assert refused.value.code == 2
+    assert "four positive widths" in capsys.readouterr().err
