@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--channels",
-        type=_channels,
+        type=parse_channels,
         default=CHANNELS,
         help="the hidden layers' widths, conv1,conv2,temporal,context (default: "
         f"{','.join(map(str, CHANNELS))})",
@@ -459,7 +459,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.exit(1, f"{error}\n")
 
 
-def _channels(text: str) -> tuple[int, int, int, int]:
+def parse_channels(text: str) -> tuple[int, int, int, int]:
     """'48,56,56,56' -> (48, 56, 56, 56): four positive widths."""
     try:
         widths = tuple(int(part) for part in text.split(","))

@@ -15,20 +15,23 @@ from pianoscope.transcription.network import (
     piece_bounds,
 )
 from pianoscope.transcription.spectrogram import BAND_COUNT, FEATURE_COUNT
-from pianoscope.transcription.train import NoteNetwork
+from pianoscope.transcription.train import CHANNELS, NoteNetwork
 
 
-def random_network(seed: int) -> NoteNetwork:
+def random_network(seed: int, channels: tuple[int, int, int, int] = CHANNELS) -> NoteNetwork:
     torch.manual_seed(seed)
-    network = NoteNetwork()
+    network = NoteNetwork(channels)
     with torch.no_grad():
         for parameter in network.parameters():
             parameter.add_(0.2 * torch.randn_like(parameter))
     return network
 
 
-def test_numpy_forward_matches_torch_across_chunk_boundaries() -> None:
-    network = random_network(3)
+@pytest.mark.parametrize("channels", [CHANNELS, (48, 56, 56, 56)])
+def test_numpy_forward_matches_torch_across_chunk_boundaries(
+    channels: tuple[int, int, int, int],
+) -> None:
+    network = random_network(3, channels)
     frames = CHUNK_FRAMES * 2 + 37
     features = np.random.default_rng(3).uniform(-1.0, 0.0, (frames, FEATURE_COUNT))
     features = features.astype(np.float32)
