@@ -5,9 +5,9 @@
 Runs `network.forward` as `analyse` does (the pieces on every usable CPU, one BLAS thread
 each) over one minute of features, for the shipped weights and for random networks of the
 given widths (the time depends on the widths, not on the values), and beside it the previous
-convolution (every kernel tap's product added to the whole output in memory, before stop 47)
-on the same weights. Prints the fastest of `--repeats` runs of each and their ratio. A wider
-network must still leave the whole `analyse` faster than basic-pitch
+convolution (every kernel tap's product added to the whole output in memory and the ReLU over
+it after, before stop 47) on the same weights. Prints the fastest of `--repeats` runs of each
+and their ratio. A wider network must still leave the whole `analyse` faster than basic-pitch
 (bench/bench_transcription.py), so this is where its cost is read first.
 """
 
@@ -31,10 +31,11 @@ Convolution = Callable[..., np.ndarray]
 LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
-def per_tap_conv2d(
+def per_tap_conv2d_relu(
     inputs: np.ndarray, weight: np.ndarray, bias: np.ndarray, time_dilation: int = 1
 ) -> np.ndarray:
-    """The convolution before stop 47: each tap's product over the whole output, then added."""
+    """The convolution before stop 47: each tap's product over the whole output, then added;
+    the ReLU over the whole output after it."""
     out_channels, in_channels, kernel_t, kernel_f = weight.shape
     pad_t = time_dilation * (kernel_t // 2)
     pad_f = kernel_f // 2
@@ -50,6 +51,7 @@ def per_tap_conv2d(
         for j in range(kernel_f):
             start = i * time_dilation * width + j
             out += weight[:, :, i, j] @ flat[:, start : start + span]
+    np.maximum(out, 0.0, out=out)
     return out.reshape(out_channels, frames, width)[:, :, :bands]
 
 
@@ -58,7 +60,7 @@ def seconds(
 ) -> float:
     """The fastest of `repeats` forward passes with `convolution` in the network's place."""
     best = float("inf")
-    with mock.patch.object(network, "_conv2d", convolution):
+    with mock.patch.object(network, "_conv2d_relu", convolution):
         for _ in range(repeats):
             started = time.perf_counter()
             network.forward(features, weights, workers=usable_cpus())
@@ -85,8 +87,8 @@ def main() -> None:
     print(f"one minute of audio, {usable_cpus()} workers, one BLAS thread each")
     for name, weights in networks:
         widths = [weights[f"{layer}.weight"].shape[0] for layer in LAYERS]
-        blocked = seconds(features, weights, network._conv2d, arguments.repeats)
-        per_tap = seconds(features, weights, per_tap_conv2d, arguments.repeats)
+        blocked = seconds(features, weights, network._conv2d_relu, arguments.repeats)
+        per_tap = seconds(features, weights, per_tap_conv2d_relu, arguments.repeats)
         print(
             f"{name:>12} {widths}: {blocked:.3f} s (previous {per_tap:.3f} s, "
             f"{per_tap / blocked:.2f}x)"

@@ -190,10 +190,10 @@ def piece_bounds(frames: int, workers: int = 1) -> list[tuple[int, int]]:
 
 def _forward_chunk(features: np.ndarray, weights: dict[str, np.ndarray]) -> np.ndarray:
     """Head logits (3, frames, KEY_COUNT) of one chunk; zero padding at its edges, as in torch."""
-    hidden = _relu(_conv2d(input_channels(features), *_layer(weights, "conv1")))
-    hidden = _relu(_conv2d(hidden, *_layer(weights, "conv2")))
-    hidden = _relu(_conv2d(hidden, *_layer(weights, "temporal"), TEMPORAL_DILATION))
-    hidden = _relu(_conv2d(hidden, *_layer(weights, "context"), CONTEXT_DILATION))
+    hidden = _conv2d_relu(input_channels(features), *_layer(weights, "conv1"))
+    hidden = _conv2d_relu(hidden, *_layer(weights, "conv2"))
+    hidden = _conv2d_relu(hidden, *_layer(weights, "temporal"), TEMPORAL_DILATION)
+    hidden = _conv2d_relu(hidden, *_layer(weights, "context"), CONTEXT_DILATION)
     channels, frames, keys = hidden.shape
     heads = (weights["heads.weight"][:, :, 0, 0] @ hidden.reshape(channels, -1)).reshape(
         3, frames, keys
@@ -205,16 +205,18 @@ def _layer(weights: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.nd
     return weights[f"{name}.weight"], weights[f"{name}.bias"]
 
 
-def _conv2d(
+def _conv2d_relu(
     inputs: np.ndarray, weight: np.ndarray, bias: np.ndarray, time_dilation: int = 1
 ) -> np.ndarray:
-    """'Same' 2-D convolution of (C, T, F) with weight (O, C, kt, kf), as torch's Conv2d.
+    """ReLU of the 'same' 2-D convolution of (C, T, F) with weight (O, C, kt, kf), as torch's
+    Conv2d then ReLU.
 
     The input is zero-padded and flattened per channel, so that each kernel tap reads one
     contiguous run of it: the convolution is kt * kf matrix products over views of the one
     padded array, with no (C * kt * kf, T * F) patch matrix copied out first (the output rows
     carry 2 * (kf // 2) columns of the padding, dropped at the end). The products run over
-    CONV_BLOCK columns at a time, so the taps add up in the cache instead of in memory.
+    CONV_BLOCK columns at a time, so the taps, the bias and the ReLU all apply in the cache
+    instead of in memory.
     """
     out_channels, in_channels, kernel_t, kernel_f = weight.shape
     pad_t = time_dilation * (kernel_t // 2)
@@ -240,9 +242,6 @@ def _conv2d(
         for tap, start in taps:
             np.matmul(tap, flat[:, start + begin : start + end], out=block_product)
             block += block_product
-    out += bias[:, None]
+        block += bias[:, None]
+        np.maximum(block, 0.0, out=block)
     return out.reshape(out_channels, frames, width)[:, :, :bands]
-
-
-def _relu(values: np.ndarray) -> np.ndarray:
-    return np.maximum(values, 0.0, out=values)

@@ -26,10 +26,10 @@ The command runs itself again in a child process with pinned numerics, as `piano
 does (`pianoscope.pinned_numerics`), and Adam takes correctly rounded square roots
 (`pianoscope.model.training.exact_adamw`), so the same seeds give the same weights on any x86-64
 CPU with AVX2 (tests/test_pinned_numerics.py checks a step, held to AVX2 and on an emulated AMD
-CPU). The shipped weights were trained before that, natively, and are not these bit for bit.
-Pinned, oneDNN is off and the convolutions take ATen's own kernels: a step on one thread took
-2.05 s against 0.73 s natively (stop 42, quiet machine, 30 steps), on two threads 1.08 s, the
-same weights whether held to AVX2 or not and run after run; hence two threads.
+CPU). The convolutions are matrix products on numpy's pinned BLAS (`blas_convolution`): torch's
+own, pinned, took 1.9 s a step of the 48-56 wide network on two threads, these 0.96 s (stop
+47, quiet machine). The shipped weights are what this command trained before that change (at
+1affd09), and not these bit for bit.
 
 With `--checkpoint FILE` the training's state is saved as it goes (`training_checkpoint`) and
 the same command run again goes on from it, to the same weights; `--max-steps N` stops a run
