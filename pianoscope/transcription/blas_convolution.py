@@ -178,21 +178,27 @@ class _BlasConvolution(torch.autograd.Function):
         # The output's gradient where the forward wrote its outputs, zero between the crops.
         spread = _padded(out_gradient, geometry, 0, 0)
         bias_gradient = out_gradient.sum(axis=(0, 2, 3), dtype=np.float32)
-        weight_gradient = _weight_gradient(spread, source, geometry)
-        # The input's: each tap's transpose, reading the output's gradient shifted back.
-        last = geometry.offsets[-1]
-        shifted_back = np.zeros((spread.shape[0], last + geometry.length), np.float32)
-        shifted_back[:, last : last + geometry.span] = spread[:, : geometry.span]
-        input_flat = np.empty((geometry.channels, geometry.length), np.float32)
-        backwards = [last - offset for offset in geometry.offsets]
-        _shifted_products(input_flat, _taps(weights, transposed=True), shifted_back, backwards)
-        input_gradient = geometry.unpad(input_flat, geometry.pad_t, geometry.pad_f)
+        weight_gradient = _weight_gradient(spread, source, geometry).reshape(weights.shape)
+        input_gradient = None
+        if ctx.needs_input_grad[0]:  # not for the first layer, whose input is the features
+            input_gradient = torch.from_numpy(_input_gradient(spread, weights, geometry))
         return (
-            torch.from_numpy(input_gradient),
-            torch.from_numpy(weight_gradient.reshape(weights.shape)),
+            input_gradient,
+            torch.from_numpy(weight_gradient),
             torch.from_numpy(bias_gradient),
             None,
         )
+
+
+def _input_gradient(spread: np.ndarray, weights: np.ndarray, geometry: _Geometry) -> np.ndarray:
+    """(B, C, T, F): each tap's transpose, reading the output's gradient shifted back."""
+    last = geometry.offsets[-1]
+    shifted_back = np.zeros((spread.shape[0], last + geometry.length), np.float32)
+    shifted_back[:, last : last + geometry.span] = spread[:, : geometry.span]
+    input_flat = np.empty((geometry.channels, geometry.length), np.float32)
+    backwards = [last - offset for offset in geometry.offsets]
+    _shifted_products(input_flat, _taps(weights, transposed=True), shifted_back, backwards)
+    return geometry.unpad(input_flat, geometry.pad_t, geometry.pad_f)
 
 
 def _weight_gradient(spread: np.ndarray, source: np.ndarray, geometry: _Geometry) -> np.ndarray:

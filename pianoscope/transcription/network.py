@@ -89,7 +89,7 @@ def input_channels(features: np.ndarray) -> np.ndarray:
     frames = levels.shape[0]
     earlier = np.concatenate([np.repeat(levels[:1], RISE_FRAMES, axis=0), levels[:-RISE_FRAMES]])
     rises = np.maximum(levels - earlier[:frames], 0.0)
-    register = np.linspace(-1.0, 1.0, KEY_COUNT, dtype=np.float32)
+    register = register_positions()
     return np.concatenate(
         [
             harmonic_stack(levels, -1.0),
@@ -99,6 +99,18 @@ def input_channels(features: np.ndarray) -> np.ndarray:
             np.broadcast_to(register**2, (1, frames, KEY_COUNT)),
         ]
     )
+
+
+def register_positions() -> np.ndarray:
+    """Each key's place on the keyboard, -1 ... 1, float32, rounded as torch.linspace rounds it
+    (one multiply-add from the nearer end; np.linspace differs in the last bit at some keys):
+    the training built its inputs with torch until stop 47, and these are those numbers."""
+    index = np.arange(KEY_COUNT)
+    step = np.float64(np.float32(2.0) / np.float32(KEY_COUNT - 1))
+    from_nearer_end = np.where(
+        index < KEY_COUNT // 2, -1.0 + step * index, 1.0 - step * (KEY_COUNT - 1 - index)
+    )
+    return from_nearer_end.astype(np.float32)
 
 
 def key_levels(bands: np.ndarray) -> np.ndarray:

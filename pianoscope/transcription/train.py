@@ -63,16 +63,12 @@ from pianoscope.transcription.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAG
 from pianoscope.transcription.data import TRAINING_PIANOS, Clip, frame_targets, render_clips
 from pianoscope.transcription.network import (
     CONTEXT_DILATION,
-    HARMONIC_SEMITONES,
     INPUT_CHANNELS,
-    LONG_HARMONIC_SEMITONES,
     PARAMETER_NAMES,
-    RISE_FRAMES,
     TEMPORAL_DILATION,
+    input_channels,
 )
 from pianoscope.transcription.spectrogram import (
-    BAND_COUNT,
-    BANDS_PER_SEMITONE,
     KEY_COUNT,
     normalise_db,
     spectrogram,
@@ -129,22 +125,9 @@ class NoteNetwork(nn.Module):
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         """(batch, frames, FEATURE_COUNT) normalised levels -> logits (batch, 3, frames, keys)."""
-        keys = _key_levels(features[..., :BAND_COUNT])
-        long_keys = _key_levels(features[..., BAND_COUNT:])
-        first_frames = keys[:, :1].expand(-1, RISE_FRAMES, -1)
-        earlier = torch.cat([first_frames, keys[:, :-RISE_FRAMES]], dim=1)[:, : keys.shape[1]]
-        rises = functional.relu(keys - earlier)
-        register = torch.linspace(-1.0, 1.0, KEY_COUNT).expand(keys.shape[0], 1, keys.shape[1], -1)
-        stacked = torch.cat(
-            [
-                torch.stack([_shift(keys, s, -1.0) for s in HARMONIC_SEMITONES], dim=1),
-                torch.stack([_shift(rises, s, 0.0) for s in HARMONIC_SEMITONES], dim=1),
-                torch.stack([_shift(long_keys, s, -1.0) for s in LONG_HARMONIC_SEMITONES], dim=1),
-                register,
-                register**2,
-            ],
-            dim=1,
-        )
+        # The inputs need no gradient: numpy builds them, as `analyse` does.
+        crops = features.numpy()
+        stacked = torch.from_numpy(np.stack([input_channels(crop) for crop in crops]))
         hidden = functional.relu(_convolved(self.conv1, stacked))
         hidden = functional.relu(_convolved(self.conv2, hidden))
         hidden = functional.relu(_convolved(self.temporal, hidden))
@@ -166,22 +149,6 @@ def _convolved(layer: nn.Conv2d, inputs: torch.Tensor) -> torch.Tensor:
 def _over_time(inputs: int, outputs: int, dilation: int) -> nn.Conv2d:
     """A dilated 5x1 convolution over time that keeps the number of frames."""
     return nn.Conv2d(inputs, outputs, (5, 1), padding=(2 * dilation, 0), dilation=(dilation, 1))
-
-
-def _key_levels(bands: torch.Tensor) -> torch.Tensor:
-    """The loudest of bands 3k - 1 ... 3k + 1 per semitone k, as `network.key_levels`."""
-    padded = functional.pad(bands[..., :-1], (1, 0), value=-1.0)
-    return functional.max_pool1d(padded, BANDS_PER_SEMITONE)
-
-
-def _shift(keys: torch.Tensor, semitones: int, outside: float) -> torch.Tensor:
-    """Keys k + shift for k in 0 ... KEY_COUNT - 1, `outside` beyond the spectrogram."""
-    key_count = keys.shape[-1]
-    padded = functional.pad(
-        keys, (max(0, -semitones), max(0, KEY_COUNT + semitones - key_count)), value=outside
-    )
-    start = max(0, semitones)
-    return padded[..., start : start + KEY_COUNT]
 
 
 def build_training_set(

@@ -61,3 +61,17 @@ def test_the_numbers_are_the_same_on_one_thread_and_on_two() -> None:
         use_threads(1)
     for mine, other in zip(one, two, strict=True):
         np.testing.assert_array_equal(mine.numpy(), other.numpy())
+
+
+def test_the_weights_gradients_are_the_same_without_the_inputs() -> None:
+    """The first layer's input (the features) needs no gradient, so none is computed."""
+    generator = torch.Generator().manual_seed(6)
+    inputs = torch.randn(2, 5, 30, 20, generator=generator)
+    weight = torch.randn(4, 5, 3, 3, generator=generator, requires_grad=True)
+    bias = torch.randn(4, generator=generator, requires_grad=True)
+    with_inputs = gradients(blas_conv2d, inputs, weight, bias, 1)
+    out = blas_conv2d(inputs, weight, bias, 1)
+    upstream = torch.linspace(-1.0, 1.0, out.numel()).reshape(out.shape)
+    weight_only = torch.autograd.grad(out, (weight, bias), upstream)
+    np.testing.assert_array_equal(weight_only[0].numpy(), with_inputs[2].numpy())
+    np.testing.assert_array_equal(weight_only[1].numpy(), with_inputs[3].numpy())

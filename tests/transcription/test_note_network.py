@@ -13,8 +13,9 @@ from pianoscope.transcription.network import (
     REGISTER_CHANNELS,
     forward,
     piece_bounds,
+    register_positions,
 )
-from pianoscope.transcription.spectrogram import BAND_COUNT, FEATURE_COUNT
+from pianoscope.transcription.spectrogram import BAND_COUNT, FEATURE_COUNT, KEY_COUNT
 from pianoscope.transcription.train import CHANNELS, NoteNetwork
 
 
@@ -95,3 +96,9 @@ def test_a_cancelled_transcription_stops_every_thread_with_cancelled() -> None:
     cancel.cancel()
     with pytest.raises(Cancelled, match="transcription"):
         forward(features, random_network(1).arrays(), workers=2, cancel=cancel)
+
+
+def test_the_register_channel_is_what_torch_linspace_gave_the_training() -> None:
+    np.testing.assert_array_equal(
+        register_positions(), torch.linspace(-1.0, 1.0, KEY_COUNT).numpy()
+    )
