@@ -5,8 +5,11 @@ Run as a script by tests/test_pinned_numerics.py in processes with different ker
 note-weights`, each a SHA-256 prefix, so two runs compare exactly. Batches of 16 windows, as
 torch takes another convolution path (NNPACK) from 16 on, the one the recipe's batches of 64
 take. The note network (`pianoscope.transcription.train`) then takes one training step, as its
-command does (on its threads), on one clip of its own training content: its batches of 8 crops
-take ATen's convolutions instead.
+command does (on its threads), on one clip of its own training content, its convolutions as
+matrix products on numpy's BLAS (`blas_convolution`): on one crop of 2 s instead of the
+command's eight of 5 s, because emulated those products run about 2000 times slower than
+natively (stop 47: two crops of 2 s took 208 s under qemu), and the crop still spans several of
+their blocks.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from pianoscope.transcription.spectrogram import normalise_db, spectrogram
 CLIPS_PER_KIND = 3
 BATCH_SIZE = 16
 NOTE_PIANO = "FluidR3_GM.sf2"
+NOTE_BATCH = 1
+NOTE_CROP_FRAMES = 100
 
 
 def main() -> None:
@@ -56,6 +61,7 @@ def _note_network_digests() -> list[str]:
     """Digests of one note-training clip's spectrogram and of the note network after a step."""
     clip = render_clips(NOTE_PIANO, [0])[0]
     levels = normalise_db(spectrogram(clip.samples))
+    note_training.BATCH, note_training.CROP_FRAMES = NOTE_BATCH, NOTE_CROP_FRAMES
     torch.manual_seed(note_training.SEED)
     torch.set_num_threads(note_training.TORCH_THREADS)
     network = note_training.NoteNetwork()
