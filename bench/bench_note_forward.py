@@ -36,14 +36,9 @@ def per_tap_conv2d_relu(
 ) -> np.ndarray:
     """The convolution before stop 47: each tap's product over the whole output, then added;
     the ReLU over the whole output after it."""
-    out_channels, in_channels, kernel_t, kernel_f = weight.shape
-    pad_t = time_dilation * (kernel_t // 2)
-    pad_f = kernel_f // 2
+    out_channels, _, kernel_t, kernel_f = weight.shape
     frames, bands = inputs.shape[1], inputs.shape[2]
-    width = bands + 2 * pad_f
-    padded = np.zeros((in_channels, frames + 2 * pad_t + 1, width), dtype=np.float32)
-    padded[:, pad_t : pad_t + frames, pad_f : pad_f + bands] = inputs
-    flat = padded.reshape(in_channels, -1)
+    flat, width = network.flat_padded(inputs, kernel_t, kernel_f, time_dilation)
     span = frames * width
     out = np.empty((out_channels, span), dtype=np.float32)
     out[:] = bias[:, None]

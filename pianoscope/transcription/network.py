@@ -217,6 +217,21 @@ def _layer(weights: dict[str, np.ndarray], name: str) -> tuple[np.ndarray, np.nd
     return weights[f"{name}.weight"], weights[f"{name}.bias"]
 
 
+def flat_padded(
+    inputs: np.ndarray, kernel_t: int, kernel_f: int, time_dilation: int = 1
+) -> tuple[np.ndarray, int]:
+    """(C, T, F) zero-padded for a 'same' kt x kf kernel, flattened per channel: (C, n), and
+    the padded row's width. Tap (i, j) of output (t, f) reads flat column
+    (t + i * dilation) * width + f + j; one spare row keeps the last tap's run inside."""
+    in_channels, frames, bands = inputs.shape
+    pad_t = time_dilation * (kernel_t // 2)
+    pad_f = kernel_f // 2
+    width = bands + 2 * pad_f
+    padded = np.zeros((in_channels, frames + 2 * pad_t + 1, width), dtype=np.float32)
+    padded[:, pad_t : pad_t + frames, pad_f : pad_f + bands] = inputs
+    return padded.reshape(in_channels, -1), width
+
+
 def _conv2d_relu(
     inputs: np.ndarray, weight: np.ndarray, bias: np.ndarray, time_dilation: int = 1
 ) -> np.ndarray:
@@ -230,15 +245,9 @@ def _conv2d_relu(
     CONV_BLOCK columns at a time, so the taps, the bias and the ReLU all apply in the cache
     instead of in memory.
     """
-    out_channels, in_channels, kernel_t, kernel_f = weight.shape
-    pad_t = time_dilation * (kernel_t // 2)
-    pad_f = kernel_f // 2
+    out_channels, _, kernel_t, kernel_f = weight.shape
     frames, bands = inputs.shape[1], inputs.shape[2]
-    width = bands + 2 * pad_f
-    # One spare row, so the last tap's run of frames * width values stays inside the array.
-    padded = np.zeros((in_channels, frames + 2 * pad_t + 1, width), dtype=np.float32)
-    padded[:, pad_t : pad_t + frames, pad_f : pad_f + bands] = inputs
-    flat = padded.reshape(in_channels, -1)
+    flat, width = flat_padded(inputs, kernel_t, kernel_f, time_dilation)
     span = frames * width
     (first_tap, first_start), *taps = [
         (np.ascontiguousarray(weight[:, :, i, j]), i * time_dilation * width + j)
