@@ -249,20 +249,37 @@ def _conv2d_relu(
     frames, bands = inputs.shape[1], inputs.shape[2]
     flat, width = flat_padded(inputs, kernel_t, kernel_f, time_dilation)
     span = frames * width
-    (first_tap, first_start), *taps = [
-        (np.ascontiguousarray(weight[:, :, i, j]), i * time_dilation * width + j)
-        for i in range(kernel_t)
-        for j in range(kernel_f)
+    taps = [
+        np.ascontiguousarray(weight[:, :, i, j]) for i in range(kernel_t) for j in range(kernel_f)
     ]
+    starts = [i * time_dilation * width + j for i in range(kernel_t) for j in range(kernel_f)]
     out = np.empty((out_channels, span), dtype=np.float32)
     product = np.empty((out_channels, CONV_BLOCK), dtype=np.float32)
     for begin in range(0, span, CONV_BLOCK):
         end = min(span, begin + CONV_BLOCK)
-        block, block_product = out[:, begin:end], product[:, : end - begin]
-        np.matmul(first_tap, flat[:, first_start + begin : first_start + end], out=block)
-        for tap, start in taps:
-            np.matmul(tap, flat[:, start + begin : start + end], out=block_product)
-            block += block_product
+        block = out[:, begin:end]
+        add_shifted_products(block, taps, flat, starts, begin, product)
         block += bias[:, None]
         np.maximum(block, 0.0, out=block)
     return out.reshape(out_channels, frames, width)[:, :, :bands]
+
+
+def add_shifted_products(
+    block: np.ndarray,
+    taps: list[np.ndarray],
+    source: np.ndarray,
+    offsets: list[int],
+    begin: int,
+    scratch: np.ndarray,
+) -> None:
+    """block (O, n) = sum over k of taps[k] @ source[:, begin + offsets[k] :][:, :n], in the
+    order of the taps; `scratch` (O, >= n) holds each product before it is added. One block of
+    a convolution's columns, here and in the training's (`blas_convolution`)."""
+    width = block.shape[1]
+    product = scratch[:, :width]
+    start = begin + offsets[0]
+    np.matmul(taps[0], source[:, start : start + width], out=block)
+    for tap, offset in zip(taps[1:], offsets[1:], strict=True):
+        start = begin + offset
+        np.matmul(tap, source[:, start : start + width], out=product)
+        block += product
