@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from torch.autograd.function import once_differentiable
 
-from pianoscope.transcription.network import add_shifted_products
+from pianoscope.transcription.network import add_shifted_products, tap_matrices, tap_offsets
 
 # Output columns each product covers at a time: 4096 x 56 channels stay in the cache.
 BLOCK = 4096
@@ -97,7 +97,7 @@ def _geometry(inputs: torch.Tensor, weight: torch.Tensor, time_dilation: int) ->
     batch, channels, frames, keys = inputs.shape
     _, _, kernel_t, kernel_f = weight.shape
     width = keys + 2 * (kernel_f // 2)
-    offsets = tuple(i * time_dilation * width + j for i in range(kernel_t) for j in range(kernel_f))
+    offsets = tuple(tap_offsets(kernel_t, kernel_f, time_dilation, width))
     return _Geometry(
         batch, channels, frames, keys, time_dilation * (kernel_t // 2), kernel_f // 2, offsets
     )
@@ -115,16 +115,6 @@ def _padded(
         :, :, rows_from : rows_from + geometry.frames, columns_from : columns_from + geometry.keys
     ] = values.transpose(1, 0, 2, 3)
     return grid.reshape(values.shape[1], -1)
-
-
-def _taps(weight: np.ndarray, transposed: bool = False) -> list[np.ndarray]:
-    """The (O, C) matrix of each tap in the order of `_Geometry.offsets` ((C, O) transposed)."""
-    _, _, kernel_t, kernel_f = weight.shape
-    return [
-        np.ascontiguousarray(weight[:, :, i, j].T if transposed else weight[:, :, i, j])
-        for i in range(kernel_t)
-        for j in range(kernel_f)
-    ]
 
 
 def _shifted_products(
@@ -160,7 +150,8 @@ class _BlasConvolution(torch.autograd.Function):
         weights = weight.detach().numpy()
         source = _padded(inputs.detach().numpy(), geometry, geometry.pad_t, geometry.pad_f)
         out = np.zeros((weights.shape[0], geometry.length), np.float32)
-        _shifted_products(out[:, : geometry.span], _taps(weights), source, list(geometry.offsets))
+        taps = tap_matrices(weights)
+        _shifted_products(out[:, : geometry.span], taps, source, list(geometry.offsets))
         result = geometry.unpad(out, 0, 0)
         result += bias.detach().numpy()[None, :, None, None]
         ctx.geometry, ctx.source, ctx.weights = geometry, source, weights
@@ -195,7 +186,7 @@ def _input_gradient(spread: np.ndarray, weights: np.ndarray, geometry: _Geometry
     shifted_back[:, last : last + geometry.span] = spread[:, : geometry.span]
     input_flat = np.empty((geometry.channels, geometry.length), np.float32)
     backwards = [last - offset for offset in geometry.offsets]
-    _shifted_products(input_flat, _taps(weights, transposed=True), shifted_back, backwards)
+    _shifted_products(input_flat, tap_matrices(weights, transposed=True), shifted_back, backwards)
     return geometry.unpad(input_flat, geometry.pad_t, geometry.pad_f)
 
 

@@ -249,10 +249,8 @@ def _conv2d_relu(
     frames, bands = inputs.shape[1], inputs.shape[2]
     flat, width = flat_padded(inputs, kernel_t, kernel_f, time_dilation)
     span = frames * width
-    taps = [
-        np.ascontiguousarray(weight[:, :, i, j]) for i in range(kernel_t) for j in range(kernel_f)
-    ]
-    starts = [i * time_dilation * width + j for i in range(kernel_t) for j in range(kernel_f)]
+    taps = tap_matrices(weight)
+    starts = tap_offsets(kernel_t, kernel_f, time_dilation, width)
     out = np.empty((out_channels, span), dtype=np.float32)
     product = np.empty((out_channels, CONV_BLOCK), dtype=np.float32)
     for begin in range(0, span, CONV_BLOCK):
@@ -262,6 +260,23 @@ def _conv2d_relu(
         block += bias[:, None]
         np.maximum(block, 0.0, out=block)
     return out.reshape(out_channels, frames, width)[:, :, :bands]
+
+
+def tap_matrices(weight: np.ndarray, transposed: bool = False) -> list[np.ndarray]:
+    """The (O, C) matrix of each tap of an (O, C, kt, kf) kernel, row by row of the kernel, the
+    order of `tap_offsets` ((C, O) transposed)."""
+    _, _, kernel_t, kernel_f = weight.shape
+    return [
+        np.ascontiguousarray(weight[:, :, i, j].T if transposed else weight[:, :, i, j])
+        for i in range(kernel_t)
+        for j in range(kernel_f)
+    ]
+
+
+def tap_offsets(kernel_t: int, kernel_f: int, time_dilation: int, width: int) -> list[int]:
+    """Where each tap reads in a flat padded array whose rows are `width` long, relative to the
+    output's column (`flat_padded`), in the order of `tap_matrices`."""
+    return [i * time_dilation * width + j for i in range(kernel_t) for j in range(kernel_f)]
 
 
 def add_shifted_products(
