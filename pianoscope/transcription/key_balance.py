@@ -52,19 +52,27 @@ MIN_SCALE_KEYS = 12
 _HARMONIC_SEMITONES = tuple(round(12.0 * np.log2(h)) for h in range(1, HARMONICS + 1))
 
 
+def harmonic_levels_db(key_levels_db: np.ndarray) -> np.ndarray:
+    """Each key's first HARMONICS harmonics, their summed power in dB, frame by frame (frames,
+    keys as `key_levels_db`; a harmonic above the highest key adds nothing)."""
+    power = 10.0 ** (key_levels_db.astype(np.float64) / 10.0)
+    summed = power.copy()
+    for step in _HARMONIC_SEMITONES[1:]:
+        summed[:, :-step] += power[:, step:]
+    return 10.0 * np.log10(summed + 1e-20)
+
+
 def note_levels_db(key_levels_db: np.ndarray, notes: Sequence[NoteEvent]) -> np.ndarray:
     """Each note's level at its attack (see the module docstring), dB as `key_levels_db`
     (frames, keys from MIDI 21 and above: `pianoscope.transcription.network.key_levels`)."""
-    frames, keys = key_levels_db.shape
+    frames = key_levels_db.shape[0]
     levels = np.empty(len(notes))
     for index, note in enumerate(notes):
         onset = round(note.onset_s * FRAME_RATE_HZ)
         first = min(max(0, onset - ATTACK_FRAMES_BEFORE), frames - 1)
         last = max(first + 1, min(frames, onset + ATTACK_FRAMES_AFTER + 1))
-        key = note.midi - LOWEST_MIDI
-        columns = [key + step for step in _HARMONIC_SEMITONES if key + step < keys]
-        power = np.sum(10.0 ** (key_levels_db[first:last, columns].astype(np.float64) / 10.0), 1)
-        levels[index] = 10.0 * np.log10(power.max() + 1e-20)
+        attack_db = harmonic_levels_db(key_levels_db[first:last])
+        levels[index] = attack_db[:, note.midi - LOWEST_MIDI].max()
     return levels
 
 

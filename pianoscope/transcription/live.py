@@ -8,6 +8,10 @@ newer than everything reported before. Running the whole model over 3 s costs ab
 on the shared two-core machine; fed every 0.5 s that is a tenth of a core, only while a score
 is followed.
 
+Each window's notes are held against the noise floor of the whole stream so far
+(`noise_floor`), not of the window alone: before the first note the window holds only the
+room's noise, which the model, reading it relative to its own loudest band, takes for notes.
+
 The same onset seen in two windows may move by a frame; a note of the same key within
 DUPLICATE_S of one already reported is the same note.
 
@@ -28,6 +32,7 @@ import numpy as np
 
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.notes import NoteEvent
+from pianoscope.transcription.noise_floor import NoiseFloor
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, SILENT_REFERENCE_DB
 from pianoscope.transcription.transcriber import NoteTranscriber
 
@@ -49,6 +54,7 @@ class LiveNotes:
         self._reported_until_s = -np.inf
         self._recent: list[NoteEvent] = []
         self._loudest_band_db = SILENT_REFERENCE_DB
+        self._noise_floor = NoiseFloor.unheard()
 
     @property
     def time_s(self) -> float:
@@ -96,11 +102,13 @@ class LiveNotes:
             self._weights,
             reference_db=signal_reference_level_db(self._window, SAMPLE_RATE_HZ),
             loudest_band_db=self._loudest_band_db,
+            noise_floor=self._noise_floor,
             workers=1,  # live: one thread beside the audio, the GUI and the classifier
         )
         transcriber.feed(self._window)
         found = transcriber.finish().notes
         self._loudest_band_db = transcriber.loudest_band_db
+        self._noise_floor = transcriber.noise_floor
         notes = []
         for note in found:
             onset_s = note.onset_s + window_start_s

@@ -48,6 +48,7 @@ from pianoscope.transcription.key_balance import (
     note_levels_db,
 )
 from pianoscope.transcription.network import NoteActivations, forward, key_levels, load_weights
+from pianoscope.transcription.noise_floor import NoiseFloor, above_noise
 from pianoscope.transcription.spectrogram import (
     BAND_COUNT,
     FFT_SIZE,
@@ -81,7 +82,10 @@ class NoteTranscriber:
     `reference_db` is the take's reference level, dBFS; `calibration`, the one in force for the
     take (none: velocities relative to the take's level alone); `workers`, the threads the
     network's pieces run on (None: every usable CPU); `with_tempo` False skips the onset
-    strength (`notes()` then gives the notes; `finish()` needs it)."""
+    strength (`notes()` then gives the notes; `finish()` needs it). Notes that do not stand
+    out of their key's noise floor are dropped (`noise_floor`), the floor being the quietest
+    of what is fed and of `noise_floor` (what came before, live); `drops_noise` False keeps
+    them."""
 
     def __init__(
         self,
@@ -92,6 +96,8 @@ class NoteTranscriber:
         loudest_band_db: float = SILENT_REFERENCE_DB,
         workers: int | None = None,
         with_tempo: bool = True,
+        noise_floor: NoiseFloor | None = None,
+        drops_noise: bool = True,
     ) -> None:
         self._weights = weights if weights is not None else shipped_weights()
         self._workers = workers if workers is not None else usable_cpus()
@@ -106,6 +112,8 @@ class NoteTranscriber:
         self._levels: list[np.ndarray] = []
         self._long_levels: list[np.ndarray] = []
         self._key_levels_db = np.zeros((0, KEY_COUNT), dtype=np.float32)
+        self.noise_floor = noise_floor if noise_floor is not None else NoiseFloor.unheard()
+        self._drops_noise = drops_noise
 
     def feed(self, samples: np.ndarray) -> None:
         for start in range(0, len(samples), FEED_PIECE_SAMPLES):
@@ -134,6 +142,7 @@ class NoteTranscriber:
         )
         self.loudest_band_db = max(self.loudest_band_db, loudest_band_db(levels))
         self._key_levels_db = key_levels(levels[:, :BAND_COUNT])[:, :KEY_COUNT]
+        self.noise_floor = self.noise_floor.joined(NoiseFloor.of(self._key_levels_db))
         features = normalise_db(levels, self.loudest_band_db)
         return forward(
             features, self._weights, workers=self._workers, progress=progress, cancel=cancel
@@ -163,6 +172,8 @@ class NoteTranscriber:
             frame_threshold=float(self._weights["frame_threshold"]),
             velocity_scale=10.0 ** (self._velocity_level_db() / VELOCITY_DB_PER_DECADE),
         )
+        if self._drops_noise:
+            notes = above_noise(notes, self._key_levels_db, self.noise_floor)
         if self._calibration is not None and self._calibration.key_levels_db is not None:
             notes = balanced_velocities(
                 notes, self.note_levels_db(notes), self._calibration.key_levels_db
@@ -203,8 +214,9 @@ def played_notes(
 ) -> tuple[NoteEvent, ...]:
     """The notes of `transcribe_notes`, without its onset times and tempo: reading a 2 s
     window's form and intensity needs only the notes, and the onset strength cost 2.6 ms of
-    each window's 35 ms."""
-    return _fed(samples, weights, calibration, workers, with_tempo=False).notes()
+    each window's 35 ms. Notes are not held against the noise floor: 2 s show too little of
+    it (`noise_floor`)."""
+    return _fed(samples, weights, calibration, workers, with_tempo=False, drops_noise=False).notes()
 
 
 def _fed(
@@ -214,6 +226,7 @@ def _fed(
     workers: int | None,
     *,
     with_tempo: bool,
+    drops_noise: bool = True,
 ) -> NoteTranscriber:
     """A transcriber fed the whole of `samples`, at their own reference level."""
     transcriber = NoteTranscriber(
@@ -222,6 +235,7 @@ def _fed(
         calibration=calibration,
         workers=workers,
         with_tempo=with_tempo,
+        drops_noise=drops_noise,
     )
     transcriber.feed(samples)
     return transcriber
