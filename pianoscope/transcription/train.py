@@ -17,7 +17,10 @@ clips per piano of chords that double notes in octaves (`content.FINE_TUNE_PASSA
 the first phase the network lost the played octave of held chords. The shipped weights took
 100 minutes for the first phase (5000 steps, 1.1-1.3 s a step beside other work), 37 minutes for
 its continuation and 19 for the fine-tuning (0.6-0.9 s a step on a faster machine, beside other
-work), plus 2-4 and 1-5 minutes of rendering.
+work), plus 2-4 and 1-5 minutes of rendering. With `--widen-steps N` it then trains N more
+steps with the Steinway B recordings' clips added (WIDENING_PIANOS; not in the shipped recipe:
+see WIDEN_STEPS), and `--start-from WEIGHTS --start-phase 3` runs that phase alone from finished
+weights.
 
 The decoding thresholds and the velocity reference are then chosen on validation clips
 (`pianoscope.transcription.tuning`) and stored with the weights.
@@ -60,7 +63,13 @@ from pianoscope.model.training.exact_adamw import ExactSqrtAdamW
 from pianoscope.pinned_numerics import go_on_pinned, pinned_kind
 from pianoscope.transcription.blas_convolution import blas_conv2d, use_threads
 from pianoscope.transcription.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAGES
-from pianoscope.transcription.data import TRAINING_PIANOS, Clip, frame_targets, render_clips
+from pianoscope.transcription.data import (
+    STEINWAY,
+    TRAINING_PIANOS,
+    Clip,
+    frame_targets,
+    render_clips,
+)
 from pianoscope.transcription.network import (
     CONTEXT_DILATION,
     INPUT_CHANNELS,
@@ -96,6 +105,14 @@ FINE_TUNE_LEARNING_RATE = 5e-4
 FINE_TUNE_CLIPS_PER_PIANO = 48
 FINE_TUNE_FIRST_SEED = 2000
 FINE_TUNE_SEED = 25
+# A last phase may add the Steinway B recordings (`steinway`), a real grand, to the clips: the
+# same training, emphasis and fine-tuning content on it, at the fine-tuning's rate. Not in the
+# shipped recipe (0 steps); `--widen-steps 1500` is the candidate of docs/transcription.md,
+# "The Steinway B heard after all (stop 49)".
+WIDEN_STEPS = 0
+WIDEN_LEARNING_RATE = 5e-4
+WIDEN_SEED = 37
+WIDENING_PIANOS = (STEINWAY,)
 BATCH = 8
 CROP_FRAMES = 250
 LEARNING_RATE = 2e-3
@@ -152,7 +169,9 @@ def _over_time(inputs: int, outputs: int, dilation: int) -> nn.Conv2d:
 
 
 def build_training_set(
-    clips_per_piano: int = CLIPS_PER_PIANO, emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO
+    clips_per_piano: int = CLIPS_PER_PIANO,
+    emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
+    pianos: tuple[str, ...] = TRAINING_PIANOS,
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Normalised spectrograms and their targets, one pair per rendered clip."""
     emphasis_seeds = range(EMPHASIS_FIRST_SEED, EMPHASIS_FIRST_SEED + emphasis_clips_per_piano)
@@ -160,23 +179,24 @@ def build_training_set(
         lambda piano: (
             render_clips(piano, range(clips_per_piano))
             + render_clips(piano, emphasis_seeds, passages=EMPHASIS_PASSAGES)
-        )
+        ),
+        pianos,
     )
 
 
 def build_fine_tune_set(
-    clips_per_piano: int = FINE_TUNE_CLIPS_PER_PIANO,
+    clips_per_piano: int = FINE_TUNE_CLIPS_PER_PIANO, pianos: tuple[str, ...] = TRAINING_PIANOS
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """The fine-tuning phase's own clips (octave chords, held notes, octaves)."""
     seeds = range(FINE_TUNE_FIRST_SEED, FINE_TUNE_FIRST_SEED + clips_per_piano)
-    return _rendered(lambda piano: render_clips(piano, seeds, passages=FINE_TUNE_PASSAGES))
+    return _rendered(lambda piano: render_clips(piano, seeds, passages=FINE_TUNE_PASSAGES), pianos)
 
 
 def _rendered(
-    clips_of: Callable[[str], list[Clip]],
+    clips_of: Callable[[str], list[Clip]], pianos: tuple[str, ...]
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     features, targets = [], []
-    for piano in TRAINING_PIANOS:
+    for piano in pianos:
         started = time.perf_counter()
         for clip in clips_of(piano):
             levels = normalise_db(spectrogram(clip.samples))
@@ -189,12 +209,14 @@ def _rendered(
 @dataclass(frozen=True)
 class Phase:
     """One learning-rate cycle of the training: its steps, peak rate and crop generator's seed;
-    `fine_tune` phases train on the fine-tuning clips as well."""
+    from a `fine_tune` phase on, the fine-tuning clips are trained on as well, and from a phase
+    with `more_pianos` on, all the clips of those pianos."""
 
     steps: int
     learning_rate: float
     seed: int
     fine_tune: bool = False
+    more_pianos: tuple[str, ...] = ()
 
 
 def train(
@@ -203,23 +225,28 @@ def train(
     steps: int = STEPS,
     continue_steps: int = CONTINUE_STEPS,
     fine_tune_steps: int = FINE_TUNE_STEPS,
+    widen_steps: int = WIDEN_STEPS,
     clips_per_piano: int = CLIPS_PER_PIANO,
     emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
+    fine_tune_clips_per_piano: int = FINE_TUNE_CLIPS_PER_PIANO,
     start_from: Path | None = None,
+    start_phase: int = 1,
     validation_clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO,
     checkpoint: Path | None = None,
     max_steps: int | None = None,
     channels: tuple[int, int, int, int] = CHANNELS,
 ) -> bool:
-    """Train from scratch under SEED, continue, fine-tune, and write the weights to `out` (.npz).
+    """Train from scratch under SEED, continue, fine-tune, widen (with `widen_steps`), and write
+    the weights to `out` (.npz).
 
-    With `start_from` (weights after the first phase's STEPS steps) the continuation and the
-    fine-tuning run: no step draws on torch's random state (crops come from each phase's own
-    numpy generator), so it gives the same weights as the whole command. With `checkpoint`, the
-    training's state is saved there every CHECKPOINT_STEPS steps and at the end of each phase,
-    and a run finding it there goes on from it; with `max_steps` too, the run stops after that
-    many steps. `channels` widens or narrows the hidden layers (part of the recipe). Returns
-    whether the weights were written (the checkpoint is then removed)."""
+    With `start_from` (weights after the phases before `start_phase`; by default the first
+    phase's STEPS steps) the phases from `start_phase` on run: no step draws on torch's random
+    state (crops come from each phase's own numpy generator), so it gives the same weights as
+    the whole command. With `checkpoint`, the training's state is saved there every
+    CHECKPOINT_STEPS steps and at the end of each phase, and a run finding it there goes on
+    from it; with `max_steps` too, the run stops after that many steps. `channels` widens or
+    narrows the hidden layers (part of the recipe). Returns whether the weights were written
+    (the checkpoint is then removed)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
     use_threads(TORCH_THREADS)
@@ -227,19 +254,28 @@ def train(
         "steps": steps,
         "continue_steps": continue_steps,
         "fine_tune_steps": fine_tune_steps,
+        "widen_steps": widen_steps,
         "clips_per_piano": clips_per_piano,
         "emphasis_clips_per_piano": emphasis_clips_per_piano,
+        "fine_tune_clips_per_piano": fine_tune_clips_per_piano,
         "channels": channels,
     }
     phases = (
         Phase(steps, LEARNING_RATE, SEED),
         Phase(continue_steps, CONTINUE_LEARNING_RATE, CONTINUE_SEED),
         Phase(fine_tune_steps, FINE_TUNE_LEARNING_RATE, FINE_TUNE_SEED, fine_tune=True),
+        Phase(
+            widen_steps,
+            WIDEN_LEARNING_RATE,
+            WIDEN_SEED,
+            fine_tune=True,
+            more_pianos=WIDENING_PIANOS,
+        ),
     )
     resumed = None
     if checkpoint is not None and checkpoint.exists():
         resumed = load_checkpoint(checkpoint, recipe)
-    first_phase = resumed.phase if resumed else 1 if start_from is not None else 0
+    first_phase = resumed.phase if resumed else start_phase if start_from is not None else 0
     to_run = [i for i, phase in enumerate(phases) if i >= first_phase and phase.steps]
     features, targets = (
         build_training_set(clips_per_piano, emphasis_clips_per_piano) if to_run else ([], [])
@@ -253,10 +289,18 @@ def train(
         with np.load(start_from) as archive:
             network.load_state_dict({n: torch.from_numpy(archive[n]) for n in PARAMETER_NAMES})
     budget = max_steps
+    with_fine_tune_set, more_pianos = False, ()
     for index in to_run:
         phase = phases[index]
-        if phase.fine_tune:
-            more_features, more_targets = build_fine_tune_set()
+        if phase.fine_tune and not with_fine_tune_set:
+            more_features, more_targets = build_fine_tune_set(fine_tune_clips_per_piano)
+            features, targets = features + more_features, targets + more_targets
+            with_fine_tune_set = True
+        if phase.more_pianos != more_pianos:
+            more_pianos = phase.more_pianos
+            more_features, more_targets = _more_pianos_set(
+                more_pianos, clips_per_piano, emphasis_clips_per_piano, fine_tune_clips_per_piano
+            )
             features, targets = features + more_features, targets + more_targets
         saving = None
         if checkpoint is not None:
@@ -280,6 +324,18 @@ def train(
     if checkpoint is not None:
         checkpoint.unlink(missing_ok=True)
     return True
+
+
+def _more_pianos_set(
+    pianos: tuple[str, ...],
+    clips_per_piano: int,
+    emphasis_clips_per_piano: int,
+    fine_tune_clips_per_piano: int,
+) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Every clip the earlier phases trained on, played on `pianos`."""
+    features, targets = build_training_set(clips_per_piano, emphasis_clips_per_piano, pianos)
+    more_features, more_targets = build_fine_tune_set(fine_tune_clips_per_piano, pianos)
+    return features + more_features, targets + more_targets
 
 
 def _save(
@@ -378,13 +434,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--continue-steps", type=int, default=CONTINUE_STEPS)
     parser.add_argument("--fine-tune-steps", type=int, default=FINE_TUNE_STEPS)
+    parser.add_argument("--widen-steps", type=int, default=WIDEN_STEPS)
     parser.add_argument(
         "--start-from",
         type=Path,
-        help="weights after the first phase's STEPS steps: continue and fine-tune only",
+        help="weights after the first phase's STEPS steps (or after the phases before "
+        "--start-phase): the phases from there on only",
+    )
+    parser.add_argument(
+        "--start-phase",
+        type=int,
+        default=1,
+        choices=range(1, 4),
+        help="with --start-from: 1 continuation, 2 fine-tuning, 3 widening (default 1)",
     )
     parser.add_argument("--clips-per-piano", type=int, default=CLIPS_PER_PIANO)
     parser.add_argument("--emphasis-clips-per-piano", type=int, default=EMPHASIS_CLIPS_PER_PIANO)
+    parser.add_argument("--fine-tune-clips-per-piano", type=int, default=FINE_TUNE_CLIPS_PER_PIANO)
     parser.add_argument(
         "--validation-clips-per-piano",
         type=int,
@@ -422,9 +488,12 @@ def main(argv: list[str] | None = None) -> None:
             steps=arguments.steps,
             continue_steps=arguments.continue_steps,
             fine_tune_steps=arguments.fine_tune_steps,
+            widen_steps=arguments.widen_steps,
             clips_per_piano=arguments.clips_per_piano,
             emphasis_clips_per_piano=arguments.emphasis_clips_per_piano,
+            fine_tune_clips_per_piano=arguments.fine_tune_clips_per_piano,
             start_from=arguments.start_from,
+            start_phase=arguments.start_phase,
             validation_clips_per_piano=arguments.validation_clips_per_piano,
             checkpoint=arguments.checkpoint,
             max_steps=arguments.max_steps,

@@ -23,6 +23,7 @@ HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
 # A tiny recipe: one clip per piano to train on and one to tune the decoding on.
 TINY = ["--clips-per-piano", "1", "--emphasis-clips-per-piano", "0"]
 TINY += ["--validation-clips-per-piano", "1", "--fine-tune-steps", "0"]
+TINY += ["--fine-tune-clips-per-piano", "1"]
 LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
@@ -75,6 +76,27 @@ def test_training_in_two_parts_gives_the_weights_of_one_run(
 
 @pytest.mark.fluidsynth
 @pytest.mark.timeout(900)
+def test_the_widening_phase_alone_from_finished_weights_gives_the_weights_of_one_run(
+    tmp_path: Path,
+) -> None:
+    """The widening (the Steinway's clips added) run later from the weights of the phases
+    before it, as the candidate of docs/transcription.md was made, or in the same run."""
+    whole = tmp_path / "whole.npz"
+    log = run_training(whole, "--steps", "2", "--continue-steps", "0", "--widen-steps", "1")
+    assert "rendered steinway-b" in log.stderr
+    first = tmp_path / "first.npz"
+    run_training(first, "--steps", "2", "--continue-steps", "0")
+    widened = tmp_path / "widened.npz"
+    run_training(widened, "--start-from", str(first), "--start-phase", "3", "--widen-steps", "1")
+    assert not np.array_equal(
+        load_weights(widened)["conv1.weight"], load_weights(first)["conv1.weight"]
+    )
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(load_weights(widened)[name], load_weights(whole)[name])
+
+
+@pytest.mark.fluidsynth
+@pytest.mark.timeout(900)
 def test_a_training_stopped_and_run_again_goes_on_to_the_weights_of_one_run(
     whole_run: tuple[Path, str], tmp_path: Path
 ) -> None:
@@ -95,6 +117,7 @@ def test_the_command_refuses_a_checkpoint_of_another_recipe(tmp_path: Path) -> N
     out, checkpoint = tmp_path / "notes.npz", tmp_path / "state.pt"
     recipe = {"steps": 2, "continue_steps": 3000, "fine_tune_steps": 0}
     recipe |= {"clips_per_piano": 1, "emphasis_clips_per_piano": 0, "channels": CHANNELS}
+    recipe |= {"widen_steps": 0, "fine_tune_clips_per_piano": 1}
     save_checkpoint(checkpoint, Checkpoint(recipe, 0, NoteNetwork().state_dict(), None))
     command = [sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out)]
     other = [*TINY, "--steps", "3", "--checkpoint", str(checkpoint)]
