@@ -9,7 +9,7 @@ on the shared two-core machine; fed every 0.5 s that is a tenth of a core, only 
 is followed.
 
 Each window's notes are held against the noise floor of the whole stream so far
-(`noise_floor`), not of the window alone: before the first note the window holds only the
+(`noise_gate`), not of the window alone: before the first note the window holds only the
 room's noise, which the model, reading it relative to its own loudest band, takes for notes.
 
 The same onset seen in two windows may move by a frame; a note of the same key within
@@ -32,7 +32,7 @@ import numpy as np
 
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.dsp.notes import NoteEvent
-from pianoscope.transcription.noise_floor import NoiseFloor
+from pianoscope.transcription.noise_gate import NoiseFloor
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, SILENT_REFERENCE_DB
 from pianoscope.transcription.transcriber import NoteTranscriber
 

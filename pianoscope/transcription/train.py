@@ -108,7 +108,7 @@ FINE_TUNE_SEED = 25
 # A last phase may add the Steinway B recordings (`steinway`), a real grand, to the clips: the
 # same training, emphasis and fine-tuning content on it, at the fine-tuning's rate. Not in the
 # shipped recipe (0 steps); `--widen-steps 1500` is the candidate of docs/transcription.md,
-# "The Steinway B heard after all (stop 49)".
+# "The Steinway B learnt last, and the wide network on the bench (stop 49)".
 WIDEN_STEPS = 0
 WIDEN_LEARNING_RATE = 5e-4
 WIDEN_SEED = 37

@@ -48,7 +48,7 @@ from pianoscope.transcription.key_balance import (
     note_levels_db,
 )
 from pianoscope.transcription.network import NoteActivations, forward, key_levels, load_weights
-from pianoscope.transcription.noise_floor import NoiseFloor, above_noise
+from pianoscope.transcription.noise_gate import NoiseFloor, above_noise
 from pianoscope.transcription.spectrogram import (
     BAND_COUNT,
     FFT_SIZE,
@@ -83,7 +83,7 @@ class NoteTranscriber:
     take (none: velocities relative to the take's level alone); `workers`, the threads the
     network's pieces run on (None: every usable CPU); `with_tempo` False skips the onset
     strength (`notes()` then gives the notes; `finish()` needs it). Notes that do not stand
-    out of their key's noise floor are dropped (`noise_floor`), the floor being the quietest
+    out of their key's noise floor are dropped (`noise_gate`), the floor being the quietest
     of what is fed and of `noise_floor` (what came before, live); `drops_noise` False keeps
     them."""
 
@@ -215,7 +215,7 @@ def played_notes(
     """The notes of `transcribe_notes`, without its onset times and tempo: reading a 2 s
     window's form and intensity needs only the notes, and the onset strength cost 2.6 ms of
     each window's 35 ms. Notes are not held against the noise floor: 2 s show too little of
-    it (`noise_floor`)."""
+    it (`noise_gate`)."""
     return _fed(samples, weights, calibration, workers, with_tempo=False, drops_noise=False).notes()
 
 

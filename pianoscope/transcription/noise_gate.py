@@ -1,5 +1,6 @@
 """A note stands out of the room's noise: notes no louder than the quietest moment of their key
-are the network's reading of noise, not of a piano.
+are the network's reading of noise, not of a piano. (A floor over time, per key; the partial
+table's floor across one spectrum's frequencies is `pianoscope.dsp.noise_floor`.)
 
 The network's input is relative to the loudest band of what it was given (so a take reads the
 same at any gain). Given noise alone (a live stream before the first note, a recording of an

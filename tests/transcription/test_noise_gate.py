@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import held_renderings
 
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.model.training.augment import coloured_noise, mains_hum
-from pianoscope.transcription.data import STEINWAY
+from pianoscope.transcription.content import held_chord
+from pianoscope.transcription.data import STEINWAY, render_dry
 from pianoscope.transcription.live import LiveNotes
-from pianoscope.transcription.noise_floor import (
+from pianoscope.transcription.noise_gate import (
     FLOOR_SMOOTHING_FRAMES,
     NOISE_MARGIN_DB,
     NoiseFloor,
@@ -46,10 +46,9 @@ def test_without_the_floor_the_model_takes_noise_for_notes() -> None:
     assert len(played_notes(window, workers=1)) >= 3
 
 
-@pytest.mark.fluidsynth
 def test_a_note_after_the_room_noise_is_heard_live_and_offline() -> None:
     """The floor learnt from the noise before the first note hides no note of the piano."""
-    note = held_renderings(STEINWAY)["A3 4 s"]
+    (note,) = render_dry(STEINWAY, [held_chord((57,), 4.0)])
     noise = room("pink", -65.0)
     take = np.concatenate([noise, note + room("pink", -65.0, seed=4)[: note.size]])
     onset_s = ROOM_S + 0.3
