@@ -29,7 +29,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from pianoscope.dsp.notes import NoteEvent
-from pianoscope.transcription.key_balance import harmonic_levels_db, note_levels_db
+from pianoscope.transcription.key_balance import harmonic_levels_db
 from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI, SILENT_REFERENCE_DB
 
 NOISE_MARGIN_DB = 12.0
@@ -67,6 +67,12 @@ class NoiseFloor:
         """The floor over both stretches of audio."""
         return NoiseFloor(np.minimum(self.key_levels_db, other.key_levels_db))
 
+    def stands_out(self, notes: Sequence[NoteEvent], levels_db: np.ndarray) -> np.ndarray:
+        """Which notes stand NOISE_MARGIN_DB or more over their key's floor, given each
+        note's level at its attack (`key_balance.note_levels_db`)."""
+        keys = np.array([note.midi - LOWEST_MIDI for note in notes], dtype=int)
+        return np.asarray(levels_db) - self.key_levels_db[keys] >= NOISE_MARGIN_DB
+
 
 def _smoothed_levels_db(key_levels_db: np.ndarray) -> np.ndarray:
     """The keys' harmonic levels smoothed over FLOOR_SMOOTHING_FRAMES; +inf at and beside
@@ -78,15 +84,3 @@ def _smoothed_levels_db(key_levels_db: np.ndarray) -> np.ndarray:
     levels_db = 10.0 * np.log10(np.maximum(smoothed, 1e-30))
     levels_db[near_silence] = np.inf
     return levels_db
-
-
-def above_noise(
-    notes: Sequence[NoteEvent], key_levels_db: np.ndarray, floor: NoiseFloor
-) -> tuple[NoteEvent, ...]:
-    """The notes whose attack stands NOISE_MARGIN_DB or more over their key's floor."""
-    levels_db = note_levels_db(key_levels_db, notes)
-    return tuple(
-        note
-        for note, level_db in zip(notes, levels_db, strict=True)
-        if level_db - floor.key_levels_db[note.midi - LOWEST_MIDI] >= NOISE_MARGIN_DB
-    )

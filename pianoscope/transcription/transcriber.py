@@ -48,7 +48,7 @@ from pianoscope.transcription.key_balance import (
     note_levels_db,
 )
 from pianoscope.transcription.network import NoteActivations, forward, key_levels, load_weights
-from pianoscope.transcription.noise_gate import NoiseFloor, above_noise
+from pianoscope.transcription.noise_gate import NoiseFloor
 from pianoscope.transcription.spectrogram import (
     BAND_COUNT,
     FFT_SIZE,
@@ -172,12 +172,17 @@ class NoteTranscriber:
             frame_threshold=float(self._weights["frame_threshold"]),
             velocity_scale=10.0 ** (self._velocity_level_db() / VELOCITY_DB_PER_DECADE),
         )
+        calibration = self._calibration
+        key_levels_db = calibration.key_levels_db if calibration is not None else None
+        if not self._drops_noise and key_levels_db is None:
+            return notes
+        levels_db = self.note_levels_db(notes)  # the noise gate and the key balance read both
         if self._drops_noise:
-            notes = above_noise(notes, self._key_levels_db, self.noise_floor)
-        if self._calibration is not None and self._calibration.key_levels_db is not None:
-            notes = balanced_velocities(
-                notes, self.note_levels_db(notes), self._calibration.key_levels_db
-            )
+            loud = self.noise_floor.stands_out(notes, levels_db)
+            notes = tuple(note for note, kept in zip(notes, loud, strict=True) if kept)
+            levels_db = levels_db[loud]
+        if key_levels_db is not None:
+            notes = balanced_velocities(notes, levels_db, key_levels_db)
         return notes
 
     def note_levels_db(self, notes: Sequence[NoteEvent]) -> np.ndarray:

@@ -10,12 +10,12 @@ from pianoscope.dsp.notes import NoteEvent
 from pianoscope.model.training.augment import coloured_noise, mains_hum
 from pianoscope.transcription.content import held_chord
 from pianoscope.transcription.data import STEINWAY, render_dry
+from pianoscope.transcription.key_balance import note_levels_db
 from pianoscope.transcription.live import LiveNotes
 from pianoscope.transcription.noise_gate import (
     FLOOR_SMOOTHING_FRAMES,
     NOISE_MARGIN_DB,
     NoiseFloor,
-    above_noise,
 )
 from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI, SAMPLE_RATE_HZ
 from pianoscope.transcription.transcriber import played_notes, transcribe_notes
@@ -87,4 +87,4 @@ def test_a_note_is_kept_only_when_it_stands_out_of_its_keys_floor() -> None:
     levels[50:55, faint] = -60.0 + NOISE_MARGIN_DB - 3.0
     notes = [NoteEvent(1.0, 1.5, 60, 64, 0.9), NoteEvent(1.0, 1.5, 72, 64, 0.9)]
     floor = NoiseFloor.of(levels)
-    assert above_noise(notes, levels, floor) == (notes[0],)
+    assert floor.stands_out(notes, note_levels_db(levels, notes)).tolist() == [True, False]
