@@ -56,7 +56,12 @@ LATE_SOUNDING_FRAMES = 5
 LATE_SOUNDING_MIN_FRAMES = 2
 LATE_SOUNDING_THRESHOLD = 0.25
 # A peak below a stronger one a harmonic interval up may be a fundamental the upper note's
-# partials suggest: it must sound at the frame threshold in 2 of the 3 frames from it.
+# partials suggest: it must sound at the frame threshold in 2 of the 3 frames from it, and not
+# in the frame before its attack, which is read before the run of onset probability over the
+# threshold that ends at the peak: an attack whose onset spans two frames peaks in the second,
+# where its key already sounds (a C2 struck under a G5, its twelfth harmonic, was lost so; stop
+# 50). On 96 validation clips onset recall 0.8583 -> 0.8592 at the same precision (F1 0.9071 ->
+# 0.9076), the held-note cases the same.
 SOUNDING_WINDOW_FRAMES = 3
 SOUNDING_MIN_FRAMES = 2
 # A peak a harmonic interval above a stronger peak is that note's partial when its key also
@@ -98,6 +103,7 @@ class _Peak:
     key: int
     probability: float
     sustain: float
+    rise: int  # the first frame of the run of onset probability over the threshold up to it
 
 
 def decode_notes(
@@ -118,6 +124,7 @@ def decode_notes(
             int(key),
             float(onset[frame, key]),
             float(activations.frame[frame : frame + SUSTAIN_FRAMES, key].mean()),
+            _rise(onset[:, key], int(frame), onset_threshold),
         )
         for frame, key in zip(*np.nonzero(is_peak), strict=True)
     ]
@@ -184,10 +191,19 @@ def _is_note(peak: _Peak, together: list[_Peak], frame: np.ndarray, frame_thresh
     if not below_stronger:
         window = frame[peak.frame : peak.frame + LATE_SOUNDING_FRAMES]
         return bool((window >= LATE_SOUNDING_THRESHOLD).sum() >= LATE_SOUNDING_MIN_FRAMES)
-    if peak.frame > 0 and frame[peak.frame - 1] >= frame_threshold:
+    if peak.rise > 0 and frame[peak.rise - 1] >= frame_threshold:
         return False  # a sounding key whose partial the upper note's attack reinforced
     window = frame[peak.frame : peak.frame + SOUNDING_WINDOW_FRAMES]
     return bool((window >= frame_threshold).sum() >= SOUNDING_MIN_FRAMES)
+
+
+def _rise(onset: np.ndarray, peak: int, threshold: float) -> int:
+    """The first frame of the run of onset probability at `threshold` or more that ends at
+    `peak`: where the attack begins."""
+    rise = peak
+    while rise > 0 and onset[rise - 1] >= threshold:
+        rise -= 1
+    return rise
 
 
 def _without_anticipations(frames: list[int], onset: np.ndarray, sounding: np.ndarray) -> list[int]:

@@ -145,3 +145,18 @@ def test_a_fast_repeat_on_a_sounding_key_stays_two_notes() -> None:
     acts.onset[10, 39] = 0.7  # the first strike weaker than the second, 120 ms apart
     notes = decode_notes(acts)
     assert [round(n.onset_s * FRAME_RATE_HZ) for n in notes] == [10, 16]
+
+
+def test_a_peak_below_a_stronger_note_is_read_as_sounding_before_its_attack_not_its_peak() -> None:
+    """A C2 struck under a G5 (its twelfth harmonic) whose onset spans two frames peaks in the
+    second, where its key already sounds: it is still a note. Sounding before the attack began,
+    it is the held key the upper note's partial reinforced."""
+    acts = activations({58: [100]}, {58: [(100, 200)], 15: [(100, 300)]})
+    acts.onset[99:102, 15] = (0.89, 0.91, 0.0)
+    acts.onset[100, 58] = 1.0
+    acts.frame[99, 15] = 0.72
+    assert [(n.midi, round(n.onset_s * FRAME_RATE_HZ)) for n in decode_notes(acts)] == [
+        (36, 100), (79, 100)
+    ]  # fmt: skip
+    acts.frame[98, 15] = 0.9
+    assert [n.midi for n in decode_notes(acts)] == [79]
