@@ -59,9 +59,9 @@ LATE_SOUNDING_THRESHOLD = 0.25
 # partials suggest: it must sound at the frame threshold in 2 of the 3 frames from it, and not
 # in the frame before its attack, which is read before the run of onset probability over the
 # threshold that ends at the peak: an attack whose onset spans two frames peaks in the second,
-# where its key already sounds (a C2 struck under a G5, its twelfth harmonic, was lost so; stop
-# 50). On 96 validation clips onset recall 0.8583 -> 0.8592 at the same precision (F1 0.9071 ->
-# 0.9076), the held-note cases the same.
+# where its key already sounds (a candidate network lost a C2 struck under a G5, its twelfth
+# harmonic, so; stop 50). On 96 validation clips onset recall 0.8583 -> 0.8592 at the same
+# precision (F1 0.9071 -> 0.9076), the held-note cases the same.
 SOUNDING_WINDOW_FRAMES = 3
 SOUNDING_MIN_FRAMES = 2
 # A peak a harmonic interval above a stronger peak is that note's partial when its key also
