@@ -1,10 +1,11 @@
 """Intensity on pianos no network heard: the classifier's intensity head against the notes.
 
-The Steinway B samples (left out of the note network's training; the shipped classifier heard
-them in its piano pool) and the two SoundFonts reserved for evaluation (csound's sf_GMbank and
-FluidR3Mono_GM) play 3 s clips of the four forms at the five intensities, in rooms with the
-microphone and noise augmentation of the leave-one-out set (`recipe.left_out_spec`). The centred
-2 s of each clip get an intensity class two ways:
+The Steinway B samples (the shipped classifier heard them in its piano pool, and the shipped
+note network in its last phase since stop 51: `--note-weights` reads the notes with a network
+trained with `--widen-steps 0`, which never heard them) and the two SoundFonts reserved for
+evaluation (csound's sf_GMbank and FluidR3Mono_GM) play 3 s clips of the four forms at the five
+intensities, in rooms with the microphone and noise augmentation of the leave-one-out set
+(`recipe.left_out_spec`). The centred 2 s of each clip get an intensity class two ways:
 
 - head: the shipped classifier's intensity head (`pianoscope.model.inference`);
 - notes: the velocities of the notes struck in those 2 s, cut out as the classifier hears them
@@ -26,6 +27,7 @@ Targets of issue 12 for a piano never heard: with the three passages, Spearman >
 within one class >= 95 %.
 
     python bench/bench_note_intensity.py [--clips-per-class 4] [--known]
+                                         [--note-weights NOTE_MODEL.npz]
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -55,7 +59,12 @@ from pianoscope.model.training.synth import (
     iter_plan_audio,
     render_at_convention,
 )
-from pianoscope.transcription.intensity import calibrate_passages_with_notes, window_note_intensity
+from pianoscope.transcription.intensity import (
+    NoteWeights,
+    calibrate_passages_with_notes,
+    window_note_intensity,
+)
+from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.note_reading import with_note_reading
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
 
@@ -82,7 +91,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips-per-class", type=int, default=4, help="per form and intensity")
     parser.add_argument("--known", action="store_true", help="also the four shipped pianos")
+    parser.add_argument("--note-weights", type=Path, help="a note network (default: shipped)")
     args = parser.parse_args()
+    note_weights = load_weights(args.note_weights) if args.note_weights else None
     torch.set_num_threads(1)
     classifier = Classifier(threads=1)
     pianos = dict(PIANOS)
@@ -90,7 +101,7 @@ def main() -> None:
         pianos |= {f"known: {source.soundfont}:{source.program}": source for source in KNOWN_PIANOS}
     for name, source in pianos.items():
         started = time.monotonic()
-        readings = _read(classifier, source, args.clips_per_class)
+        readings = _read(classifier, source, args.clips_per_class, note_weights)
         print(f"{name} ({len(readings.truth)} clips, {time.monotonic() - started:.0f} s)")
         for way, read in readings.read.items():
             print(f"  {way:27s} {_figures(readings.truth, read)}")
@@ -98,9 +109,16 @@ def main() -> None:
             print(f"  passages in {readings.refused} rooms refused (read at the level convention)")
 
 
-def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: int) -> Readings:
+def _read(
+    classifier: Classifier,
+    source: Instrument | SampledPiano,
+    per_class: int,
+    note_weights: NoteWeights | None,
+) -> Readings:
+    calibrate_passages = partial(calibrate_passages_with_notes, note_weights=note_weights)
+    from_notes = partial(_from_notes, note_weights=note_weights)
     dry_passages = render_at_convention(source, passage_phrases())
-    passages = calibrate_passages_with_notes(*dry_passages)
+    passages = calibrate_passages(*dry_passages)
     (mf_phrase,) = render_at_convention(source, [calibration_phrase()])
     mf = calibrate(mf_phrase)
     refused = 0
@@ -121,15 +139,15 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
             ROOM_AND_MICROPHONE,
             dry_passages,
             mf_phrase,
-            calibrate_passages_with_notes,
+            calibrate_passages,
         )
         refused += room_passages is None
-        read["notes passages in the room"].append(_from_notes(audio, room_passages or mf))
+        read["notes passages in the room"].append(from_notes(audio, room_passages or mf))
         gain_db = float(rng.uniform(-UNCALIBRATED_GAIN_DB, UNCALIBRATED_GAIN_DB))
         gained = (audio * np.float32(10.0 ** (gain_db / 20.0))).astype(np.float32)
-        read["notes passages"].append(_from_notes(audio, passages))
-        read["notes mf"].append(_from_notes(audio, mf))
-        read["notes none"].append(_from_notes(gained, None))
+        read["notes passages"].append(from_notes(audio, passages))
+        read["notes mf"].append(from_notes(audio, mf))
+        read["notes none"].append(from_notes(gained, None))
         window = _centred_features(audio)
         shifted = np.maximum(window + np.float32(gain_db), np.float32(FLOOR_DB))
         for way, features, calibration in (
@@ -141,15 +159,19 @@ def _read(classifier: Classifier, source: Instrument | SampledPiano, per_class: 
             (prediction,) = predict_windows(classifier, features[None], calibration)
             read[f"head {way}"].append(INTENSITY_LABELS.index(prediction.intensity.label))
             if way == "mf":
-                product = with_note_reading(prediction, _centred_audio(audio), None)
+                product = with_note_reading(
+                    prediction, _centred_audio(audio), None, note_weights=note_weights
+                )
                 read["product mf"].append(INTENSITY_LABELS.index(product.intensity.label))
     return Readings(truth, read, refused)
 
 
-def _from_notes(audio: np.ndarray, calibration: Calibration | None) -> int:
+def _from_notes(
+    audio: np.ndarray, calibration: Calibration | None, note_weights: NoteWeights | None
+) -> int:
     """The class read from the notes struck in the centred 2 s (cut out, as the classifier
     hears a window); mf when none is struck."""
-    reading = window_note_intensity(_centred_audio(audio), calibration)
+    reading = window_note_intensity(_centred_audio(audio), calibration, note_weights=note_weights)
     return INTENSITY_LABELS.index(reading.label if reading is not None else "mf")
 
 

@@ -17,10 +17,10 @@ clips per piano of chords that double notes in octaves (`content.FINE_TUNE_PASSA
 the first phase the network lost the played octave of held chords. The shipped weights took
 100 minutes for the first phase (5000 steps, 1.1-1.3 s a step beside other work), 37 minutes for
 its continuation and 19 for the fine-tuning (0.6-0.9 s a step on a faster machine, beside other
-work), plus 2-4 and 1-5 minutes of rendering. With `--widen-steps N` it then trains N more
-steps with the Steinway B recordings' clips added (WIDENING_PIANOS; not in the shipped recipe:
-see WIDEN_STEPS), and `--start-from WEIGHTS --start-phase 3` runs that phase alone from finished
-weights.
+work), plus 2-4 and 1-5 minutes of rendering. Last it trains WIDEN_STEPS more steps with the
+Steinway B recordings' clips added (WIDENING_PIANOS; 17 minutes); `--start-from WEIGHTS
+--start-phase 3` runs that phase alone from finished weights, `--widen-steps 0` leaves it out
+(a network that never heard the Steinway: the leave-one-out judge's for that piano).
 
 The decoding thresholds and the velocity reference are then chosen on validation clips
 (`pianoscope.transcription.tuning`) and stored with the weights.
@@ -31,8 +31,9 @@ does (`pianoscope.pinned_numerics`), and Adam takes correctly rounded square roo
 CPU with AVX2 (tests/test_pinned_numerics.py checks a step, held to AVX2 and on an emulated AMD
 CPU). The convolutions are matrix products on numpy's pinned BLAS (`blas_convolution`): torch's
 own, pinned, took 1.9 s a step of the 48-56 wide network on two threads, these 0.96 s (stop
-47, quiet machine). The shipped weights are what this command trained before that change (at
-1affd09), and not these bit for bit.
+47, quiet machine). The shipped weights' first three phases are what this command trained
+before that change (at 1affd09), and not these bit for bit; their widening phase is this
+command's (`--start-from` those weights `--start-phase 3`, the same file every run).
 
 With `--checkpoint FILE` the training's state is saved as it goes (`training_checkpoint`) and
 the same command run again goes on from it, to the same weights; `--max-steps N` stops a run
@@ -105,11 +106,11 @@ FINE_TUNE_LEARNING_RATE = 5e-4
 FINE_TUNE_CLIPS_PER_PIANO = 48
 FINE_TUNE_FIRST_SEED = 2000
 FINE_TUNE_SEED = 25
-# A last phase may add the Steinway B recordings (`steinway`), a real grand, to the clips: the
-# same training, emphasis and fine-tuning content on it, at the fine-tuning's rate. Not in the
-# shipped recipe (0 steps); `--widen-steps 1500` is the candidate of docs/transcription.md,
-# "The Steinway B learnt last, and the wide network on the bench (stop 49)".
-WIDEN_STEPS = 0
+# A last phase adds the Steinway B recordings (`steinway`), a real grand, to the clips: the
+# same training, emphasis and fine-tuning content on it, at the fine-tuning's rate. Shipped since
+# stop 51: the Salamander grand, a recorded piano never trained on, read better, the bench's
+# means rose (docs/transcription.md, "The Steinway-widened network shipped (stop 51)").
+WIDEN_STEPS = 1500
 WIDEN_LEARNING_RATE = 5e-4
 WIDEN_SEED = 37
 WIDENING_PIANOS = (STEINWAY,)

@@ -23,7 +23,7 @@ HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
 # A tiny recipe: one clip per piano to train on and one to tune the decoding on.
 TINY = ["--clips-per-piano", "1", "--emphasis-clips-per-piano", "0"]
 TINY += ["--validation-clips-per-piano", "1", "--fine-tune-steps", "0"]
-TINY += ["--fine-tune-clips-per-piano", "1"]
+TINY += ["--fine-tune-clips-per-piano", "1", "--widen-steps", "0"]
 LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
