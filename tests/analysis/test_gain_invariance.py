@@ -126,6 +126,9 @@ def short_take_analysis(short_take, tmp_path_factory) -> Analysis:
     return analyse_scaled(short_take, 1.0, tmp_path_factory.mktemp("plain"))
 
 
+# 25 whole analyses of an 8 s take: 66-138 s alone on two cores (stop 50), and once past the
+# suite's 300 s beside two trainings.
+@pytest.mark.timeout(900)
 @settings(
     max_examples=25,
     deadline=None,
