@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.transcription.network import NoteActivations
@@ -118,15 +119,12 @@ def decode_notes(
     onset = activations.onset
     padded = np.pad(onset, ((1, 1), (0, 0)))
     is_peak = (onset >= onset_threshold) & (onset >= padded[:-2]) & (onset > padded[2:])
+    peak_frames, peak_keys = np.nonzero(is_peak)
+    rises = _rise_frames(onset, onset_threshold)[peak_frames, peak_keys]
+    sustains = _sustains(activations.frame, peak_frames, peak_keys)
     peaks = [
-        _Peak(
-            int(frame),
-            int(key),
-            float(onset[frame, key]),
-            float(activations.frame[frame : frame + SUSTAIN_FRAMES, key].mean()),
-            _rise(onset[:, key], int(frame), onset_threshold),
-        )
-        for frame, key in zip(*np.nonzero(is_peak), strict=True)
+        _Peak(int(frame), int(key), float(onset[frame, key]), float(sustain), int(rise))
+        for frame, key, sustain, rise in zip(peak_frames, peak_keys, sustains, rises, strict=True)
     ]
     by_frame: dict[int, list[_Peak]] = {}
     for peak in peaks:
@@ -197,13 +195,28 @@ def _is_note(peak: _Peak, together: list[_Peak], frame: np.ndarray, frame_thresh
     return bool((window >= frame_threshold).sum() >= SOUNDING_MIN_FRAMES)
 
 
-def _rise(onset: np.ndarray, peak: int, threshold: float) -> int:
-    """The first frame of the run of onset probability at `threshold` or more that ends at
-    `peak`: where the attack begins."""
-    rise = peak
-    while rise > 0 and onset[rise - 1] >= threshold:
-        rise -= 1
-    return rise
+def _rise_frames(onset: np.ndarray, threshold: float) -> np.ndarray:
+    """For every frame and key at `threshold` or more, the first frame of the run of onset
+    probability at `threshold` or more that reaches it: where the attack begins. Computed for
+    the whole take at once (the frame after the last one below the threshold), not walked
+    back per peak: an untrained or noise-fed network puts whole runs over the threshold, and
+    the walk then costs frames squared."""
+    frame_index = np.arange(onset.shape[0])[:, None]
+    last_below = np.maximum.accumulate(np.where(onset < threshold, frame_index, -1), axis=0)
+    return last_below + 1
+
+
+def _sustains(frame: np.ndarray, peak_frames: np.ndarray, peak_keys: np.ndarray) -> np.ndarray:
+    """Each peak's mean frame probability over the SUSTAIN_FRAMES from it (fewer at the end of
+    the take), the same float32 means as slicing each peak's key."""
+    sustains = np.empty(len(peak_frames), dtype=frame.dtype)
+    full = peak_frames <= frame.shape[0] - SUSTAIN_FRAMES
+    if full.any():
+        windows = sliding_window_view(frame, SUSTAIN_FRAMES, axis=0)
+        sustains[full] = windows[peak_frames[full], peak_keys[full]].mean(axis=-1)
+    for index in np.flatnonzero(~full):
+        sustains[index] = frame[peak_frames[index] :, peak_keys[index]].mean()
+    return sustains
 
 
 def _without_anticipations(frames: list[int], onset: np.ndarray, sounding: np.ndarray) -> list[int]:

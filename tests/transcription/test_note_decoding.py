@@ -160,3 +160,15 @@ def test_a_peak_below_a_stronger_note_is_read_as_sounding_before_its_attack_not_
     ]  # fmt: skip
     acts.frame[98, 15] = 0.9
     assert [n.midi for n in decode_notes(acts)] == [79]
+
+
+def test_an_octave_struck_in_the_last_frames_is_judged_by_how_it_sounds_until_the_end() -> None:
+    """G2 and G3 struck five frames before the take ends (fewer than the frames a peak's
+    sustain is read over): a G3 that sounds on to the end is a played note, one that fades at
+    once is G2's partial."""
+    last = FRAMES - 5
+    acts = activations({22: [last], 34: [last]}, {22: [(last, FRAMES)], 34: [(last, FRAMES)]})
+    acts.onset[last, 34] = 0.8
+    assert [n.midi for n in decode_notes(acts)] == [43, 55]
+    acts.frame[last + 2 :, 34] = 0.0
+    assert [n.midi for n in decode_notes(acts)] == [43]
