@@ -35,6 +35,7 @@ from pianoscope.transcription.content import (
     generate_clip,
     sounding_notes,
 )
+from pianoscope.transcription.render_cache import RenderCache
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
 
 MUSESCORE_FULL = "MuseScore_General_Full.sf3"
@@ -57,7 +58,12 @@ class Clip:
 
 
 def render_clips(
-    piano: str, seeds: Sequence[int], *, room: bool = True, passages: Sequence[str] = PASSAGES
+    piano: str,
+    seeds: Sequence[int],
+    *,
+    room: bool = True,
+    passages: Sequence[str] = PASSAGES,
+    cache: RenderCache | None = None,
 ) -> list[Clip]:
     """Clips of generated content (one per seed, drawn from `passages`) on any piano
     `render_dry` plays.
@@ -65,17 +71,26 @@ def render_clips(
     With `room`, each clip is augmented under its own seed (reverb, noise, hum, gain).
     """
     phrases = [generate_clip(np.random.default_rng(seed), passages=passages) for seed in seeds]
+    rendered = render_dry(piano, phrases, cache)
     clips = []
-    for seed, phrase, samples in zip(seeds, phrases, render_dry(piano, phrases), strict=True):
+    for seed, phrase, samples in zip(seeds, phrases, rendered, strict=True):
         if room:
             samples = augment(samples, np.random.default_rng([seed, 1]))
         clips.append(Clip(samples, tuple(sounding_notes(phrase)), piano))
     return clips
 
 
-def render_dry(piano: str, phrases: Sequence[Phrase]) -> list[np.ndarray]:
+def render_dry(
+    piano: str, phrases: Sequence[Phrase], cache: RenderCache | None = None
+) -> list[np.ndarray]:
     """Each phrase rendered dry on a SoundFont's grand (program 0), a freepats grand, the
-    Steinway or the Salamander grand."""
+    Steinway or the Salamander grand; kept in and read from `cache` when there is one."""
+    if cache is not None:
+        return cache.rendered(piano, phrases, _rendered_dry)
+    return _rendered_dry(piano, phrases)
+
+
+def _rendered_dry(piano: str, phrases: Sequence[Phrase]) -> list[np.ndarray]:
     if piano == STEINWAY:
         return [steinway.render_notes(sounding_notes(p), p.duration_s) for p in phrases]
     if piano == SALAMANDER:

@@ -37,7 +37,8 @@ command's (`--start-from` those weights `--start-phase 3`, the same file every r
 
 With `--checkpoint FILE` the training's state is saved as it goes (`training_checkpoint`) and
 the same command run again goes on from it, to the same weights; `--max-steps N` stops a run
-after N steps, so the training can be done in sittings of any length.
+after N steps, so the training can be done in sittings of any length; with `--render-cache DIR`
+each sitting reads the clips the one before rendered (`render_cache`).
 
 Losses: binary cross-entropy for onsets (positives weighted ONSET_POSITIVE_WEIGHT, as one frame
 in hundreds is an onset) and frames, squared error for velocity at onset frames only.
@@ -78,6 +79,7 @@ from pianoscope.transcription.network import (
     TEMPORAL_DILATION,
     input_channels,
 )
+from pianoscope.transcription.render_cache import RenderCache
 from pianoscope.transcription.spectrogram import (
     KEY_COUNT,
     normalise_db,
@@ -173,24 +175,30 @@ def build_training_set(
     clips_per_piano: int = CLIPS_PER_PIANO,
     emphasis_clips_per_piano: int = EMPHASIS_CLIPS_PER_PIANO,
     pianos: tuple[str, ...] = TRAINING_PIANOS,
+    cache: RenderCache | None = None,
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Normalised spectrograms and their targets, one pair per rendered clip."""
     emphasis_seeds = range(EMPHASIS_FIRST_SEED, EMPHASIS_FIRST_SEED + emphasis_clips_per_piano)
     return _rendered(
         lambda piano: (
-            render_clips(piano, range(clips_per_piano))
-            + render_clips(piano, emphasis_seeds, passages=EMPHASIS_PASSAGES)
+            render_clips(piano, range(clips_per_piano), cache=cache)
+            + render_clips(piano, emphasis_seeds, passages=EMPHASIS_PASSAGES, cache=cache)
         ),
         pianos,
     )
 
 
 def build_fine_tune_set(
-    clips_per_piano: int = FINE_TUNE_CLIPS_PER_PIANO, pianos: tuple[str, ...] = TRAINING_PIANOS
+    clips_per_piano: int = FINE_TUNE_CLIPS_PER_PIANO,
+    pianos: tuple[str, ...] = TRAINING_PIANOS,
+    cache: RenderCache | None = None,
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """The fine-tuning phase's own clips (octave chords, held notes, octaves)."""
     seeds = range(FINE_TUNE_FIRST_SEED, FINE_TUNE_FIRST_SEED + clips_per_piano)
-    return _rendered(lambda piano: render_clips(piano, seeds, passages=FINE_TUNE_PASSAGES), pianos)
+    return _rendered(
+        lambda piano: render_clips(piano, seeds, passages=FINE_TUNE_PASSAGES, cache=cache),
+        pianos,
+    )
 
 
 def _rendered(
@@ -236,6 +244,7 @@ def train(
     checkpoint: Path | None = None,
     max_steps: int | None = None,
     channels: tuple[int, int, int, int] = CHANNELS,
+    render_cache: RenderCache | None = None,
 ) -> bool:
     """Train from scratch under SEED, continue, fine-tune, widen (with `widen_steps`), and write
     the weights to `out` (.npz).
@@ -246,8 +255,9 @@ def train(
     the whole command. With `checkpoint`, the training's state is saved there every
     CHECKPOINT_STEPS steps and at the end of each phase, and a run finding it there goes on
     from it; with `max_steps` too, the run stops after that many steps. `channels` widens or
-    narrows the hidden layers (part of the recipe). Returns whether the weights were written
-    (the checkpoint is then removed)."""
+    narrows the hidden layers (part of the recipe). Clips are rendered through `render_cache`
+    when there is one (`render_cache`: the same weights, without rendering them again). Returns
+    whether the weights were written (the checkpoint is then removed)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
     use_threads(TORCH_THREADS)
@@ -279,7 +289,9 @@ def train(
     first_phase = resumed.phase if resumed else start_phase if start_from is not None else 0
     to_run = [i for i, phase in enumerate(phases) if i >= first_phase and phase.steps]
     features, targets = (
-        build_training_set(clips_per_piano, emphasis_clips_per_piano) if to_run else ([], [])
+        build_training_set(clips_per_piano, emphasis_clips_per_piano, cache=render_cache)
+        if to_run
+        else ([], [])
     )
     network = NoteNetwork(channels)
     if resumed is not None:
@@ -294,13 +306,19 @@ def train(
     for index in to_run:
         phase = phases[index]
         if phase.fine_tune and not with_fine_tune_set:
-            more_features, more_targets = build_fine_tune_set(fine_tune_clips_per_piano)
+            more_features, more_targets = build_fine_tune_set(
+                fine_tune_clips_per_piano, cache=render_cache
+            )
             features, targets = features + more_features, targets + more_targets
             with_fine_tune_set = True
         if phase.more_pianos != more_pianos:
             more_pianos = phase.more_pianos
             more_features, more_targets = _more_pianos_set(
-                more_pianos, clips_per_piano, emphasis_clips_per_piano, fine_tune_clips_per_piano
+                more_pianos,
+                clips_per_piano,
+                emphasis_clips_per_piano,
+                fine_tune_clips_per_piano,
+                render_cache,
             )
             features, targets = features + more_features, targets + more_targets
         saving = None
@@ -320,7 +338,7 @@ def train(
             _save(checkpoint, recipe, index + 1, network, None)
     arrays = network.arrays()
     out.parent.mkdir(parents=True, exist_ok=True)
-    settings = tune_decoding(arrays, validation_clips_per_piano)
+    settings = tune_decoding(arrays, validation_clips_per_piano, render_cache)
     np.savez(out, **arrays, **settings.arrays())
     if checkpoint is not None:
         checkpoint.unlink(missing_ok=True)
@@ -332,10 +350,11 @@ def _more_pianos_set(
     clips_per_piano: int,
     emphasis_clips_per_piano: int,
     fine_tune_clips_per_piano: int,
+    cache: RenderCache | None,
 ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """Every clip the earlier phases trained on, played on `pianos`."""
-    features, targets = build_training_set(clips_per_piano, emphasis_clips_per_piano, pianos)
-    more_features, more_targets = build_fine_tune_set(fine_tune_clips_per_piano, pianos)
+    features, targets = build_training_set(clips_per_piano, emphasis_clips_per_piano, pianos, cache)
+    more_features, more_targets = build_fine_tune_set(fine_tune_clips_per_piano, pianos, cache)
     return features + more_features, targets + more_targets
 
 
@@ -477,6 +496,12 @@ def main(argv: list[str] | None = None) -> None:
         help="the hidden layers' widths, conv1,conv2,temporal,context (default: "
         f"{','.join(map(str, CHANNELS))})",
     )
+    parser.add_argument(
+        "--render-cache",
+        type=Path,
+        help="keep the dry renderings in this folder and read them from there when run again "
+        "(the next sitting of a --checkpoint training): the same weights, without rendering",
+    )
     arguments = parser.parse_args(argv)
     if arguments.max_steps is not None and arguments.checkpoint is None:
         parser.error("--max-steps needs --checkpoint, or the steps it took would be lost")
@@ -499,6 +524,7 @@ def main(argv: list[str] | None = None) -> None:
             checkpoint=arguments.checkpoint,
             max_steps=arguments.max_steps,
             channels=arguments.channels,
+            render_cache=RenderCache(arguments.render_cache) if arguments.render_cache else None,
         )
     except PianoscopeError as error:
         parser.exit(1, f"{error}\n")

@@ -35,6 +35,7 @@ from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.data import TRAINING_PIANOS, render_clips, render_dry
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations, forward
+from pianoscope.transcription.render_cache import RenderCache
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, normalise_db, spectrogram
 
 log = logging.getLogger(__name__)
@@ -63,15 +64,18 @@ class DecodingSettings:
 
 
 def tune_decoding(
-    weights: dict[str, np.ndarray], clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO
+    weights: dict[str, np.ndarray],
+    clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO,
+    cache: RenderCache | None = None,
 ) -> DecodingSettings:
     """The thresholds that score best on `clips_per_piano` validation clips of each training
-    piano, and their reference levels (fewer clips than the default only to test the command)."""
+    piano, and their reference levels (fewer clips than the default only to test the command);
+    the clips rendered through `cache` when there is one."""
     seeds = range(VALIDATION_FIRST_SEED, VALIDATION_FIRST_SEED + clips_per_piano)
     cases, levels_db, calibrated_levels_db = [], [], []
     for piano in TRAINING_PIANOS:
-        offset_db = piano_calibration_offset_db(piano)
-        for clip in render_clips(piano, seeds):
+        offset_db = piano_calibration_offset_db(piano, cache)
+        for clip in render_clips(piano, seeds, cache=cache):
             activations = forward(normalise_db(spectrogram(clip.samples)), weights)
             cases.append((activations, clip.notes))
             levels_db.append(signal_reference_level_db(clip.samples, SAMPLE_RATE_HZ))
@@ -90,9 +94,9 @@ def tune_decoding(
     )
 
 
-def piano_calibration_offset_db(piano: str) -> float:
+def piano_calibration_offset_db(piano: str, cache: RenderCache | None = None) -> float:
     """The mf calibration's offset of a piano, dry: its calibration phrase rendered on it."""
-    (samples,) = render_dry(piano, [calibration_phrase()])
+    (samples,) = render_dry(piano, [calibration_phrase()], cache)
     return calibrate(samples).offset_db
 
 

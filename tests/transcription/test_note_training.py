@@ -1,7 +1,11 @@
 """The note network's training command, end to end on a few clips: it runs pinned, writes
 weights and decoding settings that `analyse` can load, and trained in two parts (the first
 phase, then `--start-from` its weights) or stopped and gone on with from its checkpoint, it
-gives the weights of one whole run: the shipped training takes longer than one sitting."""
+gives the weights of one whole run: the shipped training takes longer than one sitting.
+
+The first run renders its clips into a render cache; every later run reads them from there
+(`render_cache`), so each comparison with the first run's weights also shows that the cache
+gives what rendering gives."""
 
 from __future__ import annotations
 
@@ -27,8 +31,9 @@ TINY += ["--fine-tune-clips-per-piano", "1", "--widen-steps", "0"]
 LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
-def run_training(out: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+def run_training(out: Path, renderings: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out)]
+    command += ["--render-cache", str(renderings)]
     finished = subprocess.run(
         [*command, *TINY, *arguments], capture_output=True, text=True, check=False
     )
@@ -37,11 +42,30 @@ def run_training(out: Path, *arguments: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
-def whole_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """Two first-phase steps and one continuation step in one run: weights and log."""
+def renderings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The render cache the module's runs share, empty at first."""
+    return tmp_path_factory.mktemp("renderings")
+
+
+@pytest.fixture(scope="module")
+def whole_run(renderings: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Two first-phase steps and one continuation step in one run, rendering every clip it
+    trains and tunes on into `renderings`: weights and log."""
+    assert not any(renderings.iterdir())
     out = tmp_path_factory.mktemp("whole") / "notes.npz"
-    finished = run_training(out, "--steps", "2", "--continue-steps", "1")
+    finished = run_training(out, renderings, "--steps", "2", "--continue-steps", "1")
+    assert any(renderings.iterdir())
     return out, finished.stderr
+
+
+@pytest.fixture(scope="module")
+def first_phase(
+    whole_run: tuple[Path, str], renderings: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The weights after the first phase's two steps alone (the clips read from the cache)."""
+    out = tmp_path_factory.mktemp("first") / "notes.npz"
+    run_training(out, renderings, "--steps", "2", "--continue-steps", "0")
+    return out
 
 
 @pytest.mark.fluidsynth
@@ -62,14 +86,12 @@ def test_the_training_command_runs_pinned_and_writes_loadable_weights(
 @pytest.mark.fluidsynth
 @pytest.mark.timeout(900)
 def test_training_in_two_parts_gives_the_weights_of_one_run(
-    whole_run: tuple[Path, str], tmp_path: Path
+    whole_run: tuple[Path, str], first_phase: Path, renderings: Path, tmp_path: Path
 ) -> None:
-    first = tmp_path / "first.npz"
-    run_training(first, "--steps", "2", "--continue-steps", "0")
     second = tmp_path / "second.npz"
-    run_training(second, "--start-from", str(first), "--continue-steps", "1")
+    run_training(second, renderings, "--start-from", str(first_phase), "--continue-steps", "1")
     whole, parted = load_weights(whole_run[0]), load_weights(second)
-    assert not np.array_equal(parted["conv1.weight"], load_weights(first)["conv1.weight"])
+    assert not np.array_equal(parted["conv1.weight"], load_weights(first_phase)["conv1.weight"])
     for name in PARAMETER_NAMES:
         np.testing.assert_array_equal(parted[name], whole[name], err_msg=name)
 
@@ -77,19 +99,19 @@ def test_training_in_two_parts_gives_the_weights_of_one_run(
 @pytest.mark.fluidsynth
 @pytest.mark.timeout(900)
 def test_the_widening_phase_alone_from_finished_weights_gives_the_weights_of_one_run(
-    tmp_path: Path,
+    first_phase: Path, renderings: Path, tmp_path: Path
 ) -> None:
     """The widening (the Steinway's clips added) run later from the weights of the phases
     before it, as the candidate of docs/transcription.md was made, or in the same run."""
     whole = tmp_path / "whole.npz"
-    log = run_training(whole, "--steps", "2", "--continue-steps", "0", "--widen-steps", "1")
+    widen = ("--steps", "2", "--continue-steps", "0", "--widen-steps", "1")
+    log = run_training(whole, renderings, *widen)
     assert "rendered steinway-b" in log.stderr
-    first = tmp_path / "first.npz"
-    run_training(first, "--steps", "2", "--continue-steps", "0")
     widened = tmp_path / "widened.npz"
-    run_training(widened, "--start-from", str(first), "--start-phase", "3", "--widen-steps", "1")
+    start = ("--start-from", str(first_phase), "--start-phase", "3", "--widen-steps", "1")
+    run_training(widened, renderings, *start)
     assert not np.array_equal(
-        load_weights(widened)["conv1.weight"], load_weights(first)["conv1.weight"]
+        load_weights(widened)["conv1.weight"], load_weights(first_phase)["conv1.weight"]
     )
     for name in PARAMETER_NAMES:
         np.testing.assert_array_equal(load_weights(widened)[name], load_weights(whole)[name])
@@ -98,15 +120,16 @@ def test_the_widening_phase_alone_from_finished_weights_gives_the_weights_of_one
 @pytest.mark.fluidsynth
 @pytest.mark.timeout(900)
 def test_a_training_stopped_and_run_again_goes_on_to_the_weights_of_one_run(
-    whole_run: tuple[Path, str], tmp_path: Path
+    whole_run: tuple[Path, str], renderings: Path, tmp_path: Path
 ) -> None:
     out, checkpoint = tmp_path / "notes.npz", tmp_path / "state.pt"
     recipe = ("--steps", "2", "--continue-steps", "1", "--checkpoint", str(checkpoint))
-    run_training(out, *recipe, "--max-steps", "1")  # stops inside the first phase
+    run_training(out, renderings, *recipe, "--max-steps", "1")  # stops inside the first phase
     assert checkpoint.exists() and not out.exists()
-    second = run_training(out, *recipe, "--max-steps", "1")  # ends it, stops before the next
+    # ends the first phase, stops before the next
+    second = run_training(out, renderings, *recipe, "--max-steps", "1")
     assert "going on from" in second.stderr and "stopped at step 0 of phase 1" in second.stderr
-    run_training(out, *recipe)
+    run_training(out, renderings, *recipe)
     assert not checkpoint.exists()
     whole, resumed = load_weights(whole_run[0]), load_weights(out)
     for name in PARAMETER_NAMES:
@@ -129,9 +152,12 @@ def test_the_command_refuses_a_checkpoint_of_another_recipe(tmp_path: Path) -> N
 
 @pytest.mark.fluidsynth
 @pytest.mark.timeout(900)
-def test_the_command_trains_other_widths_that_analyse_runs(tmp_path: Path) -> None:
+def test_the_command_trains_other_widths_that_analyse_runs(
+    renderings: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "narrow.npz"
-    run_training(out, "--steps", "1", "--continue-steps", "0", "--channels", "8,12,12,16")
+    narrow = ("--steps", "1", "--continue-steps", "0", "--channels", "8,12,12,16")
+    run_training(out, renderings, *narrow)
     weights = load_weights(out)
     widths = [weights[f"{layer}.weight"].shape[0] for layer in LAYERS]
     assert widths == [8, 12, 12, 16]
