@@ -11,8 +11,10 @@ time) and FluidSynth's version, or the version of the package the Steinway's sam
 and RENDER_FORMAT, raised whenever a renderer's code changes what it plays. The augmentation
 (room, noise, gain) is applied after the cache, from the clip's seed, as without it.
 
-A cache that cannot be read is rendered again, and one that cannot be written (a full disk)
-only costs the rendering next time: the training goes on either way.
+An entry is written whole or not at all (`atomic_files`; what a killed run left half written
+is removed by the next write). A cache that cannot be read is rendered again, and one that
+cannot be written (a full disk) only costs the rendering next time: the training goes on
+either way.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pianoscope.atomic_files import replacing
+from pianoscope.atomic_files import remove_stale_partials, replacing
 from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.model.training.pianos.sample_sets import FREEPATS_DIR, FREEPATS_PIANOS, STEINWAY
 from pianoscope.model.training.render import RenderError, soundfont_path
@@ -61,6 +63,8 @@ class RenderCache:
                 log.warning("rendering again: cached %s unreadable (%s)", path.name, error)
         clips = render(piano, phrases)
         try:
+            if self.folder.is_dir():
+                remove_stale_partials(self.folder)  # what a killed run was writing
             with replacing(path) as handle:
                 np.savez(handle, **{f"clip{index}": clip for index, clip in enumerate(clips)})
         except OSError as error:

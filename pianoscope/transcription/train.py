@@ -255,8 +255,8 @@ def train(
     the whole command. With `checkpoint`, the training's state is saved there every
     CHECKPOINT_STEPS steps and at the end of each phase, and a run finding it there goes on
     from it; with `max_steps` too, the run stops after that many steps. `channels` widens or
-    narrows the hidden layers (part of the recipe). Clips are rendered through `render_cache`
-    when there is one (`render_cache`: the same weights, without rendering them again). Returns
+    narrows the hidden layers (part of the recipe). With `render_cache`, clips rendered by an
+    earlier run are read from it: the same weights, without rendering them again. Returns
     whether the weights were written (the checkpoint is then removed)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)

@@ -90,3 +90,11 @@ def test_a_real_rendering_from_the_cache_is_the_rendering(tmp_path: Path) -> Non
         np.testing.assert_array_equal(read, clip)
         np.testing.assert_array_equal(again, clip)
         assert np.abs(clip).max() > 0.01
+
+
+def test_what_a_killed_run_left_half_written_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    left = tmp_path / "FluidR3_GM.sf2-0123.npz.5e1f.partial"
+    left.write_bytes(b"half an archive")
+    RenderCache(tmp_path).rendered("FluidR3_GM.sf2", [phrase(60)], CountingRenderer())
+    assert not left.exists()
+    assert [entry.suffix for entry in tmp_path.iterdir()] == [".npz"]
