@@ -17,13 +17,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import platform
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from pianoscope.model.training.recipe import default_cache_dir, recipe_datasets
+from pianoscope.model.training.render import fluidsynth_version
 from pianoscope.model.training.synth import Dataset, DatasetSpec, cached_dataset_path
 from pianoscope.model.weights import weights_digest
 from pianoscope.pinned_numerics import X86_64_AVX2, numpy_cpu_dispatch
@@ -53,7 +53,7 @@ def main() -> None:
     cache = args.cache or default_cache_dir()
     _, features = numpy_cpu_dispatch()
     print(f"CPU: {_cpu_name()}; AVX-512 {'yes' if features.get('AVX512F') else 'no'}")
-    print(f"numpy {np.__version__}, torch {torch.__version__}, FluidSynth {_fluidsynth_version()}")
+    print(f"numpy {np.__version__}, torch {torch.__version__}, FluidSynth {fluidsynth_version()}")
     digests = {name: _dataset_digest(cache, spec) for name, spec in recipe_datasets().items()}
     digests["weights"] = weights_digest(args.weights) if args.weights.is_file() else None
     same = 0
@@ -75,17 +75,6 @@ def _dataset_digest(cache: Path, spec: DatasetSpec) -> str | None:
     if not path.is_file():
         return None
     return hashlib.sha256(Dataset.load(path).features_db.tobytes()).hexdigest()[:16]
-
-
-def _fluidsynth_version() -> str:
-    """FluidSynth's version (Debian's package is not pinned; a new one may render otherwise)."""
-    try:
-        finished = subprocess.run(
-            ["fluidsynth", "--version"], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return "not installed"
-    return finished.stdout.split("\n", 1)[0].removeprefix("FluidSynth runtime version ").strip()
 
 
 def _cpu_name() -> str:

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import subprocess
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -34,7 +32,7 @@ import numpy as np
 from pianoscope.atomic_files import remove_stale_partials, replacing
 from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.model.training.pianos.sample_sets import FREEPATS_DIR, FREEPATS_PIANOS, STEINWAY
-from pianoscope.model.training.render import RenderError, soundfont_path
+from pianoscope.model.training.render import RenderError, fluidsynth_version, soundfont_path
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +61,7 @@ class RenderCache:
                 log.warning("rendering again: cached %s unreadable (%s)", path.name, error)
         clips = render(piano, phrases)
         try:
-            if self.folder.is_dir():
-                remove_stale_partials(self.folder)  # what a killed run was writing
+            remove_stale_partials(self.folder)  # what a killed run was writing
             with replacing(path) as handle:
                 np.savez(handle, **{f"clip{index}": clip for index, clip in enumerate(clips)})
         except OSError as error:
@@ -88,20 +85,9 @@ def source_stamp(piano: str) -> str:
         path = soundfont_path(piano)
     except RenderError:
         return "not installed"  # rendering it will say so
-    return f"{_file_stamp(path)} {_fluidsynth_version()}"
+    return f"{_file_stamp(path)} FluidSynth {fluidsynth_version()}"
 
 
 def _file_stamp(path: Path) -> str:
     status = path.stat()
     return f"{path} {status.st_size} {status.st_mtime_ns}"
-
-
-@cache
-def _fluidsynth_version() -> str:
-    try:
-        finished = subprocess.run(
-            ["fluidsynth", "--version"], capture_output=True, text=True, check=False, timeout=30
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "fluidsynth unknown"
-    return finished.stdout.splitlines()[0] if finished.stdout else "fluidsynth unknown"

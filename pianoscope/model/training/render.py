@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import mido
@@ -63,6 +64,19 @@ def soundfont_path(name: str) -> Path:
         f"SoundFont {name} is not installed. Install the Debian packages fluid-soundfont-gm, "
         "musescore-general-soundfont-small and timgm6mb-soundfont (make install does this)."
     )
+
+
+@cache
+def fluidsynth_version() -> str:
+    """The installed FluidSynth's version, e.g. "2.3.1" (Debian's package is not pinned, and a
+    new one may render the same MIDI otherwise); "not installed" without one."""
+    try:
+        finished = subprocess.run(
+            ["fluidsynth", "--version"], capture_output=True, text=True, check=False, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "not installed"
+    return finished.stdout.split("\n", 1)[0].removeprefix("FluidSynth runtime version ").strip()
 
 
 def render_midi(
