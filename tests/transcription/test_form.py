@@ -106,12 +106,42 @@ def test_fitting_is_deterministic_and_separates_what_is_separable(tmp_path) -> N
     features[:, 0] += 8.0 * forms  # one feature tells the forms apart
     model = fit_form_model(features, forms)
     again = fit_form_model(features, forms)
-    assert np.array_equal(model.weights, again.weights) and np.array_equal(model.bias, again.bias)
+    for name in ("hidden_weights", "hidden_bias", "output_weights", "output_bias"):
+        assert np.array_equal(getattr(model, name), getattr(again, name))
     assert np.mean(model.probabilities(features).argmax(axis=1) == forms) > 0.95
     replace(model, head_weight=2.0).save(tmp_path / "form.npz")
     loaded = NoteFormModel.load(tmp_path / "form.npz")
     assert np.array_equal(loaded.probabilities(features), model.probabilities(features))
     assert loaded.head_weight == 2.0
+
+
+def test_what_one_trait_says_may_depend_on_another() -> None:
+    """Two of the forms differ in whether two traits agree in sign (an exclusive or, which no
+    sum of one vote per trait can tell: a logistic regression reads such data about half
+    right): the hidden layer learns it."""
+    rng = np.random.default_rng(1)
+    features = rng.normal(size=(800, 3))
+    forms = 2 * ((features[:, 0] > 0) ^ (features[:, 1] > 0)) + (features[:, 2] > 0)
+    model = fit_form_model(features[:600], forms[:600])
+    read = model.probabilities(features[600:]).argmax(axis=1)
+    assert np.mean(read == forms[600:]) > 0.9
+
+
+def test_the_logistic_regression_shipped_before_is_refused_with_how_to_rebuild(tmp_path) -> None:
+    path = tmp_path / "form.npz"
+    features = len(FORM_FEATURE_NAMES)
+    np.savez(
+        path,
+        feature_names=np.array(FORM_FEATURE_NAMES),
+        form_labels=np.array(FORM_LABELS),
+        mean=np.zeros(features),
+        scale=np.ones(features),
+        weights=np.zeros((features, 4)),
+        bias=np.zeros(4),
+        head_weight=np.float64(1.0),
+    )
+    with pytest.raises(ValueError, match=r"older form model.*form_train"):
+        NoteFormModel.load(path)
 
 
 def test_a_model_made_for_other_features_is_refused(tmp_path) -> None:

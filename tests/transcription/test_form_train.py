@@ -14,9 +14,11 @@ def test_the_training_command_rebuilds_the_same_model_from_its_renderings(tmp_pa
     spec = replace(TRAINING_SPEC, pool_clips=12)
     first = train(tmp_path / "first.npz", spec)
     second = train(tmp_path / "second.npz", spec)
-    for name in ("mean", "scale", "weights", "bias"):
+    names = ("mean", "scale", "hidden_weights", "hidden_bias", "output_weights", "output_bias")
+    for name in names:
         assert np.array_equal(getattr(first, name), getattr(second, name))
     assert first.head_weight == second.head_weight and first.head_weight in CANDIDATE_HEAD_WEIGHTS
     loaded = NoteFormModel.load(tmp_path / "first.npz")
-    assert np.array_equal(loaded.weights, first.weights)
+    for name in names:
+        assert np.array_equal(getattr(loaded, name), getattr(first, name))
     assert loaded.head_weight == first.head_weight

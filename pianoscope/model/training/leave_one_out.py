@@ -167,6 +167,12 @@ def calibrated_in_clip_room(
         return None
 
 
+def centred_window_start(spec: DatasetSpec) -> int:
+    """The first sample of a clip's centred window (`centred_windows`' frames)."""
+    first_frame = (frame_count(round(spec.clip_s * SAMPLE_RATE_HZ)) - WINDOW_FRAMES) // 2
+    return first_frame * DEFAULT_CONFIG.hop_length
+
+
 def centred_window_audio(
     spec: DatasetSpec,
     *,
@@ -176,8 +182,7 @@ def centred_window_audio(
     """(clips, samples): the audio of the centred window of every clip of `spec`, the very
     samples `centred_windows` of its dataset has the features of."""
     plans = plan_clips(spec)
-    first_frame = (frame_count(round(spec.clip_s * SAMPLE_RATE_HZ)) - WINDOW_FRAMES) // 2
-    start = first_frame * DEFAULT_CONFIG.hop_length
+    start = centred_window_start(spec)
     audio = np.zeros((len(plans), WINDOW_SAMPLES), dtype=np.float32)
     for index, clip in iter_clip_audio(spec, progress=progress, cancel=cancel):
         audio[index] = clip[start : start + WINDOW_SAMPLES]
