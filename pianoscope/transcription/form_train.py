@@ -1,6 +1,6 @@
 """Train the form-from-notes model: `python -m pianoscope.transcription.form_train`.
 
-One command rebuilds `resources/note_form.npz` from scratch (about 15 minutes on two cores):
+One command rebuilds `resources/note_form.npz` from scratch (about 6 minutes on two cores):
 it renders `TRAINING_SPEC`'s clips (new playing of the four forms at five intensities on every
 pool piano outside the left-out families, `sources.LEAVE_ONE_OUT`: so each leave-one-out row
 judges a form model that never heard its piano either; in rooms with microphone tilt and noise
