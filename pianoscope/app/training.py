@@ -179,7 +179,13 @@ def evaluate_classifier(
     each of `compare` (name, weights) beside it. `leave_one_out`: a folder with
     `leave-out-FAMILY.pt` weights (from `train --leave-out`), each judged on its family."""
     from pianoscope.model.inference import Classifier
-    from pianoscope.model.training.evaluate import evaluate, write_report
+    from pianoscope.model.training.evaluate import (
+        evaluate,
+        product_reading,
+        product_rows,
+        write_report,
+    )
+    from pianoscope.model.training.leave_one_out import centred_window_audio
     from pianoscope.model.training.model_card import Alternative
     from pianoscope.model.training.model_card import model_card as write_card
     from pianoscope.model.training.recipe import (
@@ -190,6 +196,7 @@ def evaluate_classifier(
     from pianoscope.model.training.robustness import measure_noise_robustness
     from pianoscope.model.training.synth import build_dataset
     from pianoscope.model.weights import load_weights
+    from pianoscope.transcription.note_reading import with_note_reading
 
     weights = weights or shipped_weights_path()
     dataset = build_dataset(
@@ -202,6 +209,12 @@ def evaluate_classifier(
         classifier, progress=progress_for("rendering clips for the noise test")
     )
     report = evaluate(classifier, dataset, noise)
+    audio = centred_window_audio(
+        HELDOUT_SPEC,
+        rows=product_rows(dataset),
+        progress=progress_for("reading the held-out clips' notes"),
+    )
+    report = replace(report, product=product_reading(classifier, dataset, audio, with_note_reading))
     written = write_report(report, out)
     if model_card is not None:
         alternatives = tuple(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,24 @@ class HeadReport:
 
 
 @dataclass(frozen=True)
+class ProductReading:
+    """Form and intensity as the product shows them (`note_reading`: the head and the notes
+    struck in the window together), on the known pianos' windows, and form on the pool's.
+    The heads' figures above them are what the network alone answers."""
+
+    form_accuracy: float
+    intensity_accuracy: float
+    intensity_off_by_more_than_one: float
+    intensity_accuracy_per_piano: dict[str, float]
+    pool_form_accuracy: float
+
+
+# The product's reading of a window's notes (`note_reading.with_note_reading`): (prediction, the
+# window's audio, calibration) -> the prediction with the form and intensity the product gives.
+NoteReader = Callable[[Prediction, np.ndarray, Calibration | None], Prediction]
+
+
+@dataclass(frozen=True)
 class EvaluationReport:
     windows: dict[str, int]
     piano: HeadReport  # predicted `unknown` counts as wrong
@@ -85,6 +103,7 @@ class EvaluationReport:
     pool_form_accuracy: float = float("nan")  # form on the pool's pianos (new content)
     # Known windows whose piano or form answer changes under ±12 dB of input gain.
     gain_changes_piano_or_form: dict[str, float] | None = None
+    product: ProductReading | None = None  # `product_reading`, when the clips' audio was read
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -152,6 +171,43 @@ def evaluate(
             kind == KIND_POOL,
         ),
         gain_changes_piano_or_form=_identity_gain_changes(classifier, windows, predictions, known),
+    )
+
+
+def product_rows(dataset: Dataset) -> np.ndarray:
+    """The rows `product_reading` reads: the known pianos' windows and the pool's."""
+    return np.flatnonzero(np.isin(dataset.kind, (KIND_KNOWN, KIND_POOL)))
+
+
+def product_reading(
+    classifier: Classifier, dataset: Dataset, audio: np.ndarray, read_notes: NoteReader
+) -> ProductReading:
+    """Judge form and intensity as the product reads them: each of `product_rows(dataset)`
+    (`audio`: (those rows, samples), the audio of each one's centred window) completed by
+    `read_notes` with the classifier's calibration. Every window is read, also those the gate
+    does not give form and intensity (counted apart: `piano_windows_given`), as the
+    leave-one-out judge does."""
+    rows = product_rows(dataset)
+    heard = predict_windows(classifier, centred_windows(dataset)[rows])
+    read = [
+        read_notes(replace(prediction, is_other=False), window, classifier.calibration)
+        for prediction, window in zip(heard, audio, strict=True)
+    ]
+    form = np.array([FORM_LABELS.index(p.form.label) for p in read])
+    intensity = _intensity_indices(read)
+    known = dataset.kind[rows] == KIND_KNOWN
+    true_intensity = dataset.intensity[rows][known]
+    return ProductReading(
+        form_accuracy=float(np.mean(form[known] == dataset.form[rows][known])),
+        intensity_accuracy=float(np.mean(intensity[known] == true_intensity)),
+        intensity_off_by_more_than_one=float(
+            np.mean(np.abs(intensity[known] - true_intensity) > 1)
+        ),
+        intensity_accuracy_per_piano=_per_piano(
+            dataset.piano[rows][known],
+            lambda m: float(np.mean(intensity[known][m] == true_intensity[m])),
+        ),
+        pool_form_accuracy=_share(form == dataset.form[rows], ~known),
     )
 
 

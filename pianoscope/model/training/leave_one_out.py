@@ -32,7 +32,7 @@ from pianoscope.model.inference import WINDOW_SAMPLES, Classifier, Prediction
 from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.network import WINDOW_FRAMES
 from pianoscope.model.training.augment import AugmentConfig
-from pianoscope.model.training.evaluate import centred_windows, predict_windows
+from pianoscope.model.training.evaluate import NoteReader, centred_windows, predict_windows
 from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.render import Instrument
 from pianoscope.model.training.sources import PIANO_FAMILIES, SampledPiano, instrument_name
@@ -89,9 +89,6 @@ def without_family(dataset: Dataset, family: str) -> Dataset:
     return dataset.subset(~np.isin(dataset.source, family_sources(family)))
 
 
-# The product's reading of a window's notes: (prediction, the window's audio, calibration) ->
-# the prediction with the form and intensity the product gives.
-NoteReader = Callable[[Prediction, np.ndarray, Calibration | None], Prediction]
 PassageCalibrator = Callable[[np.ndarray, np.ndarray, np.ndarray], Calibration]
 
 
@@ -176,16 +173,22 @@ def centred_window_start(spec: DatasetSpec) -> int:
 def centred_window_audio(
     spec: DatasetSpec,
     *,
+    rows: np.ndarray | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> np.ndarray:
-    """(clips, samples): the audio of the centred window of every clip of `spec`, the very
-    samples `centred_windows` of its dataset has the features of."""
+    """(clips, samples): the audio of the centred window of every clip of `spec` (or of the
+    clips at `rows` of its plan, in that order), the very samples `centred_windows` of its
+    dataset has the features of. Every clip is rendered either way: FluidSynth plays a batch's
+    phrases end to end, so a clip rendered in another batch would not be the same samples."""
     plans = plan_clips(spec)
     start = centred_window_start(spec)
-    audio = np.zeros((len(plans), WINDOW_SAMPLES), dtype=np.float32)
+    wanted = np.arange(len(plans)) if rows is None else np.asarray(rows)
+    position = {int(row): index for index, row in enumerate(wanted)}
+    audio = np.zeros((len(wanted), WINDOW_SAMPLES), dtype=np.float32)
     for index, clip in iter_clip_audio(spec, progress=progress, cancel=cancel):
-        audio[index] = clip[start : start + WINDOW_SAMPLES]
+        if index in position:
+            audio[position[index]] = clip[start : start + WINDOW_SAMPLES]
     return audio
 
 
