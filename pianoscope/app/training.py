@@ -212,9 +212,16 @@ def evaluate_classifier(
     audio = centred_window_audio(
         HELDOUT_SPEC,
         rows=product_rows(dataset),
-        progress=progress_for("reading the held-out clips' notes"),
+        progress=progress_for("rendering the held-out clips' audio"),
     )
-    report = replace(report, product=product_reading(classifier, dataset, audio, with_note_reading))
+    product = product_reading(
+        classifier,
+        dataset,
+        audio,
+        with_note_reading,
+        progress=progress_for("reading the held-out windows' notes"),
+    )
+    report = replace(report, product=product)
     written = write_report(report, out)
     if model_card is not None:
         alternatives = tuple(

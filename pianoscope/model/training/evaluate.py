@@ -42,6 +42,7 @@ from pianoscope.model.training.synth import (
     KIND_SPEECH,
     Dataset,
 )
+from pianoscope.progress import ProgressCallback
 
 GAIN_TEST_PIANO = TIMBRE_BEARING_PIANOS[0]
 GAIN_STEPS_DB = (-12.0, 12.0)
@@ -180,7 +181,11 @@ def product_rows(dataset: Dataset) -> np.ndarray:
 
 
 def product_reading(
-    classifier: Classifier, dataset: Dataset, audio: np.ndarray, read_notes: NoteReader
+    classifier: Classifier,
+    dataset: Dataset,
+    audio: np.ndarray,
+    read_notes: NoteReader,
+    progress: ProgressCallback | None = None,
 ) -> ProductReading:
     """Judge form and intensity as the product reads them: each of `product_rows(dataset)`
     (`audio`: (those rows, samples), the audio of each one's centred window) completed by
@@ -189,10 +194,11 @@ def product_reading(
     leave-one-out judge does."""
     rows = product_rows(dataset)
     heard = predict_windows(classifier, centred_windows(dataset)[rows])
-    read = [
-        read_notes(replace(prediction, is_other=False), window, classifier.calibration)
-        for prediction, window in zip(heard, audio, strict=True)
-    ]
+    read = []
+    for prediction, window in zip(heard, audio, strict=True):
+        read.append(read_notes(replace(prediction, is_other=False), window, classifier.calibration))
+        if progress is not None:
+            progress(len(read) / len(heard))
     form = np.array([FORM_LABELS.index(p.form.label) for p in read])
     intensity = _intensity_indices(read)
     known = dataset.kind[rows] == KIND_KNOWN

@@ -97,7 +97,11 @@ def test_the_product_reading_judges_the_known_and_pool_windows_by_their_notes(
     rows = product_rows(dataset)
     assert rows.tolist() == [0, 1, 2]
     audio = np.stack([clips[row][start : start + WINDOW_SAMPLES] for row in rows])
-    product = product_reading(classifier, dataset, audio, with_note_reading)
+    fractions: list[float] = []
+    product = product_reading(
+        classifier, dataset, audio, with_note_reading, progress=fractions.append
+    )
+    assert fractions == [1 / 3, 2 / 3, 1.0]
     heads = classifier.predict_feature_batch(centred_windows(dataset)[rows])
     read = [
         with_note_reading(replace(p, is_other=False), a, classifier.calibration)
