@@ -105,6 +105,8 @@ class EvaluationReport:
     # Known windows whose piano or form answer changes under ±12 dB of input gain.
     gain_changes_piano_or_form: dict[str, float] | None = None
     product: ProductReading | None = None  # `product_reading`, when the clips' audio was read
+    # Each other instrument's share of windows given form and intensity (source: the share)
+    others_given_per_program: dict[str, float] | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -172,6 +174,10 @@ def evaluate(
             kind == KIND_POOL,
         ),
         gain_changes_piano_or_form=_identity_gain_changes(classifier, windows, predictions, known),
+        others_given_per_program={
+            source: _share(plays, (kind == KIND_NEGATIVE) & (dataset.source == source))
+            for source in sorted(set(dataset.source[kind == KIND_NEGATIVE]))
+        },
     )
 
 

@@ -283,6 +283,7 @@ def model_card(
         )
         + ".",
         "",
+        *_others_given_lines(report),
         *left_out_lines(list(left_out)),
         "## Confusion matrices (rows: truth, columns: prediction, counts)",
         "",
@@ -390,6 +391,23 @@ def _per_piano_lines(report: EvaluationReport) -> list[str]:
             + (f" {100 * product.intensity_accuracy_per_piano[piano]:.1f} % |" if product else "")
             for piano in report.intensity_accuracy_per_piano
         ),
+    ]
+
+
+def _others_given_lines(report: EvaluationReport) -> list[str]:
+    """Which other instruments pass as a piano: the programs the gate gives form and intensity
+    to, most first (those it never does left out)."""
+    given = {
+        name: share for name, share in (report.others_given_per_program or {}).items() if share
+    }
+    if not given:
+        return []
+    ordered = sorted(given.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        "Other instruments given form and intensity, per program (the rest never): "
+        + ", ".join(f"{name} {100 * share:.0f} %" for name, share in ordered)
+        + ".",
+        "",
     ]
 
 

@@ -52,6 +52,13 @@ def test_report_counts_every_window_and_writes_json_pngs_and_card(
     assert "| with GAN |" in card
     assert "gan notes" in card
     assert "without rooms" not in card
+    negatives = small_dataset.kind == "negative"
+    assert set(report.others_given_per_program) == set(small_dataset.source[negatives])
+    passing = replace(report, others_given_per_program={"A:1": 0.5, "B:2": 0.0, "C:3": 0.25})
+    assert (
+        "Other instruments given form and intensity, per program (the rest never): "
+        "A:1 50 %, C:3 25 %."
+    ) in model_card(passing, "test run")
     dry = replace(report, form=replace(report.form, accuracy=0.125))
     with_dry = model_card(report, "test run", without_rooms=dry)
     assert "held-out set without rooms" in with_dry
