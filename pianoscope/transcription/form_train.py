@@ -75,9 +75,9 @@ def read_form_windows(spec: DatasetSpec) -> FormWindows:
     2 s. A teacher's windows fall anywhere in the playing, and three windows of a clip show the
     model more of the ways notes fall in a window for one rendering: out of fold on the
     centred windows (stop 53, one set of folds) the notes alone read 88.2 % right trained on
-    the centred windows, 89.3 % on all three (the product with the head 95.1 / 95.8 %; the
-    logistic regression shipped before read 86.2 / 86.7 %). Ctrl-C stops it; nothing is written
-    before the end."""
+    the centred windows, 89.3 % on all three (the product with the head 95.1 / 95.8 %; a
+    logistic regression 86.2 / 86.7 %, the product 94.8 / 94.7 %). Ctrl-C stops it; nothing is
+    written before the end."""
     from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
     from pianoscope.model.training.leave_one_out import centred_window_start
     from pianoscope.model.training.synth import iter_clip_audio
