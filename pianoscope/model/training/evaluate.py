@@ -216,8 +216,7 @@ def product_reading(
             np.mean(np.abs(intensity[known] - true_intensity) > 1)
         ),
         intensity_accuracy_per_piano=_per_piano(
-            dataset.piano[rows][known],
-            lambda m: float(np.mean(intensity[known][m] == true_intensity[m])),
+            dataset.piano[rows][known], lambda m: _share(intensity[known] == true_intensity, m)
         ),
         pool_form_accuracy=_share(form == dataset.form[rows], ~known),
     )
