@@ -181,7 +181,6 @@ def evaluate_classifier(
     from pianoscope.model.inference import Classifier
     from pianoscope.model.training.evaluate import (
         evaluate,
-        product_reading,
         product_rows,
         write_report,
     )
@@ -208,20 +207,19 @@ def evaluate_classifier(
     noise = measure_noise_robustness(
         classifier, progress=progress_for("rendering clips for the noise test")
     )
-    report = evaluate(classifier, dataset, noise)
     audio = centred_window_audio(
         HELDOUT_SPEC,
         rows=product_rows(dataset),
         progress=progress_for("rendering the held-out clips' audio"),
     )
-    product = product_reading(
+    report = evaluate(
         classifier,
         dataset,
-        audio,
-        with_note_reading,
+        noise,
+        product_audio=audio,
+        read_notes=with_note_reading,
         progress=progress_for("reading the held-out windows' notes"),
     )
-    report = replace(report, product=product)
     written = write_report(report, out)
     if model_card is not None:
         alternatives = tuple(

@@ -113,11 +113,24 @@ class EvaluationReport:
 
 
 def evaluate(
-    classifier: Classifier, dataset: Dataset, noise_robustness: NoiseRobustness | None = None
+    classifier: Classifier,
+    dataset: Dataset,
+    noise_robustness: NoiseRobustness | None = None,
+    *,
+    product_audio: np.ndarray | None = None,
+    read_notes: NoteReader | None = None,
+    progress: ProgressCallback | None = None,
 ) -> EvaluationReport:
-    """Judge `classifier` on every held-out clip's centred window."""
+    """Judge `classifier` on every held-out clip's centred window; with `product_audio` (the
+    audio of `product_rows(dataset)`' centred windows) and `read_notes`, also as the product
+    reads them (`product_reading`, whose progress `progress` follows)."""
     windows = centred_windows(dataset)
     predictions = predict_windows(classifier, windows)
+    product = None
+    if product_audio is not None and read_notes is not None:
+        product = product_reading(
+            classifier, dataset, predictions, product_audio, read_notes, progress
+        )
     kind = dataset.kind
     known = kind == KIND_KNOWN
     true_piano = dataset.piano[known]
@@ -149,10 +162,9 @@ def evaluate(
         known_called_unknown=float(np.mean(not_piano[known])),
         held_out_pianos_called_unknown=_share(not_piano, (kind == KIND_HELD_OUT_PIANO) & ~voicing),
         held_out_voicings_called_unknown=_share(not_piano, (kind == KIND_HELD_OUT_PIANO) & voicing),
-        held_out_pianos_called_unknown_per_program={
-            source: _share(not_piano, (kind == KIND_HELD_OUT_PIANO) & (dataset.source == source))
-            for source in sorted(set(dataset.source[kind == KIND_HELD_OUT_PIANO]))
-        },
+        held_out_pianos_called_unknown_per_program=_share_per_source(
+            not_piano, dataset, kind == KIND_HELD_OUT_PIANO
+        ),
         negatives_called_unknown=_share(not_piano, kind == KIND_NEGATIVE),
         noise_called_unknown_or_silent=_share(not_piano, kind == KIND_NOISE),
         gain_changes_intensity=_gain_changes(classifier, windows, dataset, intensity),
@@ -174,10 +186,8 @@ def evaluate(
             kind == KIND_POOL,
         ),
         gain_changes_piano_or_form=_identity_gain_changes(classifier, windows, predictions, known),
-        others_given_per_program={
-            source: _share(plays, (kind == KIND_NEGATIVE) & (dataset.source == source))
-            for source in sorted(set(dataset.source[kind == KIND_NEGATIVE]))
-        },
+        others_given_per_program=_share_per_source(plays, dataset, kind == KIND_NEGATIVE),
+        product=product,
     )
 
 
@@ -189,17 +199,19 @@ def product_rows(dataset: Dataset) -> np.ndarray:
 def product_reading(
     classifier: Classifier,
     dataset: Dataset,
+    predictions: list[Prediction],
     audio: np.ndarray,
     read_notes: NoteReader,
     progress: ProgressCallback | None = None,
 ) -> ProductReading:
-    """Judge form and intensity as the product reads them: each of `product_rows(dataset)`
-    (`audio`: (those rows, samples), the audio of each one's centred window) completed by
-    `read_notes` with the classifier's calibration. Every window is read, also those the gate
-    does not give form and intensity (counted apart: `piano_windows_given`), as the
-    leave-one-out judge does."""
+    """Judge form and intensity as the product reads them: the classifier's `predictions` of
+    each of `product_rows(dataset)` (`predictions`: of every window of `dataset`; `audio`:
+    (those rows, samples), the audio of each one's centred window) completed by `read_notes`
+    with the classifier's calibration. Every window is read, also those the gate does not give
+    form and intensity (counted apart: `piano_windows_given`), as the leave-one-out judge
+    does."""
     rows = product_rows(dataset)
-    heard = predict_windows(classifier, centred_windows(dataset)[rows])
+    heard = [predictions[row] for row in rows]
     read = []
     for prediction, window in zip(heard, audio, strict=True):
         read.append(read_notes(replace(prediction, is_other=False), window, classifier.calibration))
@@ -312,6 +324,14 @@ def _spearman(truth: np.ndarray, predicted: np.ndarray) -> float | None:
 
 def _share(flags: np.ndarray, mask: np.ndarray) -> float:
     return float(np.mean(flags[mask])) if mask.any() else float("nan")
+
+
+def _share_per_source(flags: np.ndarray, dataset: Dataset, mask: np.ndarray) -> dict[str, float]:
+    """`_share` of `flags` among the `mask` windows of each source they come from."""
+    return {
+        source: _share(flags, mask & (dataset.source == source))
+        for source in sorted(set(dataset.source[mask]))
+    }
 
 
 def _gain_changes(

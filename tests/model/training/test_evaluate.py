@@ -105,8 +105,9 @@ def test_the_product_reading_judges_the_known_and_pool_windows_by_their_notes(
     assert rows.tolist() == [0, 1, 2]
     audio = np.stack([clips[row][start : start + WINDOW_SAMPLES] for row in rows])
     fractions: list[float] = []
+    predictions = classifier.predict_feature_batch(centred_windows(dataset))
     product = product_reading(
-        classifier, dataset, audio, with_note_reading, progress=fractions.append
+        classifier, dataset, predictions, audio, with_note_reading, progress=fractions.append
     )
     assert fractions == [1 / 3, 2 / 3, 1.0]
     heads = classifier.predict_feature_batch(centred_windows(dataset)[rows])
