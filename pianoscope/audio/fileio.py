@@ -38,6 +38,10 @@ MAX_SAMPLE_RATE_HZ = 768_000
 # Exact resampling ratios with larger terms (odd rates such as 44 101 Hz) would need filters of
 # millions of taps; they are approximated within about one part per million instead.
 MAX_RATIO_TERM = 1_000
+# A whole recording loaded at once is held in memory (float32 at 44.1 kHz: 635 MB an hour, and
+# about twice that while it is joined): longer than this is refused, not swapped to death. A
+# file's size does not bound its length: 11 KB of FLAC holds an hour of silence at 1 kHz.
+MAX_LOAD_S = 3 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -94,11 +98,36 @@ def iter_audio_blocks(
 
 
 def load_audio(
-    path: str | Path, *, sample_rate_hz: int = SAMPLE_RATE_HZ, channel: int | None = None
+    path: str | Path,
+    *,
+    sample_rate_hz: int = SAMPLE_RATE_HZ,
+    channel: int | None = None,
+    max_duration_s: float = MAX_LOAD_S,
 ) -> np.ndarray:
-    """Load a whole recording as float32 mono at `sample_rate_hz` (see `iter_audio_blocks`)."""
-    blocks = list(iter_audio_blocks(path, sample_rate_hz=sample_rate_hz, channel=channel))
+    """Load a whole recording as float32 mono at `sample_rate_hz` (see `iter_audio_blocks`).
+    Raises AudioFileError as soon as more than `max_duration_s` of it is read (a long
+    recording is analysed in blocks instead; the header's length is not trusted for this,
+    a damaged one may claim less than the file holds)."""
+    blocks = []
+    kept = 0
+    for block in iter_audio_blocks(path, sample_rate_hz=sample_rate_hz, channel=channel):
+        kept += block.size
+        if kept > max_duration_s * sample_rate_hz:
+            raise AudioFileError(
+                f"{Path(path).name} is longer than {_duration_text(max_duration_s)}, more than "
+                "Pianoscope loads into memory at once; cut it into shorter recordings."
+            )
+        blocks.append(block)
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+
+
+def _duration_text(seconds: float) -> str:
+    """`seconds` as a person reads a length: '3 hours', '10 minutes', '45 seconds'."""
+    for unit, size in (("hour", 3600.0), ("minute", 60.0)):
+        if seconds >= size:
+            count = seconds / size
+            return f"{count:g} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds:g} second{'s' if seconds != 1 else ''}"
 
 
 def write_audio(

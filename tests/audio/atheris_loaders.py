@@ -19,6 +19,10 @@ with atheris.instrument_imports():
     from pianoscope.errors import AudioFileError, RecordingError
 
 SUFFIXES = (".wav", ".flac", ".ogg", ".aiff")
+# A few KB of FLAC may decode to hours of audio, which load_audio holds in memory up to its
+# limit (MAX_LOAD_S); ten minutes keep the harness well under libFuzzer's 2 GB (stop 54: a
+# mutated FLAC took it to 2056 MB under the three-hour default).
+MAX_DURATION_S = 600.0
 WORK = Path(tempfile.mkdtemp(prefix="pianoscope-atheris-"))
 
 
@@ -35,7 +39,7 @@ def test_one_input(data: bytes) -> None:
     path = WORK / f"input{SUFFIXES[selector % 4]}"
     path.write_bytes(payload)
     with contextlib.suppress(AudioFileError):
-        load_audio(path)
+        load_audio(path, max_duration_s=MAX_DURATION_S)
 
 
 if __name__ == "__main__":

@@ -189,6 +189,19 @@ def test_long_file_loads_in_bounded_blocks(tmp_path):
     assert max(sizes) <= 10 * 44_100 + 1
 
 
+def test_a_recording_longer_than_the_load_limit_is_refused_clearly(tmp_path):
+    """A small file may decode to hours (an hour of silence at 1 kHz is 11 KB of FLAC): loading
+    stops with a clear error once the limit is passed, instead of filling the memory."""
+    path = tmp_path / "hour.flac"
+    with sf.SoundFile(path, "w", 1_000, 1, subtype="PCM_16") as handle:
+        for _ in range(60):
+            handle.write(np.zeros(60_000, np.float32))
+    assert path.stat().st_size < 20_000
+    with pytest.raises(AudioFileError, match=r"hour\.flac is longer than 10 minutes"):
+        load_audio(path, max_duration_s=600)
+    assert load_audio(path, sample_rate_hz=1_000, max_duration_s=3_600).size == 3_600_000
+
+
 def test_loading_is_thread_safe_for_separate_files(tmp_path):
     paths = []
     for i in range(4):
