@@ -1,7 +1,7 @@
 """The leave-one-out models carried in `checkpoints/leave-one-out`, from which `pianoscope
 evaluate --leave-one-out checkpoints/leave-one-out` writes the model card's table on a clean
 checkout (before stop 54 they lived outside the repository and each session trained them
-again: about two hours of the machine)."""
+again: about an hour of both cores, rendering included)."""
 
 from __future__ import annotations
 
