@@ -107,18 +107,36 @@ def load_audio(
     """Load a whole recording as float32 mono at `sample_rate_hz` (see `iter_audio_blocks`).
     Raises AudioFileError as soon as more than `max_duration_s` of it is read (a long
     recording is analysed in blocks instead; the header's length is not trusted for this,
-    a damaged one may claim less than the file holds)."""
-    blocks = []
+    a damaged one may claim less than the file holds).
+
+    The blocks are written into one array sized from the header's length, so a long recording
+    takes its own size in memory, not twice it (blocks, then their join); a header that claims
+    too little costs the array growing as it fills, one that claims too much only address
+    space (the pages never written are never used)."""
+    limit = int(max_duration_s * sample_rate_hz)
+    info = probe_audio(path)
+    expected = math.ceil(info.frames * sample_rate_hz / info.sample_rate_hz) + 1
+    samples = np.empty(min(expected, limit), dtype=np.float32)
     kept = 0
     for block in iter_audio_blocks(path, sample_rate_hz=sample_rate_hz, channel=channel):
-        kept += block.size
-        if kept > max_duration_s * sample_rate_hz:
+        if kept + block.size > limit:
             raise AudioFileError(
                 f"{Path(path).name} is longer than {_duration_text(max_duration_s)}, more than "
                 "Pianoscope loads into memory at once; cut it into shorter recordings."
             )
-        blocks.append(block)
-    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+        if kept + block.size > samples.size:
+            samples = _grown(samples, kept, min(limit, max(2 * samples.size, kept + block.size)))
+        samples[kept : kept + block.size] = block
+        kept += block.size
+    samples.resize(kept, refcheck=False)  # in place: nothing else refers to it
+    return samples
+
+
+def _grown(samples: np.ndarray, kept: int, size: int) -> np.ndarray:
+    """A larger array holding the first `kept` samples."""
+    larger = np.empty(size, dtype=np.float32)
+    larger[:kept] = samples[:kept]
+    return larger
 
 
 def _duration_text(seconds: float) -> str:

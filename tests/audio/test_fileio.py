@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import struct
 import threading
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.signal import resample_poly
 
+from pianoscope.audio import fileio
 from pianoscope.audio.fileio import iter_audio_blocks, load_audio, probe_audio, write_audio
 from pianoscope.errors import AudioFileError
 
@@ -259,3 +262,32 @@ def _wav_bytes() -> bytes:
     buffer = io.BytesIO()
     sf.write(buffer, _tone(440, 0.1, 44_100), 44_100, format="WAV", subtype="PCM_16")
     return buffer.getvalue()
+
+
+def test_a_long_recording_loads_in_about_its_own_size_of_memory(tmp_path):
+    """Blocks kept and then joined would take twice the audio at the join."""
+    path = tmp_path / "five-minutes.wav"
+    with sf.SoundFile(path, "w", 44_100, 1, subtype="PCM_16") as handle:
+        for _ in range(5):
+            handle.write(_tone(440, 60.0, 44_100))
+    tracemalloc.start()
+    try:
+        samples = load_audio(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert samples.size == 5 * 60 * 44_100
+    assert peak < 1.25 * samples.nbytes
+
+
+def test_a_header_that_claims_too_little_loads_the_whole_recording(tmp_path, monkeypatch):
+    """The array grows past the header's length (here a header read as one second of 30):
+    every sample read is kept, in order."""
+    path = tmp_path / "thirty-seconds.wav"
+    tone = _tone(440, 30.0, 44_100)
+    sf.write(path, tone, 44_100, subtype="FLOAT")
+    real_probe = fileio.probe_audio
+    monkeypatch.setattr(
+        fileio, "probe_audio", lambda p: dataclasses.replace(real_probe(p), frames=44_100)
+    )
+    assert np.array_equal(load_audio(path), tone)
