@@ -138,8 +138,8 @@ def split_cues(features_db: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     Level channels: the frame's total power and the window's mean power, both in dB relative
     to the mf reference level, divided by `DB_SCALE`.
     """
-    frame_level_db = 10.0 * torch.log10(torch.sum(10.0 ** (features_db / 10.0), dim=2))
-    window_level_db = 10.0 * torch.log10(
+    frame_level_db = 10.0 * portable_log10(torch.sum(10.0 ** (features_db / 10.0), dim=2))
+    window_level_db = 10.0 * portable_log10(
         torch.mean(10.0 ** (frame_level_db / 10.0), dim=1, keepdim=True)
     )
     shape = torch.clamp(features_db - window_level_db.unsqueeze(2), min=SHAPE_FLOOR_DB)
@@ -147,6 +147,19 @@ def split_cues(features_db: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     level = torch.stack([frame_level_db, window_level_db.expand_as(frame_level_db)], dim=2)
     level = torch.clamp((level - REFERENCE_LEVEL_DB) / DB_SCALE, min=-4.0)
     return shape, level
+
+
+def portable_log10(values: torch.Tensor) -> torch.Tensor:
+    """log10 computed in float64 and rounded to the input's precision: the same on every CPU.
+
+    torch's float32 log10 is MKL's vector maths, whose last bit depends on the CPU it runs on
+    whatever MKL is told (measured at stop 55 on 2^20 values: 2 differ between an AMD EPYC with
+    AVX-512 and the same machine emulating an EPYC Rome, and about 250 are not correctly
+    rounded on either). The training takes tens of millions of them, so its weights drifted
+    apart between CPUs (docs/classifier.md, "Not on every machine"). In float64 the same
+    library's result, rounded to float32, is the correctly rounded one but for values within
+    float64's error of a float32 tie."""
+    return torch.log10(values.to(torch.float64)).to(values.dtype)
 
 
 def _conv_block(

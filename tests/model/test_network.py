@@ -7,7 +7,7 @@ import pytest
 import torch
 from support.toy_datasets import labelled_toy_dataset
 
-from pianoscope.model.network import PianoscopeNet, TilePool, split_cues
+from pianoscope.model.network import PianoscopeNet, TilePool, portable_log10, split_cues
 from pianoscope.model.training.synth import Dataset
 from pianoscope.model.training.train import (
     TIMBRE_BEARING_INDICES,
@@ -56,6 +56,18 @@ def test_spectral_shape_is_gain_invariant_and_level_follows_gain() -> None:
     louder_shape, louder_level = split_cues(features + 12.0)
     torch.testing.assert_close(shape, louder_shape, atol=1e-4, rtol=0)
     torch.testing.assert_close(louder_level - level, torch.full_like(level, 12.0 / 20.0))
+
+
+def test_the_level_log10_is_the_correctly_rounded_one_on_any_cpu() -> None:
+    """What every CPU computes alike: the correctly rounded log10 (numpy's, in float64, rounded
+    once), over powers from silence to far over full scale. torch's own float32 log10 gives
+    another last bit for a few values in a million on some CPUs and not others."""
+    rng = np.random.default_rng(0)
+    powers = np.exp(rng.normal(0.0, 8.0, 1 << 20)).astype(np.float32)
+    expected = np.log10(powers.astype(np.float64)).astype(np.float32)
+    computed = portable_log10(torch.from_numpy(powers))
+    assert computed.dtype == torch.float32
+    assert np.array_equal(computed.numpy(), expected)
 
 
 def test_weights_file_is_under_2_mb_and_round_trips_with_weights_only(tmp_path: Path) -> None:
