@@ -28,11 +28,13 @@ from pianoscope.model.training.synth import Dataset, DatasetSpec, cached_dataset
 from pianoscope.model.weights import weights_digest
 from pianoscope.pinned_numerics import X86_64_AVX2, numpy_cpu_dispatch
 
-# Recorded at stop 39 (2026-12-04) on an Intel Xeon with AVX-512 (Sapphire Rapids class),
-# Debian's fluidsynth 2.3.1-2, numpy 2.4.6, torch 2.13.0+cpu: `pianoscope train --out
-# out/pinned/classifier.pt` from an empty cache. The weights at stop 40 on the same machine,
-# from that cache, with the training's AdamW taking correctly rounded square roots
-# (`model.training.exact_adamw`; with torch's AdamW they were f481ac6b470a48b6).
+# The datasets recorded at stop 39 (2026-12-04) on an Intel Xeon with AVX-512 (Sapphire Rapids
+# class), Debian's fluidsynth 2.3.1-2, numpy 2.4.6, torch 2.13.0+cpu: `pianoscope train --out
+# out/pinned/classifier.pt` from an empty cache (rendered the same at stops 54-55 on an AMD
+# EPYC with AVX-512). The weights: stop 55's on that EPYC, from that cache, with the network's
+# level log10 in float64 (`network.portable_log10`) and AdamW's correctly rounded square root
+# (`model.training.exact_adamw`); the Xeon's with torch's log10 were 0276462c70225247, with
+# torch's AdamW too f481ac6b470a48b6.
 RECORDED: dict[str, str] = {
     "train": "f95382504196d690",
     "validation": "7d21086f587671b7",
@@ -41,7 +43,7 @@ RECORDED: dict[str, str] = {
     "left-out-steinway-b": "32d56f79f2ea41cb",
     "left-out-timgm-grand": "edd6b9492070eaa0",
     "left-out-musescore-grand": "87cfc68e311a1604",
-    "weights": "0276462c70225247",
+    "weights": "f64287c50a2e165f",
 }
 
 
