@@ -150,15 +150,15 @@ def split_cues(features_db: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def portable_log10(values: torch.Tensor) -> torch.Tensor:
-    """log10 computed in float64 and rounded to the input's precision: the same on every CPU.
+    """log10 computed in float64 and rounded to the input's precision: the same on every CPU
+    tried (docs/classifier.md, "Found at stop 55").
 
-    torch's float32 log10 is MKL's vector maths, whose last bit depends on the CPU it runs on
-    whatever MKL is told (measured at stop 55 on 2^20 values: 2 differ between an AMD EPYC with
-    AVX-512 and the same machine emulating an EPYC Rome, and about 250 are not correctly
-    rounded on either). The training takes tens of millions of them, so its weights drifted
-    apart between CPUs (docs/classifier.md, "Not on every machine"). In float64 the same
-    library's result, rounded to float32, is the correctly rounded one but for values within
-    float64's error of a float32 tie."""
+    torch's float32 log10 has a last bit that depends on the CPU it runs on, whatever ATen's
+    capability and MKL's switches (measured at stop 55 on 2^20 values: 2 differ between an AMD
+    EPYC with AVX-512 and the same machine emulating an EPYC Rome, and about 250 are not
+    correctly rounded on either). A training takes tens of millions of them, so nothing kept
+    its weights from drifting apart between CPUs. In float64 the result, rounded to float32,
+    is the correctly rounded one but for values within float64's error of a float32 tie."""
     return torch.log10(values.to(torch.float64)).to(values.dtype)
 
 
