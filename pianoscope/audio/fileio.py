@@ -38,9 +38,9 @@ MAX_SAMPLE_RATE_HZ = 768_000
 # Exact resampling ratios with larger terms (odd rates such as 44 101 Hz) would need filters of
 # millions of taps; they are approximated within about one part per million instead.
 MAX_RATIO_TERM = 1_000
-# A whole recording loaded at once is held in memory (float32 at 44.1 kHz: 635 MB an hour, and
-# about twice that while it is joined): longer than this is refused, not swapped to death. A
-# file's size does not bound its length: 11 KB of FLAC holds an hour of silence at 1 kHz.
+# A whole recording loaded at once is held in memory (float32 at 44.1 kHz: 635 MB an hour):
+# longer than this is refused, not swapped to death. A file's size does not bound its length:
+# 11 KB of FLAC holds an hour of silence at 1 kHz.
 MAX_LOAD_S = 3 * 3600.0
 
 
