@@ -83,18 +83,30 @@ def iter_audio_blocks(
     path = Path(path)
     with _open(path) as handle:
         info = _info(path, handle)
-        if info.frames == 0:
-            raise AudioFileError(f"{path.name} holds no audio (it is empty or only a header).")
-        if channel is not None and not 0 <= channel < info.channels:
-            raise AudioFileError(
-                f"{path.name} has {info.channels} channel(s); channel {channel + 1} does not exist."
-            )
-        up, down = resampling_ratio(info.sample_rate_hz, sample_rate_hz)
-        context = 0 if up == down else _context_frames(up, down)
-        # Bounded by samples, not seconds: a header may claim hundreds of channels.
-        wanted = min(int(block_s * info.sample_rate_hz), MAX_BLOCK_SAMPLES // info.channels)
-        block_frames = max(down, context, wanted // down * down)
-        yield from _resampled_blocks(handle, info, channel, up, down, block_frames, context)
+        yield from _blocks(handle, info, sample_rate_hz, block_s, channel)
+
+
+def _blocks(
+    handle: sf.SoundFile,
+    info: AudioInfo,
+    sample_rate_hz: int,
+    block_s: float,
+    channel: int | None,
+) -> Iterator[np.ndarray]:
+    """`iter_audio_blocks` of an open file whose header says `info`."""
+    if info.frames == 0:
+        raise AudioFileError(f"{info.path.name} holds no audio (it is empty or only a header).")
+    if channel is not None and not 0 <= channel < info.channels:
+        raise AudioFileError(
+            f"{info.path.name} has {info.channels} channel(s); "
+            f"channel {channel + 1} does not exist."
+        )
+    up, down = resampling_ratio(info.sample_rate_hz, sample_rate_hz)
+    context = 0 if up == down else _context_frames(up, down)
+    # Bounded by samples, not seconds: a header may claim hundreds of channels.
+    wanted = min(int(block_s * info.sample_rate_hz), MAX_BLOCK_SAMPLES // info.channels)
+    block_frames = max(down, context, wanted // down * down)
+    yield from _resampled_blocks(handle, info, channel, up, down, block_frames, context)
 
 
 def load_audio(
@@ -113,21 +125,24 @@ def load_audio(
     takes its own size in memory, not twice it (blocks, then their join); a header that claims
     too little costs the array growing as it fills, one that claims too much only address
     space (the pages never written are never used)."""
+    path = Path(path)
     limit = int(max_duration_s * sample_rate_hz)
-    info = probe_audio(path)
-    expected = math.ceil(info.frames * sample_rate_hz / info.sample_rate_hz) + 1
-    samples = np.empty(min(expected, limit), dtype=np.float32)
-    kept = 0
-    for block in iter_audio_blocks(path, sample_rate_hz=sample_rate_hz, channel=channel):
-        if kept + block.size > limit:
-            raise AudioFileError(
-                f"{Path(path).name} is longer than {_duration_text(max_duration_s)}, more than "
-                "Pianoscope loads into memory at once; cut it into shorter recordings."
-            )
-        if kept + block.size > samples.size:
-            samples = _grown(samples, kept, min(limit, max(2 * samples.size, kept + block.size)))
-        samples[kept : kept + block.size] = block
-        kept += block.size
+    with _open(path) as handle:
+        info = _info(path, handle)
+        expected = math.ceil(info.frames * sample_rate_hz / info.sample_rate_hz) + 1
+        samples = np.empty(min(expected, limit), dtype=np.float32)
+        kept = 0
+        for block in _blocks(handle, info, sample_rate_hz, DEFAULT_BLOCK_S, channel):
+            if kept + block.size > limit:
+                raise AudioFileError(
+                    f"{path.name} is longer than {_duration_text(max_duration_s)}, more than "
+                    "Pianoscope loads into memory at once; cut it into shorter recordings."
+                )
+            if kept + block.size > samples.size:
+                size = min(limit, max(2 * samples.size, kept + block.size))
+                samples = _grown(samples, kept, size)
+            samples[kept : kept + block.size] = block
+            kept += block.size
     samples.resize(kept, refcheck=False)  # in place: nothing else refers to it
     return samples
 
