@@ -386,7 +386,7 @@ def in_clip_acoustics(
     own audio with, as if played where it was."""
     if augment_config is None:
         return samples
-    phrase, _ = _phrase(plan, clip_s)
+    phrase, _ = clip_phrase(plan, clip_s)
     return augment(
         samples,
         _acoustics_rng(plan),
@@ -429,7 +429,7 @@ def _rendered_batches(
         for start in range(0, len(indices), SLOTS_PER_RENDER):
             _check(cancel)
             chunk = indices[start : start + SLOTS_PER_RENDER]
-            phrases = [_phrase(plans[i], clip_s) for i in chunk]
+            phrases = [clip_phrase(plans[i], clip_s) for i in chunk]
             clips, references = _render_chunk([plans[i] for i in chunk], phrases, soundfont)
             yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases], references
     for name, indices in sorted(by_sampler.items()):
@@ -439,20 +439,20 @@ def _rendered_batches(
         for start in range(0, len(indices), SLOTS_PER_RENDER):
             _check(cancel)
             chunk = indices[start : start + SLOTS_PER_RENDER]
-            phrases = [_phrase(plans[i], clip_s) for i in chunk]
+            phrases = [clip_phrase(plans[i], clip_s) for i in chunk]
             clips = [(_sampled(name, p, d) * gain).astype(np.float32) for p, d in phrases]
             pedalled = [bool(p.pedal_changes) for p, _ in phrases]
             yield chunk, clips, pedalled, [reference] * len(chunk)
     for start in range(0, len(modelled), SLOTS_PER_RENDER // 10):
         _check(cancel)
         chunk = modelled[start : start + SLOTS_PER_RENDER // 10]
-        phrases = [_phrase(plans[i], clip_s) for i in chunk]
+        phrases = [clip_phrase(plans[i], clip_s) for i in chunk]
         pairs = [_modelled(plans[i].seed, p, d) for i, (p, d) in zip(chunk, phrases, strict=True)]
         clips, references = [c for c, _ in pairs], [r for _, r in pairs]
         yield chunk, clips, [bool(p.pedal_changes) for p, _ in phrases], references
 
 
-def _phrase(plan: ClipPlan, clip_s: float) -> tuple[Phrase, float]:
+def clip_phrase(plan: ClipPlan, clip_s: float) -> tuple[Phrase, float]:
     """The clip's phrase (transposed for a re-voiced clip) and its detuning in cents."""
     rng = np.random.default_rng([plan.seed, 0])
     phrase = generate_phrase(rng, FORM_LABELS[plan.form], INTENSITY_LABELS[plan.intensity], clip_s)
