@@ -44,7 +44,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -104,7 +104,7 @@ def main() -> None:
         "--rooms", choices=sorted(ROOMS), nargs="+", default=list(ROOMS), help="which clips"
     )
     parser.add_argument(
-        "--scale", action="store_true", help=f"also '{SCALE_READER}' (slow: 5-15 s a clip)"
+        "--scale", action="store_true", help=f"also '{SCALE_READER}' (slow: about 5 s a clip)"
     )
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -132,15 +132,16 @@ def main() -> None:
         print(f"four pianos {room}, exact class (mean): {means}")
 
 
+@dataclass
 class Measured:
-    """True class, each level reader's level and (on the judged draw) the class the head and
-    the notes read of every clip."""
+    """Of every clip: its true class, each level reader's measures (dB) and, on the judged
+    draw, the class each of the product's readers gives it."""
 
-    def __init__(self, readers: tuple[str, ...]) -> None:
-        self.truth: list[int] = []
-        # each level reader's measures of each clip (dB)
-        self.levels: dict[str, list[tuple[float, ...]]] = {reader: [] for reader in LEVEL_READERS}
-        self.read: dict[str, list[int]] = {reader: [] for reader in readers}
+    truth: list[int] = field(default_factory=list)
+    levels: dict[str, list[tuple[float, ...]]] = field(
+        default_factory=lambda: {reader: [] for reader in LEVEL_READERS}
+    )
+    read: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _measure(
@@ -158,7 +159,7 @@ def _measure(
     mf_phrase, scale_dry = render_at_convention(piano, [calibration_phrase(), chromatic_scale()])
     at_one_velocity = render_at_convention(piano, [_at_one_velocity(p) for p in plans])
     readers = () if classifier is None else (*PRODUCT_READERS, *((SCALE_READER,) if scale else ()))
-    measured = Measured(readers)
+    measured = Measured(read={reader: [] for reader in readers})
     for index, audio in iter_plan_audio(plans, CLIP_S, config):
         plan = plans[index]
         window = _centred_features(audio)
