@@ -48,18 +48,21 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
+from bench_note_intensity import (  # the clips' windows cut and read as that bench does
+    CLIP_S,
+    centred_audio,
+    centred_features,
+    class_from_notes,
+)
 from bench_transcription import chromatic_scale  # the scale a teacher plays, as benched there
 
-from pianoscope.dsp.features import SAMPLE_RATE_HZ, log_mel
 from pianoscope.model.calibration import (
     REFERENCE_LEVEL_DB,
-    Calibration,
     playing_level_db,
     spectral_tilt_db,
 )
-from pianoscope.model.inference import WINDOW_SAMPLES, Classifier
+from pianoscope.model.inference import Classifier
 from pianoscope.model.labels import INTENSITY_LABELS
-from pianoscope.model.network import WINDOW_FRAMES
 from pianoscope.model.training.augment import ROOM_AND_MICROPHONE, AugmentConfig
 from pianoscope.model.training.evaluate import predict_windows
 from pianoscope.model.training.midi_gen import Phrase
@@ -75,12 +78,9 @@ from pianoscope.model.training.synth import (
     iter_plan_audio,
     render_at_convention,
 )
-from pianoscope.transcription.intensity import window_note_intensity
 from pianoscope.transcription.note_reading import with_note_reading
 from pianoscope.transcription.scale_calibration import calibrate_scale
 
-CLIP_S = 3.0
-WINDOW_S = (0.5, 2.5)  # the centred 2 s the classifier judges, in the clip
 JUDGED_SEED = 20_261_202  # bench_note_intensity.py's clips
 FITTED_SEED = 20_261_206
 ROOMS: dict[str, AugmentConfig] = {
@@ -156,15 +156,17 @@ def _measure(
     """Every clip's levels; with `classifier`, also what the head, the notes, the product (and
     with `scale` the notes through a scale calibration played in the clip's room) read."""
     plans = every_class_plans(piano, per_class, seed)
+    # one FluidSynth run for both, as docs/classifier.md's figures were rendered (a run of the
+    # scale alone renders it a little otherwise: one window of 20 read differently)
     mf_phrase, scale_dry = render_at_convention(piano, [calibration_phrase(), chromatic_scale()])
     at_one_velocity = render_at_convention(piano, [_at_one_velocity(p) for p in plans])
     readers = () if classifier is None else (*PRODUCT_READERS, *((SCALE_READER,) if scale else ()))
     measured = Measured(read={reader: [] for reader in readers})
     for index, audio in iter_plan_audio(plans, CLIP_S, config):
         plan = plans[index]
-        window = _centred_features(audio)
+        window = centred_features(audio)
         level = playing_level_db(window)
-        dry_window = _centred_features(at_one_velocity[index])
+        dry_window = centred_features(at_one_velocity[index])
         dry = playing_level_db(dry_window)
         in_room = in_clip_acoustics(plan, CLIP_S, config, at_one_velocity[index], mf_phrase)
         measured.truth.append(plan.intensity)
@@ -174,32 +176,20 @@ def _measure(
             (level - dry, spectral_tilt_db(window) - spectral_tilt_db(dry_window))
         )
         measured.levels["level, notes and room known"].append(
-            (level - playing_level_db(_centred_features(in_room)),)
+            (level - playing_level_db(centred_features(in_room)),)
         )
         if classifier is not None:
             (prediction,) = predict_windows(classifier, window[None], None)
             measured.read["head"].append(INTENSITY_LABELS.index(prediction.intensity.label))
-            centred = _centred_audio(audio)
-            measured.read["notes"].append(_from_notes(centred, None))
-            product = with_note_reading(prediction, centred, None)
+            measured.read["notes"].append(class_from_notes(audio, None, None))
+            product = with_note_reading(prediction, centred_audio(audio), None)
             measured.read["product"].append(INTENSITY_LABELS.index(product.intensity.label))
             if scale:
                 in_room_scale = in_clip_acoustics(plan, CLIP_S, config, scale_dry, mf_phrase)
                 measured.read[SCALE_READER].append(
-                    _from_notes(centred, calibrate_scale(in_room_scale))
+                    class_from_notes(audio, calibrate_scale(in_room_scale), None)
                 )
     return measured
-
-
-def _from_notes(window: np.ndarray, calibration: Calibration | None) -> int:
-    """The class the notes struck in `window` read (mf when none is struck)."""
-    reading = window_note_intensity(window, calibration)
-    return INTENSITY_LABELS.index(reading.label if reading is not None else "mf")
-
-
-def _centred_audio(audio: np.ndarray) -> np.ndarray:
-    start = round(WINDOW_S[0] * SAMPLE_RATE_HZ)
-    return audio[start : start + WINDOW_SAMPLES]
 
 
 def _at_one_velocity(plan: ClipPlan) -> Phrase:
@@ -207,13 +197,6 @@ def _at_one_velocity(plan: ClipPlan) -> Phrase:
     phrase, _ = clip_phrase(plan, CLIP_S)
     notes = tuple(replace(note, velocity=CALIBRATION_VELOCITY) for note in phrase.notes)
     return replace(phrase, notes=notes)
-
-
-def _centred_features(audio: np.ndarray) -> np.ndarray:
-    """The centred 2 s the classifier judges in a 3 s clip, as `bench_note_intensity` cuts it."""
-    features = log_mel(audio[: round(CLIP_S * SAMPLE_RATE_HZ)])
-    start = (features.shape[0] - WINDOW_FRAMES) // 2
-    return features[start : start + WINDOW_FRAMES].astype(np.float32)
 
 
 def _fitted_reader(

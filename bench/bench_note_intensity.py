@@ -116,7 +116,7 @@ def _read(
     note_weights: NoteWeights | None,
 ) -> Readings:
     calibrate_passages = partial(calibrate_passages_with_notes, note_weights=note_weights)
-    from_notes = partial(_from_notes, note_weights=note_weights)
+    from_notes = partial(class_from_notes, note_weights=note_weights)
     dry_passages = render_at_convention(source, passage_phrases())
     passages = calibrate_passages(*dry_passages)
     (mf_phrase,) = render_at_convention(source, [calibration_phrase()])
@@ -148,7 +148,7 @@ def _read(
         read["notes passages"].append(from_notes(audio, passages))
         read["notes mf"].append(from_notes(audio, mf))
         read["notes none"].append(from_notes(gained, None))
-        window = _centred_features(audio)
+        window = centred_features(audio)
         shifted = np.maximum(window + np.float32(gain_db), np.float32(FLOOR_DB))
         for way, features, calibration in (
             ("passages in the room", window, room_passages),
@@ -160,27 +160,27 @@ def _read(
             read[f"head {way}"].append(INTENSITY_LABELS.index(prediction.intensity.label))
             if way == "mf":
                 product = with_note_reading(
-                    prediction, _centred_audio(audio), None, note_weights=note_weights
+                    prediction, centred_audio(audio), None, note_weights=note_weights
                 )
                 read["product mf"].append(INTENSITY_LABELS.index(product.intensity.label))
     return Readings(truth, read, refused)
 
 
-def _from_notes(
+def class_from_notes(
     audio: np.ndarray, calibration: Calibration | None, note_weights: NoteWeights | None
 ) -> int:
     """The class read from the notes struck in the centred 2 s (cut out, as the classifier
     hears a window); mf when none is struck."""
-    reading = window_note_intensity(_centred_audio(audio), calibration, note_weights=note_weights)
+    reading = window_note_intensity(centred_audio(audio), calibration, note_weights=note_weights)
     return INTENSITY_LABELS.index(reading.label if reading is not None else "mf")
 
 
-def _centred_audio(audio: np.ndarray) -> np.ndarray:
+def centred_audio(audio: np.ndarray) -> np.ndarray:
     start = round(WINDOW_S[0] * SAMPLE_RATE_HZ)
     return audio[start : start + WINDOW_SAMPLES]
 
 
-def _centred_features(audio: np.ndarray) -> np.ndarray:
+def centred_features(audio: np.ndarray) -> np.ndarray:
     features = log_mel(audio[: round(CLIP_S * SAMPLE_RATE_HZ)])
     start = (features.shape[0] - WINDOW_FRAMES) // 2
     return features[start : start + WINDOW_FRAMES].astype(np.float32)
