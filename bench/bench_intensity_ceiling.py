@@ -53,6 +53,7 @@ from bench_note_intensity import (  # the clips' windows cut and read as that be
     centred_audio,
     centred_features,
     class_from_notes,
+    exact_and_within_one,
 )
 from bench_transcription import chromatic_scale  # the scale a teacher plays, as benched there
 
@@ -125,7 +126,7 @@ def main() -> None:
                     read = judged.read[reader]
                 else:
                     read = _fitted_reader(fitted, reader)(judged.levels[reader])
-                exact, within_one = _figures(judged.truth, read)
+                exact, within_one = exact_and_within_one(judged.truth, read)
                 totals.setdefault(reader, []).append(exact)
                 print(f"  {reader:34s} exact {exact:5.1f} %  within one {within_one:5.1f} %")
         means = ", ".join(f"{reader} {np.mean(v):.1f} %" for reader, v in totals.items())
@@ -233,11 +234,6 @@ def _fitted_cuts(levels: list[float], truth: list[int]) -> np.ndarray:
         edges = np.concatenate([[ranked[0] - 1.0], ranked, [ranked[-1] + 1.0]])
         cuts.append((edges[best] + edges[best + 1]) / 2.0)
     return np.sort(np.array(cuts))
-
-
-def _figures(truth: list[int], read: np.ndarray | list[int]) -> tuple[float, float]:
-    t, r = np.array(truth), np.array(read)
-    return float(100 * np.mean(t == r)), float(100 * np.mean(np.abs(t - r) <= 1))
 
 
 if __name__ == "__main__":

@@ -186,10 +186,16 @@ def centred_features(audio: np.ndarray) -> np.ndarray:
     return features[start : start + WINDOW_FRAMES].astype(np.float32)
 
 
+def exact_and_within_one(truth: list[int], read: list[int] | np.ndarray) -> tuple[float, float]:
+    """The share of classes read exactly, and within one class, in percent."""
+    t, r = np.array(truth), np.array(read)
+    return float(100 * np.mean(t == r)), float(100 * np.mean(np.abs(t - r) <= 1))
+
+
 def _figures(truth: list[int], read: list[int]) -> str:
     t, r = np.array(truth), np.array(read)
     rho = spearmanr(t, r)[0] if np.ptp(r) > 0 else float("nan")
-    exact, within_one = 100 * np.mean(t == r), 100 * np.mean(np.abs(t - r) <= 1)
+    exact, within_one = exact_and_within_one(truth, read)
     return f"exact {exact:5.1f} %  within one {within_one:5.1f} %  Spearman {rho:.2f}"
 
 
