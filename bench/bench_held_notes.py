@@ -25,9 +25,9 @@ from pianoscope.dsp.notes import NoteEvent
 from pianoscope.model.training.augment import add_reverb
 from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.numeric_threads import use_one_numeric_thread
-from pianoscope.transcription.content import HELD_CHORD_ONSET_S, held_chord
-from pianoscope.transcription.data import MUSESCORE_FULL, TRAINING_PIANOS, render_dry
 from pianoscope.transcription.network import load_weights
+from pianoscope.transcription.training.content import HELD_CHORD_ONSET_S, held_chord
+from pianoscope.transcription.training.data import MUSESCORE_FULL, TRAINING_PIANOS, render_dry
 from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
 
 # Semitones over the root: a single key, octaves, double octaves, triads with and without the

@@ -24,7 +24,7 @@ import torch
 from pianoscope.numeric_threads import usable_cpus, use_one_numeric_thread
 from pianoscope.transcription import network
 from pianoscope.transcription.spectrogram import FEATURE_COUNT, FRAME_RATE_HZ
-from pianoscope.transcription.train import NoteNetwork, parse_channels
+from pianoscope.transcription.training.train import NoteNetwork, parse_channels
 from pianoscope.transcription.transcriber import shipped_weights
 
 Convolution = Callable[..., np.ndarray]

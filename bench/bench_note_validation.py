@@ -3,11 +3,11 @@
     nice python bench/bench_note_validation.py [--weights NOTE_MODEL.npz] [--clips 32]
         [--training-clips]
 
-The clips are those the decoding is tuned on (`pianoscope.transcription.tuning`: seeds from
+The clips are those the decoding is tuned on (`pianoscope.transcription.training.tuning`: seeds from
 VALIDATION_FIRST_SEED, the training content in a room, each training piano), never the
 benchmark's sets, the Steinway or the reserved SoundFonts, so a recipe can be compared here
 without tuning on what measures it. With `--training-clips` the same figures on the first
-clips the network was trained on (seeds from 0, as `pianoscope.transcription.train` renders
+clips the network was trained on (seeds from 0, as `pianoscope.transcription.training.train` renders
 them): a network that scores no better on its own training clips than on new ones is short of
 capacity, not of data. Prints the pooled onset-only note precision / recall / F1
 (mir_eval, 50 ms) and F1 with offsets (within 20 % of the note or 50 ms), recall by register and
@@ -25,13 +25,13 @@ import mir_eval
 import numpy as np
 
 from pianoscope.dsp.levels import signal_reference_level_db
-from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.data import TRAINING_PIANOS, render_clips
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI, SAMPLE_RATE_HZ
+from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.data import TRAINING_PIANOS, render_clips
+from pianoscope.transcription.training.tuning import VALIDATION_FIRST_SEED, note_arrays
 from pianoscope.transcription.transcriber import NoteTranscriber, shipped_weights
-from pianoscope.transcription.tuning import VALIDATION_FIRST_SEED, note_arrays
 
 REGISTERS = (("below C3", 21, 48), ("C3-B4", 48, 72), ("C5 and up", 72, 109))
 VELOCITIES = (("below 60", 0, 60), ("60-89", 60, 90), ("90 and up", 90, 128))

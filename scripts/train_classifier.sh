@@ -10,7 +10,7 @@
 # The shipped resources/classifier.pt is this recipe's; to replace it, train with
 # `--out resources/classifier.pt`, then rebuild its other pianos
 # (`python -m pianoscope.model.training.other_pianos`) and the form-from-notes model beside it
-# (`python -m pianoscope.transcription.form_train`), and write resources/MODEL_CARD.md with
+# (`python -m pianoscope.transcription.training.form_train`), and write resources/MODEL_CARD.md with
 # `pianoscope evaluate --leave-one-out out/loo --model-card resources/MODEL_CARD.md`.
 set -eu
 cd "$(dirname "$0")/.."

@@ -1,5 +1,6 @@
 """Pinned numerics: what `pianoscope train` and the note network's training command
-(`python -m pianoscope.transcription.train`) render and train does not follow the CPU's kernels.
+(`python -m pianoscope.transcription.training.train`) render and train does not follow the
+CPU's kernels.
 
 A machine without AVX-512 is played here in two ways: by holding each library to AVX2 with its
 own switch (numpy's disabled SIMD targets, ATen's capability, oneDNN's maximal ISA, MKL's
@@ -66,10 +67,12 @@ def test_in_the_pinned_process_itself_the_command_goes_on(monkeypatch) -> None:
 
 def test_a_rebuilding_script_exits_with_its_pinned_run_or_goes_on_in_it(monkeypatch) -> None:
     with pytest.raises(SystemExit) as exited:  # the pinned child's own argument error
-        go_on_pinned("pianoscope.transcription.form_train", ["--no-such-option"])
+        go_on_pinned("pianoscope.transcription.training.form_train", ["--no-such-option"])
     assert exited.value.code == 2
     monkeypatch.setenv(PINNED_MARKER, "numpy-baseline")
-    assert go_on_pinned("pianoscope.transcription.form_train", ["--no-such-option"]) is None
+    assert (
+        go_on_pinned("pianoscope.transcription.training.form_train", ["--no-such-option"]) is None
+    )
 
 
 @pytest.mark.fluidsynth

@@ -3,7 +3,7 @@
 A note starts at a peak of a key's onset probability above the onset threshold (the time refined
 between frames by a parabola through the peak and its neighbours) and lasts while the key's
 frame probability stays above the frame threshold (both chosen on validation clips and shipped
-with the weights, see `pianoscope.transcription.tuning`), until the key's next onset at the
+with the weights, see `pianoscope.transcription.training.tuning`), until the key's next onset at the
 latest. Only onsets start notes: a held key whose partials beat, or a reverberant tail, keeps a
 high frame probability but has no onset peak, so it stays one note (the decoding of Hawthorne et
 al. 2018).

@@ -21,8 +21,8 @@ so):
 
 `form_features` measures exactly those traits on the notes the note network reads in a window
 (`FORM_FEATURE_NAMES`); a small neural network over them (`NoteFormModel`, trained by
-`python -m pianoscope.transcription.form_train` on pianos of the pool outside every left-out
-family, and shipped as `resources/note_form.npz`) gives each form a probability. How the
+`python -m pianoscope.transcription.training.form_train` on pianos of the pool outside every
+left-out family, and shipped as `resources/note_form.npz`) gives each form a probability. How the
 reading is combined with the head's is `pianoscope.transcription.note_reading`'s rule.
 """
 
@@ -191,7 +191,7 @@ class NoteFormModel:
             if not set(_PARAMETER_NAMES) <= set(archive.files):
                 raise ValueError(
                     f"{path.name} is an older form model; rebuild it with "
-                    "`python -m pianoscope.transcription.form_train`"
+                    "`python -m pianoscope.transcription.training.form_train`"
                 )
             return cls(
                 archive["mean"],

@@ -1,6 +1,6 @@
 """The note network's forward pass in numpy, so `analyse` transcribes without torch.
 
-Architecture (trained in `pianoscope.transcription.train`, same weights, same arithmetic):
+Architecture (trained in `pianoscope.transcription.training.train`, same weights, same arithmetic):
 
 1. Max over the three bands of each key (band 3k-1 ... 3k+1): the band filters are a third of
    a semitone wide, so a partial between two keys still lands in one of them, and the layers

@@ -21,7 +21,7 @@ and
   figures in README, "Intensity of a piano the classifier never heard"). The product is not
   weighted: nothing was tuned.
 
-The head's weight is chosen by `python -m pianoscope.transcription.form_train` with the
+The head's weight is chosen by `python -m pianoscope.transcription.training.form_train` with the
 classifier shipped beside the form model, on windows of pianos outside every left-out family
 (the form model's own training pianos, with its out-of-fold readings), never on a left-out
 piano, and stored with the form model: it belongs to that head (0.25 for the four-piano

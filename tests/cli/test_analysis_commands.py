@@ -16,8 +16,8 @@ from pianoscope.model.training.passage_reference import passage_phrases
 from pianoscope.model.training.sources import STEINWAY, SampledPiano
 from pianoscope.model.training.synth import render_at_convention
 from pianoscope.resources_path import demo_recording_path
-from pianoscope.transcription import steinway
-from pianoscope.transcription.content import SoundingNote
+from pianoscope.transcription.training import steinway
+from pianoscope.transcription.training.content import SoundingNote
 
 ARPEGGIO = (60, 64, 67, 72, 67, 64, 60)
 DEMO_PIANO = "grand-fluidr3"  # the bundled demo is rendered with FluidR3_GM's grand

@@ -4,15 +4,15 @@ Run as a script by tests/test_pinned_numerics.py in processes with different ker
 (`pinned_probe.py [CLIPS_PER_KIND]`): one line `audio features weights note-features
 note-weights levels`, each a SHA-256 prefix, so two runs compare exactly. Batches of 16 windows, as
 torch takes another convolution path (NNPACK) from 16 on, the one the recipe's batches of 64
-take. The note network (`pianoscope.transcription.train`) then takes one training step, as its
-command does (on its threads), on one clip of its own training content, its convolutions as
-matrix products on numpy's BLAS (`blas_convolution`): on one crop of 2 s instead of the
+take. The note network (`pianoscope.transcription.training.train`) then takes one training step,
+as its command does (on its threads), on one clip of its own training content, its convolutions
+as matrix products on numpy's BLAS (`blas_convolution`): on one crop of 2 s instead of the
 command's eight of 5 s, because emulated those products run about 2000 times slower than
 natively (stop 47: two crops of 2 s took 208 s under qemu), and the crop still spans several of
 their blocks. Last, the log10 the network takes of four million frames' power: a short epoch
-takes too few of them to meet the rare values a CPU's log10 rounds its own way (stop 55,
-torch's float32 log10: 3 of these 4 million differ between an AMD EPYC with AVX-512 and the
-same machine emulating an EPYC Rome), which a whole training takes by the tens of millions.
+takes too few of them to meet the rare values a CPU's log10 rounds its own way (stop 55, torch's
+float32 log10: 3 of these 4 million differ between an AMD EPYC with AVX-512 and the same machine
+emulating an EPYC Rome), which a whole training takes by the tens of millions.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from pianoscope.model.training.recipe import TRAIN_SPEC
 from pianoscope.model.training.synth import _labelled, iter_plan_audio, plan_clips
 from pianoscope.model.training.train import TrainConfig, train_network
 from pianoscope.pinned_numerics import use_pinned_torch
-from pianoscope.transcription import train as note_training
-from pianoscope.transcription.data import frame_targets, render_clips
 from pianoscope.transcription.spectrogram import normalise_db, spectrogram
+from pianoscope.transcription.training import train as note_training
+from pianoscope.transcription.training.data import frame_targets, render_clips
 
 CLIPS_PER_KIND = 3
 BATCH_SIZE = 16

@@ -17,8 +17,8 @@ from pianoscope.model.labels import FORM_LABELS, INTENSITY_LABELS
 from pianoscope.model.training.midi_gen import generate_phrase
 from pianoscope.model.training.other_pianos import PHRASE_S, render_playing
 from pianoscope.model.training.render import Instrument
-from pianoscope.transcription.content import sounding_notes
-from pianoscope.transcription.steinway import render_notes
+from pianoscope.transcription.training.content import sounding_notes
+from pianoscope.transcription.training.steinway import render_notes
 
 CACHE_DIR = TEST_CACHE / "unseen-pianos"
 SAMPLE_RATE_HZ = 44_100

@@ -7,8 +7,8 @@ from functools import cache
 import numpy as np
 
 from pianoscope.model.training.midi_gen import Phrase
-from pianoscope.transcription.content import held_chord
-from pianoscope.transcription.data import SOUNDFONT_PIANOS, STEINWAY, render_dry
+from pianoscope.transcription.training.content import held_chord
+from pianoscope.transcription.training.data import SOUNDFONT_PIANOS, STEINWAY, render_dry
 
 # The acceptance's pianos: every allowed SoundFont grand and the Steinway B samples.
 HELD_PIANOS = (*SOUNDFONT_PIANOS, STEINWAY)

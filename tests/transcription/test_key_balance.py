@@ -9,7 +9,6 @@ from scipy.stats import spearmanr
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.model.calibration import calibrate
 from pianoscope.model.training.midi_gen import Note, Phrase
-from pianoscope.transcription.data import render_dry
 from pianoscope.transcription.key_balance import (
     MIN_SCALE_KEYS,
     SCALE_VELOCITY,
@@ -19,6 +18,7 @@ from pianoscope.transcription.key_balance import (
 )
 from pianoscope.transcription.scale_calibration import calibrate_scale
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.training.data import render_dry
 from pianoscope.transcription.transcriber import transcribe_notes
 
 RATE = 44_100

@@ -9,10 +9,10 @@ from support.score_pieces import perform
 from support.score_renders import render
 
 from pianoscope.score.loading import Score
-from pianoscope.transcription import steinway
-from pianoscope.transcription.content import SoundingNote
 from pianoscope.transcription.live import SETTLE_S, WINDOW_S, LiveNotes
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
+from pianoscope.transcription.training import steinway
+from pianoscope.transcription.training.content import SoundingNote
 from pianoscope.transcription.transcriber import transcribe_notes
 
 BLOCK_S = 0.5

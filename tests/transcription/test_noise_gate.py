@@ -8,8 +8,6 @@ import pytest
 
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.model.training.augment import coloured_noise, mains_hum
-from pianoscope.transcription.content import held_chord
-from pianoscope.transcription.data import STEINWAY, render_dry
 from pianoscope.transcription.key_balance import note_levels_db
 from pianoscope.transcription.live import LiveNotes
 from pianoscope.transcription.noise_gate import (
@@ -18,6 +16,8 @@ from pianoscope.transcription.noise_gate import (
     NoiseFloor,
 )
 from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI, SAMPLE_RATE_HZ
+from pianoscope.transcription.training.content import held_chord
+from pianoscope.transcription.training.data import STEINWAY, render_dry
 from pianoscope.transcription.transcriber import played_notes, transcribe_notes
 
 ROOM_S = 6.0

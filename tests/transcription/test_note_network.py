@@ -16,7 +16,7 @@ from pianoscope.transcription.network import (
     register_positions,
 )
 from pianoscope.transcription.spectrogram import BAND_COUNT, FEATURE_COUNT, KEY_COUNT
-from pianoscope.transcription.train import CHANNELS, NoteNetwork
+from pianoscope.transcription.training.train import CHANNELS, NoteNetwork
 
 
 def random_network(seed: int, channels: tuple[int, int, int, int] = CHANNELS) -> NoteNetwork:

@@ -10,7 +10,7 @@ from pianoscope.model.calibration import calibrate
 from pianoscope.model.training.midi_gen import Note, Phrase
 from pianoscope.model.training.render import FLUIDR3
 from pianoscope.model.training.synth import calibration_phrase
-from pianoscope.transcription.data import render_clips, render_dry
+from pianoscope.transcription.training.data import render_clips, render_dry
 from pianoscope.transcription.transcriber import NoteTranscriber, played_notes, transcribe_notes
 
 

@@ -9,8 +9,8 @@ import soundfile as sf
 from pianoscope.app.live.session import InputChoice
 from pianoscope.dsp.features import log_mel
 from pianoscope.model.calibration import REFERENCE_LEVEL_DB, playing_level_db
-from pianoscope.transcription import steinway
-from pianoscope.transcription.content import SoundingNote
+from pianoscope.transcription.training import steinway
+from pianoscope.transcription.training.content import SoundingNote
 
 RATE = 44_100
 

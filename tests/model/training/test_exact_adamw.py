@@ -38,7 +38,7 @@ def test_it_trains_as_torchs_adamw_does() -> None:
 
 
 def test_without_weight_decay_it_trains_as_torchs_adam_does() -> None:
-    """How the note network trains (`transcription.train`: Adam, no weight decay)."""
+    """How the note network trains (`transcription.training.train`: Adam, no weight decay)."""
     ours, torchs = trained_weights(ExactSqrtAdamW, 0.0), trained_weights(torch.optim.Adam, 0.0)
     for mine, theirs in zip(ours, torchs, strict=True):
         torch.testing.assert_close(mine, theirs, rtol=1e-4, atol=1e-6)

@@ -32,8 +32,8 @@ import soundfile as sf
 from scipy.signal import resample_poly
 
 from pianoscope.errors import PianoscopeError
-from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.steinway import RING_OUT_S, SAMPLE_RATE_HZ, damped
+from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.steinway import RING_OUT_S, SAMPLE_RATE_HZ, damped
 
 LAYER_COUNT = 16
 LAYERS = tuple(range(1, LAYER_COUNT + 1))
@@ -58,7 +58,7 @@ class SalamanderMissingError(PianoscopeError):
 def samples_dir() -> Path:
     """The `npm install --prefix` folder of the samples: PIANOSCOPE_SALAMANDER_DIR, by default
     `.cache/salamander` in the checkout."""
-    default = Path(__file__).resolve().parents[2] / ".cache" / "salamander"
+    default = Path(__file__).resolve().parents[3] / ".cache" / "salamander"
     return Path(os.environ.get("PIANOSCOPE_SALAMANDER_DIR", default))
 
 

@@ -12,9 +12,9 @@ import pytest
 
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.errors import PianoscopeError
-from pianoscope.transcription import salamander
-from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.steinway import RING_OUT_S, SAMPLE_RATE_HZ
+from pianoscope.transcription.training import salamander
+from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.steinway import RING_OUT_S, SAMPLE_RATE_HZ
 
 pytestmark = pytest.mark.salamander
 

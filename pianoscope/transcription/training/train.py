@@ -1,4 +1,5 @@
-"""Train the note network from FluidSynth renderings: `python -m pianoscope.transcription.train`.
+"""Train the note network from FluidSynth renderings:
+`python -m pianoscope.transcription.training.train`.
 
 One command rebuilds `resources/note_model.npz` from scratch: it renders CLIPS_PER_PIANO clips
 of generated content on each training piano (seeds 0 ... CLIPS_PER_PIANO - 1; the measuring
@@ -23,7 +24,7 @@ Steinway B recordings' clips added (WIDENING_PIANOS; 17 minutes); `--start-from 
 (a network that never heard the Steinway: the leave-one-out judge's for that piano).
 
 The decoding thresholds and the velocity reference are then chosen on validation clips
-(`pianoscope.transcription.tuning`) and stored with the weights.
+(`pianoscope.transcription.training.tuning`) and stored with the weights.
 
 The command runs itself again in a child process with pinned numerics, as `pianoscope train`
 does (`pianoscope.pinned_numerics`), and Adam takes correctly rounded square roots
@@ -63,15 +64,6 @@ from torch.nn import functional
 from pianoscope.errors import PianoscopeError
 from pianoscope.model.training.exact_adamw import ExactSqrtAdamW
 from pianoscope.pinned_numerics import go_on_pinned, pinned_kind
-from pianoscope.transcription.blas_convolution import blas_conv2d, use_threads
-from pianoscope.transcription.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAGES
-from pianoscope.transcription.data import (
-    STEINWAY,
-    TRAINING_PIANOS,
-    Clip,
-    frame_targets,
-    render_clips,
-)
 from pianoscope.transcription.network import (
     CONTEXT_DILATION,
     INPUT_CHANNELS,
@@ -79,20 +71,29 @@ from pianoscope.transcription.network import (
     TEMPORAL_DILATION,
     input_channels,
 )
-from pianoscope.transcription.render_cache import RenderCache
 from pianoscope.transcription.spectrogram import (
     KEY_COUNT,
     normalise_db,
     spectrogram,
 )
-from pianoscope.transcription.training_checkpoint import (
+from pianoscope.transcription.training.blas_convolution import blas_conv2d, use_threads
+from pianoscope.transcription.training.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAGES
+from pianoscope.transcription.training.data import (
+    STEINWAY,
+    TRAINING_PIANOS,
+    Clip,
+    frame_targets,
+    render_clips,
+)
+from pianoscope.transcription.training.render_cache import RenderCache
+from pianoscope.transcription.training.training_checkpoint import (
     Checkpoint,
     PhaseState,
     Recipe,
     load_checkpoint,
     save_checkpoint,
 )
-from pianoscope.transcription.tuning import VALIDATION_CLIPS_PER_PIANO, tune_decoding
+from pianoscope.transcription.training.tuning import VALIDATION_CLIPS_PER_PIANO, tune_decoding
 
 log = logging.getLogger(__name__)
 
@@ -505,7 +506,7 @@ def main(argv: list[str] | None = None) -> None:
     arguments = parser.parse_args(argv)
     if arguments.max_steps is not None and arguments.checkpoint is None:
         parser.error("--max-steps needs --checkpoint, or the steps it took would be lost")
-    go_on_pinned("pianoscope.transcription.train", argv)
+    go_on_pinned("pianoscope.transcription.training.train", argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     log.info("numerics pinned: %s, %d torch threads", pinned_kind(), TORCH_THREADS)
     try:

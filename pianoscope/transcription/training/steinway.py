@@ -21,7 +21,7 @@ import soundfile as sf
 from scipy.signal import lfilter
 
 from pianoscope.errors import PianoscopeError
-from pianoscope.transcription.content import SoundingNote
+from pianoscope.transcription.training.content import SoundingNote
 
 SAMPLE_RATE_HZ = 44_100
 DAMPING_S = 0.06

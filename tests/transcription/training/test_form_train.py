@@ -4,13 +4,17 @@ import numpy as np
 import pytest
 
 from pianoscope.transcription.form import NoteFormModel
-from pianoscope.transcription.form_train import CANDIDATE_HEAD_WEIGHTS, TRAINING_SPEC, train
+from pianoscope.transcription.training.form_train import (
+    CANDIDATE_HEAD_WEIGHTS,
+    TRAINING_SPEC,
+    train,
+)
 
 
 @pytest.mark.fluidsynth
 def test_the_training_command_rebuilds_the_same_model_from_its_renderings(tmp_path) -> None:
-    """`python -m pianoscope.transcription.form_train` on a few clips, twice: the same model
-    bit for bit, loadable as the shipped one is, with the head's weight it chose."""
+    """`python -m pianoscope.transcription.training.form_train` on a few clips, twice: the same
+    model bit for bit, loadable as the shipped one is, with the head's weight it chose."""
     spec = replace(TRAINING_SPEC, pool_clips=12)
     first = train(tmp_path / "first.npz", spec)
     second = train(tmp_path / "second.npz", spec)

@@ -31,12 +31,12 @@ from pianoscope.dsp.notes import NoteEvent
 from pianoscope.dsp.pitch import midi_to_hz
 from pianoscope.model.calibration import calibrate
 from pianoscope.model.training.synth import calibration_phrase
-from pianoscope.transcription.content import SoundingNote
-from pianoscope.transcription.data import TRAINING_PIANOS, render_clips, render_dry
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations, forward
-from pianoscope.transcription.render_cache import RenderCache
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, normalise_db, spectrogram
+from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.data import TRAINING_PIANOS, render_clips, render_dry
+from pianoscope.transcription.training.render_cache import RenderCache
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ and its Lite version, TimGM6mb), rendered dry by FluidSynth, and the acoustic an
 of freepats played by the sampler of `pianoscope.model.training.pianos` (two more recorded
 pianos: the SoundFonts alone are three); all are then given a room, noise and hum by the
 classifier's augmentation (`pianoscope.model.training.augment`). The Steinway B recordings
-(`pianoscope.transcription.steinway`) are never trained on: they are the left-out piano. (The
-physically modelled pianos are not used: they cut every note at 3 s, while the references of
-held notes sound on for up to 8 s.)
+(`pianoscope.transcription.training.steinway`) are never trained on: they are the left-out
+piano. (The physically modelled pianos are not used: they cut every note at 3 s, while the
+references of held notes sound on for up to 8 s.)
 """
 
 from __future__ import annotations
@@ -28,15 +28,15 @@ from pianoscope.model.training.render import (
     MidiSlot,
     render_phrases,
 )
-from pianoscope.transcription import salamander, steinway
-from pianoscope.transcription.content import (
+from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.training import salamander, steinway
+from pianoscope.transcription.training.content import (
     PASSAGES,
     SoundingNote,
     generate_clip,
     sounding_notes,
 )
-from pianoscope.transcription.render_cache import RenderCache
-from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.training.render_cache import RenderCache
 
 MUSESCORE_FULL = "MuseScore_General_Full.sf3"
 SOUNDFONT_PIANOS = (FLUIDR3, MUSESCORE_LITE, MUSESCORE_FULL, TIMGM)

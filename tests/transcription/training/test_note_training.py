@@ -20,8 +20,8 @@ import torch
 from pianoscope.pinned_numerics import numpy_cpu_dispatch
 from pianoscope.transcription.network import PARAMETER_NAMES, forward, load_weights
 from pianoscope.transcription.spectrogram import FEATURE_COUNT, KEY_COUNT
-from pianoscope.transcription.train import CHANNELS, SEED, NoteNetwork, main
-from pianoscope.transcription.training_checkpoint import Checkpoint, save_checkpoint
+from pianoscope.transcription.training.train import CHANNELS, SEED, NoteNetwork, main
+from pianoscope.transcription.training.training_checkpoint import Checkpoint, save_checkpoint
 
 HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
 # A tiny recipe: one clip per piano to train on and one to tune the decoding on.
@@ -32,7 +32,7 @@ LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
 def run_training(out: Path, renderings: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out)]
+    command = [sys.executable, "-m", "pianoscope.transcription.training.train", "--out", str(out)]
     command += ["--render-cache", str(renderings)]
     finished = subprocess.run(
         [*command, *TINY, *arguments], capture_output=True, text=True, check=False
@@ -142,7 +142,7 @@ def test_the_command_refuses_a_checkpoint_of_another_recipe(tmp_path: Path) -> N
     recipe |= {"clips_per_piano": 1, "emphasis_clips_per_piano": 0, "channels": CHANNELS}
     recipe |= {"widen_steps": 0, "fine_tune_clips_per_piano": 1}
     save_checkpoint(checkpoint, Checkpoint(recipe, 0, NoteNetwork().state_dict(), None))
-    command = [sys.executable, "-m", "pianoscope.transcription.train", "--out", str(out)]
+    command = [sys.executable, "-m", "pianoscope.transcription.training.train", "--out", str(out)]
     other = [*TINY, "--steps", "3", "--checkpoint", str(checkpoint)]
     refused = subprocess.run([*command, *other], capture_output=True, text=True, check=False)
     assert refused.returncode == 1

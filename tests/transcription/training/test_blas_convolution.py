@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch.nn import functional
 
-from pianoscope.transcription.blas_convolution import blas_conv2d, use_threads
+from pianoscope.transcription.training.blas_convolution import blas_conv2d, use_threads
 
 # (in, out, kernel over time, over keys, dilation over time): the note network's layers.
 LAYERS = [(7, 5, 3, 3, 1), (6, 4, 5, 1, 2), (5, 6, 5, 1, 4), (6, 3, 1, 1, 1)]

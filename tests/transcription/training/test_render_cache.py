@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from pianoscope.model.training.midi_gen import Note, Phrase
-from pianoscope.transcription.data import render_dry
-from pianoscope.transcription.render_cache import RenderCache, render_key
+from pianoscope.transcription.training.data import render_dry
+from pianoscope.transcription.training.render_cache import RenderCache, render_key
 
 
 class CountingRenderer:

@@ -1,4 +1,4 @@
-"""Train the form-from-notes model: `python -m pianoscope.transcription.form_train`.
+"""Train the form-from-notes model: `python -m pianoscope.transcription.training.form_train`.
 
 One command rebuilds `resources/note_form.npz` from scratch (about 6 minutes on two cores):
 it renders `TRAINING_SPEC`'s clips (new playing of the four forms at five intensities on every
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         "--out", type=Path, default=Path(str(resources.files("pianoscope.resources"))) / MODEL_NAME
     )
     arguments = parser.parse_args(argv)
-    go_on_pinned("pianoscope.transcription.form_train", argv)
+    go_on_pinned("pianoscope.transcription.training.form_train", argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     train(arguments.out)
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from pianoscope.transcription.content import EMPHASIS_PASSAGES, generate_clip, sounding_notes
+from pianoscope.transcription.training.content import (
+    EMPHASIS_PASSAGES,
+    generate_clip,
+    sounding_notes,
+)
 
 
 def shares(passages: tuple[str, ...]) -> tuple[float, float]:

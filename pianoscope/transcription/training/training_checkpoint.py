@@ -5,8 +5,9 @@ process that is stopped loses its steps. A checkpoint holds everything the steps
 depend on: the phase under way and the steps done in it, the network's weights, Adam's moments,
 the learning-rate schedule and the phase's crop generator (no step draws on torch's random
 state). A run that goes on from it therefore trains the weights of a run never stopped
-(tests/transcription/test_note_training.py). It also holds the recipe it belongs to: going on
-under another recipe would train weights neither recipe trains, so that is refused.
+(tests/transcription/training/test_note_training.py). It also holds the recipe it belongs
+to: going on under another recipe would train weights neither recipe trains, so that is
+refused.
 
 It is written to a temporary file and moved into place, so a run cut off while saving leaves the
 previous checkpoint whole.
