@@ -36,7 +36,7 @@ own, pinned, took 1.9 s a step of the 48-56 wide network on two threads, these 0
 before that change (at 1affd09), and not these bit for bit; their widening phase is this
 command's (`--start-from` those weights `--start-phase 3`, the same file every run).
 
-With `--checkpoint FILE` the training's state is saved as it goes (`training_checkpoint`) and
+With `--checkpoint FILE` the training's state is saved as it goes (`checkpoint`) and
 the same command run again goes on from it, to the same weights; `--max-steps N` stops a run
 after N steps, so the training can be done in sittings of any length; with `--render-cache DIR`
 each sitting reads the clips the one before rendered (`render_cache`).
@@ -77,6 +77,13 @@ from pianoscope.transcription.spectrogram import (
     spectrogram,
 )
 from pianoscope.transcription.training.blas_convolution import blas_conv2d, use_threads
+from pianoscope.transcription.training.checkpoint import (
+    Checkpoint,
+    PhaseState,
+    Recipe,
+    load_checkpoint,
+    save_checkpoint,
+)
 from pianoscope.transcription.training.content import EMPHASIS_PASSAGES, FINE_TUNE_PASSAGES
 from pianoscope.transcription.training.data import (
     STEINWAY,
@@ -86,13 +93,6 @@ from pianoscope.transcription.training.data import (
     render_clips,
 )
 from pianoscope.transcription.training.render_cache import RenderCache
-from pianoscope.transcription.training.training_checkpoint import (
-    Checkpoint,
-    PhaseState,
-    Recipe,
-    load_checkpoint,
-    save_checkpoint,
-)
 from pianoscope.transcription.training.tuning import VALIDATION_CLIPS_PER_PIANO, tune_decoding
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ import torch
 from pianoscope.pinned_numerics import numpy_cpu_dispatch
 from pianoscope.transcription.network import PARAMETER_NAMES, forward, load_weights
 from pianoscope.transcription.spectrogram import FEATURE_COUNT, KEY_COUNT
+from pianoscope.transcription.training.checkpoint import Checkpoint, save_checkpoint
 from pianoscope.transcription.training.train import CHANNELS, SEED, NoteNetwork, main
-from pianoscope.transcription.training.training_checkpoint import Checkpoint, save_checkpoint
 
 HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
 # A tiny recipe: one clip per piano to train on and one to tune the decoding on.

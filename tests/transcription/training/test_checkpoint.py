@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from pianoscope.errors import ModelError
-from pianoscope.transcription.training.training_checkpoint import (
+from pianoscope.transcription.training.checkpoint import (
     Checkpoint,
     PhaseState,
     load_checkpoint,
