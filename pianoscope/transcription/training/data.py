@@ -20,9 +20,10 @@ import numpy as np
 from pianoscope.model.training.augment import augment
 from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.model.training.pianos import sampler
-from pianoscope.model.training.pianos.sample_sets import sample_set
+from pianoscope.model.training.pianos.sample_sets import STEINWAY, sample_set
 from pianoscope.model.training.render import (
     FLUIDR3,
+    MUSESCORE_FULL,
     MUSESCORE_LITE,
     TIMGM,
     MidiSlot,
@@ -38,11 +39,9 @@ from pianoscope.transcription.training.content import (
 )
 from pianoscope.transcription.training.render_cache import RenderCache
 
-MUSESCORE_FULL = "MuseScore_General_Full.sf3"
 SOUNDFONT_PIANOS = (FLUIDR3, MUSESCORE_LITE, MUSESCORE_FULL, TIMGM)
 SAMPLED_PIANOS = ("freepats-grand", "freepats-bright")
 TRAINING_PIANOS = SOUNDFONT_PIANOS + SAMPLED_PIANOS
-STEINWAY = "steinway-b"
 # The Salamander grand's npm samples are reserved for evaluation: never in TRAINING_PIANOS.
 SALAMANDER = "salamander-grand"
 CLIP_S = 10.0
