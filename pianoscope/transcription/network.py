@@ -142,12 +142,16 @@ def harmonic_stack(
 
 def load_weights(path: Path) -> dict[str, np.ndarray]:
     """The network's parameters and decoding thresholds from an .npz file (arrays only, no
-    pickle)."""
+    pickle), and the peak judge's arrays (`peak_judge`) as stored, when it has them."""
     with np.load(path, allow_pickle=False) as archive:
         missing = set(PARAMETER_NAMES + DECODING_NAMES) - set(archive.files)
         if missing:
             raise ValueError(f"{path.name} lacks {sorted(missing)}")
-        return {name: archive[name].astype(np.float32) for name in PARAMETER_NAMES + DECODING_NAMES}
+        weights = {
+            name: archive[name].astype(np.float32) for name in PARAMETER_NAMES + DECODING_NAMES
+        }
+        judge = {name: archive[name] for name in archive.files if name.startswith("judge_")}
+        return weights | judge
 
 
 def forward(

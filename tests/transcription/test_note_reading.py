@@ -14,7 +14,7 @@ from pianoscope.model.training.synth import render_at_convention
 from pianoscope.transcription.form import note_form, shipped_form_model
 from pianoscope.transcription.intensity import calibrate_passages_with_notes, window_note_intensity
 from pianoscope.transcription.note_reading import combined_form, with_note_reading
-from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
+from pianoscope.transcription.transcriber import played_notes, shipped_weights
 
 
 def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> None:
@@ -57,14 +57,18 @@ def test_another_piano_reads_intensity_from_the_notes_struck_in_the_window() -> 
 def test_the_notes_are_read_by_the_note_network_given() -> None:
     """The leave-one-out judge reads a left-out piano's notes with a note network that never
     heard it: a network given in place of the shipped one is the one that reads them (here
-    one whose onset threshold no note reaches, so no note is struck and the head stays, form
-    and intensity)."""
+    one whose onset threshold and peak judge's threshold no note reaches, so no note is struck
+    and the head stays, form and intensity)."""
     _soft, medium, loud = render_at_convention(SampledPiano(STEINWAY), passage_phrases())
     mf = calibrate(medium)
     another = Classifier.from_network(biased_network(plays_piano=6.0, known=-6.0), 0.5)
     window = loud[:WINDOW_SAMPLES]
     head = another.predict(window, calibration=mf)
-    deaf = {**shipped_weights(), "onset_threshold": np.float32(1.5)}
+    deaf = {
+        **shipped_weights(),
+        "onset_threshold": np.float32(1.5),
+        "judge_probability_threshold": np.float64(1.5),
+    }
     assert with_note_reading(head, window, mf) != head
     assert with_note_reading(head, window, mf, note_weights=deaf) == head
     assert window_note_intensity(window, mf, note_weights=deaf) is None
@@ -78,7 +82,7 @@ def test_every_pianos_form_is_read_from_its_head_and_its_notes_together() -> Non
     phrase = generate_phrase(np.random.default_rng(3), "chords", "mf", duration_s=3.0)
     (audio,) = render_at_convention(SampledPiano(STEINWAY), [phrase])
     window = audio[:WINDOW_SAMPLES]
-    notes = transcribe_notes(window, workers=1).notes
+    notes = played_notes(window, workers=1)  # the notes the reading reads
     from_notes = note_form(notes, WINDOW_SAMPLES / 44_100)
     assert FORM_LABELS[int(np.argmax(from_notes))] == "chords"
     for known in (6.0, -6.0):

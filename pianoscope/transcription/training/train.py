@@ -24,7 +24,12 @@ Steinway B recordings' clips added (WIDENING_PIANOS; 17 minutes); `--start-from 
 (a network that never heard the Steinway: the leave-one-out judge's for that piano).
 
 The decoding thresholds and the velocity reference are then chosen on validation clips
-(`pianoscope.transcription.training.tuning`) and stored with the weights.
+(`pianoscope.transcription.training.tuning`) and stored with the weights, and last the peak
+judge that decides which onset peaks are notes is fitted on the finished network's
+activations (`pianoscope.transcription.training.peak_judge_fit`, about 3 minutes; on the
+pianos the network learnt, so without the Steinway B under `--widen-steps 0`). The shipped
+weights' judge was fitted by `python -m pianoscope.transcription.training.peak_judge_fit` on
+the shipped network (stop 59), the same step.
 
 The command runs itself again in a child process with pinned numerics, as `pianoscope train`
 does (`pianoscope.pinned_numerics`), and Adam takes correctly rounded square roots
@@ -92,6 +97,11 @@ from pianoscope.transcription.training.data import (
     frame_targets,
     render_clips,
 )
+from pianoscope.transcription.training.peak_judge_fit import (
+    CLIPS_PER_PIANO as JUDGE_CLIPS_PER_PIANO,
+)
+from pianoscope.transcription.training.peak_judge_fit import HELD_CHORDS as JUDGE_HELD_CHORDS
+from pianoscope.transcription.training.peak_judge_fit import fit_peak_judge
 from pianoscope.transcription.training.render_cache import RenderCache
 from pianoscope.transcription.training.tuning import VALIDATION_CLIPS_PER_PIANO, tune_decoding
 
@@ -246,6 +256,8 @@ def train(
     max_steps: int | None = None,
     channels: tuple[int, int, int, int] = CHANNELS,
     render_cache: RenderCache | None = None,
+    judge_clips_per_piano: int = JUDGE_CLIPS_PER_PIANO,
+    judge_held_chords: int = JUDGE_HELD_CHORDS,
 ) -> bool:
     """Train from scratch under SEED, continue, fine-tune, widen (with `widen_steps`), and write
     the weights to `out` (.npz).
@@ -257,8 +269,10 @@ def train(
     CHECKPOINT_STEPS steps and at the end of each phase, and a run finding it there goes on
     from it; with `max_steps` too, the run stops after that many steps. `channels` widens or
     narrows the hidden layers (part of the recipe). With `render_cache`, clips rendered by an
-    earlier run are read from it: the same weights, without rendering them again. Returns
-    whether the weights were written (the checkpoint is then removed)."""
+    earlier run are read from it: the same weights, without rendering them again. The peak
+    judge is fitted last on `judge_clips_per_piano` clips and `judge_held_chords` held chords
+    per piano (0 clips: weights without a judge, decoded by the rules). Returns whether the
+    weights were written (the checkpoint is then removed)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
     use_threads(TORCH_THREADS)
@@ -340,7 +354,17 @@ def train(
     arrays = network.arrays()
     out.parent.mkdir(parents=True, exist_ok=True)
     settings = tune_decoding(arrays, validation_clips_per_piano, render_cache)
-    np.savez(out, **arrays, **settings.arrays())
+    judge = {}
+    if judge_clips_per_piano:
+        judge = fit_peak_judge(
+            {**arrays, **settings.arrays()},
+            TRAINING_PIANOS + (WIDENING_PIANOS if widen_steps else ()),
+            clips_per_piano=judge_clips_per_piano,
+            held_chords=judge_held_chords,
+            validation_clips_per_piano=validation_clips_per_piano,
+            cache=render_cache,
+        ).arrays()
+    np.savez(out, **arrays, **settings.arrays(), **judge)
     if checkpoint is not None:
         checkpoint.unlink(missing_ok=True)
     return True
@@ -503,6 +527,13 @@ def main(argv: list[str] | None = None) -> None:
         help="keep the dry renderings in this folder and read them from there when run again "
         "(the next sitting of a --checkpoint training): the same weights, without rendering",
     )
+    parser.add_argument(
+        "--judge-clips-per-piano",
+        type=int,
+        default=JUDGE_CLIPS_PER_PIANO,
+        help="clips per piano the peak judge learns from (0: no judge, the rules decode)",
+    )
+    parser.add_argument("--judge-held-chords", type=int, default=JUDGE_HELD_CHORDS)
     arguments = parser.parse_args(argv)
     if arguments.max_steps is not None and arguments.checkpoint is None:
         parser.error("--max-steps needs --checkpoint, or the steps it took would be lost")
@@ -526,6 +557,8 @@ def main(argv: list[str] | None = None) -> None:
             max_steps=arguments.max_steps,
             channels=arguments.channels,
             render_cache=RenderCache(arguments.render_cache) if arguments.render_cache else None,
+            judge_clips_per_piano=arguments.judge_clips_per_piano,
+            judge_held_chords=arguments.judge_held_chords,
         )
     except PianoscopeError as error:
         parser.exit(1, f"{error}\n")

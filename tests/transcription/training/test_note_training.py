@@ -19,15 +19,19 @@ import torch
 
 from pianoscope.pinned_numerics import numpy_cpu_dispatch
 from pianoscope.transcription.network import PARAMETER_NAMES, forward, load_weights
+from pianoscope.transcription.peak_judge import PeakJudge
 from pianoscope.transcription.spectrogram import FEATURE_COUNT, KEY_COUNT
 from pianoscope.transcription.training.checkpoint import Checkpoint, save_checkpoint
 from pianoscope.transcription.training.train import CHANNELS, SEED, NoteNetwork, main
 
 HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
-# A tiny recipe: one clip per piano to train on and one to tune the decoding on.
+# A tiny recipe: one clip per piano to train on and one to tune the decoding on, no peak
+# judge (the whole run below fits a tiny one).
 TINY = ["--clips-per-piano", "1", "--emphasis-clips-per-piano", "0"]
 TINY += ["--validation-clips-per-piano", "1", "--fine-tune-steps", "0"]
 TINY += ["--fine-tune-clips-per-piano", "1", "--widen-steps", "0"]
+TINY += ["--judge-clips-per-piano", "0"]
+TINY_JUDGE = ("--judge-clips-per-piano", "1", "--judge-held-chords", "1")
 LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
@@ -49,11 +53,13 @@ def renderings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def whole_run(renderings: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """Two first-phase steps and one continuation step in one run, rendering every clip it
-    trains and tunes on into `renderings`: weights and log."""
+    """Two first-phase steps and one continuation step in one run, then a peak judge fitted
+    on a few clips, rendering every clip it trains, tunes and fits on into `renderings`:
+    weights and log."""
     assert not any(renderings.iterdir())
     out = tmp_path_factory.mktemp("whole") / "notes.npz"
-    finished = run_training(out, renderings, "--steps", "2", "--continue-steps", "1")
+    recipe = ("--steps", "2", "--continue-steps", "1", *TINY_JUDGE)
+    finished = run_training(out, renderings, *recipe)
     assert any(renderings.iterdir())
     return out, finished.stderr
 
@@ -81,6 +87,7 @@ def test_the_training_command_runs_pinned_and_writes_loadable_weights(
     untrained = NoteNetwork().arrays()
     assert not np.array_equal(weights["conv1.weight"], untrained["conv1.weight"])
     assert 0.0 < float(weights["onset_threshold"]) < 1.0
+    assert PeakJudge.of(weights) is not None
 
 
 @pytest.mark.fluidsynth

@@ -1,0 +1,322 @@
+"""Which onset peaks are struck keys, judged by boosted trees over what the network says.
+
+`decode`'s hand rules look at a peak through a few numbers each (its onset probability, how
+long its key sounds, a stronger peak a harmonic interval away), and each threshold trades one
+kind of error for another. The judge reads the same evidence, and more of it, at once: every
+peak of onset probability CANDIDATE_THRESHOLD or more (well under the rules' 0.4-0.5, so soft
+notes under louder ones are candidates too) is described by PEAK_FEATURES (its onset shape,
+its key's frame probability from 80 ms before to 180 ms after and its mean over 0.2-2 s, the
+peaks struck with it a harmonic interval below or above or a semitone away, the keys already
+sounding a harmonic below, how far the nearest strong attack elsewhere is), and gradient
+boosted trees give the probability that it is a played key. The trees are fitted after the
+network, on its activations over clips of the training pianos that neither it nor the
+benchmark saw (`pianoscope.transcription.training.peak_judge_fit`), and stored with its weights
+as plain arrays; this module only evaluates them (numpy, no scikit-learn at run time).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.ndimage import maximum_filter1d
+
+from pianoscope.transcription.network import NoteActivations
+
+# Peaks of onset probability this high or more are judged. Of the validation notes (96 clips,
+# the shipped network), 94 % have one within 50 ms on their key; the rules' 0.5 finds 86 %.
+CANDIDATE_THRESHOLD = 0.1
+# Harmonics 2-12 (octave, twelfth, ...), as the rules count them, for peaks struck together;
+# harmonics 2-16 for keys already sounding below.
+HARMONIC_INTERVALS = tuple(round(12.0 * math.log2(harmonic)) for harmonic in range(2, 13))
+WIDE_INTERVALS = tuple(round(12.0 * math.log2(harmonic)) for harmonic in range(2, 17))
+TOGETHER_FRAMES = 2  # peaks 40 ms apart or less are struck together
+FRAME_OFFSETS = tuple(range(-4, 10))  # the key's frame probability around the peak
+SUSTAIN_FRAMES = (10, 25, 50, 100)
+BEFORE_FRAMES = (2, 12)  # "sounding before": frames 12 to 3 before the peak
+STRONG_ONSET = 0.5
+STRONG_REACH_FRAMES = 25
+JUDGE_NAMES = (
+    "judge_feature",
+    "judge_threshold",
+    "judge_left",
+    "judge_right",
+    "judge_value",
+    "judge_baseline",
+    "judge_probability_threshold",
+)
+
+
+def _feature_names() -> tuple[str, ...]:
+    names = ["onset", "onset -2", "onset -1", "onset +1", "onset +2"]
+    names += [f"frame {offset:+d}" for offset in FRAME_OFFSETS]
+    names += [f"sustain {frames}" for frames in SUSTAIN_FRAMES]
+    names += ["sounding before", "velocity", "key", "since previous peak"]
+    for group in ("below", "above", "beside"):
+        names += [f"{group} onset", f"{group} sustain 10", f"{group} sustain 50", f"{group} count"]
+    names += ["together strongest", "together count", "lower sounding before"]
+    names += ["lower onset", "upper onset", "other onset", "keys sounding", "lower sustain"]
+    names += ["strong attack distance"]
+    names += [
+        "onset over below",
+        "sustain 10 over below",
+        "sustain 50 over below",
+        "onset over above",
+        "sustain 10 over above",
+        "onset over beside",
+        "sustain 10 over beside",
+    ]
+    return tuple(names)
+
+
+PEAK_FEATURES = _feature_names()
+
+
+@dataclass(frozen=True)
+class PeakJudge:
+    """Boosted regression trees, one row per tree: node i tests `feature[i] <= threshold[i]`
+    and goes `left[i]` if so, else `right[i]`; a leaf (left -1) adds `value[i]` to the log-odds.
+    Peaks whose probability reaches `probability_threshold` are notes."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    baseline: float
+    probability_threshold: float
+
+    @classmethod
+    def of(cls, weights: dict[str, np.ndarray]) -> PeakJudge | None:
+        """The judge stored with a network's weights; None for weights without one."""
+        if "judge_feature" not in weights:
+            return None
+        return cls(
+            weights["judge_feature"].astype(np.int32),
+            weights["judge_threshold"].astype(np.float64),
+            weights["judge_left"].astype(np.int32),
+            weights["judge_right"].astype(np.int32),
+            weights["judge_value"].astype(np.float64),
+            float(weights["judge_baseline"]),
+            float(weights["judge_probability_threshold"]),
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "judge_feature": self.feature,
+            "judge_threshold": self.threshold,
+            "judge_left": self.left,
+            "judge_right": self.right,
+            "judge_value": self.value,
+            "judge_baseline": np.float64(self.baseline),
+            "judge_probability_threshold": np.float64(self.probability_threshold),
+        }
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """P(a played key) for each row of `features` (len(PEAK_FEATURES) columns)."""
+        rows = np.asarray(features, dtype=np.float64)
+        trees = np.arange(self.feature.shape[0])[:, None]
+        node = np.zeros((self.feature.shape[0], rows.shape[0]), dtype=np.int32)
+        sample = np.arange(rows.shape[0])[None, :]
+        while True:
+            inner = self.left[trees, node] >= 0
+            if not inner.any():
+                break
+            goes_left = rows[sample, self.feature[trees, node]] <= self.threshold[trees, node]
+            step = np.where(goes_left, self.left[trees, node], self.right[trees, node])
+            node = np.where(inner, step, node)
+        log_odds = self.baseline + self.value[trees, node].sum(axis=0)
+        return 1.0 / (1.0 + np.exp(-log_odds))
+
+
+def candidate_peaks(onset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Frames and keys of the onset peaks the judge looks at (a peak: not below the frame
+    before, above the frame after), in frame order."""
+    padded = np.pad(onset, ((1, 1), (0, 0)))
+    is_peak = (onset >= CANDIDATE_THRESHOLD) & (onset >= padded[:-2]) & (onset > padded[2:])
+    return np.nonzero(is_peak)
+
+
+def judged_peaks(activations: NoteActivations, judge: PeakJudge) -> tuple[np.ndarray, np.ndarray]:
+    """Frames and keys of the peaks the judge takes for struck keys."""
+    frames, keys = candidate_peaks(activations.onset)
+    if frames.size == 0:
+        return frames, keys
+    probability = judge.probabilities(peak_features(activations, frames, keys))
+    kept = probability >= judge.probability_threshold
+    return frames[kept], keys[kept]
+
+
+def peak_features(activations: NoteActivations, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The PEAK_FEATURES of each candidate peak (frames, keys from `candidate_peaks`),
+    float32, one row per peak."""
+    onset, frame = activations.onset, activations.frame
+    key_count = onset.shape[1]
+    columns: list[np.ndarray] = [onset[frames, keys]]
+    columns += [_at(onset, frames + shift, keys) for shift in (-2, -1, 1, 2)]
+    columns += [_at(frame, frames + shift, keys) for shift in FRAME_OFFSETS]
+    sustain = {length: _forward_means(frame, length) for length in SUSTAIN_FRAMES}
+    columns += [sustain[length][frames, keys] for length in SUSTAIN_FRAMES]
+    before = [_at(frame, frames - back, keys) for back in range(BEFORE_FRAMES[0] + 1,
+                                                               BEFORE_FRAMES[1] + 1)]  # fmt: skip
+    columns.append(np.max(before, axis=0))
+    columns.append(activations.velocity[frames, keys] / 127.0)
+    columns.append(keys / (key_count - 1))
+    columns.append(_since_previous(frames, keys) / 50.0)
+    grid = np.zeros_like(onset)
+    grid[frames, keys] = onset[frames, keys]
+    offsets = (
+        [-interval for interval in HARMONIC_INTERVALS],
+        list(HARMONIC_INTERVALS),
+        [-1, 1],
+    )
+    relations = [
+        _strongest_together(grid, sustain[10], sustain[50], frames, keys, key_offsets)
+        for key_offsets in offsets
+    ]
+    for relation in relations:
+        columns += list(relation)
+    strongest, count = _together_elsewhere(grid, frames, keys)
+    columns += [strongest, count]
+    lower = [-interval for interval in WIDE_INTERVALS]
+    upper = list(WIDE_INTERVALS)
+    columns.append(_max_over_keys(frame, np.maximum(frames - 3, 0), keys, lower))
+    near_onset = maximum_filter1d(onset, 2 * TOGETHER_FRAMES + 1, axis=0, mode="constant")
+    columns.append(_max_over_keys(near_onset, frames, keys, lower))
+    columns.append(_max_over_keys(near_onset, frames, keys, upper))
+    columns.append(_max_elsewhere(near_onset, frames, keys))
+    sounding_count = (frame >= 0.5).sum(axis=1)
+    columns.append(sounding_count[np.maximum(frames - 3, 0)] / 10.0)
+    columns.append(_max_over_keys(sustain[10], frames, keys, lower))
+    columns.append(_strong_attack_distance(onset, frames, keys) / STRONG_REACH_FRAMES)
+    below, above, beside = relations
+    own_onset, own_10, own_50 = columns[0], sustain[10][frames, keys], sustain[50][frames, keys]
+    columns += [
+        own_onset - below[0],
+        own_10 - below[1],
+        own_50 - below[2],
+        own_onset - above[0],
+        own_10 - above[1],
+        own_onset - beside[0],
+        own_10 - beside[1],
+    ]
+    return np.column_stack(columns).astype(np.float32)
+
+
+def _at(values: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """values[frames, keys], 0 where the frame or key lies outside."""
+    inside = (frames >= 0) & (frames < values.shape[0]) & (keys >= 0) & (keys < values.shape[1])
+    out = np.zeros(len(frames), dtype=np.float32)
+    out[inside] = values[frames[inside], keys[inside]]
+    return out
+
+
+def _forward_means(values: np.ndarray, length: int) -> np.ndarray:
+    """Each frame's mean over the `length` frames from it (fewer at the end)."""
+    sums = np.concatenate(
+        [np.zeros((1, values.shape[1])), np.cumsum(values, axis=0, dtype=np.float64)]
+    )
+    start = np.arange(values.shape[0])
+    end = np.minimum(start + length, values.shape[0])
+    return ((sums[end] - sums[start]) / (end - start)[:, None]).astype(np.float32)
+
+
+def _since_previous(frames: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Frames since the previous candidate peak on the same key, at most 50."""
+    order = np.lexsort((frames, keys))
+    since = np.full(len(frames), 50.0, dtype=np.float32)
+    same_key = keys[order][1:] == keys[order][:-1]
+    gaps = np.minimum(np.diff(frames[order]), 50).astype(np.float32)
+    since[order[1:][same_key]] = gaps[same_key]
+    return since
+
+
+def _gather(values: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """values at broadcast (frames, keys) index arrays, 0 outside."""
+    inside = (frames >= 0) & (frames < values.shape[0]) & (keys >= 0) & (keys < values.shape[1])
+    out = values[np.clip(frames, 0, values.shape[0] - 1), np.clip(keys, 0, values.shape[1] - 1)]
+    return np.where(inside, out, 0.0)
+
+
+def _strongest_together(
+    grid: np.ndarray,
+    sustain_10: np.ndarray,
+    sustain_50: np.ndarray,
+    frames: np.ndarray,
+    keys: np.ndarray,
+    key_offsets: list[int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of the candidate peaks struck with each peak at `key_offsets` from its key: the
+    strongest one's onset probability and mean frame probability over 10 and 50 frames, and
+    how many there are (all 0 when there is none)."""
+    shifts = np.arange(-TOGETHER_FRAMES, TOGETHER_FRAMES + 1)
+    near_frames = (frames[:, None, None] + shifts[None, :, None]) * np.ones(
+        (1, 1, len(key_offsets)), dtype=np.int64
+    )
+    near_keys = keys[:, None, None] + np.asarray(key_offsets)[None, None, :] * np.ones(
+        (1, len(shifts), 1), dtype=np.int64
+    )
+    near = _gather(grid, near_frames, near_keys).reshape(len(frames), -1)
+    best = near.argmax(axis=1)
+    rows = np.arange(len(frames))
+    best_frames = near_frames.reshape(len(frames), -1)[rows, best]
+    best_keys = near_keys.reshape(len(frames), -1)[rows, best]
+    present = near[rows, best] > 0.0
+    return (
+        near[rows, best].astype(np.float32),
+        np.where(present, _gather(sustain_10, best_frames, best_keys), 0.0).astype(np.float32),
+        np.where(present, _gather(sustain_50, best_frames, best_keys), 0.0).astype(np.float32),
+        (near > 0.0).sum(axis=1).astype(np.float32),
+    )
+
+
+def _together_elsewhere(
+    grid: np.ndarray, frames: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The strongest other candidate peak struck with each peak (any key), and how many of
+    them reach 0.3."""
+    strongest = np.zeros(len(frames), dtype=np.float32)
+    count = np.zeros(len(frames), dtype=np.float32)
+    padded = np.pad(grid, ((TOGETHER_FRAMES, TOGETHER_FRAMES), (0, 0)))
+    windows = sliding_window_view(padded, 2 * TOGETHER_FRAMES + 1, axis=0)  # (T, K, 5)
+    for start in range(0, len(frames), 4096):
+        part = slice(start, start + 4096)
+        near = windows[frames[part]].copy()  # (n, K, 5)
+        near[np.arange(near.shape[0]), keys[part], TOGETHER_FRAMES] = 0.0
+        strongest[part] = near.max(axis=(1, 2))
+        count[part] = (near >= 0.3).sum(axis=(1, 2))
+    return strongest, count
+
+
+def _max_over_keys(
+    values: np.ndarray, frames: np.ndarray, keys: np.ndarray, key_offsets: list[int]
+) -> np.ndarray:
+    """The highest of values[frame, key + offset] over `key_offsets` (0 outside)."""
+    near_keys = keys[:, None] + np.asarray(key_offsets)[None, :]
+    return _gather(values, frames[:, None], near_keys).max(axis=1).astype(np.float32)
+
+
+def _max_elsewhere(values: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The highest value in each peak's frame on any other key."""
+    order = np.argsort(values, axis=1)
+    top = np.take_along_axis(values, order[:, -1:], axis=1)[:, 0]
+    second = np.take_along_axis(values, order[:, -2:-1], axis=1)[:, 0]
+    own_is_top = order[frames, -1] == keys
+    return np.where(own_is_top, second[frames], top[frames]).astype(np.float32)
+
+
+def _strong_attack_distance(onset: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Frames from each peak to the nearest frame where another key's onset probability
+    reaches STRONG_ONSET, at most STRONG_REACH_FRAMES."""
+    strong = onset >= STRONG_ONSET
+    count = strong.sum(axis=1)
+    reach = STRONG_REACH_FRAMES
+    shifts = np.arange(-reach, reach + 1)
+    near = frames[:, None] + shifts[None, :]
+    inside = (near >= 0) & (near < onset.shape[0])
+    clipped = np.clip(near, 0, onset.shape[0] - 1)
+    others = count[clipped] - strong[clipped, keys[:, None]]
+    distance = np.where(inside & (others > 0), np.abs(shifts)[None, :], reach)
+    return distance.min(axis=1).astype(np.float32)

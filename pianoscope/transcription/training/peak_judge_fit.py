@@ -1,0 +1,277 @@
+"""Fit the peak judge (`pianoscope.transcription.peak_judge`) for a trained note network.
+
+    python -m pianoscope.transcription.training.peak_judge_fit [--weights NOTE_MODEL.npz]
+
+The judge learns from the network's own activations, so it is fitted after the network (the
+training command does it last, and this command does it for weights trained before it
+existed, writing the judge into the same .npz). Its clips are new to the network and to the
+benchmark: the training content under seeds JUDGE_FIRST_SEED ... (training uses 0-63,
+validation 20 000 ..., the benchmark 10 000 ...), the fine-tuning content (octave chords,
+held notes) and the emphasis content (bass figures, soft notes under loud ones), each in a
+room, and held chords of 1-8 s of common shapes, dry and in a room, on every piano the
+network learnt. Each onset peak is labelled a note when it is the strongest peak within 50 ms
+of a reference onset on its key. Then the probability threshold that gives the best onset
+F1 on the validation clips `tuning` uses is stored with the trees.
+
+Scikit-learn fits the trees (`train` extra); the product evaluates them with numpy only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+import mir_eval
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
+
+from pianoscope.dsp.levels import signal_reference_level_db
+from pianoscope.model.training.augment import add_reverb
+from pianoscope.model.training.midi_gen import Phrase
+from pianoscope.numeric_threads import use_one_numeric_thread
+from pianoscope.transcription.decode import decode_notes
+from pianoscope.transcription.network import NoteActivations, load_weights
+from pianoscope.transcription.peak_judge import PeakJudge, candidate_peaks, peak_features
+from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI, SAMPLE_RATE_HZ
+from pianoscope.transcription.training.content import (
+    EMPHASIS_PASSAGES,
+    FINE_TUNE_PASSAGES,
+    PASSAGES,
+    SoundingNote,
+    held_chord,
+    sounding_notes,
+)
+from pianoscope.transcription.training.data import TRAINING_PIANOS, render_clips, render_dry
+from pianoscope.transcription.training.render_cache import RenderCache
+from pianoscope.transcription.training.tuning import (
+    VALIDATION_CLIPS_PER_PIANO,
+    VALIDATION_FIRST_SEED,
+    note_arrays,
+)
+from pianoscope.transcription.transcriber import WEIGHTS_NAME, NoteTranscriber
+
+log = logging.getLogger(__name__)
+
+JUDGE_FIRST_SEED = 30_000
+FINE_TUNE_FIRST_SEED = 31_000
+EMPHASIS_FIRST_SEED = 32_000
+HELD_SEEDS = (789, 790)  # bench_held_notes draws under 123, stop 57's probe under 456
+CLIPS_PER_PIANO = 24  # of the training content; half as many of each other content
+HELD_CHORDS = 56  # per seed, each dry and in a room
+# Semitones over the root: single keys (twice as often), octaves, double octaves, triads
+# with and without the root doubled, fifths, tenths, twelfths, and close clusters.
+HELD_SHAPES = (
+    (0,), (0,), (0, 12), (0, 12, 24), (0, 4, 7, 12), (0, 3, 7, 12), (0, 7, 12), (0, 7, 16),
+    (0, 4, 7), (0, 12, 19), (0, 4, 7, 12, 16), (0, 2, 4), (0, 5, 9), (0, 3, 6, 9),
+)  # fmt: skip
+PROBABILITY_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+ONSET_TOLERANCE_S = 0.05
+# Boosted trees: 300 rounds of trees with 31 leaves at learning rate 0.1 (the scikit-learn
+# defaults but for the rounds, without early stopping, whose split of the data is random).
+TREE_ROUNDS = 300
+TREE_LEAVES = 31
+TREE_LEARNING_RATE = 0.1
+
+
+def fit_peak_judge(
+    weights: dict[str, np.ndarray],
+    pianos: Sequence[str],
+    *,
+    clips_per_piano: int = CLIPS_PER_PIANO,
+    held_chords: int = HELD_CHORDS,
+    validation_clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO,
+    cache: RenderCache | None = None,
+) -> PeakJudge:
+    """The judge for `weights`' network, learnt on clips of `pianos` (the pianos it was
+    trained on; fewer clips than the defaults only to test the command)."""
+    rows, labels = [], []
+    for activations, notes in _judge_cases(weights, pianos, clips_per_piano, held_chords, cache):
+        frames, keys = candidate_peaks(activations.onset)
+        rows.append(peak_features(activations, frames, keys))
+        labels.append(peak_labels(activations.onset, frames, keys, notes))
+    features, targets = np.concatenate(rows), np.concatenate(labels)
+    log.info("peak judge: %d peaks, %d of them notes", len(targets), int(targets.sum()))
+    trees = HistGradientBoostingClassifier(
+        max_iter=TREE_ROUNDS,
+        max_leaf_nodes=TREE_LEAVES,
+        learning_rate=TREE_LEARNING_RATE,
+        early_stopping=False,
+        random_state=0,
+    )
+    with threadpool_limits(1):  # one thread: the same sums, so the same trees, on any machine
+        trees.fit(features, targets)
+    unthresholded = exported(trees, probability_threshold=0.5)
+    threshold = _best_threshold(weights, unthresholded, validation_clips_per_piano, cache)
+    return exported(trees, probability_threshold=threshold)
+
+
+def exported(trees: HistGradientBoostingClassifier, probability_threshold: float) -> PeakJudge:
+    """The fitted trees as PeakJudge arrays (padded to the largest tree; a leaf's left is -1)."""
+    nodes = [predictors[0].nodes for predictors in trees._predictors]
+    width = max(len(tree) for tree in nodes)
+    feature = np.zeros((len(nodes), width), dtype=np.int32)
+    threshold = np.zeros((len(nodes), width), dtype=np.float64)
+    left = np.full((len(nodes), width), -1, dtype=np.int32)
+    right = np.full((len(nodes), width), -1, dtype=np.int32)
+    value = np.zeros((len(nodes), width), dtype=np.float64)
+    for index, tree in enumerate(nodes):
+        count, inner = len(tree), ~tree["is_leaf"].astype(bool)
+        feature[index, :count] = tree["feature_idx"]
+        threshold[index, :count] = tree["num_threshold"]
+        left[index, :count] = np.where(inner, tree["left"], -1)
+        right[index, :count] = np.where(inner, tree["right"], -1)
+        value[index, :count] = np.where(inner, 0.0, tree["value"])
+    baseline = float(np.ravel(trees._baseline_prediction)[0])
+    return PeakJudge(feature, threshold, left, right, value, baseline, probability_threshold)
+
+
+def peak_labels(
+    onset: np.ndarray, frames: np.ndarray, keys: np.ndarray, notes: Sequence[SoundingNote]
+) -> np.ndarray:
+    """1 for the strongest candidate peak within ONSET_TOLERANCE_S of each reference onset on
+    its key (each peak answers one note at most), else 0."""
+    labels = np.zeros(len(frames), dtype=np.int8)
+    by_key: dict[int, list[int]] = {}
+    for index, key in enumerate(keys):
+        by_key.setdefault(int(key), []).append(index)
+    for note in notes:
+        near = [
+            index
+            for index in by_key.get(note.midi - LOWEST_MIDI, ())
+            if abs(frames[index] / FRAME_RATE_HZ - note.onset_s) <= ONSET_TOLERANCE_S
+            and not labels[index]
+        ]
+        if near:
+            labels[max(near, key=lambda index: onset[frames[index], keys[index]])] = 1
+    return labels
+
+
+def activations_of(samples: np.ndarray, weights: dict[str, np.ndarray]) -> NoteActivations:
+    """The network's activations over a take, as `analyse` computes them."""
+    transcriber = NoteTranscriber(
+        weights,
+        reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ),
+        workers=1,
+        with_tempo=False,
+    )
+    transcriber.feed(samples)
+    return transcriber.activations()
+
+
+def _judge_cases(
+    weights: dict[str, np.ndarray],
+    pianos: Sequence[str],
+    clips_per_piano: int,
+    held_chords: int,
+    cache: RenderCache | None,
+) -> list[tuple[NoteActivations, Sequence[SoundingNote]]]:
+    half = max(1, clips_per_piano // 2)
+    contents = (
+        (JUDGE_FIRST_SEED, clips_per_piano, PASSAGES),
+        (FINE_TUNE_FIRST_SEED, half, FINE_TUNE_PASSAGES),
+        (EMPHASIS_FIRST_SEED, half, EMPHASIS_PASSAGES),
+    )
+    chords = {seed: _held_chords(seed, held_chords) for seed in HELD_SEEDS}
+    cases = []
+    for piano in pianos:
+        for first_seed, count, passages in contents:
+            seeds = range(first_seed, first_seed + count)
+            for clip in render_clips(piano, seeds, passages=passages, cache=cache):
+                cases.append((activations_of(clip.samples, weights), clip.notes))
+        for seed, phrases in chords.items():
+            for index, (phrase, dry) in enumerate(
+                zip(phrases, render_dry(piano, phrases, cache), strict=True)
+            ):
+                rng = np.random.default_rng([seed, index])
+                rt60_s, wet = float(rng.uniform(0.4, 1.6)), float(rng.uniform(0.2, 0.7))
+                room = add_reverb(dry, rng, rt60_s, wet)
+                notes = sounding_notes(phrase)
+                cases += [(activations_of(s, weights), notes) for s in (dry, room)]
+        log.info("peak judge: %s rendered, %d cases so far", piano, len(cases))
+    return cases
+
+
+def _held_chords(seed: int, count: int) -> list[Phrase]:
+    """`count` held chords of HELD_SHAPES at random roots, lengths, velocities, half pedalled."""
+    rng = np.random.default_rng(seed)
+    phrases = []
+    for index in range(count):
+        shape = HELD_SHAPES[index % len(HELD_SHAPES)]
+        root = int(rng.integers(24, 85 - max(shape) // 2))
+        pitches = tuple(pitch for pitch in (root + step for step in shape) if pitch <= 108)
+        held_s = float(rng.uniform(1.0, 8.0))
+        velocity = int(rng.integers(35, 125))
+        pedal_after_s = float(rng.uniform(0.5, 1.0)) if rng.random() < 0.5 else 0.0
+        phrases.append(held_chord(pitches, held_s, velocity=velocity, pedal_after_s=pedal_after_s))
+    return phrases
+
+
+def _best_threshold(
+    weights: dict[str, np.ndarray],
+    judge: PeakJudge,
+    clips_per_piano: int,
+    cache: RenderCache | None,
+) -> float:
+    """The probability threshold with the best pooled onset F1 on the validation clips."""
+    seeds = range(VALIDATION_FIRST_SEED, VALIDATION_FIRST_SEED + clips_per_piano)
+    cases = [
+        (activations_of(clip.samples, weights), clip.notes)
+        for piano in TRAINING_PIANOS
+        for clip in render_clips(piano, seeds, cache=cache)
+    ]
+    frame_threshold = float(weights["frame_threshold"])
+    scores = {}
+    for threshold in PROBABILITY_THRESHOLDS:
+        candidate = replace(judge, probability_threshold=threshold)
+        matched = reference_count = found_count = 0
+        for activations, notes in cases:
+            found = decode_notes(activations, frame_threshold=frame_threshold, judge=candidate)
+            matched += len(
+                mir_eval.transcription.match_notes(
+                    *note_arrays(notes), *note_arrays(found),
+                    onset_tolerance=ONSET_TOLERANCE_S, offset_ratio=None,
+                )
+            )  # fmt: skip
+            reference_count += len(notes)
+            found_count += len(found)
+        scores[threshold] = 2.0 * matched / max(1, reference_count + found_count)
+    log.info("peak judge: validation onset F1 by probability threshold %s", scores)
+    return max(scores, key=scores.__getitem__)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from pianoscope.transcription.training.train import WIDENING_PIANOS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        default=Path(str(resources.files("pianoscope.resources"))) / WEIGHTS_NAME,
+        help="the note network's .npz; the judge is written into it",
+    )
+    parser.add_argument(
+        "--without-widening",
+        action="store_true",
+        help="for a network trained with --widen-steps 0: leave the Steinway B out",
+    )
+    parser.add_argument("--render-cache", type=Path, help="keep the dry renderings here")
+    arguments = parser.parse_args(argv)
+    use_one_numeric_thread()  # as the pianoscope command does
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    weights = load_weights(arguments.weights)
+    pianos = TRAINING_PIANOS + (() if arguments.without_widening else WIDENING_PIANOS)
+    cache = RenderCache(arguments.render_cache) if arguments.render_cache else None
+    judge = fit_peak_judge(weights, pianos, cache=cache)
+    with np.load(arguments.weights, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    np.savez(arguments.weights, **{**arrays, **judge.arrays()})
+    log.info("wrote the peak judge into %s", arguments.weights)
+
+
+if __name__ == "__main__":
+    main()

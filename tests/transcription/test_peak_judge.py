@@ -1,0 +1,98 @@
+"""The peak judge: its trees as numpy evaluates them, what it is shown of each onset peak, and
+the judge shipped with the note network."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pianoscope.transcription.decode import decode_notes
+from pianoscope.transcription.network import NoteActivations
+from pianoscope.transcription.peak_judge import (
+    CANDIDATE_THRESHOLD,
+    PEAK_FEATURES,
+    PeakJudge,
+    candidate_peaks,
+    peak_features,
+)
+from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.transcriber import shipped_weights
+
+
+def two_trees() -> PeakJudge:
+    """Tree 0 splits on feature 0 at 0.5 (leaves -1 and +2), tree 1 is one leaf of +0.5."""
+    return PeakJudge(
+        feature=np.array([[0, 0, 0], [0, 0, 0]], dtype=np.int32),
+        threshold=np.array([[0.5, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+        left=np.array([[1, -1, -1], [-1, -1, -1]], dtype=np.int32),
+        right=np.array([[2, -1, -1], [-1, -1, -1]], dtype=np.int32),
+        value=np.array([[0.0, -1.0, 2.0], [0.5, 0.0, 0.0]]),
+        baseline=-0.25,
+        probability_threshold=0.5,
+    )
+
+
+def test_the_trees_add_their_leaves_to_the_baseline_log_odds() -> None:
+    rows = np.array([[0.2, 9.0], [0.5, 0.0], [0.7, 0.0]])
+    log_odds = np.array([-0.25 - 1.0 + 0.5, -0.25 - 1.0 + 0.5, -0.25 + 2.0 + 0.5])
+    expected = 1.0 / (1.0 + np.exp(-log_odds))
+    np.testing.assert_allclose(two_trees().probabilities(rows), expected)
+
+
+def test_the_judge_travels_as_arrays() -> None:
+    judge = two_trees()
+    again = PeakJudge.of({**judge.arrays(), "onset_threshold": np.float32(0.5)})
+    assert again is not None
+    rows = np.random.default_rng(0).uniform(0, 1, (20, 2))
+    np.testing.assert_array_equal(again.probabilities(rows), judge.probabilities(rows))
+    assert PeakJudge.of({"onset_threshold": np.float32(0.5)}) is None
+
+
+def quiet(frames: int = 200) -> NoteActivations:
+    zeros = np.zeros((frames, KEY_COUNT), dtype=np.float32)
+    return NoteActivations(zeros.copy(), zeros.copy(), zeros.copy())
+
+
+def struck(activations: NoteActivations, key: int, frame: int, onset: float, sounding: float):
+    activations.onset[frame - 1 : frame + 2, key] = (onset / 2, onset, onset / 2)
+    activations.frame[frame : frame + 60, key] = sounding
+    activations.velocity[frame, key] = 80.0
+
+
+def test_candidates_are_the_onset_peaks_from_the_candidate_threshold() -> None:
+    activations = quiet()
+    struck(activations, 20, 50, 0.9, 1.0)
+    struck(activations, 40, 100, CANDIDATE_THRESHOLD * 1.5, 0.3)
+    struck(activations, 60, 150, CANDIDATE_THRESHOLD * 0.9, 0.3)
+    frames, keys = candidate_peaks(activations.onset)
+    assert list(zip(frames.tolist(), keys.tolist(), strict=True)) == [(50, 20), (100, 40)]
+
+
+def test_a_peak_an_octave_over_a_stronger_one_is_shown_that_one() -> None:
+    activations = quiet()
+    struck(activations, 20, 50, 0.9, 1.0)  # the lower note
+    struck(activations, 32, 51, 0.4, 0.5)  # an octave up, a frame later, weaker
+    struck(activations, 70, 150, 0.6, 0.8)  # alone, far from both
+    frames, keys = candidate_peaks(activations.onset)
+    rows = peak_features(activations, frames, keys)
+    assert rows.shape == (3, len(PEAK_FEATURES))
+    column = {name: index for index, name in enumerate(PEAK_FEATURES)}
+    octave, lower, alone = rows[keys.tolist().index(32)], rows[0], rows[2]
+    assert octave[column["below onset"]] == np.float32(0.9)
+    assert octave[column["below count"]] == 1
+    assert lower[column["above onset"]] == np.float32(0.4)
+    assert lower[column["below count"]] == 0
+    assert alone[column["together count"]] == 0
+    assert alone[column["strong attack distance"]] == 1.0  # no other strong attack near
+    assert octave[column["strong attack distance"]] < 0.1
+    assert alone[column["sustain 10"]] == np.float32(0.8)
+
+
+def test_the_shipped_network_carries_a_judge_and_decodes_with_it() -> None:
+    judge = PeakJudge.of(shipped_weights())
+    assert judge is not None
+    assert 0.0 < judge.probability_threshold < 1.0
+    activations = quiet()
+    struck(activations, 60 - LOWEST_MIDI, 50, 0.95, 1.0)  # a clear C4, nothing else
+    (note,) = decode_notes(activations, frame_threshold=0.5, judge=judge)
+    assert note.midi == 60
+    assert abs(note.onset_s - 1.0) < 0.02
