@@ -18,7 +18,7 @@ training pianos (7140 notes; seeds of `tuning`, never the benchmark's): onset-on
 0.699 -> 0.749).
 
 Weights that carry a peak judge (`peak_judge`; the shipped ones since stop 59) have it decide
-instead of the rules: on 96 validation clips onset F1 0.909 with the rules, 0.924 with the
+instead of the rules: on 96 validation clips onset F1 0.909 with the rules, 0.923 with the
 judge. The rules still decode networks without one, and the 2 s windows the classifier reads
 form and intensity from (`transcriber.played_notes` says why). Either way a note lasts while
 its key sounds and an attack seen early is dropped (`_without_anticipations`).

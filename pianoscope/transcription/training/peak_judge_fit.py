@@ -60,10 +60,11 @@ log = logging.getLogger(__name__)
 JUDGE_FIRST_SEED = 30_000
 FINE_TUNE_FIRST_SEED = 31_000
 EMPHASIS_FIRST_SEED = 32_000
-# bench_held_notes draws under 123, stop 57's probe under 456. With two seeds (stop 59's first
-# judge) validation onset F1 0.9227 and 53 of the held-note test's 60 cases; with four 0.9240
-# and 55 (the bench's nine sets 0.942 and 0.939).
-HELD_SEEDS = (789, 790, 791, 792)
+# bench_held_notes draws under 123, stop 57's probe under 456. Four seeds (789-792) read the
+# validation clips a little better (onset F1 0.9240 against 0.9227) and 55 of the held-note
+# test's 60 cases (53), but an exact performance of the library test's minuet then read "D4
+# instead of E4" in bar 16: not shipped (stop 59, docs/transcription.md).
+HELD_SEEDS = (789, 790)
 CLIPS_PER_PIANO = 24  # of the training content; half as many of each other content
 HELD_CHORDS = 56  # per seed, each dry and in a room
 # Semitones over the root: single keys (twice as often), octaves, double octaves, triads
