@@ -38,15 +38,6 @@ SUSTAIN_FRAMES = (10, 25, 50, 100)
 BEFORE_FRAMES = (2, 12)  # "sounding before": frames 12 to 3 before the peak
 STRONG_ONSET = 0.5
 STRONG_REACH_FRAMES = 25
-JUDGE_NAMES = (
-    "judge_feature",
-    "judge_threshold",
-    "judge_left",
-    "judge_right",
-    "judge_value",
-    "judge_baseline",
-    "judge_probability_threshold",
-)
 
 
 def _feature_names() -> tuple[str, ...]:

@@ -25,7 +25,6 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-import mir_eval
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
@@ -34,7 +33,6 @@ from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.model.training.augment import add_reverb
 from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.numeric_threads import use_one_numeric_thread
-from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations, load_weights
 from pianoscope.transcription.peak_judge import PeakJudge, candidate_peaks, peak_features
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI, SAMPLE_RATE_HZ
@@ -51,7 +49,7 @@ from pianoscope.transcription.training.render_cache import RenderCache
 from pianoscope.transcription.training.tuning import (
     VALIDATION_CLIPS_PER_PIANO,
     VALIDATION_FIRST_SEED,
-    note_arrays,
+    pooled_f1,
 )
 from pianoscope.transcription.transcriber import WEIGHTS_NAME, NoteTranscriber
 
@@ -109,9 +107,9 @@ def fit_peak_judge(
     )
     with threadpool_limits(1):  # one thread: the same sums, so the same trees, on any machine
         trees.fit(features, targets)
-    unthresholded = exported(trees, probability_threshold=0.5)
-    threshold = _best_threshold(weights, unthresholded, validation_clips_per_piano, cache)
-    return exported(trees, probability_threshold=threshold)
+    judge = exported(trees, probability_threshold=0.5)
+    threshold = _best_threshold(weights, judge, validation_clips_per_piano, cache)
+    return replace(judge, probability_threshold=threshold)
 
 
 def exported(trees: HistGradientBoostingClassifier, probability_threshold: float) -> PeakJudge:
@@ -228,22 +226,18 @@ def _best_threshold(
         for piano in TRAINING_PIANOS
         for clip in render_clips(piano, seeds, cache=cache)
     ]
+    onset_threshold = float(weights["onset_threshold"])  # the rules'; the judge decides
     frame_threshold = float(weights["frame_threshold"])
-    scores = {}
-    for threshold in PROBABILITY_THRESHOLDS:
-        candidate = replace(judge, probability_threshold=threshold)
-        matched = reference_count = found_count = 0
-        for activations, notes in cases:
-            found = decode_notes(activations, frame_threshold=frame_threshold, judge=candidate)
-            matched += len(
-                mir_eval.transcription.match_notes(
-                    *note_arrays(notes), *note_arrays(found),
-                    onset_tolerance=ONSET_TOLERANCE_S, offset_ratio=None,
-                )
-            )  # fmt: skip
-            reference_count += len(notes)
-            found_count += len(found)
-        scores[threshold] = 2.0 * matched / max(1, reference_count + found_count)
+    scores = {
+        threshold: pooled_f1(
+            cases,
+            onset_threshold,
+            frame_threshold,
+            offsets=False,
+            judge=replace(judge, probability_threshold=threshold),
+        )
+        for threshold in PROBABILITY_THRESHOLDS
+    }
     log.info("peak judge: validation onset F1 by probability threshold %s", scores)
     return max(scores, key=scores.__getitem__)
 

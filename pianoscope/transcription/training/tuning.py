@@ -33,6 +33,7 @@ from pianoscope.model.calibration import calibrate
 from pianoscope.model.training.synth import calibration_phrase
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations, forward
+from pianoscope.transcription.peak_judge import PeakJudge
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ, normalise_db, spectrogram
 from pianoscope.transcription.training.content import SoundingNote
 from pianoscope.transcription.training.data import TRAINING_PIANOS, render_clips, render_dry
@@ -80,9 +81,9 @@ def tune_decoding(
             cases.append((activations, clip.notes))
             levels_db.append(signal_reference_level_db(clip.samples, SAMPLE_RATE_HZ))
             calibrated_levels_db.append(levels_db[-1] - offset_db)
-    onset_scores = {t: _f1(cases, t, 0.5, offsets=False) for t in ONSET_THRESHOLDS}
+    onset_scores = {t: pooled_f1(cases, t, 0.5, offsets=False) for t in ONSET_THRESHOLDS}
     onset_threshold = max(onset_scores, key=onset_scores.__getitem__)
-    frame_scores = {t: _f1(cases, onset_threshold, t, offsets=True) for t in FRAME_THRESHOLDS}
+    frame_scores = {t: pooled_f1(cases, onset_threshold, t, offsets=True) for t in FRAME_THRESHOLDS}
     frame_threshold = max(frame_scores, key=frame_scores.__getitem__)
     log.info("onset F1 by threshold %s; with offsets by frame threshold %s",
              onset_scores, frame_scores)  # fmt: skip
@@ -100,18 +101,23 @@ def piano_calibration_offset_db(piano: str, cache: RenderCache | None = None) ->
     return calibrate(samples).offset_db
 
 
-def _f1(
-    cases: Sequence[tuple[NoteActivations, tuple[SoundingNote, ...]]],
+def pooled_f1(
+    cases: Sequence[tuple[NoteActivations, Sequence[SoundingNote]]],
     onset_threshold: float,
     frame_threshold: float,
     *,
     offsets: bool,
+    judge: PeakJudge | None = None,
 ) -> float:
-    """Note F1 pooled over the cases."""
+    """Note F1 pooled over the cases (mir_eval, onsets within 50 ms, with `offsets` also
+    offsets within 20 %), decoded by the rules or by `judge`."""
     matched = reference_count = estimated_count = 0
     for activations, notes in cases:
         found = decode_notes(
-            activations, onset_threshold=onset_threshold, frame_threshold=frame_threshold
+            activations,
+            onset_threshold=onset_threshold,
+            frame_threshold=frame_threshold,
+            judge=judge,
         )
         matched += len(
             mir_eval.transcription.match_notes(
