@@ -55,7 +55,6 @@ from bench_note_intensity import (  # the clips' windows cut and read as that be
     class_from_notes,
     exact_and_within_one,
 )
-from bench_transcription import chromatic_scale  # the scale a teacher plays, as benched there
 
 from pianoscope.model.calibration import (
     REFERENCE_LEVEL_DB,
@@ -81,6 +80,7 @@ from pianoscope.model.training.synth import (
 )
 from pianoscope.transcription.note_reading import with_note_reading
 from pianoscope.transcription.scale_calibration import calibrate_scale
+from pianoscope.transcription.training.content import chromatic_scale
 
 JUDGED_SEED = 20_261_202  # bench_note_intensity.py's clips
 FITTED_SEED = 20_261_206

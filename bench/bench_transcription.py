@@ -57,14 +57,10 @@ from scipy.stats import spearmanr
 from pianoscope.analysis.pipeline import analyse_file
 from pianoscope.audio.fileio import write_audio
 from pianoscope.model.calibration import Calibration
-from pianoscope.model.training.midi_gen import Note as PlayedNote
-from pianoscope.model.training.midi_gen import Phrase
 from pianoscope.numeric_threads import use_one_numeric_thread
-from pianoscope.transcription.key_balance import SCALE_VELOCITY
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.scale_calibration import calibrate_scale
-from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI
-from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.content import SoundingNote, chromatic_scale
 from pianoscope.transcription.training.data import (
     SALAMANDER,
     STEINWAY,
@@ -80,9 +76,6 @@ SAMPLE_RATE_HZ = 44_100
 FIRST_SEED = 10_000
 TIMED_RUNS = 3
 RESERVED_PIANOS = ("FluidR3Mono_GM.sf3", "sf_GMbank.sf2")
-SCALE_START_S = 0.2
-SCALE_STEP_S = 0.4  # one key after another, each held SCALE_NOTE_S
-SCALE_NOTE_S = 0.35
 Note = tuple[float, float, int, int]  # onset_s, offset_s, midi, velocity
 
 
@@ -169,16 +162,6 @@ def run_tool(
         estimates.append(estimate)
         elapsed_s += min(runs)
     return score(clips, estimates, elapsed_s)
-
-
-def chromatic_scale() -> Phrase:
-    """Every key from A0 to C8 once at velocity SCALE_VELOCITY, one after another, as a teacher
-    plays the scale calibration (`pianoscope.transcription.scale_calibration`)."""
-    notes = tuple(
-        PlayedNote(SCALE_START_S + SCALE_STEP_S * i, SCALE_NOTE_S, midi, SCALE_VELOCITY)
-        for i, midi in enumerate(range(LOWEST_MIDI, LOWEST_MIDI + KEY_COUNT))
-    )
-    return Phrase("legato", "mf", notes, (), 120.0, notes[-1].start_s + 1.0)
 
 
 def learned(

@@ -15,7 +15,8 @@ a room, read through the piano's mf calibration, as `bench_transcription.py` rea
 the same after a key balance: every key played once at velocity 64 in a chromatic scale, dry,
 the network's reading of each key less the scale's median is taken off that key's notes. The
 product's scale calibration reads each note's own level against its key's instead, with the
-network (`pianoscope.transcription.key_balance`; the "scale" rows of `bench_transcription.py`).
+network and what sounds around the note (`pianoscope.transcription.velocity_reader`; the
+"scale" rows of `bench_transcription.py`).
 
     python bench/bench_velocity_ceiling.py [--clips 4] [--sets WORD ...]
 """
@@ -29,9 +30,6 @@ import numpy as np
 from bench_transcription import (  # same notes, same pianos, same scale
     FIRST_SEED,
     RESERVED_PIANOS,
-    SCALE_START_S,
-    SCALE_STEP_S,
-    chromatic_scale,
     joined,
 )
 from scipy.stats import spearmanr
@@ -40,7 +38,12 @@ from pianoscope.model.calibration import Calibration
 from pianoscope.model.training.midi_gen import Note, Phrase
 from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.transcription.spectrogram import SAMPLE_RATE_HZ
-from pianoscope.transcription.training.content import SoundingNote
+from pianoscope.transcription.training.content import (
+    SCALE_START_S,
+    SCALE_STEP_S,
+    SoundingNote,
+    chromatic_scale,
+)
 from pianoscope.transcription.training.data import (
     SALAMANDER,
     STEINWAY,

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import maximum_filter1d
 
+from pianoscope.transcription.boosted_trees import BoostedTrees
 from pianoscope.transcription.network import NoteActivations
 
 # Peaks of onset probability this high or more are judged. Of the validation notes (96 clips,
@@ -38,6 +39,7 @@ SUSTAIN_FRAMES = (10, 25, 50, 100)
 BEFORE_FRAMES = (2, 12)  # "sounding before": frames 12 to 3 before the peak
 STRONG_ONSET = 0.5
 STRONG_REACH_FRAMES = 25
+ARRAY_PREFIX = "judge_"  # its arrays' names in the network's .npz
 
 
 def _feature_names() -> tuple[str, ...]:
@@ -67,59 +69,29 @@ PEAK_FEATURES = _feature_names()
 
 @dataclass(frozen=True)
 class PeakJudge:
-    """Boosted regression trees, one row per tree: node i tests `feature[i] <= threshold[i]`
-    and goes `left[i]` if so, else `right[i]`; a leaf (left -1) adds `value[i]` to the log-odds.
-    Peaks whose probability reaches `probability_threshold` are notes."""
+    """Boosted trees whose sums are the log-odds that a peak is a played key; peaks whose
+    probability reaches `probability_threshold` are notes."""
 
-    feature: np.ndarray
-    threshold: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
-    value: np.ndarray
-    baseline: float
+    trees: BoostedTrees
     probability_threshold: float
 
     @classmethod
     def of(cls, weights: dict[str, np.ndarray]) -> PeakJudge | None:
         """The judge stored with a network's weights; None for weights without one."""
-        if "judge_feature" not in weights:
+        trees = BoostedTrees.of(weights, ARRAY_PREFIX)
+        if trees is None:
             return None
-        return cls(
-            weights["judge_feature"].astype(np.int32),
-            weights["judge_threshold"].astype(np.float64),
-            weights["judge_left"].astype(np.int32),
-            weights["judge_right"].astype(np.int32),
-            weights["judge_value"].astype(np.float64),
-            float(weights["judge_baseline"]),
-            float(weights["judge_probability_threshold"]),
-        )
+        return cls(trees, float(weights[f"{ARRAY_PREFIX}probability_threshold"]))
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
-            "judge_feature": self.feature,
-            "judge_threshold": self.threshold,
-            "judge_left": self.left,
-            "judge_right": self.right,
-            "judge_value": self.value,
-            "judge_baseline": np.float64(self.baseline),
-            "judge_probability_threshold": np.float64(self.probability_threshold),
+            **self.trees.arrays(ARRAY_PREFIX),
+            f"{ARRAY_PREFIX}probability_threshold": np.float64(self.probability_threshold),
         }
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """P(a played key) for each row of `features` (len(PEAK_FEATURES) columns)."""
-        rows = np.asarray(features, dtype=np.float64)
-        trees = np.arange(self.feature.shape[0])[:, None]
-        node = np.zeros((self.feature.shape[0], rows.shape[0]), dtype=np.int32)
-        sample = np.arange(rows.shape[0])[None, :]
-        while True:
-            inner = self.left[trees, node] >= 0
-            if not inner.any():
-                break
-            goes_left = rows[sample, self.feature[trees, node]] <= self.threshold[trees, node]
-            step = np.where(goes_left, self.left[trees, node], self.right[trees, node])
-            node = np.where(inner, step, node)
-        log_odds = self.baseline + self.value[trees, node].sum(axis=0)
-        return 1.0 / (1.0 + np.exp(-log_odds))
+        return 1.0 / (1.0 + np.exp(-self.trees.sums(features)))
 
 
 def candidate_peaks(onset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pianoscope.transcription.boosted_trees import BoostedTrees
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.network import NoteActivations
 from pianoscope.transcription.peak_judge import (
@@ -20,18 +21,18 @@ from pianoscope.transcription.transcriber import shipped_weights
 
 def two_trees() -> PeakJudge:
     """Tree 0 splits on feature 0 at 0.5 (leaves -1 and +2), tree 1 is one leaf of +0.5."""
-    return PeakJudge(
+    trees = BoostedTrees(
         feature=np.array([[0, 0, 0], [0, 0, 0]], dtype=np.int32),
         threshold=np.array([[0.5, 0.0, 0.0], [0.0, 0.0, 0.0]]),
         left=np.array([[1, -1, -1], [-1, -1, -1]], dtype=np.int32),
         right=np.array([[2, -1, -1], [-1, -1, -1]], dtype=np.int32),
         value=np.array([[0.0, -1.0, 2.0], [0.5, 0.0, 0.0]]),
         baseline=-0.25,
-        probability_threshold=0.5,
     )
+    return PeakJudge(trees, probability_threshold=0.5)
 
 
-def test_the_trees_add_their_leaves_to_the_baseline_log_odds() -> None:
+def test_the_trees_sums_are_the_log_odds() -> None:
     rows = np.array([[0.2, 9.0], [0.5, 0.0], [0.7, 0.0]])
     log_odds = np.array([-0.25 - 1.0 + 0.5, -0.25 - 1.0 + 0.5, -0.25 + 2.0 + 0.5])
     expected = 1.0 / (1.0 + np.exp(-log_odds))

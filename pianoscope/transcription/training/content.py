@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pianoscope.model.training.midi_gen import Note, Phrase
+from pianoscope.transcription.key_balance import SCALE_VELOCITY
+from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI
 
 PASSAGES = ("held", "repeats", "chords", "run", "melody_bass")
 EMPHASIS_PASSAGES = (
@@ -50,6 +52,9 @@ OCTAVE_CHORD_SHAPES = (
 
 
 HELD_CHORD_ONSET_S = 0.3
+SCALE_START_S = 0.2
+SCALE_STEP_S = 0.4  # one key after another, each held SCALE_NOTE_S
+SCALE_NOTE_S = 0.35
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,16 @@ def held_chord(
     notes = tuple(Note(HELD_CHORD_ONSET_S, key_s, pitch, velocity) for pitch in pitches)
     pedal = ((0.2, True), (HELD_CHORD_ONSET_S + held_s, False)) if pedal_after_s else ()
     return Phrase("held", "mf", notes, pedal, 0.0, held_s + 1.5)
+
+
+def chromatic_scale() -> Phrase:
+    """Every key from A0 to C8 once at the scale calibration's velocity, one after another, as
+    a teacher plays the scale calibration (`pianoscope.transcription.scale_calibration`)."""
+    notes = tuple(
+        Note(SCALE_START_S + SCALE_STEP_S * i, SCALE_NOTE_S, midi, SCALE_VELOCITY)
+        for i, midi in enumerate(range(LOWEST_MIDI, LOWEST_MIDI + KEY_COUNT))
+    )
+    return Phrase("legato", "mf", notes, (), 120.0, notes[-1].start_s + 1.0)
 
 
 def sounding_notes(phrase: Phrase) -> list[SoundingNote]:

@@ -18,16 +18,12 @@ Scikit-learn fits the trees (`train` extra); the product evaluates them with num
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
-from threadpoolctl import threadpool_limits
 
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.model.training.augment import add_reverb
@@ -45,13 +41,20 @@ from pianoscope.transcription.training.content import (
     sounding_notes,
 )
 from pianoscope.transcription.training.data import TRAINING_PIANOS, render_clips, render_dry
+from pianoscope.transcription.training.fit_command import (
+    fit_parser,
+    fitted_pianos,
+    render_cache,
+    write_into,
+)
 from pianoscope.transcription.training.render_cache import RenderCache
+from pianoscope.transcription.training.tree_export import fitted_trees
 from pianoscope.transcription.training.tuning import (
     VALIDATION_CLIPS_PER_PIANO,
     VALIDATION_FIRST_SEED,
     pooled_f1,
 )
-from pianoscope.transcription.transcriber import WEIGHTS_NAME, NoteTranscriber
+from pianoscope.transcription.transcriber import NoteTranscriber
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ HELD_SHAPES = (
 PROBABILITY_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 ONSET_TOLERANCE_S = 0.05
 # Boosted trees: 300 rounds of trees with 31 leaves at learning rate 0.1 (the scikit-learn
-# defaults but for the rounds, without early stopping, whose split of the data is random).
+# defaults but for the rounds).
 TREE_ROUNDS = 300
 TREE_LEAVES = 31
 TREE_LEARNING_RATE = 0.1
@@ -98,38 +101,17 @@ def fit_peak_judge(
         labels.append(peak_labels(activations.onset, frames, keys, notes))
     features, targets = np.concatenate(rows), np.concatenate(labels)
     log.info("peak judge: %d peaks, %d of them notes", len(targets), int(targets.sum()))
-    trees = HistGradientBoostingClassifier(
-        max_iter=TREE_ROUNDS,
-        max_leaf_nodes=TREE_LEAVES,
+    trees = fitted_trees(
+        HistGradientBoostingClassifier,
+        features,
+        targets,
+        rounds=TREE_ROUNDS,
+        leaves=TREE_LEAVES,
         learning_rate=TREE_LEARNING_RATE,
-        early_stopping=False,
-        random_state=0,
     )
-    with threadpool_limits(1):  # one thread: the same sums, so the same trees, on any machine
-        trees.fit(features, targets)
-    judge = exported(trees, probability_threshold=0.5)
+    judge = PeakJudge(trees, probability_threshold=0.5)
     threshold = _best_threshold(weights, judge, validation_clips_per_piano, cache)
     return replace(judge, probability_threshold=threshold)
-
-
-def exported(trees: HistGradientBoostingClassifier, probability_threshold: float) -> PeakJudge:
-    """The fitted trees as PeakJudge arrays (padded to the largest tree; a leaf's left is -1)."""
-    nodes = [predictors[0].nodes for predictors in trees._predictors]
-    width = max(len(tree) for tree in nodes)
-    feature = np.zeros((len(nodes), width), dtype=np.int32)
-    threshold = np.zeros((len(nodes), width), dtype=np.float64)
-    left = np.full((len(nodes), width), -1, dtype=np.int32)
-    right = np.full((len(nodes), width), -1, dtype=np.int32)
-    value = np.zeros((len(nodes), width), dtype=np.float64)
-    for index, tree in enumerate(nodes):
-        count, inner = len(tree), ~tree["is_leaf"].astype(bool)
-        feature[index, :count] = tree["feature_idx"]
-        threshold[index, :count] = tree["num_threshold"]
-        left[index, :count] = np.where(inner, tree["left"], -1)
-        right[index, :count] = np.where(inner, tree["right"], -1)
-        value[index, :count] = np.where(inner, 0.0, tree["value"])
-    baseline = float(np.ravel(trees._baseline_prediction)[0])
-    return PeakJudge(feature, threshold, left, right, value, baseline, probability_threshold)
 
 
 def peak_labels(
@@ -243,31 +225,13 @@ def _best_threshold(
 
 
 def main(argv: list[str] | None = None) -> None:
-    from pianoscope.transcription.training.train import WIDENING_PIANOS
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--weights",
-        type=Path,
-        default=Path(str(resources.files("pianoscope.resources"))) / WEIGHTS_NAME,
-        help="the note network's .npz; the judge is written into it",
-    )
-    parser.add_argument(
-        "--without-widening",
-        action="store_true",
-        help="for a network trained with --widen-steps 0: leave the Steinway B out",
-    )
-    parser.add_argument("--render-cache", type=Path, help="keep the dry renderings here")
+    parser = fit_parser(__doc__.splitlines()[0], "the judge")
     arguments = parser.parse_args(argv)
     use_one_numeric_thread()  # as the pianoscope command does
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     weights = load_weights(arguments.weights)
-    pianos = TRAINING_PIANOS + (() if arguments.without_widening else WIDENING_PIANOS)
-    cache = RenderCache(arguments.render_cache) if arguments.render_cache else None
-    judge = fit_peak_judge(weights, pianos, cache=cache)
-    with np.load(arguments.weights, allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    np.savez(arguments.weights, **{**arrays, **judge.arrays()})
+    judge = fit_peak_judge(weights, fitted_pianos(arguments), cache=render_cache(arguments))
+    write_into(arguments.weights, judge.arrays())
     log.info("wrote the peak judge into %s", arguments.weights)
 
 

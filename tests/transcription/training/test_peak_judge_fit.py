@@ -1,11 +1,9 @@
-"""Fitting the peak judge: the exported trees compute what scikit-learn's do, the labels, and
-the command on a few clips."""
+"""Fitting the peak judge: the labels, and the command on a few clips."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 from pianoscope.model.training.render import FLUIDR3
 from pianoscope.resources_path import resource_path
@@ -16,24 +14,10 @@ from pianoscope.transcription.training.content import SoundingNote
 from pianoscope.transcription.training.peak_judge_fit import (
     PROBABILITY_THRESHOLDS,
     TREE_ROUNDS,
-    exported,
     fit_peak_judge,
     peak_labels,
 )
 from pianoscope.transcription.training.render_cache import RenderCache
-
-
-def test_the_exported_trees_give_scikit_learns_probabilities() -> None:
-    rng = np.random.default_rng(3)
-    rows = rng.normal(size=(2000, 6)).astype(np.float32)
-    labels = (rows[:, 0] + rows[:, 1] * rows[:, 2] + 0.3 * rng.normal(size=2000) > 0).astype(int)
-    trees = HistGradientBoostingClassifier(max_iter=40, early_stopping=False, random_state=0)
-    trees.fit(rows, labels)
-    judge = exported(trees, probability_threshold=0.5)
-    new_rows = rng.normal(size=(500, 6)).astype(np.float32)
-    np.testing.assert_allclose(
-        judge.probabilities(new_rows), trees.predict_proba(new_rows)[:, 1], rtol=1e-9
-    )
 
 
 def test_the_strongest_peak_near_each_played_onset_is_its_note() -> None:
@@ -62,7 +46,7 @@ def test_the_judge_is_fitted_on_a_few_clips_and_its_threshold_chosen(tmp_path) -
         cache=RenderCache(tmp_path),
     )
     assert isinstance(judge, PeakJudge)
-    assert judge.feature.max() < len(PEAK_FEATURES)
-    assert judge.feature.shape[0] == TREE_ROUNDS
-    assert (judge.left >= 0).any(axis=1).all()  # every tree splits
+    assert judge.trees.feature.max() < len(PEAK_FEATURES)
+    assert judge.trees.feature.shape[0] == TREE_ROUNDS
+    assert (judge.trees.left >= 0).any(axis=1).all()  # every tree splits
     assert judge.probability_threshold in PROBABILITY_THRESHOLDS
