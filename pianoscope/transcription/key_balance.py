@@ -12,7 +12,10 @@ not heard take their neighbours' level, interpolated, the nearest one beyond the
 ends). A note of a take is then read twice: by its own level against its key's, on the
 General MIDI curve (40 dB a decade of velocity, mf at SCALE_VELOCITY), and by the network
 (calibrated by the scale's mf level like any mf calibration); its velocity is the geometric
-mean of the two (`balanced_velocities`).
+mean of the two (`balanced_velocities`). That is the reading of weights without a velocity
+reader: the shipped weights carry one (`pianoscope.transcription.velocity_reader`), which
+reads the same level against the key with the network's reading and what sounds around the
+note, and ranks the notes better on every piano family left out of its fitting.
 
 A note's level is the loudest summed power, over the frames from ATTACK_FRAMES_BEFORE before
 its onset frame to ATTACK_FRAMES_AFTER after it, of the bands (within a third of a semitone) of
@@ -52,13 +55,16 @@ MIN_SCALE_KEYS = 12
 _HARMONIC_SEMITONES = tuple(round(12.0 * np.log2(h)) for h in range(1, HARMONICS + 1))
 
 
-def harmonic_levels_db(key_levels_db: np.ndarray) -> np.ndarray:
-    """Each key's first HARMONICS harmonics, their summed power in dB, frame by frame (frames,
-    keys as `key_levels_db`; a harmonic above the highest key adds nothing)."""
+def harmonic_levels_db(
+    key_levels_db: np.ndarray, semitones: Sequence[int] = _HARMONIC_SEMITONES
+) -> np.ndarray:
+    """Each key's summed power in dB of the keys `semitones` above it (by default its first
+    HARMONICS harmonics), frame by frame (frames, keys as `key_levels_db`; a key above the
+    highest adds nothing)."""
     power = 10.0 ** (key_levels_db.astype(np.float64) / 10.0)
-    summed = power.copy()
-    for step in _HARMONIC_SEMITONES[1:]:
-        summed[:, :-step] += power[:, step:]
+    summed = np.zeros_like(power)
+    for step in semitones:
+        summed[:, : power.shape[1] - step] += power[:, step:]
     return 10.0 * np.log10(summed + 1e-20)
 
 

@@ -65,6 +65,8 @@ PARAMETER_NAMES = (
 )  # fmt: skip
 
 
+# The arrays of the trees stored with the weights: the peak judge's and the velocity reader's.
+TREE_ARRAY_PREFIXES = ("judge_", "velocity_reader_")
 DECODING_NAMES = (
     "onset_threshold",
     "frame_threshold",
@@ -142,7 +144,8 @@ def harmonic_stack(
 
 def load_weights(path: Path) -> dict[str, np.ndarray]:
     """The network's parameters and decoding thresholds from an .npz file (arrays only, no
-    pickle), and the peak judge's arrays (`peak_judge`) as stored, when it has them."""
+    pickle), and the peak judge's and the velocity reader's trees (`peak_judge`,
+    `velocity_reader`) as stored, when it has them."""
     with np.load(path, allow_pickle=False) as archive:
         missing = set(PARAMETER_NAMES + DECODING_NAMES) - set(archive.files)
         if missing:
@@ -150,8 +153,10 @@ def load_weights(path: Path) -> dict[str, np.ndarray]:
         weights = {
             name: archive[name].astype(np.float32) for name in PARAMETER_NAMES + DECODING_NAMES
         }
-        judge = {name: archive[name] for name in archive.files if name.startswith("judge_")}
-        return weights | judge
+        trees = {
+            name: archive[name] for name in archive.files if name.startswith(TREE_ARRAY_PREFIXES)
+        }
+        return weights | trees
 
 
 def forward(

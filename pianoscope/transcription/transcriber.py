@@ -19,7 +19,9 @@ calibrations (`calibrated_velocity_reference_db`). Without it a take recorded ho
 forte note as 127 (the freepats renderings, 15-19 dB louder than the others, kept a Spearman
 rho of 0.31 between true and read velocities; calibrated, 0.92, `bench/bench_transcription.py`).
 A scale calibration also holds each key's level, and every note's velocity is then read
-against its own key as well (`pianoscope.transcription.key_balance`).
+against its own key as well, by the velocity reader stored with the weights
+(`pianoscope.transcription.velocity_reader`; weights without one:
+`pianoscope.transcription.key_balance`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from pianoscope.model.calibration import Calibration
 from pianoscope.numeric_threads import usable_cpus
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
 from pianoscope.resources_path import resource_path
+from pianoscope.transcription.boosted_trees import BoostedTrees
 from pianoscope.transcription.decode import decode_notes
 from pianoscope.transcription.key_balance import (
     VELOCITY_DB_PER_DECADE,
@@ -63,6 +66,8 @@ from pianoscope.transcription.spectrogram import (
     loudest_band_db,
     normalise_db,
 )
+from pianoscope.transcription.velocity_reader import ARRAY_PREFIX as VELOCITY_ARRAY_PREFIX
+from pianoscope.transcription.velocity_reader import read_velocities, velocity_features
 
 WEIGHTS_NAME = "note_model.npz"
 # `feed` cuts what it is given into pieces of at most this many samples (3 s). A piece's long
@@ -103,6 +108,7 @@ class NoteTranscriber:
     ) -> None:
         self._weights = weights if weights is not None else shipped_weights()
         self._judge = PeakJudge.of(self._weights) if judged else None
+        self._velocity_reader = BoostedTrees.of(self._weights, VELOCITY_ARRAY_PREFIX)
         self._workers = workers if workers is not None else usable_cpus()
         self._reference_db = reference_db
         self.loudest_band_db = loudest_band_db
@@ -169,25 +175,44 @@ class NoteTranscriber:
         self, *, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None
     ) -> tuple[NoteEvent, ...]:
         """The notes of everything fed (progress and cancel as in `finish`)."""
+        return self.notes_of(self.activations(progress=progress, cancel=cancel))
+
+    def notes_of(self, activations: NoteActivations) -> tuple[NoteEvent, ...]:
+        """The notes in the network's `activations` of everything fed: decoded, held against
+        the noise floor and, under a scale calibration, their velocities read against their
+        keys (by the velocity reader stored with the weights, else `balanced_velocities`)."""
         notes = decode_notes(
-            self.activations(progress=progress, cancel=cancel),
+            activations,
             onset_threshold=float(self._weights["onset_threshold"]),
             frame_threshold=float(self._weights["frame_threshold"]),
             velocity_scale=10.0 ** (self._velocity_level_db() / VELOCITY_DB_PER_DECADE),
             judge=self._judge,
         )
         calibration = self._calibration
-        key_levels_db = calibration.key_levels_db if calibration is not None else None
-        if not self._drops_noise and key_levels_db is None:
+        scale_levels_db = calibration.key_levels_db if calibration is not None else None
+        if not self._drops_noise and scale_levels_db is None:
             return notes
         levels_db = self.note_levels_db(notes)  # the noise gate and the key balance read both
         if self._drops_noise:
             loud = self.noise_floor.stands_out(notes, levels_db)
             notes = tuple(note for note, kept in zip(notes, loud, strict=True) if kept)
             levels_db = levels_db[loud]
-        if key_levels_db is not None:
-            notes = balanced_velocities(notes, levels_db, key_levels_db)
-        return notes
+        if scale_levels_db is None:
+            return notes
+        if self._velocity_reader is None:
+            return balanced_velocities(notes, levels_db, scale_levels_db)
+        features = self.velocity_features(notes, scale_levels_db, activations)
+        return read_velocities(notes, features, self._velocity_reader)
+
+    def velocity_features(
+        self,
+        notes: Sequence[NoteEvent],
+        scale_levels_db: Sequence[float],
+        activations: NoteActivations,
+    ) -> np.ndarray:
+        """The velocity reader's features of `notes` (`velocity_reader.velocity_features`);
+        after `activations`."""
+        return velocity_features(notes, self._key_levels_db, scale_levels_db, activations.onset)
 
     def note_levels_db(self, notes: Sequence[NoteEvent]) -> np.ndarray:
         """Each note's level at its attack, dBFS (`key_balance.note_levels_db`); after

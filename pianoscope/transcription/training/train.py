@@ -27,9 +27,10 @@ The decoding thresholds and the velocity reference are then chosen on validation
 (`pianoscope.transcription.training.tuning`) and stored with the weights, and last the peak
 judge that decides which onset peaks are notes is fitted on the finished network's
 activations (`pianoscope.transcription.training.peak_judge_fit`, about 3 minutes; on the
-pianos the network learnt, so without the Steinway B under `--widen-steps 0`). The shipped
-weights' judge was fitted by `python -m pianoscope.transcription.training.peak_judge_fit` on
-the shipped network (stop 59), the same step.
+pianos the network learnt, so without the Steinway B under `--widen-steps 0`), then the
+velocity reader on the notes they find (`pianoscope.transcription.training.velocity_fit`,
+about a minute). The shipped weights' judge and reader were fitted by those modules' commands
+on the shipped network (stops 59 and 60), the same steps.
 
 The command runs itself again in a child process with pinned numerics, as `pianoscope train`
 does (`pianoscope.pinned_numerics`), and Adam takes correctly rounded square roots
@@ -104,6 +105,11 @@ from pianoscope.transcription.training.peak_judge_fit import HELD_CHORDS as JUDG
 from pianoscope.transcription.training.peak_judge_fit import fit_peak_judge
 from pianoscope.transcription.training.render_cache import RenderCache
 from pianoscope.transcription.training.tuning import VALIDATION_CLIPS_PER_PIANO, tune_decoding
+from pianoscope.transcription.training.velocity_fit import (
+    CLIPS_PER_PIANO as VELOCITY_CLIPS_PER_PIANO,
+)
+from pianoscope.transcription.training.velocity_fit import fit_velocity_reader
+from pianoscope.transcription.velocity_reader import ARRAY_PREFIX as VELOCITY_ARRAY_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +264,7 @@ def train(
     render_cache: RenderCache | None = None,
     judge_clips_per_piano: int = JUDGE_CLIPS_PER_PIANO,
     judge_held_chords: int = JUDGE_HELD_CHORDS,
+    velocity_clips_per_piano: int = VELOCITY_CLIPS_PER_PIANO,
 ) -> bool:
     """Train from scratch under SEED, continue, fine-tune, widen (with `widen_steps`), and write
     the weights to `out` (.npz).
@@ -271,8 +278,10 @@ def train(
     narrows the hidden layers (part of the recipe). With `render_cache`, clips rendered by an
     earlier run are read from it: the same weights, without rendering them again. The peak
     judge is fitted last on `judge_clips_per_piano` clips and `judge_held_chords` held chords
-    per piano (0 clips: weights without a judge, decoded by the rules). Returns whether the
-    weights were written (the checkpoint is then removed)."""
+    per piano (0 clips: weights without a judge, decoded by the rules), and after it the
+    velocity reader on `velocity_clips_per_piano` clips per piano (0: none, a scale
+    calibration's velocities are then `key_balance`'s). Returns whether the weights were
+    written (the checkpoint is then removed)."""
     torch.manual_seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
     use_threads(TORCH_THREADS)
@@ -354,17 +363,24 @@ def train(
     arrays = network.arrays()
     out.parent.mkdir(parents=True, exist_ok=True)
     settings = tune_decoding(arrays, validation_clips_per_piano, render_cache)
-    judge = {}
+    arrays |= settings.arrays()
+    pianos = TRAINING_PIANOS + (WIDENING_PIANOS if widen_steps else ())
     if judge_clips_per_piano:
-        judge = fit_peak_judge(
-            {**arrays, **settings.arrays()},
-            TRAINING_PIANOS + (WIDENING_PIANOS if widen_steps else ()),
+        arrays |= fit_peak_judge(
+            arrays,
+            pianos,
             clips_per_piano=judge_clips_per_piano,
             held_chords=judge_held_chords,
             validation_clips_per_piano=validation_clips_per_piano,
             cache=render_cache,
         ).arrays()
-    np.savez(out, **arrays, **settings.arrays(), **judge)
+    if velocity_clips_per_piano:
+        reader = fit_velocity_reader(
+            arrays, pianos, clips_per_piano=velocity_clips_per_piano, cache=render_cache
+        )
+        if reader is not None:
+            arrays |= reader.arrays(VELOCITY_ARRAY_PREFIX)
+    np.savez(out, **arrays)
     if checkpoint is not None:
         checkpoint.unlink(missing_ok=True)
     return True
@@ -534,6 +550,12 @@ def main(argv: list[str] | None = None) -> None:
         help="clips per piano the peak judge learns from (0: no judge, the rules decode)",
     )
     parser.add_argument("--judge-held-chords", type=int, default=JUDGE_HELD_CHORDS)
+    parser.add_argument(
+        "--velocity-clips-per-piano",
+        type=int,
+        default=VELOCITY_CLIPS_PER_PIANO,
+        help="clips per piano the velocity reader learns from (0: no reader)",
+    )
     arguments = parser.parse_args(argv)
     if arguments.max_steps is not None and arguments.checkpoint is None:
         parser.error("--max-steps needs --checkpoint, or the steps it took would be lost")
@@ -559,6 +581,7 @@ def main(argv: list[str] | None = None) -> None:
             render_cache=RenderCache(arguments.render_cache) if arguments.render_cache else None,
             judge_clips_per_piano=arguments.judge_clips_per_piano,
             judge_held_chords=arguments.judge_held_chords,
+            velocity_clips_per_piano=arguments.velocity_clips_per_piano,
         )
     except PianoscopeError as error:
         parser.exit(1, f"{error}\n")

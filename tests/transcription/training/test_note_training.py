@@ -30,8 +30,9 @@ HAS_AVX2 = bool(numpy_cpu_dispatch()[1].get("AVX2"))
 TINY = ["--clips-per-piano", "1", "--emphasis-clips-per-piano", "0"]
 TINY += ["--validation-clips-per-piano", "1", "--fine-tune-steps", "0"]
 TINY += ["--fine-tune-clips-per-piano", "1", "--widen-steps", "0"]
-TINY += ["--judge-clips-per-piano", "0"]
+TINY += ["--judge-clips-per-piano", "0", "--velocity-clips-per-piano", "0"]
 TINY_JUDGE = ("--judge-clips-per-piano", "1", "--judge-held-chords", "1")
+TINY_JUDGE += ("--velocity-clips-per-piano", "1")
 LAYERS = ("conv1", "conv2", "temporal", "context")
 
 
@@ -53,9 +54,9 @@ def renderings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def whole_run(renderings: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """Two first-phase steps and one continuation step in one run, then a peak judge fitted
-    on a few clips, rendering every clip it trains, tunes and fits on into `renderings`:
-    weights and log."""
+    """Two first-phase steps and one continuation step in one run, then a peak judge and a
+    velocity reader fitted on a few clips, rendering every clip it trains, tunes and fits on
+    into `renderings`: weights and log."""
     assert not any(renderings.iterdir())
     out = tmp_path_factory.mktemp("whole") / "notes.npz"
     recipe = ("--steps", "2", "--continue-steps", "1", *TINY_JUDGE)
@@ -88,6 +89,7 @@ def test_the_training_command_runs_pinned_and_writes_loadable_weights(
     assert not np.array_equal(weights["conv1.weight"], untrained["conv1.weight"])
     assert 0.0 < float(weights["onset_threshold"]) < 1.0
     assert PeakJudge.of(weights) is not None
+    assert "velocity reader:" in log  # fitted, or too few notes found by a network this young
 
 
 @pytest.mark.fluidsynth

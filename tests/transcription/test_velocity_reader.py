@@ -1,0 +1,81 @@
+"""The velocity reader: what it is shown of each note, and its trees' reading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pianoscope.dsp.notes import NoteEvent
+from pianoscope.resources_path import resource_path
+from pianoscope.transcription.boosted_trees import BoostedTrees
+from pianoscope.transcription.network import load_weights
+from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.velocity_reader import (
+    ARRAY_PREFIX,
+    LONG_AGO_S,
+    VELOCITY_FEATURES,
+    read_velocities,
+    velocity_features,
+)
+
+FLOOR_DB = -90.0
+
+
+def note(midi: int, onset_s: float, velocity: int = 64) -> NoteEvent:
+    return NoteEvent(onset_s, onset_s + 0.5, midi, velocity, 0.9)
+
+
+def feature(rows: np.ndarray, index: int, name: str) -> float:
+    return float(rows[index, VELOCITY_FEATURES.index(name)])
+
+
+def test_each_note_is_described_by_its_level_its_neighbours_and_its_past() -> None:
+    levels = np.full((300, KEY_COUNT), FLOOR_DB, dtype=np.float32)
+    c4, c3 = 60 - LOWEST_MIDI, 48 - LOWEST_MIDI
+    first, again = round(1.0 * FRAME_RATE_HZ), round(3.0 * FRAME_RATE_HZ)
+    levels[first + 1, c4] = -20.0  # C4 struck at 1 s: its fundamental alone at the attack
+    levels[again - 6 : again - 2, c4] = -40.0  # still ringing before it is struck again at 3 s
+    levels[again + 1, c4] = -25.0
+    levels[again + 1, c3] = -30.0  # C3 struck with it: its octave is C4
+    notes = [note(60, 1.0, 90), note(48, 3.0), note(60, 3.0)]
+    onset = np.zeros((300, KEY_COUNT), dtype=np.float32)
+    onset[first, c4] = 0.8
+    scale = [-30.0] * KEY_COUNT
+    rows = velocity_features(notes, levels, scale, onset)
+    assert rows.shape == (3, len(VELOCITY_FEATURES))
+    assert feature(rows, 0, "network velocity") == 90
+    assert feature(rows, 0, "level over its key") == pytest.approx(10.0, abs=1e-3)
+    assert feature(rows, 0, "fundamental over level") == pytest.approx(0.0, abs=1e-3)
+    silent_db = FLOOR_DB + 10.0 * np.log10(2.0)  # the key and its octave at the floor
+    assert feature(rows, 0, "before over level") == pytest.approx(silent_db + 20.0, abs=1e-3)
+    assert feature(rows, 0, "since the key's last note") == LONG_AGO_S
+    assert feature(rows, 0, "onset probability") == pytest.approx(0.8)
+    assert feature(rows, 2, "before over level") == pytest.approx(-15.0, abs=1e-3)
+    assert feature(rows, 2, "since the key's last note") == pytest.approx(2.0)
+    assert feature(rows, 2, "struck together") == 1
+    assert feature(rows, 2, "struck with one a harmonic below") == 1
+    assert feature(rows, 1, "struck with one a harmonic above") == 1
+    assert feature(rows, 1, "struck with one a harmonic below") == 0
+    assert feature(rows, 1, "key") == 48
+
+
+def test_the_trees_reading_is_rounded_into_midi_velocities() -> None:
+    def leaf(value: float) -> BoostedTrees:
+        one = np.zeros((1, 1))
+        minus_one = np.full((1, 1), -1, dtype=np.int32)
+        return BoostedTrees(one.astype(np.int32), one, minus_one, minus_one, one + value, 0.0)
+
+    notes = [note(60, 1.0)]
+    rows = np.zeros((1, len(VELOCITY_FEATURES)))
+    assert read_velocities(notes, rows, leaf(70.4))[0].velocity == 70
+    assert read_velocities(notes, rows, leaf(300.0))[0].velocity == 127
+    assert read_velocities(notes, rows, leaf(-5.0))[0].velocity == 1
+    assert read_velocities([], rows[:0], leaf(70.0)) == ()
+
+
+def test_the_shipped_weights_carry_a_reader_of_every_feature() -> None:
+    reader = BoostedTrees.of(load_weights(resource_path("note_model.npz")), ARRAY_PREFIX)
+    assert reader is not None
+    assert reader.feature.max() < len(VELOCITY_FEATURES)
+    played = reader.sums(np.zeros((1, len(VELOCITY_FEATURES))))
+    assert np.isfinite(played).all()
