@@ -201,18 +201,21 @@ class NoteTranscriber:
             return notes
         if self._velocity_reader is None:
             return balanced_velocities(notes, levels_db, scale_levels_db)
-        features = self.velocity_features(notes, scale_levels_db, activations)
+        features = self.velocity_features(notes, levels_db, scale_levels_db, activations)
         return read_velocities(notes, features, self._velocity_reader)
 
     def velocity_features(
         self,
         notes: Sequence[NoteEvent],
+        levels_db: np.ndarray,
         scale_levels_db: Sequence[float],
         activations: NoteActivations,
     ) -> np.ndarray:
-        """The velocity reader's features of `notes` (`velocity_reader.velocity_features`);
-        after `activations`."""
-        return velocity_features(notes, self._key_levels_db, scale_levels_db, activations.onset)
+        """The velocity reader's features of `notes`, whose attack levels are `levels_db`
+        (`note_levels_db`; `velocity_reader.velocity_features`); after `activations`."""
+        return velocity_features(
+            notes, levels_db, self._key_levels_db, scale_levels_db, activations.onset
+        )
 
     def note_levels_db(self, notes: Sequence[NoteEvent]) -> np.ndarray:
         """Each note's level at its attack, dBFS (`key_balance.note_levels_db`); after

@@ -61,26 +61,26 @@ LONG_AGO_S = 10.0
 
 def velocity_features(
     notes: Sequence[NoteEvent],
+    levels_db: np.ndarray,
     key_levels_db: np.ndarray,
     scale_levels_db: Sequence[float],
     onset: np.ndarray,
 ) -> np.ndarray:
-    """VELOCITY_FEATURES of each note (network velocities), from the take's key levels
-    (frames, keys from MIDI 21, dB), the scale calibration's level of each key and the
-    network's onset probabilities (frames, keys)."""
-    two = harmonic_levels_db(key_levels_db)
-    fundamental = harmonic_levels_db(key_levels_db, FUNDAMENTAL)
-    upper = harmonic_levels_db(key_levels_db, UPPER_HARMONICS)
+    """VELOCITY_FEATURES of each note (network velocities), from its attack level
+    (`key_balance.note_levels_db`), the take's key levels (frames, keys from MIDI 21, dB), the
+    scale calibration's level of each key and the network's onset probabilities (frames,
+    keys). Harmonics are summed only over the frames each note is read at, not over the take."""
     frames = key_levels_db.shape[0]
     onsets_s = np.array([note.onset_s for note in notes])
     midis = np.array([note.midi for note in notes])
     rows = np.empty((len(notes), len(VELOCITY_FEATURES)))
-    for index, note in enumerate(notes):
+    for index, (note, level_db) in enumerate(zip(notes, levels_db, strict=True)):
         key, frame = note.midi - LOWEST_MIDI, round(note.onset_s * FRAME_RATE_HZ)
         first = min(max(0, frame - ATTACK_FRAMES_BEFORE), frames - 1)
-        attack = slice(first, max(first + 1, min(frames, frame + ATTACK_FRAMES_AFTER + 1)))
-        level_db = two[attack, key].max()
-        before = slice(max(0, frame - BEFORE_FRAMES[0]), max(1, frame - BEFORE_FRAMES[1] + 1))
+        attack = key_levels_db[first : max(first + 1, min(frames, frame + ATTACK_FRAMES_AFTER + 1))]
+        before = key_levels_db[
+            max(0, frame - BEFORE_FRAMES[0]) : max(1, frame - BEFORE_FRAMES[1] + 1)
+        ]
         together = np.abs(onsets_s - note.onset_s) <= TOGETHER_S
         together[index] = False
         intervals = midis[together] - note.midi
@@ -88,9 +88,9 @@ def velocity_features(
         rows[index] = (
             note.velocity,
             level_db - scale_levels_db[key],
-            fundamental[attack, key].max() - level_db,
-            upper[attack, key].max() - level_db,
-            two[before, key].max() - level_db,
+            harmonic_levels_db(attack, FUNDAMENTAL)[:, key].max() - level_db,
+            harmonic_levels_db(attack, UPPER_HARMONICS)[:, key].max() - level_db,
+            harmonic_levels_db(before)[:, key].max() - level_db,
             together.sum(),
             np.isin(-intervals, BELOW_INTERVALS).any(),
             np.isin(intervals, ABOVE_INTERVALS).any(),

@@ -10,6 +10,7 @@ from scipy.stats import spearmanr
 from pianoscope.dsp.notes import NoteEvent
 from pianoscope.resources_path import resource_path
 from pianoscope.transcription.boosted_trees import BoostedTrees
+from pianoscope.transcription.key_balance import note_levels_db
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.scale_calibration import calibrate_scale
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
@@ -48,7 +49,7 @@ def test_each_note_is_described_by_its_level_its_neighbours_and_its_past() -> No
     onset = np.zeros((300, KEY_COUNT), dtype=np.float32)
     onset[first, c4] = 0.8
     scale = [-30.0] * KEY_COUNT
-    rows = velocity_features(notes, levels, scale, onset)
+    rows = velocity_features(notes, note_levels_db(levels, notes), levels, scale, onset)
     assert rows.shape == (3, len(VELOCITY_FEATURES))
     assert feature(rows, 0, "network velocity") == 90
     assert feature(rows, 0, "level over its key") == pytest.approx(10.0, abs=1e-3)

@@ -153,9 +153,12 @@ def velocity_cases(
         notes = transcriber.notes_of(activations)
         velocities = played_velocities(notes, clip.notes)
         answered = [note for note, velocity in zip(notes, velocities, strict=True) if velocity]
-        rows.append(transcriber.velocity_features(answered, scale.key_levels_db, activations))
-        played += [velocity for velocity in velocities if velocity]
         levels_db = transcriber.note_levels_db(answered)
+        features = transcriber.velocity_features(
+            answered, levels_db, scale.key_levels_db, activations
+        )
+        rows.append(features)
+        played += [velocity for velocity in velocities if velocity]
         balanced += [
             note.velocity for note in balanced_velocities(answered, levels_db, scale.key_levels_db)
         ]
