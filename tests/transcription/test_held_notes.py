@@ -12,17 +12,18 @@ from pianoscope.model.training.augment import add_reverb
 from pianoscope.transcription.transcriber import transcribe_notes
 
 # (piano, case, room) that still fail with the shipped weights and their peak judge, measured
-# (5 of 60); strict, so a case that starts to pass must be taken off this list. Each is a
+# (7 of 60); strict, so a case that starts to pass must be taken off this list. Each is a
 # partial the network reports at the attack as strongly as a played note (onset probability
-# 0.9 and more, sounding on), of the Steinway's A3 (whose third partial sounds louder than its
-# fundamental), C major and D major. With the rules alone ten cases failed: these five, the G4
-# of G2-G3-G4 pedalled on FluidR3 and TimGM6mb, dry and in a room, and TimGM6mb's C5 of C major
-# in a room; the judge of the network's activations alone (stop 59) also took C2's octave on
-# both MuseScores in a room for a played C3, which the judge with the level cues (stop 61)
-# turns down.
+# 0.9 and more, sounding on): the Steinway's partials of its A3, C major and D major, and
+# C2's octave on both MuseScores in a room, which the rules before the judge turned down (the
+# C3 sounds less than 0.8 times the C2) and the judge takes for a played octave (0.96). With
+# the rules alone ten cases failed: these five of the Steinway, the G4 of G2-G3-G4 pedalled
+# on FluidR3 and TimGM6mb, dry and in a room, and TimGM6mb's C5 of C major in a room.
 KNOWN_FAILURES: dict[tuple[str, str, str], str] = {
+    ("MuseScore_General_Lite.sf3", "C2 8 s", "room"): "extra C3 at the attack",
+    ("MuseScore_General_Full.sf3", "C2 8 s", "room"): "extra C3 at the attack",
     ("steinway-b", "A3 4 s", "dry"): "extra A4, E5 and A5 at the attack",
-    ("steinway-b", "A3 4 s", "room"): "extra A4, E5 and A5 at the attack",
+    ("steinway-b", "A3 4 s", "room"): "extra A4 and E5 at the attack",
     ("steinway-b", "C major 6 s", "room"): "extra B4",
     ("steinway-b", "D major pedalled 3 s", "dry"): "extra E5 at the attack",
     ("steinway-b", "D major pedalled 3 s", "room"): "extra E5 at the attack",
