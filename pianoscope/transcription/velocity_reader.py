@@ -56,6 +56,7 @@ BELOW_INTERVALS = (12, 19, 24, 28)  # a note this far below has a harmonic on th
 ABOVE_INTERVALS = (12, 19, 24)
 BEFORE_FRAMES = (8, 3)  # frames 8 to 3 before the onset: the key before it is struck
 TOGETHER_S = 0.04
+_SLACK_S = 1e-6  # the neighbours' search reaches this much further than TOGETHER_S
 LONG_AGO_S = 10.0
 
 
@@ -73,6 +74,13 @@ def velocity_features(
     frames = key_levels_db.shape[0]
     onsets_s = np.array([note.onset_s for note in notes])
     midis = np.array([note.midi for note in notes])
+    order = np.argsort(onsets_s, kind="stable")
+    in_time = onsets_s[order]
+    # each note's neighbours within TOGETHER_S (found in time order, then held to the exact
+    # test below, so a take of many notes is read in n log n, not n squared)
+    first_near = np.searchsorted(in_time, onsets_s - TOGETHER_S - _SLACK_S, side="left")
+    after_near = np.searchsorted(in_time, onsets_s + TOGETHER_S + _SLACK_S, side="right")
+    key_onsets = {int(midi): np.sort(onsets_s[midis == midi]) for midi in np.unique(midis)}
     rows = np.empty((len(notes), len(VELOCITY_FEATURES)))
     for index, (note, level_db) in enumerate(zip(notes, levels_db, strict=True)):
         key, frame = note.midi - LOWEST_MIDI, round(note.onset_s * FRAME_RATE_HZ)
@@ -81,17 +89,18 @@ def velocity_features(
         before = key_levels_db[
             max(0, frame - BEFORE_FRAMES[0]) : max(1, frame - BEFORE_FRAMES[1] + 1)
         ]
-        together = np.abs(onsets_s - note.onset_s) <= TOGETHER_S
-        together[index] = False
-        intervals = midis[together] - note.midi
-        earlier = onsets_s[(midis == note.midi) & (onsets_s < note.onset_s - TOGETHER_S)]
+        near = order[first_near[index] : after_near[index]]
+        near = near[(near != index) & (np.abs(onsets_s[near] - note.onset_s) <= TOGETHER_S)]
+        intervals = midis[near] - note.midi
+        same_key = key_onsets[note.midi]
+        earlier = same_key[: np.searchsorted(same_key, note.onset_s - TOGETHER_S, side="left")]
         rows[index] = (
             note.velocity,
             level_db - scale_levels_db[key],
             harmonic_levels_db(attack, FUNDAMENTAL)[:, key].max() - level_db,
             harmonic_levels_db(attack, UPPER_HARMONICS)[:, key].max() - level_db,
             harmonic_levels_db(before)[:, key].max() - level_db,
-            together.sum(),
+            near.size,
             np.isin(-intervals, BELOW_INTERVALS).any(),
             np.isin(intervals, ABOVE_INTERVALS).any(),
             min(note.onset_s - earlier.max(), LONG_AGO_S) if earlier.size else LONG_AGO_S,
