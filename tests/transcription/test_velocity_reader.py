@@ -73,12 +73,14 @@ def test_neighbours_and_the_key_s_last_note_do_not_depend_on_the_notes_order() -
     # C4 at 1 s and 5 s, E4 30 ms after the second, G4 60 ms after it (not together), C4's
     # first note listed last
     notes = [note(60, 5.0), note(67, 5.06), note(64, 5.03), note(60, 1.0)]
-    rows = velocity_features(notes, note_levels_db(levels, notes), levels, [0.0] * 88, onset)
+    rows = velocity_features(notes, note_levels_db(levels, notes), levels, [0.0] * KEY_COUNT, onset)
     assert [feature(rows, i, "struck together") for i in range(4)] == [1, 1, 2, 0]
     assert feature(rows, 0, "since the key's last note") == pytest.approx(4.0)
     assert feature(rows, 3, "since the key's last note") == LONG_AGO_S
     in_time = [notes[i] for i in (3, 0, 2, 1)]
-    again = velocity_features(in_time, note_levels_db(levels, in_time), levels, [0.0] * 88, onset)
+    again = velocity_features(
+        in_time, note_levels_db(levels, in_time), levels, [0.0] * KEY_COUNT, onset
+    )
     np.testing.assert_array_equal(again, rows[[3, 0, 2, 1]])
 
 
