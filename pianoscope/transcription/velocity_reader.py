@@ -116,8 +116,13 @@ def read_velocities(
     """The notes with the velocities `reader` reads from their `features`, within 1-127."""
     if not notes:
         return ()
-    velocities = np.clip(np.round(reader.sums(features)), 1, 127).astype(int)
+    velocities = velocities_read(features, reader)
     return tuple(
         replace(note, velocity=int(velocity))
         for note, velocity in zip(notes, velocities, strict=True)
     )
+
+
+def velocities_read(features: np.ndarray, reader: BoostedTrees) -> np.ndarray:
+    """The MIDI velocities (1-127, int) `reader` reads from rows of `features`."""
+    return np.clip(np.round(reader.sums(features)), 1, 127).astype(int)

@@ -47,7 +47,11 @@ from pianoscope.transcription.training.peak_judge_fit import JUDGE_FIRST_SEED
 from pianoscope.transcription.training.render_cache import RenderCache
 from pianoscope.transcription.training.tree_export import fitted_trees
 from pianoscope.transcription.transcriber import NoteTranscriber
-from pianoscope.transcription.velocity_reader import ARRAY_PREFIX, VELOCITY_FEATURES
+from pianoscope.transcription.velocity_reader import (
+    ARRAY_PREFIX,
+    VELOCITY_FEATURES,
+    velocities_read,
+)
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +198,7 @@ def leave_one_out(cases: Sequence[VelocityCases]) -> dict[str, tuple[float, floa
     scores = {}
     for held in cases:
         reader = fitted_reader([case for case in cases if family(case.piano) != family(held.piano)])
-        read = np.clip(np.round(reader.sums(held.features)), 1, 127)
+        read = velocities_read(held.features, reader)
         scores[held.piano] = (
             float(spearmanr(held.played, held.balanced)[0]),
             float(spearmanr(held.played, read)[0]),
