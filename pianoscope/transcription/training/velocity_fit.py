@@ -87,17 +87,30 @@ def fit_velocity_reader(
     """The reader for `weights`' network and judge, learnt on clips of `pianos` (the pianos it
     was trained on; fewer clips than the default only to test the command); None when the
     network found fewer than MIN_NOTES notes to learn from (a network barely trained)."""
-    cases = []
-    for piano in pianos:
-        try:
-            cases.append(velocity_cases(weights, piano, clips_per_piano, cache))
-        except ValueError as error:  # its scale calibration heard too few keys
-            log.warning("velocity reader: %s left out: %s", piano, error)
+    cases = heard_cases(weights, pianos, clips_per_piano, cache)
     found = sum(len(case.played) for case in cases)
     if found < MIN_NOTES:
         log.warning("velocity reader: only %d notes found, none fitted", found)
         return None
     return fitted_reader(cases)
+
+
+def heard_cases(
+    weights: dict[str, np.ndarray],
+    pianos: Sequence[str],
+    clips_per_piano: int,
+    cache: RenderCache | None,
+) -> list[VelocityCases]:
+    """`velocity_cases` of each of `pianos`, leaving out (with a warning) a piano whose scale
+    calibration heard too few keys, so that one piano the network barely hears does not stop
+    the fit for the others."""
+    cases = []
+    for piano in pianos:
+        try:
+            cases.append(velocity_cases(weights, piano, clips_per_piano, cache))
+        except ValueError as error:
+            log.warning("velocity reader: %s left out: %s", piano, error)
+    return cases
 
 
 def fitted_reader(cases: Sequence[VelocityCases]) -> BoostedTrees:
@@ -219,7 +232,9 @@ def main(argv: list[str] | None = None) -> None:
     weights = load_weights(arguments.weights)
     cache = render_cache(arguments)
     pianos = fitted_pianos(arguments)
-    cases = [velocity_cases(weights, piano, CLIPS_PER_PIANO, cache) for piano in pianos]
+    cases = heard_cases(weights, pianos, CLIPS_PER_PIANO, cache)
+    if sum(len(case.played) for case in cases) < MIN_NOTES:
+        parser.exit(1, "the network found too few notes to fit a velocity reader on\n")
     if arguments.leave_one_out:
         print("left out: Spearman played vs read, the geometric mean -> the reader")
         for piano, (balanced, read) in leave_one_out(cases).items():

@@ -1,5 +1,5 @@
 """Fitting the velocity reader: which played note a found note answers, the families left out
-together, and the command's steps on a few clips."""
+together, the command's steps on a few clips, and a piano the network does not hear left out."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from pianoscope.transcription.training.velocity_fit import (
     TREE_ROUNDS,
     family,
     fitted_reader,
+    heard_cases,
     leave_one_out,
     played_velocities,
     velocity_cases,
@@ -59,3 +60,13 @@ def test_the_reader_is_fitted_and_left_out_by_family_on_a_few_clips(tmp_path) ->
     scores = leave_one_out(cases)
     assert set(scores) == {FLUIDR3, TIMGM}
     assert all(-1.0 <= rho <= 1.0 for pair in scores.values() for rho in pair)
+
+
+@pytest.mark.fluidsynth
+def test_a_piano_whose_scale_the_network_does_not_hear_is_left_out(tmp_path, caplog) -> None:
+    weights = load_weights(resource_path("note_model.npz"))
+    weights["heads.bias"] = weights["heads.bias"] - 30.0  # onsets and frames never reach 0.5
+    with caplog.at_level("WARNING"):
+        cases = heard_cases(weights, (FLUIDR3,), 1, RenderCache(tmp_path))
+    assert cases == []
+    assert f"{FLUIDR3} left out" in caplog.text
