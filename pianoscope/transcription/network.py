@@ -43,7 +43,12 @@ from pathlib import Path
 import numpy as np
 
 from pianoscope.progress import CancelToken, ProgressCallback, no_progress
-from pianoscope.transcription.spectrogram import BAND_COUNT, BANDS_PER_SEMITONE, KEY_COUNT
+from pianoscope.transcription.spectrogram import (
+    BAND_COUNT,
+    BANDS_PER_SEMITONE,
+    KEY_COUNT,
+    SCALE_DB,
+)
 
 HARMONIC_SEMITONES = (-24, -19, -12, 0, 12, 19, 24, 28, 31, 34, 36, 38, 40, 43)
 LONG_HARMONIC_SEMITONES = (-12, 0, 12, 19, 24)
@@ -77,11 +82,15 @@ DECODING_NAMES = (
 
 @dataclass(frozen=True)
 class NoteActivations:
-    """Per frame (50 Hz) and key (MIDI 21-108): onset and frame probability, velocity 0-127."""
+    """Per frame (50 Hz) and key (MIDI 21-108): onset and frame probability, velocity 0-127,
+    and the level the network read at the key (`key_levels_db`: the loudest of its three
+    short-frame bands, dB under the take's loudest band, floored at FLOOR_DB below it), which
+    the peak judge weighs beside the probabilities."""
 
     onset: np.ndarray
     frame: np.ndarray
     velocity: np.ndarray
+    key_levels_db: np.ndarray
 
 
 def input_channels(features: np.ndarray) -> np.ndarray:
@@ -194,7 +203,8 @@ def forward(
                 progress(len(parts) / len(pieces))
     logits = np.concatenate(parts, axis=1) if parts else np.zeros((3, 0, KEY_COUNT), np.float32)
     probabilities = 1.0 / (1.0 + np.exp(-logits))
-    return NoteActivations(probabilities[0], probabilities[1], 127.0 * probabilities[2])
+    levels_db = key_levels(features[:, :BAND_COUNT])[:, :KEY_COUNT] * np.float32(SCALE_DB)
+    return NoteActivations(probabilities[0], probabilities[1], 127.0 * probabilities[2], levels_db)
 
 
 def piece_bounds(frames: int, workers: int = 1) -> list[tuple[int, int]]:

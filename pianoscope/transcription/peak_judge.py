@@ -7,11 +7,18 @@ peak of onset probability CANDIDATE_THRESHOLD or more (well under the rules' 0.4
 notes under louder ones are candidates too) is described by PEAK_FEATURES (its onset shape,
 its key's frame probability from 80 ms before to 180 ms after and its mean over 0.2-2 s, the
 peaks struck with it a harmonic interval below or above or a semitone away, the keys already
-sounding a harmonic below, how far the nearest strong attack elsewhere is), and gradient
-boosted trees give the probability that it is a played key. The trees are fitted after the
-network, on its activations over clips of the training pianos that neither it nor the
-benchmark saw (`pianoscope.transcription.training.peak_judge_fit`), and stored with its weights
-as plain arrays; this module only evaluates them (numpy, no scikit-learn at run time).
+sounding a harmonic below, how far the nearest strong attack elsewhere is, and the level the
+network read at its key: at the attack against the loudest key's and the keys a harmonic below
+and an octave above, how much it rose, how much it falls over the next half second), and
+gradient boosted trees give the probability that it is a played key. The probabilities alone
+do not say how loud a partial is against the note it belongs to; the levels do, once the
+judge has also heard every key struck alone on each piano (a piano's partials differ by
+register and by piano: the Steinway's A3 sounds its third partial louder than its
+fundamental). With both, the held-note test's ghost partials fell from seven cases of 60 to
+one (stops 61-62, docs/transcription.md). The trees are
+fitted after the network, on its activations over clips of the training pianos that neither it
+nor the benchmark saw (`pianoscope.transcription.training.peak_judge_fit`), and stored with its
+weights as plain arrays; this module only evaluates them (numpy, no scikit-learn at run time).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import maximum_filter1d
 
 from pianoscope.transcription.boosted_trees import BoostedTrees
+from pianoscope.transcription.key_balance import ATTACK_FRAMES_AFTER, ATTACK_FRAMES_BEFORE
 from pianoscope.transcription.network import NoteActivations
 
 # Peaks of onset probability this high or more are judged. Of the validation notes (96 clips,
@@ -39,6 +47,13 @@ SUSTAIN_FRAMES = (10, 25, 50, 100)
 BEFORE_FRAMES = (2, 12)  # "sounding before": frames 12 to 3 before the peak
 STRONG_ONSET = 0.5
 STRONG_REACH_FRAMES = 25
+# The level cues: a key's attack level (the loudest of frames ATTACK_FRAMES_BEFORE before the
+# peak to ATTACK_FRAMES_AFTER after it, as `key_balance` reads a note's level), against the
+# loudest key's, against the keys a harmonic below (LEVEL_INTERVALS) and an octave above; its
+# rise over frames RISE_BEFORE_FRAMES before the peak; its fall DECAY_FRAMES after it.
+LEVEL_INTERVALS = (12, 19, 24)
+RISE_BEFORE_FRAMES = (8, 3)
+DECAY_FRAMES = 25
 ARRAY_PREFIX = "judge_"  # its arrays' names in the network's .npz
 
 
@@ -61,6 +76,11 @@ def _feature_names() -> tuple[str, ...]:
         "onset over beside",
         "sustain 10 over beside",
     ]
+    names += ["attack level"]
+    names += [f"attack over {interval} below" for interval in LEVEL_INTERVALS]
+    names += ["attack over octave above", "rise"]
+    names += [f"rise over {interval} below" for interval in LEVEL_INTERVALS[:2]]
+    names += ["decay", "decay over octave below"]
     return tuple(names)
 
 
@@ -165,7 +185,49 @@ def peak_features(activations: NoteActivations, frames: np.ndarray, keys: np.nda
         own_onset - beside[0],
         own_10 - beside[1],
     ]
+    columns += _level_cues(activations.key_levels_db, frames, keys)
     return np.column_stack(columns).astype(np.float32)
+
+
+def _level_cues(levels_db: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
+    """The level cues of PEAK_FEATURES (see LEVEL_INTERVALS), in dB: a partial of a lower
+    note rises and falls with it, at the level its piano gives that partial, where a key
+    struck adds its own string's. Keys beyond the keyboard read as the take's floor."""
+    floor = float(levels_db.min()) if levels_db.size else 0.0
+    attack = maximum_filter1d(
+        levels_db,
+        ATTACK_FRAMES_BEFORE + ATTACK_FRAMES_AFTER + 1,
+        axis=0,
+        origin=(ATTACK_FRAMES_BEFORE - ATTACK_FRAMES_AFTER) // 2,
+        mode="nearest",
+    )
+    last_frame = levels_db.shape[0] - 1
+    back = np.arange(RISE_BEFORE_FRAMES[1], RISE_BEFORE_FRAMES[0] + 1)
+    before_rows = np.clip(frames[:, None] - back[None, :], 0, last_frame)
+    later = np.minimum(frames + DECAY_FRAMES, last_frame)
+
+    def at(grid: np.ndarray, rows: np.ndarray, key_offset: int) -> np.ndarray:
+        near = keys + key_offset
+        inside = (near >= 0) & (near < grid.shape[1])
+        clipped = np.clip(near, 0, grid.shape[1] - 1)
+        return np.where(inside, grid[rows, clipped], floor)
+
+    def rise(key_offset: int) -> np.ndarray:
+        before = np.max(
+            [at(levels_db, before_rows[:, i], key_offset) for i in range(back.size)], axis=0
+        )
+        return at(attack, frames, key_offset) - before
+
+    def decay(key_offset: int) -> np.ndarray:
+        return at(levels_db, later, key_offset) - at(attack, frames, key_offset)
+
+    own = attack[frames, keys]
+    cues = [own - attack[frames].max(axis=1)]
+    cues += [own - at(attack, frames, -interval) for interval in LEVEL_INTERVALS]
+    cues += [own - at(attack, frames, 12), rise(0)]
+    cues += [rise(0) - rise(-interval) for interval in LEVEL_INTERVALS[:2]]
+    cues += [decay(0), decay(0) - decay(-12)]
+    return [cue.astype(np.float32) for cue in cues]
 
 
 def _at(values: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ def activations(onsets: dict[int, list[int]], sounding: dict[int, list[tuple[int
     for key, spans in sounding.items():
         for first, last in spans:
             frame[first:last, key] = 0.9
-    return NoteActivations(onset, frame, np.full_like(onset, 64.0))
+    return NoteActivations(onset, frame, np.full_like(onset, 64.0), np.zeros_like(onset))
 
 
 def test_a_long_sounding_key_with_one_onset_is_one_note() -> None:

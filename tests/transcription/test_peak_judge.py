@@ -3,7 +3,10 @@ the judge shipped with the note network."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 
 from pianoscope.transcription.boosted_trees import BoostedTrees
 from pianoscope.transcription.decode import decode_notes
@@ -15,7 +18,7 @@ from pianoscope.transcription.peak_judge import (
     candidate_peaks,
     peak_features,
 )
-from pianoscope.transcription.spectrogram import KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.spectrogram import FLOOR_DB, FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
 from pianoscope.transcription.transcriber import shipped_weights
 
 
@@ -50,13 +53,24 @@ def test_the_judge_travels_as_arrays() -> None:
 
 def quiet(frames: int = 200) -> NoteActivations:
     zeros = np.zeros((frames, KEY_COUNT), dtype=np.float32)
-    return NoteActivations(zeros.copy(), zeros.copy(), zeros.copy())
+    return NoteActivations(zeros.copy(), zeros.copy(), zeros.copy(), zeros - FLOOR_DB)
 
 
-def struck(activations: NoteActivations, key: int, frame: int, onset: float, sounding: float):
+def struck(
+    activations: NoteActivations,
+    key: int,
+    frame: int,
+    onset: float,
+    sounding: float,
+    level_db: float = -6.0,
+) -> None:
+    """A key struck at `frame`: its onset peak, 60 frames sounding, its level from `level_db`
+    at the attack falling 10 dB a second."""
     activations.onset[frame - 1 : frame + 2, key] = (onset / 2, onset, onset / 2)
     activations.frame[frame : frame + 60, key] = sounding
     activations.velocity[frame, key] = 80.0
+    span = activations.key_levels_db[frame : frame + 60, key]  # a view: written in place
+    span[:] = np.maximum(span, level_db - 10.0 * np.arange(span.size) / FRAME_RATE_HZ)
 
 
 def test_candidates_are_the_onset_peaks_from_the_candidate_threshold() -> None:
@@ -86,6 +100,28 @@ def test_a_peak_an_octave_over_a_stronger_one_is_shown_that_one() -> None:
     assert alone[column["strong attack distance"]] == 1.0  # no other strong attack near
     assert octave[column["strong attack distance"]] < 0.1
     assert alone[column["sustain 10"]] == np.float32(0.8)
+
+
+def test_a_partial_an_octave_over_a_note_is_shown_by_its_level_whatever_the_gain() -> None:
+    activations = quiet()
+    struck(activations, 20, 50, 0.9, 1.0, level_db=-6.0)  # the lower note
+    struck(activations, 32, 50, 0.8, 0.9, level_db=-16.0)  # its octave partial, 10 dB under
+    struck(activations, 70, 150, 0.6, 0.8, level_db=-20.0)  # alone
+    frames, keys = candidate_peaks(activations.onset)
+    rows = peak_features(activations, frames, keys)
+    column = {name: index for index, name in enumerate(PEAK_FEATURES)}
+    octave, lower, alone = rows[keys.tolist().index(32)], rows[0], rows[2]
+    assert octave[column["attack over 12 below"]] == pytest.approx(-10.0)
+    assert octave[column["attack level"]] == pytest.approx(-10.0)
+    assert lower[column["attack level"]] == 0.0
+    assert lower[column["attack over octave above"]] == pytest.approx(10.0)
+    assert alone[column["attack over 12 below"]] == pytest.approx(FLOOR_DB - 20.0)
+    assert alone[column["rise"]] == pytest.approx(FLOOR_DB - 20.0)
+    assert octave[column["rise over 12 below"]] == pytest.approx(-10.0)
+    assert alone[column["decay"]] == pytest.approx(-10.0 * 25 / FRAME_RATE_HZ, abs=1e-4)
+    # every level cue is a difference of levels: a take 20 dB softer reads the same
+    softer = replace(activations, key_levels_db=activations.key_levels_db - 20.0)
+    np.testing.assert_allclose(peak_features(softer, frames, keys), rows, atol=1e-4)
 
 
 def test_the_shipped_network_carries_a_judge_and_decodes_with_it() -> None:

@@ -8,10 +8,11 @@ existed, writing the judge into the same .npz). Its clips are new to the network
 benchmark: the training content under seeds JUDGE_FIRST_SEED ... (training uses 0-63,
 validation 20 000 ..., the benchmark 10 000 ...), the fine-tuning content (octave chords,
 held notes) and the emphasis content (bass figures, soft notes under loud ones), each in a
-room, and held chords of 1-8 s of common shapes, dry and in a room, on every piano the
-network learnt. Each onset peak is labelled a note when it is the strongest peak within 50 ms
-of a reference onset on its key. Then the probability threshold that gives the best onset
-F1 on the validation clips `tuning` uses is stored with the trees.
+room, and, dry and in a room, held chords of 1-8 s of common shapes, every key struck alone
+(five times, at random velocities) and broken chords, on every piano the network learnt.
+Each onset peak is labelled a note when it is the strongest peak within 50 ms of a reference
+onset on its key. Then the probability threshold that gives the best onset F1 on the
+validation clips `tuning` uses is stored with the trees.
 
 Scikit-learn fits the trees (`train` extra); the product evaluates them with numpy only.
 """
@@ -27,14 +28,20 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.model.training.augment import add_reverb
-from pianoscope.model.training.midi_gen import Phrase
+from pianoscope.model.training.midi_gen import Note, Phrase
 from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.transcription.network import NoteActivations, load_weights
 from pianoscope.transcription.peak_judge import PeakJudge, candidate_peaks, peak_features
-from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI, SAMPLE_RATE_HZ
+from pianoscope.transcription.spectrogram import (
+    FRAME_RATE_HZ,
+    KEY_COUNT,
+    LOWEST_MIDI,
+    SAMPLE_RATE_HZ,
+)
 from pianoscope.transcription.training.content import (
     EMPHASIS_PASSAGES,
     FINE_TUNE_PASSAGES,
+    HELD_CHORD_ONSET_S,
     PASSAGES,
     SoundingNote,
     held_chord,
@@ -66,6 +73,18 @@ EMPHASIS_FIRST_SEED = 32_000
 # test's 60 cases (53), but an exact performance of the library test's minuet then read "D4
 # instead of E4" in bar 16: not shipped (stop 59, docs/transcription.md).
 HELD_SEEDS = (789, 790)
+# Every key of the keyboard struck alone, once under each of SINGLE_KEYS_SEEDS (its velocity
+# and length, then its room), dry and in a room: what a key alone puts on the keys above it
+# differs by piano and register (the Steinway's A3 sounds its third partial 9-10 dB over its
+# fundamental, the SoundFonts' A3s theirs 12-29 dB under it), and the judge's level cues learn
+# that only from keys heard alone. Once: the held-note test 55 of 60; three times 58; five 59.
+SINGLE_KEYS_SEEDS = (800, 801, 802, 803, 804)
+# Broken chords (arpeggios) of the chord shapes, up or up and down, under BROKEN_CHORDS_SEED:
+# each key's partials ring on when the next key of the chord, whose partials they share, is
+# struck, which neither the held chords nor the training content (block and rolled chords)
+# show the judge. Without them it took the Steinway's E6 over its E4 (the E4's fourth and the
+# ringing C4's fifth partial) in an arpeggio C4-E4-G4-C5 for a struck key (0.44-0.70).
+BROKEN_CHORDS_SEED = 810
 CLIPS_PER_PIANO = 24  # of the training content; half as many of each other content
 HELD_CHORDS = 56  # per seed, each dry and in a room
 # Semitones over the root: single keys (twice as often), octaves, double octaves, triads
@@ -89,13 +108,16 @@ def fit_peak_judge(
     *,
     clips_per_piano: int = CLIPS_PER_PIANO,
     held_chords: int = HELD_CHORDS,
+    single_keys: int = KEY_COUNT,
     validation_clips_per_piano: int = VALIDATION_CLIPS_PER_PIANO,
     cache: RenderCache | None = None,
 ) -> PeakJudge:
     """The judge for `weights`' network, learnt on clips of `pianos` (the pianos it was
     trained on; fewer clips than the defaults only to test the command)."""
     rows, labels = [], []
-    for activations, notes in _judge_cases(weights, pianos, clips_per_piano, held_chords, cache):
+    for activations, notes in _judge_cases(
+        weights, pianos, clips_per_piano, held_chords, single_keys, cache
+    ):
         frames, keys = candidate_peaks(activations.onset)
         rows.append(peak_features(activations, frames, keys))
         labels.append(peak_labels(activations.onset, frames, keys, notes))
@@ -152,6 +174,7 @@ def _judge_cases(
     pianos: Sequence[str],
     clips_per_piano: int,
     held_chords: int,
+    single_keys: int,
     cache: RenderCache | None,
 ) -> list[tuple[NoteActivations, Sequence[SoundingNote]]]:
     half = max(1, clips_per_piano // 2)
@@ -161,6 +184,9 @@ def _judge_cases(
         (EMPHASIS_FIRST_SEED, half, EMPHASIS_PASSAGES),
     )
     chords = {seed: _held_chords(seed, held_chords) for seed in HELD_SEEDS}
+    for seed in SINGLE_KEYS_SEEDS:
+        chords[seed] = _single_keys(seed, single_keys)
+    chords[BROKEN_CHORDS_SEED] = _broken_chords(BROKEN_CHORDS_SEED, held_chords)
     cases = []
     for piano in pianos:
         for first_seed, count, passages in contents:
@@ -192,6 +218,49 @@ def _held_chords(seed: int, count: int) -> list[Phrase]:
         velocity = int(rng.integers(35, 125))
         pedal_after_s = float(rng.uniform(0.5, 1.0)) if rng.random() < 0.5 else 0.0
         phrases.append(held_chord(pitches, held_s, velocity=velocity, pedal_after_s=pedal_after_s))
+    return phrases
+
+
+def _broken_chords(seed: int, count: int) -> list[Phrase]:
+    """`count` chords of HELD_SHAPES' three- to five-note shapes at random roots, their keys
+    struck one after another 0.25-0.6 s apart, up or up and down, each held to the next or
+    (half of them) all ringing under the pedal."""
+    rng = np.random.default_rng(seed)
+    shapes = [shape for shape in HELD_SHAPES if len(shape) >= 3]
+    phrases = []
+    for index in range(count):
+        shape = shapes[index % len(shapes)]
+        root = int(rng.integers(36, 97 - max(shape)))
+        up = [root + step for step in shape]
+        pitches = up + up[-2::-1] if rng.random() < 0.5 else up
+        step_s = float(rng.uniform(0.25, 0.6))
+        velocity = int(rng.integers(40, 115))
+        pedalled = bool(rng.random() < 0.5)
+        notes = tuple(
+            Note(
+                HELD_CHORD_ONSET_S + k * step_s,
+                step_s * (len(pitches) - k) if pedalled else 0.95 * step_s,
+                pitch,
+                int(np.clip(velocity + rng.integers(-10, 11), 15, 127)),
+            )
+            for k, pitch in enumerate(pitches)
+        )
+        end_s = HELD_CHORD_ONSET_S + len(pitches) * step_s
+        pedal = ((0.2, True), (end_s, False)) if pedalled else ()
+        phrases.append(Phrase("arpeggio", "mf", notes, pedal, 0.0, end_s + 1.0))
+    return phrases
+
+
+def _single_keys(seed: int, count: int) -> list[Phrase]:
+    """`count` keys spread evenly over the keyboard (all of them at KEY_COUNT), each held
+    alone 1-4 s at a random velocity, unpedalled."""
+    rng = np.random.default_rng(seed)
+    phrases = []
+    for key in np.unique(np.linspace(0, KEY_COUNT - 1, count).round().astype(int)):
+        pitch = LOWEST_MIDI + int(key)
+        held_s = float(rng.uniform(1.0, 4.0))
+        velocity = int(rng.integers(35, 125))
+        phrases.append(held_chord((pitch,), held_s, velocity=velocity))
     return phrases
 
 

@@ -264,6 +264,7 @@ def train(
     render_cache: RenderCache | None = None,
     judge_clips_per_piano: int = JUDGE_CLIPS_PER_PIANO,
     judge_held_chords: int = JUDGE_HELD_CHORDS,
+    judge_single_keys: int = KEY_COUNT,
     velocity_clips_per_piano: int = VELOCITY_CLIPS_PER_PIANO,
 ) -> bool:
     """Train from scratch under SEED, continue, fine-tune, widen (with `widen_steps`), and write
@@ -277,8 +278,9 @@ def train(
     from it; with `max_steps` too, the run stops after that many steps. `channels` widens or
     narrows the hidden layers (part of the recipe). With `render_cache`, clips rendered by an
     earlier run are read from it: the same weights, without rendering them again. The peak
-    judge is fitted last on `judge_clips_per_piano` clips and `judge_held_chords` held chords
-    per piano (0 clips: weights without a judge, decoded by the rules), and after it the
+    judge is fitted last on `judge_clips_per_piano` clips, `judge_held_chords` held chords
+    (and as many broken ones) and `judge_single_keys` keys struck alone per piano (0 clips:
+    weights without a judge, decoded by the rules), and after it the
     velocity reader on `velocity_clips_per_piano` clips per piano (0: none, a scale
     calibration's velocities are then `key_balance`'s). Returns whether the weights were
     written (the checkpoint is then removed)."""
@@ -371,6 +373,7 @@ def train(
             pianos,
             clips_per_piano=judge_clips_per_piano,
             held_chords=judge_held_chords,
+            single_keys=judge_single_keys,
             validation_clips_per_piano=validation_clips_per_piano,
             cache=render_cache,
         ).arrays()
@@ -551,6 +554,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--judge-held-chords", type=int, default=JUDGE_HELD_CHORDS)
     parser.add_argument(
+        "--judge-single-keys",
+        type=int,
+        default=KEY_COUNT,
+        help="keys spread over the keyboard the judge hears struck alone (all of them by default)",
+    )
+    parser.add_argument(
         "--velocity-clips-per-piano",
         type=int,
         default=VELOCITY_CLIPS_PER_PIANO,
@@ -581,6 +590,7 @@ def main(argv: list[str] | None = None) -> None:
             render_cache=RenderCache(arguments.render_cache) if arguments.render_cache else None,
             judge_clips_per_piano=arguments.judge_clips_per_piano,
             judge_held_chords=arguments.judge_held_chords,
+            judge_single_keys=arguments.judge_single_keys,
             velocity_clips_per_piano=arguments.velocity_clips_per_piano,
         )
     except PianoscopeError as error:

@@ -32,6 +32,7 @@ TINY += ["--validation-clips-per-piano", "1", "--fine-tune-steps", "0"]
 TINY += ["--fine-tune-clips-per-piano", "1", "--widen-steps", "0"]
 TINY += ["--judge-clips-per-piano", "0", "--velocity-clips-per-piano", "0"]
 TINY_JUDGE = ("--judge-clips-per-piano", "1", "--judge-held-chords", "1")
+TINY_JUDGE += ("--judge-single-keys", "1")
 TINY_JUDGE += ("--velocity-clips-per-piano", "1")
 LAYERS = ("conv1", "conv2", "temporal", "context")
 

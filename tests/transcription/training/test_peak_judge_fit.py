@@ -42,6 +42,7 @@ def test_the_judge_is_fitted_on_a_few_clips_and_its_threshold_chosen(tmp_path) -
         (FLUIDR3,),
         clips_per_piano=2,
         held_chords=4,
+        single_keys=3,
         validation_clips_per_piano=1,
         cache=RenderCache(tmp_path),
     )
