@@ -14,8 +14,8 @@ gradient boosted trees give the probability that it is a played key. The probabi
 do not say how loud a partial is against the note it belongs to; the levels do, once the
 judge has also heard every key struck alone on each piano (a piano's partials differ by
 register and by piano: the Steinway's A3 sounds its third partial louder than its
-fundamental). With both, the held-note test's ghost partials fell from seven cases of 60 to
-one (stops 61-62, docs/transcription.md). The trees are
+fundamental). With both, the held-note test's failures fell from seven cases of 60 to four
+(stops 61-62, docs/transcription.md). The trees are
 fitted after the network, on its activations over clips of the training pianos that neither it
 nor the benchmark saw (`pianoscope.transcription.training.peak_judge_fit`), and stored with its
 weights as plain arrays; this module only evaluates them (numpy, no scikit-learn at run time).

@@ -26,13 +26,6 @@ def test_analysis_finds_the_played_notes_at_their_onsets(arpeggio_file) -> None:
     assert analysis.duration_s == pytest.approx(PLAYED[-1][0] + 0.5 + 2.2, abs=1e-3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the note network shipped since stop 51 hears the fifth partial of this synthetic "
-    "tone's second G4 (12 partials at 1/n, no hammer) sound on as a played key does: a B6 "
-    "(frame probability 0.82 of the G4's over 200 ms; the decoding takes a partial under 0.8; "
-    "the network before read 0.73; issue 13)",
-)
 def test_analysis_finds_no_note_that_was_not_played(arpeggio_file) -> None:
     found = [(round(n.onset_s, 2), n.midi) for n in analyse_file(arpeggio_file).notes]
     assert [midi for _, midi in found] == [midi for _, midi in PLAYED], found
