@@ -157,6 +157,12 @@ def _velocity(rng: np.random.Generator) -> int:
     return int(np.clip(rng.normal(75, 25), 20, 127))
 
 
+def velocity_near(rng: np.random.Generator, velocity: int, spread: int = 10) -> int:
+    """`velocity` moved by up to `spread` steps either way, kept in 15-127: the notes of one
+    figure played at one dynamic, not all alike."""
+    return int(np.clip(velocity + rng.integers(-spread, spread + 1), 15, 127))
+
+
 def _held(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[list[Note], float]:
     """A single note or a chord of up to 5 notes, held 1-8 s."""
     length_s = float(min(rng.uniform(1.0, 8.0), max(room_s, 0.5)))
@@ -181,7 +187,7 @@ def _repeats(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[l
             start_s + k * step_s,
             step_s * float(rng.uniform(0.4, 0.9)),
             pitch,
-            int(np.clip(velocity + rng.integers(-10, 11), 15, 127)),
+            velocity_near(rng, velocity),
         )
         for k in range(count)
     ], count * step_s
@@ -206,7 +212,7 @@ def _chords(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[li
                         time_s + k * roll_s,
                         step_s * float(rng.uniform(0.5, 1.0)),
                         pitch,
-                        int(np.clip(velocity + rng.integers(-10, 11), 15, 127)),
+                        velocity_near(rng, velocity),
                     )
                 )
         time_s += step_s
@@ -262,7 +268,7 @@ def _bass(rng: np.random.Generator, start_s: float, room_s: float) -> tuple[list
                     start_s + k * step_s,
                     step_s * hold,
                     min(root + interval, 108),
-                    int(np.clip(velocity + rng.integers(-15, 16), 15, 127)),
+                    velocity_near(rng, velocity, 15),
                 )
             )
     return notes, count * step_s

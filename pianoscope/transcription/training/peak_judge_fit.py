@@ -47,6 +47,7 @@ from pianoscope.transcription.training.content import (
     SoundingNote,
     held_chord,
     sounding_notes,
+    velocity_near,
 )
 from pianoscope.transcription.training.data import TRAINING_PIANOS, render_clips, render_dry
 from pianoscope.transcription.training.fit_command import (
@@ -191,18 +192,18 @@ def _judge_cases(
         (FINE_TUNE_FIRST_SEED, half, FINE_TUNE_PASSAGES),
         (EMPHASIS_FIRST_SEED, half, EMPHASIS_PASSAGES),
     )
-    chords = {seed: _held_chords(seed, held_chords) for seed in HELD_SEEDS}
+    phrases_of_seed = {seed: _held_chords(seed, held_chords) for seed in HELD_SEEDS}
     for seed in SINGLE_KEYS_SEEDS:
-        chords[seed] = _single_keys(seed, single_keys)
-    chords[BROKEN_CHORDS_SEED] = _broken_chords(BROKEN_CHORDS_SEED, held_chords)
-    chords[REPEATED_MELODY_SEED] = _repeated_melodies(REPEATED_MELODY_SEED, held_chords)
+        phrases_of_seed[seed] = _single_keys(seed, single_keys)
+    phrases_of_seed[BROKEN_CHORDS_SEED] = _broken_chords(BROKEN_CHORDS_SEED, held_chords)
+    phrases_of_seed[REPEATED_MELODY_SEED] = _repeated_melodies(REPEATED_MELODY_SEED, held_chords)
     cases = []
     for piano in pianos:
         for first_seed, count, passages in contents:
             seeds = range(first_seed, first_seed + count)
             for clip in render_clips(piano, seeds, passages=passages, cache=cache):
                 cases.append((activations_of(clip.samples, weights), clip.notes))
-        for seed, phrases in chords.items():
+        for seed, phrases in phrases_of_seed.items():
             for index, (phrase, dry) in enumerate(
                 zip(phrases, render_dry(piano, phrases, cache), strict=True)
             ):
@@ -250,7 +251,7 @@ def _broken_chords(seed: int, count: int) -> list[Phrase]:
                 HELD_CHORD_ONSET_S + k * step_s,
                 step_s * (len(pitches) - k) if pedalled else 0.95 * step_s,
                 pitch,
-                int(np.clip(velocity + rng.integers(-10, 11), 15, 127)),
+                velocity_near(rng, velocity),
             )
             for k, pitch in enumerate(pitches)
         )
@@ -280,22 +281,17 @@ def _repeated_melodies(seed: int, count: int) -> list[Phrase]:
             bass_at.append(bass_at[-1] + int(rng.integers(2, 5)))
         bass_at = [step for step in bass_at if step < steps]
         notes = [
-            Note(HELD_CHORD_ONSET_S + k * step_s, 0.9 * step_s, key, _near(rng, velocity))
+            Note(HELD_CHORD_ONSET_S + k * step_s, 0.9 * step_s, key, velocity_near(rng, velocity))
             for k, key in enumerate(melody)
         ]
         for index, step in enumerate(bass_at):
             until = bass_at[index + 1] if index + 1 < len(bass_at) else steps
             key = int(rng.integers(28, 53))
             start_s, held_s = HELD_CHORD_ONSET_S + step * step_s, 0.95 * (until - step) * step_s
-            notes.append(Note(start_s, held_s, key, _near(rng, velocity)))
+            notes.append(Note(start_s, held_s, key, velocity_near(rng, velocity)))
         end_s = HELD_CHORD_ONSET_S + steps * step_s
         phrases.append(Phrase("legato", "mf", tuple(notes), (), 0.0, end_s + 1.0))
     return phrases
-
-
-def _near(rng: np.random.Generator, velocity: int) -> int:
-    """`velocity` moved by up to 10 steps either way, kept in 15-127."""
-    return int(np.clip(velocity + rng.integers(-10, 11), 15, 127))
 
 
 def _single_keys(seed: int, count: int) -> list[Phrase]:
@@ -319,7 +315,7 @@ def _single_keys(seed: int, count: int) -> list[Phrase]:
                 HELD_CHORD_ONSET_S + k * gap_s,
                 last_s if k == strikes - 1 else 0.9 * gap_s,
                 pitch,
-                int(np.clip(velocity + rng.integers(-15, 16), 15, 127)),
+                velocity_near(rng, velocity, 15),
             )
             for k in range(strikes)
         )
