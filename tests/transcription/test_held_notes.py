@@ -13,9 +13,10 @@ from pianoscope.transcription.transcriber import transcribe_notes
 
 # (piano, case, room) that still fail with the shipped weights and their peak judge, measured
 # (4 of 60); strict, so a case that starts to pass must be taken off this list. Each is a
-# partial of the Steinway's A3 (whose third partial sounds louder than its fundamental) or E4
-# that the network hears as a key struck (onset probability 0.98-1.00) and the judge, with its
-# level cues and the keys it learnt alone, takes for one (0.30-0.71). With the rules alone ten
+# partial of the Steinway's A3 (whose third partial sounds louder than its fundamental), or in
+# its C major a B4 a semitone under the C5, that the network hears as a key struck (onset
+# probability 0.98-1.00) and the judge, with its level cues and the keys it learnt alone,
+# takes for one (0.30-0.71). With the rules alone ten
 # cases failed (these four, the Steinway's A3 dry, the G4 of G2-G3-G4 pedalled on FluidR3 and
 # TimGM6mb, dry and in a room, TimGM6mb's C5 of C major in a room); with the judge of the
 # network's activations alone (stop 59) seven (it also took C2's octave on both MuseScores in

@@ -277,15 +277,13 @@ def _repeated_melodies(seed: int, count: int) -> list[Phrase]:
             melody.append(pitch)
             if rng.random() >= 0.6:
                 pitch = int(np.clip(pitch + rng.choice([-4, -2, -1, 1, 2, 4]), 57, 84))
-        while bass_at[-1] + 4 < steps:
+        while bass_at[-1] + 4 < steps:  # so every bass step is one of the melody's
             bass_at.append(bass_at[-1] + int(rng.integers(2, 5)))
-        bass_at = [step for step in bass_at if step < steps]
         notes = [
             Note(HELD_CHORD_ONSET_S + k * step_s, 0.9 * step_s, key, velocity_near(rng, velocity))
             for k, key in enumerate(melody)
         ]
-        for index, step in enumerate(bass_at):
-            until = bass_at[index + 1] if index + 1 < len(bass_at) else steps
+        for step, until in zip(bass_at, [*bass_at[1:], steps], strict=True):
             key = int(rng.integers(28, 53))
             start_s, held_s = HELD_CHORD_ONSET_S + step * step_s, 0.95 * (until - step) * step_s
             notes.append(Note(start_s, held_s, key, velocity_near(rng, velocity)))
