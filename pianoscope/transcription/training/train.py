@@ -82,6 +82,7 @@ from pianoscope.transcription.spectrogram import (
     normalise_db,
     spectrogram,
 )
+from pianoscope.transcription.training import fit_command
 from pianoscope.transcription.training.blas_convolution import blas_conv2d, use_threads
 from pianoscope.transcription.training.checkpoint import (
     Checkpoint,
@@ -587,7 +588,7 @@ def main(argv: list[str] | None = None) -> None:
             checkpoint=arguments.checkpoint,
             max_steps=arguments.max_steps,
             channels=arguments.channels,
-            render_cache=RenderCache(arguments.render_cache) if arguments.render_cache else None,
+            render_cache=fit_command.render_cache(arguments),
             judge_clips_per_piano=arguments.judge_clips_per_piano,
             judge_held_chords=arguments.judge_held_chords,
             judge_single_keys=arguments.judge_single_keys,

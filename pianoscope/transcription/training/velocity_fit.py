@@ -88,11 +88,16 @@ def fit_velocity_reader(
     was trained on; fewer clips than the default only to test the command); None when the
     network found fewer than MIN_NOTES notes to learn from (a network barely trained)."""
     cases = heard_cases(weights, pianos, clips_per_piano, cache)
-    found = sum(len(case.played) for case in cases)
+    found = notes_found(cases)
     if found < MIN_NOTES:
         log.warning("velocity reader: only %d notes found, none fitted", found)
         return None
     return fitted_reader(cases)
+
+
+def notes_found(cases: Sequence[VelocityCases]) -> int:
+    """How many notes the network found to learn a reader from (MIN_NOTES at least)."""
+    return sum(len(case.played) for case in cases)
 
 
 def heard_cases(
@@ -233,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     cache = render_cache(arguments)
     pianos = fitted_pianos(arguments)
     cases = heard_cases(weights, pianos, CLIPS_PER_PIANO, cache)
-    if sum(len(case.played) for case in cases) < MIN_NOTES:
+    if notes_found(cases) < MIN_NOTES:
         parser.exit(1, "the network found too few notes to fit a velocity reader on\n")
     if arguments.leave_one_out:
         print("left out: Spearman played vs read, the geometric mean -> the reader")
