@@ -6,7 +6,7 @@ the Steinway B samples, dry and in a room). `tests/transcription/test_held_notes
 Pianoscope to it; this bench asks whether the field's tools meet the same bar on the same
 renderings, and prints each tool's count of cases transcribed exactly and the cases it fails
 with the notes it found. transkun runs at a fraction of real time here, so by default it
-hears only the Steinway's cases (`--transkun-pianos all` for every piano: about 15 minutes).
+hears only the Steinway's cases (`--transkun-pianos all` for every piano, five times as long).
 
     python bench/bench_held_cases.py [--weights NOTE_MODEL.npz] [--no-basic-pitch]
                                      [--transkun-pianos steinway-b|all|none]
