@@ -21,9 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
-from pianoscope.dsp.features import SAMPLE_RATE_HZ
+from pianoscope.audio.fileio import write_audio
 from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.training.data import STEINWAY
@@ -46,16 +45,14 @@ def pianoscope_tool(weights: dict[str, np.ndarray]) -> Callable[[np.ndarray], On
 
 def basic_pitch_tool(folder: Path) -> Callable[[np.ndarray], Onsets]:
     """basic-pitch's bundled ONNX model; it reads files, so each case is written first."""
-    from basic_pitch import ICASSP_2022_MODEL_PATH
-    from basic_pitch.inference import Model, predict
+    from bench_transcription import basic_pitch_reader
 
-    model = Model(ICASSP_2022_MODEL_PATH)
+    read = basic_pitch_reader()
 
     def run(samples: np.ndarray) -> Onsets:
         path = folder / "case.wav"
-        sf.write(path, samples, SAMPLE_RATE_HZ)
-        _, _, events = predict(path, model)
-        return [(float(start), int(pitch)) for start, _, pitch, _, _ in events]
+        write_audio(path, samples)
+        return [(onset_s, midi) for onset_s, _, midi, _ in read(path)]
 
     return run
 

@@ -179,20 +179,25 @@ def learned(
 
 def basic_pitch() -> Callable[[Clip, Path], list[Note]]:
     """basic-pitch's ONNX model, loaded once (its load time is not counted per clip)."""
+    read = basic_pitch_reader()
+    return lambda clip, folder: read(folder / f"{id(clip)}.wav")
+
+
+def basic_pitch_reader() -> Callable[[Path], list[Note]]:
+    """basic-pitch's ONNX model, loaded once: a sound file in, its notes out."""
     from basic_pitch import ICASSP_2022_MODEL_PATH
     from basic_pitch.inference import Model, predict
 
     model = Model(ICASSP_2022_MODEL_PATH)
 
-    def run(clip: Clip, folder: Path) -> list[Note]:
-        path = folder / f"{id(clip)}.wav"
+    def read(path: Path) -> list[Note]:
         _, _, events = predict(path, model)
         return [
             (float(s), float(e), int(p), int(np.clip(round(127 * a), 1, 127)))
             for s, e, p, a, _ in events
         ]
 
-    return run
+    return read
 
 
 def transkun() -> Callable[[Clip, Path], list[Note]]:

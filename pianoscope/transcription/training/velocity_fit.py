@@ -96,7 +96,7 @@ def fit_velocity_reader(
 
 
 def notes_found(cases: Sequence[VelocityCases]) -> int:
-    """How many notes the network found to learn a reader from (MIN_NOTES at least)."""
+    """How many notes the network found to learn a reader from (a fit needs MIN_NOTES)."""
     return sum(len(case.played) for case in cases)
 
 
