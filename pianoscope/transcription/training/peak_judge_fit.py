@@ -94,6 +94,14 @@ BROKEN_CHORDS_SEED = 810
 # sounds, as a bass enters, rises little and is still a note (a minuet's E4 in FluidR3 was
 # judged 0.06-0.18 without it).
 REPEATED_MELODY_SEED = 820
+# Semitones from a key down to the bass keys it is the 2nd, 3rd, 4th, 5th, 6th or 8th
+# harmonic of. Half the repeated melodies' bass keys are one of these under the melody's key
+# at their step, as a piece's bass is often its melody's root. With the bass keys drawn at
+# random, stop 66's network lost a minuet's repeated E4 (0.27) and took a G2 and a G3 there
+# for keys struck (0.41, 0.58); with these basses 0.88, 0.08 and 0.07. Its B4 struck again
+# over G2 (the G2's fifth harmonic) and F4 over F2 stay missed (0.004, 0.03).
+HARMONIC_INTERVALS = (12, 19, 24, 28, 31, 36)
+BASS_KEYS = range(28, 53)  # E1-E3
 CLIPS_PER_PIANO = 24  # of the training content; half as many of each other content
 HELD_CHORDS = 56  # per seed, each dry and in a room
 # Semitones over the root: single keys (twice as often), octaves, double octaves, triads
@@ -196,7 +204,7 @@ def _judge_cases(
     for seed in SINGLE_KEYS_SEEDS:
         phrases_of_seed[seed] = _single_keys(seed, single_keys)
     phrases_of_seed[BROKEN_CHORDS_SEED] = _broken_chords(BROKEN_CHORDS_SEED, held_chords)
-    phrases_of_seed[REPEATED_MELODY_SEED] = _repeated_melodies(REPEATED_MELODY_SEED, held_chords)
+    phrases_of_seed[REPEATED_MELODY_SEED] = repeated_melodies(REPEATED_MELODY_SEED, held_chords)
     cases = []
     for piano in pianos:
         for first_seed, count, passages in contents:
@@ -261,10 +269,11 @@ def _broken_chords(seed: int, count: int) -> list[Phrase]:
     return phrases
 
 
-def _repeated_melodies(seed: int, count: int) -> list[Phrase]:
+def repeated_melodies(seed: int, count: int) -> list[Phrase]:
     """`count` melodies of 6-10 notes 0.2-0.5 s apart (A3-C6), each key struck again at the
     next step in 60 % of the steps, a bass key (E1-E3) struck with the first and every second
-    to fourth note and held to the next; each note held to the next, unpedalled."""
+    to fourth note and held to the next, in half the cases one the melody's key at that step
+    is a harmonic of (HARMONIC_INTERVALS); each note held to the next, unpedalled."""
     rng = np.random.default_rng(seed)
     phrases = []
     for _ in range(count):
@@ -284,12 +293,20 @@ def _repeated_melodies(seed: int, count: int) -> list[Phrase]:
             for k, key in enumerate(melody)
         ]
         for step, until in zip(bass_at, [*bass_at[1:], steps], strict=True):
-            key = int(rng.integers(28, 53))
+            key = _bass_key(rng, melody[step])
             start_s, held_s = HELD_CHORD_ONSET_S + step * step_s, 0.95 * (until - step) * step_s
             notes.append(Note(start_s, held_s, key, velocity_near(rng, velocity)))
         end_s = HELD_CHORD_ONSET_S + steps * step_s
         phrases.append(Phrase("legato", "mf", tuple(notes), (), 0.0, end_s + 1.0))
     return phrases
+
+
+def _bass_key(rng: np.random.Generator, melody_key: int) -> int:
+    """A bass key struck under `melody_key`: in half the cases one it is a harmonic of."""
+    under = [melody_key - step for step in HARMONIC_INTERVALS if melody_key - step in BASS_KEYS]
+    if under and rng.random() < 0.5:
+        return int(rng.choice(under))
+    return int(rng.integers(BASS_KEYS.start, BASS_KEYS.stop))
 
 
 def _single_keys(seed: int, count: int) -> list[Phrase]:

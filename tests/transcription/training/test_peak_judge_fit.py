@@ -12,10 +12,13 @@ from pianoscope.transcription.peak_judge import PEAK_FEATURES, PeakJudge
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
 from pianoscope.transcription.training.content import SoundingNote
 from pianoscope.transcription.training.peak_judge_fit import (
+    BASS_KEYS,
+    HARMONIC_INTERVALS,
     PROBABILITY_THRESHOLDS,
     TREE_ROUNDS,
     fit_peak_judge,
     peak_labels,
+    repeated_melodies,
 )
 from pianoscope.transcription.training.render_cache import RenderCache
 
@@ -35,6 +38,18 @@ def test_the_strongest_peak_near_each_played_onset_is_its_note() -> None:
 
 
 @pytest.mark.fluidsynth
+def test_about_half_the_repeated_melodies_basses_have_the_melody_key_as_a_harmonic() -> None:
+    basses = harmonic = 0
+    for phrase in repeated_melodies(820, 56):
+        melody = {note.start_s: note.pitch for note in phrase.notes if note.pitch not in BASS_KEYS}
+        for note in phrase.notes:
+            if note.pitch in BASS_KEYS:
+                basses += 1
+                harmonic += melody[note.start_s] - note.pitch in HARMONIC_INTERVALS
+    assert basses > 100
+    assert 0.4 < harmonic / basses < 0.75  # half chosen so, a few of the others by chance
+
+
 def test_the_judge_is_fitted_on_a_few_clips_and_its_threshold_chosen(tmp_path) -> None:
     weights = load_weights(resource_path("note_model.npz"))
     judge = fit_peak_judge(
