@@ -233,10 +233,8 @@ def main(argv: list[str] | None = None) -> None:
         help="print each family's figures with a reader fitted on the others; write nothing",
     )
     arguments = parser.parse_args(argv)
-    # Pinned as the training command that ends with this fit, so that both fit the same
-    # numbers: unpinned, the network's activations round otherwise and the trees differ
-    # (stop 66: the judge of stop 65's control network scored 0.9331 on validation against the
-    # command's 0.9308; pinned, this command gives the command's judge byte for byte).
+    # Pinned as the training command that ends with this fit, so that both fit the same trees
+    # (unpinned, the network's activations round otherwise: see peak_judge_fit's main).
     go_on_pinned("pianoscope.transcription.training.velocity_fit", argv)
     use_one_numeric_thread()  # as the pianoscope command does
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
