@@ -14,7 +14,9 @@ from pianoscope.transcription.training.content import SoundingNote
 from pianoscope.transcription.training.peak_judge_fit import (
     BASS_KEYS,
     HARMONIC_INTERVALS,
+    HELD_CHORDS,
     PROBABILITY_THRESHOLDS,
+    REPEATED_MELODY_SEED,
     TREE_ROUNDS,
     fit_peak_judge,
     peak_labels,
@@ -37,10 +39,9 @@ def test_the_strongest_peak_near_each_played_onset_is_its_note() -> None:
     assert peak_labels(onset, frames, keys, notes).tolist() == [0, 1, 0, 1]
 
 
-@pytest.mark.fluidsynth
 def test_about_half_the_repeated_melodies_basses_have_the_melody_key_as_a_harmonic() -> None:
     basses = harmonic = 0
-    for phrase in repeated_melodies(820, 56):
+    for phrase in repeated_melodies(REPEATED_MELODY_SEED, HELD_CHORDS):
         melody = {note.start_s: note.pitch for note in phrase.notes if note.pitch not in BASS_KEYS}
         for note in phrase.notes:
             if note.pitch in BASS_KEYS:
@@ -50,6 +51,7 @@ def test_about_half_the_repeated_melodies_basses_have_the_melody_key_as_a_harmon
     assert 0.4 < harmonic / basses < 0.75  # half chosen so, a few of the others by chance
 
 
+@pytest.mark.fluidsynth
 def test_the_judge_is_fitted_on_a_few_clips_and_its_threshold_chosen(tmp_path) -> None:
     weights = load_weights(resource_path("note_model.npz"))
     judge = fit_peak_judge(
