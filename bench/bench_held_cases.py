@@ -8,6 +8,13 @@ renderings, and prints each tool's count of cases transcribed exactly and the ca
 with the notes it found. transkun runs at a fraction of real time here, so by default it
 hears only the Steinway's cases (`--transkun-pianos all` for every piano, five times as long).
 
+Pianoscope's cases are also measured by how near its peak judge came to deciding them the
+other way: a case's margin is the least of (the judge's probability of each played key's peak
+at the onset) - threshold and threshold - (its probability of every other peak). A count of
+cases passed moves by whole cases as one peak crosses the threshold; the margins show how
+many cases sit near it, so two judges that pass as many cases can still be told apart (stop
+67: each change of stops 61-67 moved one or two cases across and others back).
+
     python bench/bench_held_cases.py [--weights NOTE_MODEL.npz] [--no-basic-pitch]
                                      [--transkun-pianos steinway-b|all|none]
 """
@@ -23,24 +30,61 @@ from pathlib import Path
 import numpy as np
 
 from pianoscope.audio.fileio import write_audio
+from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.numeric_threads import use_one_numeric_thread
 from pianoscope.transcription.network import load_weights
+from pianoscope.transcription.peak_judge import PeakJudge, candidate_peaks, peak_features
+from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI, SAMPLE_RATE_HZ
 from pianoscope.transcription.training.data import STEINWAY
 from pianoscope.transcription.training.held_cases import (
     HELD_CASES,
     HELD_PIANOS,
+    ONSET_TOLERANCE_S,
     ROOMS,
     heard_in,
     one_note_per_key,
     rendered_cases,
 )
-from pianoscope.transcription.transcriber import shipped_weights, transcribe_notes
+from pianoscope.transcription.transcriber import (
+    NoteTranscriber,
+    shipped_weights,
+    transcribe_notes,
+)
 
 Onsets = list[tuple[float, int]]  # (onset_s, midi) of each transcribed note
 
 
 def pianoscope_tool(weights: dict[str, np.ndarray]) -> Callable[[np.ndarray], Onsets]:
     return lambda samples: [(n.onset_s, n.midi) for n in transcribe_notes(samples, weights).notes]
+
+
+def judge_margin(
+    weights: dict[str, np.ndarray], judge: PeakJudge, samples: np.ndarray, case: str
+) -> float:
+    """How far the judge's least certain decision in `case` lies on the right side of its
+    threshold (negative: on the wrong side); a played key without a candidate peak at its
+    onset counts as probability 0."""
+    transcriber = NoteTranscriber(
+        weights,
+        reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ),
+        with_tempo=False,
+    )
+    transcriber.feed(samples)
+    activations = transcriber.activations()
+    frames, keys = candidate_peaks(activations.onset)
+    probability = judge.probabilities(peak_features(activations, frames, keys))
+    onset_s = HELD_CASES[case].notes[0].start_s
+    at_onset = np.abs(frames / FRAME_RATE_HZ - onset_s) <= ONSET_TOLERANCE_S
+    played = {note.pitch - LOWEST_MIDI for note in HELD_CASES[case].notes}
+    margins, answered = [], np.zeros(len(frames), dtype=bool)
+    for key in played:
+        peaks = np.flatnonzero(at_onset & (keys == key))
+        best = peaks[np.argmax(probability[peaks])] if peaks.size else None
+        margins.append((0.0 if best is None else probability[best]) - judge.probability_threshold)
+        if best is not None:
+            answered[best] = True
+    margins += list(judge.probability_threshold - probability[~answered])
+    return float(min(margins))
 
 
 def basic_pitch_tool(folder: Path) -> Callable[[np.ndarray], Onsets]:
@@ -72,6 +116,8 @@ def main() -> None:
     args = parser.parse_args()
     use_one_numeric_thread()  # as the pianoscope command does
     weights = load_weights(args.weights) if args.weights else shipped_weights()
+    judge = PeakJudge.of(weights)
+    margins: dict[tuple[str, str, str], float] = {}
     with tempfile.TemporaryDirectory() as folder:
         tools = {"pianoscope": pianoscope_tool(weights)}
         if not args.no_basic_pitch:
@@ -84,6 +130,8 @@ def main() -> None:
             for case, dry in rendered_cases(piano).items():
                 for room in ROOMS:
                     samples = heard_in(dry, room)
+                    if judge is not None:
+                        margins[piano, case, room] = judge_margin(weights, judge, samples, case)
                     for tool, transcribe in tools.items():
                         if tool == "transkun" and args.transkun_pianos not in ("all", piano):
                             continue
@@ -105,6 +153,23 @@ def main() -> None:
         all_exact = sum(exact[tool, piano] for piano in HELD_PIANOS)
         all_total = sum(total[tool, piano] for piano in HELD_PIANOS)
         print(f"  {tool:12s} {all_exact}/{all_total}: " + ", ".join(counts))
+    if margins:
+        print_margins(margins)
+
+
+def print_margins(margins: dict[tuple[str, str, str], float]) -> None:
+    """The judge's margins: the closest cases, how many lie within 0.1 and 0.2 of the
+    threshold on either side, and the summed shortfall of the cases on the wrong side."""
+    ordered = sorted(margins.items(), key=lambda item: item[1])
+    print("Pianoscope's peak judge, the cases nearest its threshold (margin; < 0 decided wrong):")
+    for (piano, case, room), margin in ordered[:8]:
+        print(f"  {margin:+.3f}  {piano} {case} {room}")
+    values = np.array([margin for _, margin in ordered])
+    print(
+        f"  within 0.1 of the threshold: {int(np.sum(np.abs(values) < 0.1))}, within 0.2: "
+        f"{int(np.sum(np.abs(values) < 0.2))}; wrong side: {int(np.sum(values < 0))}, their "
+        f"summed shortfall {float(-values[values < 0].sum()):.3f}"
+    )
 
 
 if __name__ == "__main__":
