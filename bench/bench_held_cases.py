@@ -32,7 +32,7 @@ import numpy as np
 from pianoscope.audio.fileio import write_audio
 from pianoscope.dsp.levels import signal_reference_level_db
 from pianoscope.numeric_threads import use_one_numeric_thread
-from pianoscope.transcription.network import load_weights
+from pianoscope.transcription.network import NoteActivations, load_weights
 from pianoscope.transcription.peak_judge import PeakJudge, candidate_peaks, peak_features
 from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, LOWEST_MIDI, SAMPLE_RATE_HZ
 from pianoscope.transcription.training.data import STEINWAY
@@ -45,32 +45,35 @@ from pianoscope.transcription.training.held_cases import (
     one_note_per_key,
     rendered_cases,
 )
-from pianoscope.transcription.transcriber import (
-    NoteTranscriber,
-    shipped_weights,
-    transcribe_notes,
-)
+from pianoscope.transcription.transcriber import NoteTranscriber, shipped_weights
 
 Onsets = list[tuple[float, int]]  # (onset_s, midi) of each transcribed note
 
 
-def pianoscope_tool(weights: dict[str, np.ndarray]) -> Callable[[np.ndarray], Onsets]:
-    return lambda samples: [(n.onset_s, n.midi) for n in transcribe_notes(samples, weights).notes]
+def pianoscope_tool(
+    weights: dict[str, np.ndarray], heard: Callable[[NoteActivations], None]
+) -> Callable[[np.ndarray], Onsets]:
+    """`transcribe_notes`' notes (without its tempo, which they do not depend on); the
+    network's activations go to `heard` too, so the judge's margins need no second run."""
+
+    def run(samples: np.ndarray) -> Onsets:
+        transcriber = NoteTranscriber(
+            weights,
+            reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ),
+            with_tempo=False,
+        )
+        transcriber.feed(samples)
+        activations = transcriber.activations()
+        heard(activations)
+        return [(n.onset_s, n.midi) for n in transcriber.notes_of(activations)]
+
+    return run
 
 
-def judge_margin(
-    weights: dict[str, np.ndarray], judge: PeakJudge, samples: np.ndarray, case: str
-) -> float:
+def judge_margin(judge: PeakJudge, activations: NoteActivations, case: str) -> float:
     """How far the judge's least certain decision in `case` lies on the right side of its
     threshold (negative: on the wrong side); a played key without a candidate peak at its
     onset counts as probability 0."""
-    transcriber = NoteTranscriber(
-        weights,
-        reference_db=signal_reference_level_db(samples, SAMPLE_RATE_HZ),
-        with_tempo=False,
-    )
-    transcriber.feed(samples)
-    activations = transcriber.activations()
     frames, keys = candidate_peaks(activations.onset)
     probability = judge.probabilities(peak_features(activations, frames, keys))
     onset_s = HELD_CASES[case].notes[0].start_s
@@ -118,8 +121,9 @@ def main() -> None:
     weights = load_weights(args.weights) if args.weights else shipped_weights()
     judge = PeakJudge.of(weights)
     margins: dict[tuple[str, str, str], float] = {}
+    heard: list[NoteActivations] = []  # the last case's, from the pianoscope tool
     with tempfile.TemporaryDirectory() as folder:
-        tools = {"pianoscope": pianoscope_tool(weights)}
+        tools = {"pianoscope": pianoscope_tool(weights, heard.append)}
         if not args.no_basic_pitch:
             tools["basic-pitch"] = basic_pitch_tool(Path(folder))
         if args.transkun_pianos != "none":
@@ -130,8 +134,6 @@ def main() -> None:
             for case, dry in rendered_cases(piano).items():
                 for room in ROOMS:
                     samples = heard_in(dry, room)
-                    if judge is not None:
-                        margins[piano, case, room] = judge_margin(weights, judge, samples, case)
                     for tool, transcribe in tools.items():
                         if tool == "transkun" and args.transkun_pianos not in ("all", piano):
                             continue
@@ -142,6 +144,8 @@ def main() -> None:
                         else:
                             found = " ".join(f"{midi}@{onset_s:.2f}" for onset_s, midi in notes)
                             print(f"  {tool} fails {piano} {case} {room}: {found}", flush=True)
+                    if judge is not None:
+                        margins[piano, case, room] = judge_margin(judge, heard.pop(), case)
     print(f"Held cases transcribed exactly (one note per key, {len(HELD_CASES)} cases dry and "
           "in a room per piano):")  # fmt: skip
     for tool in tools:
