@@ -24,6 +24,11 @@ HELD_CASES: dict[str, Phrase] = {
     "octaves pedalled 5 s": held_chord((43, 55, 67), 5.0, velocity=110, pedal_after_s=1.0),
 }
 ROOMS = ("dry", "room")
+# The case's room: a synthetic one of RT60 1.2 s, half as loud as the dry sound, drawn under
+# ROOM_SEED (other seeds draw rooms of the same size whose colouring differs, key by key).
+ROOM_RT60_S = 1.2
+ROOM_WET = 0.5
+ROOM_SEED = 7
 ONSET_TOLERANCE_S = 0.05
 
 
@@ -34,7 +39,12 @@ def rendered_cases(piano: str) -> dict[str, np.ndarray]:
 
 def heard_in(samples: np.ndarray, room: str) -> np.ndarray:
     """A dry rendering as the case hears it: as it is, or in the room (RT60 1.2 s)."""
-    return samples if room == "dry" else add_reverb(samples, np.random.default_rng(7), 1.2, 0.5)
+    return samples if room == "dry" else in_room(samples, ROOM_SEED)
+
+
+def in_room(samples: np.ndarray, seed: int) -> np.ndarray:
+    """A dry rendering in a room the size of the case's, drawn under `seed`."""
+    return add_reverb(samples, np.random.default_rng(seed), ROOM_RT60_S, ROOM_WET)
 
 
 def one_note_per_key(case: str, notes: list[tuple[float, int]]) -> bool:
