@@ -9,6 +9,7 @@ and evaluated here, so the product needs no scikit-learn at run time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -51,16 +52,30 @@ class BoostedTrees:
         }
 
     def sums(self, features: np.ndarray) -> np.ndarray:
-        """The baseline plus every tree's leaf for each row of `features`."""
+        """The baseline plus every tree's leaf for each row of `features`. Every (tree, row)
+        pair walks down its tree at once, and a pair leaves the walk at its leaf, so each
+        step costs what the pairs still walking cost (most trees are shallow on most rows)."""
         rows = np.asarray(features, dtype=np.float64)
-        trees = np.arange(self.feature.shape[0])[:, None]
-        node = np.zeros((self.feature.shape[0], rows.shape[0]), dtype=np.int32)
-        sample = np.arange(rows.shape[0])[None, :]
-        while True:
-            inner = self.left[trees, node] >= 0
-            if not inner.any():
-                break
-            goes_left = rows[sample, self.feature[trees, node]] <= self.threshold[trees, node]
-            step = np.where(goes_left, self.left[trees, node], self.right[trees, node])
-            node = np.where(inner, step, node)
-        return self.baseline + self.value[trees, node].sum(axis=0)
+        count, columns = rows.shape
+        feature, threshold, left, right = self._flat
+        trees = self.feature.shape[0]
+        node = np.repeat(np.arange(trees) * self.feature.shape[1], count)
+        cell = np.tile(np.arange(count) * columns, trees)  # where each pair's row starts
+        walking = np.arange(node.size)
+        flat_rows = rows.ravel()
+        while walking.size:
+            at = node[walking]
+            inner = left[at] >= 0
+            walking, at = walking[inner], at[inner]
+            goes_left = flat_rows[cell[walking] + feature[at]] <= threshold[at]
+            node[walking] = np.where(goes_left, left[at], right[at])
+        return self.baseline + self.value.ravel()[node].reshape(trees, count).sum(axis=0)
+
+    @cached_property
+    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """feature, threshold, left and right over all trees' nodes in one row, the children
+        numbered in that row (a leaf's left stays -1)."""
+        first = (np.arange(self.feature.shape[0]) * self.feature.shape[1])[:, None]
+        left = np.where(self.left >= 0, self.left + first, -1).ravel()
+        right = np.where(self.left >= 0, self.right + first, -1).ravel()
+        return self.feature.ravel(), self.threshold.ravel(), left, right
