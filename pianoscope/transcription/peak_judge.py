@@ -15,7 +15,11 @@ do not say how loud a partial is against the note it belongs to; the levels do, 
 judge has also heard every key struck alone on each piano (a piano's partials differ by
 register and by piano: the Steinway's A3 sounds its third partial louder than its
 fundamental). With both, the held-note test's failures fell from seven cases of 60 to four
-(stops 61-62, docs/transcription.md). The trees are
+(stops 61-62, docs/transcription.md). One peak at a time, though, a bright note's partials
+in a room still look like keys struck with it: a second stage of trees reads each peak's
+measures beside what the first stage said of the peaks struck with it at harmonic intervals
+(`harmonic_context`), and takes the note whose harmonic places are half believed all at once
+for one note (stop 68: the held-note cases in ten rooms from 277 to 293 of 300). The trees are
 fitted after the network, on its activations over clips of the training pianos that neither it
 nor the benchmark saw (`pianoscope.transcription.training.peak_judge_fit`), and stored with its
 weights as plain arrays; this module only evaluates them (numpy, no scikit-learn at run time).
@@ -31,6 +35,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import maximum_filter1d
 
 from pianoscope.transcription.boosted_trees import BoostedTrees
+from pianoscope.transcription.harmonic_context import harmonic_context
 from pianoscope.transcription.key_balance import ATTACK_FRAMES_AFTER, ATTACK_FRAMES_BEFORE
 from pianoscope.transcription.network import NoteActivations
 
@@ -55,6 +60,7 @@ LEVEL_INTERVALS = (12, 19, 24)
 RISE_BEFORE_FRAMES = (8, 3)
 DECAY_FRAMES = 25
 ARRAY_PREFIX = "judge_"  # its arrays' names in the network's .npz
+CONTEXT_PREFIX = "judge_context_"  # the second stage's
 
 
 def _feature_names() -> tuple[str, ...]:
@@ -90,10 +96,14 @@ PEAK_FEATURES = _feature_names()
 @dataclass(frozen=True)
 class PeakJudge:
     """Boosted trees whose sums are the log-odds that a peak is a played key; peaks whose
-    probability reaches `probability_threshold` are notes."""
+    probability reaches `probability_threshold` are notes. With `context`, those trees are a
+    first stage, and the second stage's trees read each peak's measures beside what the first
+    said of the peaks struck with it (`harmonic_context`); weights fitted before stop 68 have
+    none."""
 
     trees: BoostedTrees
     probability_threshold: float
+    context: BoostedTrees | None = None
 
     @classmethod
     def of(cls, weights: dict[str, np.ndarray]) -> PeakJudge | None:
@@ -101,17 +111,32 @@ class PeakJudge:
         trees = BoostedTrees.of(weights, ARRAY_PREFIX)
         if trees is None:
             return None
-        return cls(trees, float(weights[f"{ARRAY_PREFIX}probability_threshold"]))
+        threshold = float(weights[f"{ARRAY_PREFIX}probability_threshold"])
+        return cls(trees, threshold, BoostedTrees.of(weights, CONTEXT_PREFIX))
 
     def arrays(self) -> dict[str, np.ndarray]:
+        context = {} if self.context is None else self.context.arrays(CONTEXT_PREFIX)
         return {
             **self.trees.arrays(ARRAY_PREFIX),
             f"{ARRAY_PREFIX}probability_threshold": np.float64(self.probability_threshold),
+            **context,
         }
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """P(a played key) for each row of `features` (len(PEAK_FEATURES) columns)."""
+        """The first stage's P(a played key) for each row of `features` (len(PEAK_FEATURES)
+        columns)."""
         return 1.0 / (1.0 + np.exp(-self.trees.sums(features)))
+
+    def peak_probabilities(
+        self, activations: NoteActivations, frames: np.ndarray, keys: np.ndarray
+    ) -> np.ndarray:
+        """P(a played key) of each candidate peak (`candidate_peaks`), by both stages."""
+        features = peak_features(activations, frames, keys)
+        first = self.probabilities(features)
+        if self.context is None:
+            return first
+        context = harmonic_context(frames, keys, first, activations.onset.shape[0], TOGETHER_FRAMES)
+        return 1.0 / (1.0 + np.exp(-self.context.sums(np.hstack([features, context]))))
 
 
 def candidate_peaks(onset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -127,7 +152,7 @@ def judged_peaks(activations: NoteActivations, judge: PeakJudge) -> tuple[np.nda
     frames, keys = candidate_peaks(activations.onset)
     if frames.size == 0:
         return frames, keys
-    probability = judge.probabilities(peak_features(activations, frames, keys))
+    probability = judge.peak_probabilities(activations, frames, keys)
     kept = probability >= judge.probability_threshold
     return frames[kept], keys[kept]
 

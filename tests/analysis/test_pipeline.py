@@ -26,13 +26,6 @@ def test_analysis_finds_the_played_notes_at_their_onsets(arpeggio_file) -> None:
     assert analysis.duration_s == pytest.approx(PLAYED[-1][0] + 0.5 + 2.2, abs=1e-3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the peak judge shipped since stop 66 takes the second partial of this synthetic "
-    "tone's C5 (12 partials at 1/n, no hammer, the octave 6 dB under the fundamental) for a "
-    "struck C6 (0.34 against its threshold 0.3; the judge fitted before on the same network "
-    "0.39, the weights before stop 66 under 0.05; issue 13)",
-)
 def test_analysis_finds_no_note_that_was_not_played(arpeggio_file) -> None:
     found = [(round(n.onset_s, 2), n.midi) for n in analyse_file(arpeggio_file).notes]
     assert [midi for _, midi in found] == [midi for _, midi in PLAYED], found

@@ -10,12 +10,14 @@ import pytest
 
 from pianoscope.transcription.boosted_trees import BoostedTrees
 from pianoscope.transcription.decode import decode_notes
+from pianoscope.transcription.harmonic_context import CONTEXT_FEATURES
 from pianoscope.transcription.network import NoteActivations
 from pianoscope.transcription.peak_judge import (
     CANDIDATE_THRESHOLD,
     PEAK_FEATURES,
     PeakJudge,
     candidate_peaks,
+    judged_peaks,
     peak_features,
 )
 from pianoscope.transcription.spectrogram import FLOOR_DB, FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
@@ -49,6 +51,47 @@ def test_the_judge_travels_as_arrays() -> None:
     rows = np.random.default_rng(0).uniform(0, 1, (20, 2))
     np.testing.assert_array_equal(again.probabilities(rows), judge.probabilities(rows))
     assert PeakJudge.of({"onset_threshold": np.float32(0.5)}) is None
+
+
+def fundamental_rule() -> BoostedTrees:
+    """A second stage of one tree: a key (+2) unless the first stage took a peak a harmonic
+    below it for a key (-2)."""
+    column = len(PEAK_FEATURES) + CONTEXT_FEATURES.index("first fundamental")
+    return BoostedTrees(
+        feature=np.array([[column, 0, 0]], dtype=np.int32),
+        threshold=np.array([[0.5, 0.0, 0.0]]),
+        left=np.array([[1, -1, -1]], dtype=np.int32),
+        right=np.array([[2, -1, -1]], dtype=np.int32),
+        value=np.array([[0.0, 2.0, -2.0]]),
+        baseline=0.0,
+    )
+
+
+def test_a_judge_with_a_second_stage_travels_as_arrays_too() -> None:
+    judge = replace(two_trees(), context=fundamental_rule())
+    again = PeakJudge.of({**judge.arrays(), "onset_threshold": np.float32(0.5)})
+    assert again is not None and again.context is not None
+    np.testing.assert_array_equal(again.context.value, judge.context.value)
+    assert PeakJudge.of({**two_trees().arrays()}).context is None  # weights before stop 68
+
+
+def test_the_second_stage_reads_what_the_first_said_of_the_peaks_struck_with_it() -> None:
+    activations = quiet()
+    struck(activations, 20, 50, 0.9, 1.0)  # a key
+    struck(activations, 39, 50, 0.8, 0.9)  # at its third harmonic, struck with it
+    struck(activations, 70, 150, 0.8, 0.8)  # alone
+    frames, keys = candidate_peaks(activations.onset)
+    first_only = two_trees()
+    first = first_only.probabilities(peak_features(activations, frames, keys))
+    np.testing.assert_array_equal(first_only.peak_probabilities(activations, frames, keys), first)
+    assert np.all(first > 0.5)  # one by one, all three are keys
+    both = replace(first_only, context=fundamental_rule())
+    found = both.peak_probabilities(activations, frames, keys)
+    probability = dict(zip(keys.tolist(), found, strict=True))
+    assert probability[39] == pytest.approx(1.0 / (1.0 + np.exp(2.0)))
+    assert probability[20] == probability[70] == pytest.approx(1.0 / (1.0 + np.exp(-2.0)))
+    kept = judged_peaks(activations, both)[1].tolist()
+    assert kept == [20, 70]
 
 
 def quiet(frames: int = 200) -> NoteActivations:
@@ -126,7 +169,7 @@ def test_a_partial_an_octave_over_a_note_is_shown_by_its_level_whatever_the_gain
 
 def test_the_shipped_network_carries_a_judge_and_decodes_with_it() -> None:
     judge = PeakJudge.of(shipped_weights())
-    assert judge is not None
+    assert judge is not None and judge.context is not None
     assert 0.0 < judge.probability_threshold < 1.0
     activations = quiet()
     struck(activations, 60 - LOWEST_MIDI, 50, 0.95, 1.0)  # a clear C4, nothing else

@@ -7,17 +7,27 @@ import pytest
 
 from pianoscope.model.training.render import FLUIDR3
 from pianoscope.resources_path import resource_path
+from pianoscope.transcription.harmonic_context import CONTEXT_FEATURES
 from pianoscope.transcription.network import load_weights
 from pianoscope.transcription.peak_judge import PEAK_FEATURES, PeakJudge
-from pianoscope.transcription.spectrogram import FRAME_RATE_HZ, KEY_COUNT, LOWEST_MIDI
+from pianoscope.transcription.spectrogram import (
+    FRAME_RATE_HZ,
+    KEY_COUNT,
+    LOWEST_MIDI,
+    SAMPLE_RATE_HZ,
+)
 from pianoscope.transcription.training.content import SoundingNote
 from pianoscope.transcription.training.peak_judge_fit import (
     BASS_KEYS,
+    EMPTY_ROOM_KINDS,
+    EMPTY_ROOM_S,
+    EMPTY_ROOM_SEED,
     HARMONIC_INTERVALS,
     HELD_CHORDS,
     PROBABILITY_THRESHOLDS,
     REPEATED_MELODY_SEED,
     TREE_ROUNDS,
+    empty_room,
     fit_peak_judge,
     peak_labels,
     repeated_melodies,
@@ -67,4 +77,20 @@ def test_the_judge_is_fitted_on_a_few_clips_and_its_threshold_chosen(tmp_path) -
     assert judge.trees.feature.max() < len(PEAK_FEATURES)
     assert judge.trees.feature.shape[0] == TREE_ROUNDS
     assert (judge.trees.left >= 0).any(axis=1).all()  # every tree splits
+    assert judge.context is not None  # the second stage, which reads the first's context too
+    assert judge.context.feature.max() < len(PEAK_FEATURES) + len(CONTEXT_FEATURES)
+    assert judge.context.feature.shape[0] == TREE_ROUNDS
     assert judge.probability_threshold in PROBABILITY_THRESHOLDS
+
+
+def test_the_empty_rooms_are_noise_or_hum_of_every_kind() -> None:
+    rooms = [empty_room(EMPTY_ROOM_SEED, index) for index in range(len(EMPTY_ROOM_KINDS))]
+    assert all(room.size == round(EMPTY_ROOM_S * SAMPLE_RATE_HZ) for room in rooms)
+    spectra = [np.abs(np.fft.rfft(room)) for room in rooms]
+    hertz = np.fft.rfftfreq(rooms[0].size, 1.0 / SAMPLE_RATE_HZ)
+    white, pink, brown, hum = spectra[:4]
+    high, low = hertz > 5000, (hertz > 100) & (hertz < 400)
+    assert white[high].mean() > pink[high].mean() > brown[high].mean()
+    mains = np.argmin(np.abs(hertz - 50.0)), np.argmin(np.abs(hertz - 60.0))
+    assert max(hum[m] for m in mains) > 100 * np.median(hum[low])  # a line at 50 or 60 Hz
+    assert not np.array_equal(empty_room(EMPTY_ROOM_SEED, 0), empty_room(EMPTY_ROOM_SEED + 1, 0))
