@@ -71,6 +71,11 @@ class BoostedTrees:
             node[walking] = np.where(goes_left, left[at], right[at])
         return self.baseline + self.value.ravel()[node].reshape(trees, count).sum(axis=0)
 
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """A classifier's probability of its positive class for each row of `features` (its
+        sums are the log-odds)."""
+        return 1.0 / (1.0 + np.exp(-self.sums(features)))
+
     @cached_property
     def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """feature, threshold, left and right over all trees' nodes in one row, the children

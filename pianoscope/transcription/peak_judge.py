@@ -125,7 +125,7 @@ class PeakJudge:
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """The first stage's P(a played key) for each row of `features` (len(PEAK_FEATURES)
         columns)."""
-        return 1.0 / (1.0 + np.exp(-self.trees.sums(features)))
+        return self.trees.probabilities(features)
 
     def peak_probabilities(
         self, activations: NoteActivations, frames: np.ndarray, keys: np.ndarray
@@ -136,7 +136,7 @@ class PeakJudge:
         if self.context is None:
             return first
         context = harmonic_context(frames, keys, first, activations.onset.shape[0], TOGETHER_FRAMES)
-        return 1.0 / (1.0 + np.exp(-self.context.sums(np.hstack([features, context]))))
+        return self.context.probabilities(np.hstack([features, context]))
 
 
 def candidate_peaks(onset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -201,7 +201,7 @@ def _context_trees(
     for fold in range(CONTEXT_FOLDS):
         held = folds == fold
         trees = _trees(features[~held], targets[~held])
-        first[held] = 1.0 / (1.0 + np.exp(-trees.sums(features[held])))
+        first[held] = trees.probabilities(features[held])
         log.info("peak judge: first stage out of fold %d of %d", fold + 1, CONTEXT_FOLDS)
     contexts, start = [], 0
     for frames, keys, frame_count in peaks:
