@@ -1,7 +1,7 @@
 """One key press, one note: held chords of the training pianos, beyond the test's six cases.
 
 `tests/transcription/test_held_notes.py` holds the acceptance's six held notes and chords on
-the allowed pianos (strict xfails where they fail). Tuning the decoding on those would fit
+the allowed pianos (every one passes since stop 69). Tuning the decoding on those would fit
 the test; this bench draws other held chords (CHORDS seeded chords of the SHAPES below at
 random roots, velocities and lengths, half of them pedalled) on the distinct training pianos
 (the decoding's validation pianos, never the bench's reserved ones), dry and in a room, and

@@ -85,12 +85,15 @@ class NoteActivations:
     """Per frame (50 Hz) and key (MIDI 21-108): onset and frame probability, velocity 0-127,
     and the level the network read at the key (`key_levels_db`: the loudest of its three
     short-frame bands, dB under the take's loudest band, floored at FLOOR_DB below it), which
-    the peak judge weighs beside the probabilities."""
+    the peak judge weighs beside the probabilities; `fine_key_levels_db` is the same level
+    read in the long frames (2.7 Hz bins) up to MIDI 84 and in the short ones above, where a
+    key's own partial stands apart from its neighbour's a semitone away."""
 
     onset: np.ndarray
     frame: np.ndarray
     velocity: np.ndarray
     key_levels_db: np.ndarray
+    fine_key_levels_db: np.ndarray
 
 
 def input_channels(features: np.ndarray) -> np.ndarray:
@@ -204,7 +207,13 @@ def forward(
     logits = np.concatenate(parts, axis=1) if parts else np.zeros((3, 0, KEY_COUNT), np.float32)
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     levels_db = key_levels(features[:, :BAND_COUNT])[:, :KEY_COUNT] * np.float32(SCALE_DB)
-    return NoteActivations(probabilities[0], probabilities[1], 127.0 * probabilities[2], levels_db)
+    long_levels_db = key_levels(features[:, BAND_COUNT:]) * np.float32(SCALE_DB)
+    fine_levels_db = np.concatenate(
+        [long_levels_db, levels_db[:, long_levels_db.shape[1] :]], axis=1
+    )
+    return NoteActivations(
+        probabilities[0], probabilities[1], 127.0 * probabilities[2], levels_db, fine_levels_db
+    )
 
 
 def piece_bounds(frames: int, workers: int = 1) -> list[tuple[int, int]]:

@@ -9,8 +9,9 @@ its key's frame probability from 80 ms before to 180 ms after and its mean over 
 peaks struck with it a harmonic interval below or above or a semitone away, the keys already
 sounding a harmonic below, how far the nearest strong attack elsewhere is, and the level the
 network read at its key: at the attack against the loudest key's and the keys a harmonic below
-and an octave above, how much it rose, how much it falls over the next half second), and
-gradient boosted trees give the probability that it is a played key. The probabilities alone
+and an octave above, how much it rose, how much it falls over the next half second; and the
+level the long frames read there over its neighbours a semitone away), and gradient boosted
+trees give the probability that it is a played key. The probabilities alone
 do not say how loud a partial is against the note it belongs to; the levels do, once the
 judge has also heard every key struck alone on each piano (a piano's partials differ by
 register and by piano: the Steinway's A3 sounds its third partial louder than its
@@ -19,7 +20,9 @@ fundamental). With both, the held-note test's failures fell from seven cases of 
 in a room still look like keys struck with it: a second stage of trees reads each peak's
 measures beside what the first stage said of the peaks struck with it at harmonic intervals
 (`harmonic_context`), and takes the note whose harmonic places are half believed all at once
-for one note (stop 68: the held-note cases in ten rooms from 277 to 293 of 300). The trees are
+for one note (stop 68: the held-note cases in ten rooms from 277 to 293 of 300). The short
+frames blur a key into its neighbours, so a loud C5 lifted the B4 beside it into a note in a
+room; the long frames part them (stop 69: the fine cues, FINE_FRAMES). The trees are
 fitted after the network, on its activations over clips of the training pianos that neither it
 nor the benchmark saw (`pianoscope.transcription.training.peak_judge_fit`), and stored with its
 weights as plain arrays; this module only evaluates them (numpy, no scikit-learn at run time).
@@ -59,6 +62,17 @@ STRONG_REACH_FRAMES = 25
 LEVEL_INTERVALS = (12, 19, 24)
 RISE_BEFORE_FRAMES = (8, 3)
 DECAY_FRAMES = 25
+# The fine cues: the key's level in the long frames (`NoteActivations.fine_key_levels_db`) over
+# the louder of its neighbours a semitone away, FINE_FRAMES after the peak, where those 372 ms
+# frames hear mostly what follows the attack.
+FINE_FRAMES = (5, 10)
+# The envelope cues: where the key an ENVELOPE_HARMONICS-th harmonic below sounds (its frame
+# probability SOUNDING or more ENVELOPE_SOUNDING_FRAME after the peak), the key's fine level
+# FINE_FRAMES[0] after the peak over the mean power of that key's partials beside it (h - 1
+# and h + 1): a partial lies on its note's envelope, a key struck there stands out of it.
+ENVELOPE_HARMONICS = (2, 3, 4)
+ENVELOPE_SOUNDING_FRAME = 2
+SOUNDING = 0.5
 ARRAY_PREFIX = "judge_"  # its arrays' names in the network's .npz
 CONTEXT_PREFIX = "judge_context_"  # the second stage's
 
@@ -87,6 +101,9 @@ def _feature_names() -> tuple[str, ...]:
     names += ["attack over octave above", "rise"]
     names += [f"rise over {interval} below" for interval in LEVEL_INTERVALS[:2]]
     names += ["decay", "decay over octave below"]
+    names += [f"fine over beside +{frames}" for frames in FINE_FRAMES]
+    names += [f"over the envelope of {harmonic} below" for harmonic in ENVELOPE_HARMONICS]
+    names += [f"{harmonic} below sounding" for harmonic in ENVELOPE_HARMONICS]
     return tuple(names)
 
 
@@ -211,6 +228,8 @@ def peak_features(activations: NoteActivations, frames: np.ndarray, keys: np.nda
         own_10 - beside[1],
     ]
     columns += _level_cues(activations.key_levels_db, frames, keys)
+    columns += _fine_cues(activations.fine_key_levels_db, frames, keys)
+    columns += _envelope_cues(activations.fine_key_levels_db, frame, frames, keys)
     return np.column_stack(columns).astype(np.float32)
 
 
@@ -253,6 +272,61 @@ def _level_cues(levels_db: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> 
     cues += [rise(0) - rise(-interval) for interval in LEVEL_INTERVALS[:2]]
     cues += [decay(0), decay(0) - decay(-12)]
     return [cue.astype(np.float32) for cue in cues]
+
+
+def _fine_cues(levels_db: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
+    """The fine cues of PEAK_FEATURES (see FINE_FRAMES), in dB. The short frames' bands blur a
+    key into its neighbours (10.8 Hz bins against 29 Hz from B4 to C5), so a loud C5 lifts the
+    B4 beside it and the network hears a B4 struck with it; in the long frames the C5's partial
+    stays 18-32 dB under it at B4, where a struck B4 stands over its neighbours. Keys beyond
+    the keyboard read as the take's floor."""
+    floor = np.float32(levels_db.min()) if levels_db.size else np.float32(0.0)
+    padded = np.pad(levels_db, ((0, 0), (1, 1)), constant_values=floor)
+    cues = []
+    for later in FINE_FRAMES:
+        rows = np.minimum(frames + later, levels_db.shape[0] - 1)
+        beside = np.maximum(padded[rows, keys], padded[rows, keys + 2])
+        cues.append(levels_db[rows, keys] - beside)
+    return [cue.astype(np.float32) for cue in cues]
+
+
+def _envelope_cues(
+    levels_db: np.ndarray, frame: np.ndarray, frames: np.ndarray, keys: np.ndarray
+) -> list[np.ndarray]:
+    """The envelope cues of PEAK_FEATURES (see ENVELOPE_HARMONICS): the key's fine level over
+    the envelope of each lower key's partials at it, 0 where that key does not sound, then
+    whether it sounds (1 or 0). Over the Steinway's A3 (dry and in five rooms) its own E5
+    (partial 3) stands -0.6 to +6.4 dB over the A4 and A5 beside it, an E5 struck with it
+    15-23 dB; where nothing sounds below, nothing is measured (stop 63's cue, measured there
+    too, took the synthetic arpeggio's B3 for a key)."""
+    floor = np.float32(levels_db.min()) if levels_db.size else np.float32(0.0)
+    last_frame = levels_db.shape[0] - 1
+    later = np.minimum(frames + FINE_FRAMES[0], last_frame)
+    sounding_rows = np.minimum(frames + ENVELOPE_SOUNDING_FRAME, last_frame)
+
+    def level(rows: np.ndarray, at_keys: np.ndarray) -> np.ndarray:
+        inside = (at_keys >= 0) & (at_keys < levels_db.shape[1])
+        return np.where(inside, levels_db[rows, np.clip(at_keys, 0, levels_db.shape[1] - 1)], floor)
+
+    own = levels_db[later, keys]
+    overs, flags = [], []
+    for harmonic in ENVELOPE_HARMONICS:
+        lower = keys - _partial_interval(harmonic)
+        sounding = (lower >= 0) & (frame[sounding_rows, np.maximum(lower, 0)] >= SOUNDING)
+        beside_db = [
+            level(later, lower + _partial_interval(h)) for h in (harmonic - 1, harmonic + 1)
+        ]
+        envelope_db = 10.0 * np.log10(
+            (10.0 ** (beside_db[0] / 10.0) + 10.0 ** (beside_db[1] / 10.0)) / 2.0
+        )
+        overs.append(np.where(sounding, own - envelope_db, 0.0))
+        flags.append(sounding)
+    return [cue.astype(np.float32) for cue in overs + flags]
+
+
+def _partial_interval(harmonic: int) -> int:
+    """Semitones, rounded, from a note to its `harmonic`-th partial (1: the note itself)."""
+    return round(12.0 * math.log2(harmonic))
 
 
 def _at(values: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -21,7 +21,8 @@ def activations(onsets: dict[int, list[int]], sounding: dict[int, list[tuple[int
     for key, spans in sounding.items():
         for first, last in spans:
             frame[first:last, key] = 0.9
-    return NoteActivations(onset, frame, np.full_like(onset, 64.0), np.zeros_like(onset))
+    levels = np.zeros_like(onset)
+    return NoteActivations(onset, frame, np.full_like(onset, 64.0), levels, levels)
 
 
 def test_a_long_sounding_key_with_one_onset_is_one_note() -> None:

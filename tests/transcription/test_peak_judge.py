@@ -14,6 +14,7 @@ from pianoscope.transcription.harmonic_context import CONTEXT_FEATURES
 from pianoscope.transcription.network import NoteActivations
 from pianoscope.transcription.peak_judge import (
     CANDIDATE_THRESHOLD,
+    FINE_FRAMES,
     PEAK_FEATURES,
     PeakJudge,
     candidate_peaks,
@@ -96,7 +97,9 @@ def test_the_second_stage_reads_what_the_first_said_of_the_peaks_struck_with_it(
 
 def quiet(frames: int = 200) -> NoteActivations:
     zeros = np.zeros((frames, KEY_COUNT), dtype=np.float32)
-    return NoteActivations(zeros.copy(), zeros.copy(), zeros.copy(), zeros - FLOOR_DB)
+    return NoteActivations(
+        zeros.copy(), zeros.copy(), zeros.copy(), zeros - FLOOR_DB, zeros - FLOOR_DB
+    )
 
 
 def struck(
@@ -106,14 +109,22 @@ def struck(
     onset: float,
     sounding: float,
     level_db: float = -6.0,
+    fine_level_db: float | None = None,
 ) -> None:
     """A key struck at `frame`: its onset peak, 60 frames sounding, its level from `level_db`
-    at the attack falling 10 dB a second."""
+    at the attack falling 10 dB a second (in the long frames from `fine_level_db`, by default
+    the same)."""
     activations.onset[frame - 1 : frame + 2, key] = (onset / 2, onset, onset / 2)
     activations.frame[frame : frame + 60, key] = sounding
     activations.velocity[frame, key] = 80.0
-    span = activations.key_levels_db[frame : frame + 60, key]  # a view: written in place
-    span[:] = np.maximum(span, level_db - 10.0 * np.arange(span.size) / FRAME_RATE_HZ)
+    fall_db = 10.0 * np.arange(60) / FRAME_RATE_HZ
+    fine_db = level_db if fine_level_db is None else fine_level_db
+    for levels, attack_db in (
+        (activations.key_levels_db, level_db),
+        (activations.fine_key_levels_db, fine_db),
+    ):
+        span = levels[frame : frame + 60, key]  # a view: written in place
+        span[:] = np.maximum(span, attack_db - fall_db[: span.size])
 
 
 def test_candidates_are_the_onset_peaks_from_the_candidate_threshold() -> None:
@@ -163,8 +174,54 @@ def test_a_partial_an_octave_over_a_note_is_shown_by_its_level_whatever_the_gain
     assert octave[column["rise over 12 below"]] == pytest.approx(-10.0)
     assert alone[column["decay"]] == pytest.approx(-10.0 * 25 / FRAME_RATE_HZ, abs=1e-4)
     # every level cue is a difference of levels: a take 20 dB softer reads the same
-    softer = replace(activations, key_levels_db=activations.key_levels_db - 20.0)
+    softer = replace(
+        activations,
+        key_levels_db=activations.key_levels_db - 20.0,
+        fine_key_levels_db=activations.fine_key_levels_db - 20.0,
+    )
     np.testing.assert_allclose(peak_features(softer, frames, keys), rows, atol=1e-4)
+
+
+def test_a_key_a_semitone_under_a_louder_one_is_shown_by_its_level_in_the_long_frames() -> None:
+    activations = quiet()
+    struck(activations, 51, 50, 1.0, 1.0, level_db=0.0)  # C5
+    # B4: the short frames hear the C5's partial spill into it, the long frames do not
+    struck(activations, 50, 50, 0.9, 0.4, level_db=-7.0, fine_level_db=-30.0)
+    struck(activations, 70, 150, 0.9, 1.0, level_db=-7.0)  # a key struck alone
+    frames, keys = candidate_peaks(activations.onset)
+    rows = peak_features(activations, frames, keys)
+    column = {name: index for index, name in enumerate(PEAK_FEATURES)}
+    spill, struck_key, alone = rows[keys.tolist().index(50)], rows[1], rows[2]
+    for later in FINE_FRAMES:
+        cue = column[f"fine over beside +{later}"]
+        assert spill[cue] == pytest.approx(-30.0)
+        assert struck_key[cue] == pytest.approx(30.0)
+        assert alone[cue] == pytest.approx(FLOOR_DB - 7.0 - 10.0 * later / FRAME_RATE_HZ)
+
+
+def test_a_partial_lies_on_its_notes_envelope_where_a_key_struck_stands_out_of_it() -> None:
+    activations = quiet()
+    struck(activations, 57 - LOWEST_MIDI, 50, 1.0, 1.0, level_db=-10.0)  # A3
+    # its partials 2-4 in the long frames: A4, E5, A5
+    for midi, level_db in ((69, -6.0), (76, -5.0), (81, -7.0)):
+        activations.fine_key_levels_db[40:120, midi - LOWEST_MIDI] = level_db
+    struck(activations, 76 - LOWEST_MIDI, 50, 0.9, 0.9, level_db=-40.0, fine_level_db=-40.0)
+    struck(activations, 70, 150, 0.9, 1.0)  # a key with nothing below it
+    frames, keys = candidate_peaks(activations.onset)
+    column = {name: index for index, name in enumerate(PEAK_FEATURES)}
+    partial = peak_features(activations, frames, keys)[keys.tolist().index(76 - LOWEST_MIDI)]
+    envelope_db = 10.0 * np.log10((10.0**-0.6 + 10.0**-0.7) / 2.0)
+    assert partial[column["over the envelope of 3 below"]] == pytest.approx(-5.0 - envelope_db)
+    assert partial[column["3 below sounding"]] == 1.0
+    assert partial[column["2 below sounding"]] == 0.0  # nothing sounds an octave under E5
+    assert partial[column["over the envelope of 2 below"]] == 0.0
+    activations.fine_key_levels_db[40:120, 76 - LOWEST_MIDI] += 15.0  # an E5 struck over it
+    rows = peak_features(activations, frames, keys)
+    struck_key, alone = rows[keys.tolist().index(76 - LOWEST_MIDI)], rows[-1]
+    over = struck_key[column["over the envelope of 3 below"]]
+    assert over == pytest.approx(10.0 - envelope_db)
+    assert alone[column["3 below sounding"]] == 0.0
+    assert alone[column["over the envelope of 3 below"]] == 0.0
 
 
 def test_the_shipped_network_carries_a_judge_and_decodes_with_it() -> None:
