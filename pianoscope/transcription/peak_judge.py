@@ -30,6 +30,7 @@ weights as plain arrays; this module only evaluates them (numpy, no scikit-learn
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -75,6 +76,9 @@ ENVELOPE_SOUNDING_FRAME = 2
 SOUNDING = 0.5
 ARRAY_PREFIX = "judge_"  # its arrays' names in the network's .npz
 CONTEXT_PREFIX = "judge_context_"  # the second stage's
+FEATURE_COUNT_NAME = f"{ARRAY_PREFIX}feature_count"  # how many measures its trees read
+
+log = logging.getLogger(__name__)
 
 
 def _feature_names() -> tuple[str, ...]:
@@ -116,7 +120,9 @@ class PeakJudge:
     probability reaches `probability_threshold` are notes. With `context`, those trees are a
     first stage, and the second stage's trees read each peak's measures beside what the first
     said of the peaks struck with it (`harmonic_context`); weights fitted before stop 68 have
-    none."""
+    none. The weights record how many measures the trees read (FEATURE_COUNT_NAME): the
+    second stage reads the context after them, so trees fitted on another list of measures
+    would read the wrong columns."""
 
     trees: BoostedTrees
     probability_threshold: float
@@ -124,9 +130,21 @@ class PeakJudge:
 
     @classmethod
     def of(cls, weights: dict[str, np.ndarray]) -> PeakJudge | None:
-        """The judge stored with a network's weights; None for weights without one."""
+        """The judge stored with a network's weights; None for weights without one, or with
+        one fitted on other measures than PEAK_FEATURES (fitted before stop 69, which added
+        measures; the hand rules decode those weights, and the log says why)."""
         trees = BoostedTrees.of(weights, ARRAY_PREFIX)
         if trees is None:
+            return None
+        read = int(weights[FEATURE_COUNT_NAME]) if FEATURE_COUNT_NAME in weights else None
+        if read != len(PEAK_FEATURES):
+            log.warning(
+                "the note model's peak judge was fitted on %s measures, this version computes "
+                "%d: its notes are decoded by the hand rules; refit it with "
+                "python -m pianoscope.transcription.training.peak_judge_fit",
+                "an unrecorded number of" if read is None else read,
+                len(PEAK_FEATURES),
+            )
             return None
         threshold = float(weights[f"{ARRAY_PREFIX}probability_threshold"])
         return cls(trees, threshold, BoostedTrees.of(weights, CONTEXT_PREFIX))
@@ -136,6 +154,7 @@ class PeakJudge:
         return {
             **self.trees.arrays(ARRAY_PREFIX),
             f"{ARRAY_PREFIX}probability_threshold": np.float64(self.probability_threshold),
+            FEATURE_COUNT_NAME: np.int64(len(PEAK_FEATURES)),
             **context,
         }
 

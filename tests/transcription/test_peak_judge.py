@@ -3,6 +3,7 @@ the judge shipped with the note network."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +15,7 @@ from pianoscope.transcription.harmonic_context import CONTEXT_FEATURES
 from pianoscope.transcription.network import NoteActivations
 from pianoscope.transcription.peak_judge import (
     CANDIDATE_THRESHOLD,
+    FEATURE_COUNT_NAME,
     FINE_FRAMES,
     PEAK_FEATURES,
     PeakJudge,
@@ -222,6 +224,18 @@ def test_a_partial_lies_on_its_notes_envelope_where_a_key_struck_stands_out_of_i
     assert over == pytest.approx(10.0 - envelope_db)
     assert alone[column["3 below sounding"]] == 0.0
     assert alone[column["over the envelope of 3 below"]] == 0.0
+
+
+def test_a_judge_fitted_on_other_measures_is_left_to_the_rules(caplog) -> None:
+    weights = shipped_weights()
+    assert int(weights[FEATURE_COUNT_NAME]) == len(PEAK_FEATURES)
+    unrecorded = {name: array for name, array in weights.items() if name != FEATURE_COUNT_NAME}
+    fewer = {**weights, FEATURE_COUNT_NAME: np.int64(len(PEAK_FEATURES) - 8)}
+    for other in (unrecorded, fewer):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            assert PeakJudge.of(other) is None
+        assert "decoded by the hand rules" in caplog.text
 
 
 def test_the_shipped_network_carries_a_judge_and_decodes_with_it() -> None:
