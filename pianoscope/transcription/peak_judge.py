@@ -46,10 +46,17 @@ from pianoscope.transcription.network import NoteActivations
 # Peaks of onset probability this high or more are judged. Of the validation notes (96 clips,
 # the shipped network), 94 % have one within 50 ms on their key; the rules' 0.5 finds 86 %.
 CANDIDATE_THRESHOLD = 0.1
+
+
+def _partial_interval(harmonic: int) -> int:
+    """Semitones, rounded, from a note to its `harmonic`-th partial (1: the note itself)."""
+    return round(12.0 * math.log2(harmonic))
+
+
 # Harmonics 2-12 (octave, twelfth, ...), as the rules count them, for peaks struck together;
 # harmonics 2-16 for keys already sounding below.
-HARMONIC_INTERVALS = tuple(round(12.0 * math.log2(harmonic)) for harmonic in range(2, 13))
-WIDE_INTERVALS = tuple(round(12.0 * math.log2(harmonic)) for harmonic in range(2, 17))
+HARMONIC_INTERVALS = tuple(_partial_interval(harmonic) for harmonic in range(2, 13))
+WIDE_INTERVALS = tuple(_partial_interval(harmonic) for harmonic in range(2, 17))
 TOGETHER_FRAMES = 2  # peaks 40 ms apart or less are struck together
 FRAME_OFFSETS = tuple(range(-4, 10))  # the key's frame probability around the peak
 SUSTAIN_FRAMES = (10, 25, 50, 100)
@@ -256,7 +263,7 @@ def _level_cues(levels_db: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> 
     """The level cues of PEAK_FEATURES (see LEVEL_INTERVALS), in dB: a partial of a lower
     note rises and falls with it, at the level its piano gives that partial, where a key
     struck adds its own string's. Keys beyond the keyboard read as the take's floor."""
-    floor = float(levels_db.min()) if levels_db.size else 0.0
+    floor = _floor_db(levels_db)
     attack = maximum_filter1d(
         levels_db,
         ATTACK_FRAMES_BEFORE + ATTACK_FRAMES_AFTER + 1,
@@ -270,10 +277,7 @@ def _level_cues(levels_db: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> 
     later = np.minimum(frames + DECAY_FRAMES, last_frame)
 
     def at(grid: np.ndarray, rows: np.ndarray, key_offset: int) -> np.ndarray:
-        near = keys + key_offset
-        inside = (near >= 0) & (near < grid.shape[1])
-        clipped = np.clip(near, 0, grid.shape[1] - 1)
-        return np.where(inside, grid[rows, clipped], floor)
+        return _level_at(grid, rows, keys + key_offset, floor)
 
     def rise(key_offset: int) -> np.ndarray:
         before = np.max(
@@ -299,12 +303,13 @@ def _fine_cues(levels_db: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> l
     B4 beside it and the network hears a B4 struck with it; in the long frames the C5's partial
     stays 18-32 dB under it at B4, where a struck B4 stands over its neighbours. Keys beyond
     the keyboard read as the take's floor."""
-    floor = np.float32(levels_db.min()) if levels_db.size else np.float32(0.0)
-    padded = np.pad(levels_db, ((0, 0), (1, 1)), constant_values=floor)
+    floor = _floor_db(levels_db)
     cues = []
     for later in FINE_FRAMES:
         rows = np.minimum(frames + later, levels_db.shape[0] - 1)
-        beside = np.maximum(padded[rows, keys], padded[rows, keys + 2])
+        beside = np.maximum(
+            _level_at(levels_db, rows, keys - 1, floor), _level_at(levels_db, rows, keys + 1, floor)
+        )
         cues.append(levels_db[rows, keys] - beside)
     return [cue.astype(np.float32) for cue in cues]
 
@@ -318,14 +323,10 @@ def _envelope_cues(
     (partial 3) stands -0.6 to +6.4 dB over the A4 and A5 beside it, an E5 struck with it
     15-23 dB; where nothing sounds below, nothing is measured (stop 63's cue, measured there
     too, took the synthetic arpeggio's B3 for a key)."""
-    floor = np.float32(levels_db.min()) if levels_db.size else np.float32(0.0)
+    floor = _floor_db(levels_db)
     last_frame = levels_db.shape[0] - 1
     later = np.minimum(frames + FINE_FRAMES[0], last_frame)
     sounding_rows = np.minimum(frames + ENVELOPE_SOUNDING_FRAME, last_frame)
-
-    def level(rows: np.ndarray, at_keys: np.ndarray) -> np.ndarray:
-        inside = (at_keys >= 0) & (at_keys < levels_db.shape[1])
-        return np.where(inside, levels_db[rows, np.clip(at_keys, 0, levels_db.shape[1] - 1)], floor)
 
     own = levels_db[later, keys]
     overs, flags = [], []
@@ -333,7 +334,8 @@ def _envelope_cues(
         lower = keys - _partial_interval(harmonic)
         sounding = (lower >= 0) & (frame[sounding_rows, np.maximum(lower, 0)] >= SOUNDING)
         beside_db = [
-            level(later, lower + _partial_interval(h)) for h in (harmonic - 1, harmonic + 1)
+            _level_at(levels_db, later, lower + _partial_interval(h), floor)
+            for h in (harmonic - 1, harmonic + 1)
         ]
         envelope_db = 10.0 * np.log10(
             (10.0 ** (beside_db[0] / 10.0) + 10.0 ** (beside_db[1] / 10.0)) / 2.0
@@ -343,9 +345,17 @@ def _envelope_cues(
     return [cue.astype(np.float32) for cue in overs + flags]
 
 
-def _partial_interval(harmonic: int) -> int:
-    """Semitones, rounded, from a note to its `harmonic`-th partial (1: the note itself)."""
-    return round(12.0 * math.log2(harmonic))
+def _floor_db(levels_db: np.ndarray) -> np.float32:
+    """The take's floor, which keys beyond the keyboard read as (0 for an empty take)."""
+    return np.float32(levels_db.min()) if levels_db.size else np.float32(0.0)
+
+
+def _level_at(
+    levels_db: np.ndarray, rows: np.ndarray, keys: np.ndarray, floor_db: np.float32
+) -> np.ndarray:
+    """levels_db[rows, keys], `floor_db` where a key lies beyond the keyboard."""
+    inside = (keys >= 0) & (keys < levels_db.shape[1])
+    return np.where(inside, levels_db[rows, np.clip(keys, 0, levels_db.shape[1] - 1)], floor_db)
 
 
 def _at(values: np.ndarray, frames: np.ndarray, keys: np.ndarray) -> np.ndarray:
